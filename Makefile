@@ -1,0 +1,52 @@
+# Plaza — two commands: `make run` (embedded, no services) and `make test` (PostgreSQL + Redis).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+# `make test` and `make run-services` use the local services unless told otherwise.
+SERVICE_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/plaza)
+SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
+TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
+
+.PHONY: install run run-services test lint format check-services migrations-check bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@echo "==> creating virtualenv $(VENV) and installing requirements"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
+	@echo "==> Plaza on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port 8000
+
+run-services: install check-services
+	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) BIN=$(BIN) scripts/run_services.sh
+
+check-services: install
+	@DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install check-services lint migrations-check
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

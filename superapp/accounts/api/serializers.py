@@ -1,0 +1,52 @@
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from superapp.accounts.models import User
+
+username_validator = RegexValidator(
+    r"^[A-Za-z0-9_][A-Za-z0-9_.-]{2,31}$",
+    "3-32 characters: letters, digits, '_', '.', '-'; not starting with '.' or '-'.",
+)
+
+
+class RegisterInput(serializers.Serializer):
+    username = serializers.CharField(max_length=32, validators=[username_validator])
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=64)
+
+
+class LoginInput(serializers.Serializer):
+    username = serializers.CharField(max_length=32)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class RefreshInput(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=255)
+
+
+class TokenOutput(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    expires_in = serializers.IntegerField()
+    token_type = serializers.CharField(default="Bearer")
+
+
+class RegisterOutput(TokenOutput):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "avatar_url", "bio", "region", "date_joined"]
+        read_only_fields = ["id", "username", "date_joined"]
+        extra_kwargs = {"display_name": {"required": False}}
+
+
+class PublicUserSerializer(serializers.ModelSerializer):
+    """What any signed-in user may see of another user."""
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "avatar_url", "bio", "region"]

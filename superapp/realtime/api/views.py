@@ -1,0 +1,46 @@
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from superapp.realtime import selectors
+
+
+class SyncQuery(serializers.Serializer):
+    cursor = serializers.IntegerField(min_value=0, default=0)
+    limit = serializers.IntegerField(min_value=1, max_value=settings.SYNC_MAX_EVENTS, default=100)
+
+
+class SyncView(APIView):
+    """Everything that happened to the caller after ``cursor``, in order, exactly once.
+    Call again with the returned cursor while ``has_more`` is true."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", int, description="The last cursor the client processed."),
+            OpenApiParameter("limit", int, description="At most this many events (max 500)."),
+        ],
+        responses=inline_serializer(
+            "SyncResponse",
+            {
+                "events": serializers.ListField(child=serializers.DictField()),
+                "cursor": serializers.IntegerField(),
+                "has_more": serializers.BooleanField(),
+            },
+        ),
+        tags=["realtime"],
+    )
+    def get(self, request):
+        query = SyncQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cursor, limit = query.validated_data["cursor"], query.validated_data["limit"]
+        events = selectors.events_since(user=request.user, cursor=cursor, limit=limit + 1)
+        page = events[:limit]
+        return Response(
+            {
+                "events": [event.as_message() for event in page],
+                "cursor": page[-1].cursor if page else cursor,
+                "has_more": len(events) > limit,
+            }
+        )

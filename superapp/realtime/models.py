@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.db import models
+
+
+class EventCursor(models.Model):
+    """The last cursor handed out to one user. Incremented under its row lock, so a user's
+    events commit in cursor order and a reader never skips one that commits later."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    last_cursor = models.PositiveBigIntegerField(default=0)
+
+
+class UserEvent(models.Model):
+    """Something one user's clients must learn of, stored before it is pushed (DESIGN.md)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cursor = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=64)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cursor"], name="user_event_cursor_unique"),
+            models.CheckConstraint(
+                condition=models.Q(cursor__gte=1), name="user_event_cursor_gte_1"
+            ),
+        ]
+
+    def as_message(self) -> dict:
+        return {
+            "type": self.type,
+            "cursor": self.cursor,
+            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+            **self.payload,
+        }

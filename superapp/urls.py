@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from superapp.core.health import healthz
+
+api_v1 = [
+    path("", include("superapp.accounts.api.urls")),
+    path("", include("superapp.realtime.api.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("", include("django_prometheus.urls")),
+]
+
+handler400 = "superapp.core.errors.json_bad_request"
+handler403 = "superapp.core.errors.json_forbidden"
+handler404 = "superapp.core.errors.json_not_found"
+handler500 = "superapp.core.errors.json_server_error"

@@ -1,0 +1,142 @@
+"""The webhook outbox: enqueue inside a transaction, deliver after commit, retry with backoff."""
+
+import json
+import logging
+import time
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from superapp.webhooks import signing
+from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+Status = WebhookDelivery.Status
+
+
+def webhook_enqueue(
+    *, owner: str, url: str, secret: str, event_type: str, data: dict
+) -> WebhookDelivery:
+    """Write the outbox row in the caller's transaction; delivery starts once it commits."""
+    now = timezone.now()
+    delivery = WebhookDelivery(
+        owner=owner,
+        url=url,
+        secret=secret,
+        event_type=event_type,
+        next_attempt_at=now,
+        expires_at=now + settings.WEBHOOK_MAX_AGE,
+    )
+    delivery.body = json.dumps(
+        {
+            "id": str(delivery.event_id),
+            "type": event_type,
+            "created_at": now.isoformat(),
+            "data": data,
+        },
+        cls=DjangoJSONEncoder,
+        separators=(",", ":"),
+    )
+    delivery.save()
+    _schedule(delivery.pk)
+    return delivery
+
+
+def _schedule(delivery_id: int) -> None:
+    from superapp.webhooks.tasks import deliver
+
+    transaction.on_commit(lambda: deliver.delay(delivery_id), robust=True)
+
+
+def backoff_delay(attempts: int) -> float:
+    """10 s, 20 s, 40 s … capped at one hour (settings ``WEBHOOK_BACKOFF_*``)."""
+    return min(
+        settings.WEBHOOK_BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+        settings.WEBHOOK_BACKOFF_MAX_SECONDS,
+    )
+
+
+def _claim(delivery_id: int) -> WebhookDelivery | None:
+    """Lease a due delivery to this worker so two workers never POST it at the same moment."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 30)
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=lease)
+    return WebhookDelivery.objects.get(pk=delivery_id) if claimed else None
+
+
+def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
+    """POST one due delivery once and record the attempt. Returns None if it was not due."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Plaza-Webhooks/1",
+        signing.SIGNATURE_HEADER: signing.sign(delivery.secret, body),
+        "Plaza-Event": delivery.event_type,
+        "Plaza-Delivery": str(delivery.event_id),
+    }
+    started = time.monotonic()
+    status_code, error = None, ""
+    try:
+        response = requests.post(
+            delivery.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
+        )
+        status_code = response.status_code
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    duration_ms = int((time.monotonic() - started) * 1000)
+    _record_attempt(delivery, status_code, error, duration_ms)
+    return delivery
+
+
+@transaction.atomic
+def _record_attempt(delivery: WebhookDelivery, status_code, error: str, duration_ms: int) -> None:
+    WebhookAttempt.objects.create(
+        delivery=delivery, status_code=status_code, error=error, duration_ms=duration_ms
+    )
+    now = timezone.now()
+    delivery.attempts += 1
+    if status_code is not None and 200 <= status_code < 300:
+        delivery.status, delivery.delivered_at = Status.DELIVERED, now
+    elif now >= delivery.expires_at:
+        delivery.status = Status.FAILED
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=backoff_delay(delivery.attempts))
+    delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
+    logger.info(
+        "webhook attempt",
+        extra={
+            "delivery_id": delivery.pk,
+            "event_type": delivery.event_type,
+            "status_code": status_code,
+            "outcome": delivery.status,
+            "attempt": delivery.attempts,
+        },
+    )
+
+
+@transaction.atomic
+def webhook_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Deliver again now (the owner's manual re-send), whatever happened before."""
+    now = timezone.now()
+    delivery.status, delivery.next_attempt_at = Status.PENDING, now
+    delivery.expires_at = max(delivery.expires_at, now + settings.WEBHOOK_MAX_AGE)
+    delivery.save(update_fields=["status", "next_attempt_at", "expires_at"])
+    _schedule(delivery.pk)
+    return delivery
+
+
+def due_delivery_ids(limit: int = 500) -> list[int]:
+    return list(
+        WebhookDelivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
