@@ -22,3 +22,35 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner}:{self.key}"
+
+
+class DomainEvent(models.Model):
+    """A fact one app announces to others (``shop.order_paid``, ``payments.payorder_paid``),
+    written in the transaction of the change. The emitter never imports its listeners."""
+
+    type = models.CharField(max_length=64, db_index=True)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DomainEventDelivery(models.Model):
+    """One listener's copy of an event. Marked handled in the same transaction as the
+    listener's own writes, so each listener applies each event exactly once."""
+
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(max_length=200)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "handler"], name="domain_event_handler_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="domain_event_pending_idx",
+                condition=models.Q(handled_at__isnull=True),
+            )
+        ]

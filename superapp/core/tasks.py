@@ -1,11 +1,12 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from superapp.core import idempotency
+from superapp.core import domain_events, idempotency
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_CACHE_KEY = "celery:heartbeat"
@@ -26,7 +27,22 @@ def purge_idempotency_records() -> int:
     return deleted
 
 
+@shared_task(name="core.handle_domain_event", ignore_result=True)
+def handle_domain_event(delivery_id: int) -> None:
+    domain_events.delivery_handle(delivery_id=delivery_id)
+
+
+@shared_task(name="core.retry_domain_events", ignore_result=True)
+def retry_domain_events() -> int:
+    """Beat: re-dispatch deliveries whose first run was lost or failed."""
+    ids = domain_events.pending_delivery_ids(older_than=timedelta(seconds=30))
+    for delivery_id in ids:
+        handle_domain_event.delay(delivery_id)
+    return len(ids)
+
+
 PERIODIC_TASKS = [
+    (15.0, retry_domain_events),
     (settings.HEARTBEAT_INTERVAL_SECONDS, heartbeat),
     (3600.0, purge_idempotency_records),
 ]

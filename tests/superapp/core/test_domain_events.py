@@ -1,0 +1,62 @@
+"""Domain events reach every listener exactly once, after commit, and survive failures."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+
+from superapp.core import domain_events
+from superapp.core.models import DomainEventDelivery
+
+pytestmark = pytest.mark.django_db(transaction=True)
+received: list[tuple[int, dict]] = []
+failures_left = {"count": 0}
+
+
+def record(*, event_id: int, payload: dict) -> None:
+    if failures_left["count"] > 0:
+        failures_left["count"] -= 1
+        raise RuntimeError("listener is down")
+    received.append((event_id, payload))
+
+
+@pytest.fixture(autouse=True)
+def listener():
+    received.clear()
+    failures_left["count"] = 0
+    domain_events.subscribe("test.happened", f"{__name__}.record")
+    yield
+    domain_events._subscribers.pop("test.happened", None)
+
+
+def test_listener_runs_once_after_commit():
+    with transaction.atomic():
+        event = domain_events.emit("test.happened", {"n": 1})
+        assert received == []
+    assert received == [(event.pk, {"n": 1})]
+    delivery = DomainEventDelivery.objects.get(event=event)
+    assert delivery.handled_at is not None
+    assert domain_events.delivery_handle(delivery_id=delivery.pk) is False
+    assert len(received) == 1
+
+
+def test_rolled_back_change_announces_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        domain_events.emit("test.happened", {"n": 2})
+        raise RuntimeError("change failed")
+    assert received == []
+    assert not DomainEventDelivery.objects.exists()
+
+
+def test_failed_listener_is_retried_until_it_succeeds():
+    failures_left["count"] = 2
+    with transaction.atomic():
+        event = domain_events.emit("test.happened", {"n": 3})
+    delivery = DomainEventDelivery.objects.get(event=event)
+    assert delivery.handled_at is None
+    assert delivery.attempts == 1
+    assert "listener is down" in delivery.last_error
+    assert domain_events.delivery_handle(delivery_id=delivery.pk) is False
+    assert domain_events.delivery_handle(delivery_id=delivery.pk) is True
+    assert received == [(event.pk, {"n": 3})]
+    assert domain_events.pending_delivery_ids(older_than=timedelta(0)) == []
