@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "superapp.accounts",
     "superapp.realtime",
     "superapp.webhooks",
+    "superapp.official",
     "miniprograms",
 ]
 

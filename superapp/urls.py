@@ -7,6 +7,7 @@ from superapp.core.health import healthz
 api_v1 = [
     path("", include("superapp.accounts.api.urls")),
     path("", include("superapp.realtime.api.urls")),
+    path("", include("superapp.official.api.urls")),
 ]
 
 urlpatterns = [

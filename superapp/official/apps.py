@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OfficialConfig(AppConfig):
+    name = "superapp.official"
+    label = "official"
