@@ -29,7 +29,7 @@ def app_server_token(miniprogram, app_secret: str, scope: str = "") -> str:
     """A client-credentials token from the real /o/token/ endpoint."""
     response = APIClient().post(
         "/o/token/",
-        urlencode({"grant_type": "client_credentials", "scope": scope}),
+        urlencode({"grant_type": "client_credentials", **({"scope": scope} if scope else {})}),
         content_type="application/x-www-form-urlencoded",
         HTTP_AUTHORIZATION=basic_auth(miniprogram.app_id, app_secret),
     )
