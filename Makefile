@@ -43,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 migrations-check: install
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: install check-services lint migrations-check
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
