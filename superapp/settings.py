@@ -181,6 +181,10 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"bearer": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "superapp.core.schema.add_error_responses",
+    ],
 }
 
 # --- OAuth2 / tokens --------------------------------------------------------------------------

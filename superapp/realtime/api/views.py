@@ -1,5 +1,5 @@
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,8 +8,12 @@ from superapp.realtime import selectors
 
 
 class SyncQuery(serializers.Serializer):
-    cursor = serializers.IntegerField(min_value=0, default=0)
-    limit = serializers.IntegerField(min_value=1, max_value=settings.SYNC_MAX_EVENTS, default=100)
+    cursor = serializers.IntegerField(
+        min_value=0, default=0, help_text="The last cursor the client processed."
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=settings.SYNC_MAX_EVENTS, default=100, help_text="Page size."
+    )
 
 
 class SyncView(APIView):
@@ -17,10 +21,7 @@ class SyncView(APIView):
     Call again with the returned cursor while ``has_more`` is true."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("cursor", int, description="The last cursor the client processed."),
-            OpenApiParameter("limit", int, description="At most this many events (max 500)."),
-        ],
+        parameters=[SyncQuery],
         responses=inline_serializer(
             "SyncResponse",
             {
