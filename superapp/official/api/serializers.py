@@ -129,7 +129,7 @@ class MenuActionInput(serializers.Serializer):
     REQUIRED = {"link": ("url",), "miniprogram": ("app_id", "path"), "keyword": ("keyword",)}
 
     name = serializers.CharField(max_length=16)
-    type = serializers.ChoiceField(choices=MENU_ACTION_TYPES, required=False)
+    type = serializers.ChoiceField(choices=MENU_ACTION_TYPES)
     url = serializers.URLField(max_length=500, required=False)
     app_id = serializers.CharField(max_length=32, required=False)
     path = serializers.CharField(max_length=200, required=False)
@@ -143,6 +143,9 @@ class MenuActionInput(serializers.Serializer):
 
 
 class MenuItemInput(MenuActionInput):
+    """A top-level item: an action itself, or a sub-menu of actions."""
+
+    type = serializers.ChoiceField(choices=MENU_ACTION_TYPES, required=False)
     sub_items = MenuActionInput(many=True, required=False)
 
 
@@ -188,7 +191,7 @@ class ArticleInput(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     cover_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     body = BlockInput(many=True, allow_empty=False, max_length=200)
-    links = LinkInput(many=True, required=False, max_length=10)
+    links = LinkInput(many=True, default=list, max_length=10)
 
 
 class ArticleOutput(serializers.ModelSerializer):
@@ -200,7 +203,7 @@ class ArticleOutput(serializers.ModelSerializer):
 class BroadcastInput(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     body = serializers.CharField(max_length=5000)
-    links = LinkInput(many=True, required=False, max_length=10)
+    links = LinkInput(many=True, default=list, max_length=10)
     article = serializers.IntegerField(required=False, min_value=1)
 
 

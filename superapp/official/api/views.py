@@ -269,7 +269,7 @@ class AccountBroadcastsView(PaginatedListMixin, GenericAPIView):
             account_id=account_id,
             title=fields["title"],
             body=fields["body"],
-            links=fields.get("links", []),
+            links=fields["links"],
             article_id=fields.get("article"),
         )
         return Response(s.BroadcastOutput(broadcast).data, status=status.HTTP_201_CREATED)
