@@ -617,3 +617,12 @@ def campaign_deliver(
         },
     )
     return len(followers)
+
+
+@transaction.atomic
+def service_conversations_erase(*, user) -> None:
+    """Data erasure: the user's threads with brands go; their words as brand staff stay,
+    unattributed."""
+    ServiceConversation.objects.filter(user=user).delete()
+    ServiceMessage.objects.filter(sent_by=user).update(sent_by=None)
+    ServiceConversation.objects.filter(claimed_by=user).update(claimed_by=None, claimed_at=None)
