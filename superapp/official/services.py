@@ -523,11 +523,9 @@ def conversation_claim(*, actor, conversation_id: int) -> ServiceConversation:
     """An associate takes a conversation from the shared inbox; first come, first served."""
     conversation = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor)
     _require_customer_service(conversation.account)
-    claimed = (
-        ServiceConversation.objects.filter(pk=conversation.pk)
-        .exclude(claimed_by__isnull=False)
-        .update(claimed_by=actor, claimed_at=timezone.now())
-    )
+    claimed = ServiceConversation.objects.filter(
+        pk=conversation.pk, claimed_by__isnull=True
+    ).update(claimed_by=actor, claimed_at=timezone.now())
     conversation.refresh_from_db()
     if not claimed and conversation.claimed_by_id != actor.pk:
         raise Conflict("Another associate has claimed this conversation.", code="already_claimed")
@@ -538,9 +536,9 @@ def conversation_claim(*, actor, conversation_id: int) -> ServiceConversation:
 def service_reply_send(*, actor, conversation_id: int, text: str) -> ServiceMessage:
     """The claiming associate answers as the brand, within the follower's window (the WeChat
     48-hour rule: at most 5 replies within 48 h of the follower's last message)."""
-    conversation = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor)
-    _require_customer_service(conversation.account)
-    conversation = ServiceConversation.objects.select_for_update().get(pk=conversation.pk)
+    account = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor).account
+    _require_customer_service(account)
+    conversation = ServiceConversation.objects.select_for_update().get(pk=conversation_id)
     if conversation.claimed_by_id != actor.pk:
         raise Conflict("Claim the conversation before replying.", code="not_claimed_by_you")
     if not selectors.service_window_is_open(conversation):
@@ -552,7 +550,6 @@ def service_reply_send(*, actor, conversation_id: int, text: str) -> ServiceMess
     conversation.replies_in_window = F("replies_in_window") + 1
     conversation.last_message_at = now
     conversation.save(update_fields=["replies_in_window", "last_message_at"])
-    account = selectors.account_get(account_id=conversation.account_id)
     _notify_follower(message, account, [conversation.user_id])
     return message
 

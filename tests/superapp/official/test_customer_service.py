@@ -1,10 +1,15 @@
 """Customer service: follower messages, the shared inbox, claims, the 48-hour/5-replies rule,
 keyword auto-replies."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test.utils import override_settings
 
+from superapp.core.errors import Conflict
 from superapp.core.models import DomainEvent
+from superapp.official import services
 from superapp.official.models import ServiceConversation
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
@@ -247,3 +252,35 @@ def test_associates_read_but_do_not_configure_auto_replies(account):
     assert consumer_client(account.brand.associate).delete(url).status_code == 403
     assert consumer_client(account.brand.owner).delete(url).status_code == 204
     assert consumer_client(account.brand.owner).delete(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_associates_claiming_at_once_get_one_claim():
+    account = official_account(kind="service", verified=True)
+    (fan,) = followers(account, 1)
+    write(account, fan)
+    conversation = ServiceConversation.objects.get()
+    colleague = UserFactory()
+    services.brand_member_add(
+        actor=account.brand.owner, brand_id=account.brand.pk, user=colleague, role="associate"
+    )
+    barrier, outcomes = threading.Barrier(2), []
+
+    def attempt(associate):
+        barrier.wait()
+        try:
+            services.conversation_claim(actor=associate, conversation_id=conversation.pk)
+            outcomes.append("claimed")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=(a,)) for a in (account.brand.associate, colleague)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["claimed", "conflict"]
