@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
 from superapp.core.errors import InvalidInput
+from superapp.core.idempotency import run_idempotent
 from superapp.core.permissions import IsPlatformStaff
 from superapp.official import selectors, services
 from superapp.official.api import serializers as s
@@ -259,20 +260,30 @@ class AccountBroadcastsView(PaginatedListMixin, GenericAPIView):
         responses={201: s.BroadcastOutput},
         tags=ACCOUNTS,
         summary="Publish to every follower (429 broadcast_quota_exceeded past the quota)",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key", str, OpenApiParameter.HEADER, description="Retry safely."
+            )
+        ],
     )
     def post(self, request, account_id: int):
         data = s.BroadcastInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        broadcast = services.broadcast_publish(
-            actor=request.user,
-            account_id=account_id,
-            title=fields["title"],
-            body=fields["body"],
-            links=fields["links"],
-            article_id=fields.get("article"),
-        )
-        return Response(s.BroadcastOutput(broadcast).data, status=status.HTTP_201_CREATED)
+
+        def publish() -> Response:
+            broadcast = services.broadcast_publish(
+                actor=request.user,
+                account_id=account_id,
+                title=fields["title"],
+                body=fields["body"],
+                links=fields["links"],
+                article_id=fields.get("article"),
+            )
+            return Response(s.BroadcastOutput(broadcast).data, status=status.HTTP_201_CREATED)
+
+        # A retried publish must not go out twice nor eat the quota twice.
+        return run_idempotent(request, publish)
 
 
 def _encode_feed_cursor(broadcast) -> str:

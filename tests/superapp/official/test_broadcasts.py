@@ -87,6 +87,18 @@ def test_concurrent_publishes_cannot_both_take_the_last_slot():
     assert Broadcast.objects.filter(account=account).count() == 1
 
 
+def test_a_retried_publish_with_the_same_key_goes_out_once():
+    account = official_account(kind="subscription")
+    client = consumer_client(account.brand.owner)
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {client.access_token}", HTTP_IDEMPOTENCY_KEY="launch-1"
+    )
+    first, retry = post_broadcast(account, client), post_broadcast(account, client)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert first.json()["id"] == retry.json()["id"]
+    assert Broadcast.objects.filter(account=account).count() == 1
+
+
 def test_only_owners_and_admins_broadcast():
     account = official_account()
     by_associate = post_broadcast(account, consumer_client(account.brand.associate))
@@ -210,7 +222,7 @@ def test_an_online_follower_hears_the_broadcast_on_their_socket():
         assert (await socket.connect())[0]
         assert (await late_socket.connect())[0]
         # Following while online joins the account's group too.
-        await database_sync_to_async(followers_follow)(latecomer, account)
+        await database_sync_to_async(follow)(latecomer, account)
         await late_socket.receive_nothing(timeout=0.3)
         broadcast = await database_sync_to_async(publish)(account, title="Live now")
         for communicator in (socket, late_socket):
@@ -218,10 +230,21 @@ def test_an_online_follower_hears_the_broadcast_on_their_socket():
             assert event["type"] == "official.broadcast"
             assert event["broadcast"]["id"] == broadcast.pk
             assert event["broadcast"]["title"] == "Live now"
+        # Unfollowing while online leaves the group: no more hints.
+        await database_sync_to_async(unfollow)(latecomer, account)
+        await late_socket.receive_nothing(timeout=0.3)
+        await database_sync_to_async(publish)(account, title="Encore")
+        assert (await socket.receive_json_from(timeout=5))["broadcast"]["title"] == "Encore"
+        assert await late_socket.receive_nothing(timeout=0.5)
+        for communicator in (socket, late_socket):
             await communicator.disconnect()
 
     async_to_sync(scenario)()
 
 
-def followers_follow(user, account):
+def follow(user, account):
     consumer_client(user).post(f"/api/v1/official-accounts/{account.pk}/follow")
+
+
+def unfollow(user, account):
+    consumer_client(user).delete(f"/api/v1/official-accounts/{account.pk}/follow")
