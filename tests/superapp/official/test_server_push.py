@@ -126,6 +126,23 @@ def test_a_delivery_failing_three_times_then_succeeds_is_logged(django_capture_o
     assert len({r["headers"]["Plaza-Delivery"] for r in receiver.requests}) == 1
 
 
+def test_a_receiver_down_for_an_hour_gets_everything_when_back(django_capture_on_commit_callbacks):
+    account = official_account()
+    fans = UserFactory.create_batch(3)
+    with Receiver(responses=[503] * 3) as receiver:  # down: every event's first attempt fails
+        register(account, receiver.url)
+        for fan in fans:
+            with django_capture_on_commit_callbacks(execute=True):
+                follow(account, fan)
+        assert WebhookDelivery.objects.filter(status="pending").count() == 3
+        make_retries_due()  # an hour later, beat sweeps the due retries
+        dispatch_due()
+    assert WebhookDelivery.objects.filter(status="delivered").count() == 3
+    delivered = receiver.json_bodies()[3:]
+    assert {b["type"] for b in delivered} == {"official.account_followed"}
+    assert len({b["id"] for b in delivered}) == 3
+
+
 def test_a_brand_resends_a_delivery_by_hand(django_capture_on_commit_callbacks):
     account = official_account()
     with Receiver() as receiver:
