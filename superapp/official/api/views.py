@@ -3,41 +3,64 @@
 import base64
 from datetime import datetime
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
+from superapp.core.pagination import CursorPage
 from superapp.core.permissions import IsPlatformStaff
 from superapp.official import selectors, services
 from superapp.official.api import serializers as s
+from superapp.official.models import (
+    Article,
+    Brand,
+    BrandAuditEntry,
+    Broadcast,
+    KeywordReply,
+    OfficialAccount,
+    ServiceConversation,
+    ServiceMessage,
+)
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
+from superapp.webhooks.models import WebhookDelivery
 
 BRANDS, ACCOUNTS, SERVICE = ["brands"], ["official-accounts"], ["customer-service"]
 
 
-class PaginatedListMixin:
-    """``self.page(queryset)``: the default cursor page of ``serializer_class`` objects."""
+class SelectorListView(ListAPIView):
+    """A cursor-paginated list read through a selector (``select``). The OpenAPI generator
+    calls ``get_queryset`` without a user or URL arguments: it gets an empty ``model`` queryset."""
 
-    def page(self, queryset, **context):
-        items = self.paginate_queryset(queryset)
-        data = self.get_serializer_class()(items, many=True, context=context).data
-        return self.get_paginated_response(data)
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.select()
+
+    def select(self):
+        raise NotImplementedError
+
+
+class InboxPage(CursorPage):
+    ordering = ("-last_message_at", "-id")
 
 
 # --- Brands -----------------------------------------------------------------------------------
 
 
-class BrandListCreateView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(get=extend_schema(tags=BRANDS, summary="Brands the caller is a member of"))
+class BrandListCreateView(SelectorListView):
+    model = Brand
     serializer_class = s.BrandOutput
 
-    @extend_schema(tags=BRANDS, summary="Brands the caller is a member of")
-    def get(self, request):
-        return self.page(selectors.brands_for_user(user=request.user).order_by("-id"))
+    def select(self):
+        return selectors.brands_for_user(user=self.request.user).order_by("-id")
 
     @extend_schema(request=s.BrandCreateInput, responses={201: s.BrandOutput}, tags=BRANDS)
     def post(self, request):
@@ -61,15 +84,18 @@ class BrandMembersView(APIView):
         return Response(s.MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
-class BrandAuditLogView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(get=extend_schema(tags=BRANDS))
+class BrandAuditLogView(SelectorListView):
     """Who changed what, when — visible to the brand's owner and admins."""
 
+    model = BrandAuditEntry
     serializer_class = s.AuditEntryOutput
 
-    @extend_schema(tags=BRANDS)
-    def get(self, request, brand_id: int):
-        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=MANAGERS)
-        return self.page(selectors.brand_audit_log(brand=brand))
+    def select(self):
+        brand = brand_for_member(
+            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=MANAGERS
+        )
+        return selectors.brand_audit_log(brand=brand)
 
 
 class BrandCallbackView(APIView):
@@ -93,15 +119,18 @@ class BrandCallbackView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class BrandDeliveriesView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(get=extend_schema(tags=BRANDS))
+class BrandDeliveriesView(SelectorListView):
     """The server-push delivery log: every event and each attempt to POST it."""
 
+    model = WebhookDelivery
     serializer_class = s.DeliveryOutput
 
-    @extend_schema(tags=BRANDS)
-    def get(self, request, brand_id: int):
-        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=MANAGERS)
-        return self.page(selectors.brand_deliveries(brand=brand))
+    def select(self):
+        brand = brand_for_member(
+            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=MANAGERS
+        )
+        return selectors.brand_deliveries(brand=brand)
 
 
 class BrandDeliveryResendView(APIView):
@@ -113,20 +142,24 @@ class BrandDeliveryResendView(APIView):
         return Response(s.DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-class BrandInboxView(PaginatedListMixin, GenericAPIView):
-    """The shared customer-service inbox of all the brand's accounts."""
+@extend_schema_view(get=extend_schema(parameters=[s.InboxQuery], tags=SERVICE))
+class BrandInboxView(SelectorListView):
+    """The shared customer-service inbox of all the brand's accounts, most recently active
+    conversation first."""
 
+    model = ServiceConversation
     serializer_class = s.ConversationOutput
+    pagination_class = InboxPage
 
-    @extend_schema(parameters=[s.InboxQuery], tags=SERVICE)
-    def get(self, request, brand_id: int):
-        query = s.InboxQuery(data=request.query_params)
+    def select(self):
+        query = s.InboxQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
-        inbox = selectors.brand_inbox(
-            brand=brand, user=request.user, status=query.validated_data["status"]
+        brand = brand_for_member(
+            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=STAFF
         )
-        return self.page(inbox)
+        return selectors.brand_inbox(
+            brand=brand, user=self.request.user, status=query.validated_data["status"]
+        )
 
 
 class StaffBrandVerificationView(APIView):
@@ -158,16 +191,19 @@ def _profile(account_id: int, user):
     return account
 
 
-class AccountListCreateView(PaginatedListMixin, GenericAPIView):
-    serializer_class = s.AccountOutput
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=ACCOUNTS,
         summary="Accounts the caller follows",
         operation_id="official_accounts_followed",
     )
-    def get(self, request):
-        return self.page(selectors.accounts_followed_by(user=request.user))
+)
+class AccountListCreateView(SelectorListView):
+    model = OfficialAccount
+    serializer_class = s.AccountOutput
+
+    def select(self):
+        return selectors.accounts_followed_by(user=self.request.user)
 
     @extend_schema(request=s.AccountCreateInput, responses={201: s.AccountOutput}, tags=ACCOUNTS)
     def post(self, request):
@@ -225,13 +261,16 @@ class AccountFollowView(APIView):
         return self._answer(account_id, request.user)
 
 
-class AccountArticlesView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(
+    get=extend_schema(tags=ACCOUNTS, summary="The profile page's articles (public)")
+)
+class AccountArticlesView(SelectorListView):
+    model = Article
     serializer_class = s.ArticleOutput
 
-    @extend_schema(tags=ACCOUNTS, summary="The profile page's articles (public)")
-    def get(self, request, account_id: int):
-        account = selectors.account_get(account_id=account_id)
-        return self.page(selectors.articles_for_account(account=account))
+    def select(self):
+        account = selectors.account_get(account_id=self.kwargs["account_id"])
+        return selectors.articles_for_account(account=account)
 
     @extend_schema(request=s.ArticleInput, responses={201: s.ArticleOutput}, tags=ACCOUNTS)
     def post(self, request, account_id: int):
@@ -243,17 +282,20 @@ class AccountArticlesView(PaginatedListMixin, GenericAPIView):
         return Response(s.ArticleOutput(article).data, status=status.HTTP_201_CREATED)
 
 
-class AccountBroadcastsView(PaginatedListMixin, GenericAPIView):
-    serializer_class = s.BroadcastOutput
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=ACCOUNTS,
         summary="An account's broadcasts: all for brand staff, since the follow for followers",
     )
-    def get(self, request, account_id: int):
-        account = selectors.account_get(account_id=account_id)
-        broadcasts = selectors.broadcasts_visible_to(account=account, user=request.user)
-        return self.page(broadcasts.select_related("account"))
+)
+class AccountBroadcastsView(SelectorListView):
+    model = Broadcast
+    serializer_class = s.BroadcastOutput
+
+    def select(self):
+        account = selectors.account_get(account_id=self.kwargs["account_id"])
+        broadcasts = selectors.broadcasts_visible_to(account=account, user=self.request.user)
+        return broadcasts.select_related("account")
 
     @extend_schema(
         request=s.BroadcastInput,
@@ -328,15 +370,16 @@ class FeedView(APIView):
         )
 
 
-class AccountKeywordRepliesView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(get=extend_schema(tags=SERVICE))
+class AccountKeywordRepliesView(SelectorListView):
+    model = KeywordReply
     serializer_class = s.KeywordReplyOutput
 
-    @extend_schema(tags=SERVICE)
-    def get(self, request, account_id: int):
+    def select(self):
         account = selectors.account_for_member(
-            account_id=account_id, user=request.user, roles=STAFF
+            account_id=self.kwargs["account_id"], user=self.request.user, roles=STAFF
         )
-        return self.page(selectors.keyword_replies_for(account=account))
+        return selectors.keyword_replies_for(account=account)
 
     @extend_schema(request=s.KeywordReplyInput, responses={201: s.KeywordReplyOutput}, tags=SERVICE)
     def post(self, request, account_id: int):
@@ -358,15 +401,16 @@ class KeywordReplyDetailView(APIView):
 # --- Customer service -------------------------------------------------------------------------
 
 
-class AccountMessagesView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(get=extend_schema(tags=SERVICE))
+class AccountMessagesView(SelectorListView):
     """A follower's customer-service thread with the account."""
 
+    model = ServiceMessage
     serializer_class = s.FollowerMessageOutput
 
-    @extend_schema(tags=SERVICE)
-    def get(self, request, account_id: int):
-        account = selectors.account_get(account_id=account_id)
-        return self.page(selectors.follower_thread(account=account, user=request.user))
+    def select(self):
+        account = selectors.account_get(account_id=self.kwargs["account_id"])
+        return selectors.follower_thread(account=account, user=self.request.user)
 
     @extend_schema(
         request=s.ServiceMessageInput, responses={201: s.FollowerMessageOutput}, tags=SERVICE
@@ -389,16 +433,17 @@ class ConversationClaimView(APIView):
         return Response(s.ConversationOutput(conversation).data)
 
 
-class ConversationMessagesView(PaginatedListMixin, GenericAPIView):
+@extend_schema_view(get=extend_schema(tags=SERVICE))
+class ConversationMessagesView(SelectorListView):
+    model = ServiceMessage
     serializer_class = s.ServiceMessageOutput
 
-    @extend_schema(tags=SERVICE)
-    def get(self, request, conversation_id: int):
+    def select(self):
         conversation = selectors.conversation_for_staff(
-            conversation_id=conversation_id, user=request.user
+            conversation_id=self.kwargs["conversation_id"], user=self.request.user
         )
         messages = selectors.conversation_messages(conversation=conversation)
-        return self.page(messages.select_related("sent_by"))
+        return messages.select_related("sent_by")
 
 
 class ConversationRepliesView(APIView):

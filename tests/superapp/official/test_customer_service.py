@@ -124,7 +124,14 @@ def test_the_inbox_filters_mine_and_unclaimed(account, conversation):
     unclaimed = client.get(url, {"status": "unclaimed"}).json()["results"]
     assert [c["id"] for c in mine] == [conversation.pk]
     assert [c["follower"] for c in unclaimed] == [other_fan.display_name]
-    assert len(client.get(url).json()["results"]) == 2
+    everything = client.get(url).json()["results"]
+    assert [c["follower"] for c in everything] == [
+        other_fan.display_name,
+        conversation.user.display_name,
+    ]
+    write(account, conversation.user, "Back again")
+    first = client.get(url).json()["results"][0]
+    assert (first["id"], first["last_text"]) == (conversation.pk, "Back again")
     bad = client.get(url, {"status": "everything"})
     assert bad.status_code == 400
 
