@@ -155,10 +155,11 @@ def brand_delivery_resend(*, actor, brand_id: int, delivery_id: int):
 
 
 def _push_to_brand_server(*, account: OfficialAccount, user, event_type: str, **data) -> None:
-    """Enqueue the event for the brand's developer server, if it has one. The server knows
-    the follower by their unionid for the brand's organisation, never by a Plaza user id."""
+    """Enqueue the event for the brand's developer server, if it has one and the brand is
+    (still) verified. The server knows the follower by their unionid for the brand's
+    organisation, never by a Plaza user id."""
     callback = BrandCallback.objects.filter(brand_id=account.brand_id).first()
-    if callback is None:
+    if callback is None or not account.brand.is_verified:
         return
     organisation = account.brand.developer_organisation
     unionid = miniprogram_services.unionid_for(organisation=organisation, user=user).unionid

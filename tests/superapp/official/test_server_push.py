@@ -7,12 +7,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from superapp.official import services
 from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.tasks import dispatch_due
 from tests.factories import UserFactory
 from tests.helpers import Receiver, consumer_client
-from tests.superapp.official.factories import official_account
+from tests.superapp.official.factories import StaffUserFactory, official_account
 
 pytestmark = pytest.mark.django_db
 
@@ -174,5 +175,13 @@ def test_other_brands_neither_see_nor_resend_the_deliveries():
 
 def test_no_callback_no_delivery():
     account = official_account()
+    follow(account, UserFactory())
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_brand_whose_verification_is_revoked_gets_no_more_pushes():
+    account = official_account()
+    register(account, "https://brand.example/hook")
+    services.brand_verification_revoke(actor=StaffUserFactory(), brand=account.brand)
     follow(account, UserFactory())
     assert not WebhookDelivery.objects.exists()
