@@ -97,12 +97,16 @@ class OfficialAccount(models.Model):
         return self.name
 
 
+# Foreign keys marked ``db_index=False`` lead a composite index or unique constraint of their
+# model already; a second single-column index would only slow the writes down.
+
+
 class FollowerCounterShard(models.Model):
     """One slice of an account's follower count. Follows update a random shard, so a viral
     account's follow storm does not queue on a single hot row; the count is the shards' sum."""
 
     account = models.ForeignKey(
-        OfficialAccount, on_delete=models.CASCADE, related_name="counter_shards"
+        OfficialAccount, on_delete=models.CASCADE, related_name="counter_shards", db_index=False
     )
     shard = models.PositiveSmallIntegerField()
     count = models.BigIntegerField(default=0)
@@ -117,8 +121,11 @@ class Follow(models.Model):
     """A user follows an account from ``followed_at``: they see broadcasts published since."""
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official_follows"
+    user = models.ForeignKey(  # indexed first in follow_unique
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="official_follows",
+        db_index=False,
     )
     followed_at = models.DateTimeField()
 
@@ -134,7 +141,9 @@ class Article(models.Model):
     image) rather than HTML, so no client ever renders brand-supplied markup; ``links`` are
     cards to products, mini-program pages or web pages."""
 
-    account = models.ForeignKey(OfficialAccount, on_delete=models.CASCADE, related_name="articles")
+    account = models.ForeignKey(
+        OfficialAccount, on_delete=models.CASCADE, related_name="articles", db_index=False
+    )
     title = models.CharField(max_length=120)
     cover_url = models.URLField(max_length=500, blank=True)
     body = models.JSONField(default=list)
@@ -152,7 +161,7 @@ class Broadcast(models.Model):
     """One message to every follower. Stored once: followers' feeds read it (fan-out on read)."""
 
     account = models.ForeignKey(
-        OfficialAccount, on_delete=models.CASCADE, related_name="broadcasts"
+        OfficialAccount, on_delete=models.CASCADE, related_name="broadcasts", db_index=False
     )
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=5000)
@@ -204,7 +213,10 @@ class ServiceConversation(models.Model):
     ``OFFICIAL_SERVICE_WINDOW_HOURS`` of it."""
 
     account = models.ForeignKey(
-        OfficialAccount, on_delete=models.CASCADE, related_name="service_conversations"
+        OfficialAccount,
+        on_delete=models.CASCADE,
+        related_name="service_conversations",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_conversations"
@@ -242,7 +254,7 @@ class ServiceMessage(models.Model):
         CAMPAIGN = "campaign"
 
     conversation = models.ForeignKey(
-        ServiceConversation, on_delete=models.CASCADE, related_name="messages"
+        ServiceConversation, on_delete=models.CASCADE, related_name="messages", db_index=False
     )
     direction = models.CharField(max_length=16, choices=Direction.choices)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
