@@ -1,9 +1,12 @@
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    Exists,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -152,10 +155,30 @@ def feed_for_user(*, user, before: tuple[datetime, int] | None, limit: int) -> l
     the follow time or after ``limit`` rows, then the newest ``limit`` overall. The cost grows
     with how many accounts the reader follows, never with an account's follower count."""
     created_at, broadcast_id = before or FEED_START
-    params = [created_at, broadcast_id, limit, user.pk, limit]
-    broadcasts = list(Broadcast.objects.raw(FEED_SQL, params))
+    if connection.vendor == "postgresql":
+        params = [created_at, broadcast_id, limit, user.pk, limit]
+        broadcasts = list(Broadcast.objects.raw(FEED_SQL, params))
+    else:  # the embedded SQLite of `make run` has no LATERAL: same rows, plainer plan
+        broadcasts = list(
+            feed_portable_query(user=user, before=(created_at, broadcast_id), limit=limit)
+        )
     prefetch_related_objects(broadcasts, "account")
     return broadcasts
+
+
+def feed_portable_query(*, user, before: tuple[datetime, int], limit: int) -> QuerySet[Broadcast]:
+    """The feed without LATERAL (for SQLite): same rows, but the database sorts every visible
+    broadcast instead of taking the head of each followed account's index."""
+    created_at, broadcast_id = before
+    follows = Follow.objects.filter(
+        user=user, account=OuterRef("account"), followed_at__lte=OuterRef("created_at")
+    )
+    older = Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=broadcast_id)
+    return (
+        Broadcast.objects.filter(Exists(follows))
+        .filter(older)
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def brand_audit_log(*, brand: Brand) -> QuerySet[BrandAuditEntry]:

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from superapp.asgi import application
 from superapp.core.errors import RateLimited
+from superapp.official import selectors, services
 from superapp.official.models import Broadcast
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_constant, consumer_client
@@ -185,6 +186,30 @@ def test_the_feed_merges_followed_accounts_newest_first_and_pages():
     titles = [b["title"] for b in first["results"] + second["results"]]
     assert titles == [b.title for b in reversed(published)]
     assert second["next"] is None
+
+
+@override_settings(OFFICIAL_SERVICE_BROADCASTS_PER_MONTH=100)
+def test_the_portable_feed_query_agrees_with_the_lateral_one():
+    early, late, unfollowed = (official_account() for _ in range(3))
+    fan = UserFactory()
+    services.account_follow(user=fan, account_id=early.pk)
+    for i in range(3):
+        publish(early, title=f"early {i}")
+        publish(late, title=f"before follow {i}")
+        publish(unfollowed, title=f"never {i}")
+    services.account_follow(user=fan, account_id=late.pk)
+    for i in range(3):
+        publish(late, title=f"late {i}")
+        publish(early, title=f"early again {i}")
+    lateral = selectors.feed_for_user(user=fan, before=None, limit=4)
+    cursor = (lateral[-1].created_at, lateral[-1].pk)
+    for before in (selectors.FEED_START, cursor):
+        expected = selectors.feed_for_user(user=fan, before=before, limit=4)
+        portable = selectors.feed_portable_query(user=fan, before=before, limit=4)
+        assert [b.pk for b in portable] == [b.pk for b in expected]
+    titles = [b.title for b in selectors.feed_for_user(user=fan, before=None, limit=20)]
+    assert len(titles) == 9
+    assert not any(t.startswith(("before follow", "never")) for t in titles)
 
 
 def test_a_garbled_feed_cursor_is_a_400():
