@@ -152,6 +152,8 @@ CELERY_TIMEZONE = "UTC"
 # Beat schedules are registered by each app in its tasks module (see superapp/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {}
 HEARTBEAT_INTERVAL_SECONDS = env.float("HEARTBEAT_INTERVAL_SECONDS", default=30.0)
+# Providers of shared socket groups (``f(*, user_id) -> [group]``), joined on connect.
+REALTIME_SOCKET_GROUP_PROVIDERS = ["superapp.official.selectors.socket_groups_for_user"]
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -185,6 +187,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "superapp.core.schema.add_error_responses",
     ],
+    "ENUM_NAME_OVERRIDES": {
+        "OfficialAccountKindEnum": "superapp.official.models.OfficialAccount.Kind",
+        "ServiceMessageKindEnum": "superapp.official.models.ServiceMessage.Kind",
+        "MenuActionTypeEnum": "superapp.official.api.serializers.MENU_ACTION_TYPES",
+        "LinkTypeEnum": "superapp.official.api.serializers.LINK_TYPES",
+        "ArticleBlockTypeEnum": "superapp.official.api.serializers.BLOCK_TYPES",
+    },
 }
 
 # --- OAuth2 / tokens --------------------------------------------------------------------------
@@ -221,6 +230,19 @@ WEBHOOK_MAX_AGE = timedelta(hours=env.int("WEBHOOK_MAX_AGE_HOURS", default=24))
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=10.0)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
 WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = env.int("WEBHOOK_SIGNATURE_TOLERANCE_SECONDS", default=300)
+# Official accounts (docs/official-accounts.md)
+OFFICIAL_SUBSCRIPTION_BROADCASTS_PER_DAY = env.int(
+    "OFFICIAL_SUBSCRIPTION_BROADCASTS_PER_DAY", default=1
+)
+OFFICIAL_SERVICE_BROADCASTS_PER_MONTH = env.int("OFFICIAL_SERVICE_BROADCASTS_PER_MONTH", default=4)
+OFFICIAL_SERVICE_WINDOW_HOURS = env.int("OFFICIAL_SERVICE_WINDOW_HOURS", default=48)
+OFFICIAL_SERVICE_WINDOW_MAX_REPLIES = env.int("OFFICIAL_SERVICE_WINDOW_MAX_REPLIES", default=5)
+OFFICIAL_MENU_MAX_ITEMS = env.int("OFFICIAL_MENU_MAX_ITEMS", default=3)
+OFFICIAL_MENU_MAX_SUB_ITEMS = env.int("OFFICIAL_MENU_MAX_SUB_ITEMS", default=5)
+OFFICIAL_MAX_KEYWORD_REPLIES = env.int("OFFICIAL_MAX_KEYWORD_REPLIES", default=200)
+OFFICIAL_MAX_ACCOUNTS_PER_BRAND = env.int("OFFICIAL_MAX_ACCOUNTS_PER_BRAND", default=10)
+OFFICIAL_FOLLOWER_COUNTER_SHARDS = env.int("OFFICIAL_FOLLOWER_COUNTER_SHARDS", default=16)
+OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE = env.int("OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE", default=20)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -1,7 +1,35 @@
-from django.db.models import QuerySet
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from superapp.core.errors import Forbidden, NotFound
-from superapp.official.models import Brand, BrandMember
+from superapp.official.models import (
+    Article,
+    Brand,
+    BrandAuditEntry,
+    BrandMember,
+    Broadcast,
+    Follow,
+    FollowerCounterShard,
+    KeywordReply,
+    OfficialAccount,
+    ServiceConversation,
+    ServiceMessage,
+)
+from superapp.webhooks import selectors as webhook_selectors
 
 Role = BrandMember.Role
 MANAGERS = (Role.OWNER, Role.ADMIN)
@@ -32,3 +60,241 @@ def brands_for_user(*, user) -> QuerySet[Brand]:
 
 def brand_for_organisation(*, organisation_id: int) -> Brand | None:
     return Brand.objects.filter(developer_organisation_id=organisation_id).first()
+
+
+def account_group(account_id: int) -> str:
+    """The channel-layer group whose sockets hear an account's broadcasts."""
+    return f"official.{account_id}"
+
+
+def socket_groups_for_user(*, user_id: int) -> list[str]:
+    """Realtime provider: a user's sockets join the group of every account they follow."""
+    account_ids = Follow.objects.filter(user_id=user_id).values_list("account_id", flat=True)
+    return [account_group(account_id) for account_id in account_ids]
+
+
+def _with_follower_count(queryset: QuerySet[OfficialAccount]) -> QuerySet[OfficialAccount]:
+    shards = (
+        FollowerCounterShard.objects.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return queryset.select_related("brand").annotate(
+        follower_count=Coalesce(Subquery(shards), 0, output_field=BigIntegerField())
+    )
+
+
+def account_get(*, account_id: int) -> OfficialAccount:
+    """A public account profile (any signed-in user may see it), with its follower count."""
+    account = _with_follower_count(OfficialAccount.objects.filter(pk=account_id)).first()
+    if account is None:
+        raise NotFound("No such official account.", code="account_not_found")
+    return account
+
+
+def account_for_member(*, account_id: int, user, roles=STAFF) -> OfficialAccount:
+    """The account if ``user`` holds one of ``roles`` in its brand: 404 to outsiders (the
+    brand's back office is invisible to them), 403 ``insufficient_role`` to lesser roles."""
+    account = OfficialAccount.objects.select_related("brand").filter(pk=account_id).first()
+    if account is None:
+        raise NotFound("No such official account.", code="account_not_found")
+    brand_for_member(brand_id=account.brand_id, user=user, roles=roles)
+    return account
+
+
+def follow_of(*, account: OfficialAccount, user) -> Follow | None:
+    return Follow.objects.filter(account=account, user=user).first()
+
+
+def accounts_followed_by(*, user) -> QuerySet[OfficialAccount]:
+    return _with_follower_count(OfficialAccount.objects.filter(follows__user=user)).order_by(
+        "name", "id"
+    )
+
+
+def articles_for_account(*, account: OfficialAccount) -> QuerySet[Article]:
+    return Article.objects.filter(account=account).order_by("-id")
+
+
+def broadcasts_visible_to(*, account: OfficialAccount, user) -> QuerySet[Broadcast]:
+    """An account's broadcasts as ``user`` may see them: brand staff see all of them, a
+    follower those published since they followed; anyone else is refused."""
+    broadcasts = Broadcast.objects.filter(account=account).order_by("-id")
+    if brand_role(brand=account.brand, user=user) is not None:
+        return broadcasts
+    follow = follow_of(account=account, user=user)
+    if follow is None:
+        raise Forbidden("Follow this account to read its broadcasts.", code="not_following")
+    return broadcasts.filter(created_at__gte=follow.followed_at)
+
+
+FEED_SQL = f"""
+SELECT b.* FROM {Follow._meta.db_table} f
+CROSS JOIN LATERAL (
+    SELECT * FROM {Broadcast._meta.db_table} b
+    WHERE b.account_id = f.account_id
+      AND b.created_at >= f.followed_at
+      AND (b.created_at, b.id) < (%s, %s)
+    ORDER BY b.created_at DESC, b.id DESC
+    LIMIT %s
+) b
+WHERE f.user_id = %s
+ORDER BY b.created_at DESC, b.id DESC
+LIMIT %s
+"""
+FEED_START = (datetime.max.replace(tzinfo=UTC), 0)
+
+
+def feed_for_user(*, user, before: tuple[datetime, int] | None, limit: int) -> list[Broadcast]:
+    """The user's official-accounts feed, newest first: broadcasts of the accounts they follow,
+    published since they followed, older than the keyset ``before`` (created_at, id).
+
+    Fan-out on read: per follow, one backward scan of ``broadcast_account_idx`` that stops at
+    the follow time or after ``limit`` rows, then the newest ``limit`` overall. The cost grows
+    with how many accounts the reader follows, never with an account's follower count."""
+    created_at, broadcast_id = before or FEED_START
+    if connection.vendor == "postgresql":
+        params = [created_at, broadcast_id, limit, user.pk, limit]
+        broadcasts = list(Broadcast.objects.raw(FEED_SQL, params))
+    else:  # the embedded SQLite of `make run` has no LATERAL: same rows, plainer plan
+        broadcasts = list(
+            feed_portable_query(user=user, before=(created_at, broadcast_id), limit=limit)
+        )
+    prefetch_related_objects(broadcasts, "account")
+    return broadcasts
+
+
+def feed_portable_query(*, user, before: tuple[datetime, int], limit: int) -> QuerySet[Broadcast]:
+    """The feed without LATERAL (for SQLite): same rows, but the database sorts every visible
+    broadcast instead of taking the head of each followed account's index."""
+    created_at, broadcast_id = before
+    follows = Follow.objects.filter(
+        user=user, account=OuterRef("account"), followed_at__lte=OuterRef("created_at")
+    )
+    older = Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=broadcast_id)
+    return (
+        Broadcast.objects.filter(Exists(follows))
+        .filter(older)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def brand_audit_log(*, brand: Brand) -> QuerySet[BrandAuditEntry]:
+    return BrandAuditEntry.objects.filter(brand=brand).select_related("actor").order_by("-id")
+
+
+def brand_deliveries(*, brand: Brand):
+    return webhook_selectors.deliveries_for_owner(brand_webhook_owner(brand.pk))
+
+
+def brand_delivery(*, brand: Brand, delivery_id: int):
+    delivery = brand_deliveries(brand=brand).filter(pk=delivery_id).first()
+    if delivery is None:
+        raise NotFound("No such delivery.", code="delivery_not_found")
+    return delivery
+
+
+def brand_webhook_owner(brand_id: int) -> str:
+    return f"brand:{brand_id}"
+
+
+def keyword_replies_for(*, account: OfficialAccount) -> QuerySet[KeywordReply]:
+    return KeywordReply.objects.filter(account=account).order_by("keyword", "id")
+
+
+def keyword_reply_matching(*, account: OfficialAccount, text: str) -> KeywordReply | None:
+    """The rule answering ``text``: an exact keyword match wins over a "contains" match."""
+    normalized = text.strip().casefold()
+    rules = sorted(keyword_replies_for(account=account), key=lambda r: r.match != "exact")
+    for rule in rules:
+        keyword = rule.keyword.casefold()
+        if normalized == keyword or (rule.match == "contains" and keyword in normalized):
+            return rule
+    return None
+
+
+class InboxFilter:
+    UNCLAIMED = "unclaimed"
+    MINE = "mine"
+    ALL = "all"
+    CHOICES = (UNCLAIMED, MINE, ALL)
+
+
+def brand_inbox(*, brand: Brand, user, status: str) -> QuerySet[ServiceConversation]:
+    """The brand's shared customer-service inbox, most recently active first."""
+    last_text = (
+        ServiceMessage.objects.filter(conversation=OuterRef("pk")).order_by("-id").values("text")
+    )
+    conversations = (
+        ServiceConversation.objects.filter(account__brand=brand)
+        .select_related("account", "user", "claimed_by")
+        .annotate(last_text=Subquery(last_text[:1]))
+        .order_by("-last_message_at", "-id")
+    )
+    if status == InboxFilter.UNCLAIMED:
+        return conversations.filter(claimed_by__isnull=True)
+    if status == InboxFilter.MINE:
+        return conversations.filter(claimed_by=user)
+    return conversations
+
+
+def conversation_for_staff(*, conversation_id: int, user) -> ServiceConversation:
+    conversation = (
+        ServiceConversation.objects.select_related("account__brand", "user", "claimed_by")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None or brand_role(brand=conversation.account.brand, user=user) is None:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    return conversation
+
+
+def conversation_messages(*, conversation: ServiceConversation) -> QuerySet[ServiceMessage]:
+    return ServiceMessage.objects.filter(conversation=conversation).order_by("-id")
+
+
+def follower_thread(*, account: OfficialAccount, user) -> QuerySet[ServiceMessage]:
+    """The follower's own customer-service messages with an account, newest first."""
+    return ServiceMessage.objects.filter(
+        conversation__account=account, conversation__user=user
+    ).order_by("-id")
+
+
+def brand_staff_ids(*, brand: Brand) -> list[int]:
+    return list(BrandMember.objects.filter(brand=brand).values_list("user_id", flat=True))
+
+
+def broadcast_for_push(*, broadcast_id: int) -> Broadcast | None:
+    return Broadcast.objects.select_related("account").filter(pk=broadcast_id).first()
+
+
+def broadcast_summary(broadcast: Broadcast) -> dict:
+    """What a socket hint carries: enough to render a notification, not the whole broadcast."""
+    return {
+        "id": broadcast.pk,
+        "account_id": broadcast.account_id,
+        "account_name": broadcast.account.name,
+        "title": broadcast.title,
+        "created_at": broadcast.created_at.isoformat(),
+    }
+
+
+def service_window_is_open(conversation: ServiceConversation, now: datetime | None = None) -> bool:
+    """The WeChat rule: the brand may answer at most N times within H hours of the follower's
+    last message (``OFFICIAL_SERVICE_WINDOW_MAX_REPLIES`` / ``OFFICIAL_SERVICE_WINDOW_HOURS``)."""
+    opened = conversation.window_opened_at
+    now = now or timezone.now()
+    return (
+        opened is not None
+        and now - opened <= timedelta(hours=settings.OFFICIAL_SERVICE_WINDOW_HOURS)
+        and conversation.replies_in_window < settings.OFFICIAL_SERVICE_WINDOW_MAX_REPLIES
+    )
+
+
+def brand_get(*, brand_id: int) -> Brand:
+    brand = Brand.objects.filter(pk=brand_id).first()
+    if brand is None:
+        raise NotFound("No such brand.", code="brand_not_found")
+    return brand

@@ -1,11 +1,69 @@
+"""Every write of the official app: brands, accounts, broadcasts, customer service, callbacks.
+
+Each change a brand makes is recorded in its audit log (``_audit``) inside the same transaction.
+"""
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
-from superapp.core.errors import Conflict, InvalidInput
-from superapp.official.models import Brand, BrandMember
+from superapp.core import domain_events, ratelimit
+from superapp.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+)
+from superapp.official import selectors
+from superapp.official.models import (
+    Article,
+    Brand,
+    BrandAuditEntry,
+    BrandCallback,
+    BrandMember,
+    Broadcast,
+    Follow,
+    FollowerCounterShard,
+    KeywordReply,
+    OfficialAccount,
+    ServiceConversation,
+    ServiceMessage,
+)
 from superapp.official.selectors import MANAGERS, brand_for_member
+from superapp.official.tasks import push_broadcast
+from superapp.realtime import services as realtime
+from superapp.webhooks import services as webhooks
 
 Role = BrandMember.Role
+Kind = OfficialAccount.Kind
+Direction = ServiceMessage.Direction
+
+
+class ServiceWindowClosed(DomainError):
+    code = "service_window_closed"
+    default_detail = "The customer-service window is closed: wait for the follower to write again."
+
+
+class VerifiedServiceAccountRequired(DomainError):
+    code = "verified_service_account_required"
+    default_detail = "Customer service needs a service account of a verified brand."
+
+
+def _audit(*, brand: Brand, actor, action: str, target: str = "", **details) -> None:
+    BrandAuditEntry.objects.create(
+        brand=brand, actor=actor, action=action, target=target, details=details
+    )
+
+
+# --- Brands -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -14,6 +72,7 @@ def brand_create(*, actor, name: str) -> Brand:
     organisation = miniprogram_services.organisation_create(actor=actor, name=name)
     brand = Brand.objects.create(name=name, developer_organisation=organisation)
     BrandMember.objects.create(brand=brand, user=actor, role=Role.OWNER)
+    _audit(brand=brand, actor=actor, action="brand.created", name=name)
     return brand
 
 
@@ -25,6 +84,543 @@ def brand_member_add(*, actor, brand_id: int, user, role: str) -> BrandMember:
         raise InvalidInput(fields={"role": ["Must be admin or associate."]})
     try:
         with transaction.atomic():
-            return BrandMember.objects.create(brand=brand, user=user, role=role)
+            member = BrandMember.objects.create(brand=brand, user=user, role=role)
     except IntegrityError as exc:
         raise Conflict("Already a member of this brand.", code="already_member") from exc
+    _audit(
+        brand=brand,
+        actor=actor,
+        action="member.added",
+        target=f"user:{user.pk}",
+        username=user.username,
+        role=role,
+    )
+    return member
+
+
+def _require_platform_staff(actor) -> None:
+    if not (actor.is_active and actor.is_staff):
+        raise Forbidden("Only platform staff verify brands.", code="platform_staff_only")
+
+
+@transaction.atomic
+def brand_verify(*, actor, brand: Brand) -> Brand:
+    """Platform staff vouch for the brand; its service accounts get the advanced features."""
+    _require_platform_staff(actor)
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    if brand.verified_at is None:
+        brand.verified_at = timezone.now()
+        brand.save(update_fields=["verified_at"])
+        _audit(brand=brand, actor=actor, action="brand.verified")
+    return brand
+
+
+@transaction.atomic
+def brand_verification_revoke(*, actor, brand: Brand) -> Brand:
+    _require_platform_staff(actor)
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    if brand.verified_at is not None:
+        brand.verified_at = None
+        brand.save(update_fields=["verified_at"])
+        _audit(brand=brand, actor=actor, action="brand.verification_revoked")
+    return brand
+
+
+@transaction.atomic
+def brand_callback_set(*, actor, brand_id: int, url: str) -> BrandCallback:
+    """Register (or move) the brand's developer server; a fresh signing secret each time."""
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    if not brand.is_verified:
+        raise DomainError("Only verified brands get server push.", code="brand_not_verified")
+    callback, _ = BrandCallback.objects.update_or_create(
+        brand=brand, defaults={"url": url, "secret": "whsec_" + secrets.token_urlsafe(32)}
+    )
+    _audit(brand=brand, actor=actor, action="callback.set", url=url)
+    return callback
+
+
+@transaction.atomic
+def brand_callback_remove(*, actor, brand_id: int) -> None:
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    if BrandCallback.objects.filter(brand=brand).delete()[0]:
+        _audit(brand=brand, actor=actor, action="callback.removed")
+
+
+@transaction.atomic
+def brand_delivery_resend(*, actor, brand_id: int, delivery_id: int):
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    delivery = selectors.brand_delivery(brand=brand, delivery_id=delivery_id)
+    _audit(brand=brand, actor=actor, action="delivery.resent", target=f"delivery:{delivery.pk}")
+    return webhooks.webhook_resend(delivery=delivery)
+
+
+def _push_to_brand_server(*, account: OfficialAccount, user, event_type: str, **data) -> None:
+    """Enqueue the event for the brand's developer server, if it has one and the brand is
+    (still) verified. The server knows the follower by their unionid for the brand's
+    organisation, never by a Plaza user id."""
+    callback = BrandCallback.objects.filter(brand_id=account.brand_id).first()
+    if callback is None or not account.brand.is_verified:
+        return
+    organisation = account.brand.developer_organisation
+    unionid = miniprogram_services.unionid_for(organisation=organisation, user=user).unionid
+    webhooks.webhook_enqueue(
+        owner=selectors.brand_webhook_owner(account.brand_id),
+        url=callback.url,
+        secret=callback.secret,
+        event_type=event_type,
+        data={"account_id": account.pk, "unionid": unionid, **data},
+    )
+
+
+# --- Official accounts ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_create(
+    *, actor, brand_id: int, name: str, kind: str, description: str = "", avatar_url: str = ""
+) -> OfficialAccount:
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    Brand.objects.select_for_update().filter(pk=brand.pk).first()  # serialise the limit check
+    if (
+        OfficialAccount.objects.filter(brand=brand).count()
+        >= settings.OFFICIAL_MAX_ACCOUNTS_PER_BRAND
+    ):
+        raise DomainError("This brand has its maximum of accounts.", code="account_limit_reached")
+    try:
+        with transaction.atomic():
+            account = OfficialAccount.objects.create(
+                brand=brand, name=name, kind=kind, description=description, avatar_url=avatar_url
+            )
+    except IntegrityError as exc:
+        raise Conflict("The brand already has an account by that name.", code="name_taken") from exc
+    FollowerCounterShard.objects.bulk_create(
+        FollowerCounterShard(account=account, shard=shard)
+        for shard in range(settings.OFFICIAL_FOLLOWER_COUNTER_SHARDS)
+    )
+    _audit(
+        brand=brand,
+        actor=actor,
+        action="account.created",
+        target=f"account:{account.pk}",
+        name=name,
+        kind=kind,
+    )
+    return account
+
+
+@transaction.atomic
+def account_delete(*, actor, account_id: int) -> None:
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="account.deleted",
+        target=f"account:{account.pk}",
+        name=account.name,
+    )
+    account.delete()
+
+
+def _menu_problems(menu: list[dict]) -> list[str]:
+    """Menu structure rules: at most N top-level items, each either an action or a sub-menu of
+    1..M actions (an action is a link, a mini-program page or a keyword)."""
+    problems = []
+    if len(menu) > settings.OFFICIAL_MENU_MAX_ITEMS:
+        problems.append(f"At most {settings.OFFICIAL_MENU_MAX_ITEMS} top-level items.")
+    for position, item in enumerate(menu, start=1):
+        sub_items = item.get("sub_items") or []
+        if sub_items and item.get("type"):
+            problems.append(f"Item {position}: either an action or sub-items, not both.")
+        if not sub_items and not item.get("type"):
+            problems.append(f"Item {position}: needs an action type or sub-items.")
+        if len(sub_items) > settings.OFFICIAL_MENU_MAX_SUB_ITEMS:
+            problems.append(
+                f"Item {position}: at most {settings.OFFICIAL_MENU_MAX_SUB_ITEMS} sub-items."
+            )
+        if any(sub.get("sub_items") for sub in sub_items):
+            problems.append(f"Item {position}: sub-items cannot nest.")
+    return problems
+
+
+@transaction.atomic
+def account_menu_set(*, actor, account_id: int, menu: list[dict]) -> OfficialAccount:
+    """Replace the custom menu (already shape-checked by the API) after checking its rules."""
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    problems = _menu_problems(menu)
+    if problems:
+        raise InvalidInput("The menu breaks its rules.", fields={"menu": problems})
+    account.menu = menu
+    account.save(update_fields=["menu"])
+    _audit(brand=account.brand, actor=actor, action="menu.updated", target=f"account:{account.pk}")
+    return account
+
+
+def _follow_event_payload(account: OfficialAccount, user) -> dict:
+    return {"brand_id": account.brand_id, "account_id": account.pk, "user_id": user.pk}
+
+
+def _count_follower(account: OfficialAccount, delta: int) -> None:
+    shard = random.randrange(settings.OFFICIAL_FOLLOWER_COUNTER_SHARDS)
+    FollowerCounterShard.objects.filter(account=account, shard=shard).update(
+        count=F("count") + delta
+    )
+
+
+@transaction.atomic
+def account_follow(*, user, account_id: int) -> Follow:
+    """Follow (idempotent): from now on the user's feed shows the account's broadcasts."""
+    account = selectors.account_get(account_id=account_id)
+    existing = selectors.follow_of(account=account, user=user)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            follow = Follow.objects.create(account=account, user=user, followed_at=timezone.now())
+    except IntegrityError:  # a concurrent request of the same user followed first
+        return selectors.follow_of(account=account, user=user)
+    _count_follower(account, +1)
+    domain_events.emit("official.account_followed", _follow_event_payload(account, user))
+    _push_to_brand_server(account=account, user=user, event_type="official.account_followed")
+    realtime.socket_groups_update(user_id=user.pk, join=[selectors.account_group(account.pk)])
+    return follow
+
+
+@transaction.atomic
+def account_unfollow(*, user, account_id: int) -> None:
+    """Unfollow (idempotent): the account's broadcasts leave the user's feed."""
+    account = selectors.account_get(account_id=account_id)
+    if not Follow.objects.filter(account=account, user=user).delete()[0]:
+        return
+    _count_follower(account, -1)
+    domain_events.emit("official.account_unfollowed", _follow_event_payload(account, user))
+    _push_to_brand_server(account=account, user=user, event_type="official.account_unfollowed")
+    realtime.socket_groups_update(user_id=user.pk, leave=[selectors.account_group(account.pk)])
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor,
+    account_id: int,
+    title: str,
+    body: list[dict],
+    links: list[dict],
+    cover_url: str = "",
+) -> Article:
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    article = Article.objects.create(
+        account=account, title=title, body=body, links=links, cover_url=cover_url, author=actor
+    )
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="article.published",
+        target=f"article:{article.pk}",
+        title=title,
+    )
+    return article
+
+
+def _quota_window(kind: str, now: datetime) -> tuple[int, datetime, datetime]:
+    """(limit, window start, window end): a calendar day (UTC) for subscription accounts, a
+    calendar month for service accounts, as in WeChat."""
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind == Kind.SUBSCRIPTION:
+        return settings.OFFICIAL_SUBSCRIPTION_BROADCASTS_PER_DAY, day, day + timedelta(days=1)
+    month = day.replace(day=1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    return settings.OFFICIAL_SERVICE_BROADCASTS_PER_MONTH, month, next_month
+
+
+@transaction.atomic
+def broadcast_publish(
+    *,
+    actor,
+    account_id: int,
+    title: str,
+    body: str,
+    links: list[dict],
+    article_id: int | None = None,
+) -> Broadcast:
+    """Publish to every follower by writing ONE row (fan-out on read, see
+    docs/official-accounts.md); online followers get a socket hint after commit.
+
+    The account row is locked while the quota is counted, so two concurrent publishes cannot
+    both take the last slot."""
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    OfficialAccount.objects.select_for_update().filter(pk=account.pk).first()
+    now = timezone.now()
+    limit, start, end = _quota_window(account.kind, now)
+    used = Broadcast.objects.filter(account=account, created_at__gte=start).count()
+    if used >= limit:
+        raise RateLimited(
+            f"This {account.kind} account may broadcast {limit} time(s) per period.",
+            code="broadcast_quota_exceeded",
+            limit=limit,
+            retry_after=int((end - now).total_seconds()) + 1,
+        )
+    article = None
+    if article_id is not None:
+        article = Article.objects.filter(pk=article_id, account=account).first()
+        if article is None:
+            raise InvalidInput(fields={"article": ["No such article on this account."]})
+    broadcast = Broadcast.objects.create(
+        account=account,
+        title=title,
+        body=body,
+        links=links,
+        article=article,
+        sent_by=actor,
+        created_at=now,
+    )
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="broadcast.published",
+        target=f"broadcast:{broadcast.pk}",
+        title=title,
+    )
+    transaction.on_commit(lambda: push_broadcast.delay(broadcast.pk), robust=True)
+    return broadcast
+
+
+@transaction.atomic
+def keyword_reply_create(
+    *, actor, account_id: int, keyword: str, match: str, reply: str
+) -> KeywordReply:
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    OfficialAccount.objects.select_for_update().filter(pk=account.pk).first()
+    if (
+        KeywordReply.objects.filter(account=account).count()
+        >= settings.OFFICIAL_MAX_KEYWORD_REPLIES
+    ):
+        raise DomainError("Too many keyword replies.", code="keyword_reply_limit_reached")
+    try:
+        with transaction.atomic():
+            rule = KeywordReply.objects.create(
+                account=account, keyword=keyword.strip(), match=match, reply=reply
+            )
+    except IntegrityError as exc:
+        raise Conflict("This keyword already has a reply.", code="keyword_taken") from exc
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="keyword_reply.created",
+        target=f"keyword_reply:{rule.pk}",
+        keyword=rule.keyword,
+    )
+    return rule
+
+
+@transaction.atomic
+def keyword_reply_delete(*, actor, account_id: int, reply_id: int) -> None:
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    deleted, _ = KeywordReply.objects.filter(pk=reply_id, account=account).delete()
+    if not deleted:
+        raise NotFound("No such keyword reply.", code="keyword_reply_not_found")
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="keyword_reply.deleted",
+        target=f"keyword_reply:{reply_id}",
+    )
+
+
+# --- Customer service -------------------------------------------------------------------------
+
+
+def _message_payload(message: ServiceMessage, account: OfficialAccount) -> dict:
+    return {
+        "id": message.pk,
+        "account_id": account.pk,
+        "account_name": account.name,
+        "direction": message.direction,
+        "kind": message.kind,
+        "title": message.title,
+        "text": message.text,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def _notify_follower(message: ServiceMessage, account: OfficialAccount, user_ids) -> None:
+    realtime.event_publish(
+        user_ids=user_ids,
+        type="official.service_message",
+        payload={"message": _message_payload(message, account)},
+    )
+
+
+@transaction.atomic
+def service_message_send(*, user, account_id: int, text: str) -> ServiceMessage:
+    """A follower writes to the account: the message lands in the brand's shared inbox, opens
+    a fresh 48-hour reply window, may trigger a keyword auto-reply, and is pushed to the
+    brand's developer server."""
+    account = selectors.account_get(account_id=account_id)
+    if selectors.follow_of(account=account, user=user) is None:
+        raise Forbidden("Follow this account to message it.", code="not_following")
+    ratelimit.hit(
+        "official.message",
+        f"{user.pk}",
+        limit=settings.OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE,
+        window_seconds=60,
+    )
+    now = timezone.now()
+    conversation, _ = ServiceConversation.objects.select_for_update().get_or_create(
+        account=account, user=user, defaults={"last_message_at": now}
+    )
+    conversation.window_opened_at = conversation.last_message_at = now
+    conversation.replies_in_window = 0
+    conversation.save(update_fields=["window_opened_at", "last_message_at", "replies_in_window"])
+    message = ServiceMessage.objects.create(
+        conversation=conversation, direction=Direction.FROM_FOLLOWER, text=text
+    )
+    domain_events.emit(
+        "official.service_message_received",
+        {
+            "brand_id": account.brand_id,
+            "account_id": account.pk,
+            "user_id": user.pk,
+            "message_id": message.pk,
+        },
+    )
+    staff = [conversation.claimed_by_id] if conversation.claimed_by_id else None
+    realtime.event_publish(
+        user_ids=staff or selectors.brand_staff_ids(brand=account.brand),
+        type="official.inbox_message",
+        payload={"conversation_id": conversation.pk, "message": _message_payload(message, account)},
+    )
+    _push_to_brand_server(
+        account=account,
+        user=user,
+        event_type="official.follower_message",
+        message_id=message.pk,
+        text=text,
+    )
+    _auto_reply(conversation=conversation, account=account, text=text)
+    return message
+
+
+def _auto_reply(*, conversation: ServiceConversation, account: OfficialAccount, text: str) -> None:
+    """Answer a keyword at once. Automatic answers do not use up the brand's replies."""
+    rule = selectors.keyword_reply_matching(account=account, text=text)
+    if rule is None:
+        return
+    reply = ServiceMessage.objects.create(
+        conversation=conversation,
+        direction=Direction.FROM_BRAND,
+        kind=ServiceMessage.Kind.AUTO_REPLY,
+        text=rule.reply,
+    )
+    _notify_follower(reply, account, [conversation.user_id])
+
+
+def _require_customer_service(account: OfficialAccount) -> None:
+    if account.kind != Kind.SERVICE or not account.brand.is_verified:
+        raise VerifiedServiceAccountRequired()
+
+
+@transaction.atomic
+def conversation_claim(*, actor, conversation_id: int) -> ServiceConversation:
+    """An associate takes a conversation from the shared inbox; first come, first served."""
+    conversation = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor)
+    _require_customer_service(conversation.account)
+    claimed = ServiceConversation.objects.filter(
+        pk=conversation.pk, claimed_by__isnull=True
+    ).update(claimed_by=actor, claimed_at=timezone.now())
+    conversation.refresh_from_db()
+    if not claimed and conversation.claimed_by_id != actor.pk:
+        raise Conflict("Another associate has claimed this conversation.", code="already_claimed")
+    return conversation
+
+
+@transaction.atomic
+def service_reply_send(*, actor, conversation_id: int, text: str) -> ServiceMessage:
+    """The claiming associate answers as the brand, within the follower's window (the WeChat
+    48-hour rule: at most 5 replies within 48 h of the follower's last message)."""
+    account = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor).account
+    _require_customer_service(account)
+    conversation = ServiceConversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.claimed_by_id != actor.pk:
+        raise Conflict("Claim the conversation before replying.", code="not_claimed_by_you")
+    if not selectors.service_window_is_open(conversation):
+        raise ServiceWindowClosed()
+    now = timezone.now()
+    message = ServiceMessage.objects.create(
+        conversation=conversation, direction=Direction.FROM_BRAND, text=text, sent_by=actor
+    )
+    conversation.replies_in_window = F("replies_in_window") + 1
+    conversation.last_message_at = now
+    conversation.save(update_fields=["replies_in_window", "last_message_at"])
+    _notify_follower(message, account, [conversation.user_id])
+    return message
+
+
+@transaction.atomic
+def campaign_deliver(
+    *, campaign_id: int, brand_id: int, account_id: int, user_ids: list[int], title: str, body: str
+) -> int:
+    """Deliver a loyalty campaign as a service message from the brand to those listed users
+    who follow the account (nobody else is messaged). Returns how many received it."""
+    account = (
+        OfficialAccount.objects.select_related("brand")
+        .filter(pk=account_id, brand_id=brand_id)
+        .first()
+    )
+    if account is None:
+        return 0
+    followers = list(
+        Follow.objects.filter(account=account, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    if not followers:
+        return 0
+    now = timezone.now()
+    ServiceConversation.objects.bulk_create(
+        [
+            ServiceConversation(account=account, user_id=uid, last_message_at=now)
+            for uid in followers
+        ],
+        ignore_conflicts=True,
+    )
+    conversations = ServiceConversation.objects.filter(account=account, user_id__in=followers)
+    ServiceMessage.objects.bulk_create(
+        [
+            ServiceMessage(
+                conversation=conversation,
+                direction=Direction.FROM_BRAND,
+                kind=ServiceMessage.Kind.CAMPAIGN,
+                title=title,
+                text=body,
+                campaign_id=campaign_id,
+            )
+            for conversation in conversations
+        ],
+        ignore_conflicts=True,
+    )
+    conversations.update(last_message_at=now)
+    realtime.event_publish(
+        user_ids=followers,
+        type="official.service_message",
+        payload={
+            "message": {
+                "account_id": account.pk,
+                "account_name": account.name,
+                "direction": Direction.FROM_BRAND,
+                "kind": ServiceMessage.Kind.CAMPAIGN,
+                "title": title,
+                "text": body,
+                "campaign_id": campaign_id,
+            }
+        },
+    )
+    return len(followers)
+
+
+@transaction.atomic
+def service_conversations_erase(*, user) -> None:
+    """Data erasure: the user's threads with brands go; their words as brand staff stay,
+    unattributed."""
+    ServiceConversation.objects.filter(user=user).delete()
+    ServiceMessage.objects.filter(sent_by=user).update(sent_by=None)
+    ServiceConversation.objects.filter(claimed_by=user).update(claimed_by=None, claimed_at=None)

@@ -3,6 +3,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from superapp.realtime import selectors
+from superapp.realtime.selectors import extra_socket_groups
 from superapp.realtime.services import user_group
 
 
@@ -12,19 +13,36 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
     ``{"type": "ping"}`` to keep the connection alive."""
 
     group: str | None = None
+    shared_groups: set[str]
 
     async def connect(self):
+        self.shared_groups = set()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._join(await database_sync_to_async(extra_socket_groups)(user_id=user.pk))
         await self.accept()
 
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.shared_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _join(self, groups) -> None:
+        for group in set(groups) - self.shared_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.shared_groups |= set(groups)
+
+    async def groups_update(self, message):
+        """Join or leave shared groups (``official.<id>`` when the user follows an account)."""
+        await self._join(message.get("join", []))
+        for group in set(message.get("leave", [])) & self.shared_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.shared_groups.discard(group)
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from superapp.realtime.models import EventCursor, UserEvent
 
 
@@ -8,3 +11,13 @@ def events_since(*, user, cursor: int, limit: int) -> list[UserEvent]:
 
 def latest_cursor(*, user) -> int:
     return EventCursor.objects.filter(user=user).values_list("last_cursor", flat=True).first() or 0
+
+
+def extra_socket_groups(*, user_id: int) -> list[str]:
+    """Shared channel-layer groups a user's sockets join besides ``user.<id>``, as named by the
+    providers in ``settings.REALTIME_SOCKET_GROUP_PROVIDERS`` (``f(*, user_id) -> [group]``)."""
+    return [
+        group
+        for provider in settings.REALTIME_SOCKET_GROUP_PROVIDERS
+        for group in import_string(provider)(user_id=user_id)
+    ]

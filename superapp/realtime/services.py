@@ -70,3 +70,19 @@ def push_to_sockets(messages: list[tuple[str, dict]]) -> None:
         async_to_sync(send_all)()
     except Exception:
         logger.warning("socket push failed; clients will catch up through sync", exc_info=True)
+
+
+def socket_groups_update(*, user_id: int, join: list[str] = (), leave: list[str] = ()) -> None:
+    """Tell the user's online sockets to join/leave shared groups, once the change commits."""
+    message = {"type": "groups.update", "join": list(join), "leave": list(leave)}
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(user_group(user_id), message)
+        except Exception:
+            logger.warning("socket group update failed", exc_info=True)
+
+    transaction.on_commit(send, robust=True)

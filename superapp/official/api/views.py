@@ -1,31 +1,79 @@
-from drf_spectacular.utils import extend_schema
+"""Thin HTTP layer of the official app: validate, call one service or selector, shape output."""
+
+import base64
+from datetime import datetime
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
-from superapp.official import services
-from superapp.official.api.serializers import (
-    BrandCreateInput,
-    BrandOutput,
-    MemberAddInput,
-    MemberOutput,
+from superapp.core.errors import InvalidInput
+from superapp.core.idempotency import run_idempotent
+from superapp.core.pagination import CursorPage
+from superapp.core.permissions import IsPlatformStaff
+from superapp.official import selectors, services
+from superapp.official.api import serializers as s
+from superapp.official.models import (
+    Article,
+    Brand,
+    BrandAuditEntry,
+    Broadcast,
+    KeywordReply,
+    OfficialAccount,
+    ServiceConversation,
+    ServiceMessage,
 )
+from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
+from superapp.webhooks.models import WebhookDelivery
+
+BRANDS, ACCOUNTS, SERVICE = ["brands"], ["official-accounts"], ["customer-service"]
 
 
-class BrandListCreateView(APIView):
-    @extend_schema(request=BrandCreateInput, responses={201: BrandOutput}, tags=["brands"])
+class SelectorListView(ListAPIView):
+    """A cursor-paginated list read through a selector (``select``). The OpenAPI generator
+    calls ``get_queryset`` without a user or URL arguments: it gets an empty ``model`` queryset."""
+
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.select()
+
+    def select(self):
+        raise NotImplementedError
+
+
+class InboxPage(CursorPage):
+    ordering = ("-last_message_at", "-id")
+
+
+# --- Brands -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(get=extend_schema(tags=BRANDS, summary="Brands the caller is a member of"))
+class BrandListCreateView(SelectorListView):
+    model = Brand
+    serializer_class = s.BrandOutput
+
+    def select(self):
+        return selectors.brands_for_user(user=self.request.user).order_by("-id")
+
+    @extend_schema(request=s.BrandCreateInput, responses={201: s.BrandOutput}, tags=BRANDS)
     def post(self, request):
-        data = BrandCreateInput(data=request.data)
+        data = s.BrandCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         brand = services.brand_create(actor=request.user, **data.validated_data)
-        return Response(BrandOutput(brand).data, status=status.HTTP_201_CREATED)
+        return Response(s.BrandOutput(brand).data, status=status.HTTP_201_CREATED)
 
 
 class BrandMembersView(APIView):
-    @extend_schema(request=MemberAddInput, responses={201: MemberOutput}, tags=["brands"])
+    @extend_schema(request=s.MemberAddInput, responses={201: s.MemberOutput}, tags=BRANDS)
     def post(self, request, brand_id: int):
-        data = MemberAddInput(data=request.data)
+        data = s.MemberAddInput(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.brand_member_add(
             actor=request.user,
@@ -33,4 +81,382 @@ class BrandMembersView(APIView):
             user=user_by_username(data.validated_data["username"]),
             role=data.validated_data["role"],
         )
-        return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
+        return Response(s.MemberOutput(member).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(tags=BRANDS))
+class BrandAuditLogView(SelectorListView):
+    """Who changed what, when — visible to the brand's owner and admins."""
+
+    model = BrandAuditEntry
+    serializer_class = s.AuditEntryOutput
+
+    def select(self):
+        brand = brand_for_member(
+            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=MANAGERS
+        )
+        return selectors.brand_audit_log(brand=brand)
+
+
+class BrandCallbackView(APIView):
+    @extend_schema(
+        request=s.CallbackInput,
+        responses={200: s.CallbackOutput},
+        tags=BRANDS,
+        summary="Register the brand's developer server (returns a new signing secret)",
+    )
+    def put(self, request, brand_id: int):
+        data = s.CallbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        callback = services.brand_callback_set(
+            actor=request.user, brand_id=brand_id, url=data.validated_data["url"]
+        )
+        return Response(s.CallbackOutput(callback).data)
+
+    @extend_schema(responses={204: None}, tags=BRANDS)
+    def delete(self, request, brand_id: int):
+        services.brand_callback_remove(actor=request.user, brand_id=brand_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(tags=BRANDS))
+class BrandDeliveriesView(SelectorListView):
+    """The server-push delivery log: every event and each attempt to POST it."""
+
+    model = WebhookDelivery
+    serializer_class = s.DeliveryOutput
+
+    def select(self):
+        brand = brand_for_member(
+            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=MANAGERS
+        )
+        return selectors.brand_deliveries(brand=brand)
+
+
+class BrandDeliveryResendView(APIView):
+    @extend_schema(request=None, responses={202: s.DeliveryOutput}, tags=BRANDS)
+    def post(self, request, brand_id: int, delivery_id: int):
+        delivery = services.brand_delivery_resend(
+            actor=request.user, brand_id=brand_id, delivery_id=delivery_id
+        )
+        return Response(s.DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(get=extend_schema(parameters=[s.InboxQuery], tags=SERVICE))
+class BrandInboxView(SelectorListView):
+    """The shared customer-service inbox of all the brand's accounts, most recently active
+    conversation first."""
+
+    model = ServiceConversation
+    serializer_class = s.ConversationOutput
+    pagination_class = InboxPage
+
+    def select(self):
+        query = s.InboxQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        brand = brand_for_member(
+            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=STAFF
+        )
+        return selectors.brand_inbox(
+            brand=brand, user=self.request.user, status=query.validated_data["status"]
+        )
+
+
+class StaffBrandVerificationView(APIView):
+    """Platform staff verify a brand (or revoke it)."""
+
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(request=None, responses={200: s.BrandOutput}, tags=["staff"])
+    def post(self, request, brand_id: int):
+        brand = services.brand_verify(
+            actor=request.user, brand=selectors.brand_get(brand_id=brand_id)
+        )
+        return Response(s.BrandOutput(brand).data)
+
+    @extend_schema(responses={200: s.BrandOutput}, tags=["staff"])
+    def delete(self, request, brand_id: int):
+        brand = services.brand_verification_revoke(
+            actor=request.user, brand=selectors.brand_get(brand_id=brand_id)
+        )
+        return Response(s.BrandOutput(brand).data)
+
+
+# --- Official accounts ------------------------------------------------------------------------
+
+
+def _profile(account_id: int, user):
+    account = selectors.account_get(account_id=account_id)
+    account.following = selectors.follow_of(account=account, user=user) is not None
+    return account
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=ACCOUNTS,
+        summary="Accounts the caller follows",
+        operation_id="official_accounts_followed",
+    )
+)
+class AccountListCreateView(SelectorListView):
+    model = OfficialAccount
+    serializer_class = s.AccountOutput
+
+    def select(self):
+        return selectors.accounts_followed_by(user=self.request.user)
+
+    @extend_schema(request=s.AccountCreateInput, responses={201: s.AccountOutput}, tags=ACCOUNTS)
+    def post(self, request):
+        data = s.AccountCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        account = services.account_create(
+            actor=request.user, brand_id=fields.pop("brand"), **fields
+        )
+        return Response(
+            s.AccountOutput(selectors.account_get(account_id=account.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AccountDetailView(APIView):
+    @extend_schema(responses={200: s.ProfileOutput}, tags=ACCOUNTS, summary="Profile page")
+    def get(self, request, account_id: int):
+        return Response(s.ProfileOutput(_profile(account_id, request.user)).data)
+
+    @extend_schema(responses={204: None}, tags=ACCOUNTS)
+    def delete(self, request, account_id: int):
+        services.account_delete(actor=request.user, account_id=account_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccountMenuView(APIView):
+    @extend_schema(request=s.MenuInput, responses={200: s.AccountOutput}, tags=ACCOUNTS)
+    def put(self, request, account_id: int):
+        data = s.MenuInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.account_menu_set(
+            actor=request.user, account_id=account_id, menu=data.validated_data["menu"]
+        )
+        return Response(s.AccountOutput(selectors.account_get(account_id=account_id)).data)
+
+
+class AccountFollowView(APIView):
+    def _answer(self, account_id: int, user) -> Response:
+        account = _profile(account_id, user)
+        return Response(
+            s.FollowOutput(
+                {"following": account.following, "follower_count": account.follower_count}
+            ).data
+        )
+
+    @extend_schema(request=None, responses={200: s.FollowOutput}, tags=ACCOUNTS)
+    def post(self, request, account_id: int):
+        services.account_follow(user=request.user, account_id=account_id)
+        return self._answer(account_id, request.user)
+
+    @extend_schema(responses={200: s.FollowOutput}, tags=ACCOUNTS)
+    def delete(self, request, account_id: int):
+        services.account_unfollow(user=request.user, account_id=account_id)
+        return self._answer(account_id, request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(tags=ACCOUNTS, summary="The profile page's articles (public)")
+)
+class AccountArticlesView(SelectorListView):
+    model = Article
+    serializer_class = s.ArticleOutput
+
+    def select(self):
+        account = selectors.account_get(account_id=self.kwargs["account_id"])
+        return selectors.articles_for_account(account=account)
+
+    @extend_schema(request=s.ArticleInput, responses={201: s.ArticleOutput}, tags=ACCOUNTS)
+    def post(self, request, account_id: int):
+        data = s.ArticleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = services.article_create(
+            actor=request.user, account_id=account_id, **data.validated_data
+        )
+        return Response(s.ArticleOutput(article).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=ACCOUNTS,
+        summary="An account's broadcasts: all for brand staff, since the follow for followers",
+    )
+)
+class AccountBroadcastsView(SelectorListView):
+    model = Broadcast
+    serializer_class = s.BroadcastOutput
+
+    def select(self):
+        account = selectors.account_get(account_id=self.kwargs["account_id"])
+        broadcasts = selectors.broadcasts_visible_to(account=account, user=self.request.user)
+        return broadcasts.select_related("account")
+
+    @extend_schema(
+        request=s.BroadcastInput,
+        responses={201: s.BroadcastOutput},
+        tags=ACCOUNTS,
+        summary="Publish to every follower (429 broadcast_quota_exceeded past the quota)",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key", str, OpenApiParameter.HEADER, description="Retry safely."
+            )
+        ],
+    )
+    def post(self, request, account_id: int):
+        data = s.BroadcastInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+
+        def publish() -> Response:
+            broadcast = services.broadcast_publish(
+                actor=request.user,
+                account_id=account_id,
+                title=fields["title"],
+                body=fields["body"],
+                links=fields["links"],
+                article_id=fields.get("article"),
+            )
+            return Response(s.BroadcastOutput(broadcast).data, status=status.HTTP_201_CREATED)
+
+        # A retried publish must not go out twice nor eat the quota twice.
+        return run_idempotent(request, publish)
+
+
+def _encode_feed_cursor(broadcast) -> str:
+    raw = f"{broadcast.created_at.isoformat()}|{broadcast.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_feed_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        created_at, broadcast_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created_at), int(broadcast_id)
+    except ValueError as exc:
+        raise InvalidInput(fields={"cursor": ["Invalid cursor."]}) from exc
+
+
+class FeedView(APIView):
+    """The caller's official-accounts feed (fan-out on read), newest first."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", str, description="The `next` cursor of the last page."),
+            OpenApiParameter("limit", int, description="Page size (1-100, default 20)."),
+        ],
+        responses={200: s.FeedOutput},
+        tags=ACCOUNTS,
+    )
+    def get(self, request):
+        query = s.FeedQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cursor, limit = query.validated_data.get("cursor"), query.validated_data["limit"]
+        broadcasts = selectors.feed_for_user(
+            user=request.user,
+            before=_decode_feed_cursor(cursor) if cursor else None,
+            limit=limit,
+        )
+        full = len(broadcasts) == limit
+        return Response(
+            {
+                "results": s.BroadcastOutput(broadcasts, many=True).data,
+                "next": _encode_feed_cursor(broadcasts[-1]) if full else None,
+            }
+        )
+
+
+@extend_schema_view(get=extend_schema(tags=SERVICE))
+class AccountKeywordRepliesView(SelectorListView):
+    model = KeywordReply
+    serializer_class = s.KeywordReplyOutput
+
+    def select(self):
+        account = selectors.account_for_member(
+            account_id=self.kwargs["account_id"], user=self.request.user, roles=STAFF
+        )
+        return selectors.keyword_replies_for(account=account)
+
+    @extend_schema(request=s.KeywordReplyInput, responses={201: s.KeywordReplyOutput}, tags=SERVICE)
+    def post(self, request, account_id: int):
+        data = s.KeywordReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = services.keyword_reply_create(
+            actor=request.user, account_id=account_id, **data.validated_data
+        )
+        return Response(s.KeywordReplyOutput(rule).data, status=status.HTTP_201_CREATED)
+
+
+class KeywordReplyDetailView(APIView):
+    @extend_schema(responses={204: None}, tags=SERVICE)
+    def delete(self, request, account_id: int, reply_id: int):
+        services.keyword_reply_delete(actor=request.user, account_id=account_id, reply_id=reply_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Customer service -------------------------------------------------------------------------
+
+
+@extend_schema_view(get=extend_schema(tags=SERVICE))
+class AccountMessagesView(SelectorListView):
+    """A follower's customer-service thread with the account."""
+
+    model = ServiceMessage
+    serializer_class = s.FollowerMessageOutput
+
+    def select(self):
+        account = selectors.account_get(account_id=self.kwargs["account_id"])
+        return selectors.follower_thread(account=account, user=self.request.user)
+
+    @extend_schema(
+        request=s.ServiceMessageInput, responses={201: s.FollowerMessageOutput}, tags=SERVICE
+    )
+    def post(self, request, account_id: int):
+        data = s.ServiceMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.service_message_send(
+            user=request.user, account_id=account_id, text=data.validated_data["text"]
+        )
+        return Response(s.FollowerMessageOutput(message).data, status=status.HTTP_201_CREATED)
+
+
+class ConversationClaimView(APIView):
+    @extend_schema(request=None, responses={200: s.ConversationOutput}, tags=SERVICE)
+    def post(self, request, conversation_id: int):
+        conversation = services.conversation_claim(
+            actor=request.user, conversation_id=conversation_id
+        )
+        return Response(s.ConversationOutput(conversation).data)
+
+
+@extend_schema_view(get=extend_schema(tags=SERVICE))
+class ConversationMessagesView(SelectorListView):
+    model = ServiceMessage
+    serializer_class = s.ServiceMessageOutput
+
+    def select(self):
+        conversation = selectors.conversation_for_staff(
+            conversation_id=self.kwargs["conversation_id"], user=self.request.user
+        )
+        messages = selectors.conversation_messages(conversation=conversation)
+        return messages.select_related("sent_by")
+
+
+class ConversationRepliesView(APIView):
+    @extend_schema(
+        request=s.ServiceMessageInput,
+        responses={201: s.ServiceMessageOutput},
+        tags=SERVICE,
+        summary="Reply as the brand (422 service_window_closed outside the 48 h / 5 replies)",
+    )
+    def post(self, request, conversation_id: int):
+        data = s.ServiceMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.service_reply_send(
+            actor=request.user, conversation_id=conversation_id, text=data.validated_data["text"]
+        )
+        return Response(s.ServiceMessageOutput(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from superapp.official import selectors
+from superapp.realtime import services as realtime
+
+
+@shared_task(name="official.push_broadcast", ignore_result=True)
+def push_broadcast(broadcast_id: int) -> None:
+    """One channel-layer message to the account's group reaches every online follower's socket
+    (a hint without a cursor: the feed is the truth), whatever the number of followers."""
+    broadcast = selectors.broadcast_for_push(broadcast_id=broadcast_id)
+    if broadcast is None:
+        return
+    event = {"type": "official.broadcast", "broadcast": selectors.broadcast_summary(broadcast)}
+    realtime.push_to_sockets([(selectors.account_group(broadcast.account_id), event)])
