@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from miniprograms.oidc_keys import load_or_create_private_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -178,9 +180,14 @@ SPECTACULAR_SETTINGS = {
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"},
+            "basic": {"type": "http", "scheme": "basic"},
         }
     },
     "SECURITY": [{"bearer": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "MiniProgramAppScopeEnum": "miniprograms.models.APP_SCOPES",
+        "MiniProgramConsentScopeEnum": "miniprograms.models.CONSENT_SCOPES",
+    },
 }
 
 # --- OAuth2 / tokens --------------------------------------------------------------------------
@@ -196,8 +203,20 @@ OAUTH2_PROVIDER = {
         "pay": "Create and manage pay orders",
         "subscribe_message": "Send subscribe messages",
         "loyalty": "Read and award loyalty points",
+        "openid": "OpenID Connect: identify the user by their openid",
     },
     "DEFAULT_SCOPES": ["consumer"],
+    # OpenID Connect for mini-programs (docs/miniprograms.md): ID tokens are RS256-signed,
+    # their ``sub`` is the user's openid (miniprograms.oauth.MiniProgramOAuth2Validator).
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": load_or_create_private_key(
+        env("OIDC_RSA_PRIVATE_KEY", default=""),
+        Path(env("OIDC_RSA_PRIVATE_KEY_FILE", default=str(BASE_DIR / ".oidc-dev-key.pem"))),
+    ),
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISS_ENDPOINT", default=""),
+    "OAUTH2_VALIDATOR_CLASS": "miniprograms.oauth.MiniProgramOAuth2Validator",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("MINIPROGRAM_LOGIN_CODE_SECONDS", default=300),
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
@@ -217,6 +236,21 @@ WEBHOOK_MAX_AGE = timedelta(hours=env.int("WEBHOOK_MAX_AGE_HOURS", default=24))
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=10.0)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
 WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = env.int("WEBHOOK_SIGNATURE_TOLERANCE_SECONDS", default=300)
+# Mini-programs (docs/miniprograms.md)
+MINIPROGRAM_PACKAGE_MAX_BYTES = env.int("MINIPROGRAM_PACKAGE_MAX_BYTES", default=2 * 1024 * 1024)
+MINIPROGRAM_APP_MAX_BYTES = env.int("MINIPROGRAM_APP_MAX_BYTES", default=20 * 1024 * 1024)
+MINIPROGRAM_PACKAGE_MAX_FILES = env.int("MINIPROGRAM_PACKAGE_MAX_FILES", default=500)
+MINIPROGRAM_LOGIN_CODE_SECONDS = OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]
+MINIPROGRAM_CODE2SESSION_PER_MINUTE = env.int("MINIPROGRAM_CODE2SESSION_PER_MINUTE", default=600)
+MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY = env.int(
+    "MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY", default=100_000
+)
+MINIPROGRAM_USER_API_PER_MINUTE = env.int("MINIPROGRAM_USER_API_PER_MINUTE", default=1200)
+MINIPROGRAM_TESTERS_MAX = env.int("MINIPROGRAM_TESTERS_MAX", default=50)
+MINIPROGRAM_SCENE_MAX_LENGTH = 32
+MINIPROGRAM_BUNDLE_BASE_URL = env("MINIPROGRAM_BUNDLE_BASE_URL", default="http://127.0.0.1:8000/mp")
+MINIPROGRAM_LINK_BASE_URL = env("MINIPROGRAM_LINK_BASE_URL", default="https://plaza.example/mp")
+MINIPROGRAM_TRIAL_LINK_SECONDS = env.int("MINIPROGRAM_TRIAL_LINK_SECONDS", default=3600)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
