@@ -36,7 +36,7 @@ class MiniProgramOAuth2Validator(OAuth2Validator):
         miniprogram = _miniprogram_of(client)
         if miniprogram is None:
             return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
-        return set(scopes) <= set(miniprogram.allowed_scopes)
+        return {scope for scope in scopes if scope} <= set(miniprogram.allowed_scopes)
 
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         miniprogram = _miniprogram_of(request.client)

@@ -72,5 +72,3 @@ def release(miniprogram, owner, *, version: str, bundle=None):
     services.version_submit(actor=owner, app_id=miniprogram.app_id, version_id=uploaded.pk)
     services.version_approve(reviewer=UserFactory(is_staff=True), version_id=uploaded.pk)
     return services.version_release(actor=owner, app_id=miniprogram.app_id, version_id=uploaded.pk)
-
-
