@@ -8,6 +8,8 @@
  *
  *   plaza.login({scopes: ["profile"]})           -> {code}   (send it to YOUR server, which
  *                                                            calls /api/v1/mp/code2session)
+ *   plaza.login({scopes, codeChallenge, nonce})   -> {code}   (OAuth2 + PKCE: redeem at /o/token/
+ *                                                            with the code_verifier; ID token)
  *   plaza.requestPayment({prepayId})              -> {status: "paid"} (host asks for the PIN)
  *   plaza.requestSubscribeMessage({templates})    -> {accepted: [...]}
  *   plaza.share({title, pagePath, imageUrl})      -> {shared: true}   (a chat card)
@@ -72,7 +74,14 @@
   global.plaza = {
     version: "1.0.0",
     login: function (options) {
-      return request("login", { scopes: (options && options.scopes) || [] });
+      options = options || {};
+      var params = { scopes: options.scopes || [] };
+      if (options.codeChallenge) {
+        params.code_challenge = options.codeChallenge;
+        params.code_challenge_method = "S256";
+      }
+      if (options.nonce) params.nonce = options.nonce;
+      return request("login", params);
     },
     requestPayment: function (options) {
       requireString(options && options.prepayId, "prepayId");
