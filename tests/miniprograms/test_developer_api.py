@@ -55,6 +55,14 @@ def test_rotating_the_secret_retires_the_old_one(api):
     assert rotated["app_secret"] != body["app_secret"]
     assert token_status(body["app_id"], body["app_secret"]) == 401
     assert token_status(body["app_id"], rotated["app_secret"]) == 200
+    for secret, status in [(body["app_secret"], 401), (rotated["app_secret"], 400)]:
+        response = APIClient().post(
+            "/api/v1/mp/code2session",
+            {"code": "unknown"},
+            format="json",
+            HTTP_AUTHORIZATION=basic_auth(body["app_id"], secret),
+        )
+        assert response.status_code == status
 
 
 def test_registering_into_an_organisation_needs_a_managing_role(api, client_for):
