@@ -202,6 +202,12 @@ def _audit(version, *, actor, action: str, from_status: str, reason: str = "") -
     )
 
 
+def _lock_app(miniprogram: MiniProgram) -> None:
+    """Serialise the steps that look at all of an app's versions (storage quota, the one trial,
+    the one release) so concurrent requests cannot both pass the same check."""
+    MiniProgram.objects.select_for_update().filter(pk=miniprogram.pk).first()
+
+
 def _locked_version(version_id: int, miniprogram_id: int) -> MiniProgramVersion:
     version = (
         MiniProgramVersion.objects.select_for_update()
@@ -235,7 +241,7 @@ def version_upload(
 ) -> MiniProgramVersion:
     """Store a validated bundle as a draft. Any failure raises before anything is written."""
     miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=actor)
-    MiniProgram.objects.select_for_update().filter(pk=miniprogram.pk).first()  # serialise quota
+    _lock_app(miniprogram)
     checked = bundles.bundle_check(bundle, allowed_scopes=miniprogram.allowed_scopes)
     used = selectors.app_storage_used(miniprogram=miniprogram)
     if used + checked.uncompressed_size > settings.MINIPROGRAM_APP_MAX_BYTES:
@@ -277,6 +283,7 @@ def version_delete(*, actor, app_id: str, version_id: int) -> None:
 def version_trial(*, actor, app_id: str, version_id: int) -> MiniProgramVersion:
     """Make a draft the trial version its testers open (one trial at a time)."""
     miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=actor)
+    _lock_app(miniprogram)
     version = _locked_version(version_id, miniprogram.pk)
     for previous in (
         MiniProgramVersion.objects.select_for_update()
@@ -375,6 +382,7 @@ def version_release(*, actor, app_id: str, version_id: int) -> MiniProgramVersio
     miniprogram = selectors.miniprogram_for_member(
         app_id=app_id, user=actor, roles=selectors.MANAGERS
     )
+    _lock_app(miniprogram)
     version = _locked_version(version_id, miniprogram.pk)
     if version.status != Status.APPROVED:
         raise Conflict("Only an approved version can be released.", code="invalid_version_state")
@@ -389,7 +397,7 @@ def miniprogram_rollback(*, actor, app_id: str) -> MiniProgramVersion:
     miniprogram = selectors.miniprogram_for_member(
         app_id=app_id, user=actor, roles=selectors.MANAGERS
     )
-    MiniProgram.objects.select_for_update().filter(pk=miniprogram.pk).first()
+    _lock_app(miniprogram)
     previous = (
         MiniProgramVersion.objects.select_for_update()
         .defer("bundle")
