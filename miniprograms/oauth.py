@@ -9,7 +9,7 @@
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from miniprograms import services
+from miniprograms import selectors, services
 
 _MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
 
@@ -46,16 +46,18 @@ class MiniProgramOAuth2Validator(OAuth2Validator):
 
     def get_claim_dict(self, request):
         """Claims about the user as this app may see them: openid, unionid, and the public
-        profile under the ``profile`` scope."""
+        profile while the user's ``profile`` grant is active (checked now, so /o/userinfo/
+        stops showing it the moment the grant is revoked)."""
         miniprogram = _miniprogram_of(request.client)
         if miniprogram is None:
             return super().get_claim_dict(request)
         user = request.user
-        return {
+        claims = {
             "sub": services.identity_for(miniprogram=miniprogram, user=user).openid,
             "unionid": services.unionid_for(
                 organisation=miniprogram.organisation, user=user
             ).unionid,
-            "name": user.display_name,
-            "picture": user.avatar_url,
         }
+        if "profile" in selectors.active_scopes(miniprogram=miniprogram, user=user):
+            claims.update(name=user.display_name, picture=user.avatar_url)
+        return claims

@@ -2,10 +2,12 @@
 
 Export: the user's identities (openid/unionid per app and organisation), consent history,
 subscriptions and messages received, openings, phone and addresses. Erase: everything personal
-goes — identities (apps can no longer resolve the openid), grants, subscriptions, messages,
+goes — identities (apps can no longer resolve the openid), pending login codes and the
+tokens apps got through the code flow, grants, subscriptions, messages,
 contact data; entry visits stay as anonymous counts."""
 
 from django.db import transaction
+from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 from miniprograms.models import (
     AppIdentity,
@@ -79,6 +81,8 @@ def export(user) -> dict:
 
 @transaction.atomic
 def erase(user) -> None:
+    for model in (RefreshToken, AccessToken, IDToken, Grant):  # codes and code-flow tokens
+        model.objects.filter(user=user, application__miniprogram__isnull=False).delete()
     SubscribeMessage.objects.filter(user=user).delete()
     SubscribeAcceptance.objects.filter(user=user).delete()
     ConsentGrant.objects.filter(user=user).delete()

@@ -136,3 +136,17 @@ def test_userinfo_reports_the_openid_as_subject(api):
     )
     assert response.status_code == 200
     assert response.json()["sub"] == services.identity_for(miniprogram=app, user=api.user).openid
+
+
+def test_userinfo_drops_the_profile_the_moment_the_grant_is_revoked(api):
+    app, secret, _ = released_app()
+    verifier, challenge = pkce_pair()
+    code = login_code(api, app, challenge, scopes=["profile"])
+    access = token_exchange(app, secret, code, verifier).json()["access_token"]
+
+    def userinfo():
+        return APIClient().get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {access}").json()
+
+    assert userinfo()["name"] == api.user.display_name
+    api.delete(f"/api/v1/me/miniprogram-grants/{app.app_id}/profile")
+    assert "name" not in userinfo()

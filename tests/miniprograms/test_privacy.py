@@ -1,6 +1,7 @@
 """Export and erasure of everything the mini-program platform keeps about a user."""
 
 import pytest
+from oauth2_provider.models import Grant
 
 from miniprograms import privacy, services
 from miniprograms.models import AppIdentity, ConsentGrant, EntryVisit, ShippingAddress
@@ -44,6 +45,7 @@ def test_erase_removes_personal_data_and_keeps_anonymous_counts(active_user):
     user, app = active_user
     privacy.erase(user)
     assert not AppIdentity.objects.filter(user=user).exists()
+    assert not Grant.objects.filter(user=user).exists()
     assert not ConsentGrant.objects.filter(user=user).exists()
     assert not ShippingAddress.objects.filter(user=user).exists()
     assert EntryVisit.objects.filter(miniprogram=app, user__isnull=True).count() == 1
