@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from miniprograms import services
-from tests.helpers import app_server_token, basic_auth
+from tests.helpers import app_server_token, assert_queries_constant, basic_auth
 from tests.miniprograms.factories import released_app
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,16 @@ def test_user_api_calls_are_counted_against_the_quota(api, settings):
     client = bearer(app_server_token(app, secret))
     assert client.get(f"/api/v1/mp/users/{openid}").status_code == 200
     assert client.get(f"/api/v1/mp/users/{openid}").status_code == 429
+
+
+def test_listing_grants_has_no_n_plus_one(api):
+    def build(n):
+        for _ in range(n):
+            app, _, _ = released_app()
+            api.post(
+                f"/api/v1/miniprograms/{app.app_id}/login",
+                {"scopes": ["profile", "phone"]},
+                format="json",
+            )
+
+    assert_queries_constant(build, lambda: api.get("/api/v1/me/miniprogram-grants"))

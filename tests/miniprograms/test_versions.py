@@ -2,8 +2,10 @@
 
 import pytest
 
+from miniprograms import services
 from miniprograms.models import MiniProgramVersion, VersionAuditEntry
 from tests.factories import UserFactory
+from tests.helpers import assert_queries_constant
 from tests.miniprograms.factories import (
     PAGES,
     bundle_bytes,
@@ -262,3 +264,29 @@ def test_the_trial_version_is_opened_by_testers_only(client_for):
     assert seen_by_stranger["trial"] is False and seen_by_stranger["version"] == "1.0.0"
     forged = f"/mp/{app.app_id}/~trial/forged-token/pages/index.html"
     assert client_for(stranger).get(forged).status_code == 404
+
+
+def test_a_new_trial_sends_the_previous_one_back_to_draft(app_and_owner):
+    app, owner = app_and_owner
+    first = upload(owner, app, bundle_bytes(), version="1").json()["id"]
+    second = upload(owner, app, bundle_bytes(), version="2").json()["id"]
+    owner.post(f"{versions_url(app)}/{first}/trial")
+    owner.post(f"{versions_url(app)}/{second}/trial")
+    statuses = dict(MiniProgramVersion.objects.values_list("version", "status"))
+    assert statuses == {"1": "draft", "2": "trial"}
+    audit = owner.get(f"{versions_url(app)}/{first}").json()["audit"]
+    assert [e["action"] for e in audit] == ["upload", "trial", "untrial"]
+
+
+def test_the_review_queue_has_no_n_plus_one(reviewer):
+    counter = iter(range(1000))
+
+    def build(n):
+        for _ in range(n):
+            app, _, owner = developer_app()
+            version = services.version_upload(
+                actor=owner, app_id=app.app_id, version=str(next(counter)), bundle=bundle_bytes()
+            )
+            services.version_submit(actor=owner, app_id=app.app_id, version_id=version.pk)
+
+    assert_queries_constant(build, lambda: reviewer.get("/api/v1/review/versions"))
