@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import Application, Grant
 
-from miniprograms import bundles, selectors
+from miniprograms import bundles, links, selectors
 from miniprograms.models import (
     APP_SCOPES,
     CONSENT_SCOPES,
@@ -645,12 +645,21 @@ def card_payload_validate(*, app_id: str, title: str, page_path: str, image_url:
 
 
 @transaction.atomic
-def share_link_create(*, actor, app_id: str, path: str, query: str = "") -> ShareLink:
-    """The long-link variant: a stored code standing for any page and query."""
+def share_link_create(*, actor, app_id: str, path: str, scene: str = "", query: str = "") -> dict:
+    """A deep link and its QR code. With a ``scene`` (at most 32 characters, what a QR code
+    carries) the link is self-contained; with a ``query`` of any length it is the long-link
+    variant: a stored code that ``GET /api/v1/miniprogram-links/{code}`` resolves."""
     miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=actor)
-    return ShareLink.objects.create(
-        code=secrets.token_urlsafe(12), miniprogram=miniprogram, path=path, query=query
-    )
+    if len(scene) > settings.MINIPROGRAM_SCENE_MAX_LENGTH:
+        raise InvalidInput(fields={"scene": ["At most 32 characters; use a query instead."]})
+    if query:
+        link = ShareLink.objects.create(
+            code=secrets.token_urlsafe(12), miniprogram=miniprogram, path=path, query=query
+        )
+        kind, url = "long", links.long_link_url(link)
+    else:
+        kind, url = "qr", links.scene_link_url(app_id=app_id, path=path, scene=scene)
+    return {"kind": kind, "url": url, "qr_svg": links.qr_svg_data_uri(url)}
 
 
 # --- Developer tools ---------------------------------------------------------------------------

@@ -256,21 +256,8 @@ class LinksView(APIView):
     @extend_schema(request=s.MpLinkInput, responses={201: s.MpLinkOutput}, tags=DEV)
     def post(self, request, app_id: str):
         data = _validated(s.MpLinkInput, request)
-        if data.get("query"):
-            link = services.share_link_create(
-                actor=request.user, app_id=app_id, path=data["path"], query=data["query"]
-            )
-            url = links.long_link_url(link)
-        else:
-            selectors.miniprogram_for_member(app_id=app_id, user=request.user)
-            url = links.scene_link_url(
-                app_id=app_id, path=data["path"], scene=data.get("scene", "")
-            )
-        kind = "long" if data.get("query") else "qr"
-        return Response(
-            {"kind": kind, "url": url, "qr_svg": links.qr_svg_data_uri(url)},
-            status=status.HTTP_201_CREATED,
-        )
+        link = services.share_link_create(actor=request.user, app_id=app_id, **data)
+        return Response(link, status=status.HTTP_201_CREATED)
 
 
 # --- Platform review ---------------------------------------------------------------------------
