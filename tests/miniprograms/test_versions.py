@@ -290,3 +290,34 @@ def test_the_review_queue_has_no_n_plus_one(reviewer):
             services.version_submit(actor=owner, app_id=app.app_id, version_id=version.pk)
 
     assert_queries_constant(build, lambda: reviewer.get("/api/v1/review/versions"))
+
+
+def test_packages_with_too_many_files_are_refused(app_and_owner, settings):
+    settings.MINIPROGRAM_PACKAGE_MAX_FILES = 3
+    app, owner = app_and_owner
+    response = upload(owner, app, bundle_bytes())  # app.json, two pages, app.js
+    assert response.status_code == 400
+    assert response.json()["code"] == "bundle_too_many_files"
+
+
+def test_the_number_of_testers_is_limited(client_for, settings):
+    settings.MINIPROGRAM_TESTERS_MAX = 1
+    app, _, owner = developer_app()
+    url = f"/api/v1/dev/miniprograms/{app.app_id}/testers"
+    client = client_for(owner)
+    assert client.post(url, {"username": UserFactory().username}, format="json").status_code == 201
+    refused = client.post(url, {"username": UserFactory().username}, format="json")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "too_many_testers"
+
+
+def test_trial_links_expire(client_for, settings):
+    app, _, owner = developer_app()
+    client = client_for(owner)
+    version_id = upload(client, app, bundle_bytes()).json()["id"]
+    client.post(f"{versions_url(app)}/{version_id}/trial")
+    bundle_url = client.get(f"/api/v1/miniprograms/{app.app_id}").json()["bundle_url"]
+    path = "/mp/" + bundle_url.split("/mp/", 1)[1] + "pages/index.html"
+    assert client.get(path).status_code == 200
+    settings.MINIPROGRAM_TRIAL_LINK_SECONDS = -1
+    assert client.get(path).status_code == 404
