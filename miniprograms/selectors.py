@@ -1,5 +1,31 @@
-from miniprograms.models import AppIdentity, MiniProgram
-from superapp.core.errors import NotFound
+import functools
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from miniprograms.models import (
+    AppIdentity,
+    ConsentGrant,
+    ConsumerContact,
+    DeveloperOrganisation,
+    EntryVisit,
+    MiniProgram,
+    MiniProgramTester,
+    MiniProgramVersion,
+    OrganisationMember,
+    ShareLink,
+    ShippingAddress,
+)
+from superapp.core import ratelimit
+from superapp.core.errors import DomainError, Forbidden, NotFound
+from superapp.webhooks.selectors import deliveries_for_owner
+
+Role = OrganisationMember.Role
+MANAGERS = (Role.OWNER, Role.ADMIN)
+DEVELOPERS = (Role.OWNER, Role.ADMIN, Role.DEVELOPER)
+Status = MiniProgramVersion.Status
 
 
 def miniprogram_for_token(access_token) -> MiniProgram:
@@ -19,3 +45,288 @@ def user_for_openid(*, miniprogram: MiniProgram, openid: str):
     if identity is None:
         raise NotFound("No user with this openid for this app.", code="openid_not_found")
     return identity.user
+
+
+# --- Developer side ----------------------------------------------------------------------------
+
+
+def _require_role(role: str | None, roles, not_found: NotFound) -> None:
+    """Non-members get 404 (they may not see it); members with a lesser role get 403."""
+    if role is None:
+        raise not_found
+    if role not in roles:
+        raise Forbidden(
+            "Your role in this organisation does not allow this.", code="insufficient_role"
+        )
+
+
+def organisation_role(*, organisation_id: int, user) -> str | None:
+    return (
+        OrganisationMember.objects.filter(organisation_id=organisation_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def organisation_for_member(*, organisation_id: int, user, roles=DEVELOPERS):
+    organisation = DeveloperOrganisation.objects.filter(pk=organisation_id).first()
+    role = organisation_role(organisation_id=organisation_id, user=user) if organisation else None
+    _require_role(role, roles, NotFound("No such organisation.", code="organisation_not_found"))
+    return organisation
+
+
+def organisations_for_user(*, user) -> QuerySet[DeveloperOrganisation]:
+    return DeveloperOrganisation.objects.filter(members__user=user).order_by("name", "id")
+
+
+def organisation_members(*, organisation: DeveloperOrganisation) -> QuerySet[OrganisationMember]:
+    return organisation.members.select_related("user").order_by("id")
+
+
+def miniprogram_for_member(*, app_id: str, user, roles=DEVELOPERS) -> MiniProgram:
+    miniprogram = (
+        MiniProgram.objects.select_related("organisation", "oauth_application")
+        .filter(app_id=app_id)
+        .first()
+    )
+    role = (
+        organisation_role(organisation_id=miniprogram.organisation_id, user=user)
+        if miniprogram
+        else None
+    )
+    _require_role(role, roles, NotFound("No such mini-program.", code="miniprogram_not_found"))
+    return miniprogram
+
+
+def miniprograms_for_member(*, user) -> QuerySet[MiniProgram]:
+    return (
+        MiniProgram.objects.filter(organisation__members__user=user)
+        .select_related("organisation")
+        .order_by("-id")
+    )
+
+
+def versions_for_app(*, miniprogram: MiniProgram) -> QuerySet[MiniProgramVersion]:
+    return (
+        MiniProgramVersion.objects.filter(miniprogram=miniprogram)
+        .defer("bundle")
+        .prefetch_related("audit_entries")
+        .order_by("-id")
+    )
+
+
+def version_for_member(*, app_id: str, version_id: int, user, roles=DEVELOPERS):
+    miniprogram = miniprogram_for_member(app_id=app_id, user=user, roles=roles)
+    version = (
+        MiniProgramVersion.objects.defer("bundle")
+        .filter(pk=version_id, miniprogram=miniprogram)
+        .first()
+    )
+    if version is None:
+        raise NotFound("No such version.", code="version_not_found")
+    return version
+
+
+def review_queue() -> QuerySet[MiniProgramVersion]:
+    """Versions waiting for a platform reviewer, oldest first."""
+    return (
+        MiniProgramVersion.objects.filter(status=Status.SUBMITTED)
+        .select_related("miniprogram")
+        .defer("bundle")
+        .prefetch_related("audit_entries")
+        .order_by("id")
+    )
+
+
+def app_storage_used(*, miniprogram: MiniProgram) -> int:
+    """Bytes counted against the per-app limit: every stored version's bundle."""
+    return (
+        MiniProgramVersion.objects.filter(miniprogram=miniprogram).aggregate(
+            total=Sum("bundle_size")
+        )["total"]
+        or 0
+    )
+
+
+def entry_stats(*, miniprogram: MiniProgram) -> list[dict]:
+    """Openings per day and source, newest day first."""
+    return list(
+        EntryVisit.objects.filter(miniprogram=miniprogram)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "source")
+        .annotate(visits=Count("id"), users=Count("user", distinct=True))
+        .order_by("-day", "source")
+    )
+
+
+def quota_usage(*, miniprogram: MiniProgram) -> list[dict]:
+    """The app's rate-limit counters as the developer sees them."""
+    quotas = [
+        ("code2session", settings.MINIPROGRAM_CODE2SESSION_PER_MINUTE, 60),
+        ("subscribe_message", settings.MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY, 86400),
+        ("user_api", settings.MINIPROGRAM_USER_API_PER_MINUTE, 60),
+    ]
+    return [
+        {
+            "name": name,
+            "limit": limit,
+            "window_seconds": window,
+            "used": ratelimit.count(f"mp-{name}", miniprogram.app_id),
+        }
+        for name, limit, window in quotas
+    ]
+
+
+# --- Consumer side -----------------------------------------------------------------------------
+
+
+def is_tester(*, miniprogram: MiniProgram, user) -> bool:
+    return (
+        MiniProgramTester.objects.filter(miniprogram=miniprogram, user=user).exists()
+        or organisation_role(organisation_id=miniprogram.organisation_id, user=user) is not None
+    )
+
+
+def miniprogram_for_consumer(*, app_id: str, user) -> tuple[MiniProgram, MiniProgramVersion]:
+    """The app and the version this user opens: the trial for testers (when there is one),
+    else the released version. Unreleased apps are invisible to everybody else."""
+    miniprogram = MiniProgram.objects.filter(app_id=app_id).select_related("organisation").first()
+    if miniprogram is not None and is_tester(miniprogram=miniprogram, user=user):
+        trial = (
+            MiniProgramVersion.objects.defer("bundle")
+            .filter(miniprogram=miniprogram, status=Status.TRIAL)
+            .order_by("-id")
+            .first()
+        )
+        if trial is not None:
+            return miniprogram, trial
+    version = (
+        MiniProgramVersion.objects.defer("bundle")
+        .filter(miniprogram=miniprogram, status=Status.RELEASED)
+        .first()
+        if miniprogram is not None
+        else None
+    )
+    if version is None:
+        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+    return miniprogram, version
+
+
+def released_bundle(*, app_id: str) -> MiniProgramVersion | None:
+    return (
+        MiniProgramVersion.objects.filter(miniprogram__app_id=app_id, status=Status.RELEASED)
+        .only("bundle", "manifest")
+        .first()
+    )
+
+
+def trial_bundle(*, app_id: str, version_id: int) -> MiniProgramVersion | None:
+    return (
+        MiniProgramVersion.objects.filter(
+            pk=version_id, miniprogram__app_id=app_id, status=Status.TRIAL
+        )
+        .only("bundle", "manifest")
+        .first()
+    )
+
+
+def active_scopes(*, miniprogram: MiniProgram, user) -> set[str]:
+    """The scopes the user grants this app right now (and the app is still allowed)."""
+    granted = ConsentGrant.objects.filter(
+        miniprogram=miniprogram, user=user, revoked_at__isnull=True
+    ).values_list("scope", flat=True)
+    return set(granted) & set(miniprogram.allowed_scopes)
+
+
+def grants_for_user(*, user) -> QuerySet[ConsentGrant]:
+    return (
+        ConsentGrant.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("miniprogram")
+        .order_by("miniprogram_id", "scope")
+    )
+
+
+def user_profile_for_app(*, miniprogram: MiniProgram, openid: str) -> dict:
+    """What ``GET /mp/users/{openid}`` answers: the openid and only the granted fields."""
+    user = user_for_openid(miniprogram=miniprogram, openid=openid)
+    scopes = active_scopes(miniprogram=miniprogram, user=user)
+    profile: dict = {"openid": openid, "scopes": sorted(scopes)}
+    if "profile" in scopes:
+        profile.update(display_name=user.display_name, avatar_url=user.avatar_url)
+    if "phone" in scopes:
+        contact = ConsumerContact.objects.filter(user=user).first()
+        profile["phone"] = contact.phone if contact else None
+    if "address" in scopes:
+        profile["addresses"] = list(
+            addresses_for_user(user=user).values(
+                "recipient",
+                "phone",
+                "line1",
+                "line2",
+                "city",
+                "postal_code",
+                "country",
+                "is_default",
+            )
+        )
+    return profile
+
+
+def addresses_for_user(*, user) -> QuerySet[ShippingAddress]:
+    return ShippingAddress.objects.filter(user=user).order_by("-is_default", "id")
+
+
+def contact_for_user(*, user) -> ConsumerContact | None:
+    return ConsumerContact.objects.filter(user=user).first()
+
+
+def share_link_resolve(*, code: str) -> ShareLink:
+    link = ShareLink.objects.select_related("miniprogram").filter(code=code).first()
+    if link is None:
+        raise NotFound("No such link.", code="link_not_found")
+    return link
+
+
+def is_sandbox(*, app_id: str) -> bool:
+    """For payments: a sandbox app's pay orders must move test money only (docs/miniprograms.md)."""
+    return MiniProgram.objects.filter(app_id=app_id, sandbox=True).exists()
+
+
+def webhook_owner(miniprogram: MiniProgram) -> str:
+    """The owner string under which webhooks for this app are logged (superapp.webhooks)."""
+    return f"app:{miniprogram.app_id}"
+
+
+class InvalidClient(DomainError):
+    status = 401
+    code = "invalid_client"
+    default_detail = "Wrong app_id or app_secret."
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_matches(app_secret: str, stored_hash: str) -> bool:
+    """DOT stores the secret with Django's password hasher (PBKDF2, ~1 s of CPU on a busy
+    machine). A secret is 256 random bits, not a password, so remembering the verdict per
+    (secret, stored hash) in this process is safe; the stored hash is part of the key, so a
+    rotated secret is checked afresh."""
+    return check_password(app_secret, stored_hash)
+
+
+def miniprogram_for_credentials(*, app_id: str, app_secret: str) -> MiniProgram:
+    """The app whose id and secret these are (HTTP Basic on code2session). The secret is
+    checked against DOT's hash, so a rotated secret stops working at once."""
+    miniprogram = (
+        MiniProgram.objects.select_related("organisation", "oauth_application")
+        .filter(app_id=app_id)
+        .first()
+    )
+    if miniprogram is None or not _secret_matches(
+        app_secret, miniprogram.oauth_application.client_secret
+    ):
+        raise InvalidClient()
+    return miniprogram
+
+
+def webhook_deliveries(*, miniprogram: MiniProgram):
+    """The app's webhook delivery log (pay notifications and others), attempts included."""
+    return deliveries_for_owner(webhook_owner(miniprogram))

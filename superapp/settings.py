@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from miniprograms.oidc_keys import load_or_create_private_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -180,6 +182,7 @@ SPECTACULAR_SETTINGS = {
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"},
+            "basic": {"type": "http", "scheme": "basic"},
         }
     },
     "SECURITY": [{"bearer": []}],
@@ -193,6 +196,8 @@ SPECTACULAR_SETTINGS = {
         "MenuActionTypeEnum": "superapp.official.api.serializers.MENU_ACTION_TYPES",
         "LinkTypeEnum": "superapp.official.api.serializers.LINK_TYPES",
         "ArticleBlockTypeEnum": "superapp.official.api.serializers.BLOCK_TYPES",
+        "MiniProgramAppScopeEnum": "miniprograms.models.APP_SCOPES",
+        "MiniProgramConsentScopeEnum": "miniprograms.models.CONSENT_SCOPES",
     },
 }
 
@@ -209,8 +214,20 @@ OAUTH2_PROVIDER = {
         "pay": "Create and manage pay orders",
         "subscribe_message": "Send subscribe messages",
         "loyalty": "Read and award loyalty points",
+        "openid": "OpenID Connect: identify the user by their openid",
     },
     "DEFAULT_SCOPES": ["consumer"],
+    # OpenID Connect for mini-programs (docs/miniprograms.md): ID tokens are RS256-signed,
+    # their ``sub`` is the user's openid (miniprograms.oauth.MiniProgramOAuth2Validator).
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": load_or_create_private_key(
+        env("OIDC_RSA_PRIVATE_KEY", default=""),
+        Path(env("OIDC_RSA_PRIVATE_KEY_FILE", default=str(BASE_DIR / ".oidc-dev-key.pem"))),
+    ),
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISS_ENDPOINT", default=""),
+    "OAUTH2_VALIDATOR_CLASS": "miniprograms.oauth.MiniProgramOAuth2Validator",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("MINIPROGRAM_LOGIN_CODE_SECONDS", default=300),
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
@@ -243,6 +260,21 @@ OFFICIAL_MAX_KEYWORD_REPLIES = env.int("OFFICIAL_MAX_KEYWORD_REPLIES", default=2
 OFFICIAL_MAX_ACCOUNTS_PER_BRAND = env.int("OFFICIAL_MAX_ACCOUNTS_PER_BRAND", default=10)
 OFFICIAL_FOLLOWER_COUNTER_SHARDS = env.int("OFFICIAL_FOLLOWER_COUNTER_SHARDS", default=16)
 OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE = env.int("OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE", default=20)
+# Mini-programs (docs/miniprograms.md)
+MINIPROGRAM_PACKAGE_MAX_BYTES = env.int("MINIPROGRAM_PACKAGE_MAX_BYTES", default=2 * 1024 * 1024)
+MINIPROGRAM_APP_MAX_BYTES = env.int("MINIPROGRAM_APP_MAX_BYTES", default=20 * 1024 * 1024)
+MINIPROGRAM_PACKAGE_MAX_FILES = env.int("MINIPROGRAM_PACKAGE_MAX_FILES", default=500)
+MINIPROGRAM_LOGIN_CODE_SECONDS = OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]
+MINIPROGRAM_CODE2SESSION_PER_MINUTE = env.int("MINIPROGRAM_CODE2SESSION_PER_MINUTE", default=600)
+MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY = env.int(
+    "MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY", default=100_000
+)
+MINIPROGRAM_USER_API_PER_MINUTE = env.int("MINIPROGRAM_USER_API_PER_MINUTE", default=1200)
+MINIPROGRAM_TESTERS_MAX = env.int("MINIPROGRAM_TESTERS_MAX", default=50)
+MINIPROGRAM_SCENE_MAX_LENGTH = 32
+MINIPROGRAM_BUNDLE_BASE_URL = env("MINIPROGRAM_BUNDLE_BASE_URL", default="http://127.0.0.1:8000/mp")
+MINIPROGRAM_LINK_BASE_URL = env("MINIPROGRAM_LINK_BASE_URL", default="https://plaza.example/mp")
+MINIPROGRAM_TRIAL_LINK_SECONDS = env.int("MINIPROGRAM_TRIAL_LINK_SECONDS", default=3600)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

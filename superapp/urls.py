@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("superapp.accounts.api.urls")),
     path("", include("superapp.realtime.api.urls")),
     path("", include("superapp.official.api.urls")),
+    path("", include("miniprograms.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("mp/", include("miniprograms.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("django_prometheus.urls")),

@@ -1,0 +1,486 @@
+import base64
+import binascii
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from miniprograms import links, selectors, services
+from miniprograms.api import serializers as s
+from miniprograms.selectors import InvalidClient
+from superapp.accounts.selectors import user_by_username
+from superapp.core import ratelimit
+from superapp.core.pagination import CursorPage
+from superapp.core.permissions import IsAppServer, IsPlatformStaff
+
+DEV = ["miniprogram-developers"]
+REVIEW = ["miniprogram-review"]
+CONSUMER = ["miniprograms"]
+APP_SERVER = ["miniprogram-open-api"]
+
+
+def _validated(serializer_class, request):
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+def _page(view, request, queryset, output_class):
+    paginator = CursorPage()
+    paginator.ordering = "-id"
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(output_class(page, many=True).data)
+
+
+# --- Developer: organisations ------------------------------------------------------------------
+
+
+class OrganisationsView(APIView):
+    @extend_schema(responses=s.MpOrganisationOutput(many=True), tags=DEV)
+    def get(self, request):
+        return _page(
+            self,
+            request,
+            selectors.organisations_for_user(user=request.user),
+            s.MpOrganisationOutput,
+        )
+
+    @extend_schema(request=s.MpOrganisationInput, responses={201: s.MpOrganisationOutput}, tags=DEV)
+    def post(self, request):
+        data = _validated(s.MpOrganisationInput, request)
+        organisation = services.organisation_create(actor=request.user, name=data["name"])
+        return Response(s.MpOrganisationOutput(organisation).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationMembersView(APIView):
+    @extend_schema(responses=s.MpMemberOutput(many=True), tags=DEV)
+    def get(self, request, organisation_id: int):
+        organisation = selectors.organisation_for_member(
+            organisation_id=organisation_id, user=request.user
+        )
+        members = selectors.organisation_members(organisation=organisation)
+        return _page(self, request, members, s.MpMemberOutput)
+
+    @extend_schema(request=s.MpMemberAddInput, responses={201: s.MpMemberOutput}, tags=DEV)
+    def post(self, request, organisation_id: int):
+        data = _validated(s.MpMemberAddInput, request)
+        member = services.organisation_member_add(
+            actor=request.user,
+            organisation_id=organisation_id,
+            user=user_by_username(data["username"]),
+            role=data["role"],
+        )
+        return Response(s.MpMemberOutput(member).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationMemberView(APIView):
+    @extend_schema(responses={204: None}, tags=DEV)
+    def delete(self, request, organisation_id: int, member_id: int):
+        services.organisation_member_remove(
+            actor=request.user, organisation_id=organisation_id, member_id=member_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Developer: apps ---------------------------------------------------------------------------
+
+
+class DevMiniProgramsView(APIView):
+    @extend_schema(responses=s.MiniProgramOutput(many=True), tags=DEV)
+    def get(self, request):
+        return _page(
+            self, request, selectors.miniprograms_for_member(user=request.user), s.MiniProgramOutput
+        )
+
+    @extend_schema(
+        request=s.MiniProgramCreateInput, responses={201: s.MiniProgramCreatedOutput}, tags=DEV
+    )
+    def post(self, request):
+        data = _validated(s.MiniProgramCreateInput, request)
+        miniprogram, secret = services.miniprogram_create(
+            actor=request.user,
+            name=data["name"],
+            organisation_id=data.get("organisation"),
+            scopes=data["scopes"],
+        )
+        miniprogram.app_secret = secret
+        return Response(
+            s.MiniProgramCreatedOutput(miniprogram).data, status=status.HTTP_201_CREATED
+        )
+
+
+class DevMiniProgramView(APIView):
+    @extend_schema(responses=s.MiniProgramOutput, tags=DEV)
+    def get(self, request, app_id: str):
+        miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
+        return Response(s.MiniProgramOutput(miniprogram).data)
+
+    @extend_schema(request=s.MiniProgramUpdateInput, responses=s.MiniProgramOutput, tags=DEV)
+    def patch(self, request, app_id: str):
+        data = _validated(s.MiniProgramUpdateInput, request)
+        miniprogram = services.miniprogram_update(actor=request.user, app_id=app_id, **data)
+        return Response(s.MiniProgramOutput(miniprogram).data)
+
+
+class SecretRotateView(APIView):
+    @extend_schema(request=None, responses=s.MpSecretOutput, tags=DEV)
+    def post(self, request, app_id: str):
+        secret = services.miniprogram_secret_rotate(actor=request.user, app_id=app_id)
+        return Response({"app_id": app_id, "app_secret": secret})
+
+
+class TestersView(APIView):
+    @extend_schema(responses=s.MpTesterOutput(many=True), tags=DEV)
+    def get(self, request, app_id: str):
+        miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
+        testers = miniprogram.testers.select_related("user")
+        return _page(self, request, testers, s.MpTesterOutput)
+
+    @extend_schema(request=s.MpTesterInput, responses={201: s.MpTesterOutput}, tags=DEV)
+    def post(self, request, app_id: str):
+        data = _validated(s.MpTesterInput, request)
+        tester = services.tester_add(
+            actor=request.user, app_id=app_id, user=user_by_username(data["username"])
+        )
+        return Response(s.MpTesterOutput(tester).data, status=status.HTTP_201_CREATED)
+
+
+class TesterView(APIView):
+    @extend_schema(responses={204: None}, tags=DEV)
+    def delete(self, request, app_id: str, username: str):
+        services.tester_remove(actor=request.user, app_id=app_id, user=user_by_username(username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VersionsView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=s.MpVersionOutput(many=True), tags=DEV)
+    def get(self, request, app_id: str):
+        miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
+        versions = selectors.versions_for_app(miniprogram=miniprogram).select_related("miniprogram")
+        return _page(self, request, versions, s.MpVersionOutput)
+
+    @extend_schema(request=s.MpVersionUploadInput, responses={201: s.MpVersionOutput}, tags=DEV)
+    def post(self, request, app_id: str):
+        data = _validated(s.MpVersionUploadInput, request)
+        # never read more than one byte past the limit: enough for bundle_check to refuse it
+        bundle = data["bundle"].read(settings.MINIPROGRAM_PACKAGE_MAX_BYTES + 1)
+        version = services.version_upload(
+            actor=request.user,
+            app_id=app_id,
+            version=data["version"],
+            description=data["description"],
+            bundle=bundle,
+        )
+        return Response(s.MpVersionOutput(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionView(APIView):
+    @extend_schema(responses=s.MpVersionOutput, tags=DEV)
+    def get(self, request, app_id: str, version_id: int):
+        version = selectors.version_for_member(
+            app_id=app_id, version_id=version_id, user=request.user
+        )
+        return Response(s.MpVersionOutput(version).data)
+
+    @extend_schema(responses={204: None}, tags=DEV)
+    def delete(self, request, app_id: str, version_id: int):
+        services.version_delete(actor=request.user, app_id=app_id, version_id=version_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VersionActionView(APIView):
+    """POST .../versions/{id}/trial | submit | release."""
+
+    actions = {
+        "trial": services.version_trial,
+        "submit": services.version_submit,
+        "release": services.version_release,
+    }
+    action = ""
+
+    @extend_schema(request=None, responses=s.MpVersionOutput, tags=DEV)
+    def post(self, request, app_id: str, version_id: int):
+        version = self.actions[self.action](
+            actor=request.user, app_id=app_id, version_id=version_id
+        )
+        return Response(s.MpVersionOutput(version).data)
+
+
+class RollbackView(APIView):
+    @extend_schema(request=None, responses=s.MpVersionOutput, tags=DEV)
+    def post(self, request, app_id: str):
+        version = services.miniprogram_rollback(actor=request.user, app_id=app_id)
+        return Response(s.MpVersionOutput(version).data)
+
+
+class EntryStatsView(APIView):
+    @extend_schema(responses=s.MpEntryStatOutput(many=True), tags=DEV)
+    def get(self, request, app_id: str):
+        miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
+        stats = selectors.entry_stats(miniprogram=miniprogram)
+        return Response({"results": s.MpEntryStatOutput(stats, many=True).data, "next": None})
+
+
+class QuotasView(APIView):
+    @extend_schema(responses=s.MpQuotaOutput(many=True), tags=DEV)
+    def get(self, request, app_id: str):
+        miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
+        quotas = selectors.quota_usage(miniprogram=miniprogram)
+        return Response({"results": s.MpQuotaOutput(quotas, many=True).data, "next": None})
+
+
+class WebhookDeliveriesView(APIView):
+    @extend_schema(responses=s.MpWebhookDeliveryOutput(many=True), tags=DEV)
+    def get(self, request, app_id: str):
+        miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
+        deliveries = selectors.webhook_deliveries(miniprogram=miniprogram)
+        return _page(self, request, deliveries, s.MpWebhookDeliveryOutput)
+
+
+class WebhookReplayView(APIView):
+    @extend_schema(request=None, responses={202: s.MpWebhookDeliveryOutput}, tags=DEV)
+    def post(self, request, app_id: str, delivery_id: int):
+        delivery = services.webhook_replay(
+            actor=request.user, app_id=app_id, delivery_id=delivery_id
+        )
+        return Response(s.MpWebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class LinksView(APIView):
+    @extend_schema(request=s.MpLinkInput, responses={201: s.MpLinkOutput}, tags=DEV)
+    def post(self, request, app_id: str):
+        data = _validated(s.MpLinkInput, request)
+        link = services.share_link_create(actor=request.user, app_id=app_id, **data)
+        return Response(link, status=status.HTTP_201_CREATED)
+
+
+# --- Platform review ---------------------------------------------------------------------------
+
+
+class ReviewQueueView(APIView):
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(responses=s.MpVersionOutput(many=True), tags=REVIEW)
+    def get(self, request):
+        paginator = CursorPage()
+        paginator.ordering = "id"
+        page = paginator.paginate_queryset(selectors.review_queue(), request, view=self)
+        return paginator.get_paginated_response(s.MpVersionOutput(page, many=True).data)
+
+
+class ReviewApproveView(APIView):
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(request=s.MpReviewInput, responses=s.MpVersionOutput, tags=REVIEW)
+    def post(self, request, version_id: int):
+        data = _validated(s.MpReviewInput, request)
+        version = services.version_approve(
+            reviewer=request.user, version_id=version_id, reason=data["reason"]
+        )
+        return Response(s.MpVersionOutput(version).data)
+
+
+class ReviewRejectView(APIView):
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(request=s.MpRejectInput, responses=s.MpVersionOutput, tags=REVIEW)
+    def post(self, request, version_id: int):
+        data = _validated(s.MpRejectInput, request)
+        version = services.version_reject(
+            reviewer=request.user, version_id=version_id, reason=data["reason"]
+        )
+        return Response(s.MpVersionOutput(version).data)
+
+
+# --- Consumer ----------------------------------------------------------------------------------
+
+
+def _launch(miniprogram, version) -> dict:
+    trial = version.status == version.Status.TRIAL
+    return {
+        "app_id": miniprogram.app_id,
+        "name": version.manifest["name"],
+        "version": version.version,
+        "trial": trial,
+        "entry_page": version.manifest["entry_page"],
+        "pages": version.manifest["pages"],
+        "bundle_url": links.bundle_url(miniprogram=miniprogram, version=version),
+    }
+
+
+class LaunchView(APIView):
+    @extend_schema(responses=s.MpLaunchOutput, tags=CONSUMER)
+    def get(self, request, app_id: str):
+        miniprogram, version = selectors.miniprogram_for_consumer(app_id=app_id, user=request.user)
+        return Response(_launch(miniprogram, version))
+
+
+class OpenView(APIView):
+    @extend_schema(request=s.MpOpenInput, responses=s.MpLaunchOutput, tags=CONSUMER)
+    def post(self, request, app_id: str):
+        data = _validated(s.MpOpenInput, request)
+        miniprogram, version = services.entry_record(user=request.user, app_id=app_id, **data)
+        return Response(_launch(miniprogram, version))
+
+
+class LoginView(APIView):
+    @extend_schema(request=s.MpLoginInput, responses=s.MpLoginOutput, tags=CONSUMER)
+    def post(self, request, app_id: str):
+        data = _validated(s.MpLoginInput, request)
+        code = services.login_code_issue(actor=request.user, app_id=app_id, **data)
+        return Response({"code": code, "expires_in": settings.MINIPROGRAM_LOGIN_CODE_SECONDS})
+
+
+class SubscriptionsView(APIView):
+    @extend_schema(
+        request=s.MpSubscriptionInput, responses={201: s.MpSubscriptionOutput}, tags=CONSUMER
+    )
+    def post(self, request, app_id: str):
+        data = _validated(s.MpSubscriptionInput, request)
+        accepted = services.subscription_accept(
+            user=request.user, app_id=app_id, templates=data["templates"]
+        )
+        return Response(
+            {"accepted": [a.template for a in accepted]}, status=status.HTTP_201_CREATED
+        )
+
+
+class CardView(APIView):
+    @extend_schema(request=s.MpCardInput, responses=s.MpCardOutput, tags=CONSUMER)
+    def post(self, request, app_id: str):
+        data = _validated(s.MpCardInput, request)
+        return Response(services.card_payload_validate(app_id=app_id, **data))
+
+
+class ShareLinkResolveView(APIView):
+    @extend_schema(responses=s.MpShareLinkOutput, tags=CONSUMER)
+    def get(self, request, code: str):
+        return Response(s.MpShareLinkOutput(selectors.share_link_resolve(code=code)).data)
+
+
+class GrantsView(APIView):
+    @extend_schema(responses=s.MpGrantOutput(many=True), tags=CONSUMER)
+    def get(self, request):
+        return _page(self, request, selectors.grants_for_user(user=request.user), s.MpGrantOutput)
+
+
+class AppGrantsRevokeView(APIView):
+    """Revoke every scope granted to one app."""
+
+    @extend_schema(responses={204: None}, tags=CONSUMER, operation_id="me_miniprogram_app_revoke")
+    def delete(self, request, app_id: str):
+        services.consent_revoke(user=request.user, app_id=app_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GrantRevokeView(APIView):
+    @extend_schema(responses={204: None}, tags=CONSUMER, operation_id="me_miniprogram_scope_revoke")
+    def delete(self, request, app_id: str, scope: str):
+        services.consent_revoke(user=request.user, app_id=app_id, scope=scope)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ContactView(APIView):
+    @extend_schema(responses=s.MpContactOutput, tags=CONSUMER)
+    def get(self, request):
+        contact = selectors.contact_for_user(user=request.user)
+        return Response({"phone": contact.phone if contact else None})
+
+    @extend_schema(request=s.MpContactInput, responses=s.MpContactOutput, tags=CONSUMER)
+    def put(self, request):
+        data = _validated(s.MpContactInput, request)
+        contact = services.contact_set(user=request.user, phone=data["phone"])
+        return Response({"phone": contact.phone})
+
+
+class AddressesView(APIView):
+    @extend_schema(responses=s.MpAddressSerializer(many=True), tags=CONSUMER)
+    def get(self, request):
+        addresses = selectors.addresses_for_user(user=request.user)
+        return Response({"results": s.MpAddressSerializer(addresses, many=True).data, "next": None})
+
+    @extend_schema(
+        request=s.MpAddressSerializer, responses={201: s.MpAddressSerializer}, tags=CONSUMER
+    )
+    def post(self, request):
+        data = _validated(s.MpAddressSerializer, request)
+        address = services.address_add(user=request.user, **data)
+        return Response(s.MpAddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+
+class AddressView(APIView):
+    @extend_schema(responses={204: None}, tags=CONSUMER)
+    def delete(self, request, address_id: int):
+        services.address_delete(user=request.user, address_id=address_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- App server (open API) ---------------------------------------------------------------------
+
+
+def _basic_credentials(request) -> tuple[str, str]:
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    try:
+        app_id, sep, secret = base64.b64decode(encoded).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        sep = ""
+    if scheme.lower() != "basic" or not sep:
+        raise InvalidClient("Use HTTP Basic with app_id:app_secret.")
+    return app_id, secret
+
+
+class Code2SessionView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=s.MpCode2SessionInput,
+        responses={200: s.MpCode2SessionOutput, 401: OpenApiResponse(description="invalid_client")},
+        tags=APP_SERVER,
+        auth=[{"basic": []}],
+    )
+    def post(self, request):
+        app_id, secret = _basic_credentials(request)
+        miniprogram = selectors.miniprogram_for_credentials(app_id=app_id, app_secret=secret)
+        data = _validated(s.MpCode2SessionInput, request)
+        return Response(services.code2session(miniprogram=miniprogram, code=data["code"]))
+
+
+class AppServerView(APIView):
+    permission_classes = [IsAppServer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.miniprogram = selectors.miniprogram_for_token(request.auth)
+        ratelimit.hit(
+            "mp-user_api",
+            self.miniprogram.app_id,
+            limit=settings.MINIPROGRAM_USER_API_PER_MINUTE,
+            window_seconds=60,
+        )
+
+
+class AppUserView(AppServerView):
+    @extend_schema(responses=s.MpAppUserOutput, tags=APP_SERVER)
+    def get(self, request, openid: str):
+        return Response(selectors.user_profile_for_app(miniprogram=self.miniprogram, openid=openid))
+
+
+class SubscribeMessagesView(AppServerView):
+    required_scopes = ["subscribe_message"]
+
+    @extend_schema(
+        request=s.MpSubscribeMessageInput,
+        responses={201: s.MpSubscribeMessageOutput},
+        tags=APP_SERVER,
+    )
+    def post(self, request):
+        data = _validated(s.MpSubscribeMessageInput, request)
+        message = services.subscribe_message_send(miniprogram=self.miniprogram, **data)
+        return Response(s.MpSubscribeMessageOutput(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,139 @@
+"""Reading and checking an uploaded mini-program bundle (a zip with ``app.json`` at its root).
+
+Pure functions: nothing is stored until the whole bundle has passed.
+"""
+
+import io
+import json
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from miniprograms.models import APP_SCOPES
+from superapp.core.errors import InvalidInput
+
+PAGE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
+MANIFEST_NAME = "app.json"
+
+
+@dataclass(frozen=True)
+class CheckedBundle:
+    manifest: dict
+    uncompressed_size: int
+
+
+def _reject(code: str, detail: str, **fields) -> InvalidInput:
+    return InvalidInput(detail, code=code, **({"fields": fields} if fields else {}))
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _reject("invalid_bundle", "The bundle is not a zip file.") from exc
+
+
+def _check_entries(archive: zipfile.ZipFile) -> tuple[set[str], int]:
+    """File names (no directories) and their uncompressed total, refusing unsafe names and
+    anything bigger than the package limit (decided from the headers, before inflating)."""
+    infos = [info for info in archive.infolist() if not info.is_dir()]
+    if len(infos) > settings.MINIPROGRAM_PACKAGE_MAX_FILES:
+        raise _reject(
+            "bundle_too_many_files",
+            f"A bundle holds at most {settings.MINIPROGRAM_PACKAGE_MAX_FILES} files.",
+        )
+    names = set()
+    for info in infos:
+        name = info.filename
+        if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+            raise _reject("invalid_bundle", f"Unsafe file name in bundle: {name!r}.")
+        names.add(name)
+    total = sum(info.file_size for info in infos)
+    if total > settings.MINIPROGRAM_PACKAGE_MAX_BYTES:
+        raise _reject(
+            "package_too_large",
+            f"The package unpacks to {total} bytes; the limit is "
+            f"{settings.MINIPROGRAM_PACKAGE_MAX_BYTES}.",
+        )
+    return names, total
+
+
+def _read_manifest(archive: zipfile.ZipFile, names: set[str]) -> dict:
+    if MANIFEST_NAME not in names:
+        raise _reject("invalid_manifest", "The bundle has no app.json at its root.")
+    try:
+        manifest = json.loads(archive.read(MANIFEST_NAME))
+    except (ValueError, zipfile.BadZipFile) as exc:
+        raise _reject("invalid_manifest", "app.json is not valid JSON.") from exc
+    if not isinstance(manifest, dict):
+        raise _reject("invalid_manifest", "app.json must be a JSON object.")
+    return manifest
+
+
+def manifest_errors(manifest: dict, names: set[str], allowed_scopes: list[str]) -> dict:
+    """Field → messages for everything wrong with the manifest (empty when it is valid)."""
+    errors: dict[str, list[str]] = {}
+    name = manifest.get("name")
+    if not isinstance(name, str) or not 1 <= len(name) <= 64:
+        errors["name"] = ["A string of 1 to 64 characters is required."]
+    pages = manifest.get("pages")
+    if not isinstance(pages, list) or not pages or not all(isinstance(p, str) for p in pages):
+        errors["pages"] = ["A non-empty list of page paths is required."]
+        pages = []
+    for page in pages:
+        if not PAGE_PATTERN.match(page):
+            errors.setdefault("pages", []).append(f"{page!r} is not a page path like 'pages/a'.")
+        elif f"{page}.html" not in names:
+            errors.setdefault("pages", []).append(f"{page}.html is missing from the bundle.")
+    entry = manifest.get("entry_page", pages[0] if pages else None)
+    if entry not in pages:
+        errors["entry_page"] = ["The entry page must be one of the pages."]
+    scopes = manifest.get("scopes", [])
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        errors["scopes"] = ["A list of scope names is expected."]
+    else:
+        unknown = sorted(set(scopes) - set(APP_SCOPES))
+        if unknown:
+            errors["scopes"] = [f"Unknown scopes: {', '.join(unknown)}."]
+        elif not set(scopes) <= set(allowed_scopes):
+            denied = ", ".join(sorted(set(scopes) - set(allowed_scopes)))
+            errors["scopes"] = [f"This app is not allowed: {denied}."]
+    return errors
+
+
+def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
+    """Validate an upload; raise 400 with a stable code, or return the normalised manifest."""
+    if len(data) > settings.MINIPROGRAM_PACKAGE_MAX_BYTES:
+        raise _reject(
+            "package_too_large",
+            f"The package is larger than {settings.MINIPROGRAM_PACKAGE_MAX_BYTES} bytes.",
+        )
+    with _open_zip(data) as archive:
+        names, total = _check_entries(archive)
+        manifest = _read_manifest(archive, names)
+    errors = manifest_errors(manifest, names, allowed_scopes)
+    if errors:
+        raise _reject("invalid_manifest", "app.json does not follow the manifest schema.", **errors)
+    pages = manifest["pages"]
+    return CheckedBundle(
+        manifest={
+            "name": manifest["name"],
+            "pages": pages,
+            "entry_page": manifest.get("entry_page", pages[0]),
+            "scopes": manifest.get("scopes", []),
+        },
+        uncompressed_size=total,
+    )
+
+
+def bundle_read(data: bytes, path: str) -> bytes | None:
+    """One file of a stored (already validated) bundle, or None."""
+    path = posixpath.normpath(path or "")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            return archive.read(path)
+        except KeyError:
+            return None

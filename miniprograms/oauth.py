@@ -1,0 +1,63 @@
+"""How /o/token/ treats mini-program applications (django-oauth-toolkit validator).
+
+- A mini-program's client-credentials token may carry only the scopes the app is allowed
+  (``MiniProgram.allowed_scopes``); asking for more is ``invalid_scope``.
+- A mini-program may also redeem a consumer's login code with the standard authorization-code
+  grant (+ PKCE); the answer then includes an OpenID Connect ID token whose ``sub`` is the user's
+  openid for that app, never the Plaza user id, plus the ``unionid``.
+"""
+
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from miniprograms import selectors, services
+
+_MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
+
+
+def _miniprogram_of(client):
+    return getattr(client, "miniprogram", None) if client is not None else None
+
+
+class MiniProgramOAuth2Validator(OAuth2Validator):
+    oidc_claim_scope = {
+        **OAuth2Validator.oidc_claim_scope,
+        "sub": "openid",
+        "unionid": "openid",
+        "name": "profile",
+        "picture": "profile",
+    }
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        if _miniprogram_of(request.client) is not None:
+            return grant_type in _MINIPROGRAM_GRANT_TYPES
+        return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        miniprogram = _miniprogram_of(client)
+        if miniprogram is None:
+            return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
+        return {scope for scope in scopes if scope} <= set(miniprogram.allowed_scopes)
+
+    def get_default_scopes(self, client_id, request, *args, **kwargs):
+        miniprogram = _miniprogram_of(request.client)
+        if miniprogram is None:
+            return super().get_default_scopes(client_id, request, *args, **kwargs)
+        return list(miniprogram.allowed_scopes)
+
+    def get_claim_dict(self, request):
+        """Claims about the user as this app may see them: openid, unionid, and the public
+        profile while the user's ``profile`` grant is active (checked now, so /o/userinfo/
+        stops showing it the moment the grant is revoked)."""
+        miniprogram = _miniprogram_of(request.client)
+        if miniprogram is None:
+            return super().get_claim_dict(request)
+        user = request.user
+        claims = {
+            "sub": services.identity_for(miniprogram=miniprogram, user=user).openid,
+            "unionid": services.unionid_for(
+                organisation=miniprogram.organisation, user=user
+            ).unionid,
+        }
+        if "profile" in selectors.active_scopes(miniprogram=miniprogram, user=user):
+            claims.update(name=user.display_name, picture=user.avatar_url)
+        return claims
