@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "superapp.realtime",
     "superapp.webhooks",
     "superapp.official",
+    "superapp.social",
+    "superapp.messaging",
     "miniprograms",
 ]
 
@@ -217,6 +219,17 @@ WEBHOOK_MAX_AGE = timedelta(hours=env.int("WEBHOOK_MAX_AGE_HOURS", default=24))
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=10.0)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
 WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = env.int("WEBHOOK_SIGNATURE_TOLERANCE_SECONDS", default=300)
+CONTACT_REQUESTS_PER_DAY = env.int("CONTACT_REQUESTS_PER_DAY", default=50)
+CONTACT_QR_MAX_AGE = timedelta(days=env.int("CONTACT_QR_MAX_AGE_DAYS", default=30))
+MOMENT_TEXT_MAX_LENGTH = env.int("MOMENT_TEXT_MAX_LENGTH", default=2000)
+MOMENT_MAX_IMAGES = env.int("MOMENT_MAX_IMAGES", default=9)
+MOMENT_MAX_AUDIENCE = env.int("MOMENT_MAX_AUDIENCE", default=500)
+MOMENT_COMMENT_MAX_LENGTH = env.int("MOMENT_COMMENT_MAX_LENGTH", default=500)
+GROUP_MAX_MEMBERS = env.int("GROUP_MAX_MEMBERS", default=500)
+MESSAGE_TEXT_MAX_LENGTH = env.int("MESSAGE_TEXT_MAX_LENGTH", default=4000)
+MESSAGE_IMAGE_MAX_BYTES = env.int("MESSAGE_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
+MESSAGE_RECALL_WINDOW = timedelta(seconds=env.int("MESSAGE_RECALL_WINDOW_SECONDS", default=120))
+MESSAGE_PAGE_MAX = env.int("MESSAGE_PAGE_MAX", default=200)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -8,6 +8,8 @@ api_v1 = [
     path("", include("superapp.accounts.api.urls")),
     path("", include("superapp.realtime.api.urls")),
     path("", include("superapp.official.api.urls")),
+    path("", include("superapp.social.api.urls")),
+    path("", include("superapp.messaging.api.urls")),
 ]
 
 urlpatterns = [
