@@ -268,8 +268,10 @@ def _append(
     client_msg_id: str | None = None,
     mentions: list[int] | None = None,
     mentions_all: bool = False,
+    member_ids: list[int] | None = None,
 ) -> Message:
-    """Append a message to a LOCKED conversation and publish it to every member."""
+    """Append a message to a LOCKED conversation and publish it to every member
+    (``member_ids`` when the caller already read them under the lock)."""
     now = timezone.now()
     conversation.last_seq += 1
     message = Message.objects.create(
@@ -292,7 +294,7 @@ def _append(
             read_seq=message.seq, delivered_seq=message.seq
         )
     event_publish(
-        user_ids=selectors.conversation_member_ids(conversation.pk),
+        user_ids=member_ids or selectors.conversation_member_ids(conversation.pk),
         type="message.created",
         payload={"message": message.as_dict()},
     )
@@ -304,13 +306,13 @@ def _post_notice(conversation: Conversation, text: str) -> Message:
 
 
 def _resolve_mentions(
-    conversation: Conversation, member: Member, usernames: list[str]
+    conversation: Conversation, role: str, usernames: list[str]
 ) -> tuple[list[int], bool]:
     """User ids named by ``@username`` (who must be members) and whether ``@all`` was used
     (only by a group's owner and admins)."""
     names = {name.lower() for name in usernames}
     mentions_all = "all" in names
-    if mentions_all and (conversation.kind != Kind.GROUP or member.role not in MANAGERS):
+    if mentions_all and (conversation.kind != Kind.GROUP or role not in MANAGERS):
         raise Forbidden(
             "Only group owners and admins may mention everyone.", code="mention_all_forbidden"
         )
@@ -357,7 +359,11 @@ def message_send(
     if type not in USER_TYPES:
         raise InvalidInput(fields={"type": [f"Must be one of {', '.join(USER_TYPES)}."]})
     text, payload = validated_content(type=type, text=text, payload=payload)
-    conversation, member = _locked_membership(conversation_id, actor)
+    conversation = _locked_conversation(conversation_id)
+    # read after the lock: every membership change holds it too, so this is the audience
+    roles = dict(Member.objects.filter(conversation=conversation).values_list("user_id", "role"))
+    if actor.pk not in roles:
+        raise NotFound("No such conversation.", code="conversation_not_found")
     if client_msg_id:
         existing = (
             Message.objects.select_related("sender")
@@ -369,11 +375,8 @@ def message_send(
     if conversation.kind == Kind.SERVICE:
         raise Forbidden("Service notifications are read-only.", code="read_only_conversation")
     if conversation.kind == Kind.DIRECT:
-        peer_id = next(
-            uid for uid in selectors.conversation_member_ids(conversation.pk) if uid != actor.pk
-        )
-        _assert_may_chat(actor, peer_id)
-    mention_ids, mentions_all = _resolve_mentions(conversation, member, mentions or [])
+        _assert_may_chat(actor, next(uid for uid in roles if uid != actor.pk))
+    mention_ids, mentions_all = _resolve_mentions(conversation, roles[actor.pk], mentions or [])
     message = _append(
         conversation,
         sender=actor,
@@ -383,6 +386,7 @@ def message_send(
         client_msg_id=client_msg_id or None,
         mentions=mention_ids,
         mentions_all=mentions_all,
+        member_ids=sorted(roles),
     )
     return message, True
 
