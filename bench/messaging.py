@@ -140,6 +140,16 @@ def wait_healthy(base: str, timeout: float = 60) -> None:
     raise SystemExit(f"server {base} did not start")
 
 
+def cpu_seconds(processes) -> float:
+    """User + system CPU the server processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def stop_servers(processes) -> None:
     for process in processes:
         process.terminate()
@@ -306,7 +316,9 @@ def main() -> None:
     args = parse_args()
     run, _, conversations, tokens = build_world(args.clients, args.group_size)
     urls = [f"http://127.0.0.1:{args.port_base + i}" for i in range(args.servers)]
-    log = tempfile.NamedTemporaryFile("w", prefix="bench-messaging-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - stays open for the servers' lifetime
+        "w", prefix="bench-messaging-", suffix=".log", delete=False
+    )
     servers = start_servers(args.servers, args.port_base, log)
     sockets = Sockets(tokens, [u.replace("http", "ws", 1) for u in urls])
     started: dict[str, float] = {}
@@ -326,6 +338,7 @@ def main() -> None:
         )
 
         max_plan = make_plan("max", args.messages, conversations)
+        cpu_before = cpu_seconds(servers)
         elapsed, max_errors = send_phase(
             name="max",
             plan=max_plan,
@@ -337,6 +350,7 @@ def main() -> None:
         )
         rate = args.messages / elapsed
         wait_for(sockets, expected_deliveries(max_plan, conversations))
+        server_cpu_ms = (cpu_seconds(servers) - cpu_before) * 1000 / args.messages
 
         paced_rate = rate * args.paced_fraction
         paced_plan = make_plan("paced", args.paced_messages or args.messages // 2, conversations)
@@ -363,6 +377,7 @@ def main() -> None:
         if sockets.loop is not None:
             sockets.close()
         stop_servers(servers)
+        log.close()
         drop_world(run)
 
     print(f"servers={args.servers}")
@@ -372,6 +387,7 @@ def main() -> None:
     print(f"messages={args.messages + len(paced_plan)}")
     print(f"http_errors={sum(max_errors.values()) + sum(paced_errors.values())}")
     print(f"messages_per_s={rate:.1f}")
+    print(f"server_cpu_ms_per_message={server_cpu_ms:.1f}")
     print(f"deliveries={len(expected)}")
     print(f"max_rate_delivery_p50_ms={percentile(max_latency, 0.50):.1f}")
     print(f"max_rate_delivery_p99_ms={percentile(max_latency, 0.99):.1f}")
@@ -382,6 +398,7 @@ def main() -> None:
     print(f"lost={len(missing)}")
     print(f"duplicated={duplicated}")
     print(f"lost_after_sync={lost_after_sync}")
+    print(f"load_average_1m={os.getloadavg()[0]:.1f}")
     print(f"server_log={log.name}")
 
 
