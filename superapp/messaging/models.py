@@ -104,15 +104,21 @@ class Message(models.Model):
 
     def as_dict(self) -> dict:
         """The one representation of a message, in API answers and in events alike.
-        A recalled message keeps its seq but loses its content."""
+        A recalled message keeps its seq but becomes a system notice for everyone."""
         sender = self.sender
+        content = {"type": self.type, "text": self.text, "payload": self.payload}
+        if self.recalled_at is not None:
+            who = sender.display_name if sender else "Someone"
+            content = {
+                "type": self.Type.SYSTEM,
+                "text": f"{who} recalled a message",
+                "payload": {"recalled_type": self.type},
+            }
         return {
             "id": self.pk,
             "conversation_id": self.conversation_id,
             "seq": self.seq,
-            "type": self.type,
-            "text": "" if self.recalled_at else self.text,
-            "payload": {} if self.recalled_at else self.payload,
+            **content,
             "sender": None
             if sender is None
             else {
@@ -121,8 +127,8 @@ class Message(models.Model):
                 "display_name": sender.display_name,
             },
             "client_msg_id": self.client_msg_id,
-            "mentions": self.mentions,
-            "mentions_all": self.mentions_all,
+            "mentions": [] if self.recalled_at else self.mentions,
+            "mentions_all": self.mentions_all and not self.recalled_at,
             "recalled": self.recalled_at is not None,
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
         }

@@ -405,7 +405,7 @@ def message_post_system(
 @transaction.atomic
 def message_recall(*, actor, message_id: int) -> Message:
     """The sender takes a message back within the recall window. Everyone's copy becomes a
-    notice; the seq stays, so nobody's sync position moves."""
+    system notice (see ``Message.as_dict``); the seq stays, so nobody's position moves."""
     message = selectors.message_for_member(message_id=message_id, user=actor)
     if message.sender_id != actor.pk:
         raise Forbidden("Only the sender may recall a message.", code="not_sender")
@@ -422,10 +422,7 @@ def message_recall(*, actor, message_id: int) -> Message:
     event_publish(
         user_ids=selectors.conversation_member_ids(message.conversation_id),
         type="message.recalled",
-        payload={
-            "message": message.as_dict(),
-            "notice": f"{actor.display_name} recalled a message",
-        },
+        payload={"message": message.as_dict()},
     )
     return message
 

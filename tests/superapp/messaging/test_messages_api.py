@@ -134,15 +134,19 @@ def test_the_sender_recalls_within_the_window_and_everyone_sees_a_notice(api):
     assert (by_peer.status_code, by_peer.json()["code"]) == (403, "not_sender")
     recalled = api.post(f"/api/v1/messages/{message_id}/recall")
     assert recalled.status_code == 200
-    assert (recalled.json()["recalled"], recalled.json()["text"], recalled.json()["seq"]) == (
+    notice = f"{me.display_name} recalled a message"
+    body = recalled.json()
+    assert (body["recalled"], body["type"], body["text"], body["seq"]) == (
         True,
-        "",
+        "system",
+        notice,
         1,
     )
+    assert body["payload"] == {"recalled_type": "text"}
     [event] = events(peer, "message.recalled")
-    assert event["notice"] == f"{me.display_name} recalled a message"
+    assert event["message"] == body
     history = consumer_client(peer).get(f"/api/v1/conversations/{chat.pk}/messages").json()
-    assert history["results"][0]["text"] == ""
+    assert history["results"] == [body]
     again = api.post(f"/api/v1/messages/{message_id}/recall")
     assert (again.status_code, again.json()["code"]) == (409, "already_recalled")
 
