@@ -164,16 +164,21 @@ def group_members_add(*, actor, conversation_id: int, users: list[User]) -> list
             for u in newcomers
         ]
     )
-    _publish_conversation(conversation, "conversation.created", [u.pk for u in newcomers])
     names = ", ".join(u.display_name for u in newcomers)
+    # the widest audience first: its event-cursor locks cover the later, narrower publish, so
+    # no cursor is locked out of user-id order (see realtime.services._next_cursors)
     _post_notice(conversation, f"{actor.display_name} added {names}")
+    _publish_conversation(conversation, "conversation.created", [u.pk for u in newcomers])
     return added
 
 
 def _remove(conversation: Conversation, member: Member, notice: str) -> None:
+    """Delete the membership. The departing user receives the notice of their departure (and
+    nothing after it); publishing to everyone first keeps cursor locks in user-id order."""
     member.delete()
+    audience = sorted([*selectors.conversation_member_ids(conversation.pk), member.user_id])
+    _post_notice(conversation, notice, member_ids=audience)
     _publish_conversation(conversation, "conversation.removed", [member.user_id])
-    _post_notice(conversation, notice)
 
 
 @transaction.atomic
@@ -301,8 +306,15 @@ def _append(
     return message
 
 
-def _post_notice(conversation: Conversation, text: str) -> Message:
-    return _append(conversation, sender=None, type=Message.Type.SYSTEM, text=text, payload={})
+def _post_notice(conversation: Conversation, text: str, member_ids=None) -> Message:
+    return _append(
+        conversation,
+        sender=None,
+        type=Message.Type.SYSTEM,
+        text=text,
+        payload={},
+        member_ids=member_ids,
+    )
 
 
 def _resolve_mentions(
