@@ -1,11 +1,17 @@
 """The real WebSocket consumer on the Redis channel layer: a client that loses its socket
 mid-burst, reconnects and syncs ends with exactly the messages sent, in order, once."""
 
+import asyncio
+import os
+import sys
+from pathlib import Path
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connection
 
 from superapp.accounts.services import token_issue
 from superapp.asgi import application
@@ -123,5 +129,42 @@ def test_two_sockets_of_one_user_both_receive():
             event = await socket.receive_json_from(timeout=5)
             assert event["message"]["text"] == "ping"
             await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+SEND_FROM_ANOTHER_PROCESS = """
+import django
+django.setup()
+from superapp.accounts.models import User
+from superapp.messaging import services
+services.message_send(
+    actor=User.objects.get(pk={sender}), conversation_id={conversation}, type="text", text="far"
+)
+"""
+
+
+def test_a_socket_receives_what_another_process_posted():
+    """Process B (a separate Python process) sends; this process's socket gets the push
+    through the Redis channel layer."""
+    chat, alice, bob = direct_chat()
+    db = connection.settings_dict  # the test database this process uses
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    url = f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    code = SEND_FROM_ANOTHER_PROCESS.format(sender=alice.pk, conversation=chat.pk)
+
+    async def scenario():
+        socket = await connect(bob)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            code,
+            cwd=Path(settings.BASE_DIR),
+            env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "superapp.settings"},
+        )
+        assert await process.wait() == 0
+        event = await socket.receive_json_from(timeout=10)
+        assert (event["type"], event["message"]["text"]) == ("message.created", "far")
+        await socket.disconnect()
 
     async_to_sync(scenario)()
