@@ -1,5 +1,8 @@
 """Reads of the social graph and Moments; other apps call ``are_contacts``/``either_blocked``."""
 
+import io
+
+import segno
 from django.conf import settings
 from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +20,7 @@ from superapp.social.models import (
 )
 
 QR_SALT = "plaza.social.qr"
+QR_URI_PREFIX = "plaza://contact?token="
 
 
 def _user_id(user) -> int:
@@ -60,7 +64,20 @@ def qr_token_for(*, user) -> str:
     return signing.dumps({"u": user.pk}, salt=QR_SALT)
 
 
+def qr_payload_for(*, user) -> str:
+    """The text of the user's personal QR code."""
+    return QR_URI_PREFIX + qr_token_for(user=user)
+
+
+def qr_png_for(*, user) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(qr_payload_for(user=user), error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
 def user_for_qr_token(*, viewer, token: str) -> User:
+    """The user a scanned QR code names (the whole payload or just its token)."""
+    token = token.removeprefix(QR_URI_PREFIX)
     try:
         data = signing.loads(token, salt=QR_SALT, max_age=settings.CONTACT_QR_MAX_AGE)
     except signing.BadSignature as exc:  # SignatureExpired is a subclass

@@ -1,7 +1,5 @@
-import io
-
-import segno
 from django.http import HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -26,8 +24,6 @@ from superapp.social.api.serializers import (
     UsernameInput,
 )
 from superapp.social.models import ContactRequest, Moment
-
-QR_URI_PREFIX = "plaza://contact?token="
 
 
 def _visible_user(viewer, username: str) -> User:
@@ -125,8 +121,9 @@ class UserLookupView(APIView):
         query = UserLookupQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         if "qr" in query.validated_data:
-            token = query.validated_data["qr"].removeprefix(QR_URI_PREFIX)
-            found = selectors.user_for_qr_token(viewer=request.user, token=token)
+            found = selectors.user_for_qr_token(
+                viewer=request.user, token=query.validated_data["qr"]
+            )
         else:
             found = _visible_user(request.user, query.validated_data["username"])
         return Response(UserLookupOutput(found, context={"viewer": request.user}).data)
@@ -135,12 +132,12 @@ class UserLookupView(APIView):
 class MyQrView(APIView):
     @extend_schema(request=None, responses={200: QrOutput}, tags=["contacts"])
     def get(self, request):
-        token = selectors.qr_token_for(user=request.user)
+        payload = selectors.qr_payload_for(user=request.user)
         return Response(
             {
-                "token": token,
-                "payload": QR_URI_PREFIX + token,
-                "png_url": request.build_absolute_uri("/api/v1/me/qr.png"),
+                "token": payload.removeprefix(selectors.QR_URI_PREFIX),
+                "payload": payload,
+                "png_url": request.build_absolute_uri(reverse("my-qr-png")),
             }
         )
 
@@ -150,10 +147,7 @@ class MyQrPngView(APIView):
         request=None, responses={(200, "image/png"): OpenApiTypes.BINARY}, tags=["contacts"]
     )
     def get(self, request):
-        payload = QR_URI_PREFIX + selectors.qr_token_for(user=request.user)
-        buffer = io.BytesIO()
-        segno.make(payload, error="m").save(buffer, kind="png", scale=6, border=2)
-        return HttpResponse(buffer.getvalue(), content_type="image/png")
+        return HttpResponse(selectors.qr_png_for(user=request.user), content_type="image/png")
 
 
 class MomentsView(APIView):

@@ -200,6 +200,16 @@ def test_conversation_list_shows_unread_counts_and_last_message(api):
     assert listed[0]["peer"] is None
 
 
+def test_conversation_list_pages_by_last_activity(api):
+    chats = [direct_chat(a=api.user)[0] for _ in range(3)]
+    send_text(chats[0], api.user, "bump")
+    first = api.get("/api/v1/conversations", {"limit": 2}).json()
+    second = api.get(first["next"]).json()
+    ids = [c["id"] for c in first["results"] + second["results"]]
+    assert ids == [chats[0].pk, chats[2].pk, chats[1].pk]
+    assert second["next"] is None
+
+
 def test_conversation_list_query_count_does_not_grow(api):
     me = api.user
 
