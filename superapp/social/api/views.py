@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from superapp.accounts.api.serializers import PublicUserSerializer
 from superapp.accounts.models import User
 from superapp.accounts.selectors import user_by_username
+from superapp.core.pagination import CursorPage
 from superapp.social import selectors, services
 from superapp.social.api.serializers import (
     CommentInput,
@@ -68,9 +69,13 @@ class ContactRequestDeclineView(APIView):
         return Response(ContactRequestOutput(declined).data)
 
 
+class ByUsernamePage(CursorPage):
+    ordering = "username"
+
+
 class ContactListView(generics.ListAPIView):
     serializer_class = PublicUserSerializer
-    ordering = "username"
+    pagination_class = ByUsernamePage
 
     @extend_schema(tags=["contacts"])
     def get(self, request, *args, **kwargs):

@@ -105,6 +105,14 @@ def test_requests_are_rate_limited(api, settings):
     assert ContactRequest.objects.filter(from_user=api.user).count() == 2
 
 
+def test_contacts_are_listed_by_username(api):
+    friends = [UserFactory(username=name) for name in ("zoe", "adam", "mia")]
+    for friend in friends:
+        befriend(api.user, friend)
+    listed = api.get("/api/v1/contacts").json()["results"]
+    assert [u["username"] for u in listed] == ["adam", "mia", "zoe"]
+
+
 def test_removing_a_contact_ends_the_friendship_both_ways(api, other_user):
     befriend(api.user, other_user)
     assert api.delete(f"/api/v1/contacts/{other_user.username}").status_code == 204
