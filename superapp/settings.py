@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "superapp.realtime",
     "superapp.webhooks",
     "superapp.official",
+    "superapp.social",
+    "superapp.messaging",
     "miniprograms",
 ]
 
@@ -275,6 +277,17 @@ MINIPROGRAM_SCENE_MAX_LENGTH = 32
 MINIPROGRAM_BUNDLE_BASE_URL = env("MINIPROGRAM_BUNDLE_BASE_URL", default="http://127.0.0.1:8000/mp")
 MINIPROGRAM_LINK_BASE_URL = env("MINIPROGRAM_LINK_BASE_URL", default="https://plaza.example/mp")
 MINIPROGRAM_TRIAL_LINK_SECONDS = env.int("MINIPROGRAM_TRIAL_LINK_SECONDS", default=3600)
+CONTACT_REQUESTS_PER_DAY = env.int("CONTACT_REQUESTS_PER_DAY", default=50)
+CONTACT_QR_MAX_AGE = timedelta(days=env.int("CONTACT_QR_MAX_AGE_DAYS", default=30))
+MOMENT_TEXT_MAX_LENGTH = env.int("MOMENT_TEXT_MAX_LENGTH", default=2000)
+MOMENT_MAX_IMAGES = env.int("MOMENT_MAX_IMAGES", default=9)
+MOMENT_MAX_AUDIENCE = env.int("MOMENT_MAX_AUDIENCE", default=500)
+MOMENT_COMMENT_MAX_LENGTH = env.int("MOMENT_COMMENT_MAX_LENGTH", default=500)
+GROUP_MAX_MEMBERS = env.int("GROUP_MAX_MEMBERS", default=500)
+MESSAGE_TEXT_MAX_LENGTH = env.int("MESSAGE_TEXT_MAX_LENGTH", default=4000)
+MESSAGE_IMAGE_MAX_BYTES = env.int("MESSAGE_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
+MESSAGE_RECALL_WINDOW = timedelta(seconds=env.int("MESSAGE_RECALL_WINDOW_SECONDS", default=120))
+MESSAGE_PAGE_MAX = env.int("MESSAGE_PAGE_MAX", default=200)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -9,6 +9,8 @@ api_v1 = [
     path("", include("superapp.realtime.api.urls")),
     path("", include("superapp.official.api.urls")),
     path("", include("miniprograms.api.urls")),
+    path("", include("superapp.social.api.urls")),
+    path("", include("superapp.messaging.api.urls")),
 ]
 
 urlpatterns = [

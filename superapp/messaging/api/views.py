@@ -1,0 +1,212 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from superapp.accounts.selectors import user_by_username
+from superapp.core.pagination import CursorPage
+from superapp.messaging import selectors, services
+from superapp.messaging.api.serializers import (
+    ConversationCreateInput,
+    ConversationDetailOutput,
+    ConversationMemberOutput,
+    ConversationOutput,
+    ConversationUpdateInput,
+    MemberRoleInput,
+    MembersAddInput,
+    MessageOutput,
+    MessagePage,
+    MessageSendInput,
+    MessagesQuery,
+    PositionOutput,
+    SeqInput,
+)
+from superapp.messaging.models import Conversation, Member
+
+TAGS = ["messaging"]
+
+
+def _detail(request, conversation_id: int, status_code=status.HTTP_200_OK) -> Response:
+    member = selectors.conversation_detail(conversation_id=conversation_id, user=request.user)
+    return Response(ConversationDetailOutput(member).data, status=status_code)
+
+
+class ConversationPage(CursorPage):
+    ordering = ("-last_activity_at", "-id")
+
+
+class ConversationsView(generics.ListAPIView):
+    """The caller's conversations, most recently active first (GET); start one (POST).
+    Opening a direct chat that exists answers 200 with it; creating one answers 201."""
+
+    serializer_class = ConversationOutput
+    pagination_class = ConversationPage
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Member.objects.none()
+        return selectors.conversations_for(user=self.request.user)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ConversationCreateInput,
+        responses={200: ConversationDetailOutput, 201: ConversationDetailOutput},
+        tags=TAGS,
+    )
+    def post(self, request):
+        data = ConversationCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        users = [user_by_username(name) for name in data.validated_data["members"]]
+        if data.validated_data["kind"] == Conversation.Kind.DIRECT:
+            conversation, created = services.direct_conversation_open(
+                actor=request.user, other=users[0]
+            )
+        else:
+            conversation, created = (
+                services.group_create(
+                    actor=request.user, members=users, title=data.validated_data["title"]
+                ),
+                True,
+            )
+        return _detail(
+            request, conversation.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ConversationDetailView(APIView):
+    @extend_schema(request=None, responses={200: ConversationDetailOutput}, tags=TAGS)
+    def get(self, request, pk: int):
+        return _detail(request, pk)
+
+    @extend_schema(
+        request=ConversationUpdateInput, responses={200: ConversationDetailOutput}, tags=TAGS
+    )
+    def patch(self, request, pk: int):
+        data = ConversationUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.group_update(actor=request.user, conversation_id=pk, **data.validated_data)
+        return _detail(request, pk)
+
+
+class MembersView(APIView):
+    @extend_schema(
+        request=MembersAddInput, responses={201: ConversationMemberOutput(many=True)}, tags=TAGS
+    )
+    def post(self, request, pk: int):
+        data = MembersAddInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        added = services.group_members_add(
+            actor=request.user,
+            conversation_id=pk,
+            users=[user_by_username(name) for name in data.validated_data["usernames"]],
+        )
+        return Response(
+            ConversationMemberOutput(added, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MemberDetailView(APIView):
+    @extend_schema(request=MemberRoleInput, responses={200: ConversationMemberOutput}, tags=TAGS)
+    def patch(self, request, pk: int, username: str):
+        data = MemberRoleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.group_member_role_set(
+            actor=request.user,
+            conversation_id=pk,
+            user=user_by_username(username),
+            role=data.validated_data["role"],
+        )
+        return Response(ConversationMemberOutput(member).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=TAGS)
+    def delete(self, request, pk: int, username: str):
+        services.group_member_remove(
+            actor=request.user, conversation_id=pk, user=user_by_username(username)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LeaveView(APIView):
+    @extend_schema(request=None, responses={204: None}, tags=TAGS)
+    def post(self, request, pk: int):
+        services.group_leave(actor=request.user, conversation_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MessagesView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after_seq", int, description="Messages with a greater seq."),
+            OpenApiParameter("limit", int, description="At most this many (max 200)."),
+        ],
+        responses={200: MessagePage},
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        query = MessagesQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        limit = query.validated_data["limit"]
+        messages = selectors.messages_after(
+            conversation_id=pk,
+            user=request.user,
+            after_seq=query.validated_data["after_seq"],
+            limit=limit + 1,
+        )
+        peer = selectors.peer_positions(conversation_id=pk, user=request.user) or {}
+        return Response(
+            {
+                "results": [m.as_dict() for m in messages[:limit]],
+                "has_more": len(messages) > limit,
+                "peer_delivered_seq": peer.get("delivered_seq"),
+                "peer_read_seq": peer.get("read_seq"),
+            }
+        )
+
+    @extend_schema(
+        request=MessageSendInput,
+        responses={200: MessageOutput, 201: MessageOutput},
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        """Send a message. A retry with the same ``client_msg_id`` answers 200 with the
+        message already sent instead of sending it twice."""
+        data = MessageSendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message, created = services.message_send(
+            actor=request.user, conversation_id=pk, **data.validated_data
+        )
+        return Response(
+            message.as_dict(), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ReadView(APIView):
+    @extend_schema(request=SeqInput, responses={200: PositionOutput}, tags=TAGS)
+    def post(self, request, pk: int):
+        data = SeqInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.conversation_read(
+            actor=request.user, conversation_id=pk, seq=data.validated_data["seq"]
+        )
+        return Response(PositionOutput(member).data)
+
+
+class DeliveredView(APIView):
+    @extend_schema(request=SeqInput, responses={200: PositionOutput}, tags=TAGS)
+    def post(self, request, pk: int):
+        data = SeqInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.conversation_delivered(
+            actor=request.user, conversation_id=pk, seq=data.validated_data["seq"]
+        )
+        return Response(PositionOutput(member).data)
+
+
+class RecallView(APIView):
+    @extend_schema(request=None, responses={200: MessageOutput}, tags=TAGS)
+    def post(self, request, pk: int):
+        message = services.message_recall(actor=request.user, message_id=pk)
+        return Response(message.as_dict())

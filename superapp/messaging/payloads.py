@@ -1,0 +1,81 @@
+"""What each message type carries, validated the same way for users and for the platform."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from superapp.core.errors import InvalidInput
+from superapp.messaging.models import Message
+
+Type = Message.Type
+
+
+class Money(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=0)
+    currency = serializers.RegexField(r"^[A-Z]{3}$")
+
+
+class ImagePayload(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    width = serializers.IntegerField(min_value=1, max_value=20000)
+    height = serializers.IntegerField(min_value=1, max_value=20000)
+    size = serializers.IntegerField(min_value=1, max_value=settings.MESSAGE_IMAGE_MAX_BYTES)
+
+
+class ProductPayload(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=120)
+    price = Money()
+    image_url = serializers.URLField(max_length=500, required=False)
+    app_id = serializers.CharField(max_length=100, required=False)
+
+
+class MiniProgramPayload(serializers.Serializer):
+    app_id = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=120)
+    path = serializers.CharField(max_length=500)
+    thumb_url = serializers.URLField(max_length=500, required=False)
+
+
+class RedPacketPayload(serializers.Serializer):
+    red_packet_id = serializers.IntegerField(min_value=1)
+    greeting = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class FreeFormPayload(serializers.Serializer):
+    """System notices and notifications: the platform decides what they carry."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Must be an object.")
+        return data
+
+
+PAYLOADS = {
+    Type.IMAGE: ImagePayload,
+    Type.PRODUCT: ProductPayload,
+    Type.MINIPROGRAM: MiniProgramPayload,
+    Type.RED_PACKET: RedPacketPayload,
+    Type.SYSTEM: FreeFormPayload,
+    Type.NOTIFICATION: FreeFormPayload,
+}
+USER_TYPES = (Type.TEXT, Type.IMAGE, Type.PRODUCT, Type.MINIPROGRAM)
+
+
+def validated_content(*, type: str, text: str, payload: dict | None) -> tuple[str, dict]:
+    """``(text, payload)`` cleaned for ``type``, or 400 with the offending fields."""
+    if type not in Type.values:
+        raise InvalidInput(fields={"type": [f"Unknown message type {type!r}."]})
+    if len(text) > settings.MESSAGE_TEXT_MAX_LENGTH:
+        raise InvalidInput(
+            "The text is too long.",
+            code="text_too_long",
+            fields={"text": [f"At most {settings.MESSAGE_TEXT_MAX_LENGTH} characters."]},
+        )
+    if type == Type.TEXT:
+        if not text.strip():
+            raise InvalidInput(fields={"text": ["A text message needs text."]})
+        return text, {}
+    serializer = PAYLOADS[type](data=payload if payload is not None else {})
+    if not serializer.is_valid():
+        raise InvalidInput(fields={"payload": serializer.errors})
+    return text, dict(serializer.validated_data)

@@ -1,0 +1,44 @@
+"""Data rights for messaging: export what the user wrote and where; erase their words."""
+
+from django.db import transaction
+
+from superapp.messaging import services
+from superapp.messaging.models import Conversation, Member, Message
+
+
+def export(user) -> dict:
+    memberships = Member.objects.filter(user=user).select_related("conversation").order_by("id")
+    messages = Message.objects.filter(sender=user).order_by("id")
+    return {
+        "conversations": [
+            {
+                "id": m.conversation_id,
+                "kind": m.conversation.kind,
+                "title": m.conversation.title,
+                "role": m.role,
+                "joined_at": m.joined_at.isoformat(),
+                "read_seq": m.read_seq,
+            }
+            for m in memberships
+        ],
+        "messages_sent": [
+            {k: v for k, v in m.as_dict().items() if k != "sender"}
+            for m in messages.select_related("sender")
+        ],
+    }
+
+
+@transaction.atomic
+def erase(user) -> None:
+    """Blank the content of every message the user sent (the seq stays so nobody's history
+    gets a gap), and leave every conversation (groups through the normal leave, so an owner
+    hands the group on); the service conversation goes entirely."""
+    for conversation_id in Member.objects.filter(
+        user=user, conversation__kind=Conversation.Kind.GROUP
+    ).values_list("conversation_id", flat=True):
+        services.group_leave(actor=user, conversation_id=conversation_id)
+    Message.objects.filter(sender=user).update(
+        text="", payload={}, mentions=[], client_msg_id=None, sender=None
+    )
+    Conversation.objects.filter(kind=Conversation.Kind.SERVICE, members__user=user).delete()
+    Member.objects.filter(user=user).delete()

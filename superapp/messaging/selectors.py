@@ -1,0 +1,131 @@
+"""Reads of conversations and messages. Other apps call ``conversation_member_ids`` and
+``is_member``; everything a user reads goes through their membership (404 otherwise)."""
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from superapp.core.errors import NotFound
+from superapp.messaging.models import Conversation, Member, Message
+
+
+def conversation_member_ids(conversation_id: int) -> list[int]:
+    return list(
+        Member.objects.filter(conversation_id=conversation_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def is_member(*, conversation_id: int, user) -> bool:
+    user_id = user if isinstance(user, int) else user.pk
+    return Member.objects.filter(conversation_id=conversation_id, user_id=user_id).exists()
+
+
+def membership(*, conversation_id: int, user) -> Member:
+    """The caller's membership; 404 for a conversation they are not (or no longer) in."""
+    member = (
+        Member.objects.select_related("conversation")
+        .filter(conversation_id=conversation_id, user=user)
+        .first()
+    )
+    if member is None:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    return member
+
+
+def _member_count() -> Subquery:
+    return Subquery(
+        Member.objects.filter(conversation=OuterRef("conversation"))
+        .values("conversation")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+
+
+def conversations_for(*, user) -> QuerySet[Member]:
+    """The user's conversations as memberships, most recently active first, each with its
+    last message, unread count, member count, @-mention flag and (direct chats) the peer,
+    in a fixed number of queries."""
+    return (
+        Member.objects.filter(user=user)
+        .select_related("conversation__last_message__sender")
+        .annotate(
+            last_activity_at=F("conversation__last_activity_at"),
+            unread_count=F("conversation__last_seq") - F("read_seq"),
+            member_count=_member_count(),
+            mentioned=Exists(
+                Message.objects.filter(
+                    conversation=OuterRef("conversation"),
+                    seq__gt=OuterRef("read_seq"),
+                    recalled_at=None,
+                ).filter(Q(mentions__contains=[user.pk]) | Q(mentions_all=True))
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "conversation__members",
+                queryset=Member.objects.filter(conversation__kind=Conversation.Kind.DIRECT)
+                .exclude(user=user)
+                .select_related("user"),
+                to_attr="peers",
+            )
+        )
+    )
+
+
+def conversation_detail(*, conversation_id: int, user) -> Member:
+    """One conversation as ``conversations_for`` shapes it, plus every member."""
+    member = (
+        conversations_for(user=user)
+        .filter(conversation_id=conversation_id)
+        .prefetch_related(
+            Prefetch(
+                "conversation__members",
+                queryset=Member.objects.select_related("user").order_by("id"),
+                to_attr="all_members",
+            )
+        )
+        .first()
+    )
+    if member is None:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    return member
+
+
+def messages_after(*, conversation_id: int, user, after_seq: int, limit: int) -> list[Message]:
+    """Up to ``limit`` messages after ``after_seq``, ascending; never any from before the
+    member joined."""
+    member = membership(conversation_id=conversation_id, user=user)
+    return list(
+        Message.objects.filter(
+            conversation_id=conversation_id, seq__gt=max(after_seq, member.joined_seq)
+        )
+        .select_related("sender")
+        .order_by("seq")[:limit]
+    )
+
+
+def peer_positions(*, conversation_id: int, user) -> dict | None:
+    """In a direct chat, how far the other member has received and read (for ticks)."""
+    return (
+        Member.objects.filter(
+            conversation_id=conversation_id, conversation__kind=Conversation.Kind.DIRECT
+        )
+        .exclude(user=user)
+        .values("delivered_seq", "read_seq")
+        .first()
+    )
+
+
+def message_for_member(*, message_id: int, user) -> Message:
+    message = (
+        Message.objects.select_related("sender", "conversation")
+        .filter(
+            pk=message_id,
+            conversation__members__user=user,
+            seq__gt=F("conversation__members__joined_seq"),
+        )
+        .first()
+    )
+    if message is None:
+        raise NotFound("No such message.", code="message_not_found")
+    return message

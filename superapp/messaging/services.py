@@ -1,0 +1,498 @@
+"""Every write of messaging. A message takes the next ``seq`` of its conversation while the
+conversation row is locked, and is published to every member's event log in the same
+transaction, so what sync returns is exactly what was committed."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest, Lower
+from django.utils import timezone
+
+from superapp.accounts.models import User
+from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.messaging import selectors
+from superapp.messaging.models import Conversation, Member, Message
+from superapp.messaging.payloads import USER_TYPES, validated_content
+from superapp.realtime.services import event_publish
+from superapp.social import selectors as social
+
+Kind = Conversation.Kind
+Role = Member.Role
+MANAGERS = (Role.OWNER, Role.ADMIN)
+
+
+# --- Conversations -----------------------------------------------------------------------------
+
+
+def _locked_conversation(conversation_id: int) -> Conversation:
+    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    if conversation is None:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    return conversation
+
+
+def _locked_membership(conversation_id: int, user) -> tuple[Conversation, Member]:
+    """Lock the conversation (serialising every change to it), then find the caller in it."""
+    conversation = _locked_conversation(conversation_id)
+    member = Member.objects.filter(conversation=conversation, user=user).first()
+    if member is None:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    return conversation, member
+
+
+def _get_or_create_keyed(
+    *, key: str, kind: str, user_ids: Iterable[int], title: str = ""
+) -> tuple[Conversation, bool]:
+    """The conversation with ``key``, created once even under concurrent requests: the unique
+    key makes the losing insert fail, and the loser then reads the winner's row."""
+    existing = Conversation.objects.filter(unique_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(kind=kind, unique_key=key, title=title)
+            Member.objects.bulk_create(
+                [Member(conversation=conversation, user_id=uid) for uid in user_ids]
+            )
+            return conversation, True
+    except IntegrityError:
+        return Conversation.objects.get(unique_key=key), False
+
+
+def _assert_may_chat(actor, other) -> None:
+    if social.either_blocked(actor, other):
+        raise Forbidden("You cannot message this user.", code="blocked")
+
+
+@transaction.atomic
+def direct_conversation_open(*, actor, other) -> tuple[Conversation, bool]:
+    """The one direct conversation between two contacts (created on first use)."""
+    if other.pk == actor.pk:
+        raise InvalidInput("A direct chat needs another user.", code="cannot_chat_with_self")
+    _assert_may_chat(actor, other)
+    if not social.are_contacts(actor, other):
+        raise Forbidden("Add this user as a contact first.", code="not_a_contact")
+    low, high = sorted((actor.pk, other.pk))
+    conversation, created = _get_or_create_keyed(
+        key=f"direct:{low}:{high}", kind=Kind.DIRECT, user_ids=(low, high)
+    )
+    if created:
+        _publish_conversation(conversation, "conversation.created")
+    return conversation, created
+
+
+def _check_invitees(actor, users: list[User]) -> list[User]:
+    invitees = {u.pk: u for u in users if u.pk != actor.pk}
+    contact_ids = set(
+        social.contacts_of(user=actor).filter(pk__in=invitees).values_list("pk", flat=True)
+    )
+    strangers = sorted(u.username for uid, u in invitees.items() if uid not in contact_ids)
+    if strangers:
+        raise Forbidden(
+            "You can only add your contacts.", code="not_a_contact", usernames=strangers
+        )
+    return list(invitees.values())
+
+
+def _assert_group_size(count: int) -> None:
+    if count > settings.GROUP_MAX_MEMBERS:
+        raise DomainError(
+            f"A group has at most {settings.GROUP_MAX_MEMBERS} members.",
+            code="group_full",
+            max_members=settings.GROUP_MAX_MEMBERS,
+        )
+
+
+@transaction.atomic
+def group_create(*, actor, members: list[User], title: str = "") -> Conversation:
+    """A group owned by ``actor`` with some of their contacts."""
+    invitees = _check_invitees(actor, members)
+    _assert_group_size(len(invitees) + 1)
+    conversation = Conversation.objects.create(kind=Kind.GROUP, title=title)
+    Member.objects.bulk_create(
+        [Member(conversation=conversation, user=actor, role=Role.OWNER)]
+        + [Member(conversation=conversation, user=u) for u in invitees]
+    )
+    _publish_conversation(conversation, "conversation.created")
+    _post_notice(conversation, f"{actor.display_name} created the group")
+    return conversation
+
+
+def _publish_conversation(conversation: Conversation, type: str, user_ids=None) -> None:
+    event_publish(
+        user_ids=user_ids or selectors.conversation_member_ids(conversation.pk),
+        type=type,
+        payload={
+            "conversation": {
+                "id": conversation.pk,
+                "kind": conversation.kind,
+                "title": conversation.title,
+                "announcement": conversation.announcement,
+            }
+        },
+    )
+
+
+def _group_managed_by(actor, conversation_id: int) -> tuple[Conversation, Member]:
+    conversation, member = _locked_membership(conversation_id, actor)
+    if conversation.kind != Kind.GROUP:
+        raise DomainError("Only groups have members to manage.", code="not_a_group")
+    if member.role not in MANAGERS:
+        raise Forbidden("Only the owner and admins may do this.", code="not_a_group_admin")
+    return conversation, member
+
+
+@transaction.atomic
+def group_members_add(*, actor, conversation_id: int, users: list[User]) -> list[Member]:
+    """Owners and admins add their contacts; newcomers see messages from now on."""
+    conversation, _ = _group_managed_by(actor, conversation_id)
+    present = set(
+        Member.objects.filter(conversation=conversation).values_list("user_id", flat=True)
+    )
+    newcomers = [u for u in _check_invitees(actor, users) if u.pk not in present]
+    if not newcomers:
+        return []
+    _assert_group_size(len(present) + len(newcomers))
+    seq = conversation.last_seq
+    added = Member.objects.bulk_create(
+        [
+            Member(
+                conversation=conversation, user=u, joined_seq=seq, read_seq=seq, delivered_seq=seq
+            )
+            for u in newcomers
+        ]
+    )
+    names = ", ".join(u.display_name for u in newcomers)
+    # the widest audience first: its event-cursor locks cover the later, narrower publish, so
+    # no cursor is locked out of user-id order (see realtime.services._next_cursors)
+    _post_notice(conversation, f"{actor.display_name} added {names}")
+    _publish_conversation(conversation, "conversation.created", [u.pk for u in newcomers])
+    return added
+
+
+def _remove(conversation: Conversation, member: Member, notice: str) -> None:
+    """Delete the membership. The departing user receives the notice of their departure (and
+    nothing after it); publishing to everyone first keeps cursor locks in user-id order."""
+    member.delete()
+    audience = sorted([*selectors.conversation_member_ids(conversation.pk), member.user_id])
+    _post_notice(conversation, notice, member_ids=audience)
+    _publish_conversation(conversation, "conversation.removed", [member.user_id])
+
+
+@transaction.atomic
+def group_member_remove(*, actor, conversation_id: int, user: User) -> None:
+    """The owner removes anyone; admins remove plain members. The removed member sees
+    nothing new: their membership row, and with it every read path, is gone."""
+    conversation, acting = _group_managed_by(actor, conversation_id)
+    target = Member.objects.filter(conversation=conversation, user=user).first()
+    if target is None:
+        raise NotFound("Not a member of this group.", code="member_not_found")
+    if target.pk == acting.pk:
+        raise InvalidInput("Leave the group instead.", code="use_leave")
+    if acting.role != Role.OWNER and target.role != Role.MEMBER:
+        raise Forbidden("Only the owner removes admins.", code="not_group_owner")
+    _remove(conversation, target, f"{actor.display_name} removed {user.display_name}")
+
+
+@transaction.atomic
+def group_leave(*, actor, conversation_id: int) -> None:
+    """Leave a group. An owner who leaves hands the group to its longest-standing admin,
+    or else its longest-standing member."""
+    conversation, member = _locked_membership(conversation_id, actor)
+    if conversation.kind != Kind.GROUP:
+        raise DomainError("Only groups can be left.", code="not_a_group")
+    if member.role == Role.OWNER:
+        heir = (
+            Member.objects.filter(conversation=conversation)
+            .exclude(pk=member.pk)
+            .order_by(F("role").asc(), "id")  # "admin" sorts before "member"
+            .first()
+        )
+        if heir is not None:
+            heir.role = Role.OWNER
+            heir.save(update_fields=["role"])
+    _remove(conversation, member, f"{actor.display_name} left the group")
+
+
+@transaction.atomic
+def group_member_role_set(*, actor, conversation_id: int, user: User, role: str) -> Member:
+    conversation, acting = _group_managed_by(actor, conversation_id)
+    if acting.role != Role.OWNER:
+        raise Forbidden("Only the owner appoints admins.", code="not_group_owner")
+    if role not in (Role.ADMIN, Role.MEMBER):
+        raise InvalidInput(fields={"role": ["Must be admin or member."]})
+    target = (
+        Member.objects.filter(conversation=conversation, user=user).exclude(pk=acting.pk).first()
+    )
+    if target is None:
+        raise NotFound("Not a member of this group.", code="member_not_found")
+    target.role = role
+    target.save(update_fields=["role"])
+    return target
+
+
+@transaction.atomic
+def group_update(
+    *, actor, conversation_id: int, title: str | None = None, announcement: str | None = None
+) -> Conversation:
+    """Owners and admins rename the group and post its announcement (which also goes out
+    as a message mentioning everyone)."""
+    conversation, _ = _group_managed_by(actor, conversation_id)
+    if title is not None and title != conversation.title:
+        conversation.title = title
+        conversation.save(update_fields=["title"])
+        _publish_conversation(conversation, "conversation.updated")
+        _post_notice(conversation, f'{actor.display_name} renamed the group to "{title}"')
+    if announcement is not None and announcement != conversation.announcement:
+        conversation.announcement = announcement
+        conversation.save(update_fields=["announcement"])
+        _publish_conversation(conversation, "conversation.updated")
+        _append(
+            conversation,
+            sender=actor,
+            type=Message.Type.SYSTEM,
+            text=announcement,
+            payload={"kind": "announcement"},
+            mentions_all=True,
+        )
+    return conversation
+
+
+# --- Messages ----------------------------------------------------------------------------------
+
+
+def _append(
+    conversation: Conversation,
+    *,
+    sender: User | None,
+    type: str,
+    text: str,
+    payload: dict,
+    client_msg_id: str | None = None,
+    mentions: list[int] | None = None,
+    mentions_all: bool = False,
+    member_ids: list[int] | None = None,
+) -> Message:
+    """Append a message to a LOCKED conversation and publish it to every member
+    (``member_ids`` when the caller already read them under the lock)."""
+    now = timezone.now()
+    conversation.last_seq += 1
+    message = Message.objects.create(
+        conversation=conversation,
+        seq=conversation.last_seq,
+        sender=sender,
+        type=type,
+        text=text,
+        payload=payload,
+        client_msg_id=client_msg_id,
+        mentions=mentions or [],
+        mentions_all=mentions_all,
+        created_at=now,
+    )
+    conversation.last_message = message
+    conversation.last_activity_at = now
+    conversation.save(update_fields=["last_seq", "last_message", "last_activity_at"])
+    if sender is not None:  # a sender has read up to their own message
+        Member.objects.filter(conversation=conversation, user=sender).update(
+            read_seq=message.seq, delivered_seq=message.seq
+        )
+    event_publish(
+        user_ids=member_ids or selectors.conversation_member_ids(conversation.pk),
+        type="message.created",
+        payload={"message": message.as_dict()},
+    )
+    return message
+
+
+def _post_notice(conversation: Conversation, text: str, member_ids=None) -> Message:
+    return _append(
+        conversation,
+        sender=None,
+        type=Message.Type.SYSTEM,
+        text=text,
+        payload={},
+        member_ids=member_ids,
+    )
+
+
+def _resolve_mentions(
+    conversation: Conversation, role: str, usernames: list[str]
+) -> tuple[list[int], bool]:
+    """User ids named by ``@username`` (who must be members) and whether ``@all`` was used
+    (only by a group's owner and admins)."""
+    names = {name.lower() for name in usernames}
+    mentions_all = "all" in names
+    if mentions_all and (conversation.kind != Kind.GROUP or role not in MANAGERS):
+        raise Forbidden(
+            "Only group owners and admins may mention everyone.", code="mention_all_forbidden"
+        )
+    names.discard("all")
+    if not names:
+        return [], mentions_all
+    found = dict(
+        Member.objects.filter(conversation=conversation)
+        .annotate(name=Lower("user__username"))
+        .filter(name__in=names)
+        .values_list("name", "user_id")
+    )
+    missing = sorted(names - found.keys())
+    if missing:
+        raise InvalidInput(fields={"mentions": [f"Not members: {', '.join(missing)}."]})
+    return sorted(found.values()), mentions_all
+
+
+def _replay(existing: Message, *, type: str, text: str, payload: dict) -> Message:
+    """A retry with the same ``client_msg_id`` gets the first message back; the same id with
+    other content is a client bug, refused rather than silently dropped."""
+    if (existing.type, existing.text, existing.payload) != (type, text, payload):
+        raise Conflict(
+            "This client_msg_id was already used for another message.",
+            code="client_msg_id_reused",
+        )
+    return existing
+
+
+@transaction.atomic
+def message_send(
+    *,
+    actor,
+    conversation_id: int,
+    type: str,
+    text: str = "",
+    payload: dict | None = None,
+    client_msg_id: str | None = None,
+    mentions: list[str] | None = None,
+) -> tuple[Message, bool]:
+    """Send a message as ``actor``. Returns ``(message, created)``; a retry with the same
+    ``client_msg_id`` returns the original (checked under the conversation lock, so two
+    racing retries cannot both insert)."""
+    if type not in USER_TYPES:
+        raise InvalidInput(fields={"type": [f"Must be one of {', '.join(USER_TYPES)}."]})
+    text, payload = validated_content(type=type, text=text, payload=payload)
+    conversation = _locked_conversation(conversation_id)
+    # read after the lock: every membership change holds it too, so this is the audience
+    roles = dict(Member.objects.filter(conversation=conversation).values_list("user_id", "role"))
+    if actor.pk not in roles:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    if client_msg_id:
+        existing = (
+            Message.objects.select_related("sender")
+            .filter(conversation=conversation, sender=actor, client_msg_id=client_msg_id)
+            .first()
+        )
+        if existing is not None:
+            return _replay(existing, type=type, text=text, payload=payload), False
+    if conversation.kind == Kind.SERVICE:
+        raise Forbidden("Service notifications are read-only.", code="read_only_conversation")
+    if conversation.kind == Kind.DIRECT:
+        _assert_may_chat(actor, next(uid for uid in roles if uid != actor.pk))
+    mention_ids, mentions_all = _resolve_mentions(conversation, roles[actor.pk], mentions or [])
+    message = _append(
+        conversation,
+        sender=actor,
+        type=type,
+        text=text,
+        payload=payload,
+        client_msg_id=client_msg_id or None,
+        mentions=mention_ids,
+        mentions_all=mentions_all,
+        member_ids=sorted(roles),
+    )
+    return message, True
+
+
+@transaction.atomic
+def message_post_system(
+    *, conversation_id: int, type: str, payload: dict, text: str = "", sender=None
+) -> Message:
+    """A message posted by the platform (a red-packet card or claim notice, a system line).
+    Other apps call this; they have already checked the actor may do what they report."""
+    text, payload = validated_content(type=type, text=text, payload=payload)
+    conversation = _locked_conversation(conversation_id)
+    return _append(conversation, sender=sender, type=type, text=text, payload=payload)
+
+
+@transaction.atomic
+def message_recall(*, actor, message_id: int) -> Message:
+    """The sender takes a message back within the recall window. Everyone's copy becomes a
+    system notice (see ``Message.as_dict``); the seq stays, so nobody's position moves."""
+    message = selectors.message_for_member(message_id=message_id, user=actor)
+    if message.sender_id != actor.pk:
+        raise Forbidden("Only the sender may recall a message.", code="not_sender")
+    _locked_conversation(message.conversation_id)
+    message.refresh_from_db(fields=["recalled_at"])
+    if message.recalled_at is not None:
+        raise Conflict("Already recalled.", code="already_recalled")
+    if timezone.now() - message.created_at > settings.MESSAGE_RECALL_WINDOW:
+        raise DomainError(
+            "Messages can only be recalled for 2 minutes.", code="recall_window_passed"
+        )
+    message.recalled_at = timezone.now()
+    message.save(update_fields=["recalled_at"])
+    event_publish(
+        user_ids=selectors.conversation_member_ids(message.conversation_id),
+        type="message.recalled",
+        payload={"message": message.as_dict()},
+    )
+    return message
+
+
+def _advance(actor, conversation_id: int, field: str, seq: int, event_type: str) -> Member:
+    """Move a member's read or delivered position forward (never back, never past the end),
+    and tell their other devices, and in a direct chat the peer (read receipts)."""
+    member = selectors.membership(conversation_id=conversation_id, user=actor)
+    conversation = member.conversation
+    target = max(min(seq, conversation.last_seq), member.joined_seq)
+    updates = {field: Greatest(F(field), target)}
+    if field == "read_seq":  # what is read was delivered
+        updates["delivered_seq"] = Greatest(F("delivered_seq"), target)
+    Member.objects.filter(pk=member.pk).update(**updates)
+    member.refresh_from_db(fields=["read_seq", "delivered_seq"])
+    audience = (
+        selectors.conversation_member_ids(conversation.pk)
+        if conversation.kind == Kind.DIRECT
+        else [actor.pk]
+    )
+    event_publish(
+        user_ids=audience,
+        type=event_type,
+        payload={
+            "conversation_id": conversation.pk,
+            "user_id": actor.pk,
+            "seq": getattr(member, field),
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def conversation_read(*, actor, conversation_id: int, seq: int) -> Member:
+    return _advance(actor, conversation_id, "read_seq", seq, "conversation.read")
+
+
+@transaction.atomic
+def conversation_delivered(*, actor, conversation_id: int, seq: int) -> Member:
+    return _advance(actor, conversation_id, "delivered_seq", seq, "conversation.delivered")
+
+
+# --- Service notifications ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_notification_send(*, user, source: str, title: str, body: str, data: dict) -> Message:
+    """Deliver a platform notification (an order update, a mini-program subscribe message) to
+    the user's read-only "service notifications" conversation, created on first use."""
+    conversation, _ = _get_or_create_keyed(
+        key=f"service:{user.pk}",
+        kind=Kind.SERVICE,
+        user_ids=[user.pk],
+        title="Service notifications",
+    )
+    return message_post_system(
+        conversation_id=conversation.pk,
+        type=Message.Type.NOTIFICATION,
+        text=title,
+        payload={"source": source, "title": title, "body": body, "data": data},
+    )

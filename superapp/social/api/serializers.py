@@ -1,0 +1,136 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from superapp.accounts.api.serializers import PublicUserSerializer
+from superapp.social import selectors
+from superapp.social.models import ContactRequest, Moment, MomentComment
+
+
+class UserBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    avatar_url = serializers.CharField()
+
+
+class ContactRequestInput(serializers.Serializer):
+    to = serializers.CharField(max_length=32)
+    message = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ContactRequestOutput(serializers.ModelSerializer):
+    from_user = UserBrief()
+    to_user = UserBrief()
+
+    class Meta:
+        model = ContactRequest
+        fields = ["id", "from_user", "to_user", "message", "status", "created_at", "answered_at"]
+
+
+class UsernameInput(serializers.Serializer):
+    username = serializers.CharField(max_length=32)
+
+
+class UserLookupQuery(serializers.Serializer):
+    username = serializers.CharField(max_length=32, required=False)
+    qr = serializers.CharField(max_length=500, required=False)
+
+    def validate(self, attrs):
+        if len(attrs) != 1:
+            raise serializers.ValidationError("Give exactly one of 'username' or 'qr'.")
+        return attrs
+
+
+class UserLookupOutput(PublicUserSerializer):
+    """A user as ``context["viewer"]`` sees them."""
+
+    is_contact = serializers.SerializerMethodField()
+
+    class Meta(PublicUserSerializer.Meta):
+        fields = [*PublicUserSerializer.Meta.fields, "is_contact"]
+
+    def get_is_contact(self, user) -> bool:
+        return selectors.are_contacts(self.context["viewer"], user)
+
+
+class QrOutput(serializers.Serializer):
+    token = serializers.CharField()
+    payload = serializers.CharField(help_text="The text the QR code encodes.")
+    png_url = serializers.CharField()
+
+
+class Money(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=0)
+    currency = serializers.RegexField(r"^[A-Z]{3}$")
+
+
+class ProductTag(serializers.Serializer):
+    """A product a Moment points at (shown as a card; the shop owns the product itself)."""
+
+    product_id = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=120)
+    app_id = serializers.CharField(max_length=100, required=False)
+    image_url = serializers.URLField(max_length=500, required=False)
+    price = Money(required=False)
+
+
+class MomentInput(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=settings.MOMENT_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    images = serializers.ListField(
+        child=serializers.URLField(max_length=500),
+        max_length=settings.MOMENT_MAX_IMAGES,
+        required=False,
+        default=list,
+    )
+    product = ProductTag(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(choices=Moment.Visibility.choices, default="contacts")
+    audience = serializers.ListField(
+        child=serializers.CharField(max_length=32),
+        max_length=settings.MOMENT_MAX_AUDIENCE,
+        required=False,
+        default=list,
+        help_text="Usernames of the contacts who may see a 'selected' moment.",
+    )
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=settings.MOMENT_COMMENT_MAX_LENGTH)
+
+
+class CommentOutput(serializers.ModelSerializer):
+    user = UserBrief()
+
+    class Meta:
+        model = MomentComment
+        fields = ["id", "user", "text", "created_at"]
+
+
+class LikeOutput(serializers.Serializer):
+    user = UserBrief()
+    created_at = serializers.DateTimeField()
+
+
+class MomentOutput(serializers.ModelSerializer):
+    author = UserBrief()
+    likes = LikeOutput(many=True, source="visible_likes")
+    comments = CommentOutput(many=True, source="visible_comments")
+
+    class Meta:
+        model = Moment
+        fields = [
+            "id",
+            "author",
+            "text",
+            "images",
+            "product",
+            "visibility",
+            "created_at",
+            "likes",
+            "comments",
+        ]
+
+
+class CreatedOutput(serializers.Serializer):
+    id = serializers.IntegerField()

@@ -1,0 +1,231 @@
+"""Writes of the social graph and Moments. Each change the other party must learn of is
+published to their event log inside the same transaction."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from superapp.core import ratelimit
+from superapp.core.errors import Conflict, InvalidInput, NotFound
+from superapp.realtime.services import event_publish
+from superapp.social import selectors
+from superapp.social.models import (
+    Block,
+    Contact,
+    ContactRequest,
+    Moment,
+    MomentAudience,
+    MomentComment,
+    MomentLike,
+)
+
+Status = ContactRequest.Status
+
+
+def _user_brief(user) -> dict:
+    return {"id": user.pk, "username": user.username, "display_name": user.display_name}
+
+
+def _request_brief(request: ContactRequest) -> dict:
+    return {
+        "id": request.pk,
+        "from": _user_brief(request.from_user),
+        "to": _user_brief(request.to_user),
+        "message": request.message,
+        "status": request.status,
+        "created_at": request.created_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
+    """Ask ``to`` to become a contact. If ``to`` already asked ``actor``, this accepts it."""
+    if to.pk == actor.pk:
+        raise InvalidInput("You cannot add yourself.", code="cannot_add_self")
+    if selectors.is_blocked(blocker=to, blocked=actor):
+        raise NotFound("No such user.", code="user_not_found")
+    if selectors.is_blocked(blocker=actor, blocked=to):
+        raise Conflict("Unblock this user first.", code="user_blocked")
+    if selectors.are_contacts(actor, to):
+        raise Conflict("Already a contact.", code="already_contacts")
+    reverse = (
+        ContactRequest.objects.select_for_update()
+        .filter(from_user=to, to_user=actor, status=Status.PENDING)
+        .first()
+    )
+    if reverse is not None:
+        return contact_request_accept(actor=actor, request_id=reverse.pk)
+    ratelimit.hit(
+        "contact_request",
+        str(actor.pk),
+        limit=settings.CONTACT_REQUESTS_PER_DAY,
+        window_seconds=86400,
+    )
+    try:
+        with transaction.atomic():
+            request = ContactRequest.objects.create(from_user=actor, to_user=to, message=message)
+    except IntegrityError as exc:
+        raise Conflict("A request is already pending.", code="request_pending") from exc
+    event_publish(
+        user_ids=[to.pk],
+        type="contact.request_received",
+        payload={"request": _request_brief(request)},
+    )
+    return request
+
+
+def _pending_request_to(actor, request_id: int) -> ContactRequest:
+    request = (
+        ContactRequest.objects.select_for_update()
+        .select_related("from_user", "to_user")
+        .filter(pk=request_id, to_user=actor)
+        .first()
+    )
+    if request is None:
+        raise NotFound("No such request.", code="request_not_found")
+    if request.status != Status.PENDING:
+        raise Conflict("This request was already answered.", code="request_answered")
+    return request
+
+
+def _answer(request: ContactRequest, status: str) -> None:
+    request.status = status
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "answered_at"])
+
+
+@transaction.atomic
+def contact_request_accept(*, actor, request_id: int) -> ContactRequest:
+    request = _pending_request_to(actor, request_id)
+    _answer(request, Status.ACCEPTED)
+    a, b = request.from_user, request.to_user
+    Contact.objects.bulk_create(
+        [Contact(owner=a, contact=b), Contact(owner=b, contact=a)], ignore_conflicts=True
+    )
+    event_publish(
+        user_ids=[a.pk, b.pk], type="contact.added", payload={"request": _request_brief(request)}
+    )
+    return request
+
+
+@transaction.atomic
+def contact_request_decline(*, actor, request_id: int) -> ContactRequest:
+    """Declining is silent: the sender is not told."""
+    request = _pending_request_to(actor, request_id)
+    _answer(request, Status.DECLINED)
+    return request
+
+
+def _unfriend(a, b) -> int:
+    deleted, _ = Contact.objects.filter(Q(owner=a, contact=b) | Q(owner=b, contact=a)).delete()
+    return deleted
+
+
+@transaction.atomic
+def contact_remove(*, actor, contact) -> None:
+    if not _unfriend(actor, contact):
+        raise NotFound("Not a contact.", code="contact_not_found")
+    event_publish(
+        user_ids=[actor.pk], type="contact.removed", payload={"user": _user_brief(contact)}
+    )
+
+
+@transaction.atomic
+def block_create(*, actor, user) -> Block:
+    """Block ``user``: the friendship ends and pending requests between them are declined.
+    A blocked user cannot message the blocker, see their Moments or ask again."""
+    if user.pk == actor.pk:
+        raise InvalidInput("You cannot block yourself.", code="cannot_block_self")
+    block, created = Block.objects.get_or_create(blocker=actor, blocked=user)
+    if not created:
+        raise Conflict("Already blocked.", code="already_blocked")
+    _unfriend(actor, user)
+    ContactRequest.objects.filter(
+        Q(from_user=actor, to_user=user) | Q(from_user=user, to_user=actor),
+        status=Status.PENDING,
+    ).update(status=Status.DECLINED, answered_at=timezone.now())
+    event_publish(user_ids=[actor.pk], type="contact.blocked", payload={"user": _user_brief(user)})
+    return block
+
+
+@transaction.atomic
+def block_delete(*, actor, user) -> None:
+    deleted, _ = Block.objects.filter(blocker=actor, blocked=user).delete()
+    if not deleted:
+        raise NotFound("This user is not blocked.", code="block_not_found")
+
+
+@transaction.atomic
+def moment_create(
+    *,
+    actor,
+    text: str = "",
+    images: list | None = None,
+    product: dict | None = None,
+    visibility: str = Moment.Visibility.CONTACTS,
+    audience: list | None = None,
+) -> Moment:
+    """Post a Moment. A ``selected`` audience must be a non-empty list of the author's contacts."""
+    images = images or []
+    if not text and not images:
+        raise InvalidInput("A moment needs text or images.", code="empty_moment")
+    audience = audience or []
+    if visibility == Moment.Visibility.SELECTED:
+        if not audience:
+            raise InvalidInput("Choose who may see it.", code="audience_required")
+        allowed = set(
+            selectors.contacts_of(user=actor)
+            .filter(pk__in=[u.pk for u in audience])
+            .values_list("pk", flat=True)
+        )
+        if allowed != {u.pk for u in audience}:
+            raise InvalidInput("The audience must be your contacts.", code="audience_not_contacts")
+    elif audience:
+        raise InvalidInput("An audience only goes with 'selected'.", code="audience_unexpected")
+    moment = Moment.objects.create(
+        author=actor, text=text, images=images, product=product, visibility=visibility
+    )
+    MomentAudience.objects.bulk_create([MomentAudience(moment=moment, user=u) for u in audience])
+    return moment
+
+
+@transaction.atomic
+def moment_delete(*, actor, moment_id: int) -> None:
+    deleted, _ = Moment.objects.filter(pk=moment_id, author=actor).delete()
+    if not deleted:
+        raise NotFound("No such moment.", code="moment_not_found")
+
+
+def _notify_author(moment: Moment, actor, type: str, payload: dict) -> None:
+    if moment.author_id != actor.pk:
+        event_publish(
+            user_ids=[moment.author_id],
+            type=type,
+            payload={"moment_id": moment.pk, "user": _user_brief(actor), **payload},
+        )
+
+
+@transaction.atomic
+def moment_like(*, actor, moment_id: int) -> MomentLike:
+    moment = selectors.moment_for_viewer(viewer=actor, moment_id=moment_id)
+    like, created = MomentLike.objects.get_or_create(moment=moment, user=actor)
+    if created:
+        _notify_author(moment, actor, "moment.liked", {})
+    return like
+
+
+@transaction.atomic
+def moment_unlike(*, actor, moment_id: int) -> None:
+    moment = selectors.moment_for_viewer(viewer=actor, moment_id=moment_id)
+    MomentLike.objects.filter(moment=moment, user=actor).delete()
+
+
+@transaction.atomic
+def moment_comment(*, actor, moment_id: int, text: str) -> MomentComment:
+    moment = selectors.moment_for_viewer(viewer=actor, moment_id=moment_id)
+    if not text.strip():
+        raise InvalidInput("A comment needs text.", code="empty_comment")
+    comment = MomentComment.objects.create(moment=moment, user=actor, text=text)
+    _notify_author(moment, actor, "moment.commented", {"comment": {"id": comment.pk, "text": text}})
+    return comment
