@@ -14,7 +14,7 @@ from miniprograms.api import serializers as s
 from miniprograms.selectors import InvalidClient
 from superapp.accounts.selectors import user_by_username
 from superapp.core import ratelimit
-from superapp.core.pagination import CursorPage
+from superapp.core.pagination import page_of, paginate, single_page
 from superapp.core.permissions import IsAppServer, IsPlatformStaff
 
 DEV = ["miniprogram-developers"]
@@ -29,20 +29,13 @@ def _validated(serializer_class, request):
     return data.validated_data
 
 
-def _page(view, request, queryset, output_class):
-    paginator = CursorPage()
-    paginator.ordering = "-id"
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(output_class(page, many=True).data)
-
-
 # --- Developer: organisations ------------------------------------------------------------------
 
 
 class OrganisationsView(APIView):
-    @extend_schema(responses=s.MpOrganisationOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpOrganisationOutput), tags=DEV)
     def get(self, request):
-        return _page(
+        return paginate(
             self,
             request,
             selectors.organisations_for_user(user=request.user),
@@ -57,13 +50,13 @@ class OrganisationsView(APIView):
 
 
 class OrganisationMembersView(APIView):
-    @extend_schema(responses=s.MpMemberOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpMemberOutput), tags=DEV)
     def get(self, request, organisation_id: int):
         organisation = selectors.organisation_for_member(
             organisation_id=organisation_id, user=request.user
         )
         members = selectors.organisation_members(organisation=organisation)
-        return _page(self, request, members, s.MpMemberOutput)
+        return paginate(self, request, members, s.MpMemberOutput)
 
     @extend_schema(request=s.MpMemberAddInput, responses={201: s.MpMemberOutput}, tags=DEV)
     def post(self, request, organisation_id: int):
@@ -90,9 +83,9 @@ class OrganisationMemberView(APIView):
 
 
 class DevMiniProgramsView(APIView):
-    @extend_schema(responses=s.MiniProgramOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MiniProgramOutput), tags=DEV)
     def get(self, request):
-        return _page(
+        return paginate(
             self, request, selectors.miniprograms_for_member(user=request.user), s.MiniProgramOutput
         )
 
@@ -134,11 +127,11 @@ class SecretRotateView(APIView):
 
 
 class TestersView(APIView):
-    @extend_schema(responses=s.MpTesterOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpTesterOutput), tags=DEV)
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         testers = miniprogram.testers.select_related("user")
-        return _page(self, request, testers, s.MpTesterOutput)
+        return paginate(self, request, testers, s.MpTesterOutput)
 
     @extend_schema(request=s.MpTesterInput, responses={201: s.MpTesterOutput}, tags=DEV)
     def post(self, request, app_id: str):
@@ -159,11 +152,11 @@ class TesterView(APIView):
 class VersionsView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=s.MpVersionOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpVersionOutput), tags=DEV)
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         versions = selectors.versions_for_app(miniprogram=miniprogram).select_related("miniprogram")
-        return _page(self, request, versions, s.MpVersionOutput)
+        return paginate(self, request, versions, s.MpVersionOutput)
 
     @extend_schema(request=s.MpVersionUploadInput, responses={201: s.MpVersionOutput}, tags=DEV)
     def post(self, request, app_id: str):
@@ -220,27 +213,27 @@ class RollbackView(APIView):
 
 
 class EntryStatsView(APIView):
-    @extend_schema(responses=s.MpEntryStatOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpEntryStatOutput), tags=DEV)
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         stats = selectors.entry_stats(miniprogram=miniprogram)
-        return Response({"results": s.MpEntryStatOutput(stats, many=True).data, "next": None})
+        return single_page(stats, s.MpEntryStatOutput)
 
 
 class QuotasView(APIView):
-    @extend_schema(responses=s.MpQuotaOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpQuotaOutput), tags=DEV)
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         quotas = selectors.quota_usage(miniprogram=miniprogram)
-        return Response({"results": s.MpQuotaOutput(quotas, many=True).data, "next": None})
+        return single_page(quotas, s.MpQuotaOutput)
 
 
 class WebhookDeliveriesView(APIView):
-    @extend_schema(responses=s.MpWebhookDeliveryOutput(many=True), tags=DEV)
+    @extend_schema(responses=page_of(s.MpWebhookDeliveryOutput), tags=DEV)
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         deliveries = selectors.webhook_deliveries(miniprogram=miniprogram)
-        return _page(self, request, deliveries, s.MpWebhookDeliveryOutput)
+        return paginate(self, request, deliveries, s.MpWebhookDeliveryOutput)
 
 
 class WebhookReplayView(APIView):
@@ -266,12 +259,9 @@ class LinksView(APIView):
 class ReviewQueueView(APIView):
     permission_classes = [IsPlatformStaff]
 
-    @extend_schema(responses=s.MpVersionOutput(many=True), tags=REVIEW)
+    @extend_schema(responses=page_of(s.MpVersionOutput), tags=REVIEW)
     def get(self, request):
-        paginator = CursorPage()
-        paginator.ordering = "id"
-        page = paginator.paginate_queryset(selectors.review_queue(), request, view=self)
-        return paginator.get_paginated_response(s.MpVersionOutput(page, many=True).data)
+        return paginate(self, request, selectors.review_queue(), s.MpVersionOutput, ordering="id")
 
 
 class ReviewApproveView(APIView):
@@ -365,9 +355,11 @@ class ShareLinkResolveView(APIView):
 
 
 class GrantsView(APIView):
-    @extend_schema(responses=s.MpGrantOutput(many=True), tags=CONSUMER)
+    @extend_schema(responses=page_of(s.MpGrantOutput), tags=CONSUMER)
     def get(self, request):
-        return _page(self, request, selectors.grants_for_user(user=request.user), s.MpGrantOutput)
+        return paginate(
+            self, request, selectors.grants_for_user(user=request.user), s.MpGrantOutput
+        )
 
 
 class AppGrantsRevokeView(APIView):
@@ -400,10 +392,10 @@ class ContactView(APIView):
 
 
 class AddressesView(APIView):
-    @extend_schema(responses=s.MpAddressSerializer(many=True), tags=CONSUMER)
+    @extend_schema(responses=page_of(s.MpAddressSerializer), tags=CONSUMER)
     def get(self, request):
         addresses = selectors.addresses_for_user(user=request.user)
-        return Response({"results": s.MpAddressSerializer(addresses, many=True).data, "next": None})
+        return single_page(addresses, s.MpAddressSerializer)
 
     @extend_schema(
         request=s.MpAddressSerializer, responses={201: s.MpAddressSerializer}, tags=CONSUMER
