@@ -1,0 +1,150 @@
+"""The double-entry engine: the only code that changes account balances.
+
+Services (payments/services.py) decide *what* moves; this module makes the movement safe:
+
+* accounts are locked with ``SELECT … FOR UPDATE`` in primary-key order, always in one
+  statement, so two transactions touching the same accounts can never deadlock;
+* every transaction has at least two postings, summing to zero per currency;
+* the cached ``Account.balance`` is updated in the same database transaction as the postings,
+  and accounts that may not go negative are refused with ``insufficient_funds`` before the
+  database CHECK constraint would have to.
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from payments.models import Account, JournalTransaction, Posting
+from superapp.core.errors import DomainError
+
+Kind = Account.Kind
+
+
+class InsufficientFunds(DomainError):
+    code = "insufficient_funds"
+    default_detail = "Not enough money in the account."
+
+
+def _get_or_create_account(**lookup) -> Account:
+    account = Account.objects.filter(**lookup).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return Account.objects.create(**lookup)
+    except IntegrityError:  # a concurrent transaction created it first
+        return Account.objects.get(**lookup)
+
+
+def random_shard() -> int:
+    return random.randrange(settings.PAYMENTS_HOT_ACCOUNT_SHARDS)
+
+
+def wallet_account(*, user, currency: str) -> Account:
+    return _get_or_create_account(kind=Kind.USER_WALLET, user=user, currency=currency)
+
+
+def merchant_account(*, organisation_id: int, currency: str, shard: int | None = None) -> Account:
+    """One shard of a merchant's account: a random one unless ``shard`` is given."""
+    return _get_or_create_account(
+        kind=Kind.MERCHANT,
+        organisation_id=organisation_id,
+        currency=currency,
+        shard=random_shard() if shard is None else shard,
+    )
+
+
+def merchant_shards(*, organisation_id: int, currency: str) -> list[Account]:
+    return list(
+        Account.objects.filter(
+            kind=Kind.MERCHANT, organisation_id=organisation_id, currency=currency
+        ).order_by("pk")
+    )
+
+
+def platform_account(*, kind: str, currency: str, shard: int | None = None) -> Account:
+    """One shard of a platform account (gateway clearing, fees, escrow, refunds)."""
+    if kind not in Account.PLATFORM_KINDS:
+        raise ValueError(f"{kind} is not a platform account kind")
+    return _get_or_create_account(
+        kind=kind, currency=currency, shard=random_shard() if shard is None else shard
+    )
+
+
+def lock_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
+    """Lock the accounts in primary-key order in one statement; returns fresh rows by pk."""
+    ids = sorted({account.pk for account in accounts})
+    locked = Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {account.pk: account for account in locked}
+
+
+def split_debit(shards: list[Account], amount: int) -> list[tuple[Account, int]]:
+    """Debit ``amount`` from a sharded account, richest (locked) shards first, none below 0."""
+    if sum(shard.balance for shard in shards) < amount:
+        raise InsufficientFunds(
+            "The merchant's balance does not cover this.", code="merchant_insufficient_funds"
+        )
+    legs, remaining = [], amount
+    for shard in sorted(shards, key=lambda s: (-s.balance, s.pk)):
+        take = min(shard.balance, remaining)
+        if take:
+            legs.append((shard, -take))
+            remaining -= take
+        if not remaining:
+            break
+    return legs
+
+
+def _net_by_account(legs: Iterable[tuple[Account, int]]) -> dict[int, tuple[Account, int]]:
+    net: dict[int, tuple[Account, int]] = {}
+    for account, amount in legs:
+        previous = net.get(account.pk, (account, 0))[1]
+        net[account.pk] = (account, previous + amount)
+    return {pk: leg for pk, leg in net.items() if leg[1] != 0}
+
+
+def _check_balanced(legs: dict[int, tuple[Account, int]]) -> None:
+    if len(legs) < 2:
+        raise ValueError("a journal transaction needs at least two postings")
+    totals: dict[str, int] = defaultdict(int)
+    for account, amount in legs.values():
+        totals[account.currency] += amount
+    unbalanced = {currency: total for currency, total in totals.items() if total != 0}
+    if unbalanced:
+        raise ValueError(f"postings do not sum to zero: {unbalanced}")
+
+
+def journal_post(
+    *, type: str, reference: str, actor, legs: Iterable[tuple[Account, int]]
+) -> JournalTransaction:
+    """Record one balanced transaction and apply it to the cached balances.
+
+    ``legs`` are (account, signed amount) pairs; legs on the same account are netted. Must run
+    inside the caller's database transaction (the one that also records why money moved).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("journal_post must run inside the transaction of its change")
+    net = _net_by_account(legs)
+    _check_balanced(net)
+    locked = lock_accounts(account for account, _ in net.values())
+    for pk, (_, amount) in net.items():
+        account = locked[pk]
+        account.balance += amount
+        if account.balance < 0 and account.kind in Account.NON_NEGATIVE_KINDS:
+            raise InsufficientFunds()
+    Account.objects.bulk_update(list(locked.values()), ["balance"])
+    journal = JournalTransaction.objects.create(type=type, reference=reference, actor=actor)
+    Posting.objects.bulk_create(
+        Posting(
+            transaction=journal,
+            account_id=pk,
+            amount=amount,
+            currency=account.currency,
+            created_at=journal.created_at,
+        )
+        for pk, (account, amount) in net.items()
+    )
+    return journal
