@@ -118,24 +118,34 @@ def _check_balanced(legs: dict[int, tuple[Account, int]]) -> None:
 
 
 def journal_post(
-    *, type: str, reference: str, actor, legs: Iterable[tuple[Account, int]]
+    *,
+    type: str,
+    reference: str,
+    actor,
+    legs: Iterable[tuple[Account, int]],
+    locked: dict[int, Account] | None = None,
 ) -> JournalTransaction:
     """Record one balanced transaction and apply it to the cached balances.
 
     ``legs`` are (account, signed amount) pairs; legs on the same account are netted. Must run
     inside the caller's database transaction (the one that also records why money moved).
+    ``locked`` is what :func:`lock_accounts` returned if the caller already locked the accounts
+    (to check a rule first); otherwise they are locked here.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("journal_post must run inside the transaction of its change")
     net = _net_by_account(legs)
     _check_balanced(net)
-    locked = lock_accounts(account for account, _ in net.values())
+    if locked is None or not set(net) <= set(locked):
+        locked = lock_accounts(account for account, _ in net.values())
+    changed = []
     for pk, (_, amount) in net.items():
         account = locked[pk]
+        changed.append(account)
         account.balance += amount
         if account.balance < 0 and account.kind in Account.NON_NEGATIVE_KINDS:
             raise InsufficientFunds()
-    Account.objects.bulk_update(list(locked.values()), ["balance"])
+    Account.objects.bulk_update(changed, ["balance"])
     journal = JournalTransaction.objects.create(type=type, reference=reference, actor=actor)
     Posting.objects.bulk_create(
         Posting(

@@ -139,14 +139,17 @@ def _ensure_within_daily_limit(*, wallet: Account, amount: int) -> None:
         )
 
 
-def _spend_prepare(*, user, amount: int, currency: str, others: list[Account]) -> Account:
-    """Lock the payer's wallet with the other accounts (pk order) and apply the spending rules."""
+def _spend_prepare(
+    *, user, amount: int, currency: str, others: list[Account]
+) -> tuple[Account, dict[int, Account]]:
+    """Lock the payer's wallet with the other accounts (pk order) and apply the spending rules.
+    Returns the wallet and the locked rows, to hand to ``ledger.journal_post``."""
     wallet = ledger.wallet_account(user=user, currency=currency)
     locked = ledger.lock_accounts([wallet, *others])
     if locked[wallet.pk].balance < amount:
         raise ledger.InsufficientFunds()
     _ensure_within_daily_limit(wallet=wallet, amount=amount)
-    return wallet
+    return wallet, locked
 
 
 def _wallet_changed(*, user_id: int, currency: str, reason: str, amount: int) -> None:
@@ -172,12 +175,13 @@ def transfer_create(
         raise NotFound("No such user.", code="user_not_found")
     pin_verify(user=actor, pin=pin)
     target = ledger.wallet_account(user=recipient, currency=currency)
-    source = _spend_prepare(user=actor, amount=amount, currency=currency, others=[target])
+    source, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=[target])
     journal = ledger.journal_post(
         type=Type.TRANSFER,
         reference=public_id("tr_"),
         actor=actor,
         legs=[(source, -amount), (target, amount)],
+        locked=locked,
     )
     transfer = Transfer.objects.create(
         journal=journal,
@@ -217,7 +221,7 @@ def withdrawal_create(*, actor, amount: int, currency: str, pin: str) -> Gateway
     money_validate(amount=amount, currency=currency)
     pin_verify(user=actor, pin=pin)
     clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency)
-    wallet = _spend_prepare(user=actor, amount=amount, currency=currency, others=[clearing])
+    wallet, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=[clearing])
     payment_gateway = gateway()
     order = GatewayOrder.objects.create(
         kind=GatewayOrder.Kind.WITHDRAWAL,
@@ -231,6 +235,7 @@ def withdrawal_create(*, actor, amount: int, currency: str, pin: str) -> Gateway
         reference=f"gateway:{order.reference}",
         actor=actor,
         legs=[(wallet, -amount), (clearing, amount)],
+        locked=locked,
     )
     payment_gateway.payout_start(reference=order.reference, amount=amount, currency=currency)
     return order
@@ -347,7 +352,7 @@ def payorder_create(
 def _payorder_locked(**lookup) -> PayOrder:
     order = (
         PayOrder.objects.select_for_update(of=("self",))
-        .select_related("miniprogram")
+        .select_related("miniprogram", "payer")
         .filter(**lookup)
         .first()
     )
@@ -398,7 +403,7 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         organisation_id=order.organisation_id, currency=order.currency
     )
     fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
-    wallet = _spend_prepare(
+    wallet, locked = _spend_prepare(
         user=actor, amount=order.amount, currency=order.currency, others=[merchant, fees]
     )
     ledger.journal_post(
@@ -406,6 +411,7 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         reference=f"payorder:{order.prepay_id}",
         actor=actor,
         legs=[(wallet, -order.amount), (merchant, order.amount - fee), (fees, fee)],
+        locked=locked,
     )
     order.status, order.fee, order.paid_at = PayOrder.Status.PAID, fee, timezone.now()
     order.save(update_fields=["status", "fee", "paid_at"])
@@ -528,6 +534,7 @@ def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
         reference=f"refund:{refund_id}",
         actor=None,
         legs=[*merchant_legs, (fees, -fee_returned), (wallet, amount)],
+        locked=locked,
     )
     order.refunded_amount += amount
     if order.refunded_amount == order.amount:
