@@ -447,6 +447,7 @@ def payorder_close(*, miniprogram, prepay_id: str) -> PayOrder:
     return order
 
 
+@transaction.atomic
 def payorders_close_expired() -> int:
     """Close every pending order past its expiry (beat). A concurrent payment wins: the UPDATE
     re-checks ``status`` on rows it had to wait for."""
