@@ -2,8 +2,10 @@
 
 Services (payments/services.py) decide *what* moves; this module makes the movement safe:
 
-* accounts are locked with ``SELECT … FOR UPDATE`` in primary-key order, always in one
-  statement, so two transactions touching the same accounts can never deadlock;
+* accounts are locked with ``SELECT … FOR UPDATE`` in two phases: user wallets first, then the
+  hot (sharded merchant and platform) accounts, each phase in primary-key order. Nobody waits
+  for a wallet while holding a hot account, so no cycle — no deadlock — can form; and the hot
+  rows are locked last, just before commit, so a flash sale holds them as briefly as possible;
 * every transaction has at least two postings, summing to zero per currency;
 * the cached ``Account.balance`` is updated in the same database transaction as the postings,
   and accounts that may not go negative are refused with ``insufficient_funds`` before the
@@ -74,11 +76,24 @@ def platform_account(*, kind: str, currency: str, shard: int | None = None) -> A
     )
 
 
+def is_hot(account: Account) -> bool:
+    """Sharded accounts (merchants, platform) — everything but user wallets."""
+    return account.kind != Kind.USER_WALLET
+
+
+def _lock(ids) -> dict[int, Account]:
+    if not ids:
+        return {}
+    rows = Account.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk")
+    return {account.pk: account for account in rows}
+
+
 def lock_accounts(accounts: Iterable[Account]) -> dict[int, Account]:
-    """Lock the accounts in primary-key order in one statement; returns fresh rows by pk."""
-    ids = sorted({account.pk for account in accounts})
-    locked = Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    return {account.pk: account for account in locked}
+    """Lock wallets, then hot accounts, each in pk order; returns the fresh rows by pk."""
+    accounts = list(accounts)
+    locked = _lock({a.pk for a in accounts if not is_hot(a)})
+    locked.update(_lock({a.pk for a in accounts if is_hot(a)}))
+    return locked
 
 
 def split_debit(shards: list[Account], amount: int) -> list[tuple[Account, int]]:
@@ -129,23 +144,19 @@ def journal_post(
 
     ``legs`` are (account, signed amount) pairs; legs on the same account are netted. Must run
     inside the caller's database transaction (the one that also records why money moved).
-    ``locked`` is what :func:`lock_accounts` returned if the caller already locked the accounts
-    (to check a rule first); otherwise they are locked here.
+    ``locked`` is what :func:`lock_accounts` returned if the caller already locked some accounts
+    (to check a rule first); the others are locked here: wallets before the postings are
+    written, hot accounts after, so their locks are held only until the commit.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("journal_post must run inside the transaction of its change")
     net = _net_by_account(legs)
     _check_balanced(net)
-    if locked is None or not set(net) <= set(locked):
-        locked = lock_accounts(account for account, _ in net.values())
-    changed = []
-    for pk, (_, amount) in net.items():
-        account = locked[pk]
-        changed.append(account)
-        account.balance += amount
-        if account.balance < 0 and account.kind in Account.NON_NEGATIVE_KINDS:
-            raise InsufficientFunds()
-    Account.objects.bulk_update(changed, ["balance"])
+    locked = dict(locked or {})
+    wallets = [pk for pk, (account, _) in net.items() if not is_hot(account)]
+    hot = [pk for pk, (account, _) in net.items() if is_hot(account)]
+    locked.update(_lock(set(wallets) - set(locked)))
+    _apply(net, wallets, locked)
     journal = JournalTransaction.objects.create(type=type, reference=reference, actor=actor)
     Posting.objects.bulk_create(
         Posting(
@@ -157,4 +168,15 @@ def journal_post(
         )
         for pk, (account, amount) in net.items()
     )
+    locked.update(_lock(set(hot) - set(locked)))  # hot rows: as late as possible
+    _apply(net, hot, locked)
+    Account.objects.bulk_update([locked[pk] for pk in net], ["balance"])
     return journal
+
+
+def _apply(net: dict[int, tuple[Account, int]], pks: list[int], locked: dict[int, Account]):
+    for pk in pks:
+        account = locked[pk]
+        account.balance += net[pk][1]
+        if account.balance < 0 and account.kind in Account.NON_NEGATIVE_KINDS:
+            raise InsufficientFunds()

@@ -140,9 +140,9 @@ def _ensure_within_daily_limit(*, wallet: Account, amount: int) -> None:
 
 
 def _spend_prepare(
-    *, user, amount: int, currency: str, others: list[Account]
+    *, user, amount: int, currency: str, others: tuple[Account, ...] = ()
 ) -> tuple[Account, dict[int, Account]]:
-    """Lock the payer's wallet with the other accounts (pk order) and apply the spending rules.
+    """Lock the payer's wallet with the other accounts and apply the spending rules.
     Returns the wallet and the locked rows, to hand to ``ledger.journal_post``."""
     wallet = ledger.wallet_account(user=user, currency=currency)
     locked = ledger.lock_accounts([wallet, *others])
@@ -175,7 +175,7 @@ def transfer_create(
         raise NotFound("No such user.", code="user_not_found")
     pin_verify(user=actor, pin=pin)
     target = ledger.wallet_account(user=recipient, currency=currency)
-    source, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=[target])
+    source, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=(target,))
     journal = ledger.journal_post(
         type=Type.TRANSFER,
         reference=public_id("tr_"),
@@ -221,7 +221,9 @@ def withdrawal_create(*, actor, amount: int, currency: str, pin: str) -> Gateway
     money_validate(amount=amount, currency=currency)
     pin_verify(user=actor, pin=pin)
     clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency)
-    wallet, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=[clearing])
+    wallet, locked = _spend_prepare(
+        user=actor, amount=amount, currency=currency, others=(clearing,)
+    )
     payment_gateway = gateway()
     order = GatewayOrder.objects.create(
         kind=GatewayOrder.Kind.WITHDRAWAL,
@@ -398,22 +400,9 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code="payorder_expired")
     pin_verify(user=actor, pin=pin)
-    fee = merchant_fee(order.amount)
-    merchant = ledger.merchant_account(
-        organisation_id=order.organisation_id, currency=order.currency
-    )
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
-    wallet, locked = _spend_prepare(
-        user=actor, amount=order.amount, currency=order.currency, others=[merchant, fees]
-    )
-    ledger.journal_post(
-        type=Type.PAYMENT,
-        reference=f"payorder:{order.prepay_id}",
-        actor=actor,
-        legs=[(wallet, -order.amount), (merchant, order.amount - fee), (fees, fee)],
-        locked=locked,
-    )
-    order.status, order.fee, order.paid_at = PayOrder.Status.PAID, fee, timezone.now()
+    wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
+    order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
+    order.fee = merchant_fee(order.amount)
     order.save(update_fields=["status", "fee", "paid_at"])
     emit(
         "payments.payorder_paid",
@@ -430,6 +419,18 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     )
     _merchant_notify(
         order=order, event_type="payment.succeeded", data={"paid_at": order.paid_at.isoformat()}
+    )
+    merchant = ledger.merchant_account(
+        organisation_id=order.organisation_id, currency=order.currency
+    )
+    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
+    # The posting comes last: it locks a merchant shard (hot during a flash sale) until commit.
+    ledger.journal_post(
+        type=Type.PAYMENT,
+        reference=f"payorder:{order.prepay_id}",
+        actor=actor,
+        legs=[(wallet, -order.amount), (merchant, order.amount - order.fee), (fees, order.fee)],
+        locked=locked,
     )
     return order
 
