@@ -180,18 +180,9 @@ def raw_sql_confirm_factory(dsn: str):
             )
             cur.fetchone()
             fee = amount * fee_bps // 10_000
-            merchant = account_id(cur, "merchant", currency, random.randrange(shards), None, org_id)
-            fees = account_id(cur, "fees", currency, random.randrange(shards))
             wallet = account_id(cur, "user_wallet", currency, 0, payer.pk)
-            deltas = {wallet: -amount, merchant: amount - fee, fees: fee}
-            deltas = {k: v for k, v in deltas.items() if v}
-            ids = sorted(deltas)
-            cur.execute(
-                "SELECT id, balance FROM payments_account WHERE id = ANY(%s)"
-                " ORDER BY id FOR UPDATE",
-                (ids,),
-            )
-            balances = dict(cur.fetchall())
+            cur.execute("SELECT balance FROM payments_account WHERE id = %s FOR UPDATE", (wallet,))
+            wallet_balance = cur.fetchone()[0]
             start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
             cur.execute(
                 "SELECT COALESCE(SUM(p.amount), 0) FROM payments_posting p"
@@ -201,24 +192,7 @@ def raw_sql_confirm_factory(dsn: str):
                 (wallet, start, list(OUTGOING)),
             )
             cur.fetchone()
-            cur.execute(
-                "UPDATE payments_account SET balance = CASE id "
-                + " ".join(f"WHEN {pk} THEN %s" for pk in ids)
-                + " END WHERE id = ANY(%s)",
-                [balances[pk] + deltas[pk] for pk in ids] + [ids],
-            )
             now = datetime.now(UTC)
-            cur.execute(
-                "INSERT INTO payments_journaltransaction (type, reference, actor_id, created_at)"
-                " VALUES ('payment', %s, %s, %s) RETURNING id",
-                (f"payorder:{prepay_id}", payer.pk, now),
-            )
-            journal_id = cur.fetchone()[0]
-            cur.execute(
-                "INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
-                " created_at) VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
-                [v for pk in ids for v in (journal_id, pk, deltas[pk], currency, now)],
-            )
             cur.execute(
                 "UPDATE payments_payorder SET status = 'paid', fee = %s, paid_at = %s"
                 " WHERE id = %s",
@@ -255,6 +229,35 @@ def raw_sql_confirm_factory(dsn: str):
                     now + timedelta(hours=24),
                     now,
                 ),
+            )
+            merchant = account_id(cur, "merchant", currency, random.randrange(shards), None, org_id)
+            fees = account_id(cur, "fees", currency, random.randrange(shards))
+            deltas = {wallet: -amount, merchant: amount - fee, fees: fee}
+            deltas = {k: v for k, v in deltas.items() if v}
+            ids = sorted(deltas)
+            cur.execute(
+                "INSERT INTO payments_journaltransaction (type, reference, actor_id, created_at)"
+                " VALUES ('payment', %s, %s, %s) RETURNING id",
+                (f"payorder:{prepay_id}", payer.pk, now),
+            )
+            journal_id = cur.fetchone()[0]
+            cur.execute(
+                "INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
+                " created_at) VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
+                [v for pk in ids for v in (journal_id, pk, deltas[pk], currency, now)],
+            )
+            hot = sorted(set(ids) - {wallet})  # the hot shards: locked last, held until commit
+            cur.execute(
+                "SELECT id, balance FROM payments_account WHERE id = ANY(%s)"
+                " ORDER BY id FOR UPDATE",
+                (hot,),
+            )
+            balances = {wallet: wallet_balance, **dict(cur.fetchall())}
+            cur.execute(
+                "UPDATE payments_account SET balance = CASE id "
+                + " ".join(f"WHEN {pk} THEN %s" for pk in ids)
+                + " END WHERE id = ANY(%s)",
+                [balances[pk] + deltas[pk] for pk in ids] + [ids],
             )
 
     return confirm
