@@ -4,12 +4,12 @@ from rest_framework import serializers
 from payments.models import GatewayOrder, PayOrder, Posting, Refund
 from payments.services import PIN_LENGTH
 
-PIN_FIELD = {"min_length": PIN_LENGTH, "max_length": PIN_LENGTH}
-
 
 class PinField(serializers.RegexField):
+    """The 6-digit payment PIN."""
+
     def __init__(self, **kwargs):
-        super().__init__(r"^\d{6}$", **PIN_FIELD, **kwargs)
+        super().__init__(rf"^\d{{{PIN_LENGTH}}}$", **kwargs)
 
 
 class MoneyInput(serializers.Serializer):
