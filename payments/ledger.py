@@ -5,7 +5,10 @@ Services (payments/services.py) decide *what* moves; this module makes the movem
 * accounts are locked with ``SELECT … FOR UPDATE`` in two phases: user wallets first, then the
   hot (sharded merchant and platform) accounts, each phase in primary-key order. Nobody waits
   for a wallet while holding a hot account, so no cycle — no deadlock — can form; and the hot
-  rows are locked last, just before commit, so a flash sale holds them as briefly as possible;
+  rows are locked last, just before commit, so a flash sale holds them as briefly as possible.
+  Callers resolve every account (``wallet_account``, ``merchant_account``…, which may insert a
+  new shard) *before* locking any account: an uncommitted insert is a lock too, and taking it
+  while holding a wallet could close a cycle;
 * every transaction has at least two postings, summing to zero per currency;
 * the cached ``Account.balance`` is updated in the same database transaction as the postings,
   and accounts that may not go negative are refused with ``insufficient_funds`` before the

@@ -333,6 +333,9 @@ def payorder_create(
         "notify_url": notify_url,
     }
     lookup = {"organisation_id": miniprogram.organisation_id, "out_trade_no": out_trade_no}
+    # Created now, not while paying: payments must not insert rows while holding account locks.
+    merchant_key_get(organisation_id=miniprogram.organisation_id)
+    miniprogram_services.identity_for(miniprogram=miniprogram, user=payer)
     try:
         with transaction.atomic():
             order = PayOrder.objects.create(
@@ -400,6 +403,10 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code="payorder_expired")
     pin_verify(user=actor, pin=pin)
+    merchant = ledger.merchant_account(
+        organisation_id=order.organisation_id, currency=order.currency
+    )
+    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
     wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
@@ -420,10 +427,6 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     _merchant_notify(
         order=order, event_type="payment.succeeded", data={"paid_at": order.paid_at.isoformat()}
     )
-    merchant = ledger.merchant_account(
-        organisation_id=order.organisation_id, currency=order.currency
-    )
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
     # The posting comes last: it locks a merchant shard (hot during a flash sale) until commit.
     ledger.journal_post(
         type=Type.PAYMENT,
