@@ -18,7 +18,7 @@ from superapp.core.models import DomainEvent
 from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookDelivery
 from tests.factories import UserFactory
-from tests.helpers import Receiver, app_server_token, consumer_client
+from tests.helpers import Receiver, app_server_token, assert_queries_constant, consumer_client
 from tests.payments.factories import PIN, merchant_app, pay_order, payer
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +351,24 @@ def test_the_settlement_report_lists_the_days_payments_and_refunds(merchant, pai
     assert other["lines"] == []
     bad = merchant.client.get("/api/v1/pay/settlements/yesterday")
     assert (bad.status_code, bad.json()["code"]) == (400, "validation_error")
+
+
+def test_order_detail_and_settlement_queries_do_not_grow_with_refunds(merchant, settings):
+    settings.PAYMENTS_MERCHANT_FEE_BPS = 0
+    buyer = payer(100_000)
+    order = pay_order(merchant, buyer, 50_000)
+    services.payorder_confirm(actor=buyer, prepay_id=order.prepay_id, pin=PIN)
+    numbers = iter(range(100))
+
+    def build(count):
+        for _ in range(count):
+            services.refund_create(
+                miniprogram=merchant,
+                prepay_id=order.prepay_id,
+                out_refund_no=f"R{next(numbers)}",
+                amount=10,
+            )
+
+    day = timezone.now().date().isoformat()
+    assert_queries_constant(build, lambda: merchant.client.get(f"{ORDERS}/{order.prepay_id}"))
+    assert_queries_constant(build, lambda: merchant.client.get(f"/api/v1/pay/settlements/{day}"))
