@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "superapp.social",
     "superapp.messaging",
     "miniprograms",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,23 @@ MESSAGE_TEXT_MAX_LENGTH = env.int("MESSAGE_TEXT_MAX_LENGTH", default=4000)
 MESSAGE_IMAGE_MAX_BYTES = env.int("MESSAGE_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 MESSAGE_RECALL_WINDOW = timedelta(seconds=env.int("MESSAGE_RECALL_WINDOW_SECONDS", default=120))
 MESSAGE_PAGE_MAX = env.int("MESSAGE_PAGE_MAX", default=200)
+# Payments (docs/payments.md). Amounts are integer minor units.
+PAYMENTS_CURRENCIES = env.list("PAYMENTS_CURRENCIES", default=["EUR", "USD", "GBP", "CNY"])
+PAYMENTS_MAX_AMOUNT = env.int("PAYMENTS_MAX_AMOUNT", default=10_000_000)
+PAYMENTS_DAILY_OUTGOING_LIMIT = env.int("PAYMENTS_DAILY_OUTGOING_LIMIT", default=500_000)
+PAYMENTS_PIN_MAX_FAILURES = env.int("PAYMENTS_PIN_MAX_FAILURES", default=5)
+PAYMENTS_PIN_LOCK = timedelta(minutes=env.int("PAYMENTS_PIN_LOCK_MINUTES", default=15))
+PAYMENTS_PAYORDER_TTL = timedelta(minutes=env.int("PAYMENTS_PAYORDER_TTL_MINUTES", default=120))
+PAYMENTS_MERCHANT_FEE_BPS = env.int("PAYMENTS_MERCHANT_FEE_BPS", default=60)
+PAYMENTS_HOT_ACCOUNT_SHARDS = env.int("PAYMENTS_HOT_ACCOUNT_SHARDS", default=16)
+PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="payments.gateways.SandboxGateway")
+PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default="sandbox-gateway-secret-change-me")
+PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS = env.int(
+    "PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS", default=300
+)
+# Where the sandbox gateway POSTs its callbacks; empty: hand them to Plaza in-process.
+PAYMENTS_SANDBOX_CALLBACK_URL = env("PAYMENTS_SANDBOX_CALLBACK_URL", default="")
+PAYMENTS_SANDBOX_MAX_RETRIES = env.int("PAYMENTS_SANDBOX_MAX_RETRIES", default=8)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

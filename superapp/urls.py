@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("miniprograms.api.urls")),
     path("", include("superapp.social.api.urls")),
     path("", include("superapp.messaging.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,279 @@
+import csv
+import io
+from datetime import date
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from miniprograms.selectors import miniprogram_for_token, user_for_openid
+from payments import selectors, services
+from payments.api import serializers as s
+from payments.gateways import SIGNATURE_HEADER
+from payments.models import Posting
+from superapp.accounts.selectors import user_by_username
+from superapp.core.errors import InvalidInput
+from superapp.core.idempotency import run_idempotent
+from superapp.core.permissions import IsAppServer, IsConsumerOrAppServer, is_consumer_request
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer."
+)
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- wallet -----------------------------------------------------------------------------------
+
+
+class WalletView(APIView):
+    @extend_schema(responses=s.WalletOutput, tags=["wallet"])
+    def get(self, request):
+        data = {
+            "balances": selectors.wallet_balances(user=request.user),
+            "daily_outgoing_limit": settings.PAYMENTS_DAILY_OUTGOING_LIMIT,
+        }
+        return Response(s.WalletOutput(data).data)
+
+
+class PinView(APIView):
+    @extend_schema(request=s.PinInput, responses=s.PinOutput, tags=["wallet"])
+    def post(self, request):
+        services.pin_set(actor=request.user, **_valid(s.PinInput, request))
+        return Response({"pin_set": True})
+
+
+class TopupCreateView(APIView):
+    @extend_schema(
+        request=s.TopupInput,
+        responses={201: s.GatewayOrderOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=["wallet"],
+    )
+    def post(self, request):
+        data = _valid(s.TopupInput, request)
+
+        def create():
+            order = services.topup_create(actor=request.user, **data)
+            return Response(s.GatewayOrderOutput(order).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, create)
+
+
+class WithdrawalCreateView(APIView):
+    @extend_schema(
+        request=s.WithdrawalInput,
+        responses={201: s.GatewayOrderOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=["wallet"],
+    )
+    def post(self, request):
+        data = _valid(s.WithdrawalInput, request)
+
+        def create():
+            order = services.withdrawal_create(actor=request.user, **data)
+            return Response(s.GatewayOrderOutput(order).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, create)
+
+
+class GatewayOrderDetailView(APIView):
+    @extend_schema(responses=s.GatewayOrderOutput, tags=["wallet"])
+    def get(self, request, reference: str):
+        order = selectors.gateway_order_for_user(user=request.user, reference=reference)
+        return Response(s.GatewayOrderOutput(order).data)
+
+
+class TransferCreateView(APIView):
+    @extend_schema(
+        request=s.TransferInput,
+        responses={201: s.TransferOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=["wallet"],
+    )
+    def post(self, request):
+        data = _valid(s.TransferInput, request)
+        recipient = user_by_username(data.pop("to"))
+
+        def create():
+            transfer = services.transfer_create(actor=request.user, recipient=recipient, **data)
+            return Response(s.TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, create)
+
+
+class StatementView(ListAPIView):
+    serializer_class = s.StatementEntryOutput
+
+    @extend_schema(tags=["wallet"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Posting.objects.none()
+        return selectors.wallet_statement(user=self.request.user)
+
+
+class GatewayCallbackView(APIView):
+    """Where the payment gateway reports outcomes. Authenticated by its signature only."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=s.CallbackAckOutput,
+        parameters=[OpenApiParameter(SIGNATURE_HEADER, str, OpenApiParameter.HEADER)],
+        tags=["wallet"],
+    )
+    def post(self, request):
+        callback = services.gateway_callback_receive(
+            body=request.body, signature=request.headers.get(SIGNATURE_HEADER, "")
+        )
+        return Response({"received": True, "applied": callback.applied})
+
+
+# --- pay orders -------------------------------------------------------------------------------
+
+
+class PayOrderCreateView(APIView):
+    permission_classes = [IsAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(
+        request=s.PayOrderCreateInput,
+        responses={201: s.PayOrderCreatedOutput, 200: s.PayOrderCreatedOutput},
+        tags=["pay"],
+    )
+    def post(self, request):
+        data = _valid(s.PayOrderCreateInput, request)
+        miniprogram = miniprogram_for_token(request.auth)
+        payer = user_for_openid(miniprogram=miniprogram, openid=data.pop("payer_openid"))
+        order, created = services.payorder_create(miniprogram=miniprogram, payer=payer, **data)
+        return Response(
+            s.PayOrderCreatedOutput(order).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class PayOrderDetailView(APIView):
+    permission_classes = [IsConsumerOrAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(responses=s.PayOrderOutput, tags=["pay"])
+    def get(self, request, prepay_id: str):
+        if is_consumer_request(request):
+            order = selectors.payorder_visible(prepay_id=prepay_id, payer=request.user)
+        else:
+            miniprogram = miniprogram_for_token(request.auth)
+            order = selectors.payorder_visible(prepay_id=prepay_id, miniprogram=miniprogram)
+        return Response(s.PayOrderOutput(order).data)
+
+
+class PayOrderConfirmView(APIView):
+    @extend_schema(
+        request=s.ConfirmInput,
+        responses=s.PayOrderOutput,
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=["pay"],
+    )
+    def post(self, request, prepay_id: str):
+        data = _valid(s.ConfirmInput, request)
+
+        def confirm():
+            services.payorder_confirm(actor=request.user, prepay_id=prepay_id, pin=data["pin"])
+            order = selectors.payorder_visible(prepay_id=prepay_id, payer=request.user)
+            return Response(s.PayOrderOutput(order).data)
+
+        return run_idempotent(request, confirm)
+
+
+class PayOrderCloseView(APIView):
+    permission_classes = [IsAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(request=None, responses=s.PayOrderOutput, tags=["pay"])
+    def post(self, request, prepay_id: str):
+        miniprogram = miniprogram_for_token(request.auth)
+        services.payorder_close(miniprogram=miniprogram, prepay_id=prepay_id)
+        order = selectors.payorder_visible(prepay_id=prepay_id, miniprogram=miniprogram)
+        return Response(s.PayOrderOutput(order).data)
+
+
+class RefundCreateView(APIView):
+    permission_classes = [IsAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(
+        request=s.RefundInput, responses={201: s.RefundOutput, 200: s.RefundOutput}, tags=["pay"]
+    )
+    def post(self, request, prepay_id: str):
+        data = _valid(s.RefundInput, request)
+        refund, created = services.refund_create(
+            miniprogram=miniprogram_for_token(request.auth), prepay_id=prepay_id, **data
+        )
+        return Response(
+            s.RefundOutput(refund).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class MerchantKeyView(APIView):
+    permission_classes = [IsAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(responses=s.MerchantKeyOutput, tags=["pay"])
+    def get(self, request):
+        miniprogram = miniprogram_for_token(request.auth)
+        secret = services.merchant_key_get(organisation_id=miniprogram.organisation_id)
+        return Response({"webhook_secret": secret})
+
+
+def _report_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(fields={"date": ["Use YYYY-MM-DD."]}) from exc
+
+
+class SettlementView(APIView):
+    permission_classes = [IsAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(responses=s.SettlementOutput, tags=["pay"])
+    def get(self, request, day: str):
+        report = selectors.settlement_report(
+            organisation_id=miniprogram_for_token(request.auth).organisation_id,
+            day=_report_day(day),
+        )
+        return Response(s.SettlementOutput(report).data)
+
+
+class SettlementCsvView(APIView):
+    permission_classes = [IsAppServer]
+    required_scopes = ["pay"]
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, tags=["pay"])
+    def get(self, request, day: str):
+        report = selectors.settlement_report(
+            organisation_id=miniprogram_for_token(request.auth).organisation_id,
+            day=_report_day(day),
+        )
+        output = io.StringIO()
+        writer = csv.DictWriter(output, fieldnames=list(s.SettlementLineOutput().fields))
+        writer.writeheader()
+        writer.writerows(report["lines"])
+        response = HttpResponse(output.getvalue(), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="settlement-{report["date"]}.csv"'
+        return response

@@ -1,0 +1,191 @@
+"""Reads of the wallet, pay orders, settlement and the ledger's own consistency."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from payments.models import (
+    Account,
+    GatewayOrder,
+    JournalTransaction,
+    PayOrder,
+    Posting,
+    Refund,
+)
+from superapp.core.errors import NotFound
+
+Kind = Account.Kind
+
+
+def wallet_balances(*, user) -> list[dict]:
+    return list(
+        Account.objects.filter(kind=Kind.USER_WALLET, user=user)
+        .order_by("currency")
+        .values("currency", available=F("balance"))
+    )
+
+
+def wallet_statement(*, user) -> QuerySet[Posting]:
+    """The user's wallet postings (paginate newest first), with what caused each."""
+    return Posting.objects.filter(
+        account__kind=Kind.USER_WALLET, account__user=user
+    ).select_related(
+        "transaction", "transaction__transfer__sender", "transaction__transfer__recipient"
+    )
+
+
+def gateway_order_for_user(*, user, reference: str) -> GatewayOrder:
+    order = GatewayOrder.objects.filter(user=user, reference=reference).first()
+    if order is None:
+        raise NotFound("No such top-up or withdrawal.", code="gateway_order_not_found")
+    return order
+
+
+def merchant_balances(*, organisation_id: int) -> list[dict]:
+    """A merchant's balance per currency: the sum of its shards."""
+    return list(
+        Account.objects.filter(kind=Kind.MERCHANT, organisation_id=organisation_id)
+        .values("currency")
+        .annotate(available=Sum("balance"))
+        .order_by("currency")
+    )
+
+
+def payorder_visible(*, prepay_id: str, miniprogram=None, payer=None) -> PayOrder:
+    """A pay order as its mini-program or its payer sees it; 404 for anyone else."""
+    lookup = {"miniprogram": miniprogram} if miniprogram is not None else {"payer": payer}
+    order = (
+        PayOrder.objects.select_related("miniprogram")
+        .prefetch_related("refunds")
+        .filter(prepay_id=prepay_id, **lookup)
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such pay order.", code="payorder_not_found")
+    return order
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def settlement_report(*, organisation_id: int, day: date) -> dict:
+    """A merchant's payments and refunds of one UTC day, line by line, with totals per
+    currency (gross, fees, net of fees)."""
+    start, end = _day_bounds(day)
+    payments = PayOrder.objects.filter(
+        organisation_id=organisation_id, paid_at__gte=start, paid_at__lt=end
+    ).order_by("paid_at", "pk")
+    refunds = (
+        Refund.objects.filter(
+            pay_order__organisation_id=organisation_id, created_at__gte=start, created_at__lt=end
+        )
+        .select_related("pay_order")
+        .order_by("created_at", "pk")
+    )
+    lines = [
+        _settlement_line("payment", o, o.paid_at, o.amount, o.fee, o.prepay_id) for o in payments
+    ]
+    lines += [
+        _settlement_line(
+            "refund", r.pay_order, r.created_at, -r.amount, -r.fee_returned, r.refund_id
+        )
+        for r in refunds
+    ]
+    lines.sort(key=lambda line: line["at"])
+    return {"date": day.isoformat(), "lines": lines, "totals": _settlement_totals(lines)}
+
+
+def _settlement_line(kind, order, at, amount, fee, reference) -> dict:
+    return {
+        "type": kind,
+        "reference": reference,
+        "prepay_id": order.prepay_id,
+        "out_trade_no": order.out_trade_no,
+        "at": at.isoformat(),
+        "currency": order.currency,
+        "amount": amount,
+        "fee": fee,
+        "net": amount - fee,
+    }
+
+
+def _settlement_totals(lines: list[dict]) -> list[dict]:
+    totals: dict[str, dict] = defaultdict(
+        lambda: {"payments": 0, "refunds": 0, "gross": 0, "fees": 0, "net": 0}
+    )
+    for line in lines:
+        total = totals[line["currency"]]
+        total["payments" if line["type"] == "payment" else "refunds"] += 1
+        total["gross"] += line["amount"]
+        total["fees"] += line["fee"]
+        total["net"] += line["net"]
+    return [{"currency": currency, **totals[currency]} for currency in sorted(totals)]
+
+
+@dataclass
+class LedgerReport:
+    """What ``ledger_verify`` found. ``ok`` only if every check is clean."""
+
+    accounts: int = 0
+    transactions: int = 0
+    postings: int = 0
+    balance_mismatches: list = field(default_factory=list)
+    unbalanced_transactions: list = field(default_factory=list)
+    short_transactions: list = field(default_factory=list)
+    currency_mismatches: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.balance_mismatches
+            or self.unbalanced_transactions
+            or self.short_transactions
+            or self.currency_mismatches
+            or any(self.totals.values())
+        )
+
+
+def ledger_report() -> LedgerReport:
+    """Recompute every cached balance from its postings and check every transaction balances.
+
+    ``totals`` is the sum of all balances per currency: money only moves, so it is 0 (the
+    gateway clearing account holds minus what users and merchants hold)."""
+    mismatches = (
+        Account.objects.annotate(posted=Coalesce(Sum("postings__amount"), 0))
+        .exclude(balance=F("posted"))
+        .values("pk", "kind", "currency", "balance", "posted")
+    )
+    unbalanced = (
+        Posting.objects.values("transaction_id", "currency")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+    )
+    short = (
+        JournalTransaction.objects.annotate(legs=Count("postings"))
+        .filter(legs__lt=2)
+        .values_list("pk", flat=True)
+    )
+    wrong_currency = Posting.objects.filter(~Q(currency=F("account__currency"))).values_list(
+        "pk", flat=True
+    )
+    totals = dict(
+        Account.objects.values("currency")
+        .annotate(total=Sum("balance"))
+        .values_list("currency", "total")
+    )
+    return LedgerReport(
+        accounts=Account.objects.count(),
+        transactions=JournalTransaction.objects.count(),
+        postings=Posting.objects.count(),
+        balance_mismatches=list(mismatches),
+        unbalanced_transactions=list(unbalanced),
+        short_transactions=list(short),
+        currency_mismatches=list(wrong_currency),
+        totals=totals,
+    )

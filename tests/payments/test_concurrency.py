@@ -1,0 +1,181 @@
+"""Real concurrency on PostgreSQL: threads with their own connections race for the same rows."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from payments import selectors, services
+from payments.gateways import SIGNATURE_HEADER
+from superapp.core.errors import DomainError
+from tests.factories import UserFactory
+from tests.helpers import consumer_client
+from tests.payments.factories import PIN, merchant_app, pay_order, payer, signed_callback
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(actions) -> list:
+    """Run each action in its own thread, released together; returns results or exceptions."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def outcome(result) -> str:
+    return result.code if isinstance(result, DomainError) else type(result).__name__
+
+
+def wallet(user) -> int:
+    return sum(b["available"] for b in selectors.wallet_balances(user=user))
+
+
+def test_parallel_spends_from_one_wallet_never_overdraw():
+    spender = payer(5000)
+    recipients = [UserFactory() for _ in range(8)]
+    merchant = merchant_app()[0]
+    orders = [pay_order(merchant, spender, 1000) for _ in range(4)]
+
+    def transfer(recipient):
+        return lambda: services.transfer_create(
+            actor=spender, recipient=recipient, amount=1000, currency="EUR", pin=PIN
+        )
+
+    def pay(order):
+        return lambda: services.payorder_confirm(actor=spender, prepay_id=order.prepay_id, pin=PIN)
+
+    results = race([transfer(r) for r in recipients] + [pay(o) for o in orders])
+    counts = Counter(outcome(r) for r in results)
+    assert counts["insufficient_funds"] == 7
+    assert len(results) - counts["insufficient_funds"] == 5
+    assert wallet(spender) == 0
+    assert selectors.ledger_report().ok
+
+
+def test_the_same_idempotency_key_sent_concurrently_moves_money_once():
+    sender, recipient = payer(10_000), UserFactory()
+    client_token = consumer_client(sender).access_token
+    body = {"to": recipient.username, "amount": 700, "currency": "EUR", "pin": PIN}
+
+    def send():
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {client_token}")
+        response = client.post(
+            "/api/v1/wallet/transfers", body, format="json", HTTP_IDEMPOTENCY_KEY="same-key"
+        )
+        return response.status_code, response.json()
+
+    results = race([send for _ in range(6)])
+    assert {status for status, _ in results} == {201}
+    assert len({body["id"] for _, body in results}) == 1
+    assert wallet(recipient) == 700
+    assert wallet(sender) == 10_000 - 700
+
+
+def test_concurrent_gateway_callbacks_credit_a_top_up_exactly_once():
+    user = UserFactory()
+    order = services.topup_create(actor=user, amount=2500, currency="EUR")
+    distinct = [signed_callback(order) for _ in range(4)]  # gateway retries, new event ids
+    replayed = [signed_callback(order, event_id="evt_same")] * 4  # one captured request
+
+    def deliver(body, signature):
+        from rest_framework.test import APIClient
+
+        response = APIClient().post(
+            "/api/v1/payments/gateway/callbacks",
+            body,
+            content_type="application/json",
+            headers={SIGNATURE_HEADER: signature},
+        )
+        return response.status_code
+
+    results = race([lambda c=c: deliver(*c) for c in distinct + replayed])
+    assert Counter(results) == Counter({200: 5, 409: 3})
+    assert wallet(user) == 2500
+    assert selectors.ledger_report().ok
+
+
+def test_concurrent_payments_to_one_merchant_all_succeed_without_deadlock():
+    merchant = merchant_app()[0]
+    buyers = [payer(1000) for _ in range(8)]
+    orders = [pay_order(merchant, buyer, 1000) for buyer in buyers]
+    results = race(
+        [
+            lambda b=b, o=o: services.payorder_confirm(actor=b, prepay_id=o.prepay_id, pin=PIN)
+            for b, o in zip(buyers, orders, strict=True)
+        ]
+    )
+    assert [r.status for r in results] == ["paid"] * 8
+    total = selectors.merchant_balances(organisation_id=merchant.organisation_id)[0]["available"]
+    assert total == 8 * (1000 - services.merchant_fee(1000))
+    assert selectors.ledger_report().ok
+
+
+def test_concurrent_refunds_never_exceed_what_was_paid():
+    merchant = merchant_app()[0]
+    buyer = payer(3000)
+    order = pay_order(merchant, buyer, 3000)
+    services.payorder_confirm(actor=buyer, prepay_id=order.prepay_id, pin=PIN)
+    results = race(
+        [
+            lambda n=n: services.refund_create(
+                miniprogram=merchant, prepay_id=order.prepay_id, out_refund_no=f"R{n}", amount=1000
+            )
+            for n in range(5)
+        ]
+    )
+    assert Counter(outcome(r) for r in results)["refund_exceeds_remaining"] == 2
+    assert wallet(buyer) == 3000
+    assert selectors.ledger_report().ok
+
+
+def test_payments_refunds_and_transfers_racing_on_the_same_rows_never_deadlock():
+    """Wallets are locked before hot shards everywhere, so mixed flows cannot form a cycle."""
+    merchant = merchant_app()[0]
+    alice, bob = payer(20_000), payer(20_000)
+    paid = []
+    for buyer in (alice, bob):
+        order = pay_order(merchant, buyer, 2000)
+        services.payorder_confirm(actor=buyer, prepay_id=order.prepay_id, pin=PIN)
+        paid.append(order)
+    new_orders = [pay_order(merchant, buyer, 500) for buyer in (alice, bob, alice, bob)]
+    actions = [
+        lambda o=o: services.payorder_confirm(actor=o.payer, prepay_id=o.prepay_id, pin=PIN)
+        for o in new_orders
+    ]
+    actions += [
+        lambda o=o, n=n: services.refund_create(
+            miniprogram=merchant, prepay_id=o.prepay_id, out_refund_no=f"R{n}", amount=400
+        )
+        for n, o in enumerate(paid * 2)
+    ]
+    actions += [
+        lambda: services.transfer_create(
+            actor=alice, recipient=bob, amount=100, currency="EUR", pin=PIN
+        ),
+        lambda: services.transfer_create(
+            actor=bob, recipient=alice, amount=100, currency="EUR", pin=PIN
+        ),
+    ]
+    results = race(actions)
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert wallet(alice) + wallet(bob) == 40_000 - 2 * 2000 - 4 * 500 + 4 * 400
+    assert selectors.ledger_report().ok

@@ -1,0 +1,104 @@
+"""The ledger's own guarantees: balanced, append-only, non-negative wallets, verifiable."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
+
+from payments import ledger, selectors, services
+from payments.models import Account, JournalTransaction, Posting
+from tests.factories import UserFactory
+from tests.payments.factories import PIN, fund, merchant_app, pay_order, payer
+
+pytestmark = pytest.mark.django_db
+Kind = Account.Kind
+
+
+def test_a_top_up_is_one_balanced_transaction_from_gateway_clearing():
+    user = UserFactory()
+    fund(user, 5000)
+    journal = JournalTransaction.objects.get(type="topup")
+    legs = {p.account.kind: p.amount for p in journal.postings.select_related("account")}
+    assert legs == {Kind.GATEWAY_CLEARING: -5000, Kind.USER_WALLET: 5000}
+    assert selectors.wallet_balances(user=user) == [{"currency": "EUR", "available": 5000}]
+
+
+def test_journal_post_refuses_unbalanced_or_single_leg_transactions():
+    user = UserFactory()
+    wallet = ledger.wallet_account(user=user, currency="EUR")
+    clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency="EUR")
+    with pytest.raises(ValueError, match="sum to zero"):
+        ledger.journal_post(
+            type="topup", reference="x", actor=None, legs=[(clearing, -5), (wallet, 4)]
+        )
+    with pytest.raises(ValueError, match="at least two"):
+        ledger.journal_post(type="topup", reference="x", actor=None, legs=[(wallet, 0)])
+    assert not JournalTransaction.objects.exists()
+
+
+def test_postings_and_transactions_cannot_be_updated_or_deleted():
+    fund(UserFactory(), 100)
+    posting = Posting.objects.first()
+    journal_id = posting.transaction_id
+    for statement in (
+        f"UPDATE payments_posting SET amount = 1 WHERE id = {posting.pk}",
+        f"DELETE FROM payments_posting WHERE id = {posting.pk}",
+        f"UPDATE payments_journaltransaction SET reference = 'x' WHERE id = {journal_id}",
+        f"DELETE FROM payments_journaltransaction WHERE id = {journal_id}",
+    ):
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+            connection.cursor().execute(statement)
+    assert Posting.objects.get(pk=posting.pk).amount == posting.amount
+
+
+def test_the_database_refuses_a_transaction_whose_postings_do_not_balance():
+    fund(UserFactory(), 100)
+    journal = JournalTransaction.objects.get()
+    account = Account.objects.filter(kind=Kind.USER_WALLET).get()
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        connection.cursor().execute("SET CONSTRAINTS payments_posting_balanced IMMEDIATE")
+        Posting.objects.create(
+            transaction=journal,
+            account=account,
+            amount=7,
+            currency="EUR",
+            created_at=journal.created_at,
+        )
+
+
+def test_a_user_wallet_can_never_be_negative_in_the_database():
+    user = UserFactory()
+    fund(user, 100)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(user=user).update(balance=-1)
+
+
+def test_ledger_verify_is_clean_after_real_flows_and_fails_on_a_tampered_balance(capsys):
+    alice, bob = payer(10_000), payer()
+    services.transfer_create(actor=alice, recipient=bob, amount=2500, currency="EUR", pin=PIN)
+    call_command("ledger_verify")
+    out = capsys.readouterr().out
+    assert "ledger_verify=ok" in out
+    assert "total EUR=0" in out
+
+    Account.objects.filter(user=bob).update(balance=2501)
+    with pytest.raises(CommandError, match="MISMATCH"):
+        call_command("ledger_verify")
+    assert "balance_mismatches=1" in capsys.readouterr().out
+
+
+def test_payments_to_one_merchant_spread_over_shards_and_sum_on_read(settings):
+    settings.PAYMENTS_HOT_ACCOUNT_SHARDS = 4
+    settings.PAYMENTS_MERCHANT_FEE_BPS = 100
+    miniprogram, _ = merchant_app()
+    for _ in range(12):
+        buyer = payer(1000)
+        services.payorder_confirm(
+            actor=buyer, prepay_id=pay_order(miniprogram, buyer, 1000).prepay_id, pin=PIN
+        )
+    shards = ledger.merchant_shards(organisation_id=miniprogram.organisation_id, currency="EUR")
+    assert 1 < len(shards) <= 4
+    assert selectors.merchant_balances(organisation_id=miniprogram.organisation_id) == [
+        {"currency": "EUR", "available": 12 * 990}
+    ]
+    assert selectors.ledger_report().ok

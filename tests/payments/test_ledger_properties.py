@@ -1,0 +1,132 @@
+"""Hypothesis: any sequence of top-ups, withdrawals, transfers, payments and refunds leaves the
+ledger verifiable, every wallet equal to a simple model, and money conserved."""
+
+import itertools
+from collections import defaultdict
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from payments import selectors, services
+from payments.gateways import SandboxGateway
+from payments.models import Account
+from superapp.core.errors import DomainError
+from tests.factories import UserFactory
+from tests.payments.factories import PIN, merchant_app, pay_order, signed_callback
+
+pytestmark = pytest.mark.django_db
+USERS, MERCHANTS = 3, 2
+
+amounts = st.integers(min_value=1, max_value=4000)
+person = st.integers(min_value=0, max_value=USERS - 1)
+operation = st.one_of(
+    st.tuples(st.just("topup"), person, amounts),
+    st.tuples(st.just("withdraw"), person, amounts),
+    st.tuples(st.just("transfer"), person, person, amounts),
+    st.tuples(st.just("pay"), person, st.integers(0, MERCHANTS - 1), amounts),
+    st.tuples(st.just("refund"), st.integers(0, 50), amounts),
+)
+
+
+class World:
+    """The real services on one side, a dictionary of expected wallet balances on the other."""
+
+    def __init__(self):
+        self.users = [UserFactory() for _ in range(USERS)]
+        for user in self.users:
+            services.pin_set(actor=user, pin=PIN)
+        self.merchants = [merchant_app(f"M{i}")[0] for i in range(MERCHANTS)]
+        self.expected = defaultdict(int)
+        self.money_in = 0
+        self.paid_orders = []
+        self.refund_numbers = itertools.count()
+
+    def _gateway(self, order) -> bool:
+        """Deliver the sandbox gateway's signed verdict on ``order``; True if it succeeded."""
+        outcome = SandboxGateway.outcome_for(order.amount)
+        body, signature = signed_callback(order, outcome)
+        services.gateway_callback_receive(body=body, signature=signature)
+        return outcome == "succeeded"
+
+    def topup(self, who, amount):
+        user = self.users[who]
+        if self._gateway(services.topup_create(actor=user, amount=amount, currency="EUR")):
+            self.expected[who] += amount
+            self.money_in += amount
+
+    def withdraw(self, who, amount):
+        order = services.withdrawal_create(
+            actor=self.users[who], amount=amount, currency="EUR", pin=PIN
+        )
+        self.expected[who] -= amount
+        if self._gateway(order):
+            self.money_in -= amount
+        else:
+            self.expected[who] += amount
+
+    def transfer(self, sender, recipient, amount):
+        services.transfer_create(
+            actor=self.users[sender],
+            recipient=self.users[recipient],
+            amount=amount,
+            currency="EUR",
+            pin=PIN,
+        )
+        self.expected[sender] -= amount
+        self.expected[recipient] += amount
+
+    def pay(self, who, merchant, amount):
+        order = pay_order(self.merchants[merchant], self.users[who], amount)
+        services.payorder_confirm(actor=self.users[who], prepay_id=order.prepay_id, pin=PIN)
+        self.expected[who] -= amount
+        self.paid_orders.append((order, who))
+
+    def refund(self, index, amount):
+        if not self.paid_orders:
+            return
+        order, who = self.paid_orders[index % len(self.paid_orders)]
+        services.refund_create(
+            miniprogram=order.miniprogram,
+            prepay_id=order.prepay_id,
+            out_refund_no=f"R{next(self.refund_numbers)}",
+            amount=amount,
+        )
+        self.expected[who] += amount
+
+    def apply(self, name, *args):
+        """Run one operation; refusals (insufficient funds, over-refund…) must change nothing."""
+        try:
+            with transaction.atomic():
+                getattr(self, name)(*args)
+        except DomainError as refused:
+            assert refused.code in {
+                "insufficient_funds",
+                "cannot_pay_self",
+                "refund_exceeds_remaining",
+            }, refused.code
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=st.lists(operation, max_size=20))
+def test_random_money_movements_keep_the_ledger_exact_and_money_conserved(operations):
+    with transaction.atomic():
+        world = World()
+        for name, *args in operations:
+            world.apply(name, *args)
+
+        for index, user in enumerate(world.users):
+            balances = {b["currency"]: b["available"] for b in selectors.wallet_balances(user=user)}
+            assert balances.get("EUR", 0) == world.expected[index]
+        report = selectors.ledger_report()
+        assert report.ok, report
+        held = Account.objects.exclude(kind=Account.Kind.GATEWAY_CLEARING).values_list(
+            "balance", flat=True
+        )
+        assert sum(held) == world.money_in
+        transaction.set_rollback(True)

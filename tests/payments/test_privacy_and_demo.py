@@ -1,0 +1,51 @@
+"""Data rights hooks and the demo wallets."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from payments import privacy, selectors, services
+from payments.models import Posting, Transfer, WalletSecurity
+from superapp.accounts.models import User
+from tests.payments.factories import PIN, payer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_lists_balances_statement_and_transfers_the_user_wrote():
+    alice, bob = payer(5000), payer()
+    services.transfer_create(
+        actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN, note="rent"
+    )
+    exported = privacy.export(alice)
+    assert exported["balances"] == [{"currency": "EUR", "available": 3800}]
+    assert [entry["amount"] for entry in exported["statement"]] == [5000, -1200]
+    assert exported["transfers_sent"][0]["note"] == "rent"
+    assert exported["pin_set"] is True
+    assert exported["gateway_orders"][0]["kind"] == "topup"
+
+
+def test_erase_forgets_pin_and_notes_but_keeps_every_ledger_row():
+    alice, bob = payer(5000), payer()
+    services.transfer_create(
+        actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN, note="rent"
+    )
+    postings = Posting.objects.count()
+    privacy.erase(alice)
+    assert not WalletSecurity.objects.filter(user=alice).exists()
+    assert Transfer.objects.get().note == ""
+    assert Posting.objects.count() == postings
+    assert selectors.ledger_report().ok
+
+
+def test_seed_demo_gives_demo_users_euros_through_sandbox_top_ups(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    alice = User.objects.get(username="alice")
+    assert selectors.wallet_balances(user=alice) == [{"currency": "EUR", "available": 20_000}]
+    assert selectors.ledger_report().ok

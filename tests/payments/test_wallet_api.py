@@ -1,0 +1,162 @@
+"""Wallet API: balances, PIN, transfers with Idempotency-Key, statement, limits."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from payments import selectors, services
+from payments.models import JournalTransaction, Transfer
+from tests.factories import UserFactory
+from tests.helpers import assert_queries_constant, consumer_client
+from tests.payments.factories import PIN, fund, payer
+
+pytestmark = pytest.mark.django_db
+
+TRANSFERS = "/api/v1/wallet/transfers"
+
+
+def balance(user, currency="EUR") -> int:
+    rows = {b["currency"]: b["available"] for b in selectors.wallet_balances(user=user)}
+    return rows.get(currency, 0)
+
+
+def send(client, to, amount=1000, pin=PIN, key=None, **extra):
+    body = {"to": to.username, "amount": amount, "currency": "EUR", "pin": pin, **extra}
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(TRANSFERS, body, format="json", **headers)
+
+
+def test_wallet_lists_balances_per_currency():
+    user = payer(2500)
+    fund(user, 700, "USD")
+    response = consumer_client(user).get("/api/v1/wallet")
+    assert response.status_code == 200
+    assert response.json()["balances"] == [
+        {"currency": "EUR", "available": 2500},
+        {"currency": "USD", "available": 700},
+    ]
+
+
+def test_pin_is_six_digits_stored_hashed_and_changing_it_needs_the_old_one(api, user):
+    assert api.post("/api/v1/wallet/pin", {"pin": "12345"}).json()["fields"]["pin"]
+    assert api.post("/api/v1/wallet/pin", {"pin": "abcdef"}).status_code == 400
+    assert api.post("/api/v1/wallet/pin", {"pin": "246810"}).status_code == 200
+    assert "246810" not in user.wallet_security.pin_hash
+    missing_old = api.post("/api/v1/wallet/pin", {"pin": "135790"})
+    assert missing_old.json()["fields"]["old_pin"]
+    wrong_old = api.post("/api/v1/wallet/pin", {"pin": "135790", "old_pin": "000000"})
+    assert wrong_old.json()["code"] == "invalid_pin"
+    changed = api.post("/api/v1/wallet/pin", {"pin": "135790", "old_pin": "246810"})
+    assert changed.status_code == 200
+
+
+def test_transfer_moves_money_and_both_statements_show_it_newest_first():
+    alice, bob = payer(5000), payer()
+    client = consumer_client(alice)
+    response = send(client, bob, amount=1200, note="dinner")
+    assert response.status_code == 201, response.json()
+    assert response.json()["to"] == bob.username
+    assert (balance(alice), balance(bob)) == (3800, 1200)
+
+    statement = client.get("/api/v1/wallet/transactions").json()["results"]
+    assert [(e["type"], e["amount"]) for e in statement] == [("transfer", -1200), ("topup", 5000)]
+    assert statement[0]["counterparty"] == bob.username
+    assert statement[0]["note"] == "dinner"
+    received = consumer_client(bob).get("/api/v1/wallet/transactions").json()["results"]
+    assert [(e["amount"], e["counterparty"]) for e in received] == [(1200, alice.username)]
+
+
+def test_statement_is_paginated_without_n_plus_one():
+    alice, bob = payer(100_000), payer()
+    client = consumer_client(alice)
+
+    def build(count):
+        for _ in range(count):
+            services.transfer_create(actor=alice, recipient=bob, amount=10, currency="EUR", pin=PIN)
+
+    assert_queries_constant(build, lambda: client.get("/api/v1/wallet/transactions"))
+    first = client.get("/api/v1/wallet/transactions?limit=3").json()
+    assert len(first["results"]) == 3
+    second = client.get(first["next"]).json()
+    assert first["results"][-1]["id"] > second["results"][0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"amount": 6000}, 422, "insufficient_funds"),
+        ({"amount": 0}, 400, "validation_error"),
+        ({"amount": 1.5}, 400, "validation_error"),
+        ({"currency": "XXX"}, 400, "validation_error"),
+        ({"pin": "000000"}, 422, "invalid_pin"),
+        ({"to": "nobody-here"}, 404, "user_not_found"),
+    ],
+)
+def test_refused_transfers_have_a_code_and_move_nothing(change, status, code):
+    alice, bob = payer(5000), payer()
+    body = {"to": bob.username, "amount": 1000, "currency": "EUR", "pin": PIN, **change}
+    response = consumer_client(alice).post(TRANSFERS, body, format="json")
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert (balance(alice), balance(bob)) == (5000, 0)
+    assert not Transfer.objects.exists()
+
+
+def test_sending_to_yourself_is_refused():
+    alice = payer(5000)
+    response = send(consumer_client(alice), alice)
+    assert (response.status_code, response.json()["code"]) == (422, "cannot_pay_self")
+
+
+def test_a_transfer_without_a_pin_set_is_refused():
+    alice, bob = UserFactory(), payer()
+    fund(alice, 5000)
+    assert send(consumer_client(alice), bob).json()["code"] == "pin_not_set"
+
+
+def test_five_wrong_pins_lock_payments_for_fifteen_minutes(settings):
+    alice, bob = payer(5000), payer()
+    client = consumer_client(alice)
+    codes = [send(client, bob, pin="999999").json()["code"] for _ in range(5)]
+    assert codes == ["invalid_pin"] * 4 + ["pin_locked"]
+    locked = send(client, bob, pin=PIN)
+    assert (locked.status_code, locked.json()["code"]) == (422, "pin_locked")
+    assert locked.json()["retry_after"] == 15 * 60
+    assert balance(alice) == 5000
+
+
+def test_a_correct_pin_resets_the_failure_count():
+    alice, bob = payer(5000), payer()
+    client = consumer_client(alice)
+    for _ in range(4):
+        send(client, bob, pin="999999")
+    assert send(client, bob, pin=PIN).status_code == 201
+    assert send(client, bob, pin="999999").json()["attempts_left"] == 4
+
+
+def test_daily_outgoing_limit_counts_everything_spent_today(settings):
+    settings.PAYMENTS_DAILY_OUTGOING_LIMIT = 3000
+    alice, bob = payer(10_000), payer()
+    client = consumer_client(alice)
+    assert send(client, bob, amount=2000).status_code == 201
+    refused = send(client, bob, amount=1001)
+    assert (refused.status_code, refused.json()["code"]) == (422, "daily_limit_exceeded")
+    assert refused.json()["spent_today"] == 2000
+    assert send(client, bob, amount=1000).status_code == 201
+    assert balance(alice) == 7000
+
+
+def test_same_idempotency_key_replays_the_first_answer_and_moves_money_once():
+    alice, bob = payer(5000), payer()
+    client = consumer_client(alice)
+    first = send(client, bob, amount=1000, key="k-1")
+    again = send(client, bob, amount=1000, key="k-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert balance(bob) == 1000
+    assert JournalTransaction.objects.filter(type="transfer").count() == 1
+    other_body = send(client, bob, amount=999, key="k-1")
+    assert (other_body.status_code, other_body.json()["code"]) == (409, "idempotency_key_reused")
+
+
+def test_wallet_endpoints_need_a_consumer_token():
+    assert APIClient().get("/api/v1/wallet").status_code == 401
