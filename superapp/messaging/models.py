@@ -40,7 +40,8 @@ class Conversation(models.Model):
 class Member(models.Model):
     """A current member. Removal deletes the row: a removed member sees nothing any more.
     ``joined_seq`` hides history from before joining; ``read_seq``/``delivered_seq`` are the
-    member's positions (unread = conversation.last_seq - read_seq)."""
+    member's positions (unread = conversation.last_seq - read_seq); the member has an unread
+    @-mention while ``last_mention_seq > read_seq``."""
 
     class Role(models.TextChoices):
         OWNER = "owner"
@@ -53,6 +54,9 @@ class Member(models.Model):
     joined_seq = models.PositiveBigIntegerField(default=0)
     read_seq = models.PositiveBigIntegerField(default=0)
     delivered_seq = models.PositiveBigIntegerField(default=0)
+    last_mention_seq = models.PositiveBigIntegerField(
+        default=0, help_text="Seq of the last message that @-mentioned this member."
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

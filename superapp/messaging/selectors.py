@@ -1,7 +1,7 @@
 """Reads of conversations and messages. Other apps call ``conversation_member_ids`` and
 ``is_member``; everything a user reads goes through their membership (404 otherwise)."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from superapp.core.errors import NotFound
 from superapp.messaging.models import Conversation, Member, Message
@@ -52,13 +52,7 @@ def conversations_for(*, user) -> QuerySet[Member]:
             last_activity_at=F("conversation__last_activity_at"),
             unread_count=F("conversation__last_seq") - F("read_seq"),
             member_count=_member_count(),
-            mentioned=Exists(
-                Message.objects.filter(
-                    conversation=OuterRef("conversation"),
-                    seq__gt=OuterRef("read_seq"),
-                    recalled_at=None,
-                ).filter(Q(mentions__contains=[user.pk]) | Q(mentions_all=True))
-            ),
+            mentioned=Q(last_mention_seq__gt=F("read_seq")),
         )
         .prefetch_related(
             Prefetch(

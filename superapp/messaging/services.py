@@ -294,6 +294,11 @@ def _append(
     conversation.last_message = message
     conversation.last_activity_at = now
     conversation.save(update_fields=["last_seq", "last_message", "last_activity_at"])
+    if mentions_all or mentions:
+        mentioned = Member.objects.filter(conversation=conversation)
+        if not mentions_all:
+            mentioned = mentioned.filter(user_id__in=mentions)
+        mentioned.update(last_mention_seq=message.seq)
     if sender is not None:  # a sender has read up to their own message
         Member.objects.filter(conversation=conversation, user=sender).update(
             read_seq=message.seq, delivered_seq=message.seq
