@@ -19,3 +19,10 @@ def user_for_openid(*, miniprogram: MiniProgram, openid: str):
     if identity is None:
         raise NotFound("No user with this openid for this app.", code="openid_not_found")
     return identity.user
+
+
+def miniprogram_by_app_id(app_id: str) -> MiniProgram:
+    miniprogram = MiniProgram.objects.filter(app_id=app_id).first()
+    if miniprogram is None:
+        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+    return miniprogram

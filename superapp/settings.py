@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "superapp.webhooks",
     "superapp.official",
     "miniprograms",
+    "loyalty",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,7 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"bearer": []}],
+    "ENUM_NAME_OVERRIDES": {"ConsentPurposeEnum": "loyalty.models.Consent.Purpose"},
 }
 
 # --- OAuth2 / tokens --------------------------------------------------------------------------
@@ -217,6 +219,10 @@ WEBHOOK_MAX_AGE = timedelta(hours=env.int("WEBHOOK_MAX_AGE_HOURS", default=24))
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=10.0)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
 WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = env.int("WEBHOOK_SIGNATURE_TOLERANCE_SECONDS", default=300)
+LOYALTY_EXPIRY_BATCH_SIZE = env.int("LOYALTY_EXPIRY_BATCH_SIZE", default=2000)
+LOYALTY_MAX_TAGS_PER_CLIENT = env.int("LOYALTY_MAX_TAGS_PER_CLIENT", default=30)
+LOYALTY_CAMPAIGN_MAX_RECIPIENTS = env.int("LOYALTY_CAMPAIGN_MAX_RECIPIENTS", default=50000)
+LOYALTY_TIMELINE_MAX_ITEMS = env.int("LOYALTY_TIMELINE_MAX_ITEMS", default=100)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

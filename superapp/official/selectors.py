@@ -32,3 +32,20 @@ def brands_for_user(*, user) -> QuerySet[Brand]:
 
 def brand_for_organisation(*, organisation_id: int) -> Brand | None:
     return Brand.objects.filter(developer_organisation_id=organisation_id).first()
+
+
+def brand_get(*, brand_id: int) -> Brand:
+    """Any brand by id (brands are public); 404 ``brand_not_found`` otherwise."""
+    brand = Brand.objects.filter(pk=brand_id).first()
+    if brand is None:
+        raise NotFound("No such brand.", code="brand_not_found")
+    return brand
+
+
+def brand_user_ids(*, brand_id: int, roles=STAFF) -> list[int]:
+    """Ids of the brand's members holding one of ``roles``, oldest membership first."""
+    return list(
+        BrandMember.objects.filter(brand_id=brand_id, role__in=roles)
+        .order_by("created_at", "id")
+        .values_list("user_id", flat=True)
+    )
