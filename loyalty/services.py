@@ -110,13 +110,16 @@ def reward_create(*, actor, brand_id: int, **fields) -> Reward:
 # --- Members ----------------------------------------------------------------------------------
 
 
-def _member_create(*, program: Program, user_id: int, referred_by: Member | None = None):
-    """A new member on the base tier with a random card number (retried on collision)."""
+def _member_create(
+    *, program: Program, user_id: int, referred_by: Member | None = None
+) -> tuple[Member, bool]:
+    """A new member on the base tier with a random card number (retried on a number
+    collision), or the member a concurrent request created first."""
     base_tier = program.tiers.order_by("min_spend").first()
     for _ in range(5):
         try:
             with transaction.atomic():
-                return Member.objects.create(
+                member = Member.objects.create(
                     program=program,
                     user_id=user_id,
                     member_number=f"{secrets.randbelow(10**12):012d}",
@@ -124,25 +127,31 @@ def _member_create(*, program: Program, user_id: int, referred_by: Member | None
                     tier=base_tier,
                     referred_by=referred_by,
                 )
+                return member, True
         except IntegrityError:
             existing = Member.objects.filter(program=program, user_id=user_id).first()
             if existing is not None:
-                return existing
+                return existing, False
     raise RuntimeError("could not allocate a member number")
 
 
 def _member_locked(*, program: Program, user_id: int) -> Member:
-    """The member row locked for update, enrolling the user if needed."""
-    member = (
-        Member.objects.select_for_update(of=("self",))
-        .select_related("tier", "program")
-        .filter(program=program, user_id=user_id)
+    """The member row locked for update, enrolling the user if needed.
+
+    A member whose first purchase will pay a referral reward needs the referrer's row too:
+    the referrer joined earlier (lower id), so it is locked first, keeping id order."""
+    unrewarded_referrer = (
+        Member.objects.filter(program=program, user_id=user_id, first_purchase_at__isnull=True)
+        .values_list("referred_by_id", flat=True)
         .first()
     )
+    if unrewarded_referrer is not None:
+        list(Member.objects.select_for_update().filter(pk=unrewarded_referrer).values_list("pk"))
+    locked = Member.objects.select_for_update(of=("self",)).select_related("tier", "program")
+    member = locked.filter(program=program, user_id=user_id).first()
     if member is None:
-        created = _member_create(program=program, user_id=user_id)
-        member = Member.objects.select_for_update(of=("self",)).select_related("tier", "program")
-        member = member.get(pk=created.pk)
+        created, _ = _member_create(program=program, user_id=user_id)
+        member = locked.get(pk=created.pk)
     return member
 
 
@@ -157,8 +166,8 @@ def membership_join(*, actor, brand_id: int, referral_code: str = "") -> Member:
         referrer = Member.objects.filter(program=program, member_number=referral_code).first()
         if referrer is None:
             raise InvalidInput(fields={"referral_code": ["Unknown referral code."]})
-    member = _member_create(program=program, user_id=actor.pk, referred_by=referrer)
-    if member.referred_by_id != (referrer.pk if referrer else None):
+    member, created = _member_create(program=program, user_id=actor.pk, referred_by=referrer)
+    if not created:
         raise Conflict("You are already a member.", code="already_member")
     client = _client_touch(brand_id=brand_id, user_id=actor.pk, opted_in=True)
     _client_link_member(client, member)
@@ -628,8 +637,7 @@ def _client_touch(
     purchased_at=None,
 ) -> Client:
     """The client record of (brand, user), created on first contact, with its stamps kept."""
-    client, _ = Client.objects.get_or_create(brand_id=brand_id, user_id=user_id)
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client, _ = Client.objects.select_for_update().get_or_create(brand_id=brand_id, user_id=user_id)
     now = timezone.now()
     updates = {}
     if followed and client.followed_at is None:
