@@ -259,11 +259,28 @@ def visible_tags_q(*, user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}owner__isnull": True}) | Q(**{f"{prefix}owner": user})
 
 
+def _active_consent(purpose: str) -> Exists:
+    return Exists(
+        Consent.objects.filter(
+            brand_id=OuterRef("brand_id"),
+            user_id=OuterRef("user_id"),
+            purpose=purpose,
+            withdrawn_at__isnull=True,
+        )
+    )
+
+
+def _for_display(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Clients with what a list shows: user, associate, tier, and the client's consents."""
+    return clients.select_related("user", "associate", "member__tier").annotate(
+        marketing_consent=_active_consent(Consent.Purpose.MARKETING),
+        crm_profile_consent=_active_consent(Consent.Purpose.CRM_PROFILE),
+    )
+
+
 def clients_for_staff(*, brand_id: int, user) -> QuerySet[Client]:
     official_selectors.brand_for_member(brand_id=brand_id, user=user)
-    return Client.objects.filter(brand_id=brand_id).select_related(
-        "user", "associate", "member__tier"
-    )
+    return _for_display(Client.objects.filter(brand_id=brand_id))
 
 
 def client_for_staff(*, brand_id: int, client_id: int, user) -> Client:
@@ -409,9 +426,7 @@ def segments_for_staff(*, brand_id: int, user) -> QuerySet[Segment]:
 def segment_clients_for_staff(*, brand_id: int, segment_id: int, user) -> QuerySet[Client]:
     official_selectors.brand_for_member(brand_id=brand_id, user=user)
     segment = segment_for_staff(brand_id=brand_id, segment_id=segment_id)
-    return segment_clients(segment=segment, user=user).select_related(
-        "user", "associate", "member__tier"
-    )
+    return _for_display(segment_clients(segment=segment, user=user))
 
 
 def segment_clients(*, segment: Segment, user) -> QuerySet[Client]:

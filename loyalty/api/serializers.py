@@ -248,6 +248,8 @@ class ClientOutput(serializers.ModelSerializer):
     tier = serializers.CharField(source="member.tier.name", default=None)
     points = serializers.IntegerField(source="member.points", default=None)
     rolling_spend = serializers.IntegerField(source="member.rolling_spend", default=None)
+    marketing_consent = serializers.BooleanField(help_text="Active marketing consent.")
+    crm_profile_consent = serializers.BooleanField(help_text="Active CRM-profile consent.")
 
     class Meta:
         model = Client
@@ -259,6 +261,8 @@ class ClientOutput(serializers.ModelSerializer):
             "tier",
             "points",
             "rolling_spend",
+            "marketing_consent",
+            "crm_profile_consent",
             "followed_at",
             "opted_in_at",
             "last_purchase_at",

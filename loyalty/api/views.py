@@ -193,12 +193,15 @@ class ClientAssignmentView(APIView):
     @extend_schema(request=s.AssignInput, responses=s.ClientOutput, tags=TAGS)
     def post(self, request, brand_id: int, client_id: int):
         data = _valid(s.AssignInput, request.data)
-        client = services.client_reassign(
+        services.client_reassign(
             actor=request.user,
             brand_id=brand_id,
             client_id=client_id,
             associate=user_by_username(data["associate"]),
             reason=data["reason"],
+        )
+        client = selectors.client_for_staff(
+            brand_id=brand_id, client_id=client_id, user=request.user
         )
         return Response(s.ClientOutput(client).data)
 

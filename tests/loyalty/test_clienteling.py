@@ -72,6 +72,10 @@ def test_followers_buyers_and_opted_in_consumers_enter_the_client_book(brand, ow
     assert by_user[buyer.username]["last_purchase_at"] is not None
     assert by_user[buyer.username]["tier"] == "Member"
     assert by_user[member.username]["opted_in_at"] is not None
+    services.consent_grant(actor=follower, purpose="marketing", brand_id=brand.pk)
+    by_user = {c["user"]["username"]: c for c in owner.get(clients_url(brand)).json()["results"]}
+    assert by_user[follower.username]["marketing_consent"] is True
+    assert by_user[buyer.username]["marketing_consent"] is False
 
 
 def test_first_service_chat_assigns_the_least_busy_associate_and_the_client_sees_it(brand, api):
