@@ -74,10 +74,9 @@ def program_create(*, actor, brand_id: int, tiers: list[dict] | None = None, **r
         brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
     )
     tiers = list(tiers or [])
-    if len({t["min_spend"] for t in tiers}) != len(tiers) or len({t["name"] for t in tiers}) != len(
-        tiers
-    ):
-        raise InvalidInput(fields={"tiers": ["Tier names and spend thresholds must be unique."]})
+    for key in ("name", "min_spend"):
+        if len({t[key] for t in tiers}) != len(tiers):
+            raise InvalidInput(fields={"tiers": [f"Tier {key}s must be unique."]})
     if all(t["min_spend"] != 0 for t in tiers):
         tiers.append(DEFAULT_TIER)
     try:
@@ -395,6 +394,7 @@ def _checkout_coupon(program: Program, points: int, now) -> dict:
 # --- Purchases: earning, tiers, commission, refunds -------------------------------------------
 
 
+@transaction.atomic
 def purchase_record(
     *,
     brand_id: int,
@@ -417,54 +417,53 @@ def purchase_record(
     ``prepay_id``: the second one enriches the purchase (lines for bonus campaigns, the
     associate, the live show) and only the extra points are awarded."""
     now = now or timezone.now()
-    with transaction.atomic():
-        purchase = _purchase_locked(brand_id, order_id, prepay_id, reference)
-        if purchase is None:
-            purchase, created = _purchase_insert(
-                brand_id=brand_id,
-                user_id=user_id,
-                source=source,
-                amount=amount,
-                currency=currency,
-                paid_at=paid_at,
-                order_id=order_id,
-                prepay_id=prepay_id,
-                reference=reference,
-                lines=lines or [],
-                associate_id=associate_id,
-                live_show_id=live_show_id,
-            )
-        else:
-            created = False
-        if not created and not _enriches(purchase, source):
+    purchase = _purchase_locked(
+        brand_id, order_id=order_id, prepay_id=prepay_id, reference=reference
+    )
+    created = False
+    if purchase is None:
+        purchase, created = _purchase_insert(
+            brand_id=brand_id,
+            user_id=user_id,
+            source=source,
+            amount=amount,
+            currency=currency,
+            paid_at=paid_at,
+            order_id=order_id,
+            prepay_id=prepay_id,
+            reference=reference,
+            lines=lines or [],
+            associate_id=associate_id,
+            live_show_id=live_show_id,
+        )
+    if not created:
+        if not _enriches(purchase, source):
             return purchase
-        if not created:
-            purchase.source = source
-            purchase.order_id = order_id
-            purchase.lines = lines or []
-            purchase.associate_id = associate_id
-            purchase.live_show_id = live_show_id
-        client = _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
-        program = Program.objects.filter(brand_id=brand_id, is_active=True).first()
-        if program is not None:
-            _purchase_award(program, purchase, client, now)
-            _commission_settle(program, purchase)
-        purchase.save()
-        return purchase
+        purchase.source = source
+        purchase.order_id = order_id
+        purchase.lines = lines or []
+        purchase.associate_id = associate_id
+        purchase.live_show_id = live_show_id
+    client = _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
+    program = Program.objects.filter(brand_id=brand_id, is_active=True).first()
+    if program is not None:
+        _purchase_award(program, purchase, client, now)
+        _commission_settle(program, purchase)
+    purchase.save()
+    return purchase
 
 
 def _enriches(purchase: Purchase, source: str) -> bool:
     return source == Purchase.Source.SHOP_ORDER and purchase.source == Purchase.Source.PAY_ORDER
 
 
-def _purchase_locked(brand_id, order_id, prepay_id, reference) -> Purchase | None:
-    keys = Q(pk__in=[])
-    for field, value in (("order_id", order_id), ("prepay_id", prepay_id)):
+def _purchase_locked(brand_id: int, **natural_keys) -> Purchase | None:
+    """The brand's purchase matching any of the given natural keys, locked."""
+    match = Q(pk__in=[])
+    for field, value in natural_keys.items():
         if value is not None:
-            keys |= Q(**{field: value})
-    if reference is not None:
-        keys |= Q(reference=reference)
-    return Purchase.objects.select_for_update().filter(keys, brand_id=brand_id).first()
+            match |= Q(**{field: value})
+    return Purchase.objects.select_for_update().filter(match, brand_id=brand_id).first()
 
 
 def _purchase_insert(**fields) -> tuple[Purchase, bool]:
@@ -474,7 +473,10 @@ def _purchase_insert(**fields) -> tuple[Purchase, bool]:
             return Purchase.objects.create(**fields), True
     except IntegrityError:
         purchase = _purchase_locked(
-            fields["brand_id"], fields["order_id"], fields["prepay_id"], fields["reference"]
+            fields["brand_id"],
+            order_id=fields["order_id"],
+            prepay_id=fields["prepay_id"],
+            reference=fields["reference"],
         )
         if purchase is None:
             raise
@@ -549,7 +551,7 @@ def purchase_refund(
     Points are reversed in proportion to the refunded share; what the member no longer has
     becomes a debt the next earnings pay first."""
     now = now or timezone.now()
-    purchase = _purchase_locked(brand_id, order_id, prepay_id, None)
+    purchase = _purchase_locked(brand_id, order_id=order_id, prepay_id=prepay_id)
     if purchase is None:
         return None
     try:
