@@ -5,12 +5,12 @@
 
 Uses DATABASE_URL (PostgreSQL). It wipes the loyalty tables and its own bench users first,
 so run it against a database of your own. Prints ``name=value`` lines.
+Measured figures are in docs/loyalty.md.
 """
 
 import argparse
 import os
 import random
-import secrets
 import statistics
 import sys
 import time
@@ -31,18 +31,13 @@ from django.utils import timezone  # noqa: E402
 
 from loyalty import handlers, selectors, services  # noqa: E402
 from loyalty.models import (  # noqa: E402
-    Client,
-    ClientTag,
-    LotDraw,
     Member,
-    PointEntry,
     PointLot,
     Tag,
 )
 from superapp.accounts.models import User  # noqa: E402
 from superapp.official import services as official_services  # noqa: E402
 
-BATCH = 5000
 EARN_SAMPLES = 500
 TIERS = [
     {"name": "Member", "min_spend": 0, "multiplier_percent": 100},
@@ -63,7 +58,11 @@ def reset() -> None:
     User.objects.filter(username="bench-owner").delete()
 
 
-def build_world(size: int, rng: random.Random):
+def build_world(size: int):
+    """Generated server-side (INSERT ... SELECT), so 100,000 members take seconds:
+    users, members with a random 12-month spend and the tier it gives, clients with a last
+    purchase within two years (20 % tagged VIP), and per member three lots — one past its
+    date, one half spent (with its redemption entry and draw, so the ledger verifies)."""
     owner = User.objects.create(username="bench-owner", display_name="Bench owner")
     brand = official_services.brand_create(actor=owner, name="Bench House")
     program = services.program_create(
@@ -76,107 +75,70 @@ def build_world(size: int, rng: random.Random):
         checkout_max_amount=10_000,
         tiers=TIERS,
     )
-    tiers = list(program.tiers.order_by("min_spend"))
-    users = User.objects.bulk_create(
-        [User(username=f"bench-{i}", display_name=f"Bench {i}", password="!") for i in range(size)],
-        batch_size=BATCH,
-    )
-    now = timezone.now()
-    members = []
-    for i, user in enumerate(users):
-        spend = rng.choice([0, 10_000, 60_000, 120_000, 250_000, 400_000])
-        tier = [t for t in tiers if t.min_spend <= spend][-1]
-        members.append(
-            Member(
-                program=program,
-                user=user,
-                member_number=f"{i:012d}",
-                card_token=secrets.token_hex(16),
-                tier=tier,
-                rolling_spend=spend,
-            )
-        )
-    members = Member.objects.bulk_create(members, batch_size=BATCH)
-    clients = Client.objects.bulk_create(
-        [
-            Client(
-                brand=brand,
-                user_id=m.user_id,
-                member=m,
-                last_purchase_at=now - timedelta(days=rng.randint(0, 700)),
-            )
-            for m in members
-        ],
-        batch_size=BATCH,
-    )
     vip = Tag.objects.create(brand=brand, name="VIP")
-    ClientTag.objects.bulk_create(
-        [ClientTag(client=c, tag=vip) for c in clients if rng.random() < 0.2], batch_size=BATCH
-    )
-    lots = build_lots(members, now, rng)
-    return brand, users, lots
-
-
-def build_lots(members, now, rng) -> int:
-    """Three lots per member, one due for expiry, one of them partly spent (with its
-    redemption entry and draw, so the ledger verifies)."""
-    lot_count = 0
-    for start in range(0, len(members), BATCH):
-        chunk = members[start : start + BATCH]
-        earns, plans = [], []
-        for member in chunk:
-            for age_days in (rng.randint(370, 500), rng.randint(100, 300), rng.randint(0, 90)):
-                points = rng.randint(50, 2000)
-                earns.append(
-                    PointEntry(
-                        member=member,
-                        kind="earn",
-                        reason="purchase",
-                        points=points,
-                        created_at=now - timedelta(days=age_days),
-                    )
-                )
-                plans.append((member, points, now - timedelta(days=age_days - 365)))
-        earns = PointEntry.objects.bulk_create(earns, batch_size=BATCH)
-        lots = PointLot.objects.bulk_create(
-            [
-                PointLot(member=m, entry=e, points=p, remaining=p, expires_at=exp)
-                for e, (m, p, exp) in zip(earns, plans, strict=True)
-            ],
-            batch_size=BATCH,
-        )
-        spends, draws = [], []
-        for member, member_lots in zip(
-            chunk, (lots[i : i + 3] for i in range(0, len(lots), 3)), strict=True
-        ):
-            first = member_lots[0]
-            spent = first.points // 2
-            first.remaining -= spent
-            spends.append(
-                PointEntry(
-                    member=member, kind="redeem", reason="redemption", points=spent, created_at=now
-                )
+    with connection.cursor() as cursor:
+        for statement in SETUP_SQL:
+            cursor.execute(
+                statement, {"size": size, "program": program.pk, "brand": brand.pk, "tag": vip.pk}
             )
-            member.points = sum(lot.remaining for lot in member_lots)
-        spends = PointEntry.objects.bulk_create(spends, batch_size=BATCH)
-        for spend, member_lots in zip(
-            spends, (lots[i : i + 3] for i in range(0, len(lots), 3)), strict=True
-        ):
-            draws.append(LotDraw(entry=spend, lot=member_lots[0], points=spend.points))
-        LotDraw.objects.bulk_create(draws, batch_size=BATCH)
-        PointLot.objects.bulk_update(
-            [lots[i] for i in range(0, len(lots), 3)], ["remaining"], batch_size=BATCH
-        )
-        Member.objects.bulk_update(chunk, ["points"], batch_size=BATCH)
-        lot_count += len(lots)
-    return lot_count
+        cursor.execute("ANALYZE")
+    user_ids = list(Member.objects.values_list("user_id", flat=True))
+    return brand, user_ids, PointLot.objects.count()
 
 
-def bench_earning(brand, users, rng) -> float:
+SETUP_SQL = [
+    """INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
+           is_staff, is_active, date_joined, display_name, avatar_url, bio, region)
+       SELECT '!', false, 'bench-' || g, '', '', '', false, true, now(), 'Bench ' || g, '', '', ''
+       FROM generate_series(1, %(size)s) g""",
+    """INSERT INTO loyalty_member (program_id, user_id, member_number, card_token, tier_id,
+           points, debt, rolling_spend, joined_at)
+       SELECT %(program)s, u.id, lpad(u.id::text, 12, '0'), md5(random()::text),
+           (SELECT t.id FROM loyalty_tier t WHERE t.program_id = %(program)s
+              AND t.min_spend <= u.spend ORDER BY t.min_spend DESC LIMIT 1),
+           0, 0, u.spend, now()
+       FROM (SELECT id,
+               (ARRAY[0, 10000, 60000, 120000, 250000, 400000])[1 + floor(random() * 6)::int]
+               AS spend
+             FROM accounts_user
+             WHERE username LIKE 'bench-%%' AND username <> 'bench-owner') u""",
+    """INSERT INTO loyalty_client (brand_id, user_id, member_id, created_at, last_purchase_at)
+       SELECT %(brand)s, m.user_id, m.id, now(), now() - random() * interval '700 days'
+       FROM loyalty_member m WHERE m.program_id = %(program)s""",
+    """INSERT INTO loyalty_clienttag (client_id, tag_id)
+       SELECT id, %(tag)s FROM loyalty_client WHERE brand_id = %(brand)s AND random() < 0.2""",
+    """WITH earned AS (
+           INSERT INTO loyalty_pointentry (member_id, kind, reason, points, debt_change, created_at)
+           SELECT m.id, 'earn', 'purchase', 50 + floor(random() * 1950)::int, 0,
+               now() - make_interval(days => CASE k WHEN 1 THEN 370 + floor(random() * 130)::int
+                   WHEN 2 THEN 100 + floor(random() * 200)::int ELSE floor(random() * 90)::int END)
+           FROM loyalty_member m CROSS JOIN generate_series(1, 3) k
+           WHERE m.program_id = %(program)s
+           RETURNING id, member_id, points, created_at)
+       INSERT INTO loyalty_pointlot (member_id, entry_id, points, remaining, expires_at)
+       SELECT member_id, id, points, points, created_at + interval '365 days' FROM earned""",
+    """WITH oldest AS (
+           SELECT DISTINCT ON (member_id) id, member_id, points FROM loyalty_pointlot
+           ORDER BY member_id, expires_at),
+       spends AS (
+           INSERT INTO loyalty_pointentry (member_id, kind, reason, points, debt_change, created_at)
+           SELECT member_id, 'redeem', 'redemption', points / 2, 0, now() FROM oldest
+           RETURNING id, member_id, points)
+       INSERT INTO loyalty_lotdraw (entry_id, lot_id, points)
+       SELECT s.id, o.id, s.points FROM spends s JOIN oldest o USING (member_id)""",
+    """UPDATE loyalty_pointlot l SET remaining = l.points - d.points
+       FROM loyalty_lotdraw d WHERE d.lot_id = l.id""",
+    """UPDATE loyalty_member m SET points = s.total
+       FROM (SELECT member_id, SUM(remaining) AS total FROM loyalty_pointlot GROUP BY member_id) s
+       WHERE s.member_id = m.id""",
+]
+
+
+def bench_earning(brand, user_ids, rng) -> float:
     """Shop orders paid, handled exactly as the ``shop.order_paid`` listener handles them."""
     started = time.perf_counter()
     for i in range(EARN_SAMPLES):
-        user = rng.choice(users)
+        user_id = rng.choice(user_ids)
         amount = rng.randint(1_000, 50_000)
         with transaction.atomic():
             handlers.on_shop_order_paid(
@@ -185,7 +147,7 @@ def bench_earning(brand, users, rng) -> float:
                     "order_id": 10_000_000 + i,
                     "shop_id": 1,
                     "brand_id": brand.pk,
-                    "buyer_user_id": user.pk,
+                    "buyer_user_id": user_id,
                     "amount": amount,
                     "currency": "EUR",
                     "prepay_id": f"bench{i}",
@@ -232,13 +194,11 @@ def main() -> None:
     rng = random.Random(8)
     reset()
     started = time.perf_counter()
-    brand, users, lot_count = build_world(args.members, rng)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    brand, user_ids, lot_count = build_world(args.members)
     print(f"members={args.members}")
     print(f"lots={lot_count}")
     print(f"setup_s={time.perf_counter() - started:.1f}")
-    print(f"earn_per_s={bench_earning(brand, users, rng):.0f}")
+    print(f"earn_per_s={bench_earning(brand, user_ids, rng):.0f}")
     started = time.perf_counter()
     expired = services.points_expire()
     print(f"expiry_run_s={time.perf_counter() - started:.2f}")

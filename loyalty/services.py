@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -279,37 +279,53 @@ def points_expire(*, now=None, batch_size: int | None = None) -> int:
 
 @transaction.atomic
 def _expire_batch(member_ids: list[int], now) -> int:
-    members = {
-        m.pk: m for m in Member.objects.select_for_update().filter(pk__in=member_ids).order_by("pk")
-    }
+    """Expire the due lots of these members: one expiry entry per member, one draw per lot,
+    set-based (a handful of statements per batch whatever its size)."""
+    list(Member.objects.select_for_update().filter(pk__in=member_ids).order_by("pk").values("pk"))
     lots = list(
         PointLot.objects.select_for_update()
         .filter(member_id__in=member_ids, remaining__gt=0, expires_at__lte=now)
         .order_by("member_id", "id")
+        .values_list("pk", "member_id", "remaining")
     )
-    by_member: dict[int, list[PointLot]] = {}
-    for lot in lots:
-        by_member.setdefault(lot.member_id, []).append(lot)
+    expired_by_member: dict[int, int] = {}
+    for _, member_id, remaining in lots:
+        expired_by_member[member_id] = expired_by_member.get(member_id, 0) + remaining
     entries = PointEntry.objects.bulk_create(
         [
             PointEntry(
                 member_id=member_id,
                 kind=Kind.EXPIRE,
                 reason=Reason.EXPIRY,
-                points=sum(lot.remaining for lot in member_lots),
+                points=points,
                 created_at=now,
             )
-            for member_id, member_lots in by_member.items()
+            for member_id, points in expired_by_member.items()
         ]
     )
-    draws = []
-    for entry, member_lots in zip(entries, by_member.values(), strict=True):
-        members[entry.member_id].points -= entry.points
-        draws += [LotDraw(entry=entry, lot=lot, points=lot.remaining) for lot in member_lots]
-    LotDraw.objects.bulk_create(draws, batch_size=5000)
-    PointLot.objects.filter(pk__in=[lot.pk for lot in lots]).update(remaining=0)
-    Member.objects.bulk_update(list(members.values()), ["points"], batch_size=5000)
-    return sum(entry.points for entry in entries)
+    entry_of = {entry.member_id: entry.pk for entry in entries}
+    LotDraw.objects.bulk_create(
+        [
+            LotDraw(entry_id=entry_of[member_id], lot_id=lot_id, points=remaining)
+            for lot_id, member_id, remaining in lots
+        ],
+        batch_size=5000,
+    )
+    PointLot.objects.filter(pk__in=[lot_id for lot_id, _, _ in lots]).update(remaining=0)
+    _members_points_lower(expired_by_member)
+    return sum(expired_by_member.values())
+
+
+def _members_points_lower(amounts: dict[int, int]) -> None:
+    """Lower many cached balances in one statement (rows already locked by the caller)."""
+    table = Member._meta.db_table
+    values = ", ".join(["(%s, %s)"] * len(amounts))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET points = m.points - v.expired "
+            f"FROM (VALUES {values}) AS v(id, expired) WHERE m.id = v.id",
+            [value for pair in amounts.items() for value in pair],
+        )
 
 
 @transaction.atomic

@@ -132,6 +132,16 @@ def test_lots_not_yet_due_survive_the_expiry_run(brand, user):
     assert_ledger_balanced()
 
 
+def test_expiry_runs_in_batches_over_many_members(brand):
+    shoppers = [UserFactory() for _ in range(5)]
+    for shopper in shoppers:
+        earn(brand, shopper, 10_000, timezone.now() - timedelta(days=400))
+        earn(brand, shopper, 10_000, timezone.now())
+    assert services.points_expire(batch_size=2) == 5 * 100
+    assert set(Member.objects.values_list("points", flat=True)) == {100}
+    assert_ledger_balanced()
+
+
 def test_points_past_their_date_cannot_be_spent_before_the_nightly_run(brand, user, api):
     earn(brand, user, 50_000, timezone.now() - timedelta(days=400))
     assert member_of(brand, user).points == 500
