@@ -2,11 +2,13 @@
 only, proportional refund reversal with debt, idempotent earning, and the verify command."""
 
 import itertools
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -245,4 +247,35 @@ def test_every_history_keeps_earned_equal_available_plus_spent_plus_expired(bran
             services.points_expire(now=clock)
         member = Member.objects.filter(user=user).first()
         assert member is None or (member.points >= 0 and member.debt >= 0)
+    assert_ledger_balanced()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_pay_order_and_shop_order_events_of_one_purchase_earn_once():
+    brand = make_brand()
+    make_program(brand, tiers=[TIERS[0]])
+    user = UserFactory()
+    barrier = threading.Barrier(2)
+    common = {"brand_id": brand.pk, "user_id": user.pk, "amount": 10_000, "currency": "EUR"}
+
+    def record(source, **keys):
+        try:
+            barrier.wait()
+            services.purchase_record(**common, source=source, paid_at=timezone.now(), **keys)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=("pay_order",), kwargs={"prepay_id": "wx-race"}),
+        threading.Thread(
+            target=record, args=("shop_order",), kwargs={"prepay_id": "wx-race", "order_id": 77}
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    purchase = Purchase.objects.get()
+    assert (purchase.source, purchase.order_id, purchase.points_awarded) == ("shop_order", 77, 100)
+    assert Member.objects.get(user=user).points == 100
     assert_ledger_balanced()
