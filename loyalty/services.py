@@ -88,6 +88,43 @@ def program_create(*, actor, brand_id: int, tiers: list[dict] | None = None, **r
     return program
 
 
+PROGRAM_EDITABLE = {
+    "name",
+    "points_name",
+    "points_per_unit",
+    "unit_minor",
+    "expiry_months",
+    "signup_points",
+    "referrer_points",
+    "referred_points",
+    "redeem_points_per_unit",
+    "checkout_max_amount",
+    "checkout_max_percent",
+    "coupon_valid_days",
+    "commission_bps",
+    "is_active",
+}
+
+
+@transaction.atomic
+def program_update(*, actor, brand_id: int, **changes) -> Program:
+    """Managers change the rules from now on: lots already earned keep their expiry and
+    coupons already issued keep their value; the currency and tiers are fixed once set."""
+    official_selectors.brand_for_member(
+        brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
+    )
+    program = Program.objects.select_for_update().filter(brand_id=brand_id).first()
+    if program is None:
+        raise NotFound("This brand runs no loyalty program.", code="program_not_found")
+    unknown = set(changes) - PROGRAM_EDITABLE
+    if unknown:
+        raise InvalidInput(fields={name: ["Not editable."] for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(program, name, value)
+    program.save(update_fields=list(changes) or None)
+    return program
+
+
 @transaction.atomic
 def bonus_campaign_create(*, actor, brand_id: int, **fields) -> BonusCampaign:
     program = selectors.program_for_manager(brand_id=brand_id, user=actor)

@@ -63,6 +63,15 @@ class ProgramCreateInput(serializers.Serializer):
     tiers = TierSerializer(many=True, required=False, max_length=10)
 
 
+class ProgramUpdateInput(ProgramCreateInput):
+    """Every rule but the brand, the currency and the tiers; send only what changes."""
+
+    brand_id = None
+    currency = None
+    tiers = None
+    is_active = serializers.BooleanField(required=False)
+
+
 class BonusCampaignSerializer(serializers.ModelSerializer):
     multiplier_percent = serializers.IntegerField(min_value=101, max_value=1000)
 

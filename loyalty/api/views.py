@@ -52,6 +52,12 @@ class ProgramView(APIView):
     def get(self, request, brand_id: int):
         return Response(s.ProgramOutput(selectors.program_for_brand(brand_id=brand_id)).data)
 
+    @extend_schema(request=s.ProgramUpdateInput, responses=s.ProgramOutput, tags=TAGS)
+    def patch(self, request, brand_id: int):
+        data = _valid(s.ProgramUpdateInput, request.data, partial=True)
+        program = services.program_update(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.ProgramOutput(program).data)
+
 
 class BonusCampaignCreateView(APIView):
     @extend_schema(

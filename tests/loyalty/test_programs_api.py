@@ -73,3 +73,20 @@ def test_a_member_reads_their_points_history_newest_first(brand, api):
     ]
     stranger = consumer_client(UserFactory()).get(f"/api/v1/loyalty/brands/{brand.pk}/points")
     assert (stranger.status_code, stranger.json()["code"]) == (404, "not_a_member")
+
+
+def test_managers_change_the_rules_from_now_on(brand, api):
+    owner = consumer_client(brand.members.get(role="owner").user)
+    create(owner, brand)
+    order_paid(brand, api.user, 10_000)
+    url = f"/api/v1/loyalty/brands/{brand.pk}/program"
+    changed = owner.patch(url, {"points_per_unit": 3, "expiry_months": 6})
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["points_per_unit"], changed.json()["expiry_months"]) == (3, 6)
+    assert changed.json()["currency"] == "EUR"
+    order_paid(brand, api.user, 10_000)
+    assert api.get(f"/api/v1/loyalty/brands/{brand.pk}/card").json()["points"] == 100 + 300
+    assert owner.patch(url, {"currency": "USD"}).json()["currency"] == "EUR"
+    assert owner.patch(url, {"checkout_max_percent": 0}).status_code == 400
+    associate = consumer_client(add_staff(brand))
+    assert associate.patch(url, {"points_per_unit": 9}).status_code == 403
