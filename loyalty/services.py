@@ -557,15 +557,16 @@ def _purchase_award(program: Program, purchase: Purchase, client: Client, now) -
 
 
 def _welcome_rewards(program: Program, member: Member, purchase: Purchase, now) -> None:
-    """Sign-up points, and referral points for both friends, on the first purchase."""
+    """Sign-up points, and referral points for both friends, on the first purchase (the
+    entries point at it; a later refund of that purchase does not take them back)."""
     if program.signup_points:
-        _credit(member, program.signup_points, Reason.SIGNUP, now)
+        _credit(member, program.signup_points, Reason.SIGNUP, now, purchase)
     if member.referred_by_id and program.referred_points:
-        _credit(member, program.referred_points, Reason.REFERRAL, now)
+        _credit(member, program.referred_points, Reason.REFERRAL, now, purchase)
     if member.referred_by_id and program.referrer_points:
         referrer = Member.objects.select_for_update(of=("self",)).select_related("program")
         referrer = referrer.get(pk=member.referred_by_id)
-        _credit(referrer, program.referrer_points, Reason.REFERRAL, now)
+        _credit(referrer, program.referrer_points, Reason.REFERRAL, now, purchase)
         referrer.save(update_fields=["points", "debt"])
 
 
