@@ -112,7 +112,7 @@ def test_export_is_one_archive_covering_every_app_with_personal_data(brand, api)
     assert response.status_code == 200
     archive = response.json()
     assert archive["format"] == "plaza-data-export/1"
-    assert set(archive["apps"]) == set(privacy_modules()) >= {"accounts", "loyalty"}
+    assert set(archive["apps"]) == set(privacy_modules()) >= {"accounts", "loyalty", "realtime"}
     assert archive["apps"]["accounts"]["profile"]["username"] == api.user.username
     assert archive["apps"]["accounts"]["grants"]
     loyalty = archive["apps"]["loyalty"]
