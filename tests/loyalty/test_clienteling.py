@@ -320,3 +320,16 @@ def test_commission_from_attributed_orders_is_reversed_on_refund(brand, owner):
         other_associate.get(f"/api/v1/loyalty/brands/{brand.pk}/commissions").json()["results"]
         == []
     )
+
+
+def test_timeline_pages_with_before(brand, owner, settings):
+    settings.LOYALTY_TIMELINE_MAX_ITEMS = 2
+    shopper = UserFactory()
+    for message_id in (1, 2, 3):
+        service_message(brand, shopper, message_id)
+    url = clients_url(brand, f"/{client_id(brand, shopper)}/timeline")
+    first = owner.get(url).json()
+    assert [i["details"]["message_id"] for i in first["results"]] == [3, 2]
+    rest = owner.get(url, {"before": first["next"]}).json()
+    assert [i["details"]["message_id"] for i in rest["results"]] == [1]
+    assert rest["next"] is None
