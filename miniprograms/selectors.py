@@ -330,3 +330,10 @@ def miniprogram_for_credentials(*, app_id: str, app_secret: str) -> MiniProgram:
 def webhook_deliveries(*, miniprogram: MiniProgram):
     """The app's webhook delivery log (pay notifications and others), attempts included."""
     return deliveries_for_owner(webhook_owner(miniprogram))
+
+
+def miniprogram_by_app_id(app_id: str) -> MiniProgram:
+    miniprogram = MiniProgram.objects.filter(app_id=app_id).first()
+    if miniprogram is None:
+        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+    return miniprogram

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "superapp.messaging",
     "miniprograms",
     "payments",
+    "loyalty",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,7 @@ SPECTACULAR_SETTINGS = {
         "ArticleBlockTypeEnum": "superapp.official.api.serializers.BLOCK_TYPES",
         "MiniProgramAppScopeEnum": "miniprograms.models.APP_SCOPES",
         "MiniProgramConsentScopeEnum": "miniprograms.models.CONSENT_SCOPES",
+        "ConsentPurposeEnum": "loyalty.models.Consent.Purpose",
     },
 }
 
@@ -306,6 +308,10 @@ PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS = env.int(
 # Where the sandbox gateway POSTs its callbacks; empty: hand them to Plaza in-process.
 PAYMENTS_SANDBOX_CALLBACK_URL = env("PAYMENTS_SANDBOX_CALLBACK_URL", default="")
 PAYMENTS_SANDBOX_MAX_RETRIES = env.int("PAYMENTS_SANDBOX_MAX_RETRIES", default=8)
+LOYALTY_EXPIRY_BATCH_SIZE = env.int("LOYALTY_EXPIRY_BATCH_SIZE", default=2000)
+LOYALTY_MAX_TAGS_PER_CLIENT = env.int("LOYALTY_MAX_TAGS_PER_CLIENT", default=30)
+LOYALTY_CAMPAIGN_MAX_RECIPIENTS = env.int("LOYALTY_CAMPAIGN_MAX_RECIPIENTS", default=50000)
+LOYALTY_TIMELINE_MAX_ITEMS = env.int("LOYALTY_TIMELINE_MAX_ITEMS", default=100)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

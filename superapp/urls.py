@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("superapp.social.api.urls")),
     path("", include("superapp.messaging.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("loyalty.api.urls")),
 ]
 
 urlpatterns = [

@@ -294,7 +294,17 @@ def service_window_is_open(conversation: ServiceConversation, now: datetime | No
 
 
 def brand_get(*, brand_id: int) -> Brand:
+    """Any brand by id (brands are public); 404 ``brand_not_found`` otherwise."""
     brand = Brand.objects.filter(pk=brand_id).first()
     if brand is None:
         raise NotFound("No such brand.", code="brand_not_found")
     return brand
+
+
+def brand_user_ids(*, brand_id: int, roles=STAFF) -> list[int]:
+    """Ids of the brand's members holding one of ``roles``, oldest membership first."""
+    return list(
+        BrandMember.objects.filter(brand_id=brand_id, role__in=roles)
+        .order_by("created_at", "id")
+        .values_list("user_id", flat=True)
+    )

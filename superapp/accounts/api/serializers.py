@@ -50,3 +50,16 @@ class PublicUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["username", "display_name", "avatar_url", "bio", "region"]
+
+
+class EraseInput(serializers.Serializer):
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class ExportOutput(serializers.Serializer):
+    format = serializers.CharField()
+    generated_at = serializers.DateTimeField()
+    user_id = serializers.IntegerField()
+    apps = serializers.DictField(
+        child=serializers.DictField(), help_text="One section per app, keyed by app label."
+    )

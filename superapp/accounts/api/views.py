@@ -6,8 +6,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from superapp.accounts import services
+from superapp.accounts import privacy_api, services
 from superapp.accounts.api.serializers import (
+    EraseInput,
+    ExportOutput,
     LoginInput,
     MeSerializer,
     RefreshInput,
@@ -80,3 +82,23 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.profile_update(user=request.user, **data.validated_data)
         return Response(MeSerializer(user).data)
+
+
+class MeExportView(APIView):
+    """Everything Plaza holds about the caller, across every app, as one JSON archive."""
+
+    @extend_schema(responses=ExportOutput, tags=["accounts"])
+    def get(self, request):
+        return Response(privacy_api.data_export(user=request.user))
+
+
+class MeEraseView(APIView):
+    """Erase the caller's personal data everywhere and anonymise the account (password
+    confirmation required). Ledgers stay balanced, pointing at the anonymised account."""
+
+    @extend_schema(request=EraseInput, responses={204: None}, tags=["accounts"])
+    def post(self, request):
+        data = EraseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        privacy_api.account_erase(actor=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,399 @@
+from io import BytesIO
+
+import segno
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loyalty import selectors, services
+from loyalty.api import serializers as s
+from loyalty.models import (
+    Client,
+    ClientNote,
+    Commission,
+    Consent,
+    FollowUpTask,
+    PointEntry,
+    Segment,
+)
+from superapp.accounts.selectors import user_by_username
+from superapp.core.idempotency import run_idempotent
+
+TAGS = ["loyalty"]
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False
+)
+
+
+def _valid(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Programs ---------------------------------------------------------------------------------
+
+
+class ProgramCreateView(APIView):
+    @extend_schema(request=s.ProgramCreateInput, responses={201: s.ProgramOutput}, tags=TAGS)
+    def post(self, request):
+        program = services.program_create(
+            actor=request.user, **_valid(s.ProgramCreateInput, request.data)
+        )
+        return Response(s.ProgramOutput(program).data, status=status.HTTP_201_CREATED)
+
+
+class ProgramView(APIView):
+    @extend_schema(responses=s.ProgramOutput, tags=TAGS)
+    def get(self, request, brand_id: int):
+        return Response(s.ProgramOutput(selectors.program_for_brand(brand_id=brand_id)).data)
+
+    @extend_schema(request=s.ProgramUpdateInput, responses=s.ProgramOutput, tags=TAGS)
+    def patch(self, request, brand_id: int):
+        data = _valid(s.ProgramUpdateInput, request.data, partial=True)
+        program = services.program_update(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.ProgramOutput(program).data)
+
+
+class BonusCampaignCreateView(APIView):
+    @extend_schema(
+        request=s.BonusCampaignSerializer, responses={201: s.BonusCampaignSerializer}, tags=TAGS
+    )
+    def post(self, request, brand_id: int):
+        data = _valid(s.BonusCampaignSerializer, request.data)
+        campaign = services.bonus_campaign_create(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.BonusCampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class RewardCreateView(APIView):
+    @extend_schema(request=s.RewardSerializer, responses={201: s.RewardSerializer}, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = _valid(s.RewardSerializer, request.data)
+        reward = services.reward_create(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.RewardSerializer(reward).data, status=status.HTTP_201_CREATED)
+
+
+# --- Membership, card, points -----------------------------------------------------------------
+
+
+class MembershipView(APIView):
+    @extend_schema(request=s.JoinInput, responses={201: s.CardOutput}, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = _valid(s.JoinInput, request.data)
+        member = services.membership_join(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.CardOutput(member).data, status=status.HTTP_201_CREATED)
+
+
+class CardView(APIView):
+    @extend_schema(responses=s.CardOutput, tags=TAGS)
+    def get(self, request, brand_id: int):
+        member = selectors.member_for_user(brand_id=brand_id, user=request.user)
+        return Response(s.CardOutput(member).data)
+
+
+class CardQrView(APIView):
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY}, tags=TAGS)
+    def get(self, request, brand_id: int):
+        member = selectors.member_for_user(brand_id=brand_id, user=request.user)
+        image = BytesIO()
+        segno.make(selectors.card_payload(member), error="m").save(image, kind="png", scale=6)
+        return HttpResponse(image.getvalue(), content_type="image/png")
+
+
+class PointsHistoryView(generics.ListAPIView):
+    serializer_class = s.PointEntryOutput
+    queryset = PointEntry.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        member = selectors.member_for_user(brand_id=self.kwargs["brand_id"], user=self.request.user)
+        return selectors.point_entries(member=member)
+
+
+class RedemptionCreateView(APIView):
+    @extend_schema(
+        request=s.RedemptionInput,
+        responses={201: s.RedemptionOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=TAGS,
+    )
+    def post(self, request, brand_id: int):
+        data = _valid(s.RedemptionInput, request.data)
+
+        def redeem():
+            redemption = services.redemption_create(actor=request.user, brand_id=brand_id, **data)
+            return Response(s.RedemptionOutput(redemption).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, redeem)
+
+
+class InStorePurchaseView(APIView):
+    @extend_schema(
+        request=s.InStorePurchaseInput,
+        responses={201: s.PurchaseOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=TAGS,
+    )
+    def post(self, request, brand_id: int):
+        data = _valid(s.InStorePurchaseInput, request.data)
+
+        def record():
+            purchase = services.in_store_purchase_record(
+                actor=request.user, brand_id=brand_id, **data
+            )
+            return Response(s.PurchaseOutput(purchase).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, record)
+
+
+class MyAssociateView(APIView):
+    @extend_schema(responses=s.MyAssociateOutput, tags=TAGS)
+    def get(self, request, brand_id: int):
+        client = selectors.client_of_user(brand_id=brand_id, user=request.user)
+        body = {"associate": client.associate, "handovers": selectors.handovers_of(client=client)}
+        return Response(s.MyAssociateOutput(body).data)
+
+
+# --- Client book ------------------------------------------------------------------------------
+
+
+class ClientListView(generics.ListAPIView):
+    serializer_class = s.ClientOutput
+    queryset = Client.objects.none()
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only clients assigned to me.")
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        clients = selectors.clients_for_staff(
+            brand_id=self.kwargs["brand_id"], user=self.request.user
+        )
+        if self.request.query_params.get("mine") in ("1", "true"):
+            clients = clients.filter(associate=self.request.user)
+        return clients
+
+
+class ClientDetailView(APIView):
+    @extend_schema(responses=s.ClientDetailOutput, tags=TAGS)
+    def get(self, request, brand_id: int, client_id: int):
+        client = selectors.client_for_staff(
+            brand_id=brand_id, client_id=client_id, user=request.user
+        )
+        return Response(s.ClientDetailOutput(client, context={"user": request.user}).data)
+
+
+class ClientAssignmentView(APIView):
+    @extend_schema(request=s.AssignInput, responses=s.ClientOutput, tags=TAGS)
+    def post(self, request, brand_id: int, client_id: int):
+        data = _valid(s.AssignInput, request.data)
+        services.client_reassign(
+            actor=request.user,
+            brand_id=brand_id,
+            client_id=client_id,
+            associate=user_by_username(data["associate"]),
+            reason=data["reason"],
+        )
+        client = selectors.client_for_staff(
+            brand_id=brand_id, client_id=client_id, user=request.user
+        )
+        return Response(s.ClientOutput(client).data)
+
+
+class ClientTagsView(APIView):
+    @extend_schema(request=s.TagInput, responses={201: s.TagOutput}, tags=TAGS)
+    def post(self, request, brand_id: int, client_id: int):
+        data = _valid(s.TagInput, request.data)
+        tag = services.client_tag_add(
+            actor=request.user, brand_id=brand_id, client_id=client_id, **data
+        )
+        return Response(s.TagOutput(tag).data, status=status.HTTP_201_CREATED)
+
+
+class ClientTagView(APIView):
+    @extend_schema(request=None, responses={204: None}, tags=TAGS)
+    def delete(self, request, brand_id: int, client_id: int, tag_id: int):
+        services.client_tag_remove(
+            actor=request.user, brand_id=brand_id, client_id=client_id, tag_id=tag_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ClientNotesView(generics.ListAPIView):
+    serializer_class = s.NoteOutput
+    queryset = ClientNote.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        client = selectors.client_for_staff(
+            brand_id=self.kwargs["brand_id"],
+            client_id=self.kwargs["client_id"],
+            user=self.request.user,
+        )
+        return selectors.client_notes(client=client)
+
+    @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput}, tags=TAGS)
+    def post(self, request, brand_id: int, client_id: int):
+        data = _valid(s.NoteInput, request.data)
+        note = services.client_note_add(
+            actor=request.user, brand_id=brand_id, client_id=client_id, **data
+        )
+        return Response(s.NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+class ClientTasksView(APIView):
+    @extend_schema(request=s.TaskInput, responses={201: s.TaskOutput}, tags=TAGS)
+    def post(self, request, brand_id: int, client_id: int):
+        data = _valid(s.TaskInput, request.data)
+        if "assignee" in data:
+            data["assignee"] = user_by_username(data["assignee"])
+        task = services.follow_up_create(
+            actor=request.user, brand_id=brand_id, client_id=client_id, **data
+        )
+        return Response(s.TaskOutput(task).data, status=status.HTTP_201_CREATED)
+
+
+class ClientTimelineView(APIView):
+    @extend_schema(parameters=[s.TimelineQuery], responses=s.TimelineOutput, tags=TAGS)
+    def get(self, request, brand_id: int, client_id: int):
+        query = _valid(s.TimelineQuery, request.query_params)
+        client = selectors.client_for_staff(
+            brand_id=brand_id, client_id=client_id, user=request.user
+        )
+        limit = settings.LOYALTY_TIMELINE_MAX_ITEMS
+        items = selectors.client_timeline(client=client, before=query.get("before"), limit=limit)
+        following = items[-1]["at"] if len(items) == limit else None
+        return Response(s.TimelineOutput({"results": items, "next": following}).data)
+
+
+class TaskListView(generics.ListAPIView):
+    serializer_class = s.TaskOutput
+    queryset = FollowUpTask.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.tasks_for(brand_id=self.kwargs["brand_id"], user=self.request.user)
+
+
+class TaskCompleteView(APIView):
+    @extend_schema(request=None, responses=s.TaskOutput, tags=TAGS)
+    def post(self, request, brand_id: int, task_id: int):
+        task = services.follow_up_complete(actor=request.user, brand_id=brand_id, task_id=task_id)
+        return Response(s.TaskOutput(task).data)
+
+
+# --- Segments, campaigns, commission ----------------------------------------------------------
+
+
+class SegmentListView(generics.ListAPIView):
+    serializer_class = s.SegmentSerializer
+    queryset = Segment.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.segments_for_staff(
+            brand_id=self.kwargs["brand_id"], user=self.request.user
+        )
+
+    @extend_schema(request=s.SegmentSerializer, responses={201: s.SegmentSerializer}, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = _valid(s.SegmentSerializer, request.data)
+        filters = s.SegmentFilters(data["filters"]).data
+        segment = services.segment_create(
+            actor=request.user, brand_id=brand_id, name=data["name"], filters=filters
+        )
+        return Response(s.SegmentSerializer(segment).data, status=status.HTTP_201_CREATED)
+
+
+class SegmentClientsView(generics.ListAPIView):
+    serializer_class = s.ClientOutput
+    queryset = Client.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.segment_clients_for_staff(
+            brand_id=self.kwargs["brand_id"],
+            segment_id=self.kwargs["segment_id"],
+            user=self.request.user,
+        )
+
+
+class CampaignCreateView(APIView):
+    @extend_schema(request=s.CampaignInput, responses={201: s.CampaignOutput}, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = _valid(s.CampaignInput, request.data)
+        campaign = services.campaign_send(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class CommissionListView(generics.ListAPIView):
+    serializer_class = s.CommissionOutput
+    queryset = Commission.objects.none()
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[OpenApiParameter("associate", OpenApiTypes.STR, description="Username.")],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        username = self.request.query_params.get("associate")
+        return selectors.commissions_for(
+            brand_id=self.kwargs["brand_id"],
+            user=self.request.user,
+            associate=user_by_username(username) if username else None,
+        )
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+
+class ConsentListView(generics.ListAPIView):
+    serializer_class = s.ConsentOutput
+    queryset = Consent.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.consents_for_user(user=self.request.user)
+
+    @extend_schema(request=s.ConsentInput, responses={201: s.ConsentOutput}, tags=TAGS)
+    def post(self, request):
+        consent = services.consent_grant(actor=request.user, **_valid(s.ConsentInput, request.data))
+        return Response(s.ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdrawView(APIView):
+    @extend_schema(request=s.WithdrawInput, responses=s.WithdrawOutput, tags=TAGS)
+    def post(self, request):
+        count = services.consents_withdraw(
+            actor=request.user, **_valid(s.WithdrawInput, request.data)
+        )
+        return Response(s.WithdrawOutput({"withdrawn": count}).data)

@@ -1,0 +1,125 @@
+"""Redeeming points for personal shop coupons: rate, caps, rewards, idempotency, and no
+overspending under concurrent redemptions."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from loyalty import selectors, services
+from loyalty.models import Member, Redemption
+from tests.factories import UserFactory
+from tests.helpers import consumer_client
+from tests.loyalty.factories import TIERS, events_of, make_brand, make_program, order_paid
+
+
+@pytest.fixture
+def brand():
+    brand = make_brand()
+    make_program(brand, tiers=[TIERS[0]])
+    return brand
+
+
+def redeem(client, brand, body, **headers):
+    return client.post(f"/api/v1/loyalty/brands/{brand.pk}/redemptions", body, **headers)
+
+
+@pytest.mark.django_db
+def test_checkout_redemption_emits_a_capped_fixed_coupon(brand, api):
+    order_paid(brand, api.user, 100_000)  # 1000 points
+    response = redeem(api, brand, {"points": 500})
+    assert response.status_code == 201, response.content
+    coupon = response.json()["coupon"]
+    assert (coupon["kind"], coupon["value"], coupon["currency"]) == ("fixed", 500, "EUR")
+    assert coupon["min_spend"] == 1_000  # a coupon covers at most 50% of an order
+    [event] = events_of("loyalty.reward_redeemed")
+    assert event["redemption_id"] == response.json()["id"]
+    assert (event["brand_id"], event["user_id"]) == (brand.pk, api.user.pk)
+    assert event["coupon"]["value"] == 500
+    assert Member.objects.get(user=api.user).points == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("points", "status", "code"),
+    [
+        (600_000, 422, "redemption_above_cap"),
+        (0, 400, "validation_error"),
+        (2_000, 422, "insufficient_points"),
+    ],
+)
+def test_refused_redemptions_change_nothing(brand, api, points, status, code):
+    order_paid(brand, api.user, 100_000)
+    response = redeem(api, brand, {"points": points})
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert Member.objects.get(user=api.user).points == 1000
+    assert not Redemption.objects.exists()
+    assert events_of("loyalty.reward_redeemed") == []
+
+
+@pytest.mark.django_db
+def test_a_catalogue_reward_becomes_its_coupon(brand, api):
+    owner = consumer_client(brand.members.get(role="owner").user)
+    reward = owner.post(
+        f"/api/v1/loyalty/brands/{brand.pk}/rewards",
+        {"name": "10% off", "points_cost": 300, "coupon_kind": "percent", "coupon_value": 10},
+    )
+    assert reward.status_code == 201, reward.content
+    order_paid(brand, api.user, 100_000)
+    response = redeem(api, brand, {"reward_id": reward.json()["id"]})
+    assert response.status_code == 201
+    assert response.json()["coupon"]["kind"] == "percent"
+    assert response.json()["points"] == 300
+    assert api.get(f"/api/v1/loyalty/brands/{brand.pk}/card").json()["points"] == 700
+
+
+@pytest.mark.django_db
+def test_non_members_and_strangers_cannot_redeem(brand, api):
+    response = redeem(api, brand, {"points": 100})
+    assert (response.status_code, response.json()["code"]) == (404, "not_a_member")
+    response = api.post("/api/v1/loyalty/brands/999999/redemptions", {"points": 100})
+    assert (response.status_code, response.json()["code"]) == (404, "program_not_found")
+
+
+@pytest.mark.django_db
+def test_a_retried_redemption_with_its_idempotency_key_redeems_once(brand, api):
+    order_paid(brand, api.user, 100_000)
+    first = redeem(api, brand, {"points": 300}, HTTP_IDEMPOTENCY_KEY="checkout-1")
+    again = redeem(api, brand, {"points": 300}, HTTP_IDEMPOTENCY_KEY="checkout-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    other = redeem(api, brand, {"points": 100}, HTTP_IDEMPOTENCY_KEY="checkout-1")
+    assert other.status_code == 409
+    assert Redemption.objects.count() == 1
+    assert Member.objects.get(user=api.user).points == 700
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_redemptions_never_overspend():
+    brand = make_brand()
+    make_program(brand, tiers=[TIERS[0]])
+    user = UserFactory()
+    order_paid(brand, user, 100_000)  # 1000 points
+    outcomes, barrier = [], threading.Barrier(6)
+
+    def attempt():
+        try:
+            barrier.wait()
+            services.redemption_create(actor=user, brand_id=brand.pk, points=300)
+            outcomes.append("ok")
+        except services.InsufficientPoints:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 3
+    assert Member.objects.get(user=user).points == 100
+    assert Redemption.objects.count() == 3
+    assert selectors.points_verify().ok
