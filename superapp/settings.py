@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "superapp.webhooks",
     "superapp.official",
     "miniprograms",
+    "miniprograms.shop",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,13 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"bearer": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "ShopOrderStatusEnum": "miniprograms.shop.models.Order.Status",
+        "ShopProductStatusEnum": "miniprograms.shop.models.Product.Status",
+        "ShopTeamStatusEnum": "miniprograms.shop.models.Team.Status",
+        "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
+        "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
+    },
 }
 
 # --- OAuth2 / tokens --------------------------------------------------------------------------
@@ -217,6 +225,16 @@ WEBHOOK_MAX_AGE = timedelta(hours=env.int("WEBHOOK_MAX_AGE_HOURS", default=24))
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=10.0)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600.0)
 WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = env.int("WEBHOOK_SIGNATURE_TOLERANCE_SECONDS", default=300)
+# Shop (docs/shop.md)
+SHOP_RESERVATION_MINUTES = env.int("SHOP_RESERVATION_MINUTES", default=15)
+SHOP_TEAM_WINDOW_HOURS = env.int("SHOP_TEAM_WINDOW_HOURS", default=24)
+SHOP_ATTRIBUTION_WINDOW_DAYS = env.int("SHOP_ATTRIBUTION_WINDOW_DAYS", default=7)
+SHOP_MAX_CART_LINES = env.int("SHOP_MAX_CART_LINES", default=50)
+SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=99)
+SHOP_MAX_PRODUCT_IMAGES = env.int("SHOP_MAX_PRODUCT_IMAGES", default=12)
+SHOP_MAX_REVIEW_PHOTOS = env.int("SHOP_MAX_REVIEW_PHOTOS", default=9)
+SHOP_MAX_CSV_ROWS = env.int("SHOP_MAX_CSV_ROWS", default=5000)
+SHOP_MAX_CSV_BYTES = env.int("SHOP_MAX_CSV_BYTES", default=2_000_000)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

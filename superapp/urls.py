@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("superapp.accounts.api.urls")),
     path("", include("superapp.realtime.api.urls")),
     path("", include("superapp.official.api.urls")),
+    path("", include("miniprograms.shop.api.urls")),
 ]
 
 urlpatterns = [
