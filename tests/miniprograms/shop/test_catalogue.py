@@ -123,9 +123,9 @@ def test_search_filters_by_text_collection_and_price_range(api):
     shop = shop_factory()
     owner = shop.brand.members.get().user
     summer = services.collection_create(actor=owner, shop_id=shop.pk, title="Summer")
-    scarf, _ = product_factory(shop, title="Silk scarf", price=2500)
+    product_factory(shop, title="Silk scarf", price=2500)
     hat, _ = product_factory(shop, title="Straw hat", price=4000)
-    bag, _ = product_factory(shop, title="Silk bag", price=9000)
+    product_factory(shop, title="Silk bag", price=9000)
     services.product_update(
         actor=owner, shop_id=shop.pk, product_id=hat.pk, collection_ids=[summer.pk]
     )
@@ -156,14 +156,17 @@ def test_product_listing_paginates_without_n_plus_one(api):
     assert len(api.get(page["next"]).json()["results"]) == 3
 
 
-CSV = """handle,title,description,collections,images,sku,options,stock,currency,price,compare_at_price,published
-tee,Cotton tee,Soft,Basics;Summer,https://img.example/tee.jpg,TEE-S,size=S,10,EUR,1900,2500,yes
+CSV = (
+    "handle,title,description,collections,images,sku,options,stock,currency,price,"
+    "compare_at_price,published\n"
+    """tee,Cotton tee,Soft,Basics;Summer,https://img.example/tee.jpg,TEE-S,size=S,10,EUR,1900,2500,yes
 tee,Cotton tee,,,,TEE-M,size=M,5,EUR,1900,,yes
 cap,Cap,,,,CAP-1,size=one,x,EUR,1200,,yes
 mug,Mug,,,,MUG-1,,3,EURO,900,,no
 tee,Cotton tee,,,,TEE-L,colour=red,5,EUR,1900,,yes
 ,,,,,,,,,,,
 """
+)
 
 
 def test_csv_import_applies_good_rows_and_reports_each_bad_one():

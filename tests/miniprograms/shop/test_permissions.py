@@ -2,6 +2,7 @@
 
 import pytest
 
+from miniprograms.models import MiniProgram
 from miniprograms.shop.models import Product
 from superapp.official import services as official_services
 from tests.factories import UserFactory
@@ -17,8 +18,6 @@ def test_enabling_a_shop_registers_a_miniprogram_of_the_brand_organisation(api):
     assert response.status_code == 201, response.content
     shop = response.json()
     assert shop["app_id"].startswith("mp")
-    from miniprograms.models import MiniProgram
-
     miniprogram = MiniProgram.objects.get(app_id=shop["app_id"])
     assert miniprogram.organisation_id == brand.developer_organisation_id
     again = api.post(f"/api/v1/brands/{brand.pk}/shop", {})
