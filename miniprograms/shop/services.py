@@ -403,6 +403,8 @@ def _priced_lines(shop: Shop, items: list[dict], currency: str, team_percent: in
             raise NotFound("No such item in this shop.", code="sku_not_found", sku_id=sku_id)
         _check_quantity(quantity)
         sku = skus[sku_id]
+        if sku.stock < quantity:  # fast refusal; the conditional UPDATE is the real guard
+            raise OutOfStock(sku_id=sku_id)
         list_unit = _unit_price(sku, currency)
         lines.append((sku, quantity, list_unit, discounted(list_unit, team_percent)))
     return lines
