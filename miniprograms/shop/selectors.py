@@ -10,6 +10,7 @@ from miniprograms.shop.models import (
     Coupon,
     Order,
     Product,
+    RefundRequest,
     Review,
     ReviewReport,
     Shop,
@@ -19,6 +20,14 @@ from miniprograms.shop.models import (
 )
 from superapp.core.errors import NotFound
 from superapp.official.selectors import STAFF, brand_for_member
+
+# Orders that count as team members: paid, and not refunded or cancelled.
+TEAM_MEMBER_STATUSES = (
+    Order.Status.PAID,
+    Order.Status.SHIPPED,
+    Order.Status.DELIVERED,
+    Order.Status.COMPLETED,
+)
 
 
 def shop_get(*, shop_id: int) -> Shop:
@@ -159,14 +168,6 @@ def team_get(*, team_id: int) -> Team:
     return team
 
 
-TEAM_MEMBER_STATUSES = (
-    Order.Status.PAID,
-    Order.Status.SHIPPED,
-    Order.Status.DELIVERED,
-    Order.Status.COMPLETED,
-)
-
-
 def coupons_for_brand(*, brand_id: int) -> QuerySet[Coupon]:
     return Coupon.objects.filter(brand_id=brand_id, owner__isnull=True)
 
@@ -192,3 +193,24 @@ def reports_open() -> QuerySet[ReviewReport]:
     return ReviewReport.objects.filter(status=ReviewReport.Status.OPEN).select_related(
         "review", "reporter"
     )
+
+
+def orders_due_for_expiry(*, limit: int = 500) -> list[int]:
+    return list(
+        Order.objects.filter(status=Order.Status.CREATED, reserved_until__lt=timezone.now())
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def teams_due(*, limit: int = 200) -> list[int]:
+    return list(
+        Team.objects.filter(status=Team.Status.OPEN, expires_at__lte=timezone.now())
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def refunds_awaiting_payment(*, order: Order):
+    """Approved refund requests that payment.py has to execute, oldest first."""
+    return order.refund_requests.filter(status=RefundRequest.Status.APPROVED).order_by("id")

@@ -557,14 +557,6 @@ def _cancel(order: Order, note: str) -> None:
     _release_order_stock(order)
 
 
-def orders_due_for_expiry(*, limit: int = 500) -> list[int]:
-    return list(
-        Order.objects.filter(status=Status.CREATED, reserved_until__lt=timezone.now())
-        .order_by("id")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 @transaction.atomic
 def order_expire(*, order_id: int) -> bool:
     """Cancel an order whose reservation lapsed unpaid. Skips it if paid meanwhile."""
@@ -749,11 +741,6 @@ def refund_request_decide(
     return request
 
 
-def refunds_awaiting_payment(*, order: Order):
-    """Approved refund requests that payment.py has to execute, oldest first."""
-    return order.refund_requests.filter(status=RefundRequest.Status.APPROVED).order_by("id")
-
-
 @transaction.atomic
 def refund_record_executed(
     *, shop: Shop, prepay_id: str, refund_id: str, amount: int, refunded_total: int
@@ -764,7 +751,10 @@ def refund_record_executed(
     if order is None or RefundRequest.objects.filter(refund_id=refund_id).exists():
         return None
     request = (
-        refunds_awaiting_payment(order=order).select_for_update().filter(amount=amount).first()
+        selectors.refunds_awaiting_payment(order=order)
+        .select_for_update()
+        .filter(amount=amount)
+        .first()
     )
     if request is None:
         return None
@@ -917,14 +907,6 @@ def _team_settle_if_full(team_id: int) -> None:
     paid = team.orders.filter(status__in=selectors.TEAM_MEMBER_STATUSES).count()
     if team.status == Team.Status.OPEN and paid >= team.product.team_tiers.last().size:
         _team_settle(team)
-
-
-def teams_due(*, limit: int = 200) -> list[int]:
-    return list(
-        Team.objects.filter(status=Team.Status.OPEN, expires_at__lte=timezone.now())
-        .order_by("id")
-        .values_list("pk", flat=True)[:limit]
-    )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from miniprograms.shop.models import Order, OrderStatusChange, Sku
 from superapp.core.models import DomainEvent
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_queries_constant, consumer_client
 from tests.miniprograms.shop.factories import ADDRESS, checkout, emit_after_commit, pay, world
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +196,17 @@ def test_checkout_in_a_currency_without_price_is_refused(api):
         },
     )
     assert (response.status_code, response.json()["code"]) == (422, "price_unavailable")
+
+
+def test_order_lists_do_not_grow_queries_with_orders(api):
+    w = world(stock=100)
+    staff = consumer_client(w.owner)
+
+    def place(n):
+        for _ in range(n):
+            pay(checkout(api.user, w.sku))
+
+    assert_queries_constant(place, lambda: api.get("/api/v1/shop/orders"))
+    assert_queries_constant(
+        place, lambda: staff.get(f"/api/v1/shops/{w.shop.pk}/manage/orders?status=paid")
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from miniprograms.shop import services
+from miniprograms.shop import selectors, services
 from miniprograms.shop.models import RefundRequest, Sku
 from superapp.core.models import DomainEvent
 from tests.helpers import consumer_client
@@ -32,7 +32,7 @@ def test_full_refund_with_restock(api):
     line = order.lines.get()
     decided = decide(w, requested.json()["id"], approve=True, restock={str(line.pk): 2})
     assert decided.json()["status"] == "approved"
-    assert [r.pk for r in services.refunds_awaiting_payment(order=order)] == [
+    assert [r.pk for r in selectors.refunds_awaiting_payment(order=order)] == [
         requested.json()["id"]
     ]
     assert Sku.objects.get(pk=w.sku.pk).stock == 3

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from miniprograms.shop import services, tasks
 from miniprograms.shop.models import Order, RefundRequest, Sku, Team
+from superapp.core.errors import Conflict, DomainError
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.miniprograms.shop.factories import ADDRESS, pay, refund_paid, world
@@ -138,7 +139,7 @@ def test_difference_refunds_keep_the_order_going_and_it_ships_once_formed():
     w = world(price=10000, team_tiers=TIERS, stock=10)
     leader = open_team(w, UserFactory())
     pay(leader)
-    with pytest.raises(services.DomainError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.order_ship(
             actor=w.owner, shop_id=w.shop.pk, order_id=leader.pk, carrier="DHL", tracking_number="1"
         )
@@ -157,7 +158,7 @@ def test_difference_refunds_keep_the_order_going_and_it_ships_once_formed():
 def test_joining_is_refused_when_it_cannot_count(case):
     w = world(price=10000, team_tiers=TIERS[:1] if case != "no_tiers" else None, stock=10)
     if case == "no_tiers":
-        with pytest.raises(services.DomainError) as refused:
+        with pytest.raises(DomainError) as refused:
             open_team(w, UserFactory())
         assert refused.value.code == "no_team_price"
         return
@@ -167,7 +168,7 @@ def test_joining_is_refused_when_it_cannot_count(case):
         join(leader.team_id, UserFactory(), w.sku)
     if case == "closed":
         Team.objects.filter(pk=leader.team_id).update(expires_at=timezone.now())
-    with pytest.raises(services.Conflict) as refused:
+    with pytest.raises(Conflict) as refused:
         join(leader.team_id, buyer, w.sku)
     expected = {"full": "team_full", "twice": "already_in_team", "closed": "team_closed"}
     assert refused.value.code == expected[case]
