@@ -37,8 +37,11 @@ def shop_get(*, shop_id: int) -> Shop:
     return shop
 
 
-def shop_for_brand(*, brand_id: int) -> Shop | None:
-    return Shop.objects.select_related("brand", "miniprogram").filter(brand_id=brand_id).first()
+def shop_for_brand(*, brand_id: int) -> Shop:
+    shop = Shop.objects.select_related("brand", "miniprogram").filter(brand_id=brand_id).first()
+    if shop is None:
+        raise NotFound("This brand has no shop.", code="shop_not_found")
+    return shop
 
 
 def shop_for_app(*, app_id: str) -> Shop | None:

@@ -66,7 +66,7 @@ class PriceOutput(serializers.ModelSerializer):
         fields = ["currency", "amount", "compare_at_amount"]
 
 
-class TeamTierInput(serializers.Serializer):
+class TeamTierSerializer(serializers.Serializer):
     size = serializers.IntegerField(min_value=2, max_value=100)
     discount_percent = serializers.IntegerField(min_value=1, max_value=90)
 
@@ -82,7 +82,7 @@ class ProductInput(serializers.Serializer):
     collection_ids = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
     )
-    team_tiers = TeamTierInput(many=True, required=False, default=list)
+    team_tiers = TeamTierSerializer(many=True, required=False, default=list)
 
 
 class ProductUpdateInput(serializers.Serializer):
@@ -90,7 +90,7 @@ class ProductUpdateInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     images = serializers.ListField(child=serializers.URLField(), required=False)
     collection_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    team_tiers = TeamTierInput(many=True, required=False)
+    team_tiers = TeamTierSerializer(many=True, required=False)
 
 
 class SkuInput(serializers.Serializer):
@@ -116,7 +116,7 @@ class SkuOutput(serializers.ModelSerializer):
 class ProductOutput(serializers.ModelSerializer):
     skus = SkuOutput(many=True)
     collections = CollectionOutput(many=True)
-    team_tiers = TeamTierInput(many=True)
+    team_tiers = TeamTierSerializer(many=True)
     rating_average = serializers.SerializerMethodField()
     rating_count = serializers.IntegerField()
 
@@ -370,7 +370,7 @@ class ShareCardOutput(serializers.Serializer):
 class TeamOutput(serializers.ModelSerializer):
     product_id = serializers.IntegerField()
     members = serializers.IntegerField()
-    tiers = TeamTierInput(many=True, source="product.team_tiers")
+    tiers = TeamTierSerializer(many=True, source="product.team_tiers")
     card = serializers.SerializerMethodField()
 
     class Meta:

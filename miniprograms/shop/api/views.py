@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from miniprograms.shop import selectors, services
 from miniprograms.shop.api import serializers as s
 from miniprograms.shop.models import Collection, Coupon, Order, Product, Review, ReviewReport
-from superapp.core.errors import InvalidInput, NotFound
+from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.permissions import IsPlatformStaff
 from superapp.official.selectors import MANAGERS
@@ -32,10 +32,7 @@ def _valid(serializer_class, data) -> dict:
 class BrandShopView(APIView):
     @extend_schema(responses={200: s.ShopOutput}, tags=TAGS)
     def get(self, request, brand_id: int):
-        shop = selectors.shop_for_brand(brand_id=brand_id)
-        if shop is None:
-            raise NotFound("This brand has no shop.", code="shop_not_found")
-        return Response(s.ShopOutput(shop).data)
+        return Response(s.ShopOutput(selectors.shop_for_brand(brand_id=brand_id)).data)
 
     @extend_schema(request=s.ShopEnableInput, responses={201: s.ShopOutput}, tags=TAGS)
     def post(self, request, brand_id: int):
