@@ -1,8 +1,10 @@
 """Coupons: percent or fixed, minimum spend, per-user limit, validity window, personal rewards."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from miniprograms.shop import services
@@ -138,3 +140,34 @@ def test_coupon_checkout_through_the_api(api):
     assert response.status_code == 201
     assert response.json()["discount"]["amount"] == 500
     assert response.json()["coupon_code"] == "WELCOME"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkouts_cannot_exceed_the_per_user_limit():
+    w = world(stock=10)
+    coupon(w, per_user_limit=1)
+    buyer = UserFactory()
+    clients = [consumer_client(buyer) for _ in range(6)]
+    body = {
+        "items": [{"sku_id": w.sku.pk, "quantity": 1}],
+        "coupon_code": "WELCOME",
+        "shipping_address": ADDRESS,
+    }
+    codes: list[str] = []
+    barrier = threading.Barrier(len(clients))
+
+    def buy(client):
+        try:
+            barrier.wait()
+            response = client.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
+            codes.append(response.json().get("code", "created"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == ["coupon_limit_reached"] * 5 + ["created"]
+    assert Order.objects.filter(buyer=buyer).count() == 1

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from miniprograms.shop import services, tasks
 from miniprograms.shop.models import Order, RefundRequest, Sku, Team
@@ -172,3 +174,17 @@ def test_joining_is_refused_when_it_cannot_count(case):
         join(leader.team_id, buyer, w.sku)
     expected = {"full": "team_full", "twice": "already_in_team", "closed": "team_closed"}
     assert refused.value.code == expected[case]
+
+
+@given(
+    price=st.integers(min_value=1, max_value=10_000_000),
+    entry=st.integers(min_value=1, max_value=89),
+    extra=st.integers(min_value=0, max_value=89),
+    quantity=st.integers(min_value=1, max_value=99),
+)
+def test_a_bigger_tier_never_costs_more_and_refunds_are_exact(price, entry, extra, quantity):
+    final = min(entry + extra, 90)
+    paid = services.discounted(price, entry) * quantity
+    owed = services.discounted(price, final) * quantity
+    assert 0 <= owed <= paid <= price * quantity
+    assert paid - (paid - owed) == owed
