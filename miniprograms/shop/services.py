@@ -534,7 +534,14 @@ def _transition(order: Order, to: str, note: str = "") -> None:
 
 
 def _locked_order(**lookup) -> Order:
-    order = Order.objects.select_for_update().select_related("shop").filter(**lookup).first()
+    """The order, row-locked. Only the order: the shop row it joins is shared by every order
+    of the shop and must never be locked, or a busy shop's orders would serialise on it."""
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("shop")
+        .filter(**lookup)
+        .first()
+    )
     if order is None:
         raise NotFound("No such order.", code="order_not_found")
     return order
@@ -561,7 +568,7 @@ def _cancel(order: Order, note: str) -> None:
 def order_expire(*, order_id: int) -> bool:
     """Cancel an order whose reservation lapsed unpaid. Skips it if paid meanwhile."""
     order = (
-        Order.objects.select_for_update(skip_locked=True)
+        Order.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("shop")
         .filter(pk=order_id, status=Status.CREATED, reserved_until__lt=timezone.now())
         .first()
@@ -716,7 +723,7 @@ def refund_request_decide(
     came back to restock when the money has gone, or reject it (the order resumes)."""
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
     request = (
-        RefundRequest.objects.select_for_update()
+        RefundRequest.objects.select_for_update(of=("self",))
         .filter(pk=request_id, order__shop=shop, status=RefundRequest.Status.REQUESTED)
         .first()
     )
@@ -888,7 +895,12 @@ def _team_order(actor, team: Team, sku_id, quantity, shipping_address, percent) 
 
 @transaction.atomic
 def team_join(*, actor, team_id: int, sku_id: int, quantity: int, shipping_address: dict) -> Order:
-    team = Team.objects.select_for_update().select_related("product").filter(pk=team_id).first()
+    team = (
+        Team.objects.select_for_update(of=("self",))
+        .select_related("product")
+        .filter(pk=team_id)
+        .first()
+    )
     if team is None:
         raise NotFound("No such team.", code="team_not_found")
     if team.status != Team.Status.OPEN or team.expires_at <= timezone.now():
@@ -1013,7 +1025,11 @@ def review_create(*, actor, line_id: int, rating: int, text: str = "", photos=No
 def review_reply(*, actor, shop_id: int, review_id: int, text: str) -> Review:
     """The brand answers once; it can neither edit nor delete the buyer's review."""
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor)
-    review = Review.objects.select_for_update().filter(pk=review_id, product__shop=shop).first()
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .filter(pk=review_id, product__shop=shop)
+        .first()
+    )
     if review is None:
         raise NotFound("No such review.", code="review_not_found")
     if review.replied_at is not None:

@@ -5,11 +5,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from miniprograms.shop import services, tasks
-from miniprograms.shop.models import Order, Sku
+from miniprograms.shop.models import Order, Shop, Sku
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.miniprograms.shop.factories import ADDRESS, checkout, pay, world
@@ -116,3 +116,39 @@ def test_concurrent_flash_sale_buyers_never_oversell():
     for order in Order.objects.all():
         pay(order)
     assert Order.objects.filter(status="paid").count() == units
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changing_an_order_never_locks_the_shared_shop_or_sku_rows():
+    w = world(stock=3)
+    order = checkout(UserFactory(), w.sku)
+    pay(order)
+    locked = threading.Event()
+    release = threading.Event()
+
+    def ship_slowly():
+        try:
+            with transaction.atomic():
+                services.order_ship(
+                    actor=w.owner,
+                    shop_id=w.shop.pk,
+                    order_id=order.pk,
+                    carrier="DHL",
+                    tracking_number="1",
+                )
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    shipper = threading.Thread(target=ship_slowly)
+    shipper.start()
+    try:
+        assert locked.wait(10)
+        with transaction.atomic():
+            Shop.objects.select_for_update(nowait=True).get(pk=w.shop.pk)
+            Sku.objects.select_for_update(nowait=True).get(pk=w.sku.pk)
+        assert checkout(UserFactory(), w.sku).status == "created"
+    finally:
+        release.set()
+        shipper.join()
