@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from miniprograms.shop.admin import brand_admin_site
 from superapp.core.health import healthz
 
 api_v1 = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("admin/", admin.site.urls),
+    path("brand-admin/", brand_admin_site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
 ]

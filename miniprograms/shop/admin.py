@@ -1,5 +1,11 @@
+"""Two admins. The platform admin (/admin/, Django staff) sees every shop. The brand shop admin
+(/brand-admin/) lets a brand's owners and admins manage their own catalogue, coupons and see
+their orders: every list and form is scoped to the shops they manage, and they need no Django
+staff flag (which in Plaza means platform staff)."""
+
 from django.contrib import admin
 
+from miniprograms.shop import selectors
 from miniprograms.shop.models import (
     Collection,
     Coupon,
@@ -30,10 +36,15 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 class SkuInline(admin.TabularInline):
+    """Stock at a glance; SKUs are added on their own page (they need their shop and prices)."""
+
     model = Sku
     extra = 0
     fields = ("code", "options", "stock")
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class TeamTierInline(admin.TabularInline):
@@ -111,3 +122,85 @@ class ReviewAdmin(admin.ModelAdmin):
 class ReviewReportAdmin(admin.ModelAdmin):
     list_display = ("id", "review", "reporter", "status", "created_at")
     list_filter = ("status",)
+
+
+class BrandShopAdminSite(admin.AdminSite):
+    site_header = "Plaza brand shop admin"
+    site_title = "Brand shop admin"
+    site_url = None
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return user.is_active and selectors.shops_managed_by(user=user).exists()
+
+
+brand_admin_site = BrandShopAdminSite(name="brand_shop_admin")
+
+
+class BrandScopedAdmin(admin.ModelAdmin):
+    """Rows of the shops the signed-in brand manager manages, and nothing else."""
+
+    shop_lookup = "shop"
+
+    def managed_shops(self, request):
+        return selectors.shops_managed_by(user=request.user)
+
+    def get_queryset(self, request):
+        scoped = {f"{self.shop_lookup}__in": self.managed_shops(request)}
+        return super().get_queryset(request).filter(**scoped)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Shop:
+            kwargs["queryset"] = self.managed_shops(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Collection:
+            kwargs["queryset"] = Collection.objects.filter(shop__in=self.managed_shops(request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_module_permission(self, request) -> bool:
+        return True
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_add_permission(self, request) -> bool:
+        return True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class BrandProductAdmin(BrandScopedAdmin, ProductAdmin):
+    pass
+
+
+class BrandCollectionAdmin(BrandScopedAdmin, CollectionAdmin):
+    pass
+
+
+class BrandSkuAdmin(BrandScopedAdmin, SkuAdmin):
+    raw_id_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Product:
+            kwargs["queryset"] = Product.objects.filter(shop__in=self.managed_shops(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BrandOrderAdmin(BrandScopedAdmin, OrderAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+brand_admin_site.register(Product, BrandProductAdmin)
+brand_admin_site.register(Collection, BrandCollectionAdmin)
+brand_admin_site.register(Sku, BrandSkuAdmin)
+brand_admin_site.register(Order, BrandOrderAdmin)

@@ -19,7 +19,7 @@ from miniprograms.shop.models import (
     Team,
 )
 from superapp.core.errors import NotFound
-from superapp.official.selectors import STAFF, brand_for_member
+from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
 
 # Orders that count as team members: paid, and not refunded or cancelled.
 TEAM_MEMBER_STATUSES = (
@@ -217,3 +217,12 @@ def teams_due(*, limit: int = 200) -> list[int]:
 def refunds_awaiting_payment(*, order: Order):
     """Approved refund requests that payment.py has to execute, oldest first."""
     return order.refund_requests.filter(status=RefundRequest.Status.APPROVED).order_by("id")
+
+
+def shops_managed_by(*, user) -> QuerySet[Shop]:
+    """Shops whose brand ``user`` owns or administers."""
+    if user is None or not user.is_authenticated:
+        return Shop.objects.none()
+    return Shop.objects.filter(
+        brand__members__user=user, brand__members__role__in=MANAGERS
+    ).distinct()
