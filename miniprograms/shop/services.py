@@ -469,6 +469,8 @@ def order_checkout(
     if cart is not None:
         CartItem.objects.filter(cart=cart).delete()
     _announce(order, Status.CREATED)
+    if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
+        _mark_paid(order, prepay_id="", paid_at=timezone.now())
     return order
 
 
@@ -638,12 +640,16 @@ def order_pay(
             decided_at=timezone.now(),
         )
         return order
+    _mark_paid(order, prepay_id=prepay_id, paid_at=paid_at)
+    return order
+
+
+def _mark_paid(order: Order, *, prepay_id: str, paid_at: datetime) -> None:
     order.prepay_id, order.paid_at = prepay_id, paid_at
-    _transition(order, Status.PAID, f"pay order {prepay_id}")
+    _transition(order, Status.PAID, f"pay order {prepay_id}" if prepay_id else "nothing to pay")
     emit("shop.order_paid", _order_paid_payload(order))
     if order.team_id is not None:
         _team_settle_if_full(order.team_id)
-    return order
 
 
 def _staff_order(actor, shop_id: int, order_id: int) -> Order:

@@ -48,11 +48,12 @@ def test_percent_discount_rounds_to_the_minor_unit(user):
     assert (order.subtotal, order.discount, order.total) == (999, 150, 849)
 
 
-def test_fixed_discount_never_exceeds_the_order(user):
+def test_fixed_discount_never_exceeds_the_order_and_a_free_order_is_paid(user):
     w = world(price=300)
     coupon(w, kind="fixed", value=500, currency="EUR")
     order = checkout(user, w.sku, coupon_code="WELCOME")
     assert (order.discount, order.total) == (300, 0)
+    assert (order.status, order.prepay_id) == ("paid", "")
 
 
 def test_minimum_spend_is_checked_on_the_order(user):
