@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "miniprograms",
     "payments",
     "loyalty",
+    "miniprograms.shop",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,13 @@ SPECTACULAR_SETTINGS = {
         "MiniProgramAppScopeEnum": "miniprograms.models.APP_SCOPES",
         "MiniProgramConsentScopeEnum": "miniprograms.models.CONSENT_SCOPES",
         "ConsentPurposeEnum": "loyalty.models.Consent.Purpose",
+        "CouponKindEnum": "miniprograms.shop.models.Coupon.Kind",
+        "EntrySourceEnum": "miniprograms.models.EntryVisit.Source",
+        "ShopOrderStatusEnum": "miniprograms.shop.models.Order.Status",
+        "ShopProductStatusEnum": "miniprograms.shop.models.Product.Status",
+        "ShopTeamStatusEnum": "miniprograms.shop.models.Team.Status",
+        "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
+        "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
     },
 }
 
@@ -312,6 +320,16 @@ LOYALTY_EXPIRY_BATCH_SIZE = env.int("LOYALTY_EXPIRY_BATCH_SIZE", default=2000)
 LOYALTY_MAX_TAGS_PER_CLIENT = env.int("LOYALTY_MAX_TAGS_PER_CLIENT", default=30)
 LOYALTY_CAMPAIGN_MAX_RECIPIENTS = env.int("LOYALTY_CAMPAIGN_MAX_RECIPIENTS", default=50000)
 LOYALTY_TIMELINE_MAX_ITEMS = env.int("LOYALTY_TIMELINE_MAX_ITEMS", default=100)
+# Shop (docs/shop.md)
+SHOP_RESERVATION_MINUTES = env.int("SHOP_RESERVATION_MINUTES", default=15)
+SHOP_TEAM_WINDOW_HOURS = env.int("SHOP_TEAM_WINDOW_HOURS", default=24)
+SHOP_ATTRIBUTION_WINDOW_DAYS = env.int("SHOP_ATTRIBUTION_WINDOW_DAYS", default=7)
+SHOP_MAX_CART_LINES = env.int("SHOP_MAX_CART_LINES", default=50)
+SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=99)
+SHOP_MAX_PRODUCT_IMAGES = env.int("SHOP_MAX_PRODUCT_IMAGES", default=12)
+SHOP_MAX_REVIEW_PHOTOS = env.int("SHOP_MAX_REVIEW_PHOTOS", default=9)
+SHOP_MAX_CSV_ROWS = env.int("SHOP_MAX_CSV_ROWS", default=5000)
+SHOP_MAX_CSV_BYTES = env.int("SHOP_MAX_CSV_BYTES", default=2_000_000)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from miniprograms.shop.admin import brand_admin_site
 from superapp.core.health import healthz
 
 api_v1 = [
@@ -13,6 +14,7 @@ api_v1 = [
     path("", include("superapp.messaging.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("loyalty.api.urls")),
+    path("", include("miniprograms.shop.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +24,7 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("mp/", include("miniprograms.urls")),
     path("admin/", admin.site.urls),
+    path("brand-admin/", brand_admin_site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
 ]

@@ -193,7 +193,7 @@ class RedemptionInput(serializers.Serializer):
         return attrs
 
 
-class CouponOutput(serializers.Serializer):
+class RewardCouponOutput(serializers.Serializer):
     kind = serializers.CharField()
     value = serializers.IntegerField()
     currency = serializers.CharField()
@@ -202,7 +202,7 @@ class CouponOutput(serializers.Serializer):
 
 
 class RedemptionOutput(serializers.ModelSerializer):
-    coupon = CouponOutput()
+    coupon = RewardCouponOutput()
 
     class Meta:
         model = Redemption

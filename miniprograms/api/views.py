@@ -83,7 +83,9 @@ class OrganisationMemberView(APIView):
 
 
 class DevMiniProgramsView(APIView):
-    @extend_schema(responses=page_of(s.MiniProgramOutput), tags=DEV)
+    @extend_schema(
+        operation_id="dev_miniprograms_list", responses=page_of(s.MiniProgramOutput), tags=DEV
+    )
     def get(self, request):
         return paginate(
             self, request, selectors.miniprograms_for_member(user=request.user), s.MiniProgramOutput
@@ -152,7 +154,11 @@ class TesterView(APIView):
 class VersionsView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=page_of(s.MpVersionOutput), tags=DEV)
+    @extend_schema(
+        operation_id="dev_miniprograms_versions_list",
+        responses=page_of(s.MpVersionOutput),
+        tags=DEV,
+    )
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         versions = selectors.versions_for_app(miniprogram=miniprogram).select_related("miniprogram")

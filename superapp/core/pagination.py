@@ -1,3 +1,5 @@
+import functools
+
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
@@ -20,6 +22,7 @@ def paginate(view, request, queryset, serializer_class, *, ordering: str = "-id"
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
+@functools.cache
 def page_of(serializer_class):
     """The OpenAPI response of :func:`paginate`: ``{"next", "previous", "results": [...]}``."""
     return inline_serializer(

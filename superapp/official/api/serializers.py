@@ -273,7 +273,7 @@ class InboxQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=InboxFilter.CHOICES, default=InboxFilter.ALL)
 
 
-class ConversationOutput(serializers.ModelSerializer):
+class ServiceConversationOutput(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name")
     follower = serializers.CharField(source="user.display_name")
     claimed_by = serializers.CharField(source="claimed_by.username", default=None)

@@ -148,7 +148,7 @@ class BrandInboxView(SelectorListView):
     conversation first."""
 
     model = ServiceConversation
-    serializer_class = s.ConversationOutput
+    serializer_class = s.ServiceConversationOutput
     pagination_class = InboxPage
 
     def select(self):
@@ -425,12 +425,12 @@ class AccountMessagesView(SelectorListView):
 
 
 class ConversationClaimView(APIView):
-    @extend_schema(request=None, responses={200: s.ConversationOutput}, tags=SERVICE)
+    @extend_schema(request=None, responses={200: s.ServiceConversationOutput}, tags=SERVICE)
     def post(self, request, conversation_id: int):
         conversation = services.conversation_claim(
             actor=request.user, conversation_id=conversation_id
         )
-        return Response(s.ConversationOutput(conversation).data)
+        return Response(s.ServiceConversationOutput(conversation).data)
 
 
 @extend_schema_view(get=extend_schema(tags=SERVICE))

@@ -1,0 +1,464 @@
+import csv
+import io
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from miniprograms.shop import selectors, services
+from miniprograms.shop.api import serializers as s
+from miniprograms.shop.models import Collection, Coupon, Order, Product, Review, ReviewReport
+from superapp.core.errors import InvalidInput
+from superapp.core.idempotency import run_idempotent
+from superapp.core.permissions import IsPlatformStaff
+from superapp.official.selectors import MANAGERS
+
+TAGS = ["shop"]
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Shop and catalogue --------------------------------------------------------------------------
+
+
+class BrandShopView(APIView):
+    @extend_schema(responses={200: s.ShopOutput}, tags=TAGS)
+    def get(self, request, brand_id: int):
+        return Response(s.ShopOutput(selectors.shop_for_brand(brand_id=brand_id)).data)
+
+    @extend_schema(request=s.ShopEnableInput, responses={201: s.ShopOutput}, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = _valid(s.ShopEnableInput, request.data)
+        shop = services.shop_enable(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.ShopOutput(shop).data, status=status.HTTP_201_CREATED)
+
+
+class ShopDetailView(APIView):
+    @extend_schema(responses={200: s.ShopOutput}, tags=TAGS)
+    def get(self, request, shop_id: int):
+        return Response(s.ShopOutput(selectors.shop_get(shop_id=shop_id)).data)
+
+
+class CollectionsView(ListAPIView):
+    queryset = Collection.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.CollectionOutput
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.shop_get(shop_id=self.kwargs["shop_id"]).collections.order_by("title")
+
+    @extend_schema(request=s.CollectionInput, responses={201: s.CollectionOutput}, tags=TAGS)
+    def post(self, request, shop_id: int):
+        data = _valid(s.CollectionInput, request.data)
+        collection = services.collection_create(actor=request.user, shop_id=shop_id, **data)
+        return Response(s.CollectionOutput(collection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProductSearchView(ListAPIView):
+    """Published products: search by text, collection and price range (in ``currency``)."""
+
+    queryset = Product.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.ProductOutput
+    include_drafts = False
+
+    def get_shop(self):
+        return selectors.shop_get(shop_id=self.kwargs["shop_id"])
+
+    def get_queryset(self):
+        query = _valid(s.ProductSearchQuery, self.request.query_params)
+        return selectors.products_search(
+            shop=self.get_shop(),
+            text=query["q"],
+            collection_id=query.get("collection"),
+            currency=query.get("currency"),
+            min_price=query.get("min_price"),
+            max_price=query.get("max_price"),
+            include_drafts=self.include_drafts,
+        )
+
+    @extend_schema(parameters=[s.ProductSearchQuery], tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProductsView(ProductSearchView):
+    @extend_schema(request=s.ProductInput, responses={201: s.ProductOutput}, tags=TAGS)
+    def post(self, request, shop_id: int):
+        data = _valid(s.ProductInput, request.data)
+        product = services.product_create(actor=request.user, shop_id=shop_id, **data)
+        return _product_response(product, status.HTTP_201_CREATED)
+
+
+class StaffProductsView(ProductSearchView):
+    """Every product of the shop, drafts included (brand staff)."""
+
+    include_drafts = True
+
+    def get_shop(self):
+        return selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
+
+
+def _product_response(product, code=status.HTTP_200_OK) -> Response:
+    fresh = selectors.product_get(shop=product.shop, product_id=product.pk, include_drafts=True)
+    return Response(s.ProductOutput(fresh).data, status=code)
+
+
+class ProductDetailView(APIView):
+    @extend_schema(responses={200: s.ProductOutput}, tags=TAGS)
+    def get(self, request, shop_id: int, product_id: int):
+        shop = selectors.shop_get(shop_id=shop_id)
+        product = selectors.product_get(shop=shop, product_id=product_id)
+        return Response(s.ProductOutput(product).data)
+
+    @extend_schema(request=s.ProductUpdateInput, responses={200: s.ProductOutput}, tags=TAGS)
+    def patch(self, request, shop_id: int, product_id: int):
+        data = _valid(s.ProductUpdateInput, request.data)
+        product = services.product_update(
+            actor=request.user, shop_id=shop_id, product_id=product_id, **data
+        )
+        return _product_response(product)
+
+
+class ProductPublishView(APIView):
+    published = True
+
+    @extend_schema(request=None, responses={200: s.ProductOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, product_id: int):
+        product = services.product_publish(
+            actor=request.user, shop_id=shop_id, product_id=product_id, published=self.published
+        )
+        return _product_response(product)
+
+
+class SkusView(APIView):
+    @extend_schema(request=s.SkuInput, responses={201: s.SkuOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, product_id: int):
+        data = _valid(s.SkuInput, request.data)
+        sku = services.sku_create(
+            actor=request.user, shop_id=shop_id, product_id=product_id, **data
+        )
+        return Response(s.SkuOutput(sku).data, status=status.HTTP_201_CREATED)
+
+
+class SkuDetailView(APIView):
+    @extend_schema(request=s.SkuUpdateInput, responses={200: s.SkuOutput}, tags=TAGS)
+    def patch(self, request, shop_id: int, sku_id: int):
+        data = _valid(s.SkuUpdateInput, request.data)
+        sku = services.sku_update(actor=request.user, shop_id=shop_id, sku_id=sku_id, **data)
+        return Response(s.SkuOutput(sku).data)
+
+
+class CatalogueImportView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.CatalogueImportInput},
+        responses={200: s.ImportReportOutput},
+        tags=TAGS,
+    )
+    def post(self, request, shop_id: int):
+        upload = _valid(s.CatalogueImportInput, request.data)["file"]
+        if upload.size > settings.SHOP_MAX_CSV_BYTES:
+            raise InvalidInput("The file is too large.", code="csv_too_large")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("The file must be UTF-8 CSV.", code="invalid_csv") from exc
+        rows = list(csv.DictReader(io.StringIO(text)))
+        report = services.catalogue_import(actor=request.user, shop_id=shop_id, rows=rows)
+        return Response(s.ImportReportOutput(report).data)
+
+
+class ProductReviewsView(ListAPIView):
+    queryset = Review.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.ReviewOutput
+
+    def get_queryset(self):
+        shop = selectors.shop_get(shop_id=self.kwargs["shop_id"])
+        product = selectors.product_get(shop=shop, product_id=self.kwargs["product_id"])
+        return selectors.reviews_for_product(product=product)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+# --- Cart and checkout ---------------------------------------------------------------------------
+
+
+def _cart_response(user, shop_id: int) -> Response:
+    shop = selectors.shop_get(shop_id=shop_id)
+    _, items = selectors.cart_for(user=user, shop=shop)
+    return Response(s.CartOutput({"shop_id": shop.pk, "items": items}).data)
+
+
+class CartView(APIView):
+    @extend_schema(responses={200: s.CartOutput}, tags=TAGS)
+    def get(self, request, shop_id: int):
+        return _cart_response(request.user, shop_id)
+
+
+class CartItemsView(APIView):
+    @extend_schema(request=s.CartItemInput, responses={200: s.CartOutput}, tags=TAGS)
+    def put(self, request, shop_id: int):
+        data = _valid(s.CartItemInput, request.data)
+        services.cart_item_set(actor=request.user, shop_id=shop_id, **data)
+        return _cart_response(request.user, shop_id)
+
+
+def _order_created(order) -> Response:
+    fresh = selectors.order_for_buyer(user=order.buyer, order_id=order.pk)
+    return Response(s.OrderOutput(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class CheckoutView(APIView):
+    @extend_schema(
+        request=s.CheckoutInput,
+        responses={201: s.OrderOutput},
+        tags=TAGS,
+        description="Creates an order and reserves its stock; 409 `out_of_stock` when an item "
+        "ran out. Honours `Idempotency-Key`.",
+    )
+    def post(self, request, shop_id: int):
+        data = _valid(s.CheckoutInput, request.data)
+
+        def checkout():
+            order = services.order_checkout(actor=request.user, shop_id=shop_id, **data)
+            return _order_created(order)
+
+        return run_idempotent(request, checkout)
+
+
+class TeamOpenView(APIView):
+    @extend_schema(request=s.TeamOpenInput, responses={201: s.OrderOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, product_id: int):
+        data = _valid(s.TeamOpenInput, request.data)
+
+        def open_team():
+            order = services.team_open(
+                actor=request.user, shop_id=shop_id, product_id=product_id, **data
+            )
+            return _order_created(order)
+
+        return run_idempotent(request, open_team)
+
+
+class TeamView(APIView):
+    @extend_schema(responses={200: s.TeamOutput}, tags=TAGS)
+    def get(self, request, team_id: int):
+        return Response(s.TeamOutput(selectors.team_get(team_id=team_id)).data)
+
+
+class TeamJoinView(APIView):
+    @extend_schema(request=s.TeamOpenInput, responses={201: s.OrderOutput}, tags=TAGS)
+    def post(self, request, team_id: int):
+        data = _valid(s.TeamOpenInput, request.data)
+
+        def join():
+            order = services.team_join(actor=request.user, team_id=team_id, **data)
+            return _order_created(order)
+
+        return run_idempotent(request, join)
+
+
+# --- Buyer's orders ------------------------------------------------------------------------------
+
+
+class MyOrdersView(ListAPIView):
+    queryset = Order.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.OrderOutput
+
+    def get_queryset(self):
+        return selectors.orders_for_buyer(user=self.request.user)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MyOrderView(APIView):
+    @extend_schema(responses={200: s.OrderOutput}, tags=TAGS)
+    def get(self, request, order_id: int):
+        order = selectors.order_for_buyer(user=request.user, order_id=order_id)
+        return Response(s.OrderOutput(order).data)
+
+
+class BuyerOrderActionView(APIView):
+    """cancel (unpaid) or confirm-receipt (delivered → completed)."""
+
+    buyer_action = None
+
+    @extend_schema(request=None, responses={200: s.OrderOutput}, tags=TAGS)
+    def post(self, request, order_id: int):
+        self.buyer_action(actor=request.user, order_id=order_id)
+        order = selectors.order_for_buyer(user=request.user, order_id=order_id)
+        return Response(s.OrderOutput(order).data)
+
+
+class RefundRequestView(APIView):
+    @extend_schema(request=s.RefundRequestInput, responses={201: s.RefundRequestOutput}, tags=TAGS)
+    def post(self, request, order_id: int):
+        data = _valid(s.RefundRequestInput, request.data)
+        refund = services.refund_request_create(actor=request.user, order_id=order_id, **data)
+        return Response(s.RefundRequestOutput(refund).data, status=status.HTTP_201_CREATED)
+
+
+# --- Brand staff: orders, refunds, coupons, replies, links ---------------------------------------
+
+
+class StaffOrdersView(ListAPIView):
+    queryset = Order.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.StaffOrderOutput
+
+    def get_queryset(self):
+        shop = selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
+        query = _valid(s.OrderListQuery, self.request.query_params)
+        return selectors.orders_for_shop(shop=shop, status=query.get("status"))
+
+    @extend_schema(parameters=[s.OrderListQuery], tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _staff_order_response(order) -> Response:
+    fresh = selectors.orders_for_shop(shop=order.shop).get(pk=order.pk)
+    return Response(s.StaffOrderOutput(fresh).data)
+
+
+class OrderShipView(APIView):
+    @extend_schema(request=s.ShipInput, responses={200: s.StaffOrderOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, order_id: int):
+        data = _valid(s.ShipInput, request.data)
+        order = services.order_ship(actor=request.user, shop_id=shop_id, order_id=order_id, **data)
+        return _staff_order_response(order)
+
+
+class OrderDeliverView(APIView):
+    @extend_schema(request=None, responses={200: s.StaffOrderOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, order_id: int):
+        order = services.order_deliver(actor=request.user, shop_id=shop_id, order_id=order_id)
+        return _staff_order_response(order)
+
+
+class RefundDecisionView(APIView):
+    @extend_schema(request=s.RefundDecisionInput, responses={200: s.RefundRequestOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, request_id: int):
+        data = _valid(s.RefundDecisionInput, request.data)
+        refund = services.refund_request_decide(
+            actor=request.user, shop_id=shop_id, request_id=request_id, **data
+        )
+        return Response(s.RefundRequestOutput(refund).data)
+
+
+class CouponsView(ListAPIView):
+    queryset = Coupon.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.CouponOutput
+
+    def get_queryset(self):
+        shop = selectors.shop_for_staff(
+            shop_id=self.kwargs["shop_id"], user=self.request.user, roles=MANAGERS
+        )
+        return selectors.coupons_for_brand(brand_id=shop.brand_id)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.CouponInput, responses={201: s.CouponOutput}, tags=TAGS)
+    def post(self, request, shop_id: int):
+        data = _valid(s.CouponInput, request.data)
+        coupon = services.coupon_create(actor=request.user, shop_id=shop_id, **data)
+        return Response(s.CouponOutput(coupon).data, status=status.HTTP_201_CREATED)
+
+
+class MyCouponsView(ListAPIView):
+    """The caller's personal coupons (e.g. loyalty rewards) that are still valid."""
+
+    queryset = Coupon.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.CouponOutput
+
+    def get_queryset(self):
+        return selectors.coupons_for_user(user=self.request.user)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ReviewReplyView(APIView):
+    @extend_schema(request=s.ReplyInput, responses={200: s.ReviewOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, review_id: int):
+        data = _valid(s.ReplyInput, request.data)
+        review = services.review_reply(
+            actor=request.user, shop_id=shop_id, review_id=review_id, **data
+        )
+        return Response(s.ReviewOutput(review).data)
+
+
+class ShareLinksView(APIView):
+    @extend_schema(request=s.ShareLinkInput, responses={201: s.ShareLinkOutput}, tags=TAGS)
+    def post(self, request, shop_id: int):
+        data = _valid(s.ShareLinkInput, request.data)
+        link = services.share_link_create(actor=request.user, shop_id=shop_id, **data)
+        return Response(s.ShareLinkOutput(link).data, status=status.HTTP_201_CREATED)
+
+
+class ShareLinkOpenView(APIView):
+    @extend_schema(request=None, responses={200: s.ShareLinkOutput}, tags=TAGS)
+    def post(self, request, code: str):
+        link = services.share_link_open(actor=request.user, code=code)
+        return Response(s.ShareLinkOutput(link).data)
+
+
+# --- Reviews and moderation ----------------------------------------------------------------------
+
+
+class ReviewsView(APIView):
+    @extend_schema(request=s.ReviewInput, responses={201: s.ReviewOutput}, tags=TAGS)
+    def post(self, request):
+        data = _valid(s.ReviewInput, request.data)
+        review = services.review_create(actor=request.user, **data)
+        return Response(s.ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewReportView(APIView):
+    @extend_schema(request=s.ReportInput, responses={201: s.ReportOutput}, tags=TAGS)
+    def post(self, request, review_id: int):
+        data = _valid(s.ReportInput, request.data)
+        report = services.review_report(actor=request.user, review_id=review_id, **data)
+        return Response(s.ReportOutput(report).data, status=status.HTTP_201_CREATED)
+
+
+class ModerationReportsView(ListAPIView):
+    permission_classes = [IsPlatformStaff]
+    queryset = ReviewReport.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.ReportOutput
+
+    def get_queryset(self):
+        return selectors.reports_open()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ModerationReviewView(APIView):
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(request=s.ModerationInput, responses={200: s.ReviewOutput}, tags=TAGS)
+    def post(self, request, review_id: int):
+        data = _valid(s.ModerationInput, request.data)
+        review = services.review_moderate(actor=request.user, review_id=review_id, **data)
+        return Response(s.ReviewOutput(review).data)

@@ -1,0 +1,228 @@
+"""Reads of the shop. Lists prefetch what their serializers show (no N+1)."""
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from miniprograms.shop.models import (
+    Attribution,
+    Cart,
+    CartItem,
+    Coupon,
+    Order,
+    Product,
+    RefundRequest,
+    Review,
+    ReviewReport,
+    Shop,
+    Sku,
+    SkuPrice,
+    Team,
+)
+from superapp.core.errors import NotFound
+from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
+
+# Orders that count as team members: paid, and not refunded or cancelled.
+TEAM_MEMBER_STATUSES = (
+    Order.Status.PAID,
+    Order.Status.SHIPPED,
+    Order.Status.DELIVERED,
+    Order.Status.COMPLETED,
+)
+
+
+def shop_get(*, shop_id: int) -> Shop:
+    shop = Shop.objects.select_related("brand", "miniprogram").filter(pk=shop_id).first()
+    if shop is None:
+        raise NotFound("No such shop.", code="shop_not_found")
+    return shop
+
+
+def shop_for_brand(*, brand_id: int) -> Shop:
+    shop = Shop.objects.select_related("brand", "miniprogram").filter(brand_id=brand_id).first()
+    if shop is None:
+        raise NotFound("This brand has no shop.", code="shop_not_found")
+    return shop
+
+
+def shop_for_app(*, app_id: str) -> Shop | None:
+    return Shop.objects.select_related("brand").filter(miniprogram__app_id=app_id).first()
+
+
+def shop_for_staff(*, shop_id: int, user, roles=STAFF) -> Shop:
+    """The shop if ``user`` is staff (in ``roles``) of its brand. Outsiders get the same 404
+    as for a shop that does not exist; lesser roles get 403 ``insufficient_role``."""
+    shop = shop_get(shop_id=shop_id)
+    try:
+        brand_for_member(brand_id=shop.brand_id, user=user, roles=roles)
+    except NotFound as exc:
+        raise NotFound("No such shop.", code="shop_not_found") from exc
+    return shop
+
+
+def _with_rating(products: QuerySet[Product]) -> QuerySet[Product]:
+    visible = Q(reviews__status=Review.Status.VISIBLE)
+    return products.annotate(
+        rating_average=Avg("reviews__rating", filter=visible),
+        rating_count=Count("reviews", filter=visible),
+    )
+
+
+def _with_catalogue_details(products: QuerySet[Product]) -> QuerySet[Product]:
+    return products.prefetch_related(
+        Prefetch("skus", queryset=Sku.objects.order_by("id").prefetch_related("prices")),
+        "collections",
+        "team_tiers",
+    )
+
+
+def products_search(
+    *,
+    shop: Shop,
+    text: str = "",
+    collection_id: int | None = None,
+    currency: str | None = None,
+    min_price: int | None = None,
+    max_price: int | None = None,
+    include_drafts: bool = False,
+) -> QuerySet[Product]:
+    """Products of ``shop`` matching every given filter. A price range matches a product when
+    one of its SKUs has a price in ``currency`` (default: the shop's) within the range."""
+    products = Product.objects.filter(shop=shop)
+    if not include_drafts:
+        products = products.filter(status=Product.Status.PUBLISHED)
+    if text:
+        products = products.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    if collection_id is not None:
+        products = products.filter(collections__id=collection_id)
+    if min_price is not None or max_price is not None:
+        prices = SkuPrice.objects.filter(
+            sku__product=OuterRef("pk"), currency=currency or shop.currency
+        )
+        if min_price is not None:
+            prices = prices.filter(amount__gte=min_price)
+        if max_price is not None:
+            prices = prices.filter(amount__lte=max_price)
+        products = products.filter(Exists(prices))
+    return _with_catalogue_details(_with_rating(products))
+
+
+def product_get(*, shop: Shop, product_id: int, include_drafts: bool = False) -> Product:
+    product = (
+        products_search(shop=shop, include_drafts=include_drafts).filter(pk=product_id).first()
+    )
+    if product is None:
+        raise NotFound("No such product.", code="product_not_found")
+    return product
+
+
+def reviews_for_product(*, product: Product) -> QuerySet[Review]:
+    return Review.objects.filter(product=product, status=Review.Status.VISIBLE).select_related(
+        "author", "line"
+    )
+
+
+def cart_for(*, user, shop: Shop) -> tuple[Cart | None, list[CartItem]]:
+    cart = Cart.objects.filter(user=user, shop=shop).first()
+    if cart is None:
+        return None, []
+    items = list(
+        CartItem.objects.filter(cart=cart)
+        .select_related("sku__product")
+        .prefetch_related("sku__prices")
+        .order_by("id")
+    )
+    return cart, items
+
+
+def _orders_with_lines(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("shop", "coupon").prefetch_related("lines")
+
+
+def orders_for_buyer(*, user) -> QuerySet[Order]:
+    return _orders_with_lines(Order.objects.filter(buyer=user))
+
+
+def order_for_buyer(*, user, order_id: int) -> Order:
+    order = orders_for_buyer(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("No such order.", code="order_not_found")
+    return order
+
+
+def orders_for_shop(*, shop: Shop, status: str | None = None) -> QuerySet[Order]:
+    orders = Order.objects.filter(shop=shop)
+    if status:
+        orders = orders.filter(status=status)
+    return _orders_with_lines(orders.select_related("buyer"))
+
+
+def team_get(*, team_id: int) -> Team:
+    team = (
+        Team.objects.select_related("product__shop__miniprogram", "leader")
+        .prefetch_related("product__team_tiers")
+        .annotate(
+            members=Count("orders", filter=Q(orders__status__in=TEAM_MEMBER_STATUSES)),
+        )
+        .filter(pk=team_id)
+        .first()
+    )
+    if team is None:
+        raise NotFound("No such team.", code="team_not_found")
+    return team
+
+
+def coupons_for_brand(*, brand_id: int) -> QuerySet[Coupon]:
+    return Coupon.objects.filter(brand_id=brand_id, owner__isnull=True)
+
+
+def coupons_for_user(*, user) -> QuerySet[Coupon]:
+    return Coupon.objects.filter(owner=user).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+    )
+
+
+def attributed_associate_id(*, user, shop: Shop) -> int | None:
+    """The associate whose share link ``user`` opened most recently within the window."""
+    return (
+        Attribution.objects.filter(user=user, shop=shop, expires_at__gt=timezone.now())
+        .exclude(link__associate=user)
+        .order_by("-created_at", "-id")
+        .values_list("link__associate_id", flat=True)
+        .first()
+    )
+
+
+def reports_open() -> QuerySet[ReviewReport]:
+    return ReviewReport.objects.filter(status=ReviewReport.Status.OPEN).select_related(
+        "review", "reporter"
+    )
+
+
+def orders_due_for_expiry(*, limit: int = 500) -> list[int]:
+    return list(
+        Order.objects.filter(status=Order.Status.CREATED, reserved_until__lt=timezone.now())
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def teams_due(*, limit: int = 200) -> list[int]:
+    return list(
+        Team.objects.filter(status=Team.Status.OPEN, expires_at__lte=timezone.now())
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def refunds_awaiting_payment(*, order: Order):
+    """Approved refund requests that payment.py has to execute, oldest first."""
+    return order.refund_requests.filter(status=RefundRequest.Status.APPROVED).order_by("id")
+
+
+def shops_managed_by(*, user) -> QuerySet[Shop]:
+    """Shops whose brand ``user`` owns or administers."""
+    if user is None or not user.is_authenticated:
+        return Shop.objects.none()
+    return Shop.objects.filter(
+        brand__members__user=user, brand__members__role__in=MANAGERS
+    ).distinct()

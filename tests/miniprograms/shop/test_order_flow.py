@@ -1,0 +1,212 @@
+"""The whole purchase through the API: cart → checkout → paid (payments' event) → ship →
+deliver → confirm → review, with every transition announced."""
+
+import pytest
+
+from miniprograms.shop.models import Order, OrderStatusChange, Sku
+from superapp.core.models import DomainEvent
+from superapp.realtime.models import UserEvent
+from tests.factories import UserFactory
+from tests.helpers import assert_queries_constant, consumer_client
+from tests.miniprograms.shop.factories import ADDRESS, checkout, emit_after_commit, pay, world
+
+pytestmark = pytest.mark.django_db
+
+
+def events(event_type):
+    return [e.payload for e in DomainEvent.objects.filter(type=event_type).order_by("id")]
+
+
+def test_buyer_goes_from_cart_to_review(api):
+    w = world(price=2500, stock=5)
+    staff = consumer_client(w.owner)
+    shop = f"/api/v1/shops/{w.shop.pk}"
+
+    put = api.put(f"{shop}/cart/items", {"sku_id": w.sku.pk, "quantity": 2})
+    assert put.status_code == 200
+    assert put.json()["items"][0]["quantity"] == 2
+
+    created = api.post(f"{shop}/checkout", {"shipping_address": ADDRESS})
+    assert created.status_code == 201, created.content
+    order = created.json()
+    assert order["status"] == "created"
+    assert order["total"] == {"amount": 5000, "currency": "EUR"}
+    assert order["lines"][0]["unit_price"] == {"amount": 2500, "currency": "EUR"}
+    assert order["shipping_address"]["city"] == "Paris"
+    assert api.get(f"{shop}/cart").json()["items"] == []
+    assert Sku.objects.get(pk=w.sku.pk).stock == 3
+
+    pay(Order.objects.get(pk=order["id"]))
+    assert api.get(f"/api/v1/shop/orders/{order['id']}").json()["status"] == "paid"
+
+    shipped = staff.post(
+        f"{shop}/manage/orders/{order['id']}/ship",
+        {"carrier": "La Poste", "tracking_number": "LP123FR"},
+    )
+    assert shipped.status_code == 200
+    assert shipped.json()["tracking_number"] == "LP123FR"
+    assert staff.post(f"{shop}/manage/orders/{order['id']}/deliver").status_code == 200
+    confirmed = api.post(f"/api/v1/shop/orders/{order['id']}/confirm-receipt")
+    assert confirmed.json()["status"] == "completed"
+
+    review = api.post(
+        "/api/v1/shop/reviews",
+        {
+            "line_id": order["lines"][0]["id"],
+            "rating": 5,
+            "text": "Beautiful silk.",
+            "photos": ["https://img.example/1.jpg"],
+        },
+    )
+    assert review.status_code == 201, review.content
+    product = api.get(f"{shop}/products/{w.product.pk}").json()
+    assert (product["rating_average"], product["rating_count"]) == (5.0, 1)
+    reviews = api.get(f"{shop}/products/{w.product.pk}/reviews").json()["results"]
+    assert [r["text"] for r in reviews] == ["Beautiful silk."]
+
+    history = OrderStatusChange.objects.filter(order_id=order["id"]).order_by("id")
+    assert [h.to_status for h in history] == ["paid", "shipped", "delivered", "completed"]
+    statuses = [e["status"] for e in events("shop.order_status_changed")]
+    assert statuses == ["created", "paid", "shipped", "delivered", "completed"]
+    shipped_event = events("shop.order_status_changed")[2]
+    assert "LP123FR" in shipped_event["body"]
+    assert shipped_event["buyer_user_id"] == api.user.pk
+    pushed = UserEvent.objects.filter(user=api.user, type="shop.order_updated").count()
+    assert pushed == 5
+
+
+def test_order_paid_event_carries_the_contract_payload(api):
+    w = world(price=1200)
+    order = checkout(api.user, w.sku, quantity=3)
+    prepay_id = pay(order)
+    [paid] = events("shop.order_paid")
+    assert paid == {
+        "order_id": order.pk,
+        "shop_id": w.shop.pk,
+        "brand_id": w.shop.brand_id,
+        "buyer_user_id": api.user.pk,
+        "amount": 3600,
+        "currency": "EUR",
+        "prepay_id": prepay_id,
+        "paid_at": paid["paid_at"],
+        "lines": [
+            {
+                "product_id": w.product.pk,
+                "sku_id": w.sku.pk,
+                "collection_ids": [],
+                "quantity": 3,
+                "amount": 3600,
+            }
+        ],
+        "associate_user_id": None,
+        "live_show_id": None,
+    }
+
+
+def test_payment_events_of_other_apps_and_repeats_change_nothing(api):
+    w = world()
+    order = checkout(api.user, w.sku)
+    emit_after_commit("payments.payorder_paid", {"app_id": "mp-third-party", "prepay_id": "x"})
+    order.refresh_from_db()
+    assert order.status == "created"
+    prepay_id = pay(order)
+    repeat = dict(
+        DomainEvent.objects.filter(type="payments.payorder_paid").last().payload,
+    )
+    emit_after_commit("payments.payorder_paid", repeat)
+    order.refresh_from_db()
+    assert (order.status, order.prepay_id) == ("paid", prepay_id)
+    assert len(events("shop.order_paid")) == 1
+    assert not order.refund_requests.exists()
+
+
+def test_a_payment_that_does_not_match_the_order_is_owed_back(api):
+    w = world(price=1000)
+    order = checkout(api.user, w.sku)
+    pay(order, amount=999)
+    order.refresh_from_db()
+    assert order.status == "created"
+    [owed] = order.refund_requests.all()
+    assert (owed.amount, owed.reason, owed.status) == (999, "unmatched_payment", "approved")
+
+
+def test_orders_are_private_to_their_buyer(api):
+    w = world()
+    order = checkout(UserFactory(), w.sku)
+    assert api.get(f"/api/v1/shop/orders/{order.pk}").status_code == 404
+    assert api.post(f"/api/v1/shop/orders/{order.pk}/cancel").status_code == 404
+    assert api.get("/api/v1/shop/orders").json()["results"] == []
+
+
+def test_state_machine_refuses_skipping_steps(api):
+    w = world()
+    order = checkout(api.user, w.sku)
+    staff = consumer_client(w.owner)
+    ship = staff.post(
+        f"/api/v1/shops/{w.shop.pk}/manage/orders/{order.pk}/ship",
+        {"carrier": "DHL", "tracking_number": "1"},
+    )
+    assert (ship.status_code, ship.json()["code"]) == (422, "invalid_order_status")
+    early = api.post(f"/api/v1/shop/orders/{order.pk}/confirm-receipt")
+    assert early.json()["code"] == "invalid_order_status"
+
+
+def test_checkout_honours_idempotency_key(api):
+    w = world(stock=5)
+    body = {"items": [{"sku_id": w.sku.pk, "quantity": 1}], "shipping_address": ADDRESS}
+    url = f"/api/v1/shops/{w.shop.pk}/checkout"
+    first = api.post(url, body, HTTP_IDEMPOTENCY_KEY="k1")
+    again = api.post(url, body, HTTP_IDEMPOTENCY_KEY="k1")
+    assert first.json()["id"] == again.json()["id"]
+    assert Order.objects.count() == 1
+    assert Sku.objects.get(pk=w.sku.pk).stock == 4
+
+
+@pytest.mark.parametrize(
+    ("items", "status", "code"),
+    [
+        ([{"sku_id": 999999, "quantity": 1}], 404, "sku_not_found"),
+        ([{"sku_id": "SKU", "quantity": 1}], 400, "validation_error"),
+        ([{"sku_id": "SELF", "quantity": 1000}], 400, "quantity_limit"),
+        ([{"sku_id": "SELF", "quantity": 11}], 409, "out_of_stock"),
+        ([], 422, "cart_empty"),
+    ],
+)
+def test_bad_checkouts_are_refused_and_write_nothing(api, items, status, code):
+    w = world(stock=10)
+    for item in items:
+        if item["sku_id"] == "SELF":
+            item["sku_id"] = w.sku.pk
+    response = api.post(
+        f"/api/v1/shops/{w.shop.pk}/checkout", {"items": items, "shipping_address": ADDRESS}
+    )
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert Order.objects.count() == 0
+    assert Sku.objects.get(pk=w.sku.pk).stock == 10
+
+
+def test_checkout_in_a_currency_without_price_is_refused(api):
+    w = world()
+    response = api.post(
+        f"/api/v1/shops/{w.shop.pk}/checkout",
+        {
+            "items": [{"sku_id": w.sku.pk, "quantity": 1}],
+            "currency": "USD",
+            "shipping_address": ADDRESS,
+        },
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "price_unavailable")
+
+
+def test_order_lists_do_not_grow_queries_with_orders(api):
+    w = world(stock=100)
+    staff = consumer_client(w.owner)
+
+    def place(n):
+        for _ in range(n):
+            pay(checkout(api.user, w.sku))
+
+    assert_queries_constant(place, lambda: api.get("/api/v1/shop/orders"))
+    assert_queries_constant(
+        place, lambda: staff.get(f"/api/v1/shops/{w.shop.pk}/manage/orders?status=paid")
+    )
