@@ -10,7 +10,7 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install run run-services test lint format check-services migrations-check bench clean
+.PHONY: install run run-services test fuzz lint format check-services migrations-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -47,6 +47,10 @@ migrations-check: install
 
 test: install check-services lint migrations-check
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# A deeper schemathesis sweep than the one `make test` runs (same checks, more examples).
+fuzz: install check-services
+	$(TEST_ENV) FUZZ_MAX_EXAMPLES=50 FUZZ_OTHER_ROLE_EXAMPLES=10 $(BIN)/pytest tests/superapp/api
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
