@@ -28,6 +28,7 @@ from payments.models import (
 from superapp.core.domain_events import emit
 from superapp.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from superapp.realtime.services import event_publish
+from superapp.social import selectors as social
 from superapp.webhooks.services import webhook_enqueue
 
 Type = JournalTransaction.Type
@@ -167,12 +168,17 @@ def _wallet_changed(*, user_id: int, currency: str, reason: str, amount: int) ->
 def transfer_create(
     *, actor, recipient, amount: int, currency: str, pin: str, note: str = ""
 ) -> Transfer:
-    """Move money from the actor's wallet to another active user's wallet."""
+    """Move money from the actor's wallet to a contact's wallet.
+
+    Only contacts can be paid (422 ``not_a_contact``). A block in either direction gets the
+    same answer: a block ends the friendship, and saying so would tell the blocked user."""
     money_validate(amount=amount, currency=currency)
     if recipient.pk == actor.pk:
         raise DomainError("You cannot send money to yourself.", code="cannot_pay_self")
     if not recipient.is_active:
         raise NotFound("No such user.", code="user_not_found")
+    if not social.are_contacts(actor, recipient) or social.either_blocked(actor, recipient):
+        raise DomainError("You can only send money to your contacts.", code="not_a_contact")
     pin_verify(user=actor, pin=pin)
     target = ledger.wallet_account(user=recipient, currency=currency)
     source, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=(target,))

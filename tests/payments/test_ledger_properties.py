@@ -15,6 +15,7 @@ from payments.models import Account
 from superapp.core.errors import DomainError
 from tests.factories import UserFactory
 from tests.payments.factories import PIN, merchant_app, pay_order, signed_callback
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
 USERS, MERCHANTS = 3, 2
@@ -37,6 +38,7 @@ class World:
         self.users = [UserFactory() for _ in range(USERS)]
         for user in self.users:
             services.pin_set(actor=user, pin=PIN)
+        befriend(*self.users)
         self.merchants = [merchant_app(f"M{i}")[0] for i in range(MERCHANTS)]
         self.expected = defaultdict(int)
         self.money_in = 0

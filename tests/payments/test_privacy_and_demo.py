@@ -9,12 +9,14 @@ from payments import privacy, selectors, services
 from payments.models import Posting, Transfer, WalletSecurity
 from superapp.accounts.models import User
 from tests.payments.factories import PIN, payer
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
 
 
 def test_export_lists_balances_statement_and_transfers_the_user_wrote():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     services.transfer_create(
         actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN, note="rent"
     )
@@ -28,6 +30,7 @@ def test_export_lists_balances_statement_and_transfers_the_user_wrote():
 
 def test_erase_forgets_pin_and_notes_but_keeps_every_ledger_row():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     services.transfer_create(
         actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN, note="rent"
     )
