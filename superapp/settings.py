@@ -306,6 +306,17 @@ PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS = env.int(
 # Where the sandbox gateway POSTs its callbacks; empty: hand them to Plaza in-process.
 PAYMENTS_SANDBOX_CALLBACK_URL = env("PAYMENTS_SANDBOX_CALLBACK_URL", default="")
 PAYMENTS_SANDBOX_MAX_RETRIES = env.int("PAYMENTS_SANDBOX_MAX_RETRIES", default=8)
+# Red packets: the largest packet per currency (minor units; 200.00 like WeChat's CNY cap), the
+# most shares in one packet (never more than the group's members), and when the rest returns.
+# Env format for the per-currency cap: RED_PACKET_MAX_TOTAL="CNY=20000;EUR=20000".
+RED_PACKET_MAX_TOTAL = env.dict(
+    "RED_PACKET_MAX_TOTAL",
+    cast={"value": int},
+    default={"CNY": 20_000, "EUR": 20_000, "USD": 20_000, "GBP": 20_000},
+)
+RED_PACKET_MAX_COUNT = env.int("RED_PACKET_MAX_COUNT", default=100)
+RED_PACKET_TTL = timedelta(hours=env.int("RED_PACKET_TTL_HOURS", default=24))
+RED_PACKET_EXPIRY_BATCH = env.int("RED_PACKET_EXPIRY_BATCH", default=500)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
