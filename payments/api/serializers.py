@@ -216,14 +216,14 @@ class RedPacketCreateInput(serializers.Serializer):
     greeting = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class UserSummaryOutput(serializers.Serializer):
+class RedPacketUserOutput(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     display_name = serializers.CharField()
 
 
 class RedPacketClaimOutput(serializers.ModelSerializer):
-    user = UserSummaryOutput()
+    user = RedPacketUserOutput()
     claimed_at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -236,7 +236,7 @@ class RedPacketOutput(serializers.ModelSerializer):
     never the shares still to be claimed."""
 
     conversation = serializers.IntegerField(source="conversation_id")
-    sender = UserSummaryOutput()
+    sender = RedPacketUserOutput()
     claims = RedPacketClaimOutput(many=True, read_only=True)
     my_amount = serializers.SerializerMethodField()
 
