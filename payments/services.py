@@ -572,17 +572,20 @@ def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
 DEFAULT_GREETING = "Best wishes!"
 
 
-def _red_packet_request_validate(*, mode, count, currency: str) -> None:
+GREETING_MAX_LENGTH = 100
+
+
+def _red_packet_request_validate(*, mode, count, currency: str, greeting: str) -> None:
     errors = {}
     if mode not in RedPacket.Mode.values:
         errors["mode"] = ["Must be lucky or fixed."]
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         errors["count"] = ["Must be a positive integer."]
-    if (
-        currency not in settings.PAYMENTS_CURRENCIES
-        or currency not in settings.RED_PACKET_MAX_TOTAL
-    ):
-        errors["currency"] = [f"Red packets take {', '.join(settings.RED_PACKET_MAX_TOTAL)}."]
+    usable = [c for c in settings.PAYMENTS_CURRENCIES if c in settings.RED_PACKET_MAX_TOTAL]
+    if currency not in usable:
+        errors["currency"] = [f"Red packets take {', '.join(usable)}."]
+    if len(greeting) > GREETING_MAX_LENGTH:
+        errors["greeting"] = [f"At most {GREETING_MAX_LENGTH} characters."]
     if errors:
         raise InvalidInput(fields=errors)
 
@@ -613,10 +616,10 @@ def _red_packet_limits_check(*, actor, conversation, total: int, count: int, cur
         raise DomainError("Red packets go to chats and groups.", code="red_packet_not_allowed")
     member_ids = messaging_selectors.conversation_member_ids(conversation.pk)
     if conversation.kind == Conversation.Kind.DIRECT:
-        peer_id = next(uid for uid in member_ids if uid != actor.pk)
-        if social.either_blocked(actor, peer_id):
+        peers = [uid for uid in member_ids if uid != actor.pk]  # none if the peer was erased
+        if any(social.either_blocked(actor, peer) for peer in peers):
             raise Forbidden("You cannot message this user.", code="blocked")
-        max_count = 1
+        max_count = len(peers)
     else:
         max_count = min(len(member_ids), settings.RED_PACKET_MAX_COUNT)
     max_total = settings.RED_PACKET_MAX_TOTAL[currency]
@@ -656,7 +659,7 @@ def red_packet_create(
 
     Non-members get 404. Limits: ``RED_PACKET_MAX_TOTAL`` per currency, at most as many
     shares as the group has members (``RED_PACKET_MAX_COUNT`` overall; 1 in a direct chat)."""
-    _red_packet_request_validate(mode=mode, count=count, currency=currency)
+    _red_packet_request_validate(mode=mode, count=count, currency=currency, greeting=greeting)
     membership = messaging_selectors.membership(conversation_id=conversation_id, user=actor)
     total = _red_packet_total(mode=mode, count=count, total=total, amount_each=amount_each)
     _red_packet_limits_check(

@@ -2,7 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from payments.models import GatewayOrder, PayOrder, Posting, RedPacket, RedPacketClaim, Refund
-from payments.services import PIN_LENGTH
+from payments.services import GREETING_MAX_LENGTH, PIN_LENGTH
 
 
 class PinField(serializers.RegexField):
@@ -213,7 +213,9 @@ class RedPacketCreateInput(serializers.Serializer):
     count = serializers.IntegerField(min_value=1)
     currency = serializers.ChoiceField(choices=settings.PAYMENTS_CURRENCIES)
     pin = PinField()
-    greeting = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    greeting = serializers.CharField(
+        max_length=GREETING_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class RedPacketUserOutput(serializers.Serializer):

@@ -312,7 +312,15 @@ class RedPacketDetailView(APIView):
 
 
 class RedPacketClaimView(APIView):
-    @extend_schema(request=None, responses=s.RedPacketClaimResultOutput, tags=["red-packets"])
+    @extend_schema(
+        request=None,
+        responses=s.RedPacketClaimResultOutput,
+        parameters=[IDEMPOTENCY_HEADER],
+        tags=["red-packets"],
+    )
     def post(self, request, pk: int):
-        claim = services.red_packet_claim(actor=request.user, packet_id=pk)
-        return Response(s.RedPacketClaimResultOutput(claim).data)
+        def claim():
+            opened = services.red_packet_claim(actor=request.user, packet_id=pk)
+            return Response(s.RedPacketClaimResultOutput(opened).data)
+
+        return run_idempotent(request, claim)

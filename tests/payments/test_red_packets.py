@@ -124,6 +124,7 @@ def test_the_same_idempotency_key_creates_one_packet_and_holds_the_money_once():
         ({"mode": "lucky", "amount_each": None, "total": 3, "count": 4}, 400, "validation_error"),
         ({"mode": "lucky"}, 400, "validation_error"),  # lucky needs total, not amount_each
         ({"count": 0}, 400, "validation_error"),
+        ({"greeting": "x" * 101}, 400, "validation_error"),
         ({"currency": "XXX"}, 400, "validation_error"),
         ({"pin": "000000"}, 422, "invalid_pin"),
         ({"pin": "12"}, 400, "validation_error"),
@@ -284,6 +285,18 @@ def test_a_member_claims_a_packet_only_once():
     )
     assert balance(bob) == 100
     assert RedPacketClaim.objects.count() == 1
+
+
+def test_a_claim_retried_with_its_idempotency_key_replays_the_first_answer():
+    group, alice, (bob, _) = red_packet_group()
+    packet = red_packet(alice, group)
+    client = consumer_client(bob)
+    url = f"{RED_PACKETS}/{packet.pk}/claim"
+    first = client.post(url, HTTP_IDEMPOTENCY_KEY="open-1")
+    again = client.post(url, HTTP_IDEMPOTENCY_KEY="open-1")
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert balance(bob) == 100
 
 
 def test_a_lucky_packet_fully_claimed_pays_out_exactly_its_total():
