@@ -570,9 +570,7 @@ def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
 # --- red packets ------------------------------------------------------------------------------
 
 DEFAULT_GREETING = "Best wishes!"
-
-
-GREETING_MAX_LENGTH = 100
+GREETING_MAX_LENGTH = 100  # what a red-packet card's payload holds (messaging/payloads.py)
 
 
 def _red_packet_request_validate(*, mode, count, currency: str, greeting: str) -> None:
@@ -734,10 +732,10 @@ def red_packet_claim(*, actor, packet_id: int) -> RedPacketClaim:
         )
     if packet.sender_id == actor.pk and packet.conversation.kind == Conversation.Kind.DIRECT:
         raise DomainError("This red packet is for the other person.", code="own_red_packet")
-    if packet.status == RedPacket.Status.EXPIRED or packet.expires_at <= timezone.now():
-        raise DomainError("This red packet has expired.", code="red_packet_expired")
     if packet.claimed_count >= packet.count:
         raise DomainError("Every share of this red packet was claimed.", code="red_packet_empty")
+    if packet.status == RedPacket.Status.EXPIRED or packet.expires_at <= timezone.now():
+        raise DomainError("This red packet has expired.", code="red_packet_expired")
     amount = packet.shares[packet.claimed_count]
     wallet = ledger.wallet_account(user=actor, currency=packet.currency)
     journal = ledger.journal_post(

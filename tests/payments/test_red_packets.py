@@ -375,6 +375,7 @@ def test_a_fully_claimed_packet_has_nothing_to_return():
     expire(packet)
     assert services.red_packet_expire(packet_id=packet.pk) == 0
     assert not JournalTransaction.objects.filter(type="red_packet_return").exists()
+    assert claim(alice, packet).json()["code"] == "red_packet_empty"  # empty, not expired
 
 
 def test_the_expiry_task_runs_on_beat():
