@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from payments.models import Account, GatewayOrder, JournalTransaction, PayOrder, Posting, Refund
+from payments.models import (
+    Account,
+    GatewayOrder,
+    JournalTransaction,
+    PayOrder,
+    Posting,
+    RedPacket,
+    RedPacketClaim,
+    Refund,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,3 +62,18 @@ class RefundAdmin(ReadOnlyAdmin):
 class GatewayOrderAdmin(ReadOnlyAdmin):
     list_display = ("reference", "kind", "user", "amount", "currency", "status", "created_at")
     list_filter = ("kind", "status")
+
+
+class RedPacketClaimInline(admin.TabularInline):
+    model = RedPacketClaim
+    can_delete = False
+    extra = 0
+    readonly_fields = ("user", "amount", "journal", "created_at")
+
+
+@admin.register(RedPacket)
+class RedPacketAdmin(ReadOnlyAdmin):
+    list_display = ("id", "sender", "conversation", "mode", "total", "currency", "count")
+    list_filter = ("mode", "status", "currency")
+    exclude = ("shares",)  # the unclaimed shares are nobody's business before they are opened
+    inlines = [RedPacketClaimInline]

@@ -4,7 +4,15 @@ Ledger rows (accounts, journal transactions, postings, pay orders, refunds) are 
 records: erasure never deletes them; they keep pointing at the user, whom accounts anonymises.
 """
 
-from payments.models import GatewayOrder, PayOrder, Posting, Transfer, WalletSecurity
+from payments.models import (
+    GatewayOrder,
+    PayOrder,
+    Posting,
+    RedPacket,
+    RedPacketClaim,
+    Transfer,
+    WalletSecurity,
+)
 from payments.selectors import wallet_balances
 
 
@@ -45,10 +53,34 @@ def export(user) -> dict:
             .order_by("id")
             .values("prepay_id", "description", "amount", "currency", "status", "refunded_amount")
         ),
+        "red_packets_sent": list(
+            RedPacket.objects.filter(sender=user)
+            .order_by("id")
+            .values(
+                "id",
+                "conversation_id",
+                "mode",
+                "total",
+                "currency",
+                "count",
+                "greeting",
+                "status",
+                "claimed_amount",
+                "refunded_amount",
+                "created_at",
+            )
+        ),
+        "red_packets_claimed": list(
+            RedPacketClaim.objects.filter(user=user)
+            .order_by("id")
+            .values("packet_id", "amount", "packet__currency", "created_at")
+        ),
     }
 
 
 def erase(user) -> None:
-    """Forget the PIN and the notes the user wrote; money records stay."""
+    """Forget the PIN and what the user wrote (transfer notes, red-packet greetings); money
+    records stay."""
     WalletSecurity.objects.filter(user=user).delete()
     Transfer.objects.filter(sender=user).exclude(note="").update(note="")
+    RedPacket.objects.filter(sender=user).exclude(greeting="").update(greeting="")

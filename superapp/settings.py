@@ -330,6 +330,17 @@ SHOP_MAX_PRODUCT_IMAGES = env.int("SHOP_MAX_PRODUCT_IMAGES", default=12)
 SHOP_MAX_REVIEW_PHOTOS = env.int("SHOP_MAX_REVIEW_PHOTOS", default=9)
 SHOP_MAX_CSV_ROWS = env.int("SHOP_MAX_CSV_ROWS", default=5000)
 SHOP_MAX_CSV_BYTES = env.int("SHOP_MAX_CSV_BYTES", default=2_000_000)
+# Red packets: the largest packet per currency (minor units; 200.00 like WeChat's CNY cap), the
+# most shares in one packet (never more than the group's members), and when the rest returns.
+# Env format for the per-currency cap: RED_PACKET_MAX_TOTAL="CNY=20000;EUR=20000".
+RED_PACKET_MAX_TOTAL = env.dict(
+    "RED_PACKET_MAX_TOTAL",
+    cast={"value": int},
+    default={"CNY": 20_000, "EUR": 20_000, "USD": 20_000, "GBP": 20_000},
+)
+RED_PACKET_MAX_COUNT = env.int("RED_PACKET_MAX_COUNT", default=100)
+RED_PACKET_TTL = timedelta(hours=env.int("RED_PACKET_TTL_HOURS", default=24))
+RED_PACKET_EXPIRY_BATCH = env.int("RED_PACKET_EXPIRY_BATCH", default=500)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

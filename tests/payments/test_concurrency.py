@@ -12,6 +12,7 @@ from superapp.core.errors import DomainError
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.payments.factories import PIN, merchant_app, pay_order, payer, signed_callback
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,6 +50,7 @@ def wallet(user) -> int:
 def test_parallel_spends_from_one_wallet_never_overdraw():
     spender = payer(5000)
     recipients = [UserFactory() for _ in range(8)]
+    befriend(spender, *recipients)
     merchant = merchant_app()[0]
     orders = [pay_order(merchant, spender, 1000) for _ in range(4)]
 
@@ -70,6 +72,7 @@ def test_parallel_spends_from_one_wallet_never_overdraw():
 
 def test_the_same_idempotency_key_sent_concurrently_moves_money_once():
     sender, recipient = payer(10_000), UserFactory()
+    befriend(sender, recipient)
     client_token = consumer_client(sender).access_token
     body = {"to": recipient.username, "amount": 700, "currency": "EUR", "pin": PIN}
 
@@ -151,6 +154,7 @@ def test_payments_refunds_and_transfers_racing_on_the_same_rows_never_deadlock()
     """Wallets are locked before hot shards everywhere, so mixed flows cannot form a cycle."""
     merchant = merchant_app()[0]
     alice, bob = payer(20_000), payer(20_000)
+    befriend(alice, bob)
     paid = []
     for buyer in (alice, bob):
         order = pay_order(merchant, buyer, 2000)

@@ -9,6 +9,7 @@ from payments import ledger, selectors, services
 from payments.models import Account, JournalTransaction, Posting
 from tests.factories import UserFactory
 from tests.payments.factories import PIN, fund, merchant_app, pay_order, payer
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
 Kind = Account.Kind
@@ -75,6 +76,7 @@ def test_a_user_wallet_can_never_be_negative_in_the_database():
 
 def test_ledger_verify_is_clean_after_real_flows_and_fails_on_a_tampered_balance(capsys):
     alice, bob = payer(10_000), payer()
+    befriend(alice, bob)
     services.transfer_create(actor=alice, recipient=bob, amount=2500, currency="EUR", pin=PIN)
     call_command("ledger_verify")
     out = capsys.readouterr().out

@@ -1,23 +1,29 @@
-"""Hypothesis: any sequence of top-ups, withdrawals, transfers, payments and refunds leaves the
-ledger verifiable, every wallet equal to a simple model, and money conserved."""
+"""Hypothesis: any sequence of top-ups, withdrawals, transfers, payments, refunds and red packets
+(create, claim, expire) leaves the ledger verifiable, every wallet equal to a simple model, and
+money conserved."""
 
 import itertools
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payments import selectors, services
 from payments.gateways import SandboxGateway
-from payments.models import Account
+from payments.models import Account, RedPacket
 from superapp.core.errors import DomainError
+from superapp.messaging import services as messaging_services
 from tests.factories import UserFactory
 from tests.payments.factories import PIN, merchant_app, pay_order, signed_callback
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
 USERS, MERCHANTS = 3, 2
+STARTING_BALANCE = 5000
 
 amounts = st.integers(min_value=1, max_value=4000)
 person = st.integers(min_value=0, max_value=USERS - 1)
@@ -27,6 +33,16 @@ operation = st.one_of(
     st.tuples(st.just("transfer"), person, person, amounts),
     st.tuples(st.just("pay"), person, st.integers(0, MERCHANTS - 1), amounts),
     st.tuples(st.just("refund"), st.integers(0, 50), amounts),
+    st.tuples(
+        st.just("red_packet"),
+        person,
+        st.sampled_from(["lucky", "fixed"]),
+        st.integers(1, USERS),
+        amounts,
+        st.lists(person, max_size=USERS),
+    ),
+    st.tuples(st.just("claim"), st.integers(0, 50), person),
+    st.tuples(st.just("expire"), st.integers(0, 50)),
 )
 
 
@@ -37,11 +53,18 @@ class World:
         self.users = [UserFactory() for _ in range(USERS)]
         for user in self.users:
             services.pin_set(actor=user, pin=PIN)
+        befriend(*self.users)
+        self.group = messaging_services.group_create(
+            actor=self.users[0], members=self.users[1:], title="Everyone"
+        )
+        self.packets = []
         self.merchants = [merchant_app(f"M{i}")[0] for i in range(MERCHANTS)]
         self.expected = defaultdict(int)
         self.money_in = 0
         self.paid_orders = []
         self.refund_numbers = itertools.count()
+        for who in range(USERS):  # start with money, so spending steps do not all bounce
+            self.topup(who, STARTING_BALANCE)
 
     def _gateway(self, order) -> bool:
         """Deliver the sandbox gateway's signed verdict on ``order``; True if it succeeded."""
@@ -95,6 +118,42 @@ class World:
         )
         self.expected[who] += amount
 
+    def red_packet(self, who, mode, count, amount, openers):
+        """A member sends a red packet to the group, and ``openers`` open it straight away."""
+        fixed = mode == "fixed"
+        size = {"amount_each": max(amount // count, 1)} if fixed else {"total": max(amount, count)}
+        packet = services.red_packet_create(
+            actor=self.users[who],
+            conversation_id=self.group.pk,
+            mode=mode,
+            count=count,
+            currency="EUR",
+            pin=PIN,
+            **size,
+        )
+        self.expected[who] -= packet.total
+        self.packets.append((packet, who))
+        for opener in openers:
+            self.apply("claim", len(self.packets) - 1, opener)
+
+    def _packet(self, index):
+        return self.packets[index % len(self.packets)] if self.packets else (None, None)
+
+    def claim(self, index, who):
+        packet, _ = self._packet(index)
+        if packet is not None:
+            claimed = services.red_packet_claim(actor=self.users[who], packet_id=packet.pk)
+            self.expected[who] += claimed.amount
+
+    def expire(self, index):
+        """Time passes for one packet; the beat's expiry returns its rest to the sender."""
+        packet, sender = self._packet(index)
+        if packet is not None:
+            RedPacket.objects.filter(pk=packet.pk).update(
+                expires_at=timezone.now() - timedelta(seconds=1)
+            )
+            self.expected[sender] += services.red_packet_expire(packet_id=packet.pk)
+
     def apply(self, name, *args):
         """Run one operation; refusals (insufficient funds, over-refund…) must change nothing."""
         try:
@@ -105,6 +164,9 @@ class World:
                 "insufficient_funds",
                 "cannot_pay_self",
                 "refund_exceeds_remaining",
+                "already_claimed",
+                "red_packet_empty",
+                "red_packet_expired",
             }, refused.code
 
 

@@ -6,15 +6,17 @@ import pytest
 from django.core.management import call_command
 
 from payments import privacy, selectors, services
-from payments.models import Posting, Transfer, WalletSecurity
+from payments.models import Posting, RedPacket, Transfer, WalletSecurity
 from superapp.accounts.models import User
-from tests.payments.factories import PIN, payer
+from tests.payments.factories import PIN, payer, red_packet, red_packet_group
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
 
 
 def test_export_lists_balances_statement_and_transfers_the_user_wrote():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     services.transfer_create(
         actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN, note="rent"
     )
@@ -28,6 +30,7 @@ def test_export_lists_balances_statement_and_transfers_the_user_wrote():
 
 def test_erase_forgets_pin_and_notes_but_keeps_every_ledger_row():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     services.transfer_create(
         actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN, note="rent"
     )
@@ -36,6 +39,21 @@ def test_erase_forgets_pin_and_notes_but_keeps_every_ledger_row():
     assert not WalletSecurity.objects.filter(user=alice).exists()
     assert Transfer.objects.get().note == ""
     assert Posting.objects.count() == postings
+    assert selectors.ledger_report().ok
+
+
+def test_red_packets_sent_and_opened_are_exported_and_greetings_erased():
+    group, alice, (bob, _) = red_packet_group()
+    packet = red_packet(alice, group, greeting="For the team")
+    services.red_packet_claim(actor=bob, packet_id=packet.pk)
+    sent = privacy.export(alice)["red_packets_sent"]
+    assert [(p["id"], p["total"], p["greeting"]) for p in sent] == [
+        (packet.pk, 200, "For the team")
+    ]
+    opened = privacy.export(bob)["red_packets_claimed"]
+    assert [(c["packet_id"], c["amount"]) for c in opened] == [(packet.pk, 100)]
+    privacy.erase(alice)
+    assert RedPacket.objects.get().greeting == ""
     assert selectors.ledger_report().ok
 
 

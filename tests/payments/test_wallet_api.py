@@ -8,6 +8,7 @@ from payments.models import JournalTransaction, Transfer
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_constant, consumer_client
 from tests.payments.factories import PIN, fund, payer
+from tests.superapp.social.factories import befriend, block
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,7 @@ def test_pin_is_six_digits_stored_hashed_and_changing_it_needs_the_old_one(api, 
 
 def test_transfer_moves_money_and_both_statements_show_it_newest_first():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     client = consumer_client(alice)
     response = send(client, bob, amount=1200, note="dinner")
     assert response.status_code == 201, response.json()
@@ -67,6 +69,7 @@ def test_transfer_moves_money_and_both_statements_show_it_newest_first():
 
 def test_statement_is_paginated_without_n_plus_one():
     alice, bob = payer(100_000), payer()
+    befriend(alice, bob)
     client = consumer_client(alice)
 
     def build(count):
@@ -93,9 +96,33 @@ def test_statement_is_paginated_without_n_plus_one():
 )
 def test_refused_transfers_have_a_code_and_move_nothing(change, status, code):
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     body = {"to": bob.username, "amount": 1000, "currency": "EUR", "pin": PIN, **change}
     response = consumer_client(alice).post(TRANSFERS, body, format="json")
     assert (response.status_code, response.json()["code"]) == (status, code)
+    assert (balance(alice), balance(bob)) == (5000, 0)
+    assert not Transfer.objects.exists()
+
+
+def test_a_transfer_to_someone_who_is_not_a_contact_is_refused_and_moves_nothing():
+    alice, stranger = payer(5000), payer()
+    response = send(consumer_client(alice), stranger)
+    assert (response.status_code, response.json()["code"]) == (422, "not_a_contact")
+    assert (balance(alice), balance(stranger)) == (5000, 0)
+    assert not Transfer.objects.exists()
+    assert not JournalTransaction.objects.filter(type="transfer").exists()
+
+
+@pytest.mark.parametrize("blocker", ["sender", "recipient"])
+def test_a_block_in_either_direction_refuses_a_transfer_like_a_stranger(blocker):
+    """Blocking ends the friendship; the answer is the stranger's one, so the blocked user
+    learns nothing about the block."""
+    alice, bob = payer(5000), payer()
+    befriend(alice, bob)
+    block(*((alice, bob) if blocker == "sender" else (bob, alice)))
+    befriend(alice, bob)  # even a stale contact row left beside a block must not let money through
+    response = send(consumer_client(alice), bob)
+    assert (response.status_code, response.json()["code"]) == (422, "not_a_contact")
     assert (balance(alice), balance(bob)) == (5000, 0)
     assert not Transfer.objects.exists()
 
@@ -108,12 +135,14 @@ def test_sending_to_yourself_is_refused():
 
 def test_a_transfer_without_a_pin_set_is_refused():
     alice, bob = UserFactory(), payer()
+    befriend(alice, bob)
     fund(alice, 5000)
     assert send(consumer_client(alice), bob).json()["code"] == "pin_not_set"
 
 
 def test_five_wrong_pins_lock_payments_for_fifteen_minutes(settings):
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     client = consumer_client(alice)
     codes = [send(client, bob, pin="999999").json()["code"] for _ in range(5)]
     assert codes == ["invalid_pin"] * 4 + ["pin_locked"]
@@ -125,6 +154,7 @@ def test_five_wrong_pins_lock_payments_for_fifteen_minutes(settings):
 
 def test_a_correct_pin_resets_the_failure_count():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     client = consumer_client(alice)
     for _ in range(4):
         send(client, bob, pin="999999")
@@ -135,6 +165,7 @@ def test_a_correct_pin_resets_the_failure_count():
 def test_daily_outgoing_limit_counts_everything_spent_today(settings):
     settings.PAYMENTS_DAILY_OUTGOING_LIMIT = 3000
     alice, bob = payer(10_000), payer()
+    befriend(alice, bob)
     client = consumer_client(alice)
     assert send(client, bob, amount=2000).status_code == 201
     refused = send(client, bob, amount=1001)
@@ -146,6 +177,7 @@ def test_daily_outgoing_limit_counts_everything_spent_today(settings):
 
 def test_same_idempotency_key_replays_the_first_answer_and_moves_money_once():
     alice, bob = payer(5000), payer()
+    befriend(alice, bob)
     client = consumer_client(alice)
     first = send(client, bob, amount=1000, key="k-1")
     again = send(client, bob, amount=1000, key="k-1")
