@@ -1,0 +1,81 @@
+"""Plaza as several processes: two uvicorn servers, one Celery worker with beat (issue 10,
+"Several processes"). Pushes cross processes through the Redis channel layer, and background
+jobs run in the worker because eager mode is off in the servers."""
+
+import asyncio
+import json
+
+import pytest
+import requests
+import websockets
+
+from superapp.accounts.services import token_issue
+from superapp.webhooks import signing
+from superapp.webhooks.models import WebhookDelivery
+from tests.helpers import Receiver
+from tests.payments.factories import PIN, merchant_app, pay_order, payer
+from tests.superapp.messaging.factories import direct_chat
+from tests.system.processes import bearer, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def first_event_of_type(ws_url: str, token: str, event_type: str, action) -> dict:
+    """Open a socket, run ``action`` (in a thread) once connected, return the first event of
+    ``event_type`` the socket receives."""
+    async with websockets.connect(f"{ws_url}?token={token}") as socket:
+        await asyncio.to_thread(action)
+        while True:
+            event = json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
+            if event.get("type") == event_type:
+                return event
+
+
+def test_a_socket_on_process_a_receives_a_message_posted_through_process_b(two_servers):
+    server_a, server_b = two_servers
+    conversation, reader, writer = direct_chat()
+    reader_token = token_issue(user=reader).access_token
+    writer_token = token_issue(user=writer).access_token
+
+    def post_through_b():
+        response = requests.post(
+            f"{server_b.url}/api/v1/conversations/{conversation.pk}/messages",
+            json={"type": "text", "text": "across processes", "client_msg_id": "x-1"},
+            headers=bearer(writer_token),
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+
+    event = asyncio.run(
+        first_event_of_type(server_a.ws_url, reader_token, "message.created", post_through_b)
+    )
+    assert event["message"]["text"] == "across processes"
+    assert event["message"]["conversation_id"] == conversation.pk
+
+
+def test_the_pay_order_notification_is_delivered_by_the_worker(two_servers):
+    """The payer confirms over HTTP on process B; the signed merchant webhook leaves through the
+    outbox and the Celery worker (the servers never run tasks eagerly)."""
+    _, server_b = two_servers
+    miniprogram, _ = merchant_app()
+    buyer = payer(balance=5000)
+    with Receiver() as merchant_server:
+        order = pay_order(miniprogram, buyer, 1200, notify_url=merchant_server.url)
+        confirmed = requests.post(
+            f"{server_b.url}/api/v1/pay/orders/{order.prepay_id}/confirm",
+            json={"pin": PIN},
+            headers=bearer(token_issue(user=buyer).access_token),
+            timeout=10,
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        assert wait_for(lambda: len(merchant_server.requests) == 1, timeout=20)
+    notification = merchant_server.json_bodies()[0]
+    assert notification["data"]["prepay_id"] == order.prepay_id
+    assert notification["data"]["status"] == "paid"
+    delivery = WebhookDelivery.objects.get(owner=f"organisation:{miniprogram.organisation_id}")
+    assert delivery.status == "delivered"
+    headers = merchant_server.requests[0]["headers"]
+    signing.verify(
+        delivery.secret, headers["Plaza-Signature"], merchant_server.requests[0]["body"],
+        tolerance=300,
+    )
