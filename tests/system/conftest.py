@@ -4,10 +4,9 @@ servers only see what the test process has committed."""
 import pytest
 
 from superapp.celery import app as celery_app
-from tests.system.processes import Server, Worker
+from tests.system.processes import Services
 
-SERVER_A_PORT = 8801
-SERVER_B_PORT = 8802
+SERVICE_PORTS = [8801, 8802]
 
 
 @pytest.fixture(scope="module")
@@ -16,17 +15,9 @@ def log_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, log_dir):
-    """A Celery worker with embedded beat on the shared Redis, against the test database."""
-    process = Worker(log_dir).start(celery_app)
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def two_servers(django_db_setup, django_db_blocker, log_dir, worker):
-    """Two ASGI processes, as ``make run-services`` runs them, sharing the Redis channel layer."""
-    servers = [Server(port, log_dir).start() for port in (SERVER_A_PORT, SERVER_B_PORT)]
-    yield servers
-    for server in servers:
-        server.stop()
+def services(django_db_setup, django_db_blocker, log_dir):
+    """``scripts/run_services.sh`` against the test database: two ASGI processes sharing the
+    Redis channel layer, a Celery worker and beat (eager mode off)."""
+    running = Services(SERVICE_PORTS, log_dir, LOG_LEVEL="WARNING").start(celery_app)
+    yield running
+    running.stop()

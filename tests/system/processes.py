@@ -66,18 +66,29 @@ class Process:
         self.log = log
         with open(log, "ab") as out:
             self.process = subprocess.Popen(
-                args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                args,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: a kill reaches its children
             )
+
+    def _await(self, condition, timeout: float = 30.0) -> None:
+        """Wait until the process is ready; if it never is, stop it and fail with its log."""
+        if not wait_for(condition, timeout=timeout):
+            self.kill()
+            raise AssertionError(f"{self.log.name} did not start:\n{self.log.read_text()}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, in-flight requests die mid-way."""
         if self.process and self.process.poll() is None:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
+            os.killpg(self.process.pid, sig)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -97,12 +108,20 @@ class Server(Process):
     def start(self) -> "Server":
         assert not _port_open(self.port), f"port {self.port} is taken"
         self._spawn(
-            [str(BIN / "uvicorn"), "superapp.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
+            [
+                str(BIN / "uvicorn"),
+                "superapp.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
             self.env,
             self.log_dir / f"uvicorn-{self.port}.log",
         )
-        assert wait_for(self._ready), f"server on {self.port} did not start: {self.log.read_text()}"
+        self._await(self._ready)
         return self
 
     def restart(self) -> "Server":
@@ -111,11 +130,7 @@ class Server(Process):
         return self.start()
 
     def _ready(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        try:
-            return requests.get(f"{self.url}/healthz", timeout=1).status_code in (200, 503)
-        except requests.RequestException:
-            return False
+        return self.process.poll() is None and _http_ready(self)
 
 
 class Worker(Process):
@@ -128,13 +143,25 @@ class Worker(Process):
 
     def start(self, celery_app) -> "Worker":
         self._spawn(
-            [sys.executable, "-m", "celery", "-A", "superapp", "worker", "--beat",
-             "--pool", "solo", "--schedule", str(self.log_dir / "beat-schedule"),
-             "--loglevel", "WARNING"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "superapp",
+                "worker",
+                "--beat",
+                "--pool",
+                "solo",
+                "--schedule",
+                str(self.log_dir / "beat-schedule"),
+                "--loglevel",
+                "WARNING",
+            ],
             self.env,
             self.log_dir / "celery.log",
         )
-        assert wait_for(lambda: celery_app.control.ping(timeout=0.5)), self.log.read_text()
+        self._await(lambda: celery_app.control.ping(timeout=0.5))
         return self
 
     def stop(self, sig: int = signal.SIGQUIT) -> None:  # cold shutdown
@@ -151,10 +178,62 @@ class RedisServer(Process):
 
     def start(self) -> "RedisServer":
         self._spawn(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
             dict(os.environ),
             self.log_dir / f"redis-{self.port}.log",
         )
-        assert wait_for(lambda: _port_open(self.port), timeout=10), self.log.read_text()
+        self._await(lambda: _port_open(self.port), timeout=10)
         return self
+
+
+class Services(Process):
+    """``scripts/run_services.sh`` (what ``make run-services`` starts): uvicorn on each port, a
+    Celery worker and beat. Stopped with SIGTERM, which the script forwards to all of them."""
+
+    def __init__(self, ports: list[int], log_dir: Path, **env: str):
+        self.servers = [Server(port, log_dir) for port in ports]
+        self.env = service_env(
+            BIN=str(BIN),
+            WEB_PORTS=" ".join(map(str, ports)),
+            BEAT_SCHEDULE=str(log_dir / "beat-schedule"),
+            HEARTBEAT_INTERVAL_SECONDS="1",
+            **env,
+        )
+        self.log_dir = log_dir
+
+    def start(self, celery_app) -> "Services":
+        for server in self.servers:
+            assert not _port_open(server.port), f"port {server.port} is taken"
+        self._spawn(
+            ["bash", str(ROOT / "scripts" / "run_services.sh")],
+            self.env,
+            self.log_dir / "run_services.log",
+        )
+        self._await(
+            lambda: all(map(_http_ready, self.servers)) and celery_app.control.ping(timeout=0.5),
+            timeout=60,
+        )
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        super().stop(sig)
+        assert wait_for(lambda: not any(_port_open(s.port) for s in self.servers), timeout=15)
+
+
+def _http_ready(server: Server) -> bool:
+    try:
+        return requests.get(f"{server.url}/healthz", timeout=1).status_code in (200, 503)
+    except requests.RequestException:
+        return False

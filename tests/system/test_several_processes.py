@@ -31,8 +31,8 @@ async def first_event_of_type(ws_url: str, token: str, event_type: str, action) 
                 return event
 
 
-def test_a_socket_on_process_a_receives_a_message_posted_through_process_b(two_servers):
-    server_a, server_b = two_servers
+def test_a_socket_on_process_a_receives_a_message_posted_through_process_b(services):
+    server_a, server_b = services.servers
     conversation, reader, writer = direct_chat()
     reader_token = token_issue(user=reader).access_token
     writer_token = token_issue(user=writer).access_token
@@ -53,10 +53,10 @@ def test_a_socket_on_process_a_receives_a_message_posted_through_process_b(two_s
     assert event["message"]["conversation_id"] == conversation.pk
 
 
-def test_the_pay_order_notification_is_delivered_by_the_worker(two_servers):
+def test_the_pay_order_notification_is_delivered_by_the_worker(services):
     """The payer confirms over HTTP on process B; the signed merchant webhook leaves through the
     outbox and the Celery worker (the servers never run tasks eagerly)."""
-    _, server_b = two_servers
+    _, server_b = services.servers
     miniprogram, _ = merchant_app()
     buyer = payer(balance=5000)
     with Receiver() as merchant_server:
@@ -76,6 +76,8 @@ def test_the_pay_order_notification_is_delivered_by_the_worker(two_servers):
     assert delivery.status == "delivered"
     headers = merchant_server.requests[0]["headers"]
     signing.verify(
-        delivery.secret, headers["Plaza-Signature"], merchant_server.requests[0]["body"],
+        delivery.secret,
+        headers["Plaza-Signature"],
+        merchant_server.requests[0]["body"],
         tolerance=300,
     )
