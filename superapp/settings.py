@@ -128,6 +128,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="plaza"),
+            # A Redis that hangs must not hang requests: rate-limit counters fail open after
+            # this long (superapp/core/ratelimit.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+                "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+            },
         }
     }
     CHANNEL_LAYERS = {
