@@ -17,7 +17,10 @@ def log_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def services(django_db_setup, django_db_blocker, log_dir):
     """``scripts/run_services.sh`` against the test database: two ASGI processes sharing the
-    Redis channel layer, a Celery worker and beat (eager mode off)."""
-    running = Services(SERVICE_PORTS, log_dir, LOG_LEVEL="WARNING").start(celery_app)
+    Redis channel layer, a Celery worker and beat (eager mode off). Webhook retries back off
+    from 1 s instead of 10 s so a recovering receiver is served within the test's patience."""
+    running = Services(
+        SERVICE_PORTS, log_dir, LOG_LEVEL="WARNING", WEBHOOK_BACKOFF_BASE_SECONDS="1"
+    ).start(celery_app)
     yield running
     running.stop()

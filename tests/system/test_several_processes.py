@@ -11,7 +11,7 @@ import websockets
 
 from superapp.accounts.services import token_issue
 from superapp.webhooks import signing
-from superapp.webhooks.models import WebhookDelivery
+from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.helpers import Receiver
 from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
@@ -81,3 +81,41 @@ def test_the_pay_order_notification_is_delivered_by_the_worker(services):
         merchant_server.requests[0]["body"],
         tolerance=300,
     )
+
+
+RECEIVER_PORT = 8831
+
+
+def test_a_receiver_that_was_down_gets_every_delivery_once_it_recovers(services):
+    """Deliveries to a closed port stay pending with their failed attempts logged; once the
+    receiver listens, beat's sweep (``webhooks.dispatch_due``) delivers every one of them."""
+    _, server_b = services.servers
+    miniprogram, _ = merchant_app()
+    buyer = payer(balance=5000)
+    buyer_token = token_issue(user=buyer).access_token
+    notify_url = f"http://127.0.0.1:{RECEIVER_PORT}/hook"
+    orders = [pay_order(miniprogram, buyer, 100 + n, notify_url=notify_url) for n in range(3)]
+    for order in orders:
+        confirmed = requests.post(
+            f"{server_b.url}/api/v1/pay/orders/{order.prepay_id}/confirm",
+            json={"pin": PIN},
+            headers=bearer(buyer_token),
+            timeout=10,
+        )
+        assert confirmed.status_code == 200, confirmed.text
+    deliveries = WebhookDelivery.objects.filter(url=notify_url)
+    assert wait_for(
+        lambda: WebhookAttempt.objects.filter(delivery__in=deliveries).count() >= 3, timeout=20
+    )
+    assert set(deliveries.values_list("status", flat=True)) == {"pending"}
+
+    with Receiver(port=RECEIVER_PORT) as merchant_server:
+        assert wait_for(
+            lambda: set(deliveries.values_list("status", flat=True)) == {"delivered"},
+            timeout=30,
+        )
+    received = {r["headers"]["Plaza-Delivery"] for r in merchant_server.requests}
+    assert received == {str(d.event_id) for d in deliveries}
+    assert {b["data"]["prepay_id"] for b in merchant_server.json_bodies()} == {
+        o.prepay_id for o in orders
+    }
