@@ -22,7 +22,8 @@ from tests.superapp.social.factories import befriend
 from tests.system.load import Client, acked_count, run_clients
 from tests.system.processes import ROOT, Server, service_env, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# real processes start in the first test of the module: allow more than the default 120 s
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 CHAOS_PORT = 8811
 CHAOS_QUEUE = "plaza-proof-chaos"  # jobs the killed server schedules; no worker consumes them
 USERS = 4

@@ -17,7 +17,8 @@ from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
 from tests.system.processes import RedisServer, Server, bearer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# real processes start in the first test of the module: allow more than the default 120 s
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 SERVER_PORT = 8821
 REDIS_PORT = 6391
 

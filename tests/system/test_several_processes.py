@@ -17,7 +17,8 @@ from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
 from tests.system.processes import bearer, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# real processes start in the first test of the module: allow more than the default 120 s
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
 
 async def first_event_of_type(ws_url: str, token: str, event_type: str, action) -> dict:
