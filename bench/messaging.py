@@ -98,7 +98,13 @@ def drop_world(run: str) -> None:
 
 def start_servers(count: int, port_base: int, log) -> list[subprocess.Popen]:
     """Each server logs to ``log`` (stderr stays readable for the figures)."""
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"}
+    # per-sender rate limits would cap what this measures: lift them for the bench servers
+    env = {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore",
+        "MESSAGE_SEND_PER_MINUTE": "1000000",
+    }
     processes = []
     for i in range(count):
         command = [

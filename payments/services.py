@@ -4,7 +4,6 @@ from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -27,6 +26,7 @@ from payments.models import (
     WalletSecurity,
     public_id,
 )
+from superapp.core import ratelimit
 from superapp.core.domain_events import emit
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from superapp.messaging import selectors as messaging_selectors
@@ -39,6 +39,7 @@ from superapp.webhooks.services import webhook_enqueue
 Type = JournalTransaction.Type
 Kind = Account.Kind
 PIN_LENGTH = 6
+PIN_FAILURES = "pin-failures"  # rate-limit scope counting wrong PINs per user
 
 
 class InvalidPin(DomainError):
@@ -75,27 +76,24 @@ def _pin_validate(pin, field: str = "pin") -> None:
 # --- PIN --------------------------------------------------------------------------------------
 
 
-def _pin_failures_key(user_id: int) -> str:
-    return f"payments:pin_failures:{user_id}"
-
-
 def pin_verify(*, user, pin: str) -> None:
     """Check the payment PIN. Wrong tries are counted in the cache, not the database, so the
-    count survives the rollback of the refused request; the 5th locks payments for 15 min."""
-    key, limit = _pin_failures_key(user.pk), settings.PAYMENTS_PIN_MAX_FAILURES
+    count survives the rollback of the refused request; the 5th locks payments for 15 min.
+    The counter fails open like every rate limit (superapp.core.ratelimit): with Redis down a
+    right PIN still pays."""
+    subject, limit = str(user.pk), settings.PAYMENTS_PIN_MAX_FAILURES
     lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
-    if cache.get(key, 0) >= limit:
+    if ratelimit.count(PIN_FAILURES, subject) >= limit:
         raise PinLocked(retry_after=lock_seconds)
     security = WalletSecurity.objects.filter(user=user).first()
     if security is None:
         raise DomainError("Set a payment PIN first.", code="pin_not_set")
     if check_password(pin, security.pin_hash):
-        cache.delete(key)
+        ratelimit.reset(PIN_FAILURES, subject)
         return
-    cache.add(key, 0, timeout=lock_seconds)
-    failures = cache.incr(key)
+    failures = ratelimit.increment(PIN_FAILURES, subject, window_seconds=lock_seconds)
     if failures >= limit:
-        cache.touch(key, timeout=lock_seconds)
+        ratelimit.extend(PIN_FAILURES, subject, window_seconds=lock_seconds)
         raise PinLocked(retry_after=lock_seconds)
     raise InvalidPin(attempts_left=limit - failures)
 

@@ -130,6 +130,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="plaza"),
+            # A Redis that hangs must not hang requests: rate-limit counters fail open after
+            # this long (superapp/core/ratelimit.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+                "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -299,6 +305,7 @@ MESSAGE_TEXT_MAX_LENGTH = env.int("MESSAGE_TEXT_MAX_LENGTH", default=4000)
 MESSAGE_IMAGE_MAX_BYTES = env.int("MESSAGE_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 MESSAGE_RECALL_WINDOW = timedelta(seconds=env.int("MESSAGE_RECALL_WINDOW_SECONDS", default=120))
 MESSAGE_PAGE_MAX = env.int("MESSAGE_PAGE_MAX", default=200)
+MESSAGE_SEND_PER_MINUTE = env.int("MESSAGE_SEND_PER_MINUTE", default=120)
 # Payments (docs/payments.md). Amounts are integer minor units.
 PAYMENTS_CURRENCIES = env.list("PAYMENTS_CURRENCIES", default=["EUR", "USD", "GBP", "CNY"])
 PAYMENTS_MAX_AMOUNT = env.int("PAYMENTS_MAX_AMOUNT", default=10_000_000)

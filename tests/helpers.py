@@ -70,9 +70,10 @@ def assert_queries_constant(
 class Receiver:
     """A real HTTP server on 127.0.0.1 standing in for a brand's or merchant's endpoint.
 
-    ``responses`` is the list of status codes to answer in turn (then 200 forever)."""
+    ``responses`` is the list of status codes to answer in turn (then 200 forever); ``port``
+    picks the port (default: any free one)."""
 
-    def __init__(self, responses: list[int] | None = None):
+    def __init__(self, responses: list[int] | None = None, port: int = 0):
         self.responses = list(responses or [])
         self.requests: list[dict] = []
         receiver = self
@@ -89,7 +90,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 
 from superapp.accounts.models import User
+from superapp.core import ratelimit
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from superapp.messaging import selectors
 from superapp.messaging.models import Conversation, Member, Message
@@ -393,6 +394,10 @@ def message_send(
         raise Forbidden("Service notifications are read-only.", code="read_only_conversation")
     if conversation.kind == Kind.DIRECT:
         _assert_may_chat(actor, next(uid for uid in roles if uid != actor.pk))
+    # counted only for new messages: a client retrying a stored one is never refused
+    ratelimit.hit(
+        "message-send", str(actor.pk), limit=settings.MESSAGE_SEND_PER_MINUTE, window_seconds=60
+    )
     mention_ids, mentions_all = _resolve_mentions(conversation, roles[actor.pk], mentions or [])
     message = _append(
         conversation,

@@ -1,0 +1,291 @@
+"""Who may call what: the expected answer of every API operation to each role.
+
+(Checked by tests/system/test_authorization_matrix.py.)
+
+Columns, in order: anonymous, consumer (alice: she owns every object the path names), another
+consumer, an associate of alice's brand, an admin of another brand, the server token of another
+mini-program, platform staff. ``OK`` is any 2xx. 404 where the caller may not know the object
+exists; 403 where it is public that it exists (or the caller is of the wrong kind: a
+mini-program token on a consumer endpoint, a consumer on a server endpoint); 401 without
+credentials. An owner's 400/409/422 is a refusal of the minimal body, after authorization.
+
+Adding an endpoint? Add its row here, deciding who may call it; the test fails until you do.
+"""
+
+OK = "2xx"
+
+# fmt: off
+EXPECTED = {
+    # public: credentials are in the body
+    ("POST", "/api/v1/auth/login"):
+        (OK, OK, OK, OK, OK, OK, OK),
+    ("POST", "/api/v1/auth/logout"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # public; a made-up refresh token is 401 for everyone
+    ("POST", "/api/v1/auth/refresh"):
+        (401, 401, 401, 401, 401, 401, 401),
+    # public
+    ("POST", "/api/v1/auth/register"):
+        (OK, OK, OK, OK, OK, OK, OK),
+    ("GET", "/api/v1/brands"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/brands"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/brands/{brand_id}/audit-log"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("PUT", "/api/v1/brands/{brand_id}/callback"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("DELETE", "/api/v1/brands/{brand_id}/callback"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/brands/{brand_id}/inbox"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/brands/{brand_id}/members"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/brands/{brand_id}/webhook-deliveries"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/brands/{brand_id}/webhook-deliveries/{delivery_id}/resend"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/contacts"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/contacts/{username}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/contacts/blocks"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/contacts/blocks/{username}"):
+        (401, 404, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/contacts/requests"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # alice and bob are contacts already: 409
+    ("POST", "/api/v1/contacts/requests"):
+        (401, 409, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/contacts/requests/{id}/accept"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/contacts/requests/{id}/decline"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/conversations"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/conversations"):
+        (401, OK, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/conversations/{id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("PATCH", "/api/v1/conversations/{id}"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/conversations/{id}/delivered"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/conversations/{id}/leave"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/conversations/{id}/members"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("PATCH", "/api/v1/conversations/{id}/members/{username}"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/conversations/{id}/members/{username}"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/conversations/{id}/messages"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/conversations/{id}/messages"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/conversations/{id}/read"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/dev/miniprograms"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("PATCH", "/api/v1/dev/miniprograms/{app_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/analytics/entries"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/links"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/quotas"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/rollback"):
+        (401, 409, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/secret"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/testers"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/testers"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/dev/miniprograms/{app_id}/testers/{username}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/versions"):
+        (401, OK, 404, 404, 404, 403, 404),
+    # multipart upload: a JSON body is refused before authorization
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/versions"):
+        (401, 400, 400, 400, 400, 403, 400),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/versions/{version_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/dev/miniprograms/{app_id}/versions/{version_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/versions/{version_id}/release"):
+        (401, 409, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/versions/{version_id}/submit"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/versions/{version_id}/trial"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/webhooks"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/miniprograms/{app_id}/webhooks/{delivery_id}/replay"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/organisations"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/dev/organisations"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/dev/organisations/{organisation_id}/members"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/dev/organisations/{organisation_id}/members"):
+        (401, 409, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/dev/organisations/{organisation_id}/members/{member_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/me"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("PATCH", "/api/v1/me"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/me/addresses"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/me/addresses"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/me/addresses/{address_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/me/contact"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("PUT", "/api/v1/me/contact"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/me/miniprogram-grants"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/me/miniprogram-grants/{app_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/me/miniprogram-grants/{app_id}/{scope}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/me/qr"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/me/qr.png"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/messages/{id}/recall"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/miniprogram-links/{code}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/miniprograms/{app_id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/miniprograms/{app_id}/cards"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/miniprograms/{app_id}/login"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/miniprograms/{app_id}/open"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/miniprograms/{app_id}/subscriptions"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/moments"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/moments/{id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/moments/{id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/moments/{id}/comments"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/moments/{id}/likes"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("DELETE", "/api/v1/moments/{id}/likes"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/moments/feed"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # HTTP Basic app_id:app_secret only; bearer tokens are 401
+    ("POST", "/api/v1/mp/code2session"):
+        (401, 401, 401, 401, 401, 401, 401),
+    ("POST", "/api/v1/mp/subscribe-messages"):
+        (401, 403, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/mp/users/{openid}"):
+        (401, 403, 403, 403, 403, 404, 403),
+    ("GET", "/api/v1/official-accounts"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/official-accounts"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/official-accounts/{account_id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/official-accounts/{account_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/official-accounts/{account_id}/articles"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/official-accounts/{account_id}/articles"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/official-accounts/{account_id}/auto-replies"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/official-accounts/{account_id}/auto-replies"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("DELETE", "/api/v1/official-accounts/{account_id}/auto-replies/{reply_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/official-accounts/{account_id}/broadcasts"):
+        (401, OK, 403, OK, 403, 403, 403),
+    ("POST", "/api/v1/official-accounts/{account_id}/broadcasts"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/official-accounts/{account_id}/follow"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/official-accounts/{account_id}/follow"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("PUT", "/api/v1/official-accounts/{account_id}/menu"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/official-accounts/{account_id}/messages"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # followers only (alice does not follow her own account)
+    ("POST", "/api/v1/official-accounts/{account_id}/messages"):
+        (401, 403, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/official-accounts/feed"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/pay/merchant-key"):
+        (401, 403, 403, 403, 403, OK, 403),
+    ("POST", "/api/v1/pay/orders"):
+        (401, 403, 403, 403, 403, 404, 403),
+    ("GET", "/api/v1/pay/orders/{prepay_id}"):
+        (401, OK, 404, 404, 404, 404, 404),
+    ("POST", "/api/v1/pay/orders/{prepay_id}/close"):
+        (401, 403, 403, 403, 403, 404, 403),
+    ("POST", "/api/v1/pay/orders/{prepay_id}/confirm"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/pay/orders/{prepay_id}/refunds"):
+        (401, 403, 403, 403, 403, 404, 403),
+    ("GET", "/api/v1/pay/settlements/{day}"):
+        (401, 403, 403, 403, 403, OK, 403),
+    ("GET", "/api/v1/pay/settlements/{day}/csv"):
+        (401, 403, 403, 403, 403, OK, 403),
+    # the gateway signs its body; unsigned is 400 whoever sends it
+    ("POST", "/api/v1/payments/gateway/callbacks"):
+        (400, 400, 400, 400, 400, 400, 400),
+    ("GET", "/api/v1/review/versions"):
+        (401, 403, 403, 403, 403, 403, OK),
+    # staff only; 409/400: the version is not submitted
+    ("POST", "/api/v1/review/versions/{version_id}/approve"):
+        (401, 403, 403, 403, 403, 403, 409),
+    ("POST", "/api/v1/review/versions/{version_id}/reject"):
+        (401, 403, 403, 403, 403, 403, 409),
+    ("POST", "/api/v1/service-conversations/{conversation_id}/claim"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/service-conversations/{conversation_id}/messages"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/service-conversations/{conversation_id}/replies"):
+        (401, 409, 404, 409, 404, 403, 404),
+    ("POST", "/api/v1/staff/brands/{brand_id}/verification"):
+        (401, 403, 403, 403, 403, 403, OK),
+    ("DELETE", "/api/v1/staff/brands/{brand_id}/verification"):
+        (401, 403, 403, 403, 403, 403, OK),
+    ("GET", "/api/v1/sync"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/users/lookup"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/wallet"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/wallet/gateway-orders/{reference}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/wallet/pin"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/wallet/topups"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/wallet/transactions"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/wallet/transfers"):
+        (401, OK, 422, 422, 422, 403, 422),
+    ("POST", "/api/v1/wallet/withdrawals"):
+        (401, OK, 422, 422, 422, 403, 422),
+}
+# fmt: on

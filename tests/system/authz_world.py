@@ -1,0 +1,156 @@
+"""A realistic world for the authorization matrix: everything belongs to one consumer (alice)
+and her brand, organisation and mini-program, so every path parameter names a real object
+and the other roles are strangers to it."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from rest_framework.test import APIClient
+
+from miniprograms import services as mp_services
+from miniprograms.models import ShareLink
+from payments import services as pay_services
+from payments.models import GatewayOrder
+from superapp.official import services as official_services
+from superapp.social import services as social_services
+from superapp.webhooks.models import WebhookDelivery
+from superapp.webhooks.services import webhook_enqueue
+from tests.factories import UserFactory
+from tests.helpers import app_server_token, consumer_client
+from tests.miniprograms.factories import bundle_bytes, developer_app, manifest, release
+from tests.payments.factories import PIN, fund, pay_order
+from tests.superapp.messaging.factories import direct_chat, send_text
+from tests.superapp.official.factories import StaffUserFactory
+from tests.superapp.social.factories import befriend
+
+ROLES = (
+    "anonymous",
+    "consumer",
+    "other_consumer",
+    "brand_associate",
+    "other_brand_admin",
+    "other_app",
+    "staff",
+)
+DOWN_URL = "http://127.0.0.1:9/hook"  # nothing listens: deliveries are logged as failed
+
+
+@dataclass
+class World:
+    clients: dict
+    params: dict
+    alice: object
+
+
+def build_world() -> World:
+    alice, bob, mallory, dave = UserFactory.create_batch(4)
+    pay_services.pin_set(actor=alice, pin=PIN)
+    fund(alice, 50_000)
+    befriend(alice, bob)
+    conversation, _, _ = direct_chat(alice, bob)
+    message = send_text(conversation, alice, client_msg_id="m-1")
+    moment = social_services.moment_create(actor=alice, text="Hello")
+    request = social_services.contact_request_send(actor=dave, to=alice)
+    address = mp_services.address_add(
+        user=alice,
+        recipient="Alice",
+        phone="+33100000000",
+        line1="1 rue",
+        city="Paris",
+        postal_code="75001",
+        country="FR",
+    )
+
+    staff = StaffUserFactory()
+    brand = official_services.brand_create(actor=alice, name="Maison Alice")
+    brand = official_services.brand_verify(actor=staff, brand=brand)
+    associate = UserFactory()
+    official_services.brand_member_add(
+        actor=alice, brand_id=brand.pk, user=associate, role="associate"
+    )
+    official_services.brand_callback_set(actor=alice, brand_id=brand.pk, url=DOWN_URL)
+    account = official_services.account_create(
+        actor=alice, brand_id=brand.pk, name="Alice News", kind="service"
+    )
+    official_services.account_follow(user=bob, account_id=account.pk)
+    official_services.service_message_send(user=bob, account_id=account.pk, text="Hi")
+    reply = official_services.keyword_reply_create(
+        actor=alice, account_id=account.pk, keyword="hours", match="exact", reply="9-5"
+    )
+    other_admin = UserFactory()
+    other_brand = official_services.brand_create(actor=UserFactory(), name="Other brand")
+    official_services.brand_member_add(
+        actor=other_brand.members.get().user,
+        brand_id=other_brand.pk,
+        user=other_admin,
+        role="admin",
+    )
+
+    miniprogram, _, _ = developer_app(owner=alice, name="Alice Coffee")
+    organisation = miniprogram.organisation
+    release(miniprogram, alice, version="1.0.0")
+    pending = mp_services.version_upload(
+        actor=alice,
+        app_id=miniprogram.app_id,
+        version="1.1.0",
+        bundle=bundle_bytes(manifest(scopes=[])),
+    )
+    member = mp_services.organisation_member_add(
+        actor=alice, organisation_id=organisation.pk, user=bob, role="developer"
+    )
+    mp_services.tester_add(actor=alice, app_id=miniprogram.app_id, user=bob)
+    mp_services.consent_grant(user=alice, miniprogram=miniprogram, scope="profile")
+    link = mp_services.share_link_create(
+        actor=alice, app_id=miniprogram.app_id, path="pages/index", query="a=1"
+    )
+    openid = mp_services.identity_for(miniprogram=miniprogram, user=alice).openid
+    order = pay_order(miniprogram, alice, 1500, notify_url=DOWN_URL)
+
+    other_app, other_secret, _ = developer_app(name="Stranger app")
+    webhook_enqueue(
+        owner=f"app:{miniprogram.app_id}", url=DOWN_URL, secret="s", event_type="t", data={}
+    )
+
+    def consumer(user):
+        return consumer_client(user)
+
+    app_client = APIClient()
+    app_client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {app_server_token(other_app, other_secret, 'pay')}"
+    )
+    clients = {
+        "anonymous": APIClient(),
+        "consumer": consumer(alice),
+        "other_consumer": consumer(mallory),
+        "brand_associate": consumer(associate),
+        "other_brand_admin": consumer(other_admin),
+        "other_app": app_client,
+        "staff": consumer(staff),
+    }
+    delivery_brand = WebhookDelivery.objects.filter(owner=f"brand:{brand.pk}").first()
+    delivery_app = WebhookDelivery.objects.filter(owner=f"app:{miniprogram.app_id}").first()
+    params = {
+        "brand_id": brand.pk,
+        "brand_delivery_id": delivery_brand.pk if delivery_brand else 0,
+        "app_delivery_id": delivery_app.pk if delivery_app else 0,
+        "username": bob.username,
+        "contact_request_id": request.pk,
+        "conversation_id": conversation.pk,
+        "message_id": message.pk,
+        "moment_id": moment.pk,
+        "app_id": miniprogram.app_id,
+        "version_id": pending.pk,
+        "organisation_id": organisation.pk,
+        "member_id": member.pk,
+        "address_id": address.pk,
+        "scope": "profile",
+        "code": ShareLink.objects.get(miniprogram=miniprogram).code if link else "",
+        "openid": openid,
+        "account_id": account.pk,
+        "reply_id": reply.pk,
+        "prepay_id": order.prepay_id,
+        "day": date.today().isoformat(),
+        "service_conversation_id": account.service_conversations.get().pk,
+        "reference": GatewayOrder.objects.filter(user=alice).first().reference,
+    }
+    return World(clients=clients, params=params, alice=alice)

@@ -1,0 +1,239 @@
+"""Real Plaza processes for system tests: uvicorn servers, a Celery worker with beat, a Redis.
+
+Every process points at the pytest test database (so fixtures written by the test are what the
+servers read) and runs with Celery eager mode OFF: a job scheduled by a server can only run in
+the worker.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def database_url_for_tests() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    """The environment of a Plaza process in these tests: the test database, eager off, the
+    test suite's fast password hasher (users are created by the test process)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url_for_tests(),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Process:
+    """A subprocess that is stopped politely, then killed."""
+
+    process: subprocess.Popen | None = None
+
+    def _spawn(self, args: list[str], env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: a kill reaches its children
+            )
+
+    def _await(self, condition, timeout: float = 30.0) -> None:
+        """Wait until the process is ready; if it never is, stop it and fail with its log."""
+        if not wait_for(condition, timeout=timeout):
+            self.kill()
+            raise AssertionError(f"{self.log.name} did not start:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, in-flight requests die mid-way."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Server(Process):
+    """``uvicorn superapp.asgi:application`` on 127.0.0.1:<port>."""
+
+    def __init__(self, port: int, log_dir: Path, **env: str):
+        self.port = port
+        self.env = service_env(**env)
+        self.log_dir = log_dir
+        self.url = f"http://127.0.0.1:{port}"
+        self.ws_url = f"ws://127.0.0.1:{port}/ws/"
+
+    def start(self) -> "Server":
+        assert not _port_open(self.port), f"port {self.port} is taken"
+        self._spawn(
+            [
+                str(BIN / "uvicorn"),
+                "superapp.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            self.env,
+            self.log_dir / f"uvicorn-{self.port}.log",
+        )
+        self._await(self._ready)
+        return self
+
+    def restart(self) -> "Server":
+        self.kill()
+        assert wait_for(lambda: not _port_open(self.port), timeout=10)
+        return self.start()
+
+    def _ready(self) -> bool:
+        return self.process.poll() is None and _http_ready(self)
+
+
+class Worker(Process):
+    """``celery -A superapp worker --beat`` (solo pool), ready once it answers a ping: a task
+    sent before it declared its queue would be dropped."""
+
+    def __init__(self, log_dir: Path, **env: str):
+        self.env = service_env(HEARTBEAT_INTERVAL_SECONDS="1", **env)
+        self.log_dir = log_dir
+
+    def start(self, celery_app) -> "Worker":
+        self._spawn(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "superapp",
+                "worker",
+                "--beat",
+                "--pool",
+                "solo",
+                "--schedule",
+                str(self.log_dir / "beat-schedule"),
+                "--loglevel",
+                "WARNING",
+            ],
+            self.env,
+            self.log_dir / "celery.log",
+        )
+        self._await(lambda: celery_app.control.ping(timeout=0.5))
+        return self
+
+    def stop(self, sig: int = signal.SIGQUIT) -> None:  # cold shutdown
+        super().stop(sig)
+
+
+class RedisServer(Process):
+    """A throw-away ``redis-server`` (no persistence) the test may stop and start again."""
+
+    def __init__(self, port: int, log_dir: Path):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.log_dir = log_dir
+
+    def start(self) -> "RedisServer":
+        self._spawn(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            dict(os.environ),
+            self.log_dir / f"redis-{self.port}.log",
+        )
+        self._await(lambda: _port_open(self.port), timeout=10)
+        return self
+
+
+class Services(Process):
+    """``scripts/run_services.sh`` (what ``make run-services`` starts): uvicorn on each port, a
+    Celery worker and beat. Stopped with SIGTERM, which the script forwards to all of them."""
+
+    def __init__(self, ports: list[int], log_dir: Path, **env: str):
+        self.servers = [Server(port, log_dir) for port in ports]
+        self.env = service_env(
+            BIN=str(BIN),
+            WEB_PORTS=" ".join(map(str, ports)),
+            BEAT_SCHEDULE=str(log_dir / "beat-schedule"),
+            HEARTBEAT_INTERVAL_SECONDS="1",
+            **env,
+        )
+        self.log_dir = log_dir
+
+    def start(self, celery_app) -> "Services":
+        for server in self.servers:
+            assert not _port_open(server.port), f"port {server.port} is taken"
+        self._spawn(
+            ["bash", str(ROOT / "scripts" / "run_services.sh")],
+            self.env,
+            self.log_dir / "run_services.log",
+        )
+        self._await(
+            lambda: all(map(_http_ready, self.servers)) and celery_app.control.ping(timeout=0.5),
+            timeout=60,
+        )
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        super().stop(sig)
+        assert wait_for(lambda: not any(_port_open(s.port) for s in self.servers), timeout=15)
+
+
+def _http_ready(server: Server) -> bool:
+    try:
+        return requests.get(f"{server.url}/healthz", timeout=1).status_code in (200, 503)
+    except requests.RequestException:
+        return False
