@@ -45,8 +45,11 @@ format: install
 migrations-check: install
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Two workers (one per core), each with its own test database; tests that start real servers on
+# fixed ports share one worker (xdist_group "servers").
+PYTEST_WORKERS ?= 2
 test: install check-services lint migrations-check
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # A deeper schemathesis sweep than the one `make test` runs (same checks, more examples).
 fuzz: install check-services

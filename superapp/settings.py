@@ -33,6 +33,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env("REDIS_URL", default="")
+# Parallel test workers (pytest-xdist) share one Redis: each keeps its own cache keys, socket
+# groups and Celery queue, and so do the servers and workers a test starts (they inherit this).
+_PARALLEL_SUFFIX = env("PYTEST_XDIST_WORKER", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -129,7 +132,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="plaza"),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="plaza") + _PARALLEL_SUFFIX,
             # A Redis that hangs must not hang requests: rate-limit counters fail open after
             # this long (superapp/core/ratelimit.py).
             "OPTIONS": {
@@ -143,7 +146,7 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": env("CHANNEL_PREFIX", default="plaza"),
+                "prefix": env("CHANNEL_PREFIX", default="plaza") + _PARALLEL_SUFFIX,
                 "capacity": 1000,
                 "expiry": 30,
             },
@@ -160,7 +163,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="plaza")
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="plaza") + _PARALLEL_SUFFIX
 CELERY_TIMEZONE = "UTC"
 # Beat schedules are registered by each app in its tasks module (see superapp/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {}

@@ -18,7 +18,12 @@ from tests.superapp.messaging.factories import direct_chat
 from tests.system.processes import bearer, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
+# Real servers on fixed ports: one xdist worker runs every module of this group, in turn.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(300),
+    pytest.mark.xdist_group("servers"),
+]
 
 
 async def first_event_of_type(ws_url: str, token: str, event_type: str, action) -> dict:
