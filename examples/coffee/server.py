@@ -7,7 +7,8 @@ What it does, step by step (docs/miniprogram-guide.md walks through it):
 1. POST /api/login {code}  — exchanges the login code with /api/v1/mp/code2session (HTTP Basic
    app_id:app_secret) and keeps the openid in its own session store.
 2. GET /api/me             — reads the granted profile with /api/v1/mp/users/{openid}, using a
-   client-credentials token (scope ``pay profile subscribe_message``) from /o/token/.
+   client-credentials token from /o/token/ (no scope asked: all the app's allowed scopes,
+   ``pay`` and ``subscribe_message`` among them).
 3. POST /api/orders {drink} — records a pre-order and creates a Plaza pay order for it
    (POST /api/v1/pay/orders, ``notify_url`` = this server's POST /plaza/notify); the page hands
    the returned ``prepay_id`` to ``plaza.requestPayment`` and the customer confirms with the PIN.
