@@ -18,6 +18,7 @@ from examples.coffee.server import CoffeeShop, PlazaClient, PlazaError, serve
 from payments import selectors as payment_selectors
 from superapp.core.models import DomainEvent
 from superapp.webhooks.models import WebhookDelivery
+from superapp.webhooks.services import webhook_resend
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.miniprograms.factories import upload_file
@@ -175,6 +176,9 @@ def test_the_coffee_server_applies_a_notification_once_and_refuses_forged_ones(
     body, secret = delivery.body.encode(), coffee.plaza.merchant_key()
     notify = f"{coffee.url}/plaza/notify"
 
+    webhook_resend(delivery=delivery)  # Plaza delivers the same notification again
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
     again = requests.post(
         notify,
         data=body,
@@ -182,6 +186,7 @@ def test_the_coffee_server_applies_a_notification_once_and_refuses_forged_ones(
     )
     assert again.json() == {"received": True, "duplicate": True}
     assert len(coffee.notifications) == 1
+    assert coffee.orders[order["id"]].status == "paid"
 
     forged = json.dumps({**json.loads(body), "id": "forged"}).encode()
     for signature in (
