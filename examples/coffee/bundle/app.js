@@ -33,8 +33,11 @@ if (form) {
     plaza.requestSubscribeMessage({ templates: ["order_ready"] })
       .then(function () { return call("/api/orders", { drink: drink }); })
       .then(function (order) {
-        // With payments: plaza.requestPayment({prepayId: order.prepay_id}) goes here.
-        show("status", "Order #" + order.id + " placed: " + order.drink);
+        // The host asks for the PIN and confirms the pay order at Plaza; our server learns of
+        // the payment from Plaza's signed notification, not from this page.
+        return plaza.requestPayment({ prepayId: order.prepay_id }).then(function () {
+          show("status", "Order #" + order.id + " paid: " + order.drink);
+        });
       })
       .catch(function (error) { show("status", "Order failed: " + error.message); });
   });
