@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
 from payments import ledger, splits
 from payments.gateways import CallbackRejected, gateway
@@ -379,7 +380,7 @@ def _merchant_notify(*, order: PayOrder, event_type: str, data: dict) -> None:
     """Tell the merchant's server, through the signed, retried webhook outbox."""
     openid = miniprogram_services.identity_for(miniprogram=order.miniprogram, user=order.payer)
     webhook_enqueue(
-        owner=f"organisation:{order.organisation_id}",
+        owner=miniprogram_selectors.webhook_owner(order.miniprogram),
         url=order.notify_url,
         secret=merchant_key_get(organisation_id=order.organisation_id),
         event_type=event_type,
