@@ -567,6 +567,7 @@ def _cancel(order: Order, note: str) -> None:
     _release_order_stock(order)
 
 
+@transaction.atomic
 def order_payable(*, actor, order_id: int) -> Order:
     """The buyer's order, row-locked, if it can still be paid: unpaid with its stock still
     reserved (an expired reservation is about to be cancelled and its stock resold)."""
