@@ -247,7 +247,7 @@ class OrderLineOutput(serializers.ModelSerializer):
         return money(line.amount, line.order.currency)
 
 
-class PayOrderOutput(serializers.Serializer):
+class OrderPayOutput(serializers.Serializer):
     """The pay order to confirm at ``POST /api/v1/pay/orders/{prepay_id}/confirm``."""
 
     prepay_id = serializers.CharField()

@@ -310,7 +310,7 @@ class BuyerOrderActionView(APIView):
 class OrderPayView(APIView):
     @extend_schema(
         request=None,
-        responses={201: s.PayOrderOutput, 200: s.PayOrderOutput},
+        responses={201: s.OrderPayOutput, 200: s.OrderPayOutput},
         tags=TAGS,
         description="Creates the pay order of an unpaid order whose stock is still reserved "
         "(201); asking again answers the same `prepay_id` (200). The buyer then confirms it "
@@ -320,7 +320,7 @@ class OrderPayView(APIView):
     def post(self, request, order_id: int):
         order, created = payment.order_payorder_create(actor=request.user, order_id=order_id)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(s.PayOrderOutput(order).data, status=code)
+        return Response(s.OrderPayOutput(order).data, status=code)
 
 
 class RefundRequestView(APIView):
