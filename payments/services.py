@@ -330,7 +330,8 @@ def payorder_create(
 
     Returns (order, created). A retry with the same ``out_trade_no`` and parameters returns the
     existing order; the same ``out_trade_no`` with other parameters is a 409. The shop calls this
-    directly with its MiniProgram; mini-program servers reach it through the API."""
+    directly with its MiniProgram and an empty ``notify_url`` (no webhook: it listens to the
+    domain events); mini-program servers reach it through the API, which requires the URL."""
     money_validate(amount=amount, currency=currency)
     if not out_trade_no or len(out_trade_no) > 64:
         raise InvalidInput(fields={"out_trade_no": ["Must be 1-64 characters."]})
@@ -377,7 +378,11 @@ def _payorder_locked(**lookup) -> PayOrder:
 
 
 def _merchant_notify(*, order: PayOrder, event_type: str, data: dict) -> None:
-    """Tell the merchant's server, through the signed, retried webhook outbox."""
+    """Tell the merchant's server, through the signed, retried webhook outbox. A first-party
+    mini-program (the shop) runs in-process, passes an empty ``notify_url`` and learns of its
+    payments from the domain events instead."""
+    if not order.notify_url:
+        return
     openid = miniprogram_services.identity_for(miniprogram=order.miniprogram, user=order.payer)
     webhook_enqueue(
         owner=miniprogram_selectors.webhook_owner(order.miniprogram),

@@ -1,17 +1,109 @@
 """The shop's one door to payments.
 
-Payments tells the shop about money with domain events (contracts in the brief); the handlers
-here turn them into order changes. The shop's own mini-program is the pay order's app, and the
-order's ``out_trade_no`` is the pay order's, so an event maps to exactly one order. Events for
-other apps' pay orders are not the shop's business and are ignored.
+Money goes out through payments' first-party services: the buyer's pay order for an order
+(:func:`order_payorder_create`) and refunds of approved :class:`RefundRequest` rows
+(:func:`refund_execute`). Money comes back as domain events (contracts in the brief), which the
+handlers here turn into order changes: ``payments.payorder_paid`` marks an order paid,
+``payments.payorder_refunded`` settles the refund request it was made for. The shop's own
+mini-program is the pay order's app, and the order's ``out_trade_no`` is the pay order's, so an
+event maps to exactly one order; events of other apps' pay orders are ignored.
+
+The shop runs in-process, so its pay orders have no ``notify_url``: payments sends it no
+webhook, the domain events are its notification.
 """
 
 import logging
 from datetime import datetime
 
+from django.db import transaction
+
 from miniprograms.shop import selectors, services
+from miniprograms.shop.models import Order, RefundRequest
+from payments import services as payments
+from superapp.core.errors import Conflict
 
 logger = logging.getLogger(__name__)
+
+
+# --- money out -----------------------------------------------------------------------------------
+
+
+def create_pay_order(order: Order) -> str:
+    """Payments' pay order for ``order`` (idempotent on ``out_trade_no``); its prepay id."""
+    pay_order, _created = payments.payorder_create(
+        miniprogram=order.shop.miniprogram,
+        payer=order.buyer,
+        out_trade_no=order.out_trade_no,
+        amount=order.total,
+        currency=order.currency,
+        description=f"{order.shop.name} order {order.pk}"[:128],
+        notify_url="",
+    )
+    return pay_order.prepay_id
+
+
+@transaction.atomic
+def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
+    """The buyer's pay order for an unpaid order whose stock is still reserved.
+
+    Returns (order, created): asking again returns the same ``prepay_id``. The buyer then
+    confirms it with the PIN at ``POST /api/v1/pay/orders/{prepay_id}/confirm``."""
+    order = services.order_payable(actor=actor, order_id=order_id)
+    if order.prepay_id:
+        return order, False
+    order.prepay_id = create_pay_order(order)
+    order.save(update_fields=["prepay_id", "updated_at"])
+    return order, True
+
+
+def refund(order: Order, amount: int, *, out_refund_no: str):
+    """Pay ``amount`` of ``order`` back to the buyer's wallet; payments dedupes on
+    ``out_refund_no`` (a retry returns the same refund)."""
+    refunded, _created = payments.refund_create(
+        miniprogram=order.shop.miniprogram,
+        prepay_id=order.prepay_id,
+        out_refund_no=out_refund_no,
+        amount=amount,
+    )
+    return refunded
+
+
+@transaction.atomic
+def refund_execute(*, request_id: int) -> RefundRequest | None:
+    """Execute one approved refund request through payments and remember payments' refund id.
+
+    The request stays ``approved`` until the ``payments.payorder_refunded`` event of that
+    refund id settles it (restock, order status, ``shop.order_refunded``). Skips requests that
+    another worker holds or that were executed already."""
+    request = (
+        RefundRequest.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("order__shop__miniprogram")
+        .filter(pk=request_id, status=RefundRequest.Status.APPROVED, refund_id__isnull=True)
+        .first()
+    )
+    if request is None:
+        return None
+    executed = refund(request.order, request.amount, out_refund_no=f"shop-refund-{request.pk}")
+    request.refund_id = executed.refund_id
+    request.save(update_fields=["refund_id"])
+    return request
+
+
+def order_payorder_close(*, order_id: int) -> None:
+    """An order that was cancelled cannot be paid any more: close its pending pay order.
+
+    If the buyer paid in the meantime, the payment reaches a cancelled order and is owed back
+    (``unmatched_payment``), so no money is lost either way."""
+    order = selectors.order_get(order_id=order_id)
+    if order.status != Order.Status.CANCELLED or not order.prepay_id:
+        return
+    try:
+        payments.payorder_close(miniprogram=order.shop.miniprogram, prepay_id=order.prepay_id)
+    except Conflict:
+        logger.info("cancelled order was paid meanwhile; it is refunded", extra={"id": order_id})
+
+
+# --- money in (domain event handlers) ------------------------------------------------------------
 
 
 def on_payorder_paid(*, event_id: int, payload: dict) -> None:
@@ -42,3 +134,8 @@ def on_payorder_refunded(*, event_id: int, payload: dict) -> None:
         amount=payload["amount"],
         refunded_total=payload["refunded_total"],
     )
+
+
+def on_order_status_changed(*, event_id: int, payload: dict) -> None:
+    if payload["status"] == Order.Status.CANCELLED:
+        order_payorder_close(order_id=payload["order_id"])

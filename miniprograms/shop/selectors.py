@@ -215,8 +215,21 @@ def teams_due(*, limit: int = 200) -> list[int]:
 
 
 def refunds_awaiting_payment(*, order: Order):
-    """Approved refund requests that payment.py has to execute, oldest first."""
+    """Approved refund requests whose money is not back with the buyer yet, oldest first."""
     return order.refund_requests.filter(status=RefundRequest.Status.APPROVED).order_by("id")
+
+
+def refunds_to_execute(*, limit: int = 500) -> list[int]:
+    """Approved refund requests that payment.py has not sent to payments yet."""
+    return list(
+        RefundRequest.objects.filter(status=RefundRequest.Status.APPROVED, refund_id__isnull=True)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def order_get(*, order_id: int) -> Order:
+    return Order.objects.select_related("shop__miniprogram").get(pk=order_id)
 
 
 def shops_managed_by(*, user) -> QuerySet[Shop]:

@@ -4,8 +4,9 @@ coupons, group buying, reviews and attribution.
 Stock is reserved at checkout with one conditional ``UPDATE ... SET stock = stock - q WHERE
 stock >= q`` per SKU (in SKU-id order, so concurrent checkouts cannot deadlock) and released
 with the opposite update; a buyer who misses gets 409 ``out_of_stock`` and nothing is written.
-Money never moves here: refunds are recorded as :class:`RefundRequest` rows that
-``payment.py`` executes, and payments' events drive ``order_pay``/``refund_record_executed``.
+Money never moves here: refunds are recorded as approved :class:`RefundRequest` rows that
+``payment.py`` executes through payments (right after commit, and by beat), and payments'
+events drive ``order_pay``/``refund_record_executed``.
 """
 
 import secrets
@@ -567,6 +568,18 @@ def _cancel(order: Order, note: str) -> None:
 
 
 @transaction.atomic
+def order_payable(*, actor, order_id: int) -> Order:
+    """The buyer's order, row-locked, if it can still be paid: unpaid with its stock still
+    reserved (an expired reservation is about to be cancelled and its stock resold)."""
+    order = _locked_order(pk=order_id, buyer=actor)
+    if order.status != Status.CREATED:
+        raise InvalidTransition(status=order.status, to=Status.PAID)
+    if order.reserved_until <= timezone.now():
+        raise DomainError("The reservation of this order has expired.", code="reservation_expired")
+    return order
+
+
+@transaction.atomic
 def order_expire(*, order_id: int) -> bool:
     """Cancel an order whose reservation lapsed unpaid. Skips it if paid meanwhile."""
     order = (
@@ -631,13 +644,14 @@ def order_pay(
         order.buyer_id,
     )
     if not matches:
-        RefundRequest.objects.create(
+        if not order.prepay_id:  # where the money to give back is
+            order.prepay_id = prepay_id
+            order.save(update_fields=["prepay_id", "updated_at"])
+        _refund_owed(
             order=order,
             amount=amount,
             reason=RefundRequest.Reason.UNMATCHED_PAYMENT,
-            status=RefundRequest.Status.APPROVED,
             note=f"pay order {prepay_id} did not match the order in status {order.status}",
-            decided_at=timezone.now(),
         )
         return order
     _mark_paid(order, prepay_id=prepay_id, paid_at=paid_at)
@@ -751,29 +765,51 @@ def refund_request_decide(
     request.status = RefundRequest.Status.APPROVED
     request.restock = {str(k): v for k, v in restock.items()}
     request.save(update_fields=["status", "decided_at", "restock"])
+    _refund_schedule(request.pk)
     return request
+
+
+def _refund_owed(*, order: Order, amount: int, reason: str, note: str = "", restock=None) -> None:
+    """Record money owed back without a buyer's request (approved at once) and pay it."""
+    request = RefundRequest.objects.create(
+        order=order,
+        amount=amount,
+        reason=reason,
+        note=note,
+        status=RefundRequest.Status.APPROVED,
+        restock=restock or {},
+        decided_at=timezone.now(),
+    )
+    _refund_schedule(request.pk)
+
+
+def _refund_schedule(request_id: int) -> None:
+    """Execute the approved request right after commit; beat retries what did not go through."""
+    from miniprograms.shop.tasks import execute_refund
+
+    transaction.on_commit(lambda: execute_refund.delay(request_id), robust=True)
 
 
 @transaction.atomic
 def refund_record_executed(
     *, shop: Shop, prepay_id: str, refund_id: str, amount: int, refunded_total: int
 ) -> RefundRequest | None:
-    """Payments refunded ``amount``: settle the oldest approved request of that amount,
-    restock its units, and close the order when everything is back with the buyer."""
+    """Payments refunded ``amount`` for the request ``payment.refund_execute`` made it for:
+    settle that request, restock its units, and close the order when everything is back with
+    the buyer. A repeat of the event, or a refund the shop did not ask for, changes nothing."""
     order = Order.objects.select_for_update().filter(shop=shop, prepay_id=prepay_id).first()
-    if order is None or RefundRequest.objects.filter(refund_id=refund_id).exists():
+    if order is None:
         return None
     request = (
         selectors.refunds_awaiting_payment(order=order)
         .select_for_update()
-        .filter(amount=amount)
+        .filter(refund_id=refund_id, amount=amount)
         .first()
     )
     if request is None:
         return None
-    request.status = RefundRequest.Status.REFUNDED
-    request.refund_id, request.refunded_at = refund_id, timezone.now()
-    request.save(update_fields=["status", "refund_id", "refunded_at"])
+    request.status, request.refunded_at = RefundRequest.Status.REFUNDED, timezone.now()
+    request.save(update_fields=["status", "refunded_at"])
     _restock_lines(request.restock)
     order.refunded_amount = min(order.total, max(order.refunded_amount, refunded_total))
     order.save(update_fields=["refunded_amount", "updated_at"])
@@ -982,7 +1018,7 @@ def _record_team_refund(order: Order, team: Team) -> None:
     if amount == 0:
         return
     failed = team.status == Team.Status.FAILED
-    RefundRequest.objects.create(
+    _refund_owed(
         order=order,
         amount=amount,
         reason=(
@@ -990,9 +1026,7 @@ def _record_team_refund(order: Order, team: Team) -> None:
             if failed
             else RefundRequest.Reason.TEAM_PRICE_DIFFERENCE
         ),
-        status=RefundRequest.Status.APPROVED,
         restock={str(line.pk): line.quantity for line in order.lines.all()} if failed else {},
-        decided_at=timezone.now(),
     )
 
 

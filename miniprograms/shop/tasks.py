@@ -1,6 +1,11 @@
+import logging
+
 from celery import shared_task
 
-from miniprograms.shop import selectors, services
+from miniprograms.shop import payment, selectors, services
+from superapp.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="shop.expire_orders", ignore_result=True)
@@ -15,7 +20,25 @@ def close_teams() -> int:
     return sum(services.team_expire(team_id=i) is not None for i in selectors.teams_due())
 
 
+@shared_task(name="shop.execute_refund", ignore_result=True)
+def execute_refund(request_id: int) -> bool:
+    """Pay one approved refund request back through payments (queued right after approval).
+    A refusal by payments is logged and left to the beat task to retry."""
+    try:
+        return payment.refund_execute(request_id=request_id) is not None
+    except DomainError:
+        logger.exception("shop refund not executed", extra={"refund_request_id": request_id})
+        return False
+
+
+@shared_task(name="shop.execute_refunds", ignore_result=True)
+def execute_refunds() -> int:
+    """Beat: execute every approved refund request not yet sent to payments."""
+    return sum(execute_refund(i) for i in selectors.refunds_to_execute())
+
+
 PERIODIC_TASKS = [
     (60.0, expire_orders),
     (60.0, close_teams),
+    (60.0, execute_refunds),
 ]

@@ -247,6 +247,14 @@ class OrderLineOutput(serializers.ModelSerializer):
         return money(line.amount, line.order.currency)
 
 
+class OrderPayOutput(serializers.Serializer):
+    """The pay order to confirm at ``POST /api/v1/pay/orders/{prepay_id}/confirm``."""
+
+    prepay_id = serializers.CharField()
+    amount = serializers.IntegerField(source="total")
+    currency = serializers.CharField()
+
+
 class OrderOutput(serializers.ModelSerializer):
     subtotal = serializers.SerializerMethodField()
     discount = serializers.SerializerMethodField()
@@ -262,6 +270,7 @@ class OrderOutput(serializers.ModelSerializer):
             "shop_id",
             "status",
             "out_trade_no",
+            "prepay_id",
             "subtotal",
             "discount",
             "total",

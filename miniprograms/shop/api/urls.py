@@ -73,6 +73,7 @@ urlpatterns = [
         views.BuyerOrderActionView.as_view(buyer_action=services.order_cancel),
         name="shop-order-cancel",
     ),
+    path("shop/orders/<int:order_id>/pay", views.OrderPayView.as_view(), name="shop-order-pay"),
     path(
         "shop/orders/<int:order_id>/confirm-receipt",
         views.BuyerOrderActionView.as_view(buyer_action=services.order_complete),

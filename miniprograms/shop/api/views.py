@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from miniprograms.shop import selectors, services
+from miniprograms.shop import payment, selectors, services
 from miniprograms.shop.api import serializers as s
 from miniprograms.shop.models import Collection, Coupon, Order, Product, Review, ReviewReport
 from superapp.core.errors import InvalidInput
@@ -305,6 +305,22 @@ class BuyerOrderActionView(APIView):
         self.buyer_action(actor=request.user, order_id=order_id)
         order = selectors.order_for_buyer(user=request.user, order_id=order_id)
         return Response(s.OrderOutput(order).data)
+
+
+class OrderPayView(APIView):
+    @extend_schema(
+        request=None,
+        responses={201: s.OrderPayOutput, 200: s.OrderPayOutput},
+        tags=TAGS,
+        description="Creates the pay order of an unpaid order whose stock is still reserved "
+        "(201); asking again answers the same `prepay_id` (200). The buyer then confirms it "
+        "with the PIN at `POST /api/v1/pay/orders/{prepay_id}/confirm`. 422 "
+        "`invalid_order_status` (not unpaid) or `reservation_expired`.",
+    )
+    def post(self, request, order_id: int):
+        order, created = payment.order_payorder_create(actor=request.user, order_id=order_id)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.OrderPayOutput(order).data, status=code)
 
 
 class RefundRequestView(APIView):

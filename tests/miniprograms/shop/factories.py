@@ -1,16 +1,18 @@
-"""Shop test worlds built through the real services, and payments' events as payments sends them."""
+"""Shop test worlds built through the real services; orders are paid through real payments."""
 
-import itertools
 from dataclasses import dataclass
 
 from django.test import TestCase
-from django.utils import timezone
 
-from miniprograms.shop import services
+from miniprograms.shop import payment, services
 from miniprograms.shop.models import Order, Product, Shop, Sku
+from payments import selectors as payments_selectors
+from payments import services as payments_services
+from payments.models import WalletSecurity
 from superapp.core.domain_events import emit
 from superapp.official import services as official_services
 from tests.factories import UserFactory
+from tests.payments.factories import PIN, fund
 
 ADDRESS = {
     "name": "Alice Martin",
@@ -20,7 +22,6 @@ ADDRESS = {
     "postal_code": "75002",
     "country": "FR",
 }
-_prepay_ids = itertools.count(1)
 
 
 @dataclass
@@ -89,47 +90,41 @@ def checkout(buyer, sku: Sku, quantity=1, **kwargs) -> Order:
     )
 
 
+def after_commit():
+    """Run what the enclosed code schedules on commit (events, tasks) as a commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def emit_after_commit(event_type: str, payload: dict) -> None:
     """Emit as payments does, and run the listeners as the commit would."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with after_commit():
         emit(event_type, payload)
 
 
-def pay(order: Order, *, amount=None, payer=None) -> str:
-    """``payments.payorder_paid`` for ``order`` (the pay order payment.py will create)."""
-    order.refresh_from_db()
-    prepay_id = f"wx{next(_prepay_ids):06d}"
-    emit_after_commit(
-        "payments.payorder_paid",
-        {
-            "prepay_id": prepay_id,
-            "app_id": order.shop.miniprogram.app_id,
-            "organisation_id": order.shop.miniprogram.organisation_id,
-            "payer_user_id": (payer or order.buyer).pk,
-            "amount": order.total if amount is None else amount,
-            "currency": order.currency,
-            "out_trade_no": order.out_trade_no,
-            "paid_at": timezone.now().isoformat(),
-        },
-    )
-    return prepay_id
+def wallet(user, currency="EUR") -> int:
+    balances = payments_selectors.wallet_balances(user=user)
+    return sum(b["available"] for b in balances if b["currency"] == currency)
 
 
-def refund_paid(order: Order, amount: int, refund_id: str) -> None:
-    """``payments.payorder_refunded`` after payment.py refunded ``amount`` of ``order``."""
+def merchant(shop: Shop, currency="EUR") -> int:
+    rows = payments_selectors.merchant_balances(organisation_id=shop.miniprogram.organisation_id)
+    return sum(r["available"] for r in rows if r["currency"] == currency)
+
+
+def fund_buyer(user, amount: int, currency="EUR") -> None:
+    """Give ``user`` a payment PIN (``PIN``) once, and top the wallet up by ``amount``."""
+    if not WalletSecurity.objects.filter(user=user).exists():
+        payments_services.pin_set(actor=user, pin=PIN)
+    if amount:
+        fund(user, amount, currency)
+
+
+def pay(order: Order) -> str:
+    """The buyer pays ``order`` through payments: wallet funded with the total, the shop's pay
+    order, confirmation with the PIN; payments' event marks the order paid. The prepay id."""
     order.refresh_from_db()
-    refunded_total = order.refunded_amount + amount
-    emit_after_commit(
-        "payments.payorder_refunded",
-        {
-            "refund_id": refund_id,
-            "prepay_id": order.prepay_id,
-            "app_id": order.shop.miniprogram.app_id,
-            "organisation_id": order.shop.miniprogram.organisation_id,
-            "payer_user_id": order.buyer_id,
-            "amount": amount,
-            "currency": order.currency,
-            "order_amount": order.total,
-            "refunded_total": refunded_total,
-        },
-    )
+    fund_buyer(order.buyer, order.total, order.currency)
+    with after_commit():
+        order, _ = payment.order_payorder_create(actor=order.buyer, order_id=order.pk)
+        payments_services.payorder_confirm(actor=order.buyer, prepay_id=order.prepay_id, pin=PIN)
+    return order.prepay_id

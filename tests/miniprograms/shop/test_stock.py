@@ -5,14 +5,26 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from miniprograms.shop import services, tasks
+from miniprograms.shop import payment, services, tasks
 from miniprograms.shop.models import Order, Shop, Sku
+from payments.models import PayOrder
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
-from tests.miniprograms.shop.factories import ADDRESS, checkout, pay, world
+from tests.miniprograms.shop.factories import (
+    ADDRESS,
+    after_commit,
+    checkout,
+    fund_buyer,
+    merchant,
+    pay,
+    wallet,
+    world,
+)
+from tests.payments.factories import PIN
 
 
 def stock_of(sku) -> int:
@@ -59,21 +71,51 @@ def test_a_paid_order_is_never_expired(api):
     assert stock_of(w.sku) == 0
 
 
+def lapse(order) -> None:
+    Order.objects.filter(pk=order.pk).update(reserved_until=timezone.now() - timedelta(seconds=1))
+
+
+def confirm(order) -> tuple[int, dict]:
+    client = consumer_client(order.buyer)
+    with after_commit():
+        response = client.post(f"/api/v1/pay/orders/{order.prepay_id}/confirm", {"pin": PIN})
+    return response.status_code, response.json()
+
+
 @pytest.mark.django_db
-def test_payment_arriving_after_expiry_is_owed_back_not_oversold(api):
+def test_expiry_closes_the_pay_order_so_a_late_confirmation_takes_no_money(api):
     w = world(stock=1, price=900)
-    late = checkout(api.user, w.sku)
-    Order.objects.filter(pk=late.pk).update(reserved_until=timezone.now() - timedelta(seconds=1))
-    tasks.expire_orders.delay()
+    fund_buyer(api.user, 900)
+    order, _ = payment.order_payorder_create(actor=api.user, order_id=checkout(api.user, w.sku).pk)
+    lapse(order)
+
+    with after_commit():
+        assert tasks.expire_orders.delay().get() == 1
+
+    assert PayOrder.objects.get(prepay_id=order.prepay_id).status == "closed"
+    status, body = confirm(order)
+    assert (status, body["code"]) == (409, "payorder_closed")
+    assert (wallet(api.user), merchant(w.shop), stock_of(w.sku)) == (900, 0, 1)
+
+
+@pytest.mark.django_db
+def test_a_payment_racing_the_expiry_is_refunded_in_full_and_the_resold_unit_stays_sold(api):
+    w = world(stock=1, price=900)
+    fund_buyer(api.user, 900)
+    late, _ = payment.order_payorder_create(actor=api.user, order_id=checkout(api.user, w.sku).pk)
+    lapse(late)
+    tasks.expire_orders.delay()  # committed; the pay order is not closed yet
     taker = checkout(UserFactory(), w.sku)
-    pay(late)
+
+    assert confirm(late)[1]["status"] == "paid"
+
     late.refresh_from_db()
     assert late.status == "cancelled"
-    assert [(r.amount, r.reason) for r in late.refund_requests.all()] == [
-        (900, "unmatched_payment")
-    ]
-    assert taker.status == "created"
-    assert stock_of(w.sku) == 0
+    [owed] = late.refund_requests.all()
+    assert (owed.amount, owed.reason, owed.status) == (900, "unmatched_payment", "refunded")
+    assert PayOrder.objects.get(prepay_id=late.prepay_id).status == "refunded"
+    assert (wallet(api.user), merchant(w.shop)) == (900, 0)
+    assert (taker.status, stock_of(w.sku)) == ("created", 0)
 
 
 @pytest.mark.django_db
@@ -86,24 +128,29 @@ def test_buyer_cancelling_releases_stock(api):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_flash_sale_buyers_never_oversell():
-    units, buyers = 5, 24
-    w = world(stock=units)
+def test_concurrent_flash_sale_buyers_who_pay_never_oversell(capsys):
+    units, buyers, price = 5, 24, 1500
+    w = world(stock=units, price=price)
     clients = [consumer_client(UserFactory()) for _ in range(buyers)]
-    url = f"/api/v1/shops/{w.shop.pk}/checkout"
+    for client in clients:
+        fund_buyer(client.user, price)
     body = {"items": [{"sku_id": w.sku.pk, "quantity": 1}], "shipping_address": ADDRESS}
     outcomes: list[tuple[int, str | None]] = []
     barrier = threading.Barrier(buyers)
 
-    def buy(client):
+    def buy_and_pay(client):
         try:
             barrier.wait()
-            response = client.post(url, body)
+            response = client.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
             outcomes.append((response.status_code, response.json().get("code")))
+            if response.status_code == 201:
+                order_id = response.json()["id"]
+                prepay_id = client.post(f"/api/v1/shop/orders/{order_id}/pay").json()["prepay_id"]
+                client.post(f"/api/v1/pay/orders/{prepay_id}/confirm", {"pin": PIN})
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=buy, args=(c,)) for c in clients]
+    threads = [threading.Thread(target=buy_and_pay, args=(c,)) for c in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -111,11 +158,17 @@ def test_concurrent_flash_sale_buyers_never_oversell():
 
     assert sorted(outcomes).count((201, None)) == units
     assert sorted(outcomes).count((409, "out_of_stock")) == buyers - units
-    assert Order.objects.count() == units
+    paid = Order.objects.filter(status="paid").prefetch_related("lines")
+    assert len(paid) == Order.objects.count() == units
+    assert all([line.quantity for line in order.lines.all()] == [1] for order in paid)
     assert stock_of(w.sku) == 0
-    for order in Order.objects.all():
-        pay(order)
-    assert Order.objects.filter(status="paid").count() == units
+    winners = {order.buyer_id for order in paid}
+    balances = sorted(wallet(c.user) for c in clients)
+    assert balances == [0] * units + [price] * (buyers - units)
+    assert all(wallet(c.user) == 0 for c in clients if c.user.pk in winners)
+    assert merchant(w.shop) == units * (price - 9)  # 0.6 % fee per payment
+    call_command("ledger_verify")
+    assert "ledger_verify=ok" in capsys.readouterr().out
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from miniprograms.shop.models import Order, RefundRequest, Sku, Team
 from superapp.core.errors import Conflict, DomainError
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
-from tests.miniprograms.shop.factories import ADDRESS, pay, refund_paid, world
+from tests.miniprograms.shop.factories import ADDRESS, after_commit, pay, wallet, world
 
 pytestmark = pytest.mark.django_db
 TIERS = [
@@ -50,7 +50,13 @@ def refunds(team_id) -> list[tuple[int, str]]:
 
 def expire(team_id) -> None:
     Team.objects.filter(pk=team_id).update(expires_at=timezone.now() - timedelta(seconds=1))
-    tasks.close_teams.delay()
+    with after_commit():
+        tasks.close_teams.delay()
+
+
+def refunded_to_wallets(orders) -> list[int]:
+    """What each member's wallet holds after paying exactly its total: what came back."""
+    return [wallet(order.buyer) for order in orders]
 
 
 def test_opening_a_team_through_the_api_gives_a_shareable_card(api):
@@ -88,6 +94,8 @@ def test_filling_the_team_refunds_everyone_down_to_the_top_tier_price():
     team = Team.objects.get(pk=leader.team_id)
     assert (team.status, team.final_size, team.final_discount_percent) == ("succeeded", 5, 30)
     assert refunds(team.pk) == [(2000, "team_price_difference")] * 5
+    assert refunded_to_wallets(members) == [2000] * 5
+    assert {r.status for r in RefundRequest.objects.filter(order__team=team)} == {"refunded"}
 
 
 def test_expiry_settles_at_the_tier_reached_and_cancels_the_unpaid():
@@ -102,6 +110,7 @@ def test_expiry_settles_at_the_tier_reached_and_cancels_the_unpaid():
     team = Team.objects.get(pk=leader.team_id)
     assert (team.status, team.final_size, team.final_discount_percent) == ("succeeded", 4, 20)
     assert refunds(team.pk) == [(1000, "team_price_difference")] * 4
+    assert refunded_to_wallets([leader, *joined[:3]]) == [1000] * 4
     joined[3].refresh_from_db()
     assert joined[3].status == "cancelled"
     assert Sku.objects.get(pk=w.sku.pk).stock == 6
@@ -119,6 +128,7 @@ def test_team_price_rounds_half_up_per_unit_and_multiplies_by_quantity():
         (899 - 749, "team_price_difference"),
         (899 - 749, "team_price_difference"),
     ]
+    assert refunded_to_wallets([leader, *others]) == [300, 150, 150]
 
 
 def test_a_team_below_the_smallest_tier_is_refunded_in_full_with_restock():
@@ -131,7 +141,7 @@ def test_a_team_below_the_smallest_tier_is_refunded_in_full_with_restock():
 
     assert Team.objects.get(pk=leader.team_id).status == "failed"
     assert refunds(leader.team_id) == [(27000, "team_failed")]
-    refund_paid(leader, 27000, refund_id="rf1")
+    assert refunded_to_wallets([leader]) == [27000]
     leader.refresh_from_db()
     assert (leader.status, leader.refunded_amount) == ("refunded", 27000)
     assert Sku.objects.get(pk=w.sku.pk).stock == 10
@@ -148,7 +158,6 @@ def test_difference_refunds_keep_the_order_going_and_it_ships_once_formed():
     assert refused.value.code == "team_not_formed"
     for _ in range(4):
         pay(join(leader.team_id, UserFactory(), w.sku))
-    refund_paid(leader, 2000, refund_id="rf-diff")
     leader.refresh_from_db()
     assert (leader.status, leader.refunded_amount) == ("paid", 2000)
     services.order_ship(
