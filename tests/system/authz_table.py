@@ -287,7 +287,8 @@ EXPECTED = {
         (401, OK, 422, 422, 422, 403, 422),
     ("POST", "/api/v1/wallet/withdrawals"):
         (401, OK, 422, 422, 422, 403, 422),
-    # shop (docs/shop.md, Permissions): outsiders 404 on back office, associates 403 on manager endpoints
+    # shop (docs/shop.md, Permissions): outsiders 404 on the back office,
+    # associates 403 on manager endpoints
     ("GET", "/api/v1/brands/{brand_id}/shop"):
         (401, OK, OK, OK, OK, 403, OK),
     # the shop is enabled already
@@ -315,9 +316,9 @@ EXPECTED = {
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/ship"):
         (401, OK, 404, OK, 404, 403, 404),
-    # a paid order is shipped before it is delivered
+    # a paid order is shipped before it is delivered: staff get past authorization to 422
     ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/deliver"):
-        (401, 422, 404, OK, 404, 403, 404),
+        (401, 422, 404, 422, 404, 403, 404),
     ("GET", "/api/v1/shops/{shop_id}/manage/products"):
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/refund-requests/{request_id}/decision"):
@@ -363,9 +364,9 @@ EXPECTED = {
         (401, 422, 404, 404, 404, 403, 404),
     ("POST", "/api/v1/shop/orders/{order_id}/refund-requests"):
         (401, 422, 404, 404, 404, 403, 404),
-    # alice reviewed that line already; it is not the others' purchase
+    # alice's delivered line is under a refund request (422 not_delivered); not the others'
     ("POST", "/api/v1/shop/reviews"):
-        (401, 409, 404, 404, 404, 403, 404),
+        (401, 422, 404, 404, 404, 403, 404),
     ("POST", "/api/v1/shop/reviews/{review_id}/reports"):
         (401, OK, OK, OK, OK, 403, OK),
     ("POST", "/api/v1/shop/share-links/{code}/open"):

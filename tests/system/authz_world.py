@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
-
 from rest_framework.test import APIClient
 
 from loyalty import selectors as loyalty_selectors
 from loyalty import services as loyalty_services
 from miniprograms import services as mp_services
-from miniprograms.shop import services as shop_services
 from miniprograms.models import ShareLink
+from miniprograms.shop import services as shop_services
 from payments import services as pay_services
 from payments.models import GatewayOrder
 from superapp.official import services as official_services
@@ -118,7 +117,7 @@ def build_world() -> World:
         owner=f"app:{miniprogram.app_id}", url=DOWN_URL, secret="s", event_type="t", data={}
     )
 
-    shop = shop_world(alice, brand, bob)
+    shop = shop_world(alice, brand)
     loyalty = loyalty_world(alice, brand, bob)
     group, _, _ = group_chat(owner=alice, members=2)
     packet = red_packet(alice, group)
@@ -173,7 +172,7 @@ def build_world() -> World:
     return World(clients=clients, params=params, alice=alice)
 
 
-def shop_world(alice, brand, bob) -> dict:
+def shop_world(alice, brand) -> dict:
     """Alice's brand sells (a published product with a team-buy tier, a collection, a coupon,
     a share link); alice buys from it: a cart line, a created order, a paid one, a delivered one
     she reviewed and asks a refund for, and a team she opened."""
