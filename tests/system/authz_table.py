@@ -287,5 +287,174 @@ EXPECTED = {
         (401, OK, 422, 422, 422, 403, 422),
     ("POST", "/api/v1/wallet/withdrawals"):
         (401, OK, 422, 422, 422, 403, 422),
+    # shop (docs/shop.md, Permissions): outsiders 404 on the back office,
+    # associates 403 on manager endpoints
+    ("GET", "/api/v1/brands/{brand_id}/shop"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # the shop is enabled already
+    ("POST", "/api/v1/brands/{brand_id}/shop"):
+        (401, 409, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/shops/{shop_id}/cart"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("PUT", "/api/v1/shops/{shop_id}/cart/items"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/shops/{shop_id}/catalogue/import"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/checkout"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/shops/{shop_id}/collections"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/shops/{shop_id}/collections"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/manage/coupons"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/coupons"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/manage/orders"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/ship"):
+        (401, OK, 404, OK, 404, 403, 404),
+    # a paid order is shipped before it is delivered: staff get past authorization to 422
+    ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/deliver"):
+        (401, 422, 404, 422, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/manage/products"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/refund-requests/{request_id}/decision"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/reviews/{review_id}/reply"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/share-links"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/products"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/shops/{shop_id}/products"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/products/{product_id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("PATCH", "/api/v1/shops/{shop_id}/products/{product_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/products/{product_id}/publish"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/products/{product_id}/reviews"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/shops/{shop_id}/products/{product_id}/skus"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/products/{product_id}/teams"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/shops/{shop_id}/products/{product_id}/unpublish"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("PATCH", "/api/v1/shops/{shop_id}/skus/{sku_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shop/coupons"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/shop/moderation/reports"):
+        (401, 403, 403, 403, 403, 403, OK),
+    ("POST", "/api/v1/shop/moderation/reviews/{review_id}"):
+        (401, 403, 403, 403, 403, 403, OK),
+    ("GET", "/api/v1/shop/orders"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/shop/orders/{order_id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/shop/orders/{order_id}/cancel"):
+        (401, OK, 404, 404, 404, 403, 404),
+    # the order is not delivered yet / not paid yet
+    ("POST", "/api/v1/shop/orders/{order_id}/confirm-receipt"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/shop/orders/{order_id}/refund-requests"):
+        (401, 422, 404, 404, 404, 403, 404),
+    # alice's delivered line is under a refund request (422 not_delivered); not the others'
+    ("POST", "/api/v1/shop/reviews"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/shop/reviews/{review_id}/reports"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/shop/share-links/{code}/open"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/shop/teams/{team_id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # alice leads the team already
+    ("POST", "/api/v1/shop/teams/{team_id}/join"):
+        (401, 409, OK, OK, OK, 403, OK),
+    # loyalty (docs/loyalty.md): brand members see the client book, others 404
+    # the program exists already
+    ("POST", "/api/v1/loyalty/programs"):
+        (401, 409, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/program"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("PATCH", "/api/v1/loyalty/brands/{brand_id}/program"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/bonus-campaigns"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/rewards"):
+        (401, OK, 404, 403, 404, 403, 404),
+    # alice is a member already
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/membership"):
+        (401, 409, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/card"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/card.png"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/points"):
+        (401, OK, 404, 404, 404, 403, 404),
+    # alice has no points for the reward yet
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/redemptions"):
+        (401, 422, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/in-store-purchases"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/my-associate"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/clients"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/assignment"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/notes"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/notes"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/tags"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("DELETE", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/tags/{tag_id}"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/tasks"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/timeline"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/commissions"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/segments"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/segments"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/segments/{segment_id}/clients"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/tasks"):
+        (401, OK, 404, OK, 404, 403, 404),
+    # the task is alice's
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/tasks/{task_id}/complete"):
+        (401, OK, 404, 404, 404, 403, 404),
+    # bob gave no marketing consent
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/campaigns"):
+        (401, 422, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/me/consents"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/me/consents"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/me/consents/withdraw"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/me/export"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # every test user has the same password: each consumer erases their own account
+    ("POST", "/api/v1/me/erase"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # red packets (docs/payments.md): members of alice's group only
+    ("POST", "/api/v1/red-packets"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/red-packets/{id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/red-packets/{id}/claim"):
+        (401, OK, 404, 404, 404, 403, 404),
 }
 # fmt: on

@@ -3,12 +3,16 @@ and her brand, organisation and mini-program, so every path parameter names a re
 and the other roles are strangers to it."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from loyalty import selectors as loyalty_selectors
+from loyalty import services as loyalty_services
 from miniprograms import services as mp_services
 from miniprograms.models import ShareLink
+from miniprograms.shop import services as shop_services
 from payments import services as pay_services
 from payments.models import GatewayOrder
 from superapp.official import services as official_services
@@ -17,9 +21,11 @@ from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.services import webhook_enqueue
 from tests.factories import UserFactory
 from tests.helpers import app_server_token, consumer_client
+from tests.loyalty.factories import PROGRAM_DEFAULTS, TIERS
 from tests.miniprograms.factories import bundle_bytes, developer_app, manifest, release
-from tests.payments.factories import PIN, fund, pay_order
-from tests.superapp.messaging.factories import direct_chat, send_text
+from tests.miniprograms.shop.factories import ADDRESS, checkout, pay, product_factory
+from tests.payments.factories import PIN, fund, pay_order, red_packet
+from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 from tests.superapp.official.factories import StaffUserFactory
 from tests.superapp.social.factories import befriend
 
@@ -111,6 +117,11 @@ def build_world() -> World:
         owner=f"app:{miniprogram.app_id}", url=DOWN_URL, secret="s", event_type="t", data={}
     )
 
+    shop = shop_world(alice, brand)
+    loyalty = loyalty_world(alice, brand, bob)
+    group, _, _ = group_chat(owner=alice, members=2)
+    packet = red_packet(alice, group)
+
     def consumer(user):
         return consumer_client(user)
 
@@ -152,5 +163,103 @@ def build_world() -> World:
         "day": date.today().isoformat(),
         "service_conversation_id": account.service_conversations.get().pk,
         "reference": GatewayOrder.objects.filter(user=alice).first().reference,
+        "red_packet_id": packet.pk,
+        "group_id": group.pk,
+        "associate": associate.username,
+        **shop,
+        **loyalty,
     }
     return World(clients=clients, params=params, alice=alice)
+
+
+def shop_world(alice, brand) -> dict:
+    """Alice's brand sells (a published product with a team-buy tier, a collection, a coupon,
+    a share link); alice buys from it: a cart line, a created order, a paid one, a delivered one
+    she reviewed and asks a refund for, and a team she opened."""
+    shop = shop_services.shop_enable(actor=alice, brand_id=brand.pk)
+    collection = shop_services.collection_create(actor=alice, shop_id=shop.pk, title="Scarves")
+    product, sku = product_factory(
+        shop, price=2500, stock=50, team_tiers=[{"size": 2, "discount_percent": 10}]
+    )
+    shop_services.coupon_create(
+        actor=alice, shop_id=shop.pk, code="WELCOME", kind="percent", value=10
+    )
+    link = shop_services.share_link_create(actor=alice, shop_id=shop.pk, product_id=product.pk)
+    shop_services.cart_item_set(actor=alice, shop_id=shop.pk, sku_id=sku.pk, quantity=1)
+    created = checkout(alice, sku)
+    paid = checkout(alice, sku)
+    pay(paid)
+    delivered = checkout(alice, sku)
+    pay(delivered)
+    shop_services.order_ship(
+        actor=alice, shop_id=shop.pk, order_id=delivered.pk, carrier="DHL", tracking_number="1"
+    )
+    shop_services.order_deliver(actor=alice, shop_id=shop.pk, order_id=delivered.pk)
+    review = shop_services.review_create(
+        actor=alice, line_id=delivered.lines.get().pk, rating=5, text="Lovely"
+    )
+    refund = shop_services.refund_request_create(
+        actor=alice, order_id=delivered.pk, amount=None, note="changed my mind"
+    )
+    team_order = shop_services.team_open(
+        actor=alice,
+        shop_id=shop.pk,
+        product_id=product.pk,
+        sku_id=sku.pk,
+        quantity=1,
+        shipping_address=ADDRESS,
+    )
+    return {
+        "shop_id": shop.pk,
+        "collection_id": collection.pk,
+        "product_id": product.pk,
+        "sku_id": sku.pk,
+        "order_id": created.pk,
+        "paid_order_id": paid.pk,
+        "request_id": refund.pk,
+        "review_id": review.pk,
+        "team_id": team_order.team_id,
+        "share_code": link.code,
+        "line_id": delivered.lines.get().pk,
+    }
+
+
+def loyalty_world(alice, brand, bob) -> dict:
+    """Alice's brand runs a program with a reward; alice holds its member card; bob (who
+    follows the brand) is a client with a tag, a note and a follow-up task; a segment."""
+    program_rules = {**PROGRAM_DEFAULTS, "tiers": TIERS}
+    loyalty_services.program_create(actor=alice, brand_id=brand.pk, **program_rules)
+    reward = loyalty_services.reward_create(
+        actor=alice,
+        brand_id=brand.pk,
+        name="5 off",
+        points_cost=100,
+        coupon_kind="fixed",
+        coupon_value=500,
+    )
+    member = loyalty_services.membership_join(actor=alice, brand_id=brand.pk)
+    client = loyalty_services.client_follow(brand_id=brand.pk, user_id=bob.pk)
+    tag = loyalty_services.client_tag_add(
+        actor=alice, brand_id=brand.pk, client_id=client.pk, name="VIP", personal=False
+    )
+    loyalty_services.client_note_add(
+        actor=alice, brand_id=brand.pk, client_id=client.pk, body="Likes silk"
+    )
+    task = loyalty_services.follow_up_create(
+        actor=alice,
+        brand_id=brand.pk,
+        client_id=client.pk,
+        title="Call back",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    segment = loyalty_services.segment_create(
+        actor=alice, brand_id=brand.pk, name="VIPs", filters={"tags": [tag.pk]}
+    )
+    return {
+        "reward_id": reward.pk,
+        "client_id": client.pk,
+        "tag_id": tag.pk,
+        "task_id": task.pk,
+        "segment_id": segment.pk,
+        "card": loyalty_selectors.card_payload(member),
+    }

@@ -13,6 +13,7 @@ refused for its minimal body with 400/409/422 — what matters is who gets past 
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from tests.factories import DEFAULT_PASSWORD
@@ -43,12 +44,17 @@ def resolve(path: str, params: dict) -> str:
             "/conversations/": "conversation_id",
             "/messages/": "message_id",
             "/moments/": "moment_id",
+            "/red-packets/": "red_packet_id",
         }
         key = next(v for prefix, v in kind.items() if prefix in path)
         path = path.replace("{id}", str(params[key]))
     if "{delivery_id}" in path:
         key = "brand_delivery_id" if path.startswith("/api/v1/brands") else "app_delivery_id"
         path = path.replace("{delivery_id}", str(params[key]))
+    if "/shop/share-links/{code}" in path:
+        path = path.replace("{code}", params["share_code"])
+    if "/manage/orders/{order_id}" in path:  # staff ship a paid order
+        path = path.replace("{order_id}", str(params["paid_order_id"]))
     if "{conversation_id}" in path:
         path = path.replace("{conversation_id}", str(params["service_conversation_id"]))
     return path.format(**params)
@@ -152,8 +158,120 @@ def body_for(method: str, path: str, world) -> dict:
             "template": "order_shipped",
             "data": {},
         },
+        **shop_bodies(p),
+        **loyalty_bodies(p, alice),
     }
     return bodies.get(f"{method} {path}", {})
+
+
+ADDRESS = {
+    "name": "A",
+    "phone": "+33100000001",
+    "line1": "2 rue",
+    "city": "Lyon",
+    "postal_code": "69001",
+    "country": "FR",
+}
+
+
+def shop_bodies(p: dict) -> dict:
+    shops = "/api/v1/shops/{shop_id}"
+    return {
+        f"POST {shops}/catalogue/import": {"file": b"handle,title\n"},
+        f"PUT {shops}/cart/items": {"sku_id": p["sku_id"], "quantity": 2},
+        f"POST {shops}/checkout": {
+            "items": [{"sku_id": p["sku_id"], "quantity": 1}],
+            "shipping_address": ADDRESS,
+        },
+        f"POST {shops}/collections": {"title": "Hats"},
+        f"POST {shops}/manage/coupons": {"code": "SPRING", "kind": "percent", "value": 5},
+        f"POST {shops}/manage/orders/{{order_id}}/ship": {
+            "carrier": "DHL",
+            "tracking_number": "2",
+        },
+        f"POST {shops}/manage/refund-requests/{{request_id}}/decision": {"approve": False},
+        f"POST {shops}/manage/reviews/{{review_id}}/reply": {"text": "Thank you"},
+        f"POST {shops}/manage/share-links": {"product_id": p["product_id"]},
+        f"POST {shops}/products": {"handle": "hat", "title": "Hat", "option_names": ["size"]},
+        f"PATCH {shops}/products/{{product_id}}": {"title": "Silk scarf II"},
+        f"POST {shops}/products/{{product_id}}/skus": {
+            "code": "item-L",
+            "options": {"size": "L"},
+            "stock": 1,
+            "prices": [{"currency": "EUR", "amount": 2500}],
+        },
+        f"POST {shops}/products/{{product_id}}/teams": {
+            "sku_id": p["sku_id"],
+            "quantity": 1,
+            "shipping_address": ADDRESS,
+        },
+        f"PATCH {shops}/skus/{{sku_id}}": {"stock": 40},
+        "POST /api/v1/shop/moderation/reviews/{review_id}": {"visible": False},
+        "POST /api/v1/shop/orders/{order_id}/refund-requests": {"note": "late"},
+        "POST /api/v1/shop/reviews": {"line_id": p["line_id"], "rating": 4},
+        "POST /api/v1/shop/reviews/{review_id}/reports": {"reason": "spam"},
+        "POST /api/v1/shop/teams/{team_id}/join": {
+            "sku_id": p["sku_id"],
+            "quantity": 1,
+            "shipping_address": ADDRESS,
+        },
+        "POST /api/v1/red-packets": {
+            "conversation": p["group_id"],
+            "mode": "fixed",
+            "amount_each": 100,
+            "count": 1,
+            "currency": "EUR",
+            "pin": PIN,
+        },
+    }
+
+
+def loyalty_bodies(p: dict, alice) -> dict:
+    brand = "/api/v1/loyalty/brands/{brand_id}"
+    client = f"{brand}/clients/{{client_id}}"
+    return {
+        "POST /api/v1/loyalty/programs": {
+            "brand_id": p["brand_id"],
+            "name": "Again",
+            "currency": "EUR",
+            "points_per_unit": 1,
+            "redeem_points_per_unit": 100,
+            "checkout_max_amount": 5000,
+        },
+        f"POST {brand}/bonus-campaigns": {
+            "name": "Double days",
+            "starts_at": "2030-01-01T00:00:00Z",
+            "ends_at": "2030-01-08T00:00:00Z",
+            "multiplier_percent": 200,
+        },
+        f"PATCH {brand}/program": {"name": "Alice Rewards"},
+        f"POST {brand}/rewards": {
+            "name": "10 off",
+            "points_cost": 200,
+            "coupon_kind": "fixed",
+            "coupon_value": 1000,
+        },
+        f"POST {brand}/redemptions": {"reward_id": p["reward_id"]},
+        f"POST {brand}/in-store-purchases": {
+            "card": p["card"],
+            "amount": 1000,
+            "currency": "EUR",
+            "reference": "till-1",
+        },
+        f"POST {client}/assignment": {"associate": p["associate"], "reason": "cover"},
+        f"POST {client}/notes": {"body": "Prefers email"},
+        f"POST {client}/tags": {"name": "Regular"},
+        f"POST {client}/tasks": {"title": "Follow up", "due_at": "2030-01-01T10:00:00Z"},
+        f"POST {brand}/segments": {"name": "Big", "filters": {"min_spend": 1}},
+        f"POST {brand}/campaigns": {
+            "segment_id": p["segment_id"],
+            "account_id": p["account_id"],
+            "title": "Sale",
+            "body": "Soon",
+        },
+        "POST /api/v1/me/consents": {"purpose": "marketing", "brand_id": p["brand_id"]},
+        "POST /api/v1/me/erase": {"password": DEFAULT_PASSWORD},
+    }
 
 
 def status_class(status: int) -> str | int:
@@ -161,10 +279,15 @@ def status_class(status: int) -> str | int:
 
 
 def call(client, method: str, url: str, body: dict) -> str | int:
-    """One request in a savepoint that is rolled back: the world stays as built."""
+    """One request in a savepoint that is rolled back: the world stays as built. A body with
+    bytes values is sent as a multipart upload (a fresh file for every call)."""
+    files = {k: SimpleUploadedFile(f"{k}.csv", v) for k, v in body.items() if isinstance(v, bytes)}
+    encoding = "multipart" if files else "json"
     with transaction.atomic():
         try:
-            response = getattr(client, method.lower())(url, body or None, format="json")
+            response = getattr(client, method.lower())(
+                url, {**body, **files} or None, format=encoding
+            )
             answer = status_class(response.status_code)
         except Exception as exc:  # a crash is a 500, reported in the table
             answer = f"500 {type(exc).__name__}"
