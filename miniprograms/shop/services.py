@@ -526,9 +526,18 @@ def _announce(order: Order, status: str) -> None:
     )
 
 
+def _status_before_refund_request(order: Order) -> str:
+    return order.history.filter(to_status=Status.REFUND_REQUESTED).latest("id").from_status
+
+
 def _transition(order: Order, to: str, note: str = "") -> None:
-    """Move a row-locked order along the state machine, record it and announce it."""
-    if to not in TRANSITIONS[order.status]:
+    """Move a row-locked order along the state machine, record it and announce it. An order
+    under a refund request leaves it only refunded or back where it was (request rejected):
+    shipping or delivering it meanwhile would skip steps."""
+    allowed = TRANSITIONS[order.status]
+    if order.status == Status.REFUND_REQUESTED:
+        allowed = {Status.REFUNDED, _status_before_refund_request(order)}
+    if to not in allowed:
         raise InvalidTransition(status=order.status, to=to)
     OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, note=note)
     order.status = to

@@ -130,6 +130,22 @@ def test_rejected_request_returns_the_order_to_where_it_was(api):
     assert wallet(api.user) == 0
 
 
+def test_an_order_under_a_refund_request_cannot_be_shipped_or_delivered_meanwhile(api):
+    w = world()
+    order = paid_order(w, api.user)
+    services.refund_request_create(actor=api.user, order_id=order.pk, amount=None)
+    for move in (
+        lambda: services.order_deliver(actor=w.owner, shop_id=w.shop.pk, order_id=order.pk),
+        lambda: services.order_ship(
+            actor=w.owner, shop_id=w.shop.pk, order_id=order.pk, carrier="DHL", tracking_number="1"
+        ),
+    ):
+        with pytest.raises(services.InvalidTransition):
+            move()
+    order.refresh_from_db()
+    assert order.status == "refund_requested"
+
+
 def test_unpaid_orders_cannot_ask_for_refunds_and_restock_is_bounded(api):
     w = world()
     unpaid = checkout(api.user, w.sku)
