@@ -359,6 +359,9 @@ EXPECTED = {
         (401, OK, 404, 404, 404, 403, 404),
     ("POST", "/api/v1/shop/orders/{order_id}/cancel"):
         (401, OK, 404, 404, 404, 403, 404),
+    # the buyer creates (or gets again) the pay order of their unpaid order
+    ("POST", "/api/v1/shop/orders/{order_id}/pay"):
+        (401, OK, 404, 404, 404, 403, 404),
     # the order is not delivered yet / not paid yet
     ("POST", "/api/v1/shop/orders/{order_id}/confirm-receipt"):
         (401, 422, 404, 404, 404, 403, 404),

@@ -9,6 +9,7 @@ import pytest
 import requests
 import websockets
 
+from miniprograms import selectors as miniprogram_selectors
 from superapp.accounts.services import token_issue
 from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
@@ -78,7 +79,7 @@ def test_the_pay_order_notification_is_delivered_by_the_worker(services):
     notification = merchant_server.json_bodies()[0]
     assert notification["data"]["prepay_id"] == order.prepay_id
     assert notification["data"]["status"] == "paid"
-    delivery = WebhookDelivery.objects.get(owner=f"organisation:{miniprogram.organisation_id}")
+    delivery = WebhookDelivery.objects.get(owner=miniprogram_selectors.webhook_owner(miniprogram))
     assert delivery.status == "delivered"
     headers = merchant_server.requests[0]["headers"]
     signing.verify(
