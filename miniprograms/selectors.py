@@ -276,6 +276,14 @@ def addresses_for_user(*, user) -> QuerySet[ShippingAddress]:
     return ShippingAddress.objects.filter(user=user).order_by("-is_default", "id")
 
 
+def address_for_user(*, user, address_id: int) -> ShippingAddress:
+    """One address of the user's own book; anyone else's is simply not found."""
+    address = ShippingAddress.objects.filter(user=user, pk=address_id).first()
+    if address is None:
+        raise NotFound("No such address.", code="address_not_found")
+    return address
+
+
 def contact_for_user(*, user) -> ConsumerContact | None:
     return ConsumerContact.objects.filter(user=user).first()
 

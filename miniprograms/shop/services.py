@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
 from miniprograms.shop import selectors
 from miniprograms.shop.models import (
@@ -416,7 +417,8 @@ def order_checkout(
     *,
     actor,
     shop_id: int,
-    shipping_address: dict,
+    shipping_address: dict | None = None,
+    address_id: int | None = None,
     items: list[dict] | None = None,
     currency: str | None = None,
     coupon_code: str = "",
@@ -424,8 +426,10 @@ def order_checkout(
     team_percent: int = 0,
 ) -> Order:
     """Create an order from ``items`` (or the cart) with a price snapshot, reserving stock for
-    ``SHOP_RESERVATION_MINUTES``; unpaid, it is cancelled by beat and its stock released."""
+    ``SHOP_RESERVATION_MINUTES``; unpaid, it is cancelled by beat and its stock released. It
+    ships to ``shipping_address``, or to the buyer's saved address ``address_id``."""
     shop = selectors.shop_get(shop_id=shop_id)
+    shipping_address = _shipping_snapshot(shop, actor, shipping_address, address_id)
     currency = currency or shop.currency
     items, cart = _checkout_items(shop, actor, items)
     lines = _priced_lines(shop, items, currency, team_percent)
@@ -912,6 +916,26 @@ def _entry_percent(product: Product) -> int:
 
 
 @transaction.atomic
+def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address_id) -> dict:
+    """The address an order ships to, copied into the order: given inline, or picked from the
+    buyer's address book. Picking one is the buyer granting this shop the ``address`` scope (as
+    choosing an address in a mini-program does), recorded with the other consents."""
+    if address_id is None:
+        return shipping_address
+    address = miniprogram_selectors.address_for_user(user=actor, address_id=address_id)
+    miniprogram_services.consent_grant(user=actor, miniprogram=shop.miniprogram, scope="address")
+    return {
+        "name": address.recipient,
+        "phone": address.phone,
+        "line1": address.line1,
+        "line2": address.line2,
+        "city": address.city,
+        "postal_code": address.postal_code,
+        "region": "",
+        "country": address.country,
+    }
+
+
 def team_open(
     *, actor, shop_id: int, product_id: int, sku_id: int, quantity: int, shipping_address: dict
 ) -> Order:

@@ -214,7 +214,15 @@ class CheckoutInput(serializers.Serializer):
     )
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
     coupon_code = serializers.CharField(max_length=32, required=False, default="")
-    shipping_address = AddressInput()
+    shipping_address = AddressInput(required=False)
+    address_id = serializers.IntegerField(
+        required=False, help_text="Ship to this address of the buyer's book instead."
+    )
+
+    def validate(self, attrs):
+        if ("shipping_address" in attrs) == ("address_id" in attrs):
+            raise serializers.ValidationError("Give exactly one of shipping_address, address_id.")
+        return attrs
 
 
 class TeamOpenInput(serializers.Serializer):

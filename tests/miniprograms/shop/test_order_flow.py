@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from miniprograms import services as mp_services
+from miniprograms.models import ConsentGrant
 from miniprograms.shop.models import Order, OrderStatusChange, Sku
 from superapp.core.models import DomainEvent
 from superapp.realtime.models import UserEvent
@@ -215,6 +217,50 @@ def test_bad_checkouts_are_refused_and_write_nothing(api, items, status, code):
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert Order.objects.count() == 0
     assert Sku.objects.get(pk=w.sku.pk).stock == 10
+
+
+def test_checkout_ships_to_a_saved_address_and_records_the_address_grant(api, other_user):
+    w = world(stock=5)
+    saved = mp_services.address_add(
+        user=api.user,
+        recipient="Mei Chen",
+        phone="+86 138 0000 0000",
+        line1="1 Nanjing Road",
+        city="Shanghai",
+        postal_code="200001",
+        country="CN",
+    )
+    url = f"/api/v1/shops/{w.shop.pk}/checkout"
+    item = [{"sku_id": w.sku.pk, "quantity": 1}]
+    created = api.post(url, {"items": item, "address_id": saved.pk})
+    assert created.status_code == 201, created.json()
+    order = Order.objects.get(pk=created.json()["id"])
+    assert (order.shipping_address["name"], order.shipping_address["city"]) == (
+        "Mei Chen",
+        "Shanghai",
+    )
+    assert ConsentGrant.objects.filter(
+        user=api.user, miniprogram=w.shop.miniprogram, scope="address", revoked_at=None
+    ).exists()
+
+    strangers = mp_services.address_add(user=other_user, **ADDRESS_BOOK_ENTRY)
+    refused = api.post(url, {"items": item, "address_id": strangers.pk})
+    assert (refused.status_code, refused.json()["code"]) == (404, "address_not_found")
+    both = api.post(url, {"items": item, "address_id": saved.pk, "shipping_address": ADDRESS})
+    neither = api.post(url, {"items": item})
+    assert both.status_code == neither.status_code == 400
+    assert Order.objects.count() == 1
+    assert Sku.objects.get(pk=w.sku.pk).stock == 4
+
+
+ADDRESS_BOOK_ENTRY = {
+    "recipient": "Someone Else",
+    "phone": "+44 20 0000 0000",
+    "line1": "2 Baker Street",
+    "city": "London",
+    "postal_code": "NW1",
+    "country": "GB",
+}
 
 
 def test_checkout_in_a_currency_without_price_is_refused(api):
