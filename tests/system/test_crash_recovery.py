@@ -23,11 +23,11 @@ from tests.system.load import Client, acked_count, run_clients
 from tests.system.processes import ROOT, Server, service_env, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
-# Real servers on fixed ports: one xdist worker runs every module of this group, in turn.
+# Real servers on fixed ports: `make test` runs these serially, after the parallel part.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(300),
-    pytest.mark.xdist_group("servers"),
+    pytest.mark.servers,
 ]
 CHAOS_PORT = 8811
 CHAOS_QUEUE = "plaza-proof-chaos"  # jobs the killed server schedules; no worker consumes them

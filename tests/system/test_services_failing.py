@@ -18,11 +18,11 @@ from tests.superapp.messaging.factories import direct_chat
 from tests.system.processes import RedisServer, Server, bearer
 
 # real processes start in the first test of the module: allow more than the default 120 s
-# Real servers on fixed ports: one xdist worker runs every module of this group, in turn.
+# Real servers on fixed ports: `make test` runs these serially, after the parallel part.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(300),
-    pytest.mark.xdist_group("servers"),
+    pytest.mark.servers,
 ]
 SERVER_PORT = 8821
 REDIS_PORT = 6391

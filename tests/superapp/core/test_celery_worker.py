@@ -18,7 +18,7 @@ from superapp.webhooks import services
 from superapp.webhooks.models import WebhookDelivery
 from tests.helpers import Receiver
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("servers")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.servers]
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -97,7 +97,9 @@ def test_author_learns_of_likes_and_comments(api, other_user):
     friend.post(f"/api/v1/moments/{moment}/likes")
     friend.post(f"/api/v1/moments/{moment}/likes")  # liking twice is still one like
     friend.post(f"/api/v1/moments/{moment}/comments", {"text": "Lovely"})
-    types = list(UserEvent.objects.filter(user=api.user).values_list("type", flat=True))
+    types = list(
+        UserEvent.objects.filter(user=api.user).order_by("cursor").values_list("type", flat=True)
+    )
     assert types == ["moment.liked", "moment.commented"]
     assert friend.delete(f"/api/v1/moments/{moment}/likes").status_code == 204
     assert api.get(f"/api/v1/moments/{moment}").json()["likes"] == []
