@@ -1,7 +1,10 @@
 """Pay-order confirmation throughput on PostgreSQL: spread over 100 merchants vs one hot merchant,
-and the same SQL shape as raw psycopg2 statements without Django.
+and the same SQL shape as raw psycopg statements without Django.
 
-    DATABASE_URL=postgres://... /work/main/.venv/bin/python bench/payments.py [--threads 8]
+    DATABASE_URL=postgres://... .venv/bin/python bench/payments.py [--threads 8] [--processes 2]
+
+The ``--threads`` are shared by ``--processes`` processes (default 2, one per core): one Python
+process runs Python on one core at a time, and Plaza's servers run as several processes.
 
 Prints ``payments_per_s_spread=``, ``payments_per_s_hot=``, ``hot_ratio=`` (hot/spread),
 ``ledger_verify=ok``, ``raw_sql_per_s=`` and ``orm_ratio=`` (ORM spread / raw).
@@ -15,6 +18,7 @@ does it after commit; here tasks go to an in-memory broker).
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import sys
@@ -35,7 +39,7 @@ import django
 
 django.setup()
 
-import psycopg2  # noqa: E402
+import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -105,35 +109,61 @@ def make_orders(payers, merchants, per_payer: int, run: str, label: str):
 
 
 def split(queues, threads: int):
-    """Give each thread whole payers, so threads never share a payer's wallet."""
-    return [[item for q in queues[t::threads] for item in q] for t in range(threads)]
+    """Give each thread whole payers, so threads never share a payer's wallet. Items are
+    (payer id, prepay id): they cross into the worker processes."""
+    return [[(p.pk, prepay) for q in queues[t::threads] for p, prepay in q] for t in range(threads)]
 
 
-def run_threads(work, action) -> float:
-    barrier = threading.Barrier(len(work) + 1)
+def run_workers(work, action: str, processes: int) -> float:
+    """Run the threads' work lists in ``processes`` spawned processes (each its own Django,
+    connection pool and GIL, as server processes are), every thread starting at one signal.
+    Returns the seconds from that signal until the last thread finished."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(processes + 1)
+    results = context.Queue()
+    children = [
+        context.Process(target=worker_process, args=(work[i::processes], action, barrier, results))
+        for i in range(processes)
+    ]
+    for child in children:
+        child.start()
+    barrier.wait()
+    started = time.time()
+    outcomes = [results.get() for _ in children]
+    for child in children:
+        child.join()
+    failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    if failures:
+        raise SystemExit(f"bench failed: {failures[0]}")
+    return max(outcomes) - started
+
+
+def worker_process(work, action: str, barrier, results) -> None:
+    """One process: its threads wait for the common signal, run their items, and the process
+    reports when its last thread finished (or the first error)."""
+    confirm = orm_confirm if action == "orm" else raw_sql_confirm_factory(libpq_dsn())
+    payers = User.objects.in_bulk({payer for items in work for payer, _ in items})
+    start = threading.Event()
     errors = []
 
-    def worker(items):
+    def run(items):
         try:
-            barrier.wait()
-            for item in items:
-                action(*item)
-        except Exception as exc:  # reported below: a bench must not hide failures
-            errors.append(exc)
+            start.wait()
+            for payer, prepay_id in items:
+                confirm(payers[payer], prepay_id)
+        except Exception as exc:  # reported to the parent: a bench must not hide failures
+            errors.append(repr(exc))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(items,)) for items in work]
+    threads = [threading.Thread(target=run, args=(items,)) for items in work]
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    start.set()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"bench failed: {errors[0]!r}")
-    return elapsed
+    results.put(errors[0] if errors else time.time())
 
 
 def orm_confirm(payer, prepay_id):
@@ -164,9 +194,10 @@ def raw_sql_confirm_factory(dsn: str):
 
     def confirm(payer, prepay_id):
         if not hasattr(local, "conn"):
-            local.conn = psycopg2.connect(dsn)
+            # client-side binding, as Django's backend does
+            local.conn = psycopg.connect(dsn, cursor_factory=psycopg.ClientCursor)
         conn = local.conn
-        with conn, conn.cursor() as cur:
+        with conn.transaction(), conn.cursor() as cur:
             cur.execute(
                 "SELECT p.id, p.amount, p.currency, p.organisation_id, p.status, p.expires_at,"
                 " p.out_trade_no, p.notify_url, m.app_id, m.id FROM payments_payorder p"
@@ -280,6 +311,9 @@ def main():
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--payers-per-thread", type=int, default=25)
     parser.add_argument("--orders-per-payer", type=int, default=8)
+    parser.add_argument(
+        "--processes", type=int, default=2, help="processes sharing the threads (one per core)"
+    )
     args = parser.parse_args()
     if not settings.IS_POSTGRES:
         raise SystemExit("bench/payments.py needs DATABASE_URL pointing at PostgreSQL")
@@ -288,7 +322,10 @@ def main():
     run = uuid.uuid4().hex[:6]
     balance = AMOUNT * per_payer * 3
 
-    print(f"# setup: {threads} threads, {payers_count} payers, {per_payer} orders each per phase")
+    print(
+        f"# setup: {threads} threads in {args.processes} processes, {payers_count} payers,"
+        f" {per_payer} orders each per phase"
+    )
     merchants = make_merchants(100, run)
     hot = [merchants[0]]
     payers = make_payers(payers_count, run, balance)
@@ -302,13 +339,15 @@ def main():
     raw_orders = make_orders(payers, merchants, per_payer, run, "raw")
     count = payers_count * per_payer
 
-    spread_rate = count / run_threads(split(spread, threads), orm_confirm)
-    hot_rate = count / run_threads(split(hot_orders, threads), orm_confirm)
-    raw_rate = count / run_threads(split(raw_orders, threads), raw_sql_confirm_factory(libpq_dsn()))
+    spread_rate = count / run_workers(split(spread, threads), "orm", args.processes)
+    hot_rate = count / run_workers(split(hot_orders, threads), "orm", args.processes)
+    raw_rate = count / run_workers(split(raw_orders, threads), "raw", args.processes)
 
     report = selectors.ledger_report()
     hot_shards = Account.objects.filter(organisation_id=hot[0].organisation_id).count()
     print(f"# hot merchant spread over {hot_shards} shards")
+    print(f"threads={threads}")
+    print(f"processes={args.processes}")
     print(f"payments_per_s_spread={spread_rate:.0f}")
     print(f"payments_per_s_hot={hot_rate:.0f}")
     print(f"hot_ratio={hot_rate / spread_rate:.2f}")

@@ -10,6 +10,7 @@
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from miniprograms import selectors, services
+from superapp.accounts.oauth import PlazaOAuth2Validator
 
 _MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
 
@@ -18,7 +19,7 @@ def _miniprogram_of(client):
     return getattr(client, "miniprogram", None) if client is not None else None
 
 
-class MiniProgramOAuth2Validator(OAuth2Validator):
+class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
     oidc_claim_scope = {
         **OAuth2Validator.oidc_claim_scope,
         "sub": "openid",

@@ -4,7 +4,7 @@ import os
 import sys
 
 import environ
-import psycopg2
+import psycopg
 import redis
 
 database_url = os.environ["DATABASE_URL"]
@@ -12,7 +12,7 @@ redis_url = os.environ["REDIS_URL"]
 problems = []
 try:
     config = environ.Env.db_url_config(database_url)
-    psycopg2.connect(
+    psycopg.connect(
         dbname="postgres",
         user=config["USER"],
         password=config["PASSWORD"],
@@ -20,7 +20,7 @@ try:
         port=config["PORT"] or 5432,
         connect_timeout=3,
     ).close()
-except psycopg2.Error as exc:
+except psycopg.Error as exc:
     problems.append(f"PostgreSQL unreachable at {database_url} ({str(exc).strip()})")
 try:
     redis.Redis.from_url(redis_url, socket_timeout=3).ping()

@@ -383,11 +383,9 @@ def message_send(
     if actor.pk not in roles:
         raise NotFound("No such conversation.", code="conversation_not_found")
     if client_msg_id:
-        existing = (
-            Message.objects.select_related("sender")
-            .filter(conversation=conversation, sender=actor, client_msg_id=client_msg_id)
-            .first()
-        )
+        existing = Message.objects.filter(
+            conversation=conversation, sender=actor, client_msg_id=client_msg_id
+        ).first()
         if existing is not None:
             return _replay(existing, type=type, text=text, payload=payload), False
     if conversation.kind == Kind.SERVICE:

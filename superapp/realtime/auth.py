@@ -3,19 +3,16 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
-from oauth2_provider.models import AccessToken
+
+from superapp.accounts.selectors import access_token_by_value
 
 
 @database_sync_to_async
 def user_for_token(token: str):
-    access = (
-        AccessToken.objects.select_related("user", "application")
-        .filter(token=token, expires__gt=timezone.now())
-        .first()
-    )
+    access = access_token_by_value(token)
     if (
         access is None
+        or access.is_expired()
         or access.user is None
         or not access.user.is_active
         or access.application.client_id != settings.FIRST_PARTY_CLIENT_ID

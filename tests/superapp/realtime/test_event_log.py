@@ -21,8 +21,14 @@ def test_each_user_gets_consecutive_cursors():
     alice, bob = UserFactory(), UserFactory()
     publish([alice], n=2)
     publish([alice, bob], n=1)
-    assert list(UserEvent.objects.filter(user=alice).values_list("cursor", flat=True)) == [1, 2, 3]
-    assert list(UserEvent.objects.filter(user=bob).values_list("cursor", flat=True)) == [1]
+
+    def cursors(user):  # in the order the events were stored
+        return list(
+            UserEvent.objects.filter(user=user).order_by("id").values_list("cursor", flat=True)
+        )
+
+    assert cursors(alice) == [1, 2, 3]
+    assert cursors(bob) == [1]
 
 
 @pytest.mark.django_db(transaction=True)
