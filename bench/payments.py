@@ -9,11 +9,10 @@ process runs Python on one core at a time, and Plaza's servers run as several pr
 Prints ``payments_per_s_spread=``, ``payments_per_s_hot=``, ``hot_ratio=`` (hot/spread),
 ``ledger_verify=ok``, ``raw_sql_per_s=`` and ``orm_ratio=`` (ORM spread / raw).
 
-What is measured: ``payments.services.payorder_confirm`` end to end (pay order lock, PIN check,
-daily limit, double-entry posting, domain event, webhook outbox row). Not measured: the PIN's
-key-derivation cost (the bench uses the test suite's fast hasher: PBKDF2 costs ~0.3 s of CPU per
-check by design and would measure the KDF, not the ledger) and webhook delivery (a Celery worker
-does it after commit; here tasks go to an in-memory broker).
+What is measured: ``payments.services.payorder_confirm`` end to end (pay order lock, PIN check
+with the production keyed HMAC, daily limit, double-entry posting, domain event, webhook outbox
+row). Not measured: webhook delivery (a Celery worker does it after commit; here tasks go to an
+in-memory broker).
 """
 
 import argparse
@@ -32,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ["REDIS_URL"] = ""  # locmem cache, in-memory broker: nothing leaves the process
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 os.environ["PAYMENTS_DAILY_OUTGOING_LIMIT"] = str(10**12)
 
 import django
@@ -41,11 +39,10 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from miniprograms import services as mp_services  # noqa: E402
-from payments import ledger, selectors, services  # noqa: E402
+from payments import ledger, pins, selectors, services  # noqa: E402
 from payments.gateways import SandboxGateway  # noqa: E402
 from payments.models import Account, WalletSecurity  # noqa: E402
 from superapp.accounts.models import User  # noqa: E402
@@ -71,7 +68,7 @@ def make_payers(count: int, run: str, balance: int) -> list[User]:
     users = User.objects.bulk_create(
         User(username=f"bench-{run}-{i}", display_name="Bench payer") for i in range(count)
     )
-    pin_hash = make_password(PIN)
+    pin_hash = pins.pin_hash(PIN)
     WalletSecurity.objects.bulk_create(WalletSecurity(user=u, pin_hash=pin_hash) for u in users)
     for user in users:  # money enters through the real top-up path
         order = services.topup_create(actor=user, amount=balance, currency="EUR")

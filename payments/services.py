@@ -3,14 +3,13 @@
 from datetime import UTC, datetime, time
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from payments import ledger, splits
+from payments import ledger, pins, splits
 from payments.gateways import CallbackRejected, gateway
 from payments.models import (
     Account,
@@ -89,7 +88,7 @@ def pin_verify(*, user, pin: str) -> None:
     security = WalletSecurity.objects.filter(user=user).first()
     if security is None:
         raise DomainError("Set a payment PIN first.", code="pin_not_set")
-    if check_password(pin, security.pin_hash):
+    if pins.pin_matches(pin, security.pin_hash):
         ratelimit.reset(PIN_FAILURES, subject)
         return
     failures = ratelimit.increment(PIN_FAILURES, subject, window_seconds=lock_seconds)
@@ -108,10 +107,10 @@ def pin_set(*, actor, pin: str, old_pin: str | None = None) -> WalletSecurity:
         if not old_pin:
             raise InvalidInput(fields={"old_pin": ["Required to change the PIN."]})
         pin_verify(user=actor, pin=old_pin)
-        security.pin_hash = make_password(pin)
+        security.pin_hash = pins.pin_hash(pin)
         security.save(update_fields=["pin_hash", "updated_at"])
         return security
-    return WalletSecurity.objects.create(user=actor, pin_hash=make_password(pin))
+    return WalletSecurity.objects.create(user=actor, pin_hash=pins.pin_hash(pin))
 
 
 # --- spending rules ---------------------------------------------------------------------------

@@ -329,6 +329,10 @@ PAYMENTS_CURRENCIES = env.list("PAYMENTS_CURRENCIES", default=["EUR", "USD", "GB
 PAYMENTS_MAX_AMOUNT = env.int("PAYMENTS_MAX_AMOUNT", default=10_000_000)
 PAYMENTS_DAILY_OUTGOING_LIMIT = env.int("PAYMENTS_DAILY_OUTGOING_LIMIT", default=500_000)
 PAYMENTS_PIN_MAX_FAILURES = env.int("PAYMENTS_PIN_MAX_FAILURES", default=5)
+# The key of the PIN HMAC (payments/pins.py): set it in production, apart from SECRET_KEY and
+# outside the database; old keys in the fallbacks keep existing PINs working through a rotation.
+PAYMENTS_PIN_KEY = env("PAYMENTS_PIN_KEY", default=SECRET_KEY)
+PAYMENTS_PIN_KEY_FALLBACKS = env.list("PAYMENTS_PIN_KEY_FALLBACKS", default=[])
 PAYMENTS_PIN_LOCK = timedelta(minutes=env.int("PAYMENTS_PIN_LOCK_MINUTES", default=15))
 PAYMENTS_PAYORDER_TTL = timedelta(minutes=env.int("PAYMENTS_PAYORDER_TTL_MINUTES", default=120))
 PAYMENTS_MERCHANT_FEE_BPS = env.int("PAYMENTS_MERCHANT_FEE_BPS", default=60)
