@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ["REDIS_URL"] = ""  # locmem cache, in-memory broker: nothing leaves the process
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+# setup speed only: the 100 merchants' app secrets are hashed with the password hasher
+os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 os.environ["PAYMENTS_DAILY_OUTGOING_LIMIT"] = str(10**12)
 
 import django
