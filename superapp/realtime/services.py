@@ -1,5 +1,6 @@
 """Per-user event log: store first, push after commit (DESIGN.md, Realtime)."""
 
+import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -62,9 +63,10 @@ def push_to_sockets(messages: list[tuple[str, dict]]) -> None:
     if layer is None:
         return
 
-    async def send_all() -> None:
-        for group, event in messages:
-            await layer.group_send(group, {"type": "user.event", "event": event})
+    async def send_all() -> None:  # one event per user here, so the order between them is free
+        await asyncio.gather(
+            *(layer.group_send(group, {"type": "user.event", "event": e}) for group, e in messages)
+        )
 
     try:
         async_to_sync(send_all)()
