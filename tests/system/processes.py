@@ -47,6 +47,19 @@ def service_env(**overrides: str) -> dict[str, str]:
     }
 
 
+def assert_ledger_verifies() -> None:
+    """``manage.py ledger_verify`` in its own process, against the test database, exits 0."""
+    verify = subprocess.run(
+        [sys.executable, "manage.py", "ledger_verify"],
+        cwd=ROOT,
+        env=service_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

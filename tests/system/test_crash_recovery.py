@@ -4,8 +4,6 @@ same key. Afterwards the ledger verifies, no payment was applied twice, every ac
 message is stored, and each conversation's seqs run 1..N without a gap."""
 
 import itertools
-import subprocess
-import sys
 from collections import Counter, defaultdict
 
 import pytest
@@ -20,7 +18,7 @@ from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
 from tests.superapp.social.factories import befriend
 from tests.system.load import Client, acked_count, run_clients
-from tests.system.processes import ROOT, Server, service_env, wait_for
+from tests.system.processes import Server, assert_ledger_verifies, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
 # Real servers on fixed ports: `make test` runs these serially, after the parallel part.
@@ -96,18 +94,6 @@ def test_a_killed_server_loses_no_acknowledged_write_and_applies_none_twice(serv
     assert_ledger_verifies()
     assert_each_payment_applied_once(users, clients)
     assert_every_acknowledged_message_stored_once(clients)
-
-
-def assert_ledger_verifies():
-    verify = subprocess.run(
-        [sys.executable, "manage.py", "ledger_verify"],
-        cwd=ROOT,
-        env=service_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 def assert_each_payment_applied_once(users, clients):
