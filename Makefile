@@ -50,13 +50,12 @@ migrations-check: install
 audit: install
 	$(BIN)/python scripts/audit.py
 
-# Two workers (one per core), each with its own test database; then, serially, the tests that
-# start real servers and workers on fixed ports (marker "servers": under xdist a server they
-# start did not see tokens the test had just committed, not yet understood; docs/testing.md).
+# Two workers (one per core), each with its own test database, each test module whole on one
+# worker (`--dist loadfile` in pyproject.toml): a module that starts real servers ("servers")
+# owns its ports, so two workers never start the same ones (docs/testing.md).
 PYTEST_WORKERS ?= 2
 test: install check-services lint migrations-check audit
-	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not servers" $(PYTEST_ARGS)
-	$(TEST_ENV) $(BIN)/pytest -m servers $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # A deeper schemathesis sweep than the one `make test` runs (same checks, more examples).
 fuzz: install check-services

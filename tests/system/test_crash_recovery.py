@@ -4,6 +4,7 @@ same key. Afterwards the ledger verifies, no payment was applied twice, every ac
 message is stored, and each conversation's seqs run 1..N without a gap."""
 
 import itertools
+import os
 from collections import Counter, defaultdict
 
 import pytest
@@ -21,7 +22,7 @@ from tests.system.load import Client, acked_count, run_clients
 from tests.system.processes import Server, assert_ledger_verifies, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
-# Real servers on fixed ports: `make test` runs these serially, after the parallel part.
+# Real servers on ports of this module's own; under xdist the module runs whole on one worker.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(300),
@@ -41,7 +42,9 @@ def server(django_db_setup, django_db_blocker, log_dir):
     process = Server(CHAOS_PORT, log_dir, CELERY_QUEUE=CHAOS_QUEUE).start()
     yield process
     process.stop()
-    redis.Redis.from_url(settings.REDIS_URL).delete(CHAOS_QUEUE)
+    # the server's queue, suffixed under xdist like every queue (superapp/settings.py)
+    queue = CHAOS_QUEUE + os.environ.get("PYTEST_XDIST_WORKER", "")
+    redis.Redis.from_url(settings.REDIS_URL).delete(queue)
 
 
 def build_world():
