@@ -1,5 +1,6 @@
 """Every write of the wallet and pay-order flows. Money moves only through payments.ledger."""
 
+import math
 from datetime import UTC, datetime, time
 
 from django.conf import settings
@@ -28,7 +29,14 @@ from payments.models import (
 )
 from superapp.core import ratelimit
 from superapp.core.domain_events import emit
-from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+)
 from superapp.messaging import selectors as messaging_selectors
 from superapp.messaging import services as messaging_services
 from superapp.messaging.models import Conversation
@@ -40,6 +48,8 @@ Type = JournalTransaction.Type
 Kind = Account.Kind
 PIN_LENGTH = 6
 PIN_FAILURES = "pin-failures"  # rate-limit scope counting wrong PINs per user
+PIN_LOCK = "pin-lock"  # the user's payments are locked until the instant kept here
+PIN_ATTEMPTS = "pin-attempts"  # every PIN-bearing attempt per user, per minute
 
 
 class InvalidPin(DomainError):
@@ -47,9 +57,18 @@ class InvalidPin(DomainError):
     default_detail = "Wrong payment PIN."
 
 
-class PinLocked(DomainError):
+class PinLocked(RateLimited):
+    """429 ``pin_locked``: the detail says when payments unlock; ``Retry-After`` in seconds."""
+
     code = "pin_locked"
-    default_detail = "Too many wrong PINs: payments are locked for a while."
+
+    def __init__(self, until):
+        seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        super().__init__(
+            f"Too many wrong PINs: payments are locked until {until.isoformat()}.",
+            retry_after=seconds,
+            locked_until=until.isoformat(),
+        )
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -77,24 +96,30 @@ def _pin_validate(pin, field: str = "pin") -> None:
 
 
 def pin_verify(*, user, pin: str) -> None:
-    """Check the payment PIN. Wrong tries are counted in the cache, not the database, so the
-    count survives the rollback of the refused request; the 5th locks payments for 15 min.
-    The counter fails open like every rate limit (superapp.core.ratelimit): with Redis down a
-    right PIN still pays."""
+    """Check the payment PIN. Every attempt counts against ``PAYMENTS_PIN_ATTEMPTS_PER_MINUTE``
+    (429 ``rate_limited``). Wrong tries are counted in the cache, not the database, so the
+    count survives the rollback of the refused request; the 5th locks payments for 15 min
+    (429 ``pin_locked``). The counters fail open like every rate limit
+    (superapp.core.ratelimit): with Redis down a right PIN still pays."""
     subject, limit = str(user.pk), settings.PAYMENTS_PIN_MAX_FAILURES
-    lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
-    if ratelimit.count(PIN_FAILURES, subject) >= limit:
-        raise PinLocked(retry_after=lock_seconds)
+    ratelimit.hit(
+        PIN_ATTEMPTS, subject, limit=settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE, window_seconds=60
+    )
+    if until := ratelimit.locked_until(PIN_LOCK, subject):
+        raise PinLocked(until)
     security = WalletSecurity.objects.filter(user=user).first()
     if security is None:
         raise DomainError("Set a payment PIN first.", code="pin_not_set")
     if pins.pin_matches(pin, security.pin_hash):
         ratelimit.reset(PIN_FAILURES, subject)
         return
+    lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
     failures = ratelimit.increment(PIN_FAILURES, subject, window_seconds=lock_seconds)
     if failures >= limit:
-        ratelimit.extend(PIN_FAILURES, subject, window_seconds=lock_seconds)
-        raise PinLocked(retry_after=lock_seconds)
+        ratelimit.reset(PIN_FAILURES, subject)
+        until = timezone.now() + settings.PAYMENTS_PIN_LOCK
+        ratelimit.lock(PIN_LOCK, subject, until=until)
+        raise PinLocked(until)
     raise InvalidPin(attempts_left=limit - failures)
 
 

@@ -4,6 +4,7 @@
 #   WEB_PORTS    ports of the uvicorn processes (default "8000 8001")
 #   BEAT_SCHEDULE  beat's schedule file (default /tmp/plaza-celerybeat-schedule)
 #   LOG_LEVEL    Celery and uvicorn log level (default INFO)
+#   CELERY_WORKER_NAME  the worker's node name (default Celery's celery@<host>)
 set -euo pipefail
 BIN=${BIN:-.venv/bin}
 WEB_PORTS=${WEB_PORTS:-8000 8001}
@@ -17,7 +18,8 @@ for port in $WEB_PORTS; do
     --log-level "${LOG_LEVEL,,}" &
   pids+=($!)
 done
-"$BIN/celery" -A superapp worker --loglevel "$LOG_LEVEL" --concurrency 2 &
+"$BIN/celery" -A superapp worker --loglevel "$LOG_LEVEL" --concurrency 2 \
+  ${CELERY_WORKER_NAME:+--hostname "$CELERY_WORKER_NAME"} &
 pids+=($!)
 "$BIN/celery" -A superapp beat --loglevel "$LOG_LEVEL" --schedule "$BEAT_SCHEDULE" &
 pids+=($!)

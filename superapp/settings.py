@@ -334,6 +334,8 @@ PAYMENTS_PIN_MAX_FAILURES = env.int("PAYMENTS_PIN_MAX_FAILURES", default=5)
 PAYMENTS_PIN_KEY = env("PAYMENTS_PIN_KEY", default=SECRET_KEY)
 PAYMENTS_PIN_KEY_FALLBACKS = env.list("PAYMENTS_PIN_KEY_FALLBACKS", default=[])
 PAYMENTS_PIN_LOCK = timedelta(minutes=env.int("PAYMENTS_PIN_LOCK_MINUTES", default=15))
+# Every PIN-bearing request (right or wrong) per user per minute; then 429 rate_limited.
+PAYMENTS_PIN_ATTEMPTS_PER_MINUTE = env.int("PAYMENTS_PIN_ATTEMPTS_PER_MINUTE", default=30)
 PAYMENTS_PAYORDER_TTL = timedelta(minutes=env.int("PAYMENTS_PAYORDER_TTL_MINUTES", default=120))
 PAYMENTS_MERCHANT_FEE_BPS = env.int("PAYMENTS_MERCHANT_FEE_BPS", default=60)
 PAYMENTS_HOT_ACCOUNT_SHARDS = env.int("PAYMENTS_HOT_ACCOUNT_SHARDS", default=16)

@@ -21,18 +21,13 @@ from loyalty.models import (
     Segment,
 )
 from superapp.accounts.selectors import user_by_username
+from superapp.core.api import validated
 from superapp.core.idempotency import run_idempotent
 
 TAGS = ["loyalty"]
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False
 )
-
-
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- Programs ---------------------------------------------------------------------------------
@@ -42,7 +37,7 @@ class ProgramCreateView(APIView):
     @extend_schema(request=s.ProgramCreateInput, responses={201: s.ProgramOutput}, tags=TAGS)
     def post(self, request):
         program = services.program_create(
-            actor=request.user, **_valid(s.ProgramCreateInput, request.data)
+            actor=request.user, **validated(s.ProgramCreateInput, request.data)
         )
         return Response(s.ProgramOutput(program).data, status=status.HTTP_201_CREATED)
 
@@ -54,7 +49,7 @@ class ProgramView(APIView):
 
     @extend_schema(request=s.ProgramUpdateInput, responses=s.ProgramOutput, tags=TAGS)
     def patch(self, request, brand_id: int):
-        data = _valid(s.ProgramUpdateInput, request.data, partial=True)
+        data = validated(s.ProgramUpdateInput, request.data, partial=True)
         program = services.program_update(actor=request.user, brand_id=brand_id, **data)
         return Response(s.ProgramOutput(program).data)
 
@@ -64,7 +59,7 @@ class BonusCampaignCreateView(APIView):
         request=s.BonusCampaignSerializer, responses={201: s.BonusCampaignSerializer}, tags=TAGS
     )
     def post(self, request, brand_id: int):
-        data = _valid(s.BonusCampaignSerializer, request.data)
+        data = validated(s.BonusCampaignSerializer, request.data)
         campaign = services.bonus_campaign_create(actor=request.user, brand_id=brand_id, **data)
         return Response(s.BonusCampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
@@ -72,7 +67,7 @@ class BonusCampaignCreateView(APIView):
 class RewardCreateView(APIView):
     @extend_schema(request=s.RewardSerializer, responses={201: s.RewardSerializer}, tags=TAGS)
     def post(self, request, brand_id: int):
-        data = _valid(s.RewardSerializer, request.data)
+        data = validated(s.RewardSerializer, request.data)
         reward = services.reward_create(actor=request.user, brand_id=brand_id, **data)
         return Response(s.RewardSerializer(reward).data, status=status.HTTP_201_CREATED)
 
@@ -83,7 +78,7 @@ class RewardCreateView(APIView):
 class MembershipView(APIView):
     @extend_schema(request=s.JoinInput, responses={201: s.CardOutput}, tags=TAGS)
     def post(self, request, brand_id: int):
-        data = _valid(s.JoinInput, request.data)
+        data = validated(s.JoinInput, request.data)
         member = services.membership_join(actor=request.user, brand_id=brand_id, **data)
         return Response(s.CardOutput(member).data, status=status.HTTP_201_CREATED)
 
@@ -125,7 +120,7 @@ class RedemptionCreateView(APIView):
         tags=TAGS,
     )
     def post(self, request, brand_id: int):
-        data = _valid(s.RedemptionInput, request.data)
+        data = validated(s.RedemptionInput, request.data)
 
         def redeem():
             redemption = services.redemption_create(actor=request.user, brand_id=brand_id, **data)
@@ -142,7 +137,7 @@ class InStorePurchaseView(APIView):
         tags=TAGS,
     )
     def post(self, request, brand_id: int):
-        data = _valid(s.InStorePurchaseInput, request.data)
+        data = validated(s.InStorePurchaseInput, request.data)
 
         def record():
             purchase = services.in_store_purchase_record(
@@ -198,7 +193,7 @@ class ClientDetailView(APIView):
 class ClientAssignmentView(APIView):
     @extend_schema(request=s.AssignInput, responses=s.ClientOutput, tags=TAGS)
     def post(self, request, brand_id: int, client_id: int):
-        data = _valid(s.AssignInput, request.data)
+        data = validated(s.AssignInput, request.data)
         services.client_reassign(
             actor=request.user,
             brand_id=brand_id,
@@ -215,7 +210,7 @@ class ClientAssignmentView(APIView):
 class ClientTagsView(APIView):
     @extend_schema(request=s.TagInput, responses={201: s.TagOutput}, tags=TAGS)
     def post(self, request, brand_id: int, client_id: int):
-        data = _valid(s.TagInput, request.data)
+        data = validated(s.TagInput, request.data)
         tag = services.client_tag_add(
             actor=request.user, brand_id=brand_id, client_id=client_id, **data
         )
@@ -249,7 +244,7 @@ class ClientNotesView(generics.ListAPIView):
 
     @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput}, tags=TAGS)
     def post(self, request, brand_id: int, client_id: int):
-        data = _valid(s.NoteInput, request.data)
+        data = validated(s.NoteInput, request.data)
         note = services.client_note_add(
             actor=request.user, brand_id=brand_id, client_id=client_id, **data
         )
@@ -259,7 +254,7 @@ class ClientNotesView(generics.ListAPIView):
 class ClientTasksView(APIView):
     @extend_schema(request=s.TaskInput, responses={201: s.TaskOutput}, tags=TAGS)
     def post(self, request, brand_id: int, client_id: int):
-        data = _valid(s.TaskInput, request.data)
+        data = validated(s.TaskInput, request.data)
         if "assignee" in data:
             data["assignee"] = user_by_username(data["assignee"])
         task = services.follow_up_create(
@@ -271,7 +266,7 @@ class ClientTasksView(APIView):
 class ClientTimelineView(APIView):
     @extend_schema(parameters=[s.TimelineQuery], responses=s.TimelineOutput, tags=TAGS)
     def get(self, request, brand_id: int, client_id: int):
-        query = _valid(s.TimelineQuery, request.query_params)
+        query = validated(s.TimelineQuery, request.query_params)
         client = selectors.client_for_staff(
             brand_id=brand_id, client_id=client_id, user=request.user
         )
@@ -318,7 +313,7 @@ class SegmentListView(generics.ListAPIView):
 
     @extend_schema(request=s.SegmentSerializer, responses={201: s.SegmentSerializer}, tags=TAGS)
     def post(self, request, brand_id: int):
-        data = _valid(s.SegmentSerializer, request.data)
+        data = validated(s.SegmentSerializer, request.data)
         filters = s.SegmentFilters(data["filters"]).data
         segment = services.segment_create(
             actor=request.user, brand_id=brand_id, name=data["name"], filters=filters
@@ -345,7 +340,7 @@ class SegmentClientsView(generics.ListAPIView):
 class CampaignCreateView(APIView):
     @extend_schema(request=s.CampaignInput, responses={201: s.CampaignOutput}, tags=TAGS)
     def post(self, request, brand_id: int):
-        data = _valid(s.CampaignInput, request.data)
+        data = validated(s.CampaignInput, request.data)
         campaign = services.campaign_send(actor=request.user, brand_id=brand_id, **data)
         return Response(s.CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
 
@@ -386,7 +381,9 @@ class ConsentListView(generics.ListAPIView):
 
     @extend_schema(request=s.ConsentInput, responses={201: s.ConsentOutput}, tags=TAGS)
     def post(self, request):
-        consent = services.consent_grant(actor=request.user, **_valid(s.ConsentInput, request.data))
+        consent = services.consent_grant(
+            actor=request.user, **validated(s.ConsentInput, request.data)
+        )
         return Response(s.ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -394,6 +391,6 @@ class ConsentWithdrawView(APIView):
     @extend_schema(request=s.WithdrawInput, responses=s.WithdrawOutput, tags=TAGS)
     def post(self, request):
         count = services.consents_withdraw(
-            actor=request.user, **_valid(s.WithdrawInput, request.data)
+            actor=request.user, **validated(s.WithdrawInput, request.data)
         )
         return Response(s.WithdrawOutput({"withdrawn": count}).data)

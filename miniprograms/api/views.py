@@ -14,6 +14,7 @@ from miniprograms.api import serializers as s
 from miniprograms.selectors import InvalidClient
 from superapp.accounts.selectors import user_by_username
 from superapp.core import ratelimit
+from superapp.core.api import validated
 from superapp.core.pagination import page_of, paginate, single_page
 from superapp.core.permissions import IsAppServer, IsPlatformStaff
 
@@ -21,12 +22,6 @@ DEV = ["miniprogram-developers"]
 REVIEW = ["miniprogram-review"]
 CONSUMER = ["miniprograms"]
 APP_SERVER = ["miniprogram-open-api"]
-
-
-def _validated(serializer_class, request):
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 # --- Developer: organisations ------------------------------------------------------------------
@@ -44,7 +39,7 @@ class OrganisationsView(APIView):
 
     @extend_schema(request=s.MpOrganisationInput, responses={201: s.MpOrganisationOutput}, tags=DEV)
     def post(self, request):
-        data = _validated(s.MpOrganisationInput, request)
+        data = validated(s.MpOrganisationInput, request.data)
         organisation = services.organisation_create(actor=request.user, name=data["name"])
         return Response(s.MpOrganisationOutput(organisation).data, status=status.HTTP_201_CREATED)
 
@@ -60,7 +55,7 @@ class OrganisationMembersView(APIView):
 
     @extend_schema(request=s.MpMemberAddInput, responses={201: s.MpMemberOutput}, tags=DEV)
     def post(self, request, organisation_id: int):
-        data = _validated(s.MpMemberAddInput, request)
+        data = validated(s.MpMemberAddInput, request.data)
         member = services.organisation_member_add(
             actor=request.user,
             organisation_id=organisation_id,
@@ -95,7 +90,7 @@ class DevMiniProgramsView(APIView):
         request=s.MiniProgramCreateInput, responses={201: s.MiniProgramCreatedOutput}, tags=DEV
     )
     def post(self, request):
-        data = _validated(s.MiniProgramCreateInput, request)
+        data = validated(s.MiniProgramCreateInput, request.data)
         miniprogram, secret = services.miniprogram_create(
             actor=request.user,
             name=data["name"],
@@ -116,7 +111,7 @@ class DevMiniProgramView(APIView):
 
     @extend_schema(request=s.MiniProgramUpdateInput, responses=s.MiniProgramOutput, tags=DEV)
     def patch(self, request, app_id: str):
-        data = _validated(s.MiniProgramUpdateInput, request)
+        data = validated(s.MiniProgramUpdateInput, request.data)
         miniprogram = services.miniprogram_update(actor=request.user, app_id=app_id, **data)
         return Response(s.MiniProgramOutput(miniprogram).data)
 
@@ -137,7 +132,7 @@ class TestersView(APIView):
 
     @extend_schema(request=s.MpTesterInput, responses={201: s.MpTesterOutput}, tags=DEV)
     def post(self, request, app_id: str):
-        data = _validated(s.MpTesterInput, request)
+        data = validated(s.MpTesterInput, request.data)
         tester = services.tester_add(
             actor=request.user, app_id=app_id, user=user_by_username(data["username"])
         )
@@ -166,7 +161,7 @@ class VersionsView(APIView):
 
     @extend_schema(request=s.MpVersionUploadInput, responses={201: s.MpVersionOutput}, tags=DEV)
     def post(self, request, app_id: str):
-        data = _validated(s.MpVersionUploadInput, request)
+        data = validated(s.MpVersionUploadInput, request.data)
         # never read more than one byte past the limit: enough for bundle_check to refuse it
         bundle = data["bundle"].read(settings.MINIPROGRAM_PACKAGE_MAX_BYTES + 1)
         version = services.version_upload(
@@ -254,7 +249,7 @@ class WebhookReplayView(APIView):
 class LinksView(APIView):
     @extend_schema(request=s.MpLinkInput, responses={201: s.MpLinkOutput}, tags=DEV)
     def post(self, request, app_id: str):
-        data = _validated(s.MpLinkInput, request)
+        data = validated(s.MpLinkInput, request.data)
         link = services.share_link_create(actor=request.user, app_id=app_id, **data)
         return Response(link, status=status.HTTP_201_CREATED)
 
@@ -275,7 +270,7 @@ class ReviewApproveView(APIView):
 
     @extend_schema(request=s.MpReviewInput, responses=s.MpVersionOutput, tags=REVIEW)
     def post(self, request, version_id: int):
-        data = _validated(s.MpReviewInput, request)
+        data = validated(s.MpReviewInput, request.data)
         version = services.version_approve(
             reviewer=request.user, version_id=version_id, reason=data["reason"]
         )
@@ -287,7 +282,7 @@ class ReviewRejectView(APIView):
 
     @extend_schema(request=s.MpRejectInput, responses=s.MpVersionOutput, tags=REVIEW)
     def post(self, request, version_id: int):
-        data = _validated(s.MpRejectInput, request)
+        data = validated(s.MpRejectInput, request.data)
         version = services.version_reject(
             reviewer=request.user, version_id=version_id, reason=data["reason"]
         )
@@ -320,7 +315,7 @@ class LaunchView(APIView):
 class OpenView(APIView):
     @extend_schema(request=s.MpOpenInput, responses=s.MpLaunchOutput, tags=CONSUMER)
     def post(self, request, app_id: str):
-        data = _validated(s.MpOpenInput, request)
+        data = validated(s.MpOpenInput, request.data)
         miniprogram, version = services.entry_record(user=request.user, app_id=app_id, **data)
         return Response(_launch(miniprogram, version))
 
@@ -328,7 +323,7 @@ class OpenView(APIView):
 class LoginView(APIView):
     @extend_schema(request=s.MpLoginInput, responses=s.MpLoginOutput, tags=CONSUMER)
     def post(self, request, app_id: str):
-        data = _validated(s.MpLoginInput, request)
+        data = validated(s.MpLoginInput, request.data)
         code = services.login_code_issue(actor=request.user, app_id=app_id, **data)
         return Response({"code": code, "expires_in": settings.MINIPROGRAM_LOGIN_CODE_SECONDS})
 
@@ -338,7 +333,7 @@ class SubscriptionsView(APIView):
         request=s.MpSubscriptionInput, responses={201: s.MpSubscriptionOutput}, tags=CONSUMER
     )
     def post(self, request, app_id: str):
-        data = _validated(s.MpSubscriptionInput, request)
+        data = validated(s.MpSubscriptionInput, request.data)
         accepted = services.subscription_accept(
             user=request.user, app_id=app_id, templates=data["templates"]
         )
@@ -350,7 +345,7 @@ class SubscriptionsView(APIView):
 class CardView(APIView):
     @extend_schema(request=s.MpCardInput, responses=s.MpCardOutput, tags=CONSUMER)
     def post(self, request, app_id: str):
-        data = _validated(s.MpCardInput, request)
+        data = validated(s.MpCardInput, request.data)
         return Response(services.card_payload_validate(app_id=app_id, **data))
 
 
@@ -392,7 +387,7 @@ class ContactView(APIView):
 
     @extend_schema(request=s.MpContactInput, responses=s.MpContactOutput, tags=CONSUMER)
     def put(self, request):
-        data = _validated(s.MpContactInput, request)
+        data = validated(s.MpContactInput, request.data)
         contact = services.contact_set(user=request.user, phone=data["phone"])
         return Response({"phone": contact.phone})
 
@@ -407,7 +402,7 @@ class AddressesView(APIView):
         request=s.MpAddressSerializer, responses={201: s.MpAddressSerializer}, tags=CONSUMER
     )
     def post(self, request):
-        data = _validated(s.MpAddressSerializer, request)
+        data = validated(s.MpAddressSerializer, request.data)
         address = services.address_add(user=request.user, **data)
         return Response(s.MpAddressSerializer(address).data, status=status.HTTP_201_CREATED)
 
@@ -446,7 +441,7 @@ class Code2SessionView(APIView):
     def post(self, request):
         app_id, secret = _basic_credentials(request)
         miniprogram = selectors.miniprogram_for_credentials(app_id=app_id, app_secret=secret)
-        data = _validated(s.MpCode2SessionInput, request)
+        data = validated(s.MpCode2SessionInput, request.data)
         return Response(services.code2session(miniprogram=miniprogram, code=data["code"]))
 
 
@@ -479,6 +474,6 @@ class SubscribeMessagesView(AppServerView):
         tags=APP_SERVER,
     )
     def post(self, request):
-        data = _validated(s.MpSubscribeMessageInput, request)
+        data = validated(s.MpSubscribeMessageInput, request.data)
         message = services.subscribe_message_send(miniprogram=self.miniprogram, **data)
         return Response(s.MpSubscribeMessageOutput(message).data, status=status.HTTP_201_CREATED)

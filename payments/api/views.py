@@ -18,6 +18,7 @@ from payments.api import serializers as s
 from payments.gateways import SIGNATURE_HEADER
 from payments.models import Posting
 from superapp.accounts.selectors import user_by_username
+from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.permissions import IsAppServer, IsConsumerOrAppServer, is_consumer_request
@@ -25,12 +26,6 @@ from superapp.core.permissions import IsAppServer, IsConsumerOrAppServer, is_con
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer."
 )
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- wallet -----------------------------------------------------------------------------------
@@ -49,7 +44,7 @@ class WalletView(APIView):
 class PinView(APIView):
     @extend_schema(request=s.PinInput, responses=s.PinOutput, tags=["wallet"])
     def post(self, request):
-        services.pin_set(actor=request.user, **_valid(s.PinInput, request))
+        services.pin_set(actor=request.user, **validated(s.PinInput, request.data))
         return Response({"pin_set": True})
 
 
@@ -61,7 +56,7 @@ class TopupCreateView(APIView):
         tags=["wallet"],
     )
     def post(self, request):
-        data = _valid(s.TopupInput, request)
+        data = validated(s.TopupInput, request.data)
 
         def create():
             order = services.topup_create(actor=request.user, **data)
@@ -78,7 +73,7 @@ class WithdrawalCreateView(APIView):
         tags=["wallet"],
     )
     def post(self, request):
-        data = _valid(s.WithdrawalInput, request)
+        data = validated(s.WithdrawalInput, request.data)
 
         def create():
             order = services.withdrawal_create(actor=request.user, **data)
@@ -102,7 +97,7 @@ class TransferCreateView(APIView):
         tags=["wallet"],
     )
     def post(self, request):
-        data = _valid(s.TransferInput, request)
+        data = validated(s.TransferInput, request.data)
         recipient = user_by_username(data.pop("to"))
 
         def create():
@@ -157,7 +152,7 @@ class PayOrderCreateView(APIView):
         tags=["pay"],
     )
     def post(self, request):
-        data = _valid(s.PayOrderCreateInput, request)
+        data = validated(s.PayOrderCreateInput, request.data)
         miniprogram = miniprogram_for_token(request.auth)
         payer = user_for_openid(miniprogram=miniprogram, openid=data.pop("payer_openid"))
         order, created = services.payorder_create(miniprogram=miniprogram, payer=payer, **data)
@@ -189,7 +184,7 @@ class PayOrderConfirmView(APIView):
         tags=["pay"],
     )
     def post(self, request, prepay_id: str):
-        data = _valid(s.ConfirmInput, request)
+        data = validated(s.ConfirmInput, request.data)
 
         def confirm():
             services.payorder_confirm(actor=request.user, prepay_id=prepay_id, pin=data["pin"])
@@ -219,7 +214,7 @@ class RefundCreateView(APIView):
         request=s.RefundInput, responses={201: s.RefundOutput, 200: s.RefundOutput}, tags=["pay"]
     )
     def post(self, request, prepay_id: str):
-        data = _valid(s.RefundInput, request)
+        data = validated(s.RefundInput, request.data)
         refund, created = services.refund_create(
             miniprogram=miniprogram_for_token(request.auth), prepay_id=prepay_id, **data
         )
@@ -290,7 +285,7 @@ class RedPacketCreateView(APIView):
         tags=["red-packets"],
     )
     def post(self, request):
-        data = _valid(s.RedPacketCreateInput, request)
+        data = validated(s.RedPacketCreateInput, request.data)
         conversation_id = data.pop("conversation")
 
         def create():

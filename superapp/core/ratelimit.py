@@ -8,6 +8,7 @@ lost — money, messages, PIN hashes — lives in PostgreSQL.
 """
 
 import logging
+from datetime import UTC, datetime
 
 from django.core.cache import cache
 
@@ -52,19 +53,30 @@ def increment(scope: str, subject: str, *, window_seconds: int) -> int:
         return 0
 
 
-def extend(scope: str, subject: str, *, window_seconds: int) -> None:
-    """Restart the counter's window from now (a lock that lasts ``window_seconds``)."""
-    try:
-        cache.touch(_key(scope, subject), timeout=window_seconds)
-    except Exception:
-        _unavailable("extend", scope)
-
-
 def reset(scope: str, subject: str) -> None:
     try:
         cache.delete(_key(scope, subject))
     except Exception:
         _unavailable("reset", scope)
+
+
+def lock(scope: str, subject: str, *, until: datetime) -> None:
+    """Lock ``subject`` until ``until`` (the instant is kept, so callers can say when it ends)."""
+    seconds = max(1, int((until - datetime.now(UTC)).total_seconds()))
+    try:
+        cache.set(_key(scope, subject), until.timestamp(), timeout=seconds)
+    except Exception:
+        _unavailable("lock", scope)
+
+
+def locked_until(scope: str, subject: str) -> datetime | None:
+    """When the lock on ``subject`` ends, or None if it is not locked (or cannot be told)."""
+    try:
+        until = cache.get(_key(scope, subject))
+    except Exception:
+        _unavailable("read", scope)
+        return None
+    return datetime.fromtimestamp(until, UTC) if until is not None else None
 
 
 def hit(scope: str, subject: str, *, limit: int, window_seconds: int) -> None:

@@ -1,6 +1,9 @@
 """Wallet API: balances, PIN, transfers with Idempotency-Key, statement, limits."""
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from payments import selectors, services
@@ -147,9 +150,27 @@ def test_five_wrong_pins_lock_payments_for_fifteen_minutes(settings):
     codes = [send(client, bob, pin="999999").json()["code"] for _ in range(5)]
     assert codes == ["invalid_pin"] * 4 + ["pin_locked"]
     locked = send(client, bob, pin=PIN)
-    assert (locked.status_code, locked.json()["code"]) == (422, "pin_locked")
-    assert locked.json()["retry_after"] == 15 * 60
+    body = locked.json()
+    assert (locked.status_code, body["code"]) == (429, "pin_locked")
+    unlocks = datetime.fromisoformat(body["locked_until"])
+    assert timedelta(minutes=14) < unlocks - timezone.now() <= timedelta(minutes=15)
+    assert body["locked_until"] in body["detail"]
+    assert 14 * 60 < int(locked.headers["Retry-After"]) == body["retry_after"] <= 15 * 60
     assert balance(alice) == 5000
+
+
+def test_pin_attempts_are_rate_limited_per_user_right_or_wrong(settings):
+    settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE = 3
+    alice, bob, carol = payer(5000), payer(5000), payer()
+    befriend(alice, carol)
+    befriend(bob, carol)
+    client = consumer_client(alice)
+    answers = [send(client, carol, amount=10, pin=pin) for pin in (PIN, "999999", PIN, PIN)]
+    assert [r.status_code for r in answers] == [201, 422, 201, 429]
+    assert answers[-1].json()["code"] == "rate_limited"
+    assert int(answers[-1].headers["Retry-After"]) == 60
+    assert balance(alice) == 5000 - 20
+    assert send(consumer_client(bob), carol, amount=10).status_code == 201  # per user
 
 
 def test_a_correct_pin_resets_the_failure_count():

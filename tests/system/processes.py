@@ -5,6 +5,7 @@ servers read) and runs with Celery eager mode OFF: a job scheduled by a server c
 the worker.
 """
 
+import itertools
 import os
 import signal
 import socket
@@ -45,6 +46,19 @@ def service_env(**overrides: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         **overrides,
     }
+
+
+def assert_ledger_verifies() -> None:
+    """``manage.py ledger_verify`` in its own process, against the test database, exits 0."""
+    verify = subprocess.run(
+        [sys.executable, "manage.py", "ledger_verify"],
+        cwd=ROOT,
+        env=service_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -133,6 +147,19 @@ class Server(Process):
         return self.process.poll() is None and _http_ready(self)
 
 
+def worker_name() -> str:
+    """A Celery node name of its own for each worker a test starts, so that the readiness ping
+    asks that worker, not any worker on the shared broker (the other xdist worker's)."""
+    return f"plaza-test-{os.getpid()}-{next(_worker_numbers)}@localhost"
+
+
+_worker_numbers = itertools.count(1)
+
+
+def worker_ready(celery_app, name: str) -> bool:
+    return bool(celery_app.control.ping(destination=[name], timeout=0.5))
+
+
 class Worker(Process):
     """``celery -A superapp worker --beat`` (solo pool), ready once it answers a ping: a task
     sent before it declared its queue would be dropped."""
@@ -140,6 +167,7 @@ class Worker(Process):
     def __init__(self, log_dir: Path, **env: str):
         self.env = service_env(HEARTBEAT_INTERVAL_SECONDS="1", **env)
         self.log_dir = log_dir
+        self.name = worker_name()
 
     def start(self, celery_app) -> "Worker":
         self._spawn(
@@ -157,11 +185,13 @@ class Worker(Process):
                 str(self.log_dir / "beat-schedule"),
                 "--loglevel",
                 "WARNING",
+                "--hostname",
+                self.name,
             ],
             self.env,
             self.log_dir / "celery.log",
         )
-        self._await(lambda: celery_app.control.ping(timeout=0.5))
+        self._await(lambda: worker_ready(celery_app, self.name))
         return self
 
     def stop(self, sig: int = signal.SIGQUIT) -> None:  # cold shutdown
@@ -204,8 +234,10 @@ class Services(Process):
 
     def __init__(self, ports: list[int], log_dir: Path, **env: str):
         self.servers = [Server(port, log_dir) for port in ports]
+        self.worker_name = worker_name()
         self.env = service_env(
             BIN=str(BIN),
+            CELERY_WORKER_NAME=self.worker_name,
             WEB_PORTS=" ".join(map(str, ports)),
             BEAT_SCHEDULE=str(log_dir / "beat-schedule"),
             HEARTBEAT_INTERVAL_SECONDS="1",
@@ -222,7 +254,9 @@ class Services(Process):
             self.log_dir / "run_services.log",
         )
         self._await(
-            lambda: all(map(_http_ready, self.servers)) and celery_app.control.ping(timeout=0.5),
+            lambda: (
+                all(map(_http_ready, self.servers)) and worker_ready(celery_app, self.worker_name)
+            ),
             timeout=60,
         )
         return self

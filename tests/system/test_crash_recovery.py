@@ -4,8 +4,7 @@ same key. Afterwards the ledger verifies, no payment was applied twice, every ac
 message is stored, and each conversation's seqs run 1..N without a gap."""
 
 import itertools
-import subprocess
-import sys
+import os
 from collections import Counter, defaultdict
 
 import pytest
@@ -20,10 +19,10 @@ from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
 from tests.superapp.social.factories import befriend
 from tests.system.load import Client, acked_count, run_clients
-from tests.system.processes import ROOT, Server, service_env, wait_for
+from tests.system.processes import Server, assert_ledger_verifies, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
-# Real servers on fixed ports: `make test` runs these serially, after the parallel part.
+# Real servers on ports of this module's own; under xdist the module runs whole on one worker.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(300),
@@ -43,7 +42,9 @@ def server(django_db_setup, django_db_blocker, log_dir):
     process = Server(CHAOS_PORT, log_dir, CELERY_QUEUE=CHAOS_QUEUE).start()
     yield process
     process.stop()
-    redis.Redis.from_url(settings.REDIS_URL).delete(CHAOS_QUEUE)
+    # the server's queue, suffixed under xdist like every queue (superapp/settings.py)
+    queue = CHAOS_QUEUE + os.environ.get("PYTEST_XDIST_WORKER", "")
+    redis.Redis.from_url(settings.REDIS_URL).delete(queue)
 
 
 def build_world():
@@ -96,18 +97,6 @@ def test_a_killed_server_loses_no_acknowledged_write_and_applies_none_twice(serv
     assert_ledger_verifies()
     assert_each_payment_applied_once(users, clients)
     assert_every_acknowledged_message_stored_once(clients)
-
-
-def assert_ledger_verifies():
-    verify = subprocess.run(
-        [sys.executable, "manage.py", "ledger_verify"],
-        cwd=ROOT,
-        env=service_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 def assert_each_payment_applied_once(users, clients):

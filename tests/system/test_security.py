@@ -122,9 +122,30 @@ def test_login_is_rate_limited_per_account(settings):
 
 
 def test_wrong_pins_lock_payments(settings):
-    """The PIN lock is the payments app's own answer: 422 ``pin_locked`` (docs/payments.md),
+    """Wrong PINs lock payments: 429 ``pin_locked`` with ``Retry-After`` (docs/payments.md),
     after which even the right PIN is refused until the lock expires."""
     settings.PAYMENTS_PIN_MAX_FAILURES = 3
+    transfer = _transfers_by_a_payer()
+    answers = [transfer("000000") for _ in range(3)] + [transfer(PIN)]
+    assert [(r.status_code, r.json()["code"]) for r in answers] == [
+        (422, "invalid_pin"),
+        (422, "invalid_pin"),
+        (429, "pin_locked"),
+        (429, "pin_locked"),
+    ]
+    assert int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_pin_attempts_are_rate_limited_per_user(settings):
+    """Every PIN-bearing request counts, right or wrong: guessing is slowed before the lock."""
+    settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE = 2
+    transfer = _transfers_by_a_payer()
+    answers = [transfer(PIN), transfer("000000"), transfer(PIN)]
+    assert [r.status_code for r in answers] == [201, 422, 429]
+    assert answers[-1].json()["code"] == "rate_limited"
+
+
+def _transfers_by_a_payer():
     sender = payer(balance=1000)
     recipient = UserFactory()
     befriend(sender, recipient)
@@ -132,10 +153,9 @@ def test_wrong_pins_lock_payments(settings):
 
     def transfer(pin):
         body = {"to": recipient.username, "amount": 10, "currency": "EUR", "pin": pin}
-        return client.post("/api/v1/wallet/transfers", body, format="json").json()["code"]
+        return client.post("/api/v1/wallet/transfers", body, format="json")
 
-    assert [transfer("000000") for _ in range(3)] == ["invalid_pin", "invalid_pin", "pin_locked"]
-    assert transfer(PIN) == "pin_locked"
+    return transfer
 
 
 def test_code2session_is_rate_limited_per_app(settings):

@@ -18,7 +18,7 @@ from tests.superapp.messaging.factories import direct_chat
 from tests.system.processes import RedisServer, Server, bearer
 
 # real processes start in the first test of the module: allow more than the default 120 s
-# Real servers on fixed ports: `make test` runs these serially, after the parallel part.
+# Real servers on ports of this module's own; under xdist the module runs whole on one worker.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(300),

@@ -4,22 +4,29 @@ jobs run in the worker because eager mode is off in the servers."""
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
 import requests
 import websockets
+from celery.exceptions import AlwaysEagerIgnored
+from django.conf import settings
+from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
+from payments import selectors as payment_selectors
+from payments.models import RedPacket
 from superapp.accounts.services import token_issue
+from superapp.celery import app as celery_app
 from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.helpers import Receiver
-from tests.payments.factories import PIN, merchant_app, pay_order, payer
+from tests.payments.factories import PIN, merchant_app, pay_order, payer, red_packet_group
 from tests.superapp.messaging.factories import direct_chat
-from tests.system.processes import bearer, wait_for
+from tests.system.processes import assert_ledger_verifies, bearer, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
-# Real servers on fixed ports: `make test` runs these serially, after the parallel part.
+# Real servers on ports of this module's own; under xdist the module runs whole on one worker.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(300),
@@ -126,3 +133,44 @@ def test_a_receiver_that_was_down_gets_every_delivery_once_it_recovers(services)
     assert {b["data"]["prepay_id"] for b in merchant_server.json_bodies()} == {
         o.prepay_id for o in orders
     }
+
+
+def test_an_expired_red_packet_is_returned_to_its_sender_by_the_worker(services):
+    """A red packet created over HTTP is made due; the expiry job (what beat schedules every
+    minute) is sent by name to the worker's queue. ``send_task`` only publishes to the broker —
+    it never runs a task in the calling process, eager or not (this test process is eager, and
+    Celery warns that it ignored that) — so only the Celery worker can return the money."""
+    server_a, _ = services.servers
+    group, sender, _ = red_packet_group(balance=10_000)
+    created = requests.post(
+        f"{server_a.url}/api/v1/red-packets",
+        json={
+            "conversation": group.pk,
+            "mode": "fixed",
+            "amount_each": 300,
+            "count": 2,
+            "currency": "EUR",
+            "pin": PIN,
+        },
+        headers=bearer(token_issue(user=sender).access_token),
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    assert wallet_balance(sender) == 10_000 - 600
+    due = RedPacket.objects.filter(pk=created.json()["id"])
+    due.update(expires_at=timezone.now() - timedelta(seconds=1))  # committed: autocommit
+
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # in this process, yet Celery itself says:
+    with pytest.warns(AlwaysEagerIgnored):
+        celery_app.send_task(
+            "payments.expire_red_packets", queue=settings.CELERY_TASK_DEFAULT_QUEUE
+        )
+    assert wait_for(lambda: due.get().status == RedPacket.Status.EXPIRED, timeout=30)
+    assert due.get().refunded_amount == 600
+    assert wallet_balance(sender) == 10_000
+    assert_ledger_verifies()
+
+
+def wallet_balance(user, currency="EUR") -> int:
+    rows = {b["currency"]: b["available"] for b in payment_selectors.wallet_balances(user=user)}
+    return rows.get(currency, 0)

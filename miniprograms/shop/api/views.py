@@ -12,18 +12,13 @@ from rest_framework.views import APIView
 from miniprograms.shop import payment, selectors, services
 from miniprograms.shop.api import serializers as s
 from miniprograms.shop.models import Collection, Coupon, Order, Product, Review, ReviewReport
+from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.permissions import IsPlatformStaff
 from superapp.official.selectors import MANAGERS
 
 TAGS = ["shop"]
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- Shop and catalogue --------------------------------------------------------------------------
@@ -36,7 +31,7 @@ class BrandShopView(APIView):
 
     @extend_schema(request=s.ShopEnableInput, responses={201: s.ShopOutput}, tags=TAGS)
     def post(self, request, brand_id: int):
-        data = _valid(s.ShopEnableInput, request.data)
+        data = validated(s.ShopEnableInput, request.data)
         shop = services.shop_enable(actor=request.user, brand_id=brand_id, **data)
         return Response(s.ShopOutput(shop).data, status=status.HTTP_201_CREATED)
 
@@ -57,7 +52,7 @@ class CollectionsView(ListAPIView):
 
     @extend_schema(request=s.CollectionInput, responses={201: s.CollectionOutput}, tags=TAGS)
     def post(self, request, shop_id: int):
-        data = _valid(s.CollectionInput, request.data)
+        data = validated(s.CollectionInput, request.data)
         collection = services.collection_create(actor=request.user, shop_id=shop_id, **data)
         return Response(s.CollectionOutput(collection).data, status=status.HTTP_201_CREATED)
 
@@ -77,7 +72,7 @@ class ProductSearchView(ListAPIView):
         return selectors.shop_get(shop_id=self.kwargs["shop_id"])
 
     def get_queryset(self):
-        query = _valid(s.ProductSearchQuery, self.request.query_params)
+        query = validated(s.ProductSearchQuery, self.request.query_params)
         return selectors.products_search(
             shop=self.get_shop(),
             text=query["q"],
@@ -96,7 +91,7 @@ class ProductSearchView(ListAPIView):
 class ProductsView(ProductSearchView):
     @extend_schema(request=s.ProductInput, responses={201: s.ProductOutput}, tags=TAGS)
     def post(self, request, shop_id: int):
-        data = _valid(s.ProductInput, request.data)
+        data = validated(s.ProductInput, request.data)
         product = services.product_create(actor=request.user, shop_id=shop_id, **data)
         return _product_response(product, status.HTTP_201_CREATED)
 
@@ -124,7 +119,7 @@ class ProductDetailView(APIView):
 
     @extend_schema(request=s.ProductUpdateInput, responses={200: s.ProductOutput}, tags=TAGS)
     def patch(self, request, shop_id: int, product_id: int):
-        data = _valid(s.ProductUpdateInput, request.data)
+        data = validated(s.ProductUpdateInput, request.data)
         product = services.product_update(
             actor=request.user, shop_id=shop_id, product_id=product_id, **data
         )
@@ -145,7 +140,7 @@ class ProductPublishView(APIView):
 class SkusView(APIView):
     @extend_schema(request=s.SkuInput, responses={201: s.SkuOutput}, tags=TAGS)
     def post(self, request, shop_id: int, product_id: int):
-        data = _valid(s.SkuInput, request.data)
+        data = validated(s.SkuInput, request.data)
         sku = services.sku_create(
             actor=request.user, shop_id=shop_id, product_id=product_id, **data
         )
@@ -155,7 +150,7 @@ class SkusView(APIView):
 class SkuDetailView(APIView):
     @extend_schema(request=s.SkuUpdateInput, responses={200: s.SkuOutput}, tags=TAGS)
     def patch(self, request, shop_id: int, sku_id: int):
-        data = _valid(s.SkuUpdateInput, request.data)
+        data = validated(s.SkuUpdateInput, request.data)
         sku = services.sku_update(actor=request.user, shop_id=shop_id, sku_id=sku_id, **data)
         return Response(s.SkuOutput(sku).data)
 
@@ -169,7 +164,7 @@ class CatalogueImportView(APIView):
         tags=TAGS,
     )
     def post(self, request, shop_id: int):
-        upload = _valid(s.CatalogueImportInput, request.data)["file"]
+        upload = validated(s.CatalogueImportInput, request.data)["file"]
         if upload.size > settings.SHOP_MAX_CSV_BYTES:
             raise InvalidInput("The file is too large.", code="csv_too_large")
         try:
@@ -213,7 +208,7 @@ class CartView(APIView):
 class CartItemsView(APIView):
     @extend_schema(request=s.CartItemInput, responses={200: s.CartOutput}, tags=TAGS)
     def put(self, request, shop_id: int):
-        data = _valid(s.CartItemInput, request.data)
+        data = validated(s.CartItemInput, request.data)
         services.cart_item_set(actor=request.user, shop_id=shop_id, **data)
         return _cart_response(request.user, shop_id)
 
@@ -232,7 +227,7 @@ class CheckoutView(APIView):
         "ran out. Honours `Idempotency-Key`.",
     )
     def post(self, request, shop_id: int):
-        data = _valid(s.CheckoutInput, request.data)
+        data = validated(s.CheckoutInput, request.data)
 
         def checkout():
             order = services.order_checkout(actor=request.user, shop_id=shop_id, **data)
@@ -244,7 +239,7 @@ class CheckoutView(APIView):
 class TeamOpenView(APIView):
     @extend_schema(request=s.TeamOpenInput, responses={201: s.OrderOutput}, tags=TAGS)
     def post(self, request, shop_id: int, product_id: int):
-        data = _valid(s.TeamOpenInput, request.data)
+        data = validated(s.TeamOpenInput, request.data)
 
         def open_team():
             order = services.team_open(
@@ -264,7 +259,7 @@ class TeamView(APIView):
 class TeamJoinView(APIView):
     @extend_schema(request=s.TeamOpenInput, responses={201: s.OrderOutput}, tags=TAGS)
     def post(self, request, team_id: int):
-        data = _valid(s.TeamOpenInput, request.data)
+        data = validated(s.TeamOpenInput, request.data)
 
         def join():
             order = services.team_join(actor=request.user, team_id=team_id, **data)
@@ -326,7 +321,7 @@ class OrderPayView(APIView):
 class RefundRequestView(APIView):
     @extend_schema(request=s.RefundRequestInput, responses={201: s.RefundRequestOutput}, tags=TAGS)
     def post(self, request, order_id: int):
-        data = _valid(s.RefundRequestInput, request.data)
+        data = validated(s.RefundRequestInput, request.data)
         refund = services.refund_request_create(actor=request.user, order_id=order_id, **data)
         return Response(s.RefundRequestOutput(refund).data, status=status.HTTP_201_CREATED)
 
@@ -340,7 +335,7 @@ class StaffOrdersView(ListAPIView):
 
     def get_queryset(self):
         shop = selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
-        query = _valid(s.OrderListQuery, self.request.query_params)
+        query = validated(s.OrderListQuery, self.request.query_params)
         return selectors.orders_for_shop(shop=shop, status=query.get("status"))
 
     @extend_schema(parameters=[s.OrderListQuery], tags=TAGS)
@@ -356,7 +351,7 @@ def _staff_order_response(order) -> Response:
 class OrderShipView(APIView):
     @extend_schema(request=s.ShipInput, responses={200: s.StaffOrderOutput}, tags=TAGS)
     def post(self, request, shop_id: int, order_id: int):
-        data = _valid(s.ShipInput, request.data)
+        data = validated(s.ShipInput, request.data)
         order = services.order_ship(actor=request.user, shop_id=shop_id, order_id=order_id, **data)
         return _staff_order_response(order)
 
@@ -371,7 +366,7 @@ class OrderDeliverView(APIView):
 class RefundDecisionView(APIView):
     @extend_schema(request=s.RefundDecisionInput, responses={200: s.RefundRequestOutput}, tags=TAGS)
     def post(self, request, shop_id: int, request_id: int):
-        data = _valid(s.RefundDecisionInput, request.data)
+        data = validated(s.RefundDecisionInput, request.data)
         refund = services.refund_request_decide(
             actor=request.user, shop_id=shop_id, request_id=request_id, **data
         )
@@ -394,7 +389,7 @@ class CouponsView(ListAPIView):
 
     @extend_schema(request=s.CouponInput, responses={201: s.CouponOutput}, tags=TAGS)
     def post(self, request, shop_id: int):
-        data = _valid(s.CouponInput, request.data)
+        data = validated(s.CouponInput, request.data)
         coupon = services.coupon_create(actor=request.user, shop_id=shop_id, **data)
         return Response(s.CouponOutput(coupon).data, status=status.HTTP_201_CREATED)
 
@@ -416,7 +411,7 @@ class MyCouponsView(ListAPIView):
 class ReviewReplyView(APIView):
     @extend_schema(request=s.ReplyInput, responses={200: s.ReviewOutput}, tags=TAGS)
     def post(self, request, shop_id: int, review_id: int):
-        data = _valid(s.ReplyInput, request.data)
+        data = validated(s.ReplyInput, request.data)
         review = services.review_reply(
             actor=request.user, shop_id=shop_id, review_id=review_id, **data
         )
@@ -426,7 +421,7 @@ class ReviewReplyView(APIView):
 class ShareLinksView(APIView):
     @extend_schema(request=s.ShareLinkInput, responses={201: s.ShareLinkOutput}, tags=TAGS)
     def post(self, request, shop_id: int):
-        data = _valid(s.ShareLinkInput, request.data)
+        data = validated(s.ShareLinkInput, request.data)
         link = services.share_link_create(actor=request.user, shop_id=shop_id, **data)
         return Response(s.ShareLinkOutput(link).data, status=status.HTTP_201_CREATED)
 
@@ -444,7 +439,7 @@ class ShareLinkOpenView(APIView):
 class ReviewsView(APIView):
     @extend_schema(request=s.ReviewInput, responses={201: s.ReviewOutput}, tags=TAGS)
     def post(self, request):
-        data = _valid(s.ReviewInput, request.data)
+        data = validated(s.ReviewInput, request.data)
         review = services.review_create(actor=request.user, **data)
         return Response(s.ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
@@ -452,7 +447,7 @@ class ReviewsView(APIView):
 class ReviewReportView(APIView):
     @extend_schema(request=s.ReportInput, responses={201: s.ReportOutput}, tags=TAGS)
     def post(self, request, review_id: int):
-        data = _valid(s.ReportInput, request.data)
+        data = validated(s.ReportInput, request.data)
         report = services.review_report(actor=request.user, review_id=review_id, **data)
         return Response(s.ReportOutput(report).data, status=status.HTTP_201_CREATED)
 
@@ -475,6 +470,6 @@ class ModerationReviewView(APIView):
 
     @extend_schema(request=s.ModerationInput, responses={200: s.ReviewOutput}, tags=TAGS)
     def post(self, request, review_id: int):
-        data = _valid(s.ModerationInput, request.data)
+        data = validated(s.ModerationInput, request.data)
         review = services.review_moderate(actor=request.user, review_id=review_id, **data)
         return Response(s.ReviewOutput(review).data)

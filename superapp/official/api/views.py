@@ -1,8 +1,10 @@
 """Thin HTTP layer of the official app: validate, call one service or selector, shape output."""
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
 
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -33,18 +35,17 @@ BRANDS, ACCOUNTS, SERVICE = ["brands"], ["official-accounts"], ["customer-servic
 
 
 class SelectorListView(ListAPIView):
-    """A cursor-paginated list read through a selector (``select``). The OpenAPI generator
-    calls ``get_queryset`` without a user or URL arguments: it gets an empty ``model`` queryset."""
+    """A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+    callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+    URL arguments: it gets an empty ``model`` queryset."""
 
-    model = None
+    model: type[Model]
+    selector: Callable[..., QuerySet]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        return self.select()
-
-    def select(self):
-        raise NotImplementedError
+        return self.selector(self.request, **self.kwargs)
 
 
 class InboxPage(CursorPage):
@@ -59,8 +60,9 @@ class BrandListCreateView(SelectorListView):
     model = Brand
     serializer_class = s.BrandOutput
 
-    def select(self):
-        return selectors.brands_for_user(user=self.request.user).order_by("-id")
+    @staticmethod
+    def selector(request):
+        return selectors.brands_for_user(user=request.user).order_by("-id")
 
     @extend_schema(request=s.BrandCreateInput, responses={201: s.BrandOutput}, tags=BRANDS)
     def post(self, request):
@@ -91,10 +93,9 @@ class BrandAuditLogView(SelectorListView):
     model = BrandAuditEntry
     serializer_class = s.AuditEntryOutput
 
-    def select(self):
-        brand = brand_for_member(
-            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=MANAGERS
-        )
+    @staticmethod
+    def selector(request, brand_id):
+        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=MANAGERS)
         return selectors.brand_audit_log(brand=brand)
 
 
@@ -126,10 +127,9 @@ class BrandDeliveriesView(SelectorListView):
     model = WebhookDelivery
     serializer_class = s.DeliveryOutput
 
-    def select(self):
-        brand = brand_for_member(
-            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=MANAGERS
-        )
+    @staticmethod
+    def selector(request, brand_id):
+        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=MANAGERS)
         return selectors.brand_deliveries(brand=brand)
 
 
@@ -151,14 +151,13 @@ class BrandInboxView(SelectorListView):
     serializer_class = s.ServiceConversationOutput
     pagination_class = InboxPage
 
-    def select(self):
-        query = s.InboxQuery(data=self.request.query_params)
+    @staticmethod
+    def selector(request, brand_id):
+        query = s.InboxQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        brand = brand_for_member(
-            brand_id=self.kwargs["brand_id"], user=self.request.user, roles=STAFF
-        )
+        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
         return selectors.brand_inbox(
-            brand=brand, user=self.request.user, status=query.validated_data["status"]
+            brand=brand, user=request.user, status=query.validated_data["status"]
         )
 
 
@@ -202,8 +201,9 @@ class AccountListCreateView(SelectorListView):
     model = OfficialAccount
     serializer_class = s.AccountOutput
 
-    def select(self):
-        return selectors.accounts_followed_by(user=self.request.user)
+    @staticmethod
+    def selector(request):
+        return selectors.accounts_followed_by(user=request.user)
 
     @extend_schema(request=s.AccountCreateInput, responses={201: s.AccountOutput}, tags=ACCOUNTS)
     def post(self, request):
@@ -268,8 +268,9 @@ class AccountArticlesView(SelectorListView):
     model = Article
     serializer_class = s.ArticleOutput
 
-    def select(self):
-        account = selectors.account_get(account_id=self.kwargs["account_id"])
+    @staticmethod
+    def selector(request, account_id):
+        account = selectors.account_get(account_id=account_id)
         return selectors.articles_for_account(account=account)
 
     @extend_schema(request=s.ArticleInput, responses={201: s.ArticleOutput}, tags=ACCOUNTS)
@@ -292,9 +293,10 @@ class AccountBroadcastsView(SelectorListView):
     model = Broadcast
     serializer_class = s.BroadcastOutput
 
-    def select(self):
-        account = selectors.account_get(account_id=self.kwargs["account_id"])
-        broadcasts = selectors.broadcasts_visible_to(account=account, user=self.request.user)
+    @staticmethod
+    def selector(request, account_id):
+        account = selectors.account_get(account_id=account_id)
+        broadcasts = selectors.broadcasts_visible_to(account=account, user=request.user)
         return broadcasts.select_related("account")
 
     @extend_schema(
@@ -375,9 +377,10 @@ class AccountKeywordRepliesView(SelectorListView):
     model = KeywordReply
     serializer_class = s.KeywordReplyOutput
 
-    def select(self):
+    @staticmethod
+    def selector(request, account_id):
         account = selectors.account_for_member(
-            account_id=self.kwargs["account_id"], user=self.request.user, roles=STAFF
+            account_id=account_id, user=request.user, roles=STAFF
         )
         return selectors.keyword_replies_for(account=account)
 
@@ -408,9 +411,10 @@ class AccountMessagesView(SelectorListView):
     model = ServiceMessage
     serializer_class = s.FollowerMessageOutput
 
-    def select(self):
-        account = selectors.account_get(account_id=self.kwargs["account_id"])
-        return selectors.follower_thread(account=account, user=self.request.user)
+    @staticmethod
+    def selector(request, account_id):
+        account = selectors.account_get(account_id=account_id)
+        return selectors.follower_thread(account=account, user=request.user)
 
     @extend_schema(
         request=s.ServiceMessageInput, responses={201: s.FollowerMessageOutput}, tags=SERVICE
@@ -438,9 +442,10 @@ class ConversationMessagesView(SelectorListView):
     model = ServiceMessage
     serializer_class = s.ServiceMessageOutput
 
-    def select(self):
+    @staticmethod
+    def selector(request, conversation_id):
         conversation = selectors.conversation_for_staff(
-            conversation_id=self.kwargs["conversation_id"], user=self.request.user
+            conversation_id=conversation_id, user=request.user
         )
         messages = selectors.conversation_messages(conversation=conversation)
         return messages.select_related("sent_by")

@@ -1,15 +1,8 @@
 """Celery really runs: a worker process with beat, on Redis, against the test database."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from superapp.celery import app as celery_app
@@ -17,64 +10,17 @@ from superapp.core.tasks import HEARTBEAT_CACHE_KEY
 from superapp.webhooks import services
 from superapp.webhooks.models import WebhookDelivery
 from tests.helpers import Receiver
+from tests.system.processes import Worker, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.servers]
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A worker with embedded beat, eager mode off, using this test's database. Ready once it
-    answers a ping: a task sent before it declared its queue would be dropped."""
-    env = {
-        **os.environ,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "HEARTBEAT_INTERVAL_SECONDS": "1",
-        "DATABASE_URL": _test_database_url(),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "superapp",
-            "worker",
-            "--beat",
-            "--pool",
-            "solo",
-            "--schedule",
-            str(tmp_path_factory.mktemp("beat") / "schedule"),
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    assert wait_for(lambda: celery_app.control.ping(timeout=0.5)), "worker did not start"
+    """A worker with embedded beat, eager mode off, using this test's database."""
+    process = Worker(tmp_path_factory.mktemp("celery")).start(celery_app)
     yield process
-    process.send_signal(signal.SIGQUIT)  # cold shutdown: nothing is running by now
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    process.stop()  # cold shutdown: nothing is running by now
 
 
 def test_beat_schedules_and_the_worker_runs_periodic_jobs(worker):

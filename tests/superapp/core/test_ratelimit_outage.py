@@ -2,8 +2,10 @@
 (docs/testing.md, "Decisions these tests forced")."""
 
 import logging
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from payments.services import InvalidPin, pin_verify
 from superapp.core import ratelimit
@@ -24,6 +26,8 @@ def test_counters_count_nothing_and_refuse_nothing_when_the_cache_is_down(settin
         ratelimit.hit("outage", "subject", limit=0, window_seconds=60)  # counted, this is a 429
         assert ratelimit.count("outage", "subject") == 0
         ratelimit.reset("outage", "subject")
+        ratelimit.lock("outage", "subject", until=timezone.now() + timedelta(minutes=1))
+        assert ratelimit.locked_until("outage", "subject") is None
     assert "rate-limit counters unavailable" in caplog.text
 
 
