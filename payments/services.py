@@ -329,7 +329,9 @@ def payorder_create(
     """Create a pay order for ``payer`` on behalf of ``miniprogram``'s organisation (the merchant).
 
     Returns (order, created). A retry with the same ``out_trade_no`` and parameters returns the
-    existing order; the same ``out_trade_no`` with other parameters is a 409. The shop calls this
+    existing order; the same ``out_trade_no`` with other parameters is a 409. An order of an app
+    in sandbox mode is a ``sandbox`` order for good: it moves test money only, whatever the app's
+    flag says when it is paid or refunded. The shop calls this
     directly with its MiniProgram and an empty ``notify_url`` (no webhook: it listens to the
     domain events); mini-program servers reach it through the API, which requires the URL."""
     money_validate(amount=amount, currency=currency)
@@ -352,6 +354,7 @@ def payorder_create(
             order = PayOrder.objects.create(
                 **lookup,
                 **params,
+                sandbox=miniprogram_selectors.is_sandbox(app_id=miniprogram.app_id),
                 prepay_id=public_id("pp_"),
                 expires_at=timezone.now() + settings.PAYMENTS_PAYORDER_TTL,
             )
@@ -396,6 +399,7 @@ def _merchant_notify(*, order: PayOrder, event_type: str, data: dict) -> None:
             "status": order.status,
             "amount": order.amount,
             "currency": order.currency,
+            "sandbox": order.sandbox,
             **data,
         },
     )
@@ -409,7 +413,10 @@ def merchant_fee(amount: int) -> int:
 def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     """The payer pays: money moves payer → merchant (minus the platform fee) in one
     transaction; the merchant is notified and ``payments.payorder_paid`` is emitted.
-    Confirming an order that is already paid answers it unchanged."""
+    Confirming an order that is already paid answers it unchanged.
+
+    A sandbox order does the same in the sandbox world (test money, topped up as needed, no
+    daily limit) and emits no domain event: only the merchant's notification tells of it."""
     order = _payorder_locked(prepay_id=prepay_id, payer=actor)
     if order.status == PayOrder.Status.PAID:
         return order
@@ -418,27 +425,32 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code="payorder_expired")
     pin_verify(user=actor, pin=pin)
+    sandbox = order.sandbox
     merchant = ledger.merchant_account(
-        organisation_id=order.organisation_id, currency=order.currency
+        organisation_id=order.organisation_id, currency=order.currency, sandbox=sandbox
     )
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
-    wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
+    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency, sandbox=sandbox)
+    if sandbox:
+        wallet, locked = _sandbox_spend_prepare(order=order)
+    else:
+        wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
     order.save(update_fields=["status", "fee", "paid_at"])
-    emit(
-        "payments.payorder_paid",
-        {
-            "prepay_id": order.prepay_id,
-            "app_id": order.miniprogram.app_id,
-            "organisation_id": order.organisation_id,
-            "payer_user_id": order.payer_id,
-            "amount": order.amount,
-            "currency": order.currency,
-            "out_trade_no": order.out_trade_no,
-            "paid_at": order.paid_at.isoformat(),
-        },
-    )
+    if not sandbox:
+        emit(
+            "payments.payorder_paid",
+            {
+                "prepay_id": order.prepay_id,
+                "app_id": order.miniprogram.app_id,
+                "organisation_id": order.organisation_id,
+                "payer_user_id": order.payer_id,
+                "amount": order.amount,
+                "currency": order.currency,
+                "out_trade_no": order.out_trade_no,
+                "paid_at": order.paid_at.isoformat(),
+            },
+        )
     _merchant_notify(
         order=order, event_type="payment.succeeded", data={"paid_at": order.paid_at.isoformat()}
     )
@@ -451,6 +463,26 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         locked=locked,
     )
     return order
+
+
+def _sandbox_spend_prepare(*, order: PayOrder) -> tuple[Account, dict[int, Account]]:
+    """Lock the payer's sandbox wallet and top it up from the sandbox gateway clearing account
+    with whatever it lacks for ``order``, so testers never fund anything and the wallet never
+    goes negative. Test money has no daily limit. Returns the wallet and the locked rows."""
+    currency = order.currency
+    clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency, sandbox=True)
+    wallet = ledger.wallet_account(user=order.payer, currency=currency, sandbox=True)
+    locked = ledger.lock_accounts([wallet])
+    shortfall = order.amount - locked[wallet.pk].balance
+    if shortfall > 0:
+        ledger.journal_post(
+            type=Type.TOPUP,
+            reference=f"sandbox-topup:{order.prepay_id}",
+            actor=None,
+            legs=[(clearing, -shortfall), (wallet, shortfall)],
+            locked=locked,
+        )
+    return wallet, locked
 
 
 @transaction.atomic
@@ -491,7 +523,9 @@ def refund_create(
     """Refund part or all of a paid order to the payer's wallet. Returns (refund, created).
 
     Idempotent by ``out_refund_no`` (same amount → the same refund; other amount → 409);
-    several refunds per order, never more in total than was paid (422)."""
+    several refunds per order, never more in total than was paid (422). A sandbox order's
+    refund goes back the sandbox way (sandbox merchant and fee accounts → sandbox wallet) and,
+    like its payment, emits no domain event."""
     if not out_refund_no or len(out_refund_no) > 64:
         raise InvalidInput(fields={"out_refund_no": ["Must be 1-64 characters."]})
     order = _payorder_locked(prepay_id=prepay_id, miniprogram=miniprogram)
@@ -512,20 +546,21 @@ def refund_create(
             remaining=order.refundable_amount,
         )
     refund = _refund_post(order=order, out_refund_no=out_refund_no, amount=amount)
-    emit(
-        "payments.payorder_refunded",
-        {
-            "refund_id": refund.refund_id,
-            "prepay_id": order.prepay_id,
-            "app_id": order.miniprogram.app_id,
-            "organisation_id": order.organisation_id,
-            "payer_user_id": order.payer_id,
-            "amount": amount,
-            "currency": order.currency,
-            "order_amount": order.amount,
-            "refunded_total": order.refunded_amount,
-        },
-    )
+    if not order.sandbox:
+        emit(
+            "payments.payorder_refunded",
+            {
+                "refund_id": refund.refund_id,
+                "prepay_id": order.prepay_id,
+                "app_id": order.miniprogram.app_id,
+                "organisation_id": order.organisation_id,
+                "payer_user_id": order.payer_id,
+                "amount": amount,
+                "currency": order.currency,
+                "order_amount": order.amount,
+                "refunded_total": order.refunded_amount,
+            },
+        )
     _merchant_notify(
         order=order,
         event_type="refund.succeeded",
@@ -541,9 +576,10 @@ def refund_create(
 
 def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
     fee_returned = _fee_returned(order, amount)
-    shards = ledger.merchant_shards(organisation_id=order.organisation_id, currency=order.currency)
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
-    wallet = ledger.wallet_account(user=order.payer, currency=order.currency)
+    world = {"currency": order.currency, "sandbox": order.sandbox}
+    shards = ledger.merchant_shards(organisation_id=order.organisation_id, **world)
+    fees = ledger.platform_account(kind=Kind.FEES, **world)
+    wallet = ledger.wallet_account(user=order.payer, **world)
     locked = ledger.lock_accounts([*shards, fees, wallet])
     merchant_legs = ledger.split_debit(
         [locked[shard.pk] for shard in shards], amount - fee_returned
@@ -560,7 +596,10 @@ def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
     if order.refunded_amount == order.amount:
         order.status = PayOrder.Status.REFUNDED
     order.save(update_fields=["refunded_amount", "status"])
-    _wallet_changed(user_id=order.payer_id, currency=order.currency, reason="refund", amount=amount)
+    if not order.sandbox:  # ``wallet.changed`` is about the real wallet
+        _wallet_changed(
+            user_id=order.payer_id, currency=order.currency, reason="refund", amount=amount
+        )
     return Refund.objects.create(
         refund_id=refund_id,
         pay_order=order,
