@@ -3,12 +3,11 @@ world (docs/payments.md, "Sandbox money") — never real balances, never the dai
 the domain events that shops and loyalty act on."""
 
 import json
-import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from miniprograms.selectors import webhook_owner
@@ -258,31 +257,3 @@ def test_an_expired_sandbox_order_is_refused_like_a_real_one(sandbox_merchant):
     with pytest.raises(DomainError, match="expired"):
         services.payorder_confirm(actor=tester, prepay_id=order.prepay_id, pin=PIN)
     assert not Account.objects.filter(sandbox=True, balance__gt=0).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_sandbox_payments_of_one_tester_each_top_up_their_own_shortfall():
-    miniprogram = sandbox_set(merchant_app("Sandbox app")[0])
-    tester = payer()
-    orders = [pay_order(miniprogram, tester, 700) for _ in range(6)]
-    barrier = threading.Barrier(len(orders))
-    errors = []
-
-    def pay(order):
-        try:
-            barrier.wait()
-            services.payorder_confirm(actor=tester, prepay_id=order.prepay_id, pin=PIN)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=pay, args=(order,)) for order in orders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert PayOrder.objects.filter(status="paid", sandbox=True).count() == 6
-    assert sandbox_wallet(tester) == 0
-    assert selectors.ledger_report().ok
