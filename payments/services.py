@@ -405,6 +405,13 @@ def _merchant_notify(*, order: PayOrder, event_type: str, data: dict) -> None:
     )
 
 
+def _emit_for_real_money(order: PayOrder, event_type: str, payload: dict) -> None:
+    """Emit a pay-order domain event unless the order is test money: the payloads are a fixed
+    contract, and the shop and loyalty must never fulfil or award points for a sandbox order."""
+    if not order.sandbox:
+        emit(event_type, payload)
+
+
 def merchant_fee(amount: int) -> int:
     return amount * settings.PAYMENTS_MERCHANT_FEE_BPS // 10_000
 
@@ -437,20 +444,20 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
     order.save(update_fields=["status", "fee", "paid_at"])
-    if not sandbox:
-        emit(
-            "payments.payorder_paid",
-            {
-                "prepay_id": order.prepay_id,
-                "app_id": order.miniprogram.app_id,
-                "organisation_id": order.organisation_id,
-                "payer_user_id": order.payer_id,
-                "amount": order.amount,
-                "currency": order.currency,
-                "out_trade_no": order.out_trade_no,
-                "paid_at": order.paid_at.isoformat(),
-            },
-        )
+    _emit_for_real_money(
+        order,
+        "payments.payorder_paid",
+        {
+            "prepay_id": order.prepay_id,
+            "app_id": order.miniprogram.app_id,
+            "organisation_id": order.organisation_id,
+            "payer_user_id": order.payer_id,
+            "amount": order.amount,
+            "currency": order.currency,
+            "out_trade_no": order.out_trade_no,
+            "paid_at": order.paid_at.isoformat(),
+        },
+    )
     _merchant_notify(
         order=order, event_type="payment.succeeded", data={"paid_at": order.paid_at.isoformat()}
     )
@@ -546,21 +553,21 @@ def refund_create(
             remaining=order.refundable_amount,
         )
     refund = _refund_post(order=order, out_refund_no=out_refund_no, amount=amount)
-    if not order.sandbox:
-        emit(
-            "payments.payorder_refunded",
-            {
-                "refund_id": refund.refund_id,
-                "prepay_id": order.prepay_id,
-                "app_id": order.miniprogram.app_id,
-                "organisation_id": order.organisation_id,
-                "payer_user_id": order.payer_id,
-                "amount": amount,
-                "currency": order.currency,
-                "order_amount": order.amount,
-                "refunded_total": order.refunded_amount,
-            },
-        )
+    _emit_for_real_money(
+        order,
+        "payments.payorder_refunded",
+        {
+            "refund_id": refund.refund_id,
+            "prepay_id": order.prepay_id,
+            "app_id": order.miniprogram.app_id,
+            "organisation_id": order.organisation_id,
+            "payer_user_id": order.payer_id,
+            "amount": amount,
+            "currency": order.currency,
+            "order_amount": order.amount,
+            "refunded_total": order.refunded_amount,
+        },
+    )
     _merchant_notify(
         order=order,
         event_type="refund.succeeded",
