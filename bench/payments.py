@@ -178,15 +178,17 @@ def raw_sql_confirm_factory(dsn: str):
     def account_id(cur, kind, currency, shard, user_id=None, organisation_id=None):
         cur.execute(
             "SELECT id FROM payments_account WHERE kind = %s AND currency = %s AND shard = %s"
-            " AND user_id IS NOT DISTINCT FROM %s AND organisation_id IS NOT DISTINCT FROM %s",
+            " AND user_id IS NOT DISTINCT FROM %s AND organisation_id IS NOT DISTINCT FROM %s"
+            " AND NOT sandbox",
             (kind, currency, shard, user_id, organisation_id),
         )
         row = cur.fetchone()
         if row:
             return row[0]
         cur.execute(
-            "INSERT INTO payments_account (kind, currency, shard, balance, user_id,"
-            " organisation_id, created_at) VALUES (%s, %s, %s, 0, %s, %s, now()) RETURNING id",
+            "INSERT INTO payments_account (kind, currency, shard, sandbox, balance, user_id,"
+            " organisation_id, created_at) VALUES (%s, %s, %s, false, 0, %s, %s, now())"
+            " RETURNING id",
             (kind, currency, shard, user_id, organisation_id),
         )
         return cur.fetchone()[0]

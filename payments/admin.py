@@ -27,8 +27,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "user", "organisation", "currency", "shard", "balance")
-    list_filter = ("kind", "currency")
+    list_display = ("id", "kind", "user", "organisation", "currency", "shard", "sandbox", "balance")
+    list_filter = ("kind", "currency", "sandbox")
 
 
 class PostingInline(admin.TabularInline):
@@ -48,8 +48,16 @@ class JournalTransactionAdmin(ReadOnlyAdmin):
 
 @admin.register(PayOrder)
 class PayOrderAdmin(ReadOnlyAdmin):
-    list_display = ("prepay_id", "organisation", "out_trade_no", "amount", "currency", "status")
-    list_filter = ("status", "currency")
+    list_display = (
+        "prepay_id",
+        "organisation",
+        "out_trade_no",
+        "amount",
+        "currency",
+        "status",
+        "sandbox",
+    )
+    list_filter = ("status", "currency", "sandbox")
     search_fields = ("prepay_id", "out_trade_no")
 
 

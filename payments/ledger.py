@@ -9,7 +9,8 @@ Services (payments/services.py) decide *what* moves; this module makes the movem
   Callers resolve every account (``wallet_account``, ``merchant_account``…, which may insert a
   new shard) *before* locking any account: an uncommitted insert is a lock too, and taking it
   while holding a wallet could close a cycle;
-* every transaction has at least two postings, summing to zero per currency;
+* every transaction has at least two postings, summing to zero per currency, all in one world:
+  real money or the sandbox's test money (``Account.sandbox``), never both;
 * the cached ``Account.balance`` is updated in the same database transaction as the postings,
   and accounts that may not go negative are refused with ``insufficient_funds`` before the
   database CHECK constraint would have to.
@@ -48,34 +49,44 @@ def random_shard() -> int:
     return random.randrange(settings.PAYMENTS_HOT_ACCOUNT_SHARDS)
 
 
-def wallet_account(*, user, currency: str) -> Account:
-    return _get_or_create_account(kind=Kind.USER_WALLET, user=user, currency=currency)
+def wallet_account(*, user, currency: str, sandbox: bool = False) -> Account:
+    return _get_or_create_account(
+        kind=Kind.USER_WALLET, user=user, currency=currency, sandbox=sandbox
+    )
 
 
-def merchant_account(*, organisation_id: int, currency: str, shard: int | None = None) -> Account:
+def merchant_account(
+    *, organisation_id: int, currency: str, shard: int | None = None, sandbox: bool = False
+) -> Account:
     """One shard of a merchant's account: a random one unless ``shard`` is given."""
     return _get_or_create_account(
         kind=Kind.MERCHANT,
         organisation_id=organisation_id,
         currency=currency,
+        sandbox=sandbox,
         shard=random_shard() if shard is None else shard,
     )
 
 
-def merchant_shards(*, organisation_id: int, currency: str) -> list[Account]:
+def merchant_shards(*, organisation_id: int, currency: str, sandbox: bool = False) -> list[Account]:
     return list(
         Account.objects.filter(
-            kind=Kind.MERCHANT, organisation_id=organisation_id, currency=currency
+            kind=Kind.MERCHANT, organisation_id=organisation_id, currency=currency, sandbox=sandbox
         ).order_by("pk")
     )
 
 
-def platform_account(*, kind: str, currency: str, shard: int | None = None) -> Account:
+def platform_account(
+    *, kind: str, currency: str, shard: int | None = None, sandbox: bool = False
+) -> Account:
     """One shard of a platform account (gateway clearing, fees, escrow, refunds)."""
     if kind not in Account.PLATFORM_KINDS:
         raise ValueError(f"{kind} is not a platform account kind")
     return _get_or_create_account(
-        kind=kind, currency=currency, shard=random_shard() if shard is None else shard
+        kind=kind,
+        currency=currency,
+        sandbox=sandbox,
+        shard=random_shard() if shard is None else shard,
     )
 
 
@@ -127,6 +138,8 @@ def _net_by_account(legs: Iterable[tuple[Account, int]]) -> dict[int, tuple[Acco
 def _check_balanced(legs: dict[int, tuple[Account, int]]) -> None:
     if len(legs) < 2:
         raise ValueError("a journal transaction needs at least two postings")
+    if len({account.sandbox for account, _ in legs.values()}) > 1:
+        raise ValueError("a journal transaction cannot mix sandbox and real accounts")
     totals: dict[str, int] = defaultdict(int)
     for account, amount in legs.values():
         totals[account.currency] += amount

@@ -29,6 +29,11 @@ class Account(models.Model):
     own accounts — are split into ``PAYMENTS_HOT_ACCOUNT_SHARDS`` sub-accounts (``shard``):
     each credit picks one shard at random, so concurrent payments to one merchant lock
     different rows, and the merchant's balance is the sum of its shards.
+
+    ``sandbox`` accounts form a second, separate world for the test money of sandbox
+    mini-programs: every owner has its sandbox accounts beside its real ones, a journal
+    transaction never mixes the two worlds (``ledger.journal_post``), and each world sums to
+    zero on its own.
     """
 
     class Kind(models.TextChoices):
@@ -59,6 +64,7 @@ class Account(models.Model):
         related_name="merchant_accounts",
     )
     shard = models.PositiveSmallIntegerField(default=0)
+    sandbox = models.BooleanField(default=False, help_text="Test money of sandbox mini-programs.")
     balance = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -82,17 +88,17 @@ class Account(models.Model):
                 name="account_owner_matches_kind",
             ),
             models.UniqueConstraint(
-                fields=["user", "currency"],
+                fields=["user", "currency", "sandbox"],
                 condition=Q(kind="user_wallet"),
                 name="account_one_wallet_per_currency",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "currency", "shard"],
+                fields=["organisation", "currency", "sandbox", "shard"],
                 condition=Q(kind="merchant"),
                 name="account_merchant_shard_unique",
             ),
             models.UniqueConstraint(
-                fields=["kind", "currency", "shard"],
+                fields=["kind", "currency", "sandbox", "shard"],
                 condition=Q(user__isnull=True, organisation__isnull=True),
                 name="account_platform_shard_unique",
             ),
@@ -100,7 +106,8 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         owner = self.user_id or self.organisation_id or "platform"
-        return f"{self.kind}:{owner}:{self.currency}#{self.shard}"
+        world = ":sandbox" if self.sandbox else ""
+        return f"{self.kind}:{owner}:{self.currency}{world}#{self.shard}"
 
 
 class JournalTransaction(models.Model):
@@ -275,6 +282,11 @@ class PayOrder(models.Model):
     description = models.CharField(max_length=128)
     notify_url = models.URLField(max_length=500)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    sandbox = models.BooleanField(
+        default=False,
+        help_text="Settled in test money: its app was in sandbox mode when it was created. "
+        "Never changes afterwards.",
+    )
     fee = models.BigIntegerField(default=0)
     refunded_amount = models.BigIntegerField(default=0)
     expires_at = models.DateTimeField()

@@ -2,6 +2,10 @@
 
 Ledger rows (accounts, journal transactions, postings, pay orders, refunds) are financial
 records: erasure never deletes them; they keep pointing at the user, whom accounts anonymises.
+
+The export keeps the two worlds apart: ``balances`` is real money only, ``sandbox_balances`` the
+test money of sandbox mini-programs, and each statement line and pay order says which world it
+belongs to (``sandbox``) — test activity is still the user's data, so it is exported, labelled.
 """
 
 from payments.models import (
@@ -17,9 +21,10 @@ from payments.selectors import wallet_balances
 
 
 def export(user) -> dict:
-    postings = Posting.objects.filter(account__user=user).select_related("transaction")
+    postings = Posting.objects.filter(account__user=user).select_related("transaction", "account")
     return {
         "balances": wallet_balances(user=user),
+        "sandbox_balances": wallet_balances(user=user, sandbox=True),
         "pin_set": WalletSecurity.objects.filter(user=user).exists(),
         "statement": [
             {
@@ -28,6 +33,7 @@ def export(user) -> dict:
                 "reference": p.transaction.reference,
                 "amount": p.amount,
                 "currency": p.currency,
+                "sandbox": p.account.sandbox,
                 "created_at": p.created_at.isoformat(),
             }
             for p in postings.order_by("id")
@@ -51,7 +57,15 @@ def export(user) -> dict:
         "pay_orders": list(
             PayOrder.objects.filter(payer=user)
             .order_by("id")
-            .values("prepay_id", "description", "amount", "currency", "status", "refunded_amount")
+            .values(
+                "prepay_id",
+                "description",
+                "amount",
+                "currency",
+                "status",
+                "refunded_amount",
+                "sandbox",
+            )
         ),
         "red_packets_sent": list(
             RedPacket.objects.filter(sender=user)

@@ -25,18 +25,20 @@ from superapp.messaging import selectors as messaging_selectors
 Kind = Account.Kind
 
 
-def wallet_balances(*, user) -> list[dict]:
+def wallet_balances(*, user, sandbox: bool = False) -> list[dict]:
+    """The user's real balances, or with ``sandbox`` their test money of sandbox apps."""
     return list(
-        Account.objects.filter(kind=Kind.USER_WALLET, user=user)
+        Account.objects.filter(kind=Kind.USER_WALLET, user=user, sandbox=sandbox)
         .order_by("currency")
         .values("currency", available=F("balance"))
     )
 
 
-def wallet_statement(*, user) -> QuerySet[Posting]:
-    """The user's wallet postings (paginate newest first), with what caused each."""
+def wallet_statement(*, user, sandbox: bool = False) -> QuerySet[Posting]:
+    """The user's wallet postings (paginate newest first), with what caused each; real money
+    unless ``sandbox``."""
     return Posting.objects.filter(
-        account__kind=Kind.USER_WALLET, account__user=user
+        account__kind=Kind.USER_WALLET, account__user=user, account__sandbox=sandbox
     ).select_related(
         "transaction", "transaction__transfer__sender", "transaction__transfer__recipient"
     )
@@ -49,10 +51,10 @@ def gateway_order_for_user(*, user, reference: str) -> GatewayOrder:
     return order
 
 
-def merchant_balances(*, organisation_id: int) -> list[dict]:
-    """A merchant's balance per currency: the sum of its shards."""
+def merchant_balances(*, organisation_id: int, sandbox: bool = False) -> list[dict]:
+    """A merchant's balance per currency: the sum of its shards (real or sandbox)."""
     return list(
-        Account.objects.filter(kind=Kind.MERCHANT, organisation_id=organisation_id)
+        Account.objects.filter(kind=Kind.MERCHANT, organisation_id=organisation_id, sandbox=sandbox)
         .values("currency")
         .annotate(available=Sum("balance"))
         .order_by("currency")
@@ -107,16 +109,19 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def settlement_report(*, organisation_id: int, day: date) -> dict:
+def settlement_report(*, organisation_id: int, day: date, sandbox: bool = False) -> dict:
     """A merchant's payments and refunds of one UTC day, line by line, with totals per
-    currency (gross, fees, net of fees)."""
+    currency (gross, fees, net of fees); real money, or with ``sandbox`` the test money."""
     start, end = _day_bounds(day)
     payments = PayOrder.objects.filter(
-        organisation_id=organisation_id, paid_at__gte=start, paid_at__lt=end
+        organisation_id=organisation_id, sandbox=sandbox, paid_at__gte=start, paid_at__lt=end
     ).order_by("paid_at", "pk")
     refunds = (
         Refund.objects.filter(
-            pay_order__organisation_id=organisation_id, created_at__gte=start, created_at__lt=end
+            pay_order__organisation_id=organisation_id,
+            pay_order__sandbox=sandbox,
+            created_at__gte=start,
+            created_at__lt=end,
         )
         .select_related("pay_order")
         .order_by("created_at", "pk")
@@ -172,6 +177,7 @@ class LedgerReport:
     unbalanced_transactions: list = field(default_factory=list)
     short_transactions: list = field(default_factory=list)
     currency_mismatches: list = field(default_factory=list)
+    mixed_world_transactions: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)
 
     @property
@@ -181,6 +187,7 @@ class LedgerReport:
             or self.unbalanced_transactions
             or self.short_transactions
             or self.currency_mismatches
+            or self.mixed_world_transactions
             or any(self.totals.values())
         )
 
@@ -188,8 +195,10 @@ class LedgerReport:
 def ledger_report() -> LedgerReport:
     """Recompute every cached balance from its postings and check every transaction balances.
 
-    ``totals`` is the sum of all balances per currency: money only moves, so it is 0 (the
-    gateway clearing account holds minus what users and merchants hold)."""
+    ``totals`` is the sum of all balances per (currency, sandbox): money only moves, so each is
+    0 (the gateway clearing account holds minus what users and merchants hold) — the real world
+    and the sandbox world separately, since no transaction may span both
+    (``mixed_world_transactions`` lists any that does)."""
     mismatches = (
         Account.objects.annotate(posted=Coalesce(Sum("postings__amount"), 0))
         .exclude(balance=F("posted"))
@@ -208,11 +217,18 @@ def ledger_report() -> LedgerReport:
     wrong_currency = Posting.objects.filter(~Q(currency=F("account__currency"))).values_list(
         "pk", flat=True
     )
-    totals = dict(
-        Account.objects.values("currency")
-        .annotate(total=Sum("balance"))
-        .values_list("currency", "total")
+    mixed_worlds = (
+        Posting.objects.values("transaction_id")
+        .annotate(worlds=Count("account__sandbox", distinct=True))
+        .filter(worlds__gt=1)
+        .values_list("transaction_id", flat=True)
     )
+    totals = {
+        (currency, sandbox): total
+        for currency, sandbox, total in Account.objects.values("currency", "sandbox")
+        .annotate(total=Sum("balance"))
+        .values_list("currency", "sandbox", "total")
+    }
     return LedgerReport(
         accounts=Account.objects.count(),
         transactions=JournalTransaction.objects.count(),
@@ -221,5 +237,6 @@ def ledger_report() -> LedgerReport:
         unbalanced_transactions=list(unbalanced),
         short_transactions=list(short),
         currency_mismatches=list(wrong_currency),
+        mixed_world_transactions=list(mixed_worlds),
         totals=totals,
     )

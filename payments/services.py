@@ -353,7 +353,9 @@ def payorder_create(
     """Create a pay order for ``payer`` on behalf of ``miniprogram``'s organisation (the merchant).
 
     Returns (order, created). A retry with the same ``out_trade_no`` and parameters returns the
-    existing order; the same ``out_trade_no`` with other parameters is a 409. The shop calls this
+    existing order; the same ``out_trade_no`` with other parameters is a 409. An order of an app
+    in sandbox mode is a ``sandbox`` order for good: it moves test money only, whatever the app's
+    flag says when it is paid or refunded. The shop calls this
     directly with its MiniProgram and an empty ``notify_url`` (no webhook: it listens to the
     domain events); mini-program servers reach it through the API, which requires the URL."""
     money_validate(amount=amount, currency=currency)
@@ -376,6 +378,7 @@ def payorder_create(
             order = PayOrder.objects.create(
                 **lookup,
                 **params,
+                sandbox=miniprogram_selectors.is_sandbox(app_id=miniprogram.app_id),
                 prepay_id=public_id("pp_"),
                 expires_at=timezone.now() + settings.PAYMENTS_PAYORDER_TTL,
             )
@@ -420,9 +423,17 @@ def _merchant_notify(*, order: PayOrder, event_type: str, data: dict) -> None:
             "status": order.status,
             "amount": order.amount,
             "currency": order.currency,
+            "sandbox": order.sandbox,
             **data,
         },
     )
+
+
+def _emit_for_real_money(order: PayOrder, event_type: str, payload: dict) -> None:
+    """Emit a pay-order domain event unless the order is test money: the payloads are a fixed
+    contract, and the shop and loyalty must never fulfil or award points for a sandbox order."""
+    if not order.sandbox:
+        emit(event_type, payload)
 
 
 def merchant_fee(amount: int) -> int:
@@ -433,7 +444,10 @@ def merchant_fee(amount: int) -> int:
 def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     """The payer pays: money moves payer → merchant (minus the platform fee) in one
     transaction; the merchant is notified and ``payments.payorder_paid`` is emitted.
-    Confirming an order that is already paid answers it unchanged."""
+    Confirming an order that is already paid answers it unchanged.
+
+    A sandbox order does the same in the sandbox world (test money, topped up as needed, no
+    daily limit) and emits no domain event: only the merchant's notification tells of it."""
     order = _payorder_locked(prepay_id=prepay_id, payer=actor)
     if order.status == PayOrder.Status.PAID:
         return order
@@ -442,15 +456,20 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code="payorder_expired")
     pin_verify(user=actor, pin=pin)
+    sandbox = order.sandbox
     merchant = ledger.merchant_account(
-        organisation_id=order.organisation_id, currency=order.currency
+        organisation_id=order.organisation_id, currency=order.currency, sandbox=sandbox
     )
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
-    wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
+    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency, sandbox=sandbox)
+    if sandbox:
+        wallet, locked = _sandbox_spend_prepare(order=order)
+    else:
+        wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
     order.save(update_fields=["status", "fee", "paid_at"])
-    emit(
+    _emit_for_real_money(
+        order,
         "payments.payorder_paid",
         {
             "prepay_id": order.prepay_id,
@@ -475,6 +494,26 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         locked=locked,
     )
     return order
+
+
+def _sandbox_spend_prepare(*, order: PayOrder) -> tuple[Account, dict[int, Account]]:
+    """Lock the payer's sandbox wallet and top it up from the sandbox gateway clearing account
+    with whatever it lacks for ``order``, so testers never fund anything and the wallet never
+    goes negative. Test money has no daily limit. Returns the wallet and the locked rows."""
+    currency = order.currency
+    clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency, sandbox=True)
+    wallet = ledger.wallet_account(user=order.payer, currency=currency, sandbox=True)
+    locked = ledger.lock_accounts([wallet])
+    shortfall = order.amount - locked[wallet.pk].balance
+    if shortfall > 0:
+        ledger.journal_post(
+            type=Type.TOPUP,
+            reference=f"sandbox-topup:{order.prepay_id}",
+            actor=None,
+            legs=[(clearing, -shortfall), (wallet, shortfall)],
+            locked=locked,
+        )
+    return wallet, locked
 
 
 @transaction.atomic
@@ -515,7 +554,9 @@ def refund_create(
     """Refund part or all of a paid order to the payer's wallet. Returns (refund, created).
 
     Idempotent by ``out_refund_no`` (same amount → the same refund; other amount → 409);
-    several refunds per order, never more in total than was paid (422)."""
+    several refunds per order, never more in total than was paid (422). A sandbox order's
+    refund goes back the sandbox way (sandbox merchant and fee accounts → sandbox wallet) and,
+    like its payment, emits no domain event."""
     if not out_refund_no or len(out_refund_no) > 64:
         raise InvalidInput(fields={"out_refund_no": ["Must be 1-64 characters."]})
     order = _payorder_locked(prepay_id=prepay_id, miniprogram=miniprogram)
@@ -536,7 +577,8 @@ def refund_create(
             remaining=order.refundable_amount,
         )
     refund = _refund_post(order=order, out_refund_no=out_refund_no, amount=amount)
-    emit(
+    _emit_for_real_money(
+        order,
         "payments.payorder_refunded",
         {
             "refund_id": refund.refund_id,
@@ -565,9 +607,10 @@ def refund_create(
 
 def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
     fee_returned = _fee_returned(order, amount)
-    shards = ledger.merchant_shards(organisation_id=order.organisation_id, currency=order.currency)
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency)
-    wallet = ledger.wallet_account(user=order.payer, currency=order.currency)
+    world = {"currency": order.currency, "sandbox": order.sandbox}
+    shards = ledger.merchant_shards(organisation_id=order.organisation_id, **world)
+    fees = ledger.platform_account(kind=Kind.FEES, **world)
+    wallet = ledger.wallet_account(user=order.payer, **world)
     locked = ledger.lock_accounts([*shards, fees, wallet])
     merchant_legs = ledger.split_debit(
         [locked[shard.pk] for shard in shards], amount - fee_returned
@@ -584,7 +627,10 @@ def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
     if order.refunded_amount == order.amount:
         order.status = PayOrder.Status.REFUNDED
     order.save(update_fields=["refunded_amount", "status"])
-    _wallet_changed(user_id=order.payer_id, currency=order.currency, reason="refund", amount=amount)
+    if not order.sandbox:  # ``wallet.changed`` is about the real wallet
+        _wallet_changed(
+            user_id=order.payer_id, currency=order.currency, reason="refund", amount=amount
+        )
     return Refund.objects.create(
         refund_id=refund_id,
         pay_order=order,

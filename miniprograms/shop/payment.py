@@ -10,6 +10,13 @@ event maps to exactly one order; events of other apps' pay orders are ignored.
 
 The shop runs in-process, so its pay orders have no ``notify_url``: payments sends it no
 webhook, the domain events are its notification.
+
+The shop takes real money only. Payments emits no domain event for the test money of a sandbox
+app's pay order, so such an order could never be marked paid (and the shop must not ship goods
+or award points for test money anyway): while the shop's mini-program is in sandbox mode, asking
+for a pay order is refused (409 ``shop_sandbox``) before any pay order exists. A pay order made
+before the app entered sandbox mode stays real money (payments settles an order in the world it
+was created in), so it is paid and marked paid as usual.
 """
 
 import logging
@@ -28,8 +35,16 @@ logger = logging.getLogger(__name__)
 # --- money out -----------------------------------------------------------------------------------
 
 
+class ShopInSandbox(Conflict):
+    code = "shop_sandbox"
+    default_detail = "This shop's mini-program is in sandbox mode: it cannot take payments."
+
+
 def create_pay_order(order: Order) -> str:
-    """Payments' pay order for ``order`` (idempotent on ``out_trade_no``); its prepay id."""
+    """Payments' pay order for ``order`` (idempotent on ``out_trade_no``); its prepay id.
+
+    Refuses a sandbox pay order (the caller's transaction then drops it): see the module
+    docstring."""
     pay_order, _created = payments.payorder_create(
         miniprogram=order.shop.miniprogram,
         payer=order.buyer,
@@ -39,6 +54,8 @@ def create_pay_order(order: Order) -> str:
         description=f"{order.shop.name} order {order.pk}"[:128],
         notify_url="",
     )
+    if pay_order.sandbox:
+        raise ShopInSandbox()
     return pay_order.prepay_id
 
 
@@ -47,7 +64,8 @@ def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
     """The buyer's pay order for an unpaid order whose stock is still reserved.
 
     Returns (order, created): asking again returns the same ``prepay_id``. The buyer then
-    confirms it with the PIN at ``POST /api/v1/pay/orders/{prepay_id}/confirm``."""
+    confirms it with the PIN at ``POST /api/v1/pay/orders/{prepay_id}/confirm``. 409
+    ``shop_sandbox`` while the shop's mini-program is in sandbox mode."""
     order = services.order_payable(actor=actor, order_id=order_id)
     if order.prepay_id:
         return order, False

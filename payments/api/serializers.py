@@ -17,6 +17,12 @@ class MoneyInput(serializers.Serializer):
     currency = serializers.ChoiceField(choices=settings.PAYMENTS_CURRENCIES)
 
 
+class WorldQuery(serializers.Serializer):
+    """``?sandbox=``: which world of money a read shows (real unless true)."""
+
+    sandbox = serializers.BooleanField(required=False, default=False)
+
+
 class BalanceOutput(serializers.Serializer):
     currency = serializers.CharField()
     available = serializers.IntegerField()

@@ -28,14 +28,29 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
+SANDBOX_PARAMETER = OpenApiParameter(
+    "sandbox",
+    bool,
+    OpenApiParameter.QUERY,
+    description="true: the test money of sandbox mini-programs instead of real money.",
+)
+
+
+def _sandbox_requested(request) -> bool:
+    """``?sandbox=1`` (or true): read the sandbox world instead of real money."""
+    return validated(s.WorldQuery, request.query_params)["sandbox"]
+
+
 # --- wallet -----------------------------------------------------------------------------------
 
 
 class WalletView(APIView):
-    @extend_schema(responses=s.WalletOutput, tags=["wallet"])
+    @extend_schema(parameters=[SANDBOX_PARAMETER], responses=s.WalletOutput, tags=["wallet"])
     def get(self, request):
         data = {
-            "balances": selectors.wallet_balances(user=request.user),
+            "balances": selectors.wallet_balances(
+                user=request.user, sandbox=_sandbox_requested(request)
+            ),
             "daily_outgoing_limit": settings.PAYMENTS_DAILY_OUTGOING_LIMIT,
         }
         return Response(s.WalletOutput(data).data)
@@ -110,14 +125,16 @@ class TransferCreateView(APIView):
 class StatementView(ListAPIView):
     serializer_class = s.StatementEntryOutput
 
-    @extend_schema(tags=["wallet"])
+    @extend_schema(parameters=[SANDBOX_PARAMETER], tags=["wallet"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Posting.objects.none()
-        return selectors.wallet_statement(user=self.request.user)
+        return selectors.wallet_statement(
+            user=self.request.user, sandbox=_sandbox_requested(self.request)
+        )
 
 
 class GatewayCallbackView(APIView):
@@ -242,29 +259,34 @@ def _report_day(value: str) -> date:
         raise InvalidInput(fields={"date": ["Use YYYY-MM-DD."]}) from exc
 
 
+def _settlement(request, day: str) -> dict:
+    return selectors.settlement_report(
+        organisation_id=miniprogram_for_token(request.auth).organisation_id,
+        day=_report_day(day),
+        sandbox=_sandbox_requested(request),
+    )
+
+
 class SettlementView(APIView):
     permission_classes = [IsAppServer]
     required_scopes = ["pay"]
 
-    @extend_schema(responses=s.SettlementOutput, tags=["pay"])
+    @extend_schema(parameters=[SANDBOX_PARAMETER], responses=s.SettlementOutput, tags=["pay"])
     def get(self, request, day: str):
-        report = selectors.settlement_report(
-            organisation_id=miniprogram_for_token(request.auth).organisation_id,
-            day=_report_day(day),
-        )
-        return Response(s.SettlementOutput(report).data)
+        return Response(s.SettlementOutput(_settlement(request, day)).data)
 
 
 class SettlementCsvView(APIView):
     permission_classes = [IsAppServer]
     required_scopes = ["pay"]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, tags=["pay"])
+    @extend_schema(
+        parameters=[SANDBOX_PARAMETER],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        tags=["pay"],
+    )
     def get(self, request, day: str):
-        report = selectors.settlement_report(
-            organisation_id=miniprogram_for_token(request.auth).organisation_id,
-            day=_report_day(day),
-        )
+        report = _settlement(request, day)
         output = io.StringIO()
         writer = csv.DictWriter(output, fieldnames=list(s.SettlementLineOutput().fields))
         writer.writeheader()

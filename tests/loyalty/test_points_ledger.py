@@ -9,15 +9,19 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loyalty import handlers, selectors, services
 from loyalty.models import LotDraw, Member, PointEntry, PointLot, Purchase
+from payments import services as payments_services
 from tests.factories import UserFactory
+from tests.helpers import register_app
 from tests.loyalty.factories import (
     TIERS,
+    brand_owner,
     make_brand,
     make_program,
     order_paid,
@@ -25,6 +29,7 @@ from tests.loyalty.factories import (
     payorder_paid,
     payorder_refunded,
 )
+from tests.payments.factories import PIN, fund, pay_order, sandbox_set
 
 pytestmark = pytest.mark.django_db
 _references = itertools.count(1)
@@ -91,6 +96,28 @@ def test_pay_orders_of_other_organisations_are_ignored(brand, user):
     stranger_brand = make_brand(name="No program")
     payorder_paid(stranger_brand, user, 10_000)
     assert not Member.objects.filter(user=user).exists()
+
+
+def test_test_money_of_a_brand_app_in_sandbox_mode_earns_no_points(brand, user):
+    """Payments emits no ``payments.payorder_paid`` for sandbox orders, so loyalty never hears
+    of them; the same app paid for real once it leaves sandbox mode earns as usual."""
+    miniprogram, _ = register_app(
+        owner=brand_owner(brand), organisation=brand.developer_organisation
+    )
+    sandbox_set(miniprogram)
+    payments_services.pin_set(actor=user, pin=PIN)
+
+    def pay():
+        order = pay_order(miniprogram, user, 10_000)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            payments_services.payorder_confirm(actor=user, prepay_id=order.prepay_id, pin=PIN)
+
+    pay()
+    assert not Member.objects.filter(user=user).exists()
+    sandbox_set(miniprogram, False)
+    fund(user, 10_000)
+    pay()
+    assert member_of(brand, user).points == 100
 
 
 def test_spending_consumes_lots_soonest_expiry_first(brand, user):

@@ -3,6 +3,8 @@ completed by the gateway's signed callback."""
 
 import itertools
 
+from miniprograms import services as miniprogram_services
+from miniprograms.models import OrganisationMember
 from payments import services
 from payments.gateways import SandboxGateway
 from payments.models import GatewayOrder
@@ -48,6 +50,16 @@ def payer(balance: int = 0, currency: str = "EUR", pin: str = PIN):
 def merchant_app(name: str = "Merchant app"):
     """A registered mini-program (its organisation is the merchant) and its secret."""
     return register_app(owner=UserFactory(), name=name)
+
+
+def sandbox_set(miniprogram, sandbox: bool = True):
+    """Switch the app's sandbox mode as its organisation's owner does (PATCH …/miniprograms)."""
+    owner = OrganisationMember.objects.get(
+        organisation_id=miniprogram.organisation_id, role=OrganisationMember.Role.OWNER
+    ).user
+    return miniprogram_services.miniprogram_update(
+        actor=owner, app_id=miniprogram.app_id, sandbox=sandbox
+    )
 
 
 def pay_order(miniprogram, payer_user, amount: int, currency: str = "EUR", **overrides):

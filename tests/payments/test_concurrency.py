@@ -11,7 +11,14 @@ from payments.gateways import SIGNATURE_HEADER
 from superapp.core.errors import DomainError
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
-from tests.payments.factories import PIN, merchant_app, pay_order, payer, signed_callback
+from tests.payments.factories import (
+    PIN,
+    merchant_app,
+    pay_order,
+    payer,
+    sandbox_set,
+    signed_callback,
+)
 from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -182,4 +189,25 @@ def test_payments_refunds_and_transfers_racing_on_the_same_rows_never_deadlock()
     results = race(actions)
     assert not [r for r in results if isinstance(r, Exception)]
     assert wallet(alice) + wallet(bob) == 40_000 - 2 * 2000 - 4 * 500 + 4 * 400
+    assert selectors.ledger_report().ok
+
+
+def test_concurrent_sandbox_payments_of_one_tester_each_top_up_their_own_shortfall():
+    """The sandbox wallet is locked before its shortfall is computed, so racing payments of one
+    tester top up one after the other and none leaves it negative or short."""
+    miniprogram = sandbox_set(merchant_app("Sandbox app")[0])
+    tester = payer()
+    orders = [pay_order(miniprogram, tester, 700) for _ in range(6)]
+    results = race(
+        [
+            lambda order=order: services.payorder_confirm(
+                actor=tester, prepay_id=order.prepay_id, pin=PIN
+            )
+            for order in orders
+        ]
+    )
+    assert [outcome(result) for result in results] == ["PayOrder"] * 6
+    sandbox_wallet = selectors.wallet_balances(user=tester, sandbox=True)
+    assert sandbox_wallet == [{"currency": "EUR", "available": 0}]
+    assert selectors.wallet_balances(user=tester) == []
     assert selectors.ledger_report().ok

@@ -8,7 +8,15 @@ from django.core.management import call_command
 from payments import privacy, selectors, services
 from payments.models import Posting, RedPacket, Transfer, WalletSecurity
 from superapp.accounts.models import User
-from tests.payments.factories import PIN, payer, red_packet, red_packet_group
+from tests.payments.factories import (
+    PIN,
+    merchant_app,
+    pay_order,
+    payer,
+    red_packet,
+    red_packet_group,
+    sandbox_set,
+)
 from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +34,20 @@ def test_export_lists_balances_statement_and_transfers_the_user_wrote():
     assert exported["transfers_sent"][0]["note"] == "rent"
     assert exported["pin_set"] is True
     assert exported["gateway_orders"][0]["kind"] == "topup"
+
+
+def test_export_keeps_test_money_apart_from_real_money_and_labels_it():
+    tester = payer(300)
+    miniprogram = sandbox_set(merchant_app()[0])
+    order = pay_order(miniprogram, tester, 1000)
+    services.payorder_confirm(actor=tester, prepay_id=order.prepay_id, pin=PIN)
+    exported = privacy.export(tester)
+    assert exported["balances"] == [{"currency": "EUR", "available": 300}]
+    assert exported["sandbox_balances"] == [{"currency": "EUR", "available": 0}]
+    lines = [(entry["type"], entry["amount"], entry["sandbox"]) for entry in exported["statement"]]
+    assert lines == [("topup", 300, False), ("topup", 1000, True), ("payment", -1000, True)]
+    [paid] = exported["pay_orders"]
+    assert (paid["prepay_id"], paid["sandbox"]) == (order.prepay_id, True)
 
 
 def test_erase_forgets_pin_and_notes_but_keeps_every_ledger_row():

@@ -310,7 +310,8 @@ class OrderPayView(APIView):
         description="Creates the pay order of an unpaid order whose stock is still reserved "
         "(201); asking again answers the same `prepay_id` (200). The buyer then confirms it "
         "with the PIN at `POST /api/v1/pay/orders/{prepay_id}/confirm`. 422 "
-        "`invalid_order_status` (not unpaid) or `reservation_expired`.",
+        "`invalid_order_status` (not unpaid) or `reservation_expired`; 409 `shop_sandbox` while "
+        "the shop's mini-program is in sandbox mode (the shop takes real money only).",
     )
     def post(self, request, order_id: int):
         order, created = payment.order_payorder_create(actor=request.user, order_id=order_id)

@@ -6,7 +6,8 @@ from payments.selectors import ledger_report
 class Command(BaseCommand):
     help = (
         "Recompute every account balance from its postings and check that every journal "
-        "transaction balances; exit non-zero on any mismatch."
+        "transaction balances within one world (real or sandbox) and that each world sums to "
+        "zero per currency; exit non-zero on any mismatch."
     )
 
     def handle(self, *args, **options):
@@ -15,13 +16,15 @@ class Command(BaseCommand):
             f"accounts={report.accounts} transactions={report.transactions} "
             f"postings={report.postings}"
         )
-        for currency, total in sorted(report.totals.items()):
-            self.stdout.write(f"total {currency}={total}")
+        for (currency, sandbox), total in sorted(report.totals.items()):
+            world = "sandbox total" if sandbox else "total"
+            self.stdout.write(f"{world} {currency}={total}")
         problems = {
             "balance_mismatches": report.balance_mismatches,
             "unbalanced_transactions": report.unbalanced_transactions,
             "short_transactions": report.short_transactions,
             "currency_mismatches": report.currency_mismatches,
+            "mixed_world_transactions": report.mixed_world_transactions,
         }
         for name, rows in problems.items():
             self.stdout.write(f"{name}={len(rows)}")

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from miniprograms import services as mp_services
 from miniprograms.models import ConsentGrant
+from miniprograms.shop import payment
 from miniprograms.shop.models import Order, OrderStatusChange, Sku
+from payments.models import PayOrder
 from superapp.core.models import DomainEvent
 from superapp.realtime.models import UserEvent
 from superapp.webhooks.models import WebhookDelivery
@@ -19,12 +21,13 @@ from tests.miniprograms.shop.factories import (
     after_commit,
     checkout,
     emit_after_commit,
+    fund_buyer,
     merchant,
     pay,
     wallet,
     world,
 )
-from tests.payments.factories import PIN, fund
+from tests.payments.factories import PIN, fund, sandbox_set
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +291,36 @@ def test_order_lists_do_not_grow_queries_with_orders(api):
     assert_queries_constant(
         place, lambda: staff.get(f"/api/v1/shops/{w.shop.pk}/manage/orders?status=paid")
     )
+
+
+def test_a_shop_in_sandbox_mode_refuses_to_take_payment_and_stores_no_pay_order(api):
+    """Test money emits no ``payments.payorder_paid``, so it could never mark a shop order paid
+    (and the shop must never ship for it): the shop refuses the pay order instead."""
+    w = world(price=2500)
+    sandbox_set(w.shop.miniprogram)
+    fund_buyer(api.user, 0)
+    order = checkout(api.user, w.sku)
+    refused = api.post(f"/api/v1/shop/orders/{order.pk}/pay")
+    assert (refused.status_code, refused.json()["code"]) == (409, "shop_sandbox")
+    order.refresh_from_db()
+    assert (order.status, order.prepay_id) == ("created", "")
+    assert not PayOrder.objects.exists()
+
+    sandbox_set(w.shop.miniprogram, False)  # live again: the same order can be paid for real
+    assert pay(order)
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+
+def test_a_shop_order_whose_pay_order_predates_sandbox_mode_is_paid_for_real(api):
+    w = world(price=2500)
+    order = checkout(api.user, w.sku)
+    fund_buyer(api.user, 2500)
+    order, _ = payment.order_payorder_create(actor=api.user, order_id=order.pk)
+    sandbox_set(w.shop.miniprogram)
+    with after_commit():
+        confirmed = api.post(f"/api/v1/pay/orders/{order.prepay_id}/confirm", {"pin": PIN})
+    assert confirmed.json()["status"] == "paid", confirmed.content
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert (wallet(api.user), merchant(w.shop)) == (0, 2500 - 15)
