@@ -1,4 +1,5 @@
 import pytest
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 
@@ -23,6 +24,16 @@ def _clear_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_not_inside_a_task():
+    """Celery's eager ``apply`` marks "inside a task" in one process-wide flag, saving and
+    restoring it around each task. Two threads running eager tasks at once (the concurrency
+    tests do) can restore it out of order and leave it set; every later ``.get()`` on an eager
+    result in that process then raises "Never call result.get() within a task". Seen once the
+    suite ran whole modules per xdist worker. Each test starts with the flag cleared."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
