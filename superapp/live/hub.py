@@ -143,8 +143,8 @@ class Room:
                         settings.LIVE_FLUSH_SECONDS
                     ):
                         await self.flush()
-                except (redis.RedisError, OSError):
-                    logger.warning("live room tick failed", exc_info=True)
+                except Exception:  # a hiccup (Redis, database) must not end the room
+                    logger.exception("live room tick failed", extra={"show_id": self.show_id})
                 idle = 0 if self.sockets else idle + 1
                 if self.ended or idle >= 2:
                     await self.flush()
