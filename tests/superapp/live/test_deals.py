@@ -77,9 +77,7 @@ def test_deal_settings_outside_their_bounds_are_refused(field, value, code):
     assert not Deal.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("countdown", "window"), [(10, 1), (300, 20), (10, 20), (300, 1)]
-)
+@pytest.mark.parametrize(("countdown", "window"), [(10, 1), (300, 20), (10, 20), (300, 1)])
 def test_deal_settings_on_their_bounds_are_accepted(countdown, window):
     world = live_world()
     response = consumer_client(world.host).post(
