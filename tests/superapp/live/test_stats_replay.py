@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from miniprograms.shop import services as shop_services
 from miniprograms.shop.models import Order
-from superapp.live import services
+from superapp.live import privacy, services
 from superapp.live.models import Pin, Show
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
@@ -106,3 +106,21 @@ def test_the_replay_lists_each_pin_with_its_offset_into_the_stream():
     assert first["end_offset_seconds"] == pytest.approx(1800, abs=30)
     assert second["product_id"] == world.product.pk
     assert second["unpinned_at"] is not None
+
+
+def test_a_viewers_export_has_their_comments_and_erasure_removes_them():
+    world = live_world()
+    viewer = UserFactory()
+    services.room_flush(
+        show_id=world.show.pk,
+        comments=[comment(viewer, "so nice")],
+        removed=set(),
+        viewers={viewer.pk: timezone.now()},
+        likes_total=0,
+        peak_viewers=1,
+    )
+    exported = privacy.export(viewer)
+    assert [c["text"] for c in exported["comments"]] == ["so nice"]
+    assert [v["show_id"] for v in exported["shows_watched"]] == [world.show.pk]
+    privacy.erase(viewer)
+    assert privacy.export(viewer) == {"comments": [], "shows_watched": []}
