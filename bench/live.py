@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import os
 import random
-import subprocess
 import sys
 import time
 import uuid
@@ -39,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+
+from bench.messaging import cpu_seconds, start_servers, stop_servers  # noqa: E402
+
 HISTOGRAM_MS = 60_000
 ADDRESS = {
     "name": "Bench",
@@ -120,74 +122,6 @@ def build_world(viewers: int):
     return owner, show, sku, tokens
 
 
-# --- Servers -------------------------------------------------------------------------------------
-
-
-def start_servers(count: int, port_base: int, log) -> list[subprocess.Popen]:
-    env = {
-        **os.environ,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONWARNINGS": "ignore",
-        "LIVE_COMMENTS_PER_MINUTE": "1000000",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-    }
-    processes = []
-    for i in range(count):
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "superapp.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port_base + i),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--ws",
-            "websockets-sansio",
-            "--ws-per-message-deflate",
-            "false",
-            "--backlog",
-            "4096",
-        ]
-        processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        )
-    for i in range(count):
-        wait_healthy(f"http://127.0.0.1:{port_base + i}")
-    return processes
-
-
-def wait_healthy(base: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"server {base} did not start")
-
-
-def cpu_seconds(pids) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
 # --- Viewer clients (one process = one asyncio loop) --------------------------------------------
 
 
@@ -201,6 +135,7 @@ class Viewers:
         self.last_likes = 0
         self.errors = 0
         self.closed = 0
+        self.readers: list[asyncio.Task] = []
 
     async def open(self, parallel: int = 50) -> None:
         gate = asyncio.Semaphore(parallel)
@@ -213,6 +148,8 @@ class Viewers:
                             url, compression=None, ping_interval=None, open_timeout=60
                         )
                         await socket.recv()  # welcome
+                        # read from the start: a socket nobody reads stops answering pings
+                        self.readers.append(asyncio.create_task(self.read(socket)))
                         return socket
                     except (OSError, websockets.WebSocketException, TimeoutError):
                         await asyncio.sleep(0.5)
@@ -221,7 +158,6 @@ class Viewers:
 
         opened = await asyncio.gather(*(one(url) for url in self.urls))
         self.sockets = [s for s in opened if s is not None]
-        self.readers = [asyncio.create_task(self.read(s)) for s in self.sockets]
 
     async def read(self, socket) -> None:
         histogram = self.histogram
@@ -240,6 +176,13 @@ class Viewers:
         except websockets.ConnectionClosed:
             self.closed += 1
 
+    async def send(self, message: dict) -> bool:
+        try:
+            await random.choice(self.sockets).send(json.dumps(message))
+            return True
+        except websockets.ConnectionClosed:
+            return False
+
     async def load(self, seconds: float, comments: float, likes: float, batch: int) -> dict:
         """Send ``comments``/s and ``likes``/s (in messages of ``batch``) for ``seconds``."""
         sent_comments = sent_likes = 0
@@ -251,14 +194,13 @@ class Viewers:
             like_credit += likes * step / batch
             while comment_credit >= 1:
                 comment_credit -= 1
-                socket = random.choice(self.sockets)
                 text = f"bench {time.time() * 1000:.1f}"
-                await socket.send(json.dumps({"type": "comment", "text": text}))
-                sent_comments += 1
+                if await self.send({"type": "comment", "text": text}):
+                    sent_comments += 1
             while like_credit >= 1:
                 like_credit -= 1
-                await random.choice(self.sockets).send(json.dumps({"type": "like", "count": batch}))
-                sent_likes += batch
+                if await self.send({"type": "like", "count": batch}):
+                    sent_likes += batch
             await asyncio.sleep(step)
         return {"comments": sent_comments, "likes": sent_likes}
 
@@ -376,6 +318,7 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL")
     owner, show, sku, tokens = build_world(args.viewers)
     bases = [f"http://127.0.0.1:{args.port_base + i}" for i in range(args.servers)]
+    os.environ["LIVE_COMMENTS_PER_MINUTE"] = "1000000"  # the servers inherit it
     with open(ROOT / "bench" / ".live-servers.log", "w") as log:
         servers = start_servers(args.servers, args.port_base, log)
     try:
@@ -410,21 +353,17 @@ def main() -> None:
             _, count, failed = results.get(timeout=600)
             opened, errors = opened + count, errors + failed
         connect_s = time.monotonic() - connect_started
-        server_pids = [s.pid for s in servers]
-        cpu_before = cpu_seconds(server_pids)
+        cpu_before = cpu_seconds(servers)
         load_before = os.getloadavg()
         start_event.set()
         deal = run_deal(owner, show, sku, tokens, args, bases)
         done = [results.get(timeout=args.seconds + 600) for _ in procs]
-        cpu = cpu_seconds(server_pids) - cpu_before
+        cpu = cpu_seconds(servers) - cpu_before
         stop_event.set()
         for proc in procs:
             proc.join(timeout=60)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=30)
+        stop_servers(servers)
     histogram = [sum(column) for column in zip(*(d[2] for d in done), strict=True)]
     sent_comments = sum(d[1]["comments"] for d in done)
     sent_likes = sum(d[1]["likes"] for d in done)

@@ -169,7 +169,13 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         frame skips this one (the next frame carries the current totals anyway)."""
         if self._sending is not None and not self._sending.done():
             return
-        self._sending = asyncio.ensure_future(self.send(text_data=text))
+        self._sending = asyncio.ensure_future(self._send_frame(text))
+
+    async def _send_frame(self, text: str) -> None:
+        try:
+            await self.send(text_data=text)
+        except Exception:  # the viewer went away meanwhile: disconnect() cleans up
+            return
 
     def kick(self, code: int) -> None:
         if self.room is not None:
