@@ -9,10 +9,12 @@ import asyncio
 import functools
 import json
 import re
+from datetime import datetime
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 
 from superapp.core.errors import NotFound
 from superapp.live import selectors
@@ -147,7 +149,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await room.comment(self, text)
         deal = room.deal
         quantity = buy_quantity(text, deal["keyword"]) if deal else None
-        if quantity is not None:
+        if quantity is not None and datetime.fromisoformat(deal["closes_at"]) > timezone.now():
             quantity = max(1, min(quantity, deal["per_buyer_limit"]))
             await self.send_json(
                 {
