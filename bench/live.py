@@ -12,8 +12,8 @@ Figures: ``comment_delivery_p99_ms`` is comment send -> arrival in a tick frame 
 observing viewer that got it (``--observe``, 10% of the viewers chosen at random, decode and
 time their frames; the others only drain theirs; comments are sampled per tick above
 ``LIVE_COMMENTS_PER_TICK``); ``likes_per_s_absorbed`` is the like total the room reached
-over the phase; ``deal_oversold`` counts units sold beyond the deal's quantity plus units beyond any buyer's
-limit (must be 0).
+over the phase; ``deal_oversold`` counts units sold beyond the deal's quantity plus units
+beyond any buyer's limit (must be 0).
 
     python bench/live.py [--viewers 2000] [--servers 2] [--client-procs 2] [--comments 40]
 """
