@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
-from bench.messaging import cpu_seconds, start_servers, stop_servers  # noqa: E402
+from bench.messaging import start_servers, stop_servers  # noqa: E402
 
 HISTOGRAM_MS = 60_000
 ADDRESS = {
@@ -363,12 +363,10 @@ def main() -> None:
             _, count, failed = results.get(timeout=600)
             opened, errors = opened + count, errors + failed
         connect_s = time.monotonic() - connect_started
-        cpu_before = cpu_seconds(servers)
         load_before = os.getloadavg()
         start_event.set()
         deal = run_deal(owner, show, sku, tokens, args, bases)
         done = [results.get(timeout=args.seconds + 600) for _ in procs]
-        cpu = cpu_seconds(servers) - cpu_before
         stop_event.set()
         for proc in procs:
             proc.join(timeout=60)
@@ -402,7 +400,6 @@ def main() -> None:
         "likes_flushed_to_db": show.like_count,
         "peak_viewers_db": show.peak_viewers,
         "sockets_closed_by_server": sum(d[6] for d in done),
-        "server_cpu_s": round(cpu, 1),
         "load_avg_before": "/".join(f"{x:.2f}" for x in load_before),
         "load_avg_after": "/".join(f"{x:.2f}" for x in os.getloadavg()),
         **deal,
