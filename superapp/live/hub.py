@@ -245,9 +245,17 @@ class RedisTransport:
         self.readers[room.show_id] = (pubsub, asyncio.create_task(self._read(pubsub, room)))
 
     async def _read(self, pubsub, room: Room) -> None:
-        async for message in pubsub.listen():
-            if message.get("type") == "message":
-                room.receive(json.loads(message["data"]))
+        """Hand the room what its channel carries. redis-py reconnects and resubscribes a
+        pub/sub by itself on the next read after a connection error; this only waits a second
+        between attempts (messages published meanwhile are lost: pushes are hints)."""
+        while True:
+            try:
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        room.receive(json.loads(message["data"]))
+            except (redis.RedisError, OSError):
+                logger.warning("live room subscription lost", extra={"show_id": room.show_id})
+                await asyncio.sleep(1)
 
     async def close(self, room: Room) -> None:
         pubsub, reader = self.readers.pop(room.show_id, (None, None))

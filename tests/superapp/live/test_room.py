@@ -6,8 +6,10 @@ processes' shape) and on the in-memory hub (embedded default)."""
 import asyncio
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from superapp.asgi import application
 from superapp.live import services
@@ -18,6 +20,14 @@ from tests.helpers import consumer_client
 from tests.superapp.live.factories import live_world, start_deal
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_worker_thread_connections():
+    """The room's database work runs in the sync worker thread: close its connection when
+    the test ends, so the test database can be dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture(params=["redis", "memory"])
