@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from superapp.live.consumers import LiveRoomConsumer
 from superapp.realtime.consumers import UserEventsConsumer
 
 websocket_urlpatterns = [
     path("ws/", UserEventsConsumer.as_asgi()),
+    path("ws/live/<int:show_id>/", LiveRoomConsumer.as_asgi()),
 ]

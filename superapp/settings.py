@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "payments",
     "loyalty",
     "miniprograms.shop",
+    "superapp.live",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "ShopTeamStatusEnum": "miniprograms.shop.models.Team.Status",
         "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
         "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
+        "LiveShowStatusEnum": "superapp.live.models.Show.Status",
+        "LiveRestrictionKindEnum": "superapp.live.models.Restriction.Kind",
     },
 }
 
@@ -361,6 +364,21 @@ SHOP_MAX_PRODUCT_IMAGES = env.int("SHOP_MAX_PRODUCT_IMAGES", default=12)
 SHOP_MAX_REVIEW_PHOTOS = env.int("SHOP_MAX_REVIEW_PHOTOS", default=9)
 SHOP_MAX_CSV_ROWS = env.int("SHOP_MAX_CSV_ROWS", default=5000)
 SHOP_MAX_CSV_BYTES = env.int("SHOP_MAX_CSV_BYTES", default=2_000_000)
+# Live shopping (docs/live.md). The room hub batches per tick: one frame per viewer per tick.
+LIVE_HUB_BUS = env("LIVE_HUB_BUS", default="redis" if REDIS_URL else "memory")
+LIVE_REDIS_PREFIX = env("LIVE_REDIS_PREFIX", default="plaza-live") + _PARALLEL_SUFFIX
+LIVE_TICK_MS = env.int("LIVE_TICK_MS", default=250)
+LIVE_FLUSH_SECONDS = env.float("LIVE_FLUSH_SECONDS", default=5.0)
+LIVE_COMMENTS_PER_TICK = env.int("LIVE_COMMENTS_PER_TICK", default=20)
+LIVE_COMMENT_MAX_LENGTH = env.int("LIVE_COMMENT_MAX_LENGTH", default=200)
+LIVE_COMMENTS_PER_MINUTE = env.int("LIVE_COMMENTS_PER_MINUTE", default=20)
+LIVE_WORD_FILTER = env.list("LIVE_WORD_FILTER", default=[])
+LIVE_LIKES_PER_MESSAGE = env.int("LIVE_LIKES_PER_MESSAGE", default=50)
+LIVE_MAX_PRODUCTS = env.int("LIVE_MAX_PRODUCTS", default=50)
+LIVE_MAX_MODERATORS = env.int("LIVE_MAX_MODERATORS", default=20)
+LIVE_DEAL_COUNTDOWN_SECONDS = (10, 300)
+LIVE_DEAL_WINDOW_MINUTES = (1, 20)
+LIVE_REMINDER_BATCH = env.int("LIVE_REMINDER_BATCH", default=1000)
 # Red packets: the largest packet per currency (minor units; 200.00 like WeChat's CNY cap), the
 # most shares in one packet (never more than the group's members), and when the rest returns.
 # Env format for the per-currency cap: RED_PACKET_MAX_TOTAL="CNY=20000;EUR=20000".

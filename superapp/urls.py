@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("payments.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("miniprograms.shop.api.urls")),
+    path("", include("superapp.live.api.urls")),
 ]
 
 urlpatterns = [

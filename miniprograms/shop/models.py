@@ -272,6 +272,8 @@ class Order(models.Model):
         blank=True,
         related_name="+",
     )
+    # The live show the order was placed in (superapp/live); its host is then ``associate``.
+    live_show_id = models.BigIntegerField(null=True, blank=True)
     shipping_address = models.JSONField(default=dict)
     carrier = models.CharField(max_length=64, blank=True)
     tracking_number = models.CharField(max_length=64, blank=True)
@@ -294,6 +296,11 @@ class Order(models.Model):
             models.Index(fields=["status", "reserved_until"], name="shop_order_expiry"),
             models.Index(fields=["buyer", "-id"], name="shop_order_buyer"),
             models.Index(fields=["shop", "-id"], name="shop_order_shop"),
+            models.Index(
+                fields=["live_show_id"],
+                condition=Q(live_show_id__isnull=False),
+                name="shop_order_live_show",
+            ),
         ]
 
 

@@ -1,6 +1,6 @@
 """Reads of the shop. Lists prefetch what their serializers show (no N+1)."""
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from miniprograms.shop.models import (
@@ -239,3 +239,28 @@ def shops_managed_by(*, user) -> QuerySet[Shop]:
     return Shop.objects.filter(
         brand__members__user=user, brand__members__role__in=MANAGERS
     ).distinct()
+
+
+def live_show_sales(*, live_show_id: int) -> dict:
+    """Paid orders placed in a live show (refunded and cancelled ones excluded): how many,
+    from how many buyers, and their total in each currency."""
+    orders = Order.objects.filter(live_show_id=live_show_id, status__in=TEAM_MEMBER_STATUSES)
+    totals = orders.values("currency").annotate(total=Sum("total")).order_by("currency")
+    return {
+        "orders": orders.count(),
+        "buyers": orders.values("buyer_id").distinct().count(),
+        "gmv": [{"amount": row["total"], "currency": row["currency"]} for row in totals],
+    }
+
+
+def sku_for_sale(*, shop: Shop, sku_id: int) -> Sku:
+    """A SKU of a published product of the shop, with its prices; 404 otherwise."""
+    sku = (
+        Sku.objects.select_related("product")
+        .prefetch_related("prices")
+        .filter(pk=sku_id, shop=shop, product__status=Product.Status.PUBLISHED)
+        .first()
+    )
+    if sku is None:
+        raise NotFound("No such item in this shop.", code="sku_not_found")
+    return sku

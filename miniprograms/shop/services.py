@@ -389,7 +389,9 @@ def _checkout_items(shop: Shop, user, items: list[dict] | None) -> tuple[list[di
     return [{"sku_id": i.sku_id, "quantity": i.quantity} for i in cart_items], cart
 
 
-def _priced_lines(shop: Shop, items: list[dict], currency: str, team_percent: int) -> list:
+def _priced_lines(
+    shop: Shop, items: list[dict], currency: str, team_percent: int, unit_amounts: dict[int, int]
+) -> list:
     quantities: dict[int, int] = {}
     for item in items:
         quantities[item["sku_id"]] = quantities.get(item["sku_id"], 0) + item["quantity"]
@@ -408,7 +410,8 @@ def _priced_lines(shop: Shop, items: list[dict], currency: str, team_percent: in
         if sku.stock < quantity:  # fast refusal; the conditional UPDATE is the real guard
             raise OutOfStock(sku_id=sku_id)
         list_unit = _unit_price(sku, currency)
-        lines.append((sku, quantity, list_unit, discounted(list_unit, team_percent)))
+        unit = unit_amounts.get(sku_id, discounted(list_unit, team_percent))
+        lines.append((sku, quantity, list_unit, unit))
     return lines
 
 
@@ -424,15 +427,22 @@ def order_checkout(
     coupon_code: str = "",
     team: Team | None = None,
     team_percent: int = 0,
+    unit_amounts: dict[int, int] | None = None,
+    live_show_id: int | None = None,
+    live_host_id: int | None = None,
 ) -> Order:
     """Create an order from ``items`` (or the cart) with a price snapshot, reserving stock for
     ``SHOP_RESERVATION_MINUTES``; unpaid, it is cancelled by beat and its stock released. It
-    ships to ``shipping_address``, or to the buyer's saved address ``address_id``."""
+    ships to ``shipping_address``, or to the buyer's saved address ``address_id``.
+
+    ``unit_amounts`` ({sku_id: amount}, at most the list price) are prices agreed elsewhere (a
+    live flash deal); an order placed in a live show records ``live_show_id`` and is attributed
+    to the show's host (``live_host_id``) instead of a share link's associate."""
     shop = selectors.shop_get(shop_id=shop_id)
     shipping_address = _shipping_snapshot(shop, actor, shipping_address, address_id)
     currency = currency or shop.currency
     items, cart = _checkout_items(shop, actor, items)
-    lines = _priced_lines(shop, items, currency, team_percent)
+    lines = _priced_lines(shop, items, currency, team_percent, unit_amounts or {})
     subtotal = sum(list_unit * quantity for _, quantity, list_unit, _ in lines)
     paid_total = sum(unit * quantity for _, quantity, _, unit in lines)
     coupon, coupon_discount = None, 0
@@ -451,7 +461,12 @@ def order_checkout(
         total=paid_total - coupon_discount,
         coupon=coupon,
         team=team,
-        associate_id=selectors.attributed_associate_id(user=actor, shop=shop),
+        associate_id=(
+            live_host_id
+            if live_show_id is not None
+            else selectors.attributed_associate_id(user=actor, shop=shop)
+        ),
+        live_show_id=live_show_id,
         shipping_address=shipping_address,
         reserved_until=timezone.now() + timedelta(minutes=settings.SHOP_RESERVATION_MINUTES),
     )
@@ -629,7 +644,7 @@ def _order_paid_payload(order: Order) -> dict:
             for line in lines
         ],
         "associate_user_id": order.associate_id,
-        "live_show_id": None,
+        "live_show_id": order.live_show_id,
     }
 
 

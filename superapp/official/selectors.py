@@ -308,3 +308,14 @@ def brand_user_ids(*, brand_id: int, roles=STAFF) -> list[int]:
         .order_by("created_at", "id")
         .values_list("user_id", flat=True)
     )
+
+
+def brand_follower_ids(*, brand_id: int, after_user_id: int = 0, limit: int = 1000) -> list[int]:
+    """Users following any official account of the brand, by id, one page after
+    ``after_user_id`` (keyset pagination for fan-outs to large audiences)."""
+    return list(
+        Follow.objects.filter(account__brand_id=brand_id, user_id__gt=after_user_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:limit]
+    )

@@ -441,6 +441,34 @@ EXPECTED = {
     # bob gave no marketing consent
     ("POST", "/api/v1/loyalty/brands/{brand_id}/campaigns"):
         (401, 422, 404, 403, 404, 403, 404),
+    # live shopping (docs/live.md): shows are public; the room's staff (alice hosts) run it
+    ("GET", "/api/v1/live/shows"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/live/shows"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/live/shows/{show_id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # alice's show is live already
+    ("POST", "/api/v1/live/shows/{show_id}/start"):
+        (401, 422, 403, 403, 403, 403, 403),
+    ("POST", "/api/v1/live/shows/{show_id}/end"):
+        (401, OK, 403, 403, 403, 403, 403),
+    ("POST", "/api/v1/live/shows/{show_id}/pins"):
+        (401, OK, 403, 403, 403, 403, 403),
+    # a deal is counting down already
+    ("POST", "/api/v1/live/shows/{show_id}/deals"):
+        (401, 409, 403, 403, 403, 403, 403),
+    # any viewer may buy, but the deal has not opened yet
+    ("POST", "/api/v1/live/shows/{show_id}/deals/{deal_id}/orders"):
+        (401, 422, 422, 422, 422, 403, 422),
+    ("POST", "/api/v1/live/shows/{show_id}/restrictions"):
+        (401, OK, 403, 403, 403, 403, 403),
+    ("DELETE", "/api/v1/live/shows/{show_id}/comments/{comment_id}"):
+        (401, OK, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/live/shows/{show_id}/replay"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/live/shows/{show_id}/stats"):
+        (401, OK, 403, 403, 403, 403, 403),
     ("GET", "/api/v1/me/consents"):
         (401, OK, OK, OK, OK, 403, OK),
     ("POST", "/api/v1/me/consents"):

@@ -15,6 +15,8 @@ from miniprograms.models import ShareLink
 from miniprograms.shop import services as shop_services
 from payments import services as pay_services
 from payments.models import GatewayOrder
+from superapp.live import services as live_services
+from superapp.live.models import Comment
 from superapp.official import services as official_services
 from superapp.social import services as social_services
 from superapp.webhooks.models import WebhookDelivery
@@ -118,6 +120,7 @@ def build_world() -> World:
     )
 
     shop = shop_world(alice, brand)
+    live = live_world(alice, brand, shop)
     loyalty = loyalty_world(alice, brand, bob)
     group, _, _ = group_chat(owner=alice, members=2)
     packet = red_packet(alice, group)
@@ -168,6 +171,7 @@ def build_world() -> World:
         "associate": associate.username,
         **shop,
         **loyalty,
+        **live,
     }
     return World(clients=clients, params=params, alice=alice)
 
@@ -222,6 +226,36 @@ def shop_world(alice, brand) -> dict:
         "share_code": link.code,
         "line_id": delivered.lines.get().pk,
     }
+
+
+def live_world(alice, brand, shop: dict) -> dict:
+    """Alice hosts a live show of her brand: live, her product pinned, a flash deal counting
+    down (nobody can buy yet), and a viewer's comment."""
+    show = live_services.show_create(
+        actor=alice,
+        brand_id=brand.pk,
+        title="Autumn live",
+        stream_url="https://stream.example/live.m3u8",
+        starts_at=timezone.now() + timedelta(hours=1),
+        host=alice.username,
+        product_ids=[shop["product_id"]],
+    )
+    live_services.show_start(actor=alice, show_id=show.pk)
+    live_services.pin_set(actor=alice, show_id=show.pk, product_id=shop["product_id"])
+    deal = live_services.deal_start(
+        actor=alice,
+        show_id=show.pk,
+        sku_id=shop["sku_id"],
+        price=1900,
+        quantity=10,
+        per_buyer_limit=2,
+        countdown_seconds=300,
+        window_minutes=5,
+    )
+    comment = Comment.objects.create(
+        show=show, public_id="c0ffee", user=alice, text="Hello", created_at=timezone.now()
+    )
+    return {"show_id": show.pk, "deal_id": deal.pk, "comment_id": comment.public_id}
 
 
 def loyalty_world(alice, brand, bob) -> dict:

@@ -160,6 +160,7 @@ def body_for(method: str, path: str, world) -> dict:
         },
         **shop_bodies(p),
         **loyalty_bodies(p, alice),
+        **live_bodies(p),
     }
     return bodies.get(f"{method} {path}", {})
 
@@ -223,6 +224,31 @@ def shop_bodies(p: dict) -> dict:
             "currency": "EUR",
             "pin": PIN,
         },
+    }
+
+
+def live_bodies(p: dict) -> dict:
+    show = "/api/v1/live/shows/{show_id}"
+    return {
+        "POST /api/v1/live/shows": {
+            "brand_id": p["brand_id"],
+            "title": "Winter live",
+            "stream_url": "https://stream.example/w.m3u8",
+            "starts_at": "2030-01-01T18:00:00Z",
+            "host": p["associate"],
+            "product_ids": [p["product_id"]],
+        },
+        f"POST {show}/pins": {"product_id": p["product_id"]},
+        f"POST {show}/deals": {
+            "sku_id": p["sku_id"],
+            "price": 1500,
+            "quantity": 5,
+            "per_buyer_limit": 1,
+            "countdown_seconds": 10,
+            "window_minutes": 1,
+        },
+        f"POST {show}/deals/{{deal_id}}/orders": {"quantity": 1, "shipping_address": ADDRESS},
+        f"POST {show}/restrictions": {"username": p["username"], "kind": "mute"},
     }
 
 

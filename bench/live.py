@@ -1,0 +1,412 @@
+"""Live room benchmark (not a test).
+
+Starts ``--servers`` uvicorn processes of the ASGI app on PostgreSQL + Redis (set
+``DATABASE_URL`` and ``REDIS_URL``), opens ``--viewers`` WebSocket viewers in ONE live room,
+spread over the servers and over ``--client-procs`` client processes (one asyncio loop each,
+the ``websockets`` library, no compression). For ``--seconds`` the viewers send ``--comments``
+comments per second and a like storm of ``--likes`` likes per second (``--like-batch`` likes
+per message, as a client batches taps); meanwhile the host starts a flash deal and, once its
+countdown is over, ``--buyers`` viewers tap "buy" over HTTP at once, twice each.
+
+Figures: ``comment_delivery_p99_ms`` is comment send -> arrival in a tick frame at each
+observing viewer that got it (``--observe``, 10% of the viewers chosen at random, decode and
+time their frames; the others only drain theirs; comments are sampled per tick above
+``LIVE_COMMENTS_PER_TICK``); ``likes_per_s_absorbed`` is the like total the room reached
+over the phase; ``deal_oversold`` counts units sold beyond the deal's quantity plus units
+beyond any buyer's limit (must be 0).
+
+    python bench/live.py [--viewers 2000] [--servers 2] [--client-procs 2] [--comments 40]
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+import websockets
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+
+from bench.messaging import start_servers, stop_servers  # noqa: E402
+
+HISTOGRAM_MS = 60_000
+ADDRESS = {
+    "name": "Bench",
+    "phone": "+33100000000",
+    "line1": "1 rue",
+    "city": "Paris",
+    "postal_code": "75001",
+    "country": "FR",
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--viewers", type=int, default=2000)
+    parser.add_argument("--servers", type=int, default=2, help="uvicorn processes")
+    parser.add_argument("--client-procs", type=int, default=2, help="viewer client processes")
+    parser.add_argument("--comments", type=float, default=40, help="comments per second")
+    parser.add_argument("--likes", type=float, default=5000, help="likes per second")
+    parser.add_argument("--like-batch", type=int, default=10, help="likes per like message")
+    parser.add_argument("--seconds", type=float, default=30, help="length of the load phase")
+    parser.add_argument("--buyers", type=int, default=150, help="viewers tapping the deal")
+    parser.add_argument("--deal-quantity", type=int, default=100)
+    parser.add_argument("--deal-limit", type=int, default=1, help="per-buyer limit")
+    parser.add_argument(
+        "--observe", type=float, default=0.1, help="share of viewers that time deliveries"
+    )
+    parser.add_argument("--port-base", type=int, default=8400)
+    return parser.parse_args()
+
+
+# --- World: a brand, its shop and product, a live show with the product pinned, viewers ----------
+
+
+def build_world(viewers: int):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from miniprograms.shop import services as shop
+    from payments import services as payments
+    from superapp.accounts.models import User
+    from superapp.accounts.services import token_issue
+    from superapp.live import services as live
+    from superapp.official import services as official
+
+    call_command("migrate", verbosity=0)
+    run = uuid.uuid4().hex[:6]
+    owner = User.objects.create(username=f"live_{run}_host", display_name="Host")
+    brand = official.brand_create(actor=owner, name=f"Bench brand {run}")
+    store = shop.shop_enable(actor=owner, brand_id=brand.pk)
+    product = shop.product_create(
+        actor=owner, shop_id=store.pk, handle="scarf", title="Scarf", option_names=["size"]
+    )
+    sku = shop.sku_create(
+        actor=owner,
+        shop_id=store.pk,
+        product_id=product.pk,
+        code="scarf-m",
+        options={"size": "M"},
+        stock=100_000,
+        prices=[{"currency": "EUR", "amount": 2500}],
+    )
+    shop.product_publish(actor=owner, shop_id=store.pk, product_id=product.pk, published=True)
+    show = live.show_create(
+        actor=owner,
+        brand_id=brand.pk,
+        title="Bench live",
+        stream_url="https://stream.example/bench.m3u8",
+        starts_at=timezone.now() + timedelta(minutes=1),
+        host=owner.username,
+        product_ids=[product.pk],
+    )
+    live.show_start(actor=owner, show_id=show.pk)
+    live.pin_set(actor=owner, show_id=show.pk, product_id=product.pk)
+    users = User.objects.bulk_create(
+        [User(username=f"live_{run}_{i}", display_name=f"V{i}") for i in range(viewers)]
+    )
+    tokens = [token_issue(user=u).access_token for u in users]
+    payments.pin_set(actor=owner, pin="246810")
+    return owner, show, sku, tokens
+
+
+# --- Viewer clients (one process = one asyncio loop) --------------------------------------------
+
+
+class Viewers:
+    def __init__(self, urls: list[str], observe_fraction: float):
+        self.urls, self.observe_fraction = urls, observe_fraction
+        self.observers = 0
+        self.sockets: list = []
+        self.histogram = [0] * (HISTOGRAM_MS + 1)
+        self.frames = 0
+        self.max_viewers = 0
+        self.last_likes = 0
+        self.errors = 0
+        self.closed = 0
+        self.readers: list[asyncio.Task] = []
+
+    async def open(self, parallel: int = 50) -> None:
+        gate = asyncio.Semaphore(parallel)
+
+        async def one(url):
+            async with gate:
+                for _attempt in range(5):
+                    try:
+                        socket = await connect(
+                            url, compression=None, ping_interval=None, open_timeout=60
+                        )
+                        await socket.recv()  # welcome
+                        # read from the start: a socket nobody reads stops answering pings
+                        observe = not self.readers or random.random() < self.observe_fraction
+                        self.observers += observe
+                        self.readers.append(asyncio.create_task(self.read(socket, observe)))
+                        return socket
+                    except (OSError, websockets.WebSocketException, TimeoutError):
+                        await asyncio.sleep(0.5)
+                self.errors += 1
+                return None
+
+        opened = await asyncio.gather(*(one(url) for url in self.urls))
+        self.sockets = [s for s in opened if s is not None]
+
+    async def read(self, socket, observe: bool) -> None:
+        """Every viewer drains its frames; observers also decode them and time the comments
+        (decoding 2,000 viewers' frames would make the client, not the server, the bottleneck)."""
+        histogram = self.histogram
+        try:
+            async for raw in socket:
+                self.frames += 1
+                if not observe or '"type":"tick"' not in raw:
+                    continue
+                now = time.time() * 1000
+                frame = json.loads(raw)
+                self.max_viewers = max(self.max_viewers, frame["viewers"])
+                self.last_likes = max(self.last_likes, frame["likes"])
+                for comment in frame["comments"]:
+                    sent = float(comment["text"].rsplit(" ", 1)[1])
+                    histogram[min(int(now - sent), HISTOGRAM_MS)] += 1
+        except websockets.ConnectionClosed:
+            self.closed += 1
+
+    async def send(self, message: dict) -> bool:
+        try:
+            await random.choice(self.sockets).send(json.dumps(message))
+            return True
+        except websockets.ConnectionClosed:
+            return False
+
+    async def load(self, seconds: float, comments: float, likes: float, batch: int) -> dict:
+        """Send ``comments``/s and ``likes``/s (in messages of ``batch``) for ``seconds``."""
+        sent_comments = sent_likes = 0
+        step = 0.05
+        started = time.monotonic()
+        comment_credit = like_credit = 0.0
+        while time.monotonic() - started < seconds:
+            comment_credit += comments * step
+            like_credit += likes * step / batch
+            while comment_credit >= 1:
+                comment_credit -= 1
+                text = f"bench {time.time() * 1000:.1f}"
+                if await self.send({"type": "comment", "text": text}):
+                    sent_comments += 1
+            while like_credit >= 1:
+                like_credit -= 1
+                if await self.send({"type": "like", "count": batch}):
+                    sent_likes += batch
+            await asyncio.sleep(step)
+        return {"comments": sent_comments, "likes": sent_likes}
+
+
+def client_process(urls, start_event, stop_event, args, share, results) -> None:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+    async def main():
+        viewers = Viewers(urls, args.observe)
+        await viewers.open()
+        results.put(("opened", len(viewers.sockets), viewers.errors))
+        while not start_event.is_set():
+            await asyncio.sleep(0.1)
+        frames_before = viewers.frames
+        sent = await viewers.load(
+            args.seconds, args.comments * share, args.likes * share, args.like_batch
+        )
+        sent["frames"] = viewers.frames - frames_before
+        await asyncio.sleep(2.0)  # the last ticks arrive
+        results.put(
+            (
+                "done",
+                sent,
+                viewers.histogram,
+                viewers.frames,
+                viewers.max_viewers,
+                viewers.last_likes,
+                viewers.closed,
+                viewers.observers,
+            )
+        )
+        while not stop_event.is_set():
+            await asyncio.sleep(0.1)
+        for socket in viewers.sockets:
+            await socket.close()
+
+    asyncio.run(main())
+
+
+# --- The flash deal -----------------------------------------------------------------------------
+
+
+def run_deal(owner, show, sku, tokens, args, bases) -> dict:
+    from superapp.live import services as live
+    from superapp.live.models import Deal, DealOrder
+
+    deal = live.deal_start(
+        actor=owner,
+        show_id=show.pk,
+        sku_id=sku.pk,
+        price=1900,
+        quantity=args.deal_quantity,
+        per_buyer_limit=args.deal_limit,
+        countdown_seconds=10,
+        window_minutes=5,
+    )
+    time.sleep(10.2)
+    buyers = random.sample(range(len(tokens)), min(args.buyers, len(tokens)))
+    taps = [b for b in buyers for _ in range(2)]
+    random.shuffle(taps)
+    statuses: dict[int, int] = {}
+
+    def tap(index: int) -> None:
+        response = requests.post(
+            f"{random.choice(bases)}/api/v1/live/shows/{show.pk}/deals/{deal.pk}/orders",
+            json={"quantity": 1, "shipping_address": ADDRESS},
+            headers={"Authorization": f"Bearer {tokens[index]}"},
+            timeout=60,
+        )
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(tap, taps))
+    elapsed = time.monotonic() - started
+    deal.refresh_from_db()
+    rows = list(DealOrder.objects.filter(deal=deal).values_list("buyer_id", "quantity"))
+    per_buyer: dict[int, int] = {}
+    for buyer, quantity in rows:
+        per_buyer[buyer] = per_buyer.get(buyer, 0) + quantity
+    sold = sum(per_buyer.values())
+    over_limit = sum(max(0, q - deal.per_buyer_limit) for q in per_buyer.values())
+    return {
+        "deal_taps": len(taps),
+        "deal_taps_per_s": round(len(taps) / elapsed, 1),
+        "deal_statuses": statuses,
+        "deal_units_sold": sold,
+        "deal_quantity": deal.quantity,
+        "deal_remaining": Deal.objects.get(pk=deal.pk).remaining,
+        "deal_oversold": max(0, sold - deal.quantity) + over_limit,
+    }
+
+
+def percentile(histogram: list[int], fraction: float) -> int:
+    total = sum(histogram)
+    if not total:
+        return -1
+    target, seen = fraction * total, 0
+    for value, count in enumerate(histogram):
+        seen += count
+        if seen >= target:
+            return value
+    return HISTOGRAM_MS
+
+
+def main() -> None:
+    args = parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
+        "REDIS_URL"
+    ):
+        raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL")
+    owner, show, sku, tokens = build_world(args.viewers)
+    bases = [f"http://127.0.0.1:{args.port_base + i}" for i in range(args.servers)]
+    os.environ["LIVE_COMMENTS_PER_MINUTE"] = "1000000"  # the servers inherit it
+    with open(ROOT / "bench" / ".live-servers.log", "w") as log:
+        servers = start_servers(args.servers, args.port_base, log)
+    try:
+        ws_urls = [
+            f"{bases[i % len(bases)].replace('http', 'ws')}/ws/live/{show.pk}/?token={token}"
+            for i, token in enumerate(tokens)
+        ]
+        from django.db import connections
+
+        connections.close_all()  # the client processes fork: they must not share it
+        results = multiprocessing.Queue()
+        start_event, stop_event = multiprocessing.Event(), multiprocessing.Event()
+        procs = []
+        share = 1 / args.client_procs
+        connect_started = time.monotonic()
+        for p in range(args.client_procs):
+            proc = multiprocessing.Process(
+                target=client_process,
+                args=(
+                    ws_urls[p :: args.client_procs],
+                    start_event,
+                    stop_event,
+                    args,
+                    share,
+                    results,
+                ),
+            )
+            proc.start()
+            procs.append(proc)
+        opened = errors = 0
+        for _ in procs:
+            _, count, failed = results.get(timeout=600)
+            opened, errors = opened + count, errors + failed
+        connect_s = time.monotonic() - connect_started
+        load_before = os.getloadavg()
+        start_event.set()
+        deal = run_deal(owner, show, sku, tokens, args, bases)
+        done = [results.get(timeout=args.seconds + 600) for _ in procs]
+        stop_event.set()
+        for proc in procs:
+            proc.join(timeout=60)
+    finally:
+        stop_servers(servers)
+    histogram = [sum(column) for column in zip(*(d[2] for d in done), strict=True)]
+    sent_comments = sum(d[1]["comments"] for d in done)
+    sent_likes = sum(d[1]["likes"] for d in done)
+    likes_total = max(d[5] for d in done)
+    show.refresh_from_db()
+    figures = {
+        "viewers": opened,
+        "viewer_connect_errors": errors,
+        "connect_s": round(connect_s, 1),
+        "servers": args.servers,
+        "client_procs": args.client_procs,
+        "room_viewer_count_seen": max(d[4] for d in done),
+        "comments_sent": sent_comments,
+        "comments_per_s": round(sent_comments / args.seconds, 1),
+        "observing_viewers": sum(d[7] for d in done),
+        "comment_deliveries_observed": sum(histogram),
+        "comment_delivery_p50_ms": percentile(histogram, 0.5),
+        "comment_delivery_p99_ms": percentile(histogram, 0.99),
+        "comment_delivery_max_ms": percentile(histogram, 1.0),
+        "frames_per_viewer_per_s": round(
+            sum(d[1]["frames"] for d in done) / max(opened, 1) / args.seconds, 2
+        ),
+        "likes_sent": sent_likes,
+        "likes_counted": likes_total,
+        "likes_per_s_absorbed": round(likes_total / args.seconds),
+        "likes_flushed_to_db": show.like_count,
+        "peak_viewers_db": show.peak_viewers,
+        "sockets_closed_by_server": sum(d[6] for d in done),
+        "load_avg_before": "/".join(f"{x:.2f}" for x in load_before),
+        "load_avg_after": "/".join(f"{x:.2f}" for x in os.getloadavg()),
+        **deal,
+    }
+    for name, value in figures.items():
+        print(f"{name}={value}")
+
+
+if __name__ == "__main__":
+    main()

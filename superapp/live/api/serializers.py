@@ -1,0 +1,167 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from miniprograms.shop.api.serializers import AddressInput, MoneyOutput
+from superapp.live.models import Restriction, Show
+
+
+class LiveUserOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class LiveShowProductOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="product_id")
+    title = serializers.CharField(source="product.title")
+
+
+class LiveShowInput(serializers.Serializer):
+    brand_id = serializers.IntegerField()
+    title = serializers.CharField(max_length=120)
+    cover_url = serializers.URLField(max_length=500, required=False, default="")
+    stream_url = serializers.URLField(max_length=500, help_text="The external stream (HLS...).")
+    starts_at = serializers.DateTimeField()
+    host = serializers.CharField(
+        max_length=150, help_text="Username of the host: a brand member or an influencer."
+    )
+    moderators = serializers.ListField(
+        child=serializers.CharField(max_length=150), required=False, default=list
+    )
+    product_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class LiveShowOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    brand = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    cover_url = serializers.CharField()
+    stream_url = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Show.Status.choices)
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    host = LiveUserOutput()
+    moderators = serializers.SerializerMethodField()
+    products = LiveShowProductOutput(source="show_products.all", many=True)
+    room = serializers.SerializerMethodField(help_text="WebSocket path of the room.")
+
+    def get_brand(self, show) -> dict:
+        return {"id": show.brand_id, "name": show.brand.name}
+
+    def get_moderators(self, show) -> list[str]:
+        return [m.user.username for m in show.moderators.all()]
+
+    def get_room(self, show) -> str:
+        return f"/ws/live/{show.pk}/"
+
+
+class LiveShowListQuery(serializers.Serializer):
+    brand_id = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(choices=Show.Status.choices, required=False)
+
+
+class LivePinInput(serializers.Serializer):
+    product_id = serializers.IntegerField()
+
+
+class LivePinOutput(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    pinned_at = serializers.DateTimeField()
+
+
+class LiveDealInput(serializers.Serializer):
+    sku_id = serializers.IntegerField()
+    price = serializers.IntegerField(min_value=1, help_text="Deal unit price, minor units.")
+    quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    per_buyer_limit = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    countdown_seconds = serializers.IntegerField(
+        help_text="Seconds before the deal opens, {}-{}.".format(
+            *settings.LIVE_DEAL_COUNTDOWN_SECONDS
+        )
+    )
+    window_minutes = serializers.IntegerField(
+        help_text="Minutes the deal stays open, {}-{}.".format(*settings.LIVE_DEAL_WINDOW_MINUTES)
+    )
+    keyword = serializers.RegexField(r"^[A-Za-z]{2,16}$", required=False, default="BUY")
+
+
+class LiveDealOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    sku_id = serializers.IntegerField()
+    price = serializers.SerializerMethodField()
+    quantity = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    per_buyer_limit = serializers.IntegerField()
+    keyword = serializers.CharField()
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+
+    def get_price(self, deal) -> MoneyOutput:
+        return {"amount": deal.price, "currency": deal.currency}
+
+
+class LiveDealOrderInput(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    shipping_address = AddressInput(required=False)
+    address_id = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        if ("shipping_address" in attrs) == ("address_id" in attrs):
+            raise serializers.ValidationError("Give exactly one of shipping_address, address_id.")
+        return attrs
+
+
+class LiveDealOrderOutput(serializers.Serializer):
+    order_id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    total = serializers.SerializerMethodField()
+    prepay_id = serializers.CharField(
+        help_text="Confirm with POST /api/v1/pay/orders/{prepay_id}/confirm and the PIN."
+    )
+
+    def get_total(self, order) -> MoneyOutput:
+        return {"amount": order.total, "currency": order.currency}
+
+
+class LiveRestrictionInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    kind = serializers.ChoiceField(choices=Restriction.Kind.choices)
+
+
+class LiveRestrictionOutput(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    kind = serializers.ChoiceField(choices=Restriction.Kind.choices)
+    created_at = serializers.DateTimeField()
+
+
+class LiveReplayPinOutput(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    title = serializers.CharField()
+    pinned_at = serializers.DateTimeField()
+    unpinned_at = serializers.DateTimeField(allow_null=True)
+    offset_seconds = serializers.FloatField(allow_null=True)
+    end_offset_seconds = serializers.FloatField(allow_null=True)
+
+
+class LiveReplayOutput(serializers.Serializer):
+    show_id = serializers.IntegerField()
+    stream_url = serializers.CharField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    timeline = LiveReplayPinOutput(many=True)
+
+
+class LiveStatsOutput(serializers.Serializer):
+    show_id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Show.Status.choices)
+    peak_viewers = serializers.IntegerField()
+    unique_viewers = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    comments = serializers.IntegerField()
+    removed_comments = serializers.IntegerField()
+    orders = serializers.IntegerField()
+    buyers = serializers.IntegerField()
+    gmv = MoneyOutput(many=True)
+    conversion = serializers.FloatField(help_text="Paid orders per unique viewer.")

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from superapp.live.api import views
+
+SHOW = "live/shows/<int:show_id>"
+
+urlpatterns = [
+    path("live/shows", views.ShowsView.as_view(), name="live-shows"),
+    path(SHOW, views.ShowView.as_view(), name="live-show"),
+    path(f"{SHOW}/start", views.ShowStartView.as_view(), name="live-show-start"),
+    path(f"{SHOW}/end", views.ShowEndView.as_view(), name="live-show-end"),
+    path(f"{SHOW}/pins", views.PinView.as_view(), name="live-pins"),
+    path(f"{SHOW}/deals", views.DealsView.as_view(), name="live-deals"),
+    path(
+        f"{SHOW}/deals/<int:deal_id>/orders", views.DealOrderView.as_view(), name="live-deal-orders"
+    ),
+    path(f"{SHOW}/restrictions", views.RestrictionsView.as_view(), name="live-restrictions"),
+    path(f"{SHOW}/comments/<str:comment_id>", views.CommentView.as_view(), name="live-comment"),
+    path(f"{SHOW}/replay", views.ReplayView.as_view(), name="live-replay"),
+    path(f"{SHOW}/stats", views.StatsView.as_view(), name="live-stats"),
+]

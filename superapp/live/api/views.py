@@ -1,0 +1,169 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from superapp.core.idempotency import run_idempotent
+from superapp.live import selectors, services
+from superapp.live.api import serializers as s
+from superapp.live.models import Show
+
+TAGS = ["live"]
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _show(show_id: int) -> Response:
+    return Response(s.LiveShowOutput(selectors.show_get(show_id=show_id)).data)
+
+
+class ShowsView(ListAPIView):
+    queryset = Show.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.LiveShowOutput
+
+    def get_queryset(self):
+        query = _valid(s.LiveShowListQuery, self.request.query_params)
+        return selectors.shows_list(**query)
+
+    @extend_schema(
+        parameters=[s.LiveShowListQuery],
+        tags=TAGS,
+        description="Scheduled, live and ended shows, newest first (`?brand_id=`, `?status=`).",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.LiveShowInput,
+        responses={201: s.LiveShowOutput},
+        tags=TAGS,
+        description="A brand owner or admin schedules a show of the brand's shop products.",
+    )
+    def post(self, request):
+        data = _valid(s.LiveShowInput, request.data)
+        show = services.show_create(actor=request.user, **data)
+        response = _show(show.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class ShowView(APIView):
+    @extend_schema(responses={200: s.LiveShowOutput}, tags=TAGS)
+    def get(self, request, show_id: int):
+        return _show(show_id)
+
+
+class ShowStartView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.LiveShowOutput},
+        tags=TAGS,
+        description="Go live (host, moderators, brand managers); followers are reminded.",
+    )
+    def post(self, request, show_id: int):
+        services.show_start(actor=request.user, show_id=show_id)
+        return _show(show_id)
+
+
+class ShowEndView(APIView):
+    @extend_schema(request=None, responses={200: s.LiveShowOutput}, tags=TAGS)
+    def post(self, request, show_id: int):
+        services.show_end(actor=request.user, show_id=show_id)
+        return _show(show_id)
+
+
+class PinView(APIView):
+    @extend_schema(
+        request=s.LivePinInput,
+        responses={201: s.LivePinOutput},
+        tags=TAGS,
+        description="Pin one of the show's products (replacing the current pin).",
+    )
+    def post(self, request, show_id: int):
+        data = _valid(s.LivePinInput, request.data)
+        pin = services.pin_set(actor=request.user, show_id=show_id, **data)
+        return Response(s.LivePinOutput(pin).data, status=status.HTTP_201_CREATED)
+
+
+class DealsView(APIView):
+    @extend_schema(
+        request=s.LiveDealInput,
+        responses={201: s.LiveDealOutput},
+        tags=TAGS,
+        description="Start a flash deal on the pinned product. 400 `countdown_out_of_range`, "
+        "`window_out_of_range`, `deal_price_above_list`; 422 `no_pinned_product`; 409 "
+        "`deal_in_progress`.",
+    )
+    def post(self, request, show_id: int):
+        data = _valid(s.LiveDealInput, request.data)
+        deal = services.deal_start(actor=request.user, show_id=show_id, **data)
+        return Response(s.LiveDealOutput(deal).data, status=status.HTTP_201_CREATED)
+
+
+class DealOrderView(APIView):
+    @extend_schema(
+        request=s.LiveDealOrderInput,
+        responses={201: s.LiveDealOrderOutput},
+        tags=TAGS,
+        description="One-tap buy in the stream: a shop order at the deal price and its pay "
+        "order. 422 `deal_not_open` / `deal_closed` / `deal_limit_reached`, 409 "
+        "`deal_sold_out`, 403 `banned`. Honours `Idempotency-Key`.",
+    )
+    def post(self, request, show_id: int, deal_id: int):
+        data = _valid(s.LiveDealOrderInput, request.data)
+
+        def buy():
+            order, _prepay_id = services.deal_buy(
+                actor=request.user, show_id=show_id, deal_id=deal_id, **data
+            )
+            return Response(s.LiveDealOrderOutput(order).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, buy)
+
+
+class RestrictionsView(APIView):
+    @extend_schema(
+        request=s.LiveRestrictionInput,
+        responses={201: s.LiveRestrictionOutput},
+        tags=TAGS,
+        description="Mute a viewer (no comments) or ban them (removed, cannot rejoin).",
+    )
+    def post(self, request, show_id: int):
+        data = _valid(s.LiveRestrictionInput, request.data)
+        restriction = services.restriction_add(actor=request.user, show_id=show_id, **data)
+        return Response(s.LiveRestrictionOutput(restriction).data, status=status.HTTP_201_CREATED)
+
+
+class CommentView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=TAGS,
+        parameters=[OpenApiParameter("comment_id", str, OpenApiParameter.PATH)],
+    )
+    def delete(self, request, show_id: int, comment_id: str):
+        services.comment_remove(actor=request.user, show_id=show_id, comment_id=comment_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReplayView(APIView):
+    @extend_schema(responses={200: s.LiveReplayOutput}, tags=TAGS)
+    def get(self, request, show_id: int):
+        show = selectors.show_get(show_id=show_id)
+        return Response(s.LiveReplayOutput(selectors.replay(show=show)).data)
+
+
+class StatsView(APIView):
+    @extend_schema(
+        responses={200: s.LiveStatsOutput},
+        tags=TAGS,
+        description="Peak and unique viewers, likes, comments, orders, GMV and conversion.",
+    )
+    def get(self, request, show_id: int):
+        show = selectors.show_for_room_staff(show_id=show_id, user=request.user)
+        return Response(s.LiveStatsOutput(selectors.stats(show=show)).data)

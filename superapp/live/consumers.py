@@ -1,0 +1,185 @@
+"""The live room socket, ``/ws/live/<show_id>/?token=<consumer token>``.
+
+Kept tiny per message: a like adds to an in-memory counter; a comment is checked (mute, length,
+word filter, per-viewer rate) and published once to the room's bus. Everything a viewer sees
+arrives in the hub's one frame per tick (``hub.py``). The socket uses no channel layer at all:
+fan-out through channel-layer groups is exactly what does not scale here."""
+
+import asyncio
+import functools
+import json
+import re
+from datetime import datetime
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from superapp.core.errors import NotFound
+from superapp.live import selectors
+from superapp.live.hub import current_hub
+from superapp.live.models import Show
+
+CLOSE_UNAUTHENTICATED, CLOSE_BANNED, CLOSE_NOT_FOUND, CLOSE_ENDED = 4401, 4403, 4404, 4410
+
+
+@functools.lru_cache(maxsize=8)
+def _word_filter(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def filtered(text: str) -> bool:
+    pattern = _word_filter(tuple(settings.LIVE_WORD_FILTER))
+    return bool(pattern and pattern.search(text))
+
+
+def buy_quantity(text: str, keyword: str) -> int | None:
+    """``BUY``, ``buy 2``: the quantity a comment asks for in the deal, or None."""
+    match = re.fullmatch(rf"\s*{re.escape(keyword)}\s*(\d{{1,3}})?\s*", text, re.IGNORECASE)
+    if match is None:
+        return None
+    return int(match.group(1) or 1)
+
+
+class LiveRoomConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = "live-rooms-use-no-channel-layer"  # not configured: no layer
+
+    room = None
+    user_id: int
+    display_name: str
+    _sending: asyncio.Task | None = None
+    _closing: asyncio.Task | None = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            entry = await database_sync_to_async(selectors.room_entry)(
+                show_id=self.scope["url_route"]["kwargs"]["show_id"], user=user
+            )
+        except NotFound:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if entry.banned:
+            await self.close(code=CLOSE_BANNED)
+            return
+        if entry.show.status == Show.Status.ENDED:
+            await self.close(code=CLOSE_ENDED)
+            return
+        self.user_id, self.display_name = user.pk, user.display_name or user.username
+        self.is_staff = entry.is_staff
+        self.room = current_hub().join(entry.show.pk, self, entry)
+        await self.accept()
+        show = entry.show
+        await self.send_json(
+            {
+                "type": "welcome",
+                "show": {
+                    "id": show.pk,
+                    "title": show.title,
+                    "status": show.status,
+                    "stream_url": show.stream_url,
+                    "cover_url": show.cover_url,
+                },
+                "pinned": self.room.pin,
+                "deal": self.room.deal,
+                "likes": self.room.likes_total,
+                "viewers": self.room.viewers_total,
+                "you": {
+                    "id": self.user_id,
+                    "staff": self.is_staff,
+                    "muted": self.user_id in self.room.muted,
+                },
+            }
+        )
+
+    async def disconnect(self, code):
+        if self.room is not None:
+            self.room.discard(self)
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def error(self, code: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, **extra})
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            content = json.loads(text_data or "")
+        except ValueError:
+            content = None
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "like":
+            count = content.get("count", 1)
+            if isinstance(count, int) and count > 0:
+                self.room.local_likes += min(count, settings.LIVE_LIKES_PER_MESSAGE)
+        elif kind == "comment":
+            await self._comment(content.get("text"))
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.error("unknown_command")
+
+    async def _comment(self, text) -> None:
+        room = self.room
+        if self.user_id in room.banned:
+            self.kick(CLOSE_BANNED)
+            return
+        if self.user_id in room.muted:
+            await self.error("muted")
+            return
+        if not isinstance(text, str) or not text.strip():
+            await self.error("comment_empty")
+            return
+        text = text.strip()
+        if len(text) > settings.LIVE_COMMENT_MAX_LENGTH:
+            await self.error("comment_too_long", max_length=settings.LIVE_COMMENT_MAX_LENGTH)
+            return
+        if filtered(text):
+            await self.error("comment_filtered")
+            return
+        if not room.comment_allowed(self.user_id):
+            await self.error("rate_limited", per_minute=settings.LIVE_COMMENTS_PER_MINUTE)
+            return
+        await room.comment(self, text)
+        deal = room.deal
+        quantity = buy_quantity(text, deal["keyword"]) if deal else None
+        if quantity is not None and datetime.fromisoformat(deal["closes_at"]) > timezone.now():
+            quantity = max(1, min(quantity, deal["per_buyer_limit"]))
+            await self.send_json(
+                {
+                    "type": "checkout_card",
+                    "deal": deal,
+                    "quantity": quantity,
+                    "checkout": {
+                        "method": "POST",
+                        "path": f"/api/v1/live/shows/{room.show_id}/deals/{deal['id']}/orders",
+                        "body": {"quantity": quantity},
+                    },
+                }
+            )
+
+    # --- called by the hub --------------------------------------------------------------------
+
+    def push(self, text: str) -> None:
+        """Queue a tick frame without waiting; a viewer still busy receiving the previous
+        frame skips this one (the next frame carries the current totals anyway)."""
+        if self._sending is not None and not self._sending.done():
+            return
+        self._sending = asyncio.ensure_future(self._send_frame(text))
+
+    async def _send_frame(self, text: str) -> None:
+        try:
+            await self.send(text_data=text)
+        except Exception:  # the viewer went away meanwhile: disconnect() cleans up
+            return
+
+    def kick(self, code: int) -> None:
+        if self.room is not None:
+            self.room.discard(self)
+        self._closing = asyncio.ensure_future(self.close(code=code))

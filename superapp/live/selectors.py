@@ -1,0 +1,154 @@
+"""Reads of live shows: lists (no N+1), the room staff check, replay and statistics."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from miniprograms.shop import selectors as shop_selectors
+from superapp.core.errors import Forbidden, NotFound
+from superapp.live.models import Comment, Deal, Moderator, Pin, Restriction, Show, ShowProduct
+from superapp.official import selectors as official_selectors
+
+
+def _shows() -> QuerySet[Show]:
+    return Show.objects.select_related("brand", "host").prefetch_related(
+        Prefetch(
+            "show_products",
+            queryset=ShowProduct.objects.select_related("product").order_by("position"),
+        ),
+        Prefetch("moderators", queryset=Moderator.objects.select_related("user").order_by("id")),
+    )
+
+
+def shows_list(*, brand_id: int | None = None, status: str | None = None) -> QuerySet[Show]:
+    """Shows anyone signed in may browse (shows are public announcements)."""
+    shows = _shows()
+    if brand_id is not None:
+        shows = shows.filter(brand_id=brand_id)
+    if status:
+        shows = shows.filter(status=status)
+    return shows
+
+
+def show_get(*, show_id: int) -> Show:
+    show = _shows().filter(pk=show_id).first()
+    if show is None:
+        raise NotFound("No such live show.", code="show_not_found")
+    return show
+
+
+def is_room_staff(*, show: Show, user) -> bool:
+    """The host, the show's moderators and the brand's managers run the room."""
+    if user is None or not user.is_authenticated:
+        return False
+    if show.host_id == user.pk or Moderator.objects.filter(show=show, user=user).exists():
+        return True
+    role = official_selectors.brand_role(brand=show.brand, user=user)
+    return role in official_selectors.MANAGERS
+
+
+def show_for_room_staff(*, show_id: int, user) -> Show:
+    """The show if ``user`` runs its room; 404 if there is no such show, 403 otherwise (the
+    show itself is public)."""
+    show = show_get(show_id=show_id)
+    if not is_room_staff(show=show, user=user):
+        raise Forbidden("Only the host and moderators may do this.", code="not_room_staff")
+    return show
+
+
+def open_pin(*, show: Show) -> Pin | None:
+    return Pin.objects.select_related("product").filter(show=show, unpinned_at__isnull=True).first()
+
+
+def current_deal(*, show: Show, now=None) -> Deal | None:
+    """The deal counting down or open right now, if any."""
+    now = now or timezone.now()
+    return Deal.objects.filter(show=show, closes_at__gt=now).order_by("-opens_at", "-id").first()
+
+
+def deal_get(*, show_id: int, deal_id: int) -> Deal:
+    deal = Deal.objects.select_related("show").filter(pk=deal_id, show_id=show_id).first()
+    if deal is None:
+        raise NotFound("No such deal.", code="deal_not_found")
+    return deal
+
+
+def restricted(*, show: Show, user_id: int, kind: str) -> bool:
+    return Restriction.objects.filter(show=show, user_id=user_id, kind=kind).exists()
+
+
+@dataclass
+class RoomEntry:
+    """What a socket needs to enter a room: the show, the viewer's standing, the state."""
+
+    show: Show
+    is_staff: bool
+    banned: bool
+    muted_ids: set[int]
+    banned_ids: set[int]
+    pin: Pin | None
+    deal: Deal | None
+
+
+def room_entry(*, show_id: int, user) -> RoomEntry:
+    show = show_get(show_id=show_id)
+    rows = Restriction.objects.filter(show=show).values_list("user_id", "kind")
+    muted = {uid for uid, kind in rows if kind == Restriction.Kind.MUTE}
+    banned = {uid for uid, kind in rows if kind == Restriction.Kind.BAN}
+    return RoomEntry(
+        show=show,
+        is_staff=is_room_staff(show=show, user=user),
+        banned=user.pk in banned,
+        muted_ids=muted,
+        banned_ids=banned,
+        pin=open_pin(show=show),
+        deal=current_deal(show=show),
+    )
+
+
+def replay(*, show: Show) -> dict:
+    """The stream URL and when each product was pinned, as offsets from the start."""
+    pins = Pin.objects.select_related("product").filter(show=show).order_by("pinned_at", "id")
+    start = show.started_at
+
+    def offset(moment):
+        return None if moment is None or start is None else (moment - start).total_seconds()
+
+    return {
+        "show_id": show.pk,
+        "stream_url": show.stream_url,
+        "started_at": show.started_at,
+        "ended_at": show.ended_at,
+        "timeline": [
+            {
+                "product_id": pin.product_id,
+                "title": pin.product.title,
+                "pinned_at": pin.pinned_at,
+                "unpinned_at": pin.unpinned_at,
+                "offset_seconds": offset(pin.pinned_at),
+                "end_offset_seconds": offset(pin.unpinned_at),
+            }
+            for pin in pins
+        ],
+    }
+
+
+def stats(*, show: Show) -> dict:
+    """Audience and sales of a show. Orders and GMV count paid orders placed in the show
+    (refunded or cancelled ones do not count); conversion = orders / unique viewers."""
+    sales = shop_selectors.live_show_sales(live_show_id=show.pk)
+    unique = show.viewers.count()
+    return {
+        "show_id": show.pk,
+        "status": show.status,
+        "peak_viewers": show.peak_viewers,
+        "unique_viewers": unique,
+        "likes": show.like_count,
+        "comments": Comment.objects.filter(show=show).count(),
+        "removed_comments": Comment.objects.filter(show=show, removed_at__isnull=False).count(),
+        "orders": sales["orders"],
+        "buyers": sales["buyers"],
+        "gmv": sales["gmv"],
+        "conversion": round(sales["orders"] / unique, 4) if unique else 0.0,
+    }

@@ -1,0 +1,480 @@
+"""Every write of live shopping: scheduling, the show's lifecycle, pins, flash deals and
+purchases in the stream, moderation, and the room's batched flushes.
+
+Room pushes (pins, deals, bans, ...) are published to the room's bus after commit
+(``bus.publish_after_commit``); the hub of every process hands them to its viewers at the next
+tick. A push is a hint: the database is the truth, and a joining viewer reads it."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from miniprograms.shop import payment as shop_payment
+from miniprograms.shop import selectors as shop_selectors
+from miniprograms.shop import services as shop_services
+from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.live import bus, selectors
+from superapp.live.models import (
+    Comment,
+    Deal,
+    DealClaim,
+    DealOrder,
+    Moderator,
+    Pin,
+    Restriction,
+    Show,
+    ShowProduct,
+    Viewer,
+)
+from superapp.official import selectors as official_selectors
+from superapp.realtime import services as realtime
+
+Status = Show.Status
+TRANSITIONS = {Status.SCHEDULED: {Status.LIVE}, Status.LIVE: {Status.ENDED}, Status.ENDED: set()}
+
+
+class InvalidShowTransition(DomainError):
+    code = "invalid_show_status"
+    default_detail = "The show cannot make this change in its current status."
+
+
+def _users_named(usernames: list[str], field: str) -> list:
+    users = {u.username.lower(): u for u in get_user_model().objects.filter(username__in=usernames)}
+    missing = [name for name in usernames if name.lower() not in users]
+    if missing:
+        raise InvalidInput(fields={field: [f"No such user: {', '.join(missing)}."]})
+    return [users[name.lower()] for name in usernames]
+
+
+def product_card(product) -> dict:
+    images = product.images or []
+    return {"id": product.pk, "title": product.title, "image": images[0] if images else ""}
+
+
+def deal_payload(deal: Deal) -> dict:
+    return {
+        "id": deal.pk,
+        "product_id": deal.product_id,
+        "sku_id": deal.sku_id,
+        "price": {"amount": deal.price, "currency": deal.currency},
+        "quantity": deal.quantity,
+        "remaining": deal.remaining,
+        "per_buyer_limit": deal.per_buyer_limit,
+        "keyword": deal.keyword,
+        "opens_at": deal.opens_at.isoformat(),
+        "closes_at": deal.closes_at.isoformat(),
+    }
+
+
+# --- Scheduling and lifecycle --------------------------------------------------------------------
+
+
+@transaction.atomic
+def show_create(
+    *,
+    actor,
+    brand_id: int,
+    title: str,
+    stream_url: str,
+    starts_at,
+    host: str,
+    product_ids: list[int],
+    moderators: list[str] = (),
+    cover_url: str = "",
+) -> Show:
+    """A brand manager schedules a show hosted by ``host`` (a member of the brand or an
+    invited influencer) presenting published products of the brand's shop."""
+    brand = official_selectors.brand_for_member(
+        brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
+    )
+    if len(product_ids) > settings.LIVE_MAX_PRODUCTS:
+        raise InvalidInput(fields={"product_ids": [f"At most {settings.LIVE_MAX_PRODUCTS}."]})
+    if len(moderators) > settings.LIVE_MAX_MODERATORS:
+        raise InvalidInput(fields={"moderators": [f"At most {settings.LIVE_MAX_MODERATORS}."]})
+    if starts_at <= timezone.now():
+        raise InvalidInput(fields={"starts_at": ["Must be in the future."]})
+    shop = shop_selectors.shop_for_brand(brand_id=brand.pk)
+    ids = list(dict.fromkeys(product_ids))
+    found = set(
+        shop_selectors.products_search(shop=shop).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    if missing := [pk for pk in ids if pk not in found]:
+        raise InvalidInput(
+            fields={"product_ids": [f"Not published products of this shop: {missing}."]}
+        )
+    (host_user,) = _users_named([host], "host")
+    show = Show.objects.create(
+        brand=brand,
+        title=title,
+        cover_url=cover_url,
+        stream_url=stream_url,
+        starts_at=starts_at,
+        host=host_user,
+        created_by=actor,
+    )
+    ShowProduct.objects.bulk_create(
+        ShowProduct(show=show, product_id=pk, position=i) for i, pk in enumerate(ids)
+    )
+    Moderator.objects.bulk_create(
+        Moderator(show=show, user=u)
+        for u in _users_named(list(dict.fromkeys(moderators)), "moderators")
+    )
+    return show
+
+
+def _locked_show(show_id: int) -> Show:
+    return Show.objects.select_for_update().get(pk=show_id)
+
+
+def _move(show: Show, to: str) -> None:
+    if to not in TRANSITIONS[show.status]:
+        raise InvalidShowTransition(status=show.status, to=to)
+    show.status = to
+
+
+@transaction.atomic
+def show_start(*, actor, show_id: int) -> Show:
+    """The host (or a moderator or brand manager) goes live; the brand's followers are
+    reminded by a Celery task after commit, whatever their number."""
+    from superapp.live.tasks import remind_followers
+
+    selectors.show_for_room_staff(show_id=show_id, user=actor)
+    show = _locked_show(show_id)
+    _move(show, Status.LIVE)
+    show.started_at = timezone.now()
+    show.save(update_fields=["status", "started_at"])
+    bus.publish_after_commit(show.pk, {"k": "event", "e": {"type": "show_live"}})
+    transaction.on_commit(lambda: remind_followers.delay(show.pk), robust=True)
+    return show
+
+
+@transaction.atomic
+def show_end(*, actor, show_id: int) -> Show:
+    """End the show: the open pin closes, running deals close now, viewers are told."""
+    selectors.show_for_room_staff(show_id=show_id, user=actor)
+    show = _locked_show(show_id)
+    _move(show, Status.ENDED)
+    now = timezone.now()
+    show.ended_at = now
+    show.save(update_fields=["status", "ended_at"])
+    Pin.objects.filter(show=show, unpinned_at__isnull=True).update(unpinned_at=now)
+    Deal.objects.filter(show=show, closes_at__gt=now, opens_at__lt=now).update(closes_at=now)
+    Deal.objects.filter(show=show, opens_at__gte=now).delete()
+    bus.publish_after_commit(show.pk, {"k": "end"})
+    return show
+
+
+def _live_show_for_staff(actor, show_id: int) -> Show:
+    selectors.show_for_room_staff(show_id=show_id, user=actor)
+    show = _locked_show(show_id)
+    if show.status != Status.LIVE:
+        raise DomainError("The show is not live.", code="show_not_live")
+    return show
+
+
+# --- Pins ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pin_set(*, actor, show_id: int, product_id: int) -> Pin:
+    """Pin one of the show's products (the previous pin closes): every viewer sees it, and
+    the replay timeline records it."""
+    show = _live_show_for_staff(actor, show_id)
+    link = ShowProduct.objects.select_related("product").filter(show=show, product_id=product_id)
+    link = link.first()
+    if link is None:
+        raise NotFound("This product is not in the show.", code="product_not_in_show")
+    now = timezone.now()
+    Pin.objects.filter(show=show, unpinned_at__isnull=True).update(unpinned_at=now)
+    pin = Pin.objects.create(show=show, product=link.product, pinned_by=actor, pinned_at=now)
+    bus.publish_after_commit(
+        show.pk,
+        {"k": "event", "e": {"type": "pinned", "product": product_card(link.product)}},
+    )
+    return pin
+
+
+# --- Flash deals ---------------------------------------------------------------------------------
+
+
+def _check_range(value: int, bounds: tuple[int, int], field: str, code: str, unit: str) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise InvalidInput(fields={field: [f"Between {low} and {high} {unit}."]}, code=code)
+
+
+@transaction.atomic
+def deal_start(
+    *,
+    actor,
+    show_id: int,
+    sku_id: int,
+    price: int,
+    quantity: int,
+    per_buyer_limit: int,
+    countdown_seconds: int,
+    window_minutes: int,
+    keyword: str = "BUY",
+) -> Deal:
+    """Start a flash deal on the pinned product: it opens after the countdown and closes
+    after the window. One deal at a time per show; the deal price is at most the list price
+    and the quantity at most the SKU's stock."""
+    show = _live_show_for_staff(actor, show_id)
+    _check_range(
+        countdown_seconds,
+        settings.LIVE_DEAL_COUNTDOWN_SECONDS,
+        "countdown_seconds",
+        "countdown_out_of_range",
+        "seconds",
+    )
+    _check_range(
+        window_minutes,
+        settings.LIVE_DEAL_WINDOW_MINUTES,
+        "window_minutes",
+        "window_out_of_range",
+        "minutes",
+    )
+    if per_buyer_limit > quantity:
+        raise InvalidInput(
+            fields={"per_buyer_limit": ["At most the deal's quantity."]},
+            code="per_buyer_limit_above_quantity",
+        )
+    pin = selectors.open_pin(show=show)
+    if pin is None:
+        raise DomainError("Pin the product before starting a deal.", code="no_pinned_product")
+    if selectors.current_deal(show=show) is not None:
+        raise Conflict("A deal is already running in this show.", code="deal_in_progress")
+    shop = shop_selectors.shop_for_brand(brand_id=show.brand_id)
+    sku = shop_selectors.sku_for_sale(shop=shop, sku_id=sku_id)
+    if sku.product_id != pin.product_id:
+        raise InvalidInput(fields={"sku_id": ["Not a SKU of the pinned product."]})
+    list_price = next((p.amount for p in sku.prices.all() if p.currency == shop.currency), None)
+    if list_price is None:
+        raise DomainError(f"No price in {shop.currency}.", code="price_unavailable")
+    if price > list_price:
+        raise InvalidInput(
+            fields={"price": [f"At most the list price ({list_price})."]},
+            code="deal_price_above_list",
+        )
+    if quantity > sku.stock:
+        raise DomainError("Not enough stock for this deal.", code="insufficient_stock")
+    opens_at = timezone.now() + timedelta(seconds=countdown_seconds)
+    deal = Deal.objects.create(
+        show=show,
+        product_id=sku.product_id,
+        sku=sku,
+        price=price,
+        currency=shop.currency,
+        quantity=quantity,
+        remaining=quantity,
+        per_buyer_limit=per_buyer_limit,
+        keyword=keyword.upper(),
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(minutes=window_minutes),
+        created_by=actor,
+    )
+    bus.publish_after_commit(
+        show.pk, {"k": "event", "e": {"type": "deal_started", "deal": deal_payload(deal)}}
+    )
+    return deal
+
+
+def _deal_open(deal: Deal) -> None:
+    now = timezone.now()
+    if now < deal.opens_at:
+        raise DomainError(
+            "The deal has not opened yet.",
+            code="deal_not_open",
+            opens_in_seconds=round((deal.opens_at - now).total_seconds(), 3),
+        )
+    if now >= deal.closes_at:
+        raise DomainError("The deal is over.", code="deal_closed")
+
+
+def _take_units(deal: Deal, buyer, quantity: int) -> None:
+    """Per-buyer limit first (the buyer's claim row serialises their own taps), then the
+    deal's stock, both by conditional UPDATE: concurrent buyers can never oversell."""
+    DealClaim.objects.bulk_create([DealClaim(deal=deal, buyer=buyer)], ignore_conflicts=True)
+    within_limit = DealClaim.objects.filter(
+        deal=deal, buyer=buyer, quantity__lte=deal.per_buyer_limit - quantity
+    ).update(quantity=F("quantity") + quantity)
+    if not within_limit:
+        raise DomainError(
+            f"At most {deal.per_buyer_limit} per buyer in this deal.",
+            code="deal_limit_reached",
+            per_buyer_limit=deal.per_buyer_limit,
+        )
+    taken = Deal.objects.filter(pk=deal.pk, remaining__gte=quantity).update(
+        remaining=F("remaining") - quantity
+    )
+    if not taken:
+        raise Conflict("The deal is sold out.", code="deal_sold_out")
+
+
+@transaction.atomic
+def deal_buy(
+    *,
+    actor,
+    show_id: int,
+    deal_id: int,
+    quantity: int,
+    shipping_address: dict | None = None,
+    address_id: int | None = None,
+):
+    """One-tap buy in the stream: takes deal units, then places the shop order at the deal
+    price (attributed to the show and its host) and its pay order through the shop's door to
+    payments. Returns (order, prepay_id); the buyer confirms with the PIN as for any pay order."""
+    deal = selectors.deal_get(show_id=show_id, deal_id=deal_id)
+    show = deal.show
+    if selectors.restricted(show=show, user_id=actor.pk, kind=Restriction.Kind.BAN):
+        raise Forbidden("You are banned from this show.", code="banned")
+    _deal_open(deal)
+    _take_units(deal, actor, quantity)
+    shop = shop_selectors.shop_for_brand(brand_id=show.brand_id)
+    order = shop_services.order_checkout(
+        actor=actor,
+        shop_id=shop.pk,
+        shipping_address=shipping_address,
+        address_id=address_id,
+        items=[{"sku_id": deal.sku_id, "quantity": quantity}],
+        currency=deal.currency,
+        unit_amounts={deal.sku_id: deal.price},
+        live_show_id=show.pk,
+        live_host_id=show.host_id,
+    )
+    DealOrder.objects.create(deal=deal, buyer=actor, order_id=order.pk, quantity=quantity)
+    order, _ = shop_payment.order_payorder_create(actor=actor, order_id=order.pk)
+    remaining = Deal.objects.values_list("remaining", flat=True).get(pk=deal.pk)
+    bus.publish_after_commit(
+        show.pk,
+        {"k": "event", "e": {"type": "deal_remaining", "deal_id": deal.pk, "remaining": remaining}},
+    )
+    return order, order.prepay_id
+
+
+@transaction.atomic
+def deal_order_release(*, order_id: int) -> bool:
+    """A deal order was cancelled unpaid: its units return to the deal and to the buyer's
+    allowance (once)."""
+    released = DealOrder.objects.filter(order_id=order_id, released_at__isnull=True).update(
+        released_at=timezone.now()
+    )
+    if not released:
+        return False
+    row = DealOrder.objects.get(order_id=order_id)
+    DealClaim.objects.filter(deal_id=row.deal_id, buyer_id=row.buyer_id).update(
+        quantity=F("quantity") - row.quantity
+    )
+    Deal.objects.filter(pk=row.deal_id).update(remaining=F("remaining") + row.quantity)
+    return True
+
+
+# --- Moderation ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def restriction_add(*, actor, show_id: int, username: str, kind: str) -> Restriction:
+    """Mute (no comments) or ban (no comments, removed from the room, cannot rejoin or buy
+    in the deal) a viewer. Idempotent. Room staff cannot be restricted."""
+    show = selectors.show_for_room_staff(show_id=show_id, user=actor)
+    (user,) = _users_named([username], "username")
+    if selectors.is_room_staff(show=show, user=user):
+        raise DomainError("The room's staff cannot be restricted.", code="cannot_restrict_staff")
+    try:
+        with transaction.atomic():
+            restriction = Restriction.objects.create(
+                show=show, user=user, kind=kind, created_by=actor
+            )
+    except IntegrityError:
+        restriction = Restriction.objects.get(show=show, user=user, kind=kind)
+    bus.publish_after_commit(show.pk, {"k": "restrict", "user_id": user.pk, "kind": kind})
+    return restriction
+
+
+@transaction.atomic
+def comment_remove(*, actor, show_id: int, comment_id: str) -> None:
+    """Take a comment down: viewers drop it, statistics count it as removed."""
+    show = selectors.show_for_room_staff(show_id=show_id, user=actor)
+    Comment.objects.filter(show=show, public_id=comment_id, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
+    bus.publish_after_commit(
+        show.pk, {"k": "event", "e": {"type": "comment_removed", "id": comment_id}}
+    )
+
+
+# --- Room flushes (called by the hub, once per flush interval, never per like) --------------------
+
+
+@transaction.atomic
+def room_flush(
+    *,
+    show_id: int,
+    comments: list[dict],
+    removed: set[str],
+    viewers: dict[int, object],
+    likes_total: int,
+    peak_viewers: int,
+) -> None:
+    """Write what a process's hub gathered: comments and first-time viewers in bulk, and the
+    show's like total and peak (both only grow, so flushes of several processes commute)."""
+    now = timezone.now()
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                show_id=show_id,
+                public_id=c["id"],
+                user_id=c["user"]["id"],
+                text=c["text"],
+                created_at=c["created_at"],
+                removed_at=now if c["id"] in removed else None,
+            )
+            for c in comments
+        ],
+        ignore_conflicts=True,
+    )
+    Viewer.objects.bulk_create(
+        [Viewer(show_id=show_id, user_id=uid, first_joined_at=at) for uid, at in viewers.items()],
+        ignore_conflicts=True,
+    )
+    Show.objects.filter(pk=show_id).update(
+        like_count=Greatest(F("like_count"), likes_total),
+        peak_viewers=Greatest(F("peak_viewers"), peak_viewers),
+    )
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminder_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int | None:
+    """Remind one page of the brand's followers that the show is live, through each one's
+    event log (stored, pushed to their devices, caught up by sync). Returns the last user id
+    reminded, or None when there is nobody left."""
+    show = Show.objects.select_related("brand").filter(pk=show_id, status=Status.LIVE).first()
+    if show is None:
+        return None
+    user_ids = official_selectors.brand_follower_ids(
+        brand_id=show.brand_id, after_user_id=after_user_id, limit=limit
+    )
+    if not user_ids:
+        return None
+    realtime.event_publish(
+        user_ids=user_ids,
+        type="live.show_started",
+        payload={
+            "show": {
+                "id": show.pk,
+                "title": show.title,
+                "brand": {"id": show.brand_id, "name": show.brand.name},
+                "cover_url": show.cover_url,
+                "room": f"/ws/live/{show.pk}/",
+            }
+        },
+    )
+    return user_ids[-1] if len(user_ids) == limit else None

@@ -1,0 +1,242 @@
+"""The room socket /ws/live/<show_id>/: joining, one frame per tick with the comments, the
+like total and the viewer count; moderation (mute, ban, removal), the word filter and the
+limits; pins and deals pushed to every viewer; comment-to-buy. On the Redis hub (several
+processes' shape) and on the in-memory hub (embedded default)."""
+
+import asyncio
+
+import pytest
+import pytest_asyncio
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connections
+
+from superapp.asgi import application
+from superapp.live import services
+from superapp.live.hub import current_hub
+from superapp.live.models import Comment, Show, Viewer
+from tests.factories import UserFactory
+from tests.helpers import consumer_client
+from tests.superapp.live.factories import live_world, start_deal
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_worker_thread_connections():
+    """The room's database work runs in the sync worker thread: close its connection when
+    the test ends, so the test database can be dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture(params=["redis", "memory"])
+def hub_bus(request, settings):
+    settings.LIVE_HUB_BUS = request.param
+    settings.LIVE_TICK_MS = 50
+    settings.LIVE_FLUSH_SECONDS = 0.2
+    return request.param
+
+
+@pytest.fixture
+def fast_ticks(settings):
+    settings.LIVE_TICK_MS = 50
+    settings.LIVE_FLUSH_SECONDS = 0.2
+
+
+class Viewer_:
+    def __init__(self, user, communicator, welcome):
+        self.user, self.socket, self.welcome = user, communicator, welcome
+
+    async def send(self, **message):
+        await self.socket.send_json_to(message)
+
+    async def frame(self, match=lambda f: True, timeout=5.0) -> dict:
+        """The next frame that satisfies ``match`` (earlier ones are skipped)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            frame = await self.socket.receive_json_from(timeout=max(left, 0.01))
+            if match(frame):
+                return frame
+
+
+async def connect(show_id: int, user=None):
+    user = user or await sync_to_async(UserFactory)()
+    token = (await sync_to_async(consumer_client)(user)).access_token
+    communicator = WebsocketCommunicator(application, f"/ws/live/{show_id}/?token={token}")
+    connected, code = await communicator.connect(timeout=5)
+    if not connected:
+        return user, code
+    return Viewer_(user, communicator, await communicator.receive_json_from(timeout=5)), None
+
+
+async def join(show_id: int, user=None) -> Viewer_:
+    viewer, code = await connect(show_id, user)
+    assert code is None, f"refused with {code}"
+    return viewer
+
+
+async def leave_all(show_id: int, *viewers) -> None:
+    """Disconnect, then wait for the room to close (its last flush included)."""
+    for viewer in viewers:
+        await viewer.socket.disconnect()
+    for _ in range(200):
+        if show_id not in current_hub().rooms:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the room did not close")
+
+
+def comments_of(frame) -> list[str]:
+    return [c["text"] for c in frame.get("comments", [])]
+
+
+def with_comment(text):
+    return lambda f: f["type"] == "tick" and text in comments_of(f)
+
+
+async def world_():
+    return await sync_to_async(live_world)()
+
+
+async def test_viewers_join_see_the_pin_and_one_another_and_get_comments_and_likes(hub_bus):
+    world = await world_()
+    alice, bob = await join(world.show.pk), await join(world.show.pk)
+    assert alice.welcome["type"] == "welcome"
+    assert alice.welcome["show"]["stream_url"] == world.show.stream_url
+    assert alice.welcome["pinned"]["id"] == world.product.pk
+    await bob.frame(lambda f: f["type"] == "tick" and f["viewers"] == 2)
+    await alice.send(type="comment", text="Love the colour")
+    for viewer in (alice, bob):
+        frame = await viewer.frame(with_comment("Love the colour"))
+        assert frame["comments"][0]["user"]["id"] == alice.user.pk
+    for _ in range(3):
+        await bob.send(type="like", count=5)
+    await alice.send(type="like")
+    await alice.frame(lambda f: f["type"] == "tick" and f["likes"] == 16)
+    await leave_all(world.show.pk, alice, bob)
+    show = await sync_to_async(Show.objects.get)(pk=world.show.pk)
+    assert (show.like_count, show.peak_viewers) == (16, 2)
+    assert await sync_to_async(Viewer.objects.filter(show=show).count)() == 2
+    assert await sync_to_async(Comment.objects.filter(show=show).count)() == 1
+
+
+async def test_sockets_without_a_token_or_for_an_unknown_or_ended_show_are_refused(fast_ticks):
+    world = await world_()
+    communicator = WebsocketCommunicator(application, f"/ws/live/{world.show.pk}/")
+    assert await communicator.connect(timeout=5) == (False, 4401)
+    _, code = await connect(999_999)
+    assert code == 4404
+    await sync_to_async(services.show_end)(actor=world.host, show_id=world.show.pk)
+    _, code = await connect(world.show.pk)
+    assert code == 4410
+
+
+async def test_the_word_filter_the_length_limit_and_the_rate_limit(settings, fast_ticks):
+    settings.LIVE_WORD_FILTER = ["scam"]
+    settings.LIVE_COMMENT_MAX_LENGTH = 20
+    settings.LIVE_COMMENTS_PER_MINUTE = 2
+    world = await world_()
+    viewer = await join(world.show.pk)
+    errors = lambda f: f["type"] == "error"  # noqa: E731
+    await viewer.send(type="comment", text="total SCAM!")
+    assert (await viewer.frame(errors))["code"] == "comment_filtered"
+    await viewer.send(type="comment", text="x" * 21)
+    assert (await viewer.frame(errors))["code"] == "comment_too_long"
+    await viewer.send(type="comment", text="   ")
+    assert (await viewer.frame(errors))["code"] == "comment_empty"
+    await viewer.send(type="comment", text="Scampi tonight?")  # a word, not a substring
+    await viewer.frame(with_comment("Scampi tonight?"))
+    await viewer.send(type="comment", text="second")
+    await viewer.send(type="comment", text="third")
+    assert (await viewer.frame(errors))["code"] == "rate_limited"
+    await viewer.send(type="dance")
+    assert (await viewer.frame(errors))["code"] == "unknown_command"
+    await leave_all(world.show.pk, viewer)
+
+
+async def test_a_muted_viewer_watches_but_cannot_comment(hub_bus):
+    world = await world_()
+    viewer = await join(world.show.pk)
+    await sync_to_async(services.restriction_add)(
+        actor=world.moderator, show_id=world.show.pk, username=viewer.user.username, kind="mute"
+    )
+    await asyncio.sleep(0.2)
+    await viewer.send(type="comment", text="hello?")
+    assert (await viewer.frame(lambda f: f["type"] == "error"))["code"] == "muted"
+    await leave_all(world.show.pk, viewer)
+
+
+async def test_a_banned_viewer_is_removed_and_cannot_rejoin(hub_bus):
+    world = await world_()
+    troll, other = await join(world.show.pk), await join(world.show.pk)
+    await sync_to_async(services.restriction_add)(
+        actor=world.host, show_id=world.show.pk, username=troll.user.username, kind="ban"
+    )
+    output = await troll.socket.receive_output(timeout=5)
+    while output["type"] != "websocket.close":
+        output = await troll.socket.receive_output(timeout=5)
+    assert output["code"] == 4403
+    _, code = await connect(world.show.pk, troll.user)
+    assert code == 4403
+    await other.frame(lambda f: f["type"] == "tick" and f["viewers"] == 1)
+    await leave_all(world.show.pk, other)
+
+
+async def test_pins_deals_and_removals_reach_every_viewer(hub_bus):
+    world = await world_()
+    viewer = await join(world.show.pk)
+    await sync_to_async(services.pin_set)(
+        actor=world.host, show_id=world.show.pk, product_id=world.product.pk
+    )
+    frame = await viewer.frame(lambda f: f["type"] == "tick" and f["events"])
+    assert frame["events"][0] == {
+        "type": "pinned",
+        "product": {"id": world.product.pk, "title": world.product.title, "image": ""},
+    }
+    deal = await sync_to_async(start_deal)(world, keyword="grab")
+    frame = await viewer.frame(lambda f: f["type"] == "tick" and f["events"])
+    assert frame["events"][0]["type"] == "deal_started"
+    assert frame["events"][0]["deal"]["id"] == deal.pk
+    await viewer.send(type="comment", text="oops")
+    comment = (await viewer.frame(with_comment("oops")))["comments"][0]
+    await asyncio.sleep(0.3)  # flushed
+    await sync_to_async(services.comment_remove)(
+        actor=world.moderator, show_id=world.show.pk, comment_id=comment["id"]
+    )
+    frame = await viewer.frame(lambda f: f["type"] == "tick" and f["events"])
+    assert frame["events"] == [{"type": "comment_removed", "id": comment["id"]}]
+    await leave_all(world.show.pk, viewer)
+    removed = await sync_to_async(Comment.objects.get)(public_id=comment["id"])
+    assert removed.removed_at is not None
+
+
+async def test_commenting_the_deal_keyword_brings_a_checkout_card(fast_ticks):
+    world = await world_()
+    deal = await sync_to_async(start_deal)(world, per_buyer_limit=3)
+    viewer = await join(world.show.pk)
+    assert viewer.welcome["deal"]["id"] == deal.pk
+    await viewer.send(type="comment", text="buy 2")
+    card = await viewer.frame(lambda f: f["type"] == "checkout_card")
+    assert card["quantity"] == 2
+    assert card["checkout"]["path"] == (
+        f"/api/v1/live/shows/{world.show.pk}/deals/{deal.pk}/orders"
+    )
+    await viewer.send(type="comment", text="BUY 9")
+    assert (await viewer.frame(lambda f: f["type"] == "checkout_card"))["quantity"] == 3
+    await leave_all(world.show.pk, viewer)
+
+
+async def test_comments_are_sampled_per_tick_but_each_viewer_sees_their_own(settings, hub_bus):
+    settings.LIVE_COMMENTS_PER_TICK = 2
+    settings.LIVE_TICK_MS = 300
+    world = await world_()
+    viewers = [await join(world.show.pk) for _ in range(6)]
+    await asyncio.gather(*(v.send(type="comment", text=f"from {i}") for i, v in enumerate(viewers)))
+    for i, viewer in enumerate(viewers):
+        frame = await viewer.frame(with_comment(f"from {i}"))
+        assert len(frame["comments"]) <= 3
+    await leave_all(world.show.pk, *viewers)
+    count = await sync_to_async(Comment.objects.filter(show_id=world.show.pk).count)()
+    assert count == 6
