@@ -4,18 +4,13 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from superapp.core.api import validated
 from superapp.core.idempotency import run_idempotent
 from superapp.live import selectors, services
 from superapp.live.api import serializers as s
 from superapp.live.models import Show
 
 TAGS = ["live"]
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _show(show_id: int) -> Response:
@@ -27,7 +22,7 @@ class ShowsView(ListAPIView):
     serializer_class = s.LiveShowOutput
 
     def get_queryset(self):
-        query = _valid(s.LiveShowListQuery, self.request.query_params)
+        query = validated(s.LiveShowListQuery, self.request.query_params)
         return selectors.shows_list(**query)
 
     @extend_schema(
@@ -45,7 +40,7 @@ class ShowsView(ListAPIView):
         description="A brand owner or admin schedules a show of the brand's shop products.",
     )
     def post(self, request):
-        data = _valid(s.LiveShowInput, request.data)
+        data = validated(s.LiveShowInput, request.data)
         show = services.show_create(actor=request.user, **data)
         response = _show(show.pk)
         response.status_code = status.HTTP_201_CREATED
@@ -85,7 +80,7 @@ class PinView(APIView):
         description="Pin one of the show's products (replacing the current pin).",
     )
     def post(self, request, show_id: int):
-        data = _valid(s.LivePinInput, request.data)
+        data = validated(s.LivePinInput, request.data)
         pin = services.pin_set(actor=request.user, show_id=show_id, **data)
         return Response(s.LivePinOutput(pin).data, status=status.HTTP_201_CREATED)
 
@@ -100,7 +95,7 @@ class DealsView(APIView):
         "`deal_in_progress`.",
     )
     def post(self, request, show_id: int):
-        data = _valid(s.LiveDealInput, request.data)
+        data = validated(s.LiveDealInput, request.data)
         deal = services.deal_start(actor=request.user, show_id=show_id, **data)
         return Response(s.LiveDealOutput(deal).data, status=status.HTTP_201_CREATED)
 
@@ -115,7 +110,7 @@ class DealOrderView(APIView):
         "`deal_sold_out`, 403 `banned`. Honours `Idempotency-Key`.",
     )
     def post(self, request, show_id: int, deal_id: int):
-        data = _valid(s.LiveDealOrderInput, request.data)
+        data = validated(s.LiveDealOrderInput, request.data)
 
         def buy():
             order, _prepay_id = services.deal_buy(
@@ -134,7 +129,7 @@ class RestrictionsView(APIView):
         description="Mute a viewer (no comments) or ban them (removed, cannot rejoin).",
     )
     def post(self, request, show_id: int):
-        data = _valid(s.LiveRestrictionInput, request.data)
+        data = validated(s.LiveRestrictionInput, request.data)
         restriction = services.restriction_add(actor=request.user, show_id=show_id, **data)
         return Response(s.LiveRestrictionOutput(restriction).data, status=status.HTTP_201_CREATED)
 
