@@ -37,8 +37,11 @@ def erase(user) -> None:
         user=user, conversation__kind=Conversation.Kind.GROUP
     ).values_list("conversation_id", flat=True):
         services.group_leave(actor=user, conversation_id=conversation_id)
-    Message.objects.filter(sender=user).update(
+    written = list(Message.objects.filter(sender=user).values_list("pk", flat=True))
+    Message.objects.filter(pk__in=written).update(
         text="", payload={}, mentions=[], client_msg_id=None, sender=None
     )
+    for message in Message.objects.filter(pk__in=written).iterator():
+        services.message_copies_refresh(message)  # the copies in everyone's event log
     Conversation.objects.filter(kind=Conversation.Kind.SERVICE, members__user=user).delete()
     Member.objects.filter(user=user).delete()

@@ -16,7 +16,7 @@ from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput,
 from superapp.messaging import selectors
 from superapp.messaging.models import Conversation, Member, Message
 from superapp.messaging.payloads import USER_TYPES, validated_content
-from superapp.realtime.services import event_publish
+from superapp.realtime.services import event_copies_replace, event_publish
 from superapp.social import selectors as social
 
 Kind = Conversation.Kind
@@ -308,8 +308,19 @@ def _append(
         user_ids=member_ids or selectors.conversation_member_ids(conversation.pk),
         type="message.created",
         payload={"message": message.as_dict()},
+        subject=_event_subject(message),
     )
     return message
+
+
+def _event_subject(message: Message) -> str:
+    return f"message:{message.pk}"
+
+
+def message_copies_refresh(message: Message) -> None:
+    """Make every member's stored ``message.created`` event read as the message now reads, so
+    a sync from an old cursor never returns recalled or erased words."""
+    event_copies_replace(subject=_event_subject(message), payload={"message": message.as_dict()})
 
 
 def _post_notice(conversation: Conversation, text: str, member_ids=None) -> Message:
@@ -439,6 +450,7 @@ def message_recall(*, actor, message_id: int) -> Message:
         )
     message.recalled_at = timezone.now()
     message.save(update_fields=["recalled_at"])
+    message_copies_refresh(message)
     event_publish(
         user_ids=selectors.conversation_member_ids(message.conversation_id),
         type="message.recalled",

@@ -19,9 +19,19 @@ class UserEvent(models.Model):
     cursor = models.PositiveBigIntegerField()
     type = models.CharField(max_length=64)
     payload = models.JSONField()
+    # What the event is a copy of ("message:42"), when that thing can change afterwards: a
+    # recall or an erasure rewrites every stored copy, so sync never hands out the old content.
+    subject = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["subject"],
+                name="user_event_subject",
+                condition=models.Q(subject__isnull=False),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "cursor"], name="user_event_cursor_unique"),
             models.CheckConstraint(

@@ -33,11 +33,14 @@ def _next_cursors(user_ids: list[int]) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def event_publish(*, user_ids: Iterable[int], type: str, payload: dict) -> list[UserEvent]:
+def event_publish(
+    *, user_ids: Iterable[int], type: str, payload: dict, subject: str | None = None
+) -> list[UserEvent]:
     """Append one event to each user's log and push it to their sockets once committed.
 
     Must run inside the transaction of the change it reports: if that rolls back, no event
-    exists and nothing is pushed.
+    exists and nothing is pushed. ``subject`` names what the payload is a copy of, so that
+    :func:`event_copies_replace` can rewrite the stored copies when it changes.
     """
     ids = sorted(set(user_ids))
     if not ids:
@@ -48,13 +51,27 @@ def event_publish(*, user_ids: Iterable[int], type: str, payload: dict) -> list[
     now = timezone.now()
     events = UserEvent.objects.bulk_create(
         [
-            UserEvent(user_id=uid, cursor=cursors[uid], type=type, payload=payload, created_at=now)
+            UserEvent(
+                user_id=uid,
+                cursor=cursors[uid],
+                type=type,
+                payload=payload,
+                subject=subject,
+                created_at=now,
+            )
             for uid in ids
         ]
     )
     messages = [(user_group(e.user_id), e.as_message()) for e in events]
     transaction.on_commit(lambda: push_to_sockets(messages), robust=True)
     return events
+
+
+def event_copies_replace(*, subject: str, payload: dict) -> int:
+    """Rewrite every stored copy of ``subject`` in every user's log (the cursors stay: nothing
+    is re-sent, but a later sync reads the new content). For content that must not outlive a
+    recall or an erasure. Returns how many copies were rewritten."""
+    return UserEvent.objects.filter(subject=subject).update(payload=payload)
 
 
 def push_to_sockets(messages: list[tuple[str, dict]]) -> None:

@@ -151,6 +151,21 @@ def test_the_sender_recalls_within_the_window_and_everyone_sees_a_notice(api):
     assert (again.status_code, again.json()["code"]) == (409, "already_recalled")
 
 
+def test_a_recalled_message_is_gone_from_every_stored_copy(api):
+    """A client that syncs from an old cursor after the recall gets the notice in place of
+    the words, at the same cursor: nothing is re-sent, nothing is left behind."""
+    chat, _, peer = direct_chat(a=api.user)
+    message_id = post(api, chat, type="text", text="wrong chat, sorry").json()["id"]
+    [before] = UserEvent.objects.filter(user=peer, type="message.created")
+
+    recalled = api.post(f"/api/v1/messages/{message_id}/recall").json()
+
+    synced = consumer_client(peer).get("/api/v1/sync", {"cursor": 0}).json()["events"]
+    assert [e["cursor"] for e in synced if e["type"] == "message.created"] == [before.cursor]
+    assert [e["message"] for e in synced if e["type"] == "message.created"] == [recalled]
+    assert "wrong chat, sorry" not in str(synced)
+
+
 def test_recall_window_is_enforced(api, settings):
     chat, _, _ = direct_chat(a=api.user)
     message_id = post(api, chat, type="text", text="too late").json()["id"]

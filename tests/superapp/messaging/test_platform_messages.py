@@ -119,6 +119,13 @@ def test_export_and_erase_cover_what_the_user_wrote():
     privacy.erase(owner)
 
     assert not Message.objects.filter(text="my words").exists()
+    # the copies in the other members' event logs are blanked too: a sync from cursor 0
+    # no longer returns the words
+    for reader in (member, other):
+        synced = consumer_client(reader).get("/api/v1/sync", {"cursor": 0}).json()["events"]
+        copies = [e["message"] for e in synced if e["type"] == "message.created"]
+        assert "my words" not in [c["text"] for c in copies]
+        assert [c["sender"] for c in copies if c["seq"] == 2] == [None]
     assert not Conversation.objects.filter(kind="service").exists()
     assert not selectors.is_member(conversation_id=group.pk, user=owner)
     new_owner = group.members.get(role="owner").user

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from superapp.realtime.models import UserEvent
-from superapp.realtime.services import event_publish
+from superapp.realtime.services import event_copies_replace, event_publish
 from tests.factories import UserFactory
 
 
@@ -94,3 +94,22 @@ def test_concurrent_publishers_never_skip_or_repeat_a_cursor():
     assert errors == []
     cursors = list(UserEvent.objects.filter(user=shared).values_list("cursor", flat=True))
     assert sorted(cursors) == list(range(1, 41))
+
+
+@pytest.mark.django_db
+def test_replacing_a_subjects_copies_rewrites_them_in_place_and_nothing_else():
+    alice, bob = UserFactory(), UserFactory()
+    with transaction.atomic():
+        event_publish(user_ids=[alice.pk, bob.pk], type="t", payload={"v": 1}, subject="thing:1")
+        event_publish(user_ids=[alice.pk], type="t", payload={"v": 1}, subject="thing:2")
+        event_publish(user_ids=[alice.pk], type="t", payload={"v": 1})
+
+    assert event_copies_replace(subject="thing:1", payload={"v": 2}) == 2
+
+    def log(user):
+        return list(
+            UserEvent.objects.filter(user=user).order_by("cursor").values_list("cursor", "payload")
+        )
+
+    assert log(alice) == [(1, {"v": 2}), (2, {"v": 1}), (3, {"v": 1})]
+    assert log(bob) == [(1, {"v": 2})]
