@@ -828,10 +828,6 @@ def red_packet_claim(*, actor, packet_id: int) -> RedPacketClaim:
     return claim
 
 
-def _name(user) -> str:
-    return user.display_name or user.username
-
-
 def _red_packet_claim_announce(*, packet: RedPacket, claim: RedPacketClaim) -> None:
     """Tell the chat (system notices) and the sender (a ``red_packet.claimed`` event).
 
@@ -840,17 +836,15 @@ def _red_packet_claim_announce(*, packet: RedPacket, claim: RedPacketClaim) -> N
     holds (a sender who left the group gets no event), so no lock-order cycle can form with
     messages being sent in the same conversation."""
     claimer, sender = claim.user, packet.sender
-    opened = (
-        f"{_name(claimer)} opened their own red packet"
-        if claimer.pk == sender.pk
-        else f"{_name(claimer)} opened {_name(sender)}'s red packet"
-    )
+    own = claimer.pk == sender.pk
+    opened = "{0} opened their own red packet" if own else "{0} opened {1}'s red packet"
     notice = {"red_packet_id": packet.pk, "sender_id": sender.pk}
     messaging_services.message_post_system(
         conversation_id=packet.conversation_id,
         type="system",
         payload={**notice, "event": "red_packet_claimed", "user_id": claimer.pk},
         text=opened,
+        named=[claimer] if own else [claimer, sender],
     )
     if packet.status == RedPacket.Status.FINISHED:
         messaging_services.message_post_system(

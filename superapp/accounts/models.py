@@ -10,6 +10,9 @@ class User(AbstractUser):
     the mini-program API: apps see openids (miniprograms/).
     """
 
+    # What an erased account is called from then on, wherever its name was shown.
+    ERASED_DISPLAY_NAME = "Erased user"
+
     display_name = models.CharField(max_length=64)
     avatar_url = models.URLField(max_length=500, blank=True)
     bio = models.CharField(max_length=280, blank=True)

@@ -8,8 +8,6 @@ import secrets
 
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
-ERASED_DISPLAY_NAME = "Erased user"
-
 
 def export(user) -> dict:
     tokens = AccessToken.objects.filter(user=user).select_related("application")
@@ -43,7 +41,7 @@ def erase(user) -> None:
     AccessToken.objects.filter(user=user).delete()
     Grant.objects.filter(user=user).delete()
     user.username = f"erased-{user.pk}-{secrets.token_hex(4)}"
-    user.display_name = ERASED_DISPLAY_NAME
+    user.display_name = user.ERASED_DISPLAY_NAME
     user.first_name = user.last_name = user.email = ""
     user.avatar_url = user.bio = user.region = ""
     user.is_active = False

@@ -136,3 +136,20 @@ class Message(models.Model):
             "recalled": self.recalled_at is not None,
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
         }
+
+
+class NoticeName(models.Model):
+    """A person a platform notice names ("{0} added {1}"): who, where in the notice's
+    template (``payload["template"]``) and the name as it read then. Erasure finds the notices
+    naming someone here and re-renders them without the name."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="names")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "position"], name="notice_name_position")
+        ]
+        indexes = [models.Index(fields=["user"], name="notice_name_user")]

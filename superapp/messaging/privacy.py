@@ -31,8 +31,9 @@ def export(user) -> dict:
 @transaction.atomic
 def erase(user) -> None:
     """Blank the content of every message the user sent (the seq stays so nobody's history
-    gets a gap), and leave every conversation (groups through the normal leave, so an owner
-    hands the group on); the service conversation goes entirely."""
+    gets a gap) and the copies of it in everyone's event log, leave every conversation
+    (groups through the normal leave, so an owner hands the group on), take the user's name
+    out of every platform notice that named them; the service conversation goes entirely."""
     for conversation_id in Member.objects.filter(
         user=user, conversation__kind=Conversation.Kind.GROUP
     ).values_list("conversation_id", flat=True):
@@ -43,5 +44,6 @@ def erase(user) -> None:
     )
     for message in Message.objects.filter(pk__in=written).iterator():
         services.message_copies_refresh(message)  # the copies in everyone's event log
+    services.notices_unname(user=user, placeholder=user.ERASED_DISPLAY_NAME)
     Conversation.objects.filter(kind=Conversation.Kind.SERVICE, members__user=user).delete()
     Member.objects.filter(user=user).delete()

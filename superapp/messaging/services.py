@@ -14,7 +14,7 @@ from superapp.accounts.models import User
 from superapp.core import ratelimit
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from superapp.messaging import selectors
-from superapp.messaging.models import Conversation, Member, Message
+from superapp.messaging.models import Conversation, Member, Message, NoticeName
 from superapp.messaging.payloads import USER_TYPES, validated_content
 from superapp.realtime.services import event_copies_replace, event_publish
 from superapp.social import selectors as social
@@ -117,7 +117,7 @@ def group_create(*, actor, members: list[User], title: str = "") -> Conversation
         + [Member(conversation=conversation, user=u) for u in invitees]
     )
     _publish_conversation(conversation, "conversation.created")
-    _post_notice(conversation, f"{actor.display_name} created the group")
+    _post_notice(conversation, "{0} created the group", [actor])
     return conversation
 
 
@@ -165,20 +165,20 @@ def group_members_add(*, actor, conversation_id: int, users: list[User]) -> list
             for u in newcomers
         ]
     )
-    names = ", ".join(u.display_name for u in newcomers)
+    slots = ", ".join(f"{{{i}}}" for i in range(1, len(newcomers) + 1))
     # the widest audience first: its event-cursor locks cover the later, narrower publish, so
     # no cursor is locked out of user-id order (see realtime.services._next_cursors)
-    _post_notice(conversation, f"{actor.display_name} added {names}")
+    _post_notice(conversation, "{0} added " + slots, [actor, *newcomers])
     _publish_conversation(conversation, "conversation.created", [u.pk for u in newcomers])
     return added
 
 
-def _remove(conversation: Conversation, member: Member, notice: str) -> None:
+def _remove(conversation: Conversation, member: Member, template: str, people) -> None:
     """Delete the membership. The departing user receives the notice of their departure (and
     nothing after it); publishing to everyone first keeps cursor locks in user-id order."""
     member.delete()
     audience = sorted([*selectors.conversation_member_ids(conversation.pk), member.user_id])
-    _post_notice(conversation, notice, member_ids=audience)
+    _post_notice(conversation, template, people, member_ids=audience)
     _publish_conversation(conversation, "conversation.removed", [member.user_id])
 
 
@@ -194,7 +194,7 @@ def group_member_remove(*, actor, conversation_id: int, user: User) -> None:
         raise InvalidInput("Leave the group instead.", code="use_leave")
     if acting.role != Role.OWNER and target.role != Role.MEMBER:
         raise Forbidden("Only the owner removes admins.", code="not_group_owner")
-    _remove(conversation, target, f"{actor.display_name} removed {user.display_name}")
+    _remove(conversation, target, "{0} removed {1}", [actor, user])
 
 
 @transaction.atomic
@@ -214,7 +214,7 @@ def group_leave(*, actor, conversation_id: int) -> None:
         if heir is not None:
             heir.role = Role.OWNER
             heir.save(update_fields=["role"])
-    _remove(conversation, member, f"{actor.display_name} left the group")
+    _remove(conversation, member, "{0} left the group", [actor])
 
 
 @transaction.atomic
@@ -245,7 +245,7 @@ def group_update(
         conversation.title = title
         conversation.save(update_fields=["title"])
         _publish_conversation(conversation, "conversation.updated")
-        _post_notice(conversation, f'{actor.display_name} renamed the group to "{title}"')
+        _post_notice(conversation, f'{{0}} renamed the group to "{_literal(title)}"', [actor])
     if announcement is not None and announcement != conversation.announcement:
         conversation.announcement = announcement
         conversation.save(update_fields=["announcement"])
@@ -323,15 +323,49 @@ def message_copies_refresh(message: Message) -> None:
     event_copies_replace(subject=_event_subject(message), payload={"message": message.as_dict()})
 
 
-def _post_notice(conversation: Conversation, text: str, member_ids=None) -> Message:
-    return _append(
+def _post_notice(
+    conversation: Conversation, template: str, people=(), member_ids=None, payload=None
+) -> Message:
+    """A platform notice naming ``people``: ``{0}``, ``{1}``… in ``template`` are their names
+    (any other brace in it must be doubled: see ``_literal``). Who was named is recorded
+    (``NoticeName``), so erasure can take a name out again (``notices_unname``)."""
+    names = [user.display_name or user.username for user in people]
+    payload = {**(payload or {}), "template": template} if people else (payload or {})
+    message = _append(
         conversation,
         sender=None,
         type=Message.Type.SYSTEM,
-        text=text,
-        payload={},
+        text=template.format(*names),
+        payload=payload,
         member_ids=member_ids,
     )
+    NoticeName.objects.bulk_create(
+        NoticeName(message=message, user=user, position=i, name=name)
+        for i, (user, name) in enumerate(zip(people, names, strict=True))
+    )
+    return message
+
+
+def _literal(text: str) -> str:
+    """``text`` (a group title, say) as a literal part of a notice template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def notices_unname(*, user, placeholder: str) -> int:
+    """Re-render every notice that names ``user`` with ``placeholder`` in their place, and
+    its stored event copies. Returns how many notices changed."""
+    notices = Message.objects.filter(names__user=user).distinct().prefetch_related("names")
+    changed = 0
+    for notice in notices:
+        names = sorted(notice.names.all(), key=lambda n: n.position)
+        notice.text = notice.payload["template"].format(
+            *(placeholder if n.user_id == user.pk else n.name for n in names)
+        )
+        notice.save(update_fields=["text"])
+        message_copies_refresh(notice)
+        changed += 1
+    NoticeName.objects.filter(user=user).update(name=placeholder)
+    return changed
 
 
 def _resolve_mentions(
@@ -424,12 +458,16 @@ def message_send(
 
 @transaction.atomic
 def message_post_system(
-    *, conversation_id: int, type: str, payload: dict, text: str = "", sender=None
+    *, conversation_id: int, type: str, payload: dict, text: str = "", sender=None, named=()
 ) -> Message:
     """A message posted by the platform (a red-packet card or claim notice, a system line).
-    Other apps call this; they have already checked the actor may do what they report."""
+    Other apps call this; they have already checked the actor may do what they report.
+    With ``named`` (users), ``text`` is a system notice's template naming them, ``{0}``,
+    ``{1}``…, so that erasure can take a name out again (see ``_post_notice``)."""
     text, payload = validated_content(type=type, text=text, payload=payload)
     conversation = _locked_conversation(conversation_id)
+    if named:
+        return _post_notice(conversation, text, named, payload=payload)
     return _append(conversation, sender=sender, type=type, text=text, payload=payload)
 
 

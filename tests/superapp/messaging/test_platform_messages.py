@@ -132,3 +132,48 @@ def test_export_and_erase_cover_what_the_user_wrote():
     assert new_owner in (member, other)
     seqs = list(group.messages.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))  # the erased words leave no gap
+
+
+def test_erasure_takes_the_users_name_out_of_every_notice_and_its_copies():
+    group, owner, (member, leaver) = group_chat(owner=UserFactory(display_name="Olivia Owl"))
+    services.group_update(actor=owner, conversation_id=group.pk, title="{weird} title")
+    services.group_member_remove(actor=owner, conversation_id=group.pk, user=leaver)
+    claim = services.message_post_system(
+        conversation_id=group.pk,
+        type="system",
+        payload={"event": "red_packet_claimed"},
+        text="{0} opened {1}'s red packet",
+        named=[member, owner],
+    )
+    o, m, gone = owner.display_name, member.display_name, leaver.display_name
+
+    def notices():
+        return list(
+            group.messages.filter(sender=None).order_by("seq").values_list("text", flat=True)
+        )
+
+    assert notices() == [
+        f"{o} created the group",
+        f'{o} renamed the group to "{{weird}} title"',
+        f"{o} removed {gone}",
+        f"{m} opened {o}'s red packet",
+    ]
+    assert claim.payload == {
+        "event": "red_packet_claimed",
+        "template": "{0} opened {1}'s red packet",
+    }
+
+    privacy.erase(owner)
+
+    erased = owner.ERASED_DISPLAY_NAME
+    assert notices() == [
+        f"{erased} created the group",
+        f'{erased} renamed the group to "{{weird}} title"',
+        f"{erased} removed {gone}",
+        f"{m} opened {erased}'s red packet",
+        f"{erased} left the group",
+    ]
+    synced = consumer_client(member).get("/api/v1/sync", {"cursor": 0}).json()["events"]
+    copies = [e["message"]["text"] for e in synced if e["type"] == "message.created"]
+    assert o not in " ".join(copies)
+    assert f"{m} opened {erased}'s red packet" in copies
