@@ -26,7 +26,8 @@ run: install
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
 	@echo "==> Plaza on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port 8000
+	env -u DATABASE_URL -u REDIS_URL WEBHOOK_ALLOW_PRIVATE_NETWORKS=$${WEBHOOK_ALLOW_PRIVATE_NETWORKS:-1} \
+	  $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port 8000
 
 run-services: install check-services
 	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) BIN=$(BIN) scripts/run_services.sh

@@ -9,6 +9,8 @@ from tests.helpers import consumer_client
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # the suite's webhook receivers listen on localhost (tests/helpers.py Receiver)
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
 
 
 @pytest.fixture(autouse=True)

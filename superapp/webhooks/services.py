@@ -11,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from superapp.webhooks import signing
+from superapp.webhooks import destinations, signing
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -86,10 +86,17 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     started = time.monotonic()
     status_code, error = None, ""
     try:
+        destinations.check(delivery.url)
         response = requests.post(
-            delivery.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
+            delivery.url,
+            data=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,  # a redirect would dodge the destination check
         )
         status_code = response.status_code
+    except destinations.ForbiddenDestination as exc:
+        error = f"refused destination: {exc}"[:500]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     duration_ms = int((time.monotonic() - started) * 1000)
