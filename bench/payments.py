@@ -41,6 +41,7 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from miniprograms import services as mp_services  # noqa: E402
@@ -318,6 +319,7 @@ def main():
     args = parser.parse_args()
     if not settings.IS_POSTGRES:
         raise SystemExit("bench/payments.py needs DATABASE_URL pointing at PostgreSQL")
+    call_command("migrate", verbosity=0)
     threads, payers_count = args.threads, args.threads * args.payers_per_thread
     per_payer = args.orders_per_payer
     run = uuid.uuid4().hex[:6]

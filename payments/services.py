@@ -169,11 +169,12 @@ def _ensure_within_daily_limit(*, wallet: Account, amount: int) -> None:
 
 
 def _spend_prepare(
-    *, user, amount: int, currency: str, others: tuple[Account, ...] = ()
+    *, user, amount: int, currency: str, others: tuple[Account, ...] = (), wallet=None
 ) -> tuple[Account, dict[int, Account]]:
-    """Lock the payer's wallet with the other accounts and apply the spending rules.
-    Returns the wallet and the locked rows, to hand to ``ledger.journal_post``."""
-    wallet = ledger.wallet_account(user=user, currency=currency)
+    """Lock the payer's wallet (``wallet`` if the caller resolved it already) with the other
+    accounts and apply the spending rules. Returns the wallet and the locked rows, to hand to
+    ``ledger.journal_post``."""
+    wallet = wallet or ledger.wallet_account(user=user, currency=currency)
     locked = ledger.lock_accounts([wallet, *others])
     if locked[wallet.pk].balance < amount:
         raise ledger.InsufficientFunds()
@@ -456,15 +457,20 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code="payorder_expired")
     pin_verify(user=actor, pin=pin)
-    sandbox = order.sandbox
-    merchant = ledger.merchant_account(
-        organisation_id=order.organisation_id, currency=order.currency, sandbox=sandbox
+    sandbox, currency = order.sandbox, order.currency
+    merchant, fees, wallet = ledger.accounts_resolve(
+        ledger.merchant_lookup(
+            organisation_id=order.organisation_id, currency=currency, sandbox=sandbox
+        ),
+        ledger.platform_lookup(kind=Kind.FEES, currency=currency, sandbox=sandbox),
+        ledger.wallet_lookup(user=actor, currency=currency, sandbox=sandbox),
     )
-    fees = ledger.platform_account(kind=Kind.FEES, currency=order.currency, sandbox=sandbox)
     if sandbox:
-        wallet, locked = _sandbox_spend_prepare(order=order)
+        wallet, locked = _sandbox_spend_prepare(order=order, wallet=wallet)
     else:
-        wallet, locked = _spend_prepare(user=actor, amount=order.amount, currency=order.currency)
+        wallet, locked = _spend_prepare(
+            user=actor, amount=order.amount, currency=currency, wallet=wallet
+        )
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
     order.save(update_fields=["status", "fee", "paid_at"])
@@ -496,13 +502,12 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     return order
 
 
-def _sandbox_spend_prepare(*, order: PayOrder) -> tuple[Account, dict[int, Account]]:
-    """Lock the payer's sandbox wallet and top it up from the sandbox gateway clearing account
+def _sandbox_spend_prepare(*, order: PayOrder, wallet: Account) -> tuple[Account, dict]:
+    """Lock the payer's sandbox ``wallet`` and top it up from the sandbox gateway clearing account
     with whatever it lacks for ``order``, so testers never fund anything and the wallet never
     goes negative. Test money has no daily limit. Returns the wallet and the locked rows."""
     currency = order.currency
     clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency, sandbox=True)
-    wallet = ledger.wallet_account(user=order.payer, currency=currency, sandbox=True)
     locked = ledger.lock_accounts([wallet])
     shortfall = order.amount - locked[wallet.pk].balance
     if shortfall > 0:
