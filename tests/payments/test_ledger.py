@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from payments import ledger, selectors, services
 from payments.models import Account, JournalTransaction, Posting
@@ -104,3 +105,24 @@ def test_payments_to_one_merchant_spread_over_shards_and_sum_on_read(settings):
         {"currency": "EUR", "available": 12 * 990}
     ]
     assert selectors.ledger_report().ok
+
+
+def test_accounts_resolve_reads_several_accounts_in_one_query_and_creates_the_missing():
+    user, other = UserFactory(), UserFactory()
+    wallet = ledger.wallet_account(user=user, currency="EUR")
+    fees = ledger.platform_account(kind=Kind.FEES, currency="EUR", shard=3)
+    lookups = (
+        ledger.wallet_lookup(user=user, currency="EUR"),
+        ledger.platform_lookup(kind=Kind.FEES, currency="EUR", shard=3),
+        ledger.wallet_lookup(user=user, currency="EUR", sandbox=True),  # another world
+    )
+    with CaptureQueriesContext(connection) as existing:
+        assert ledger.accounts_resolve(*lookups[:2]) == [wallet, fees]
+    assert len(existing.captured_queries) == 1
+
+    resolved = ledger.accounts_resolve(*lookups, ledger.wallet_lookup(user=other, currency="USD"))
+
+    assert resolved[:2] == [wallet, fees]
+    assert (resolved[2].user_id, resolved[2].sandbox) == (user.pk, True)
+    assert (resolved[3].user_id, resolved[3].currency) == (other.pk, "USD")
+    assert ledger.accounts_resolve(*lookups) == resolved[:3]  # created once
