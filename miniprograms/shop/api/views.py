@@ -164,6 +164,8 @@ class CatalogueImportView(APIView):
         tags=TAGS,
     )
     def post(self, request, shop_id: int):
+        # who may import is settled before the upload is parsed or read
+        selectors.shop_for_staff(shop_id=shop_id, user=request.user, roles=MANAGERS)
         upload = validated(s.CatalogueImportInput, request.data)["file"]
         if upload.size > settings.SHOP_MAX_CSV_BYTES:
             raise InvalidInput("The file is too large.", code="csv_too_large")

@@ -214,6 +214,17 @@ def test_csv_import_limits_are_enforced(settings):
     assert response.json()["code"] == "invalid_csv"
 
 
+def test_only_managers_get_as_far_as_the_upload(api):
+    """An outsider's file is never parsed: they learn nothing, not even that it is not CSV."""
+    shop = shop_factory()
+    binary = SimpleUploadedFile("c.csv", b"\xff\xfe\x00", content_type="text/csv")
+    response = api.post(
+        f"/api/v1/shops/{shop.pk}/catalogue/import", {"file": binary}, format="multipart"
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "shop_not_found")
+    assert not Product.objects.filter(shop=shop).exists()
+
+
 def test_cart_limits_are_enforced(api, settings):
     settings.SHOP_MAX_CART_LINES = 1
     shop = shop_factory()
