@@ -489,12 +489,39 @@ def message_recall(*, actor, message_id: int) -> Message:
     message.recalled_at = timezone.now()
     message.save(update_fields=["recalled_at"])
     message_copies_refresh(message)
+    _mentions_withdraw(message)
     event_publish(
         user_ids=selectors.conversation_member_ids(message.conversation_id),
         type="message.recalled",
         payload={"message": message.as_dict()},
     )
     return message
+
+
+def _mentions_withdraw(message: Message) -> None:
+    """A recalled message stops flagging the members it mentioned: each gets back the latest
+    earlier mention that still stands (or none). Runs under the conversation's lock."""
+    flagged = list(
+        Member.objects.filter(conversation_id=message.conversation_id, last_mention_seq=message.seq)
+    )
+    if not flagged:
+        return
+    standing = list(
+        Message.objects.filter(
+            conversation_id=message.conversation_id,
+            seq__lt=message.seq,
+            seq__gt=min(member.read_seq for member in flagged),
+            recalled_at__isnull=True,
+        )
+        .exclude(mentions=[], mentions_all=False)
+        .order_by("-seq")
+        .values_list("seq", "mentions", "mentions_all")
+    )
+    for member in flagged:
+        member.last_mention_seq = next(
+            (seq for seq, ids, everyone in standing if everyone or member.user_id in ids), 0
+        )
+    Member.objects.bulk_update(flagged, ["last_mention_seq"])
 
 
 def _advance(actor, conversation_id: int, field: str, seq: int, event_type: str) -> Member:

@@ -127,6 +127,24 @@ def test_mentions_name_members_and_at_all_is_for_admins(api):
     assert listed["mentioned"] is True
 
 
+def test_a_recalled_mention_stops_flagging_but_an_earlier_one_still_stands(api):
+    group, _owner, (member, other) = group_chat(owner=api.user, members=2)
+
+    def mentioned(user):
+        listed = consumer_client(user).get("/api/v1/conversations").json()["results"]
+        return next(c["mentioned"] for c in listed if c["id"] == group.pk)
+
+    first = post(api, group, type="text", text="@m one", mentions=[member.username]).json()
+    everyone = post(api, group, type="text", text="@all two", mentions=["all"]).json()
+    assert (mentioned(member), mentioned(other)) == (True, True)
+
+    api.post(f"/api/v1/messages/{everyone['id']}/recall")
+    assert (mentioned(member), mentioned(other)) == (True, False)  # the first still stands
+
+    api.post(f"/api/v1/messages/{first['id']}/recall")
+    assert mentioned(member) is False
+
+
 def test_the_sender_recalls_within_the_window_and_everyone_sees_a_notice(api):
     chat, me, peer = direct_chat(a=api.user)
     message_id = post(api, chat, type="text", text="oops").json()["id"]
