@@ -58,8 +58,9 @@ def live_world(*, live=True, pinned=True, stock=100, price=2500) -> LiveWorld:
     )
 
 
-def start_deal(world: LiveWorld, **overrides) -> Deal:
-    fields = {
+def deal_body(world: LiveWorld, **overrides) -> dict:
+    """The fields of a valid flash deal on the world's SKU (the API body too)."""
+    return {
         "sku_id": world.sku.pk,
         "price": 1900,
         "quantity": 10,
@@ -68,7 +69,12 @@ def start_deal(world: LiveWorld, **overrides) -> Deal:
         "window_minutes": 5,
         **overrides,
     }
-    return services.deal_start(actor=world.host, show_id=world.show.pk, **fields)
+
+
+def start_deal(world: LiveWorld, **overrides) -> Deal:
+    return services.deal_start(
+        actor=world.host, show_id=world.show.pk, **deal_body(world, **overrides)
+    )
 
 
 def elapse(deal: Deal, seconds: float) -> Deal:

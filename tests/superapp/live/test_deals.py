@@ -13,21 +13,9 @@ from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS
 from tests.miniprograms.shop.factories import ADDRESS, after_commit, fund_buyer, pay
-from tests.superapp.live.factories import elapse, live_world, open_deal, start_deal
+from tests.superapp.live.factories import deal_body, elapse, live_world, open_deal, start_deal
 
 pytestmark = pytest.mark.django_db
-
-
-def deal_body(world, **overrides) -> dict:
-    return {
-        "sku_id": world.sku.pk,
-        "price": 1900,
-        "quantity": 10,
-        "per_buyer_limit": 2,
-        "countdown_seconds": 10,
-        "window_minutes": 5,
-        **overrides,
-    }
 
 
 def deals_path(world) -> str:
