@@ -31,6 +31,7 @@ from superapp.live import bus, services
 logger = logging.getLogger(__name__)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 VIEWER_HEARTBEAT_STALE_SECONDS = 10
+ROOM_OPEN_WAIT_SECONDS = 2
 
 
 class Room:
@@ -56,6 +57,7 @@ class Room:
         self.new_viewers: dict[int, datetime] = {}
         self.last_flush = time.monotonic()
         self.task: asyncio.Task | None = None
+        self.open = asyncio.Event()  # set once this process listens on the room's bus
 
     # --- sockets ---------------------------------------------------------------------------
 
@@ -91,8 +93,18 @@ class Room:
         }
         self.own[comment["id"]] = sock
         self.to_persist.append({**comment, "created_at": now})
+        await self.listening()
         await self.hub.publish(self.show_id, {"k": "comment", "c": comment})
         return comment
+
+    async def listening(self) -> None:
+        """Wait (a little) until this process has subscribed to the room's bus: a comment
+        published before that would not come back to this process's own viewers, its author
+        included. A bus that does not open in time is not waited for again."""
+        try:
+            await asyncio.wait_for(self.open.wait(), timeout=ROOM_OPEN_WAIT_SECONDS)
+        except TimeoutError:
+            self.open.set()
 
     # --- bus -------------------------------------------------------------------------------
 
@@ -134,6 +146,7 @@ class Room:
     async def run(self) -> None:
         try:
             await self.hub.transport.open(self)
+            self.open.set()
             idle = 0
             while True:
                 await asyncio.sleep(settings.LIVE_TICK_MS / 1000)

@@ -13,7 +13,7 @@ from django.db import connections
 
 from superapp.asgi import application
 from superapp.live import services
-from superapp.live.hub import current_hub
+from superapp.live.hub import MemoryTransport, RedisTransport, current_hub
 from superapp.live.models import Comment, Show, Viewer
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
@@ -240,3 +240,22 @@ async def test_comments_are_sampled_per_tick_but_each_viewer_sees_their_own(sett
     await leave_all(world.show.pk, *viewers)
     count = await sync_to_async(Comment.objects.filter(show_id=world.show.pk).count)()
     assert count == 6
+
+
+async def test_a_comment_sent_the_moment_the_room_opens_reaches_its_author(hub_bus, monkeypatch):
+    """The first viewer's join creates the room and its bus subscription; a comment sent
+    before the subscription is up (slowed down here) waits for it instead of being published
+    into nobody's ears."""
+    transport = RedisTransport if hub_bus == "redis" else MemoryTransport
+    subscribe = transport.open
+
+    async def slow_open(self, room):
+        await asyncio.sleep(0.5)
+        await subscribe(self, room)
+
+    monkeypatch.setattr(transport, "open", slow_open)
+    world = await world_()
+    viewer = await join(world.show.pk)
+    await viewer.send(type="comment", text="first!")
+    await viewer.frame(with_comment("first!"))
+    await leave_all(world.show.pk, viewer)
