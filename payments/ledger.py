@@ -36,9 +36,10 @@ class InsufficientFunds(DomainError):
 
 
 def _get_or_create_account(**lookup) -> Account:
-    account = Account.objects.filter(**lookup).first()
-    if account is not None:
-        return account
+    return Account.objects.filter(**lookup).first() or _create_account(**lookup)
+
+
+def _create_account(**lookup) -> Account:
     try:
         with transaction.atomic():
             return Account.objects.create(**lookup)
@@ -61,7 +62,7 @@ def accounts_resolve(*lookups: dict) -> list[Account]:
     resolved = []
     for lookup in lookups:
         account = next((a for a in found if _matches(a, lookup)), None)
-        resolved.append(account or _get_or_create_account(**lookup))
+        resolved.append(account or _create_account(**lookup))
     return resolved
 
 

@@ -324,13 +324,13 @@ def message_copies_refresh(message: Message) -> None:
 
 
 def _post_notice(
-    conversation: Conversation, template: str, people=(), member_ids=None, payload=None
+    conversation: Conversation, template: str, people, member_ids=None, payload=None
 ) -> Message:
     """A platform notice naming ``people``: ``{0}``, ``{1}``… in ``template`` are their names
     (any other brace in it must be doubled: see ``_literal``). Who was named is recorded
     (``NoticeName``), so erasure can take a name out again (``notices_unname``)."""
     names = [user.display_name or user.username for user in people]
-    payload = {**(payload or {}), "template": template} if people else (payload or {})
+    payload = {**(payload or {}), "template": template}
     message = _append(
         conversation,
         sender=None,
