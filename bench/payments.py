@@ -3,6 +3,9 @@ and the same SQL shape as raw psycopg statements without Django.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/payments.py [--threads 8] [--processes 2]
 
+It runs in a fresh database of its own next to ``DATABASE_URL``'s (bench/_database.py), dropped
+at the end.
+
 The ``--threads`` are shared by ``--processes`` processes (default 2, one per core): one Python
 process runs Python on one core at a time, and Plaza's servers run as several processes.
 
@@ -11,11 +14,14 @@ Prints ``payments_per_s_spread=``, ``payments_per_s_hot=``, ``hot_ratio=`` (hot/
 
 What is measured: ``payments.services.payorder_confirm`` end to end (pay order lock, PIN check
 with the production keyed HMAC, daily limit, double-entry posting, domain event, webhook outbox
-row). Not measured: webhook delivery (a Celery worker does it after commit; here tasks go to an
-in-memory broker).
+row, the outbox wake-ups after commit). Not measured: webhook delivery and the domain-event
+listeners (a Celery worker runs them after commit; here the broker is in memory and nothing
+consumes it). The raw path sends the service's statements, written out by hand, through
+psycopg with the same server-side binding and prepared statements as Django's connection.
 """
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -28,7 +34,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
+if __name__ == "__main__":  # spawned workers inherit the URL of the parent's fresh database
+    from _database import fresh_database
+
+    fresh_database("payments_bench")
 os.environ["REDIS_URL"] = ""  # locmem cache, in-memory broker: nothing leaves the process
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 # setup speed only: the 100 merchants' app secrets are hashed with the password hasher
@@ -40,6 +51,7 @@ import django
 django.setup()
 
 import psycopg  # noqa: E402
+from _database import analyze  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -51,6 +63,7 @@ from payments.models import Account, WalletSecurity  # noqa: E402
 from superapp.accounts.models import User  # noqa: E402
 
 PIN = "123456"
+WARMUP = 10  # payments per thread before the clock starts
 AMOUNT = 1000
 OUTGOING = ("withdrawal", "transfer", "payment", "red_packet_hold")
 
@@ -139,26 +152,34 @@ def run_workers(work, action: str, processes: int) -> float:
 
 
 def worker_process(work, action: str, barrier, results) -> None:
-    """One process: its threads wait for the common signal, run their items, and the process
+    """One process: its threads pay their first ``WARMUP`` items (connections opened,
+    statements prepared, code warm), wait for the common signal, run the rest, and the process
     reports when its last thread finished (or the first error)."""
     confirm = orm_confirm if action == "orm" else raw_sql_confirm_factory(libpq_dsn())
     payers = User.objects.in_bulk({payer for items in work for payer, _ in items})
+    warm = threading.Barrier(len(work) + 1)
     start = threading.Event()
     errors = []
 
     def run(items):
         try:
+            for payer, prepay_id in items[:WARMUP]:
+                confirm(payers[payer], prepay_id)
+            warm.wait()
             start.wait()
-            for payer, prepay_id in items:
+            for payer, prepay_id in items[WARMUP:]:
                 confirm(payers[payer], prepay_id)
         except Exception as exc:  # reported to the parent: a bench must not hide failures
             errors.append(repr(exc))
+            warm.abort()
         finally:
             connection.close()
 
     threads = [threading.Thread(target=run, args=(items,)) for items in work]
     for thread in threads:
         thread.start()
+    with contextlib.suppress(threading.BrokenBarrierError):  # a thread failed: reported below
+        warm.wait()
     barrier.wait()
     start.set()
     for thread in threads:
@@ -170,128 +191,135 @@ def orm_confirm(payer, prepay_id):
     services.payorder_confirm(actor=payer, prepay_id=prepay_id, pin=PIN)
 
 
+LOCK_ORDER = (
+    "SELECT o.id, o.amount, o.currency, o.organisation_id, o.status, o.expires_at, o.sandbox,"
+    " o.out_trade_no, o.payer_openid, o.notify_url, o.prepay_id, m.app_id, s.id, s.pin_hash,"
+    " k.webhook_secret FROM payments_payorder o"
+    " JOIN miniprograms_miniprogram m ON m.id = o.miniprogram_id"
+    " LEFT JOIN payments_walletsecurity s ON s.user_id = o.payer_id"
+    " LEFT JOIN payments_merchantkey k ON k.organisation_id = o.organisation_id"
+    " WHERE o.prepay_id = %s AND o.payer_id = %s FOR UPDATE OF o"
+)
+RESOLVE_ACCOUNTS = (
+    "SELECT id, kind FROM payments_account WHERE"
+    " (kind = 'merchant' AND currency = %s AND sandbox = false AND shard = %s"
+    " AND user_id IS NULL AND organisation_id = %s)"
+    " OR (kind = 'fees' AND currency = %s AND sandbox = false AND shard = %s"
+    " AND user_id IS NULL AND organisation_id IS NULL)"
+    " OR (kind = 'user_wallet' AND currency = %s AND sandbox = false AND shard = 0"
+    " AND user_id = %s AND organisation_id IS NULL)"
+)
+MARK_PAID = "UPDATE payments_payorder SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
+EMIT = (
+    "WITH parent AS (INSERT INTO core_domainevent (type, payload, created_at)"
+    " VALUES (%s, %s, %s) RETURNING id),"
+    " children AS (INSERT INTO core_domaineventdelivery (event_id, handler, attempts, last_error)"
+    " SELECT parent.id, v.handler, v.attempts, v.last_error FROM parent,"
+    " (VALUES (%s, %s, %s), (%s, %s, %s)) AS v(handler, attempts, last_error))"
+    " SELECT id FROM parent"
+)
+NOTIFY = (
+    "INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type, body,"
+    " status, attempts, next_attempt_at, expires_at, created_at)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
+SPENT = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
+POST = (  # the journal transaction, its postings and the balances, in one statement
+    "WITH parent AS (INSERT INTO payments_journaltransaction (type, reference, actor_id,"
+    " created_at) VALUES (%s, %s, %s, %s) RETURNING id),"
+    " children AS (INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
+    " created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
+    " FROM parent, (VALUES (%s, %s, %s, %s), (%s, %s, %s, %s), (%s, %s, %s, %s))"
+    " AS v(account_id, amount, currency, created_at)),"
+    " leg(account_id, delta, counts) AS (VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)),"
+    " day(today, day_limit) AS (VALUES (%s, %s)),"
+    " locked(locked_id) AS (SELECT id FROM payments_account"
+    " WHERE id IN (SELECT account_id FROM leg)"
+    " ORDER BY kind <> 'user_wallet', id FOR NO KEY UPDATE)"
+    " UPDATE payments_account SET balance = balance + leg.delta,"
+    f" outgoing_total = CASE WHEN leg.counts THEN {SPENT} ELSE outgoing_total END,"
+    " outgoing_day = CASE WHEN leg.counts THEN day.today ELSE outgoing_day END"
+    " FROM leg, day, locked WHERE id = leg.account_id AND locked_id = id"
+    " AND (kind NOT IN ('user_wallet', 'merchant', 'red_packet_escrow')"
+    " OR balance + leg.delta >= 0)"
+    f" AND (NOT leg.counts OR {SPENT} <= day.day_limit) RETURNING id, (SELECT id FROM parent)"
+)
+HANDLERS = ("loyalty.handlers.on_payorder_paid", "miniprograms.shop.payment.on_payorder_paid")
+
+
 def raw_sql_confirm_factory(dsn: str):
-    """The same statements payorder_confirm issues, written by hand, one connection per thread."""
+    """The statements ``payorder_confirm`` sends (``manage.py shell`` with
+    ``CaptureQueriesContext`` shows them), written by hand on one psycopg connection per
+    thread, bound server-side and prepared after five uses as Django's connection does."""
     local = threading.local()
     shards = settings.PAYMENTS_HOT_ACCOUNT_SHARDS
-    fee_bps = settings.PAYMENTS_MERCHANT_FEE_BPS
-
-    def account_id(cur, kind, currency, shard, user_id=None, organisation_id=None):
-        cur.execute(
-            "SELECT id FROM payments_account WHERE kind = %s AND currency = %s AND shard = %s"
-            " AND user_id IS NOT DISTINCT FROM %s AND organisation_id IS NOT DISTINCT FROM %s"
-            " AND NOT sandbox",
-            (kind, currency, shard, user_id, organisation_id),
-        )
-        row = cur.fetchone()
-        if row:
-            return row[0]
-        cur.execute(
-            "INSERT INTO payments_account (kind, currency, shard, sandbox, balance, user_id,"
-            " organisation_id, created_at) VALUES (%s, %s, %s, false, 0, %s, %s, now())"
-            " RETURNING id",
-            (kind, currency, shard, user_id, organisation_id),
-        )
-        return cur.fetchone()[0]
+    limit = settings.PAYMENTS_DAILY_OUTGOING_LIMIT
 
     def confirm(payer, prepay_id):
         if not hasattr(local, "conn"):
-            # client-side binding, as Django's backend does
-            local.conn = psycopg.connect(dsn, cursor_factory=psycopg.ClientCursor)
-        conn = local.conn
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute(
-                "SELECT p.id, p.amount, p.currency, p.organisation_id, p.status, p.expires_at,"
-                " p.out_trade_no, p.notify_url, m.app_id, m.id FROM payments_payorder p"
-                " JOIN miniprograms_miniprogram m ON m.id = p.miniprogram_id"
-                " WHERE p.prepay_id = %s AND p.payer_id = %s FOR UPDATE OF p",
-                (prepay_id, payer.pk),
-            )
-            order_id, amount, currency, org_id, _, _, trade_no, url, app_id, mp_id = cur.fetchone()
-            cur.execute(
-                "SELECT pin_hash FROM payments_walletsecurity WHERE user_id = %s", (payer.pk,)
-            )
-            cur.fetchone()
-            fee = amount * fee_bps // 10_000
-            wallet = account_id(cur, "user_wallet", currency, 0, payer.pk)
-            cur.execute("SELECT balance FROM payments_account WHERE id = %s FOR UPDATE", (wallet,))
-            wallet_balance = cur.fetchone()[0]
-            start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-            cur.execute(
-                "SELECT COALESCE(SUM(p.amount), 0) FROM payments_posting p"
-                " JOIN payments_journaltransaction t ON t.id = p.transaction_id"
-                " WHERE p.account_id = %s AND p.amount < 0 AND p.created_at >= %s"
-                " AND t.type = ANY(%s)",
-                (wallet, start, list(OUTGOING)),
-            )
-            cur.fetchone()
+            local.conn = psycopg.connect(dsn, prepare_threshold=5)
+        with local.conn.transaction(), local.conn.cursor() as cur:
+            cur.execute(LOCK_ORDER, (prepay_id, payer.pk))
+            (order_id, amount, currency, org_id, status, expires_at, _, trade_no, openid, url) = (
+                row := cur.fetchone()
+            )[:10]
+            app_id, _, pin_hash, secret = row[11:]
             now = datetime.now(UTC)
+            if status != "pending" or expires_at <= now or not pins.pin_matches(PIN, pin_hash):
+                raise RuntimeError(f"cannot pay {prepay_id}")
+            merchant_shard, fee_shard = random.randrange(shards), random.randrange(shards)
             cur.execute(
-                "UPDATE payments_payorder SET status = 'paid', fee = %s, paid_at = %s"
-                " WHERE id = %s",
-                (fee, now, order_id),
+                RESOLVE_ACCOUNTS,
+                (currency, merchant_shard, org_id, currency, fee_shard, currency, payer.pk),
             )
-            payload = {"prepay_id": prepay_id, "app_id": app_id, "organisation_id": org_id}
+            ids = {kind: pk for pk, kind in cur.fetchall()}
+            fee = services.merchant_fee(amount)
+            cur.execute(MARK_PAID, ("paid", fee, now, order_id))
+            payload = {
+                "prepay_id": prepay_id,
+                "app_id": app_id,
+                "organisation_id": org_id,
+                "payer_user_id": payer.pk,
+                "amount": amount,
+                "currency": currency,
+                "out_trade_no": trade_no,
+                "paid_at": now.isoformat(),
+            }
+            event_params = [value for handler in HANDLERS for value in (handler, 0, "")]
+            cur.execute(EMIT, ["payments.payorder_paid", json.dumps(payload), now, *event_params])
+            event_id = uuid.uuid4()
+            data = {"prepay_id": prepay_id, "out_trade_no": trade_no, "payer_openid": openid}
+            body = {"id": str(event_id), "type": "payment.succeeded", "data": data}
             cur.execute(
-                "INSERT INTO core_domainevent (type, payload, created_at)"
-                " VALUES ('payments.payorder_paid', %s, %s)",
-                (json.dumps(payload), now),
-            )
-            cur.execute(
-                "SELECT openid FROM miniprograms_appidentity WHERE miniprogram_id = %s"
-                " AND user_id = %s",
-                (mp_id, payer.pk),
-            )
-            cur.fetchone()
-            cur.execute(
-                "SELECT webhook_secret FROM payments_merchantkey WHERE organisation_id = %s",
-                (org_id,),
-            )
-            secret = (cur.fetchone() or ["raw-bench-secret"])[0]
-            cur.execute(
-                "INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type,"
-                " body, status, attempts, next_attempt_at, expires_at, created_at) VALUES"
-                " (%s, %s, %s, %s, 'payment.succeeded', %s, 'pending', 0, %s, %s, %s)",
+                NOTIFY,
                 (
-                    f"organisation:{org_id}",
+                    f"app:{app_id}",
                     url,
                     secret,
-                    str(uuid.uuid4()),
-                    json.dumps({**payload, "out_trade_no": trade_no}),
+                    event_id,
+                    "payment.succeeded",
+                    json.dumps(body),
+                    "pending",
+                    0,
                     now,
                     now + timedelta(hours=24),
                     now,
                 ),
             )
-            merchant = account_id(cur, "merchant", currency, random.randrange(shards), None, org_id)
-            fees = account_id(cur, "fees", currency, random.randrange(shards))
-            deltas = {wallet: -amount, merchant: amount - fee, fees: fee}
-            deltas = {k: v for k, v in deltas.items() if v}
-            ids = sorted(deltas)
+            legs = [
+                (ids["user_wallet"], -amount, True),
+                (ids["merchant"], amount - fee, False),
+                (ids["fees"], fee, False),
+            ]
             cur.execute(
-                "INSERT INTO payments_journaltransaction (type, reference, actor_id, created_at)"
-                " VALUES ('payment', %s, %s, %s) RETURNING id",
-                (f"payorder:{prepay_id}", payer.pk, now),
+                POST,
+                ["payment", f"payorder:{prepay_id}", payer.pk, now]
+                + [value for pk, delta, _ in legs for value in (pk, delta, currency, now)]
+                + [value for leg in legs for value in leg]
+                + [now.date(), limit],
             )
-            journal_id = cur.fetchone()[0]
-            cur.execute(
-                "INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
-                " created_at) VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
-                [v for pk in ids for v in (journal_id, pk, deltas[pk], currency, now)],
-            )
-            hot = sorted(set(ids) - {wallet})  # the hot shards: locked last, held until commit
-            cur.execute(
-                "SELECT id, balance FROM payments_account WHERE id = ANY(%s)"
-                " ORDER BY id FOR UPDATE",
-                (hot,),
-            )
-            balances = {wallet: wallet_balance, **dict(cur.fetchall())}
-            cur.execute(
-                "UPDATE payments_account SET balance = CASE id "
-                + " ".join(f"WHEN {pk} THEN %s" for pk in ids)
-                + " END WHERE id = ANY(%s)",
-                [balances[pk] + deltas[pk] for pk in ids] + [ids],
-            )
+            if len(cur.fetchall()) != len(legs):
+                raise RuntimeError(f"refused {prepay_id}")
 
     return confirm
 
@@ -311,14 +339,12 @@ def libpq_dsn() -> str:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--payers-per-thread", type=int, default=25)
+    parser.add_argument("--payers-per-thread", type=int, default=50)
     parser.add_argument("--orders-per-payer", type=int, default=8)
     parser.add_argument(
         "--processes", type=int, default=2, help="processes sharing the threads (one per core)"
     )
     args = parser.parse_args()
-    if not settings.IS_POSTGRES:
-        raise SystemExit("bench/payments.py needs DATABASE_URL pointing at PostgreSQL")
     call_command("migrate", verbosity=0)
     threads, payers_count = args.threads, args.threads * args.payers_per_thread
     per_payer = args.orders_per_payer
@@ -332,15 +358,19 @@ def main():
     merchants = make_merchants(100, run)
     hot = [merchants[0]]
     payers = make_payers(payers_count, run, balance)
-    for merchant in merchants:  # the hot merchant's shards exist before the clock starts
-        for shard in range(settings.PAYMENTS_HOT_ACCOUNT_SHARDS):
+    for shard in range(settings.PAYMENTS_HOT_ACCOUNT_SHARDS):  # every shard exists before the
+        ledger.platform_account(kind=Account.Kind.FEES, currency="EUR", shard=shard)  # clock
+        for merchant in merchants:
             ledger.merchant_account(
                 organisation_id=merchant.organisation_id, currency="EUR", shard=shard
             )
+    print("# setup: payers funded; creating the pay orders", flush=True)
     spread = make_orders(payers, merchants, per_payer, run, "spread")
     hot_orders = make_orders(payers, hot, per_payer, run, "hot")
     raw_orders = make_orders(payers, merchants, per_payer, run, "raw")
-    count = payers_count * per_payer
+    count = payers_count * per_payer - threads * WARMUP  # timed payments per phase
+    analyze()
+    print(f"# measuring: {count} payments per phase", flush=True)
 
     spread_rate = count / run_workers(split(spread, threads), "orm", args.processes)
     hot_rate = count / run_workers(split(hot_orders, threads), "orm", args.processes)

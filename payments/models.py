@@ -66,6 +66,12 @@ class Account(models.Model):
     shard = models.PositiveSmallIntegerField(default=0)
     sandbox = models.BooleanField(default=False, help_text="Test money of sandbox mini-programs.")
     balance = models.BigIntegerField(default=0)
+    # A user wallet's real-money spending of one UTC day (withdrawals, transfers, payments, red
+    # packets), counted up in the same UPDATE as the balance, so the daily limit is checked
+    # without summing the day's postings. On another day the count reads as 0.
+    # ``ledger_verify`` proves it equals today's outgoing postings.
+    outgoing_day = models.DateField(null=True, blank=True)
+    outgoing_total = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,6 +80,9 @@ class Account(models.Model):
                 condition=~Q(kind__in=["user_wallet", "merchant", "red_packet_escrow"])
                 | Q(balance__gte=0),
                 name="account_balance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(outgoing_total__gte=0), name="account_outgoing_not_negative"
             ),
             models.CheckConstraint(
                 condition=(
@@ -147,7 +156,10 @@ class Posting(models.Model):
     transaction = models.ForeignKey(
         JournalTransaction, on_delete=models.PROTECT, related_name="postings"
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    # indexed by posting_account_time_idx (account first): a second index would only cost writes
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="postings", db_index=False
+    )
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField()
@@ -251,7 +263,7 @@ class MerchantKey(models.Model):
     """The secret a merchant (developer organisation) verifies Plaza's pay notifications with."""
 
     organisation = models.OneToOneField(
-        "miniprograms.DeveloperOrganisation", on_delete=models.CASCADE, related_name="+"
+        "miniprograms.DeveloperOrganisation", on_delete=models.CASCADE, related_name="merchant_key"
     )
     webhook_secret = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -266,17 +278,24 @@ class PayOrder(models.Model):
         REFUNDED = "refunded"
         CLOSED = "closed"
 
-    prepay_id = models.CharField(max_length=40, unique=True)
+    prepay_id = models.CharField(max_length=40)
     miniprogram = models.ForeignKey(
         "miniprograms.MiniProgram", on_delete=models.PROTECT, related_name="+"
     )
+    # indexed by the two (organisation, …) indexes below
     organisation = models.ForeignKey(
-        "miniprograms.DeveloperOrganisation", on_delete=models.PROTECT, related_name="+"
+        "miniprograms.DeveloperOrganisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     payer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pay_orders"
     )
     out_trade_no = models.CharField(max_length=64)
+    # What the merchant knows the payer as (their openid in the app), told in every notification.
+    # Blanked when the payer's data is erased, like the identity itself.
+    payer_openid = models.CharField(max_length=40, blank=True)
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     description = models.CharField(max_length=128)
@@ -299,6 +318,9 @@ class PayOrder(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "out_trade_no"], name="payorder_out_trade_no_unique"
             ),
+            # a constraint, not ``unique=True``: no pattern-ops index beside it, whose upkeep
+            # every payment's status change would pay
+            models.UniqueConstraint(fields=["prepay_id"], name="payorder_prepay_id_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payorder_amount_positive"),
             models.CheckConstraint(
                 condition=Q(refunded_amount__gte=0, refunded_amount__lte=models.F("amount")),

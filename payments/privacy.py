@@ -93,8 +93,10 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
-    """Forget the PIN and what the user wrote (transfer notes, red-packet greetings); money
+    """Forget the PIN, what the user wrote (transfer notes, red-packet greetings) and the
+    openids their pay orders name (the identities themselves are erased with them); money
     records stay."""
     WalletSecurity.objects.filter(user=user).delete()
+    PayOrder.objects.filter(payer=user).exclude(payer_openid="").update(payer_openid="")
     Transfer.objects.filter(sender=user).exclude(note="").update(note="")
     RedPacket.objects.filter(sender=user).exclude(greeting="").update(greeting="")

@@ -178,6 +178,7 @@ class LedgerReport:
     short_transactions: list = field(default_factory=list)
     currency_mismatches: list = field(default_factory=list)
     mixed_world_transactions: list = field(default_factory=list)
+    spending_mismatches: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)
 
     @property
@@ -188,6 +189,7 @@ class LedgerReport:
             or self.short_transactions
             or self.currency_mismatches
             or self.mixed_world_transactions
+            or self.spending_mismatches
             or any(self.totals.values())
         )
 
@@ -198,7 +200,9 @@ def ledger_report() -> LedgerReport:
     ``totals`` is the sum of all balances per (currency, sandbox): money only moves, so each is
     0 (the gateway clearing account holds minus what users and merchants hold) — the real world
     and the sandbox world separately, since no transaction may span both
-    (``mixed_world_transactions`` lists any that does)."""
+    (``mixed_world_transactions`` lists any that does). ``spending_mismatches`` lists the real
+    wallets whose daily spending counter (``Account.outgoing_total``) is not what their
+    outgoing postings of today add up to."""
     mismatches = (
         Account.objects.annotate(posted=Coalesce(Sum("postings__amount"), 0))
         .exclude(balance=F("posted"))
@@ -230,6 +234,7 @@ def ledger_report() -> LedgerReport:
         .values_list("currency", "sandbox", "total")
     }
     return LedgerReport(
+        spending_mismatches=_spending_mismatches(),
         accounts=Account.objects.count(),
         transactions=JournalTransaction.objects.count(),
         postings=Posting.objects.count(),
@@ -240,3 +245,32 @@ def ledger_report() -> LedgerReport:
         mixed_world_transactions=list(mixed_worlds),
         totals=totals,
     )
+
+
+def _spending_mismatches() -> list[dict]:
+    """Real wallets whose counter of today's spending differs from their outgoing postings of
+    today (a counter of an earlier day counts as 0)."""
+    today = timezone.now().date()
+    start, _ = _day_bounds(today)
+    spent = dict(
+        Posting.objects.filter(
+            account__kind=Kind.USER_WALLET,
+            account__sandbox=False,
+            amount__lt=0,
+            created_at__gte=start,
+            transaction__type__in=JournalTransaction.OUTGOING_TYPES,
+        )
+        .values("account_id")
+        .annotate(total=-Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    counted = dict(
+        Account.objects.filter(kind=Kind.USER_WALLET, sandbox=False, outgoing_day=today)
+        .exclude(outgoing_total=0)
+        .values_list("pk", "outgoing_total")
+    )
+    return [
+        {"pk": pk, "counted": counted.get(pk, 0), "posted": spent.get(pk, 0)}
+        for pk in sorted(spent.keys() | counted.keys())
+        if counted.get(pk, 0) != spent.get(pk, 0)
+    ]

@@ -1,11 +1,10 @@
 """Every write of the wallet and pay-order flows. Money moves only through payments.ledger."""
 
 import math
-from datetime import UTC, datetime, time
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
@@ -19,7 +18,6 @@ from payments.models import (
     JournalTransaction,
     MerchantKey,
     PayOrder,
-    Posting,
     RedPacket,
     RedPacketClaim,
     Refund,
@@ -27,7 +25,7 @@ from payments.models import (
     WalletSecurity,
     public_id,
 )
-from superapp.core import ratelimit
+from superapp.core import ratelimit, sql
 from superapp.core.domain_events import emit
 from superapp.core.errors import (
     Conflict,
@@ -95,19 +93,22 @@ def _pin_validate(pin, field: str = "pin") -> None:
 # --- PIN --------------------------------------------------------------------------------------
 
 
-def pin_verify(*, user, pin: str) -> None:
+def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> None:
     """Check the payment PIN. Every attempt counts against ``PAYMENTS_PIN_ATTEMPTS_PER_MINUTE``
     (429 ``rate_limited``). Wrong tries are counted in the cache, not the database, so the
     count survives the rollback of the refused request; the 5th locks payments for 15 min
     (429 ``pin_locked``). The counters fail open like every rate limit
-    (superapp.core.ratelimit): with Redis down a right PIN still pays."""
+    (superapp.core.ratelimit): with Redis down a right PIN still pays.
+
+    ``security`` is the user's PIN row if the caller read it already (a payment reads it with
+    its pay order)."""
     subject, limit = str(user.pk), settings.PAYMENTS_PIN_MAX_FAILURES
     ratelimit.hit(
         PIN_ATTEMPTS, subject, limit=settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE, window_seconds=60
     )
     if until := ratelimit.locked_until(PIN_LOCK, subject):
         raise PinLocked(until)
-    security = WalletSecurity.objects.filter(user=user).first()
+    security = security or WalletSecurity.objects.filter(user=user).first()
     if security is None:
         raise DomainError("Set a payment PIN first.", code="pin_not_set")
     if pins.pin_matches(pin, security.pin_hash):
@@ -138,50 +139,6 @@ def pin_set(*, actor, pin: str, old_pin: str | None = None) -> WalletSecurity:
     return WalletSecurity.objects.create(user=actor, pin_hash=pins.pin_hash(pin))
 
 
-# --- spending rules ---------------------------------------------------------------------------
-
-
-def _start_of_today() -> datetime:
-    return datetime.combine(timezone.now().date(), time.min, tzinfo=UTC)
-
-
-def _ensure_within_daily_limit(*, wallet: Account, amount: int) -> None:
-    """Refuse spending past ``PAYMENTS_DAILY_OUTGOING_LIMIT`` per currency per UTC day.
-
-    Call with the wallet row locked: concurrent spends then see each other's postings."""
-    spent = -(
-        Posting.objects.filter(
-            account=wallet,
-            amount__lt=0,
-            created_at__gte=_start_of_today(),
-            transaction__type__in=JournalTransaction.OUTGOING_TYPES,
-        ).aggregate(total=Sum("amount"))["total"]
-        or 0
-    )
-    limit = settings.PAYMENTS_DAILY_OUTGOING_LIMIT
-    if spent + amount > limit:
-        raise DomainError(
-            "This would exceed your daily outgoing limit.",
-            code="daily_limit_exceeded",
-            limit=limit,
-            spent_today=spent,
-        )
-
-
-def _spend_prepare(
-    *, user, amount: int, currency: str, others: tuple[Account, ...] = (), wallet=None
-) -> tuple[Account, dict[int, Account]]:
-    """Lock the payer's wallet (``wallet`` if the caller resolved it already) with the other
-    accounts and apply the spending rules. Returns the wallet and the locked rows, to hand to
-    ``ledger.journal_post``."""
-    wallet = wallet or ledger.wallet_account(user=user, currency=currency)
-    locked = ledger.lock_accounts([wallet, *others])
-    if locked[wallet.pk].balance < amount:
-        raise ledger.InsufficientFunds()
-    _ensure_within_daily_limit(wallet=wallet, amount=amount)
-    return wallet, locked
-
-
 def _wallet_changed(*, user_id: int, currency: str, reason: str, amount: int) -> None:
     event_publish(
         user_ids=[user_id],
@@ -209,14 +166,15 @@ def transfer_create(
     if not social.are_contacts(actor, recipient) or social.either_blocked(actor, recipient):
         raise DomainError("You can only send money to your contacts.", code="not_a_contact")
     pin_verify(user=actor, pin=pin)
-    target = ledger.wallet_account(user=recipient, currency=currency)
-    source, locked = _spend_prepare(user=actor, amount=amount, currency=currency, others=(target,))
+    source, target = ledger.accounts_resolve(
+        ledger.wallet_lookup(user=actor, currency=currency),
+        ledger.wallet_lookup(user=recipient, currency=currency),
+    )
     journal = ledger.journal_post(
         type=Type.TRANSFER,
         reference=public_id("tr_"),
         actor=actor,
         legs=[(source, -amount), (target, amount)],
-        locked=locked,
     )
     transfer = Transfer.objects.create(
         journal=journal,
@@ -255,9 +213,9 @@ def withdrawal_create(*, actor, amount: int, currency: str, pin: str) -> Gateway
     a failed payout puts it back."""
     money_validate(amount=amount, currency=currency)
     pin_verify(user=actor, pin=pin)
-    clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency)
-    wallet, locked = _spend_prepare(
-        user=actor, amount=amount, currency=currency, others=(clearing,)
+    wallet, clearing = ledger.accounts_resolve(
+        ledger.wallet_lookup(user=actor, currency=currency),
+        ledger.platform_lookup(kind=Kind.GATEWAY_CLEARING, currency=currency),
     )
     payment_gateway = gateway()
     order = GatewayOrder.objects.create(
@@ -272,7 +230,6 @@ def withdrawal_create(*, actor, amount: int, currency: str, pin: str) -> Gateway
         reference=f"gateway:{order.reference}",
         actor=actor,
         legs=[(wallet, -amount), (clearing, amount)],
-        locked=locked,
     )
     payment_gateway.payout_start(reference=order.reference, amount=amount, currency=currency)
     return order
@@ -312,8 +269,10 @@ def _gateway_order_complete(*, order: GatewayOrder, succeeded: bool, event) -> N
     is_topup = order.kind == GatewayOrder.Kind.TOPUP
     if is_topup != succeeded:  # a successful payout or a declined charge moves nothing more
         return
-    clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=order.currency)
-    wallet = ledger.wallet_account(user=order.user, currency=order.currency)
+    clearing, wallet = ledger.accounts_resolve(
+        ledger.platform_lookup(kind=Kind.GATEWAY_CLEARING, currency=order.currency),
+        ledger.wallet_lookup(user=order.user, currency=order.currency),
+    )
     ledger.journal_post(
         type=Type.TOPUP if is_topup else Type.WITHDRAWAL_REVERSAL,
         reference=f"gateway:{order.reference}",
@@ -373,12 +332,13 @@ def payorder_create(
     lookup = {"organisation_id": miniprogram.organisation_id, "out_trade_no": out_trade_no}
     # Created now, not while paying: payments must not insert rows while holding account locks.
     merchant_key_get(organisation_id=miniprogram.organisation_id)
-    miniprogram_services.identity_for(miniprogram=miniprogram, user=payer)
+    identity = miniprogram_services.identity_for(miniprogram=miniprogram, user=payer)
     try:
         with transaction.atomic():
             order = PayOrder.objects.create(
                 **lookup,
                 **params,
+                payer_openid=identity.openid,
                 sandbox=miniprogram_selectors.is_sandbox(app_id=miniprogram.app_id),
                 prepay_id=public_id("pp_"),
                 expires_at=timezone.now() + settings.PAYMENTS_PAYORDER_TTL,
@@ -394,6 +354,7 @@ def payorder_create(
 
 
 def _payorder_locked(**lookup) -> PayOrder:
+    """The pay order, locked, with its app and its payer (for the merchant's operations)."""
     order = (
         PayOrder.objects.select_for_update(of=("self",))
         .select_related("miniprogram", "payer")
@@ -405,22 +366,56 @@ def _payorder_locked(**lookup) -> PayOrder:
     return order
 
 
-def _merchant_notify(*, order: PayOrder, event_type: str, data: dict) -> None:
+class _OrderToPay(NamedTuple):
+    order: PayOrder  # locked; ``order.miniprogram`` carries the app's id and app_id
+    pin: WalletSecurity | None  # the payer's PIN, if set
+    notify_secret: str  # the merchant's key that signs the notification
+
+
+_PAYORDER_FIELDS = sql.field_names(PayOrder)
+_App = PayOrder._meta.get_field("miniprogram").related_model
+
+
+def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
+    """The payer's pay order, locked, read in one statement with what paying it needs: the
+    app's ``app_id``, the payer's PIN row and the merchant's notification key (written by hand:
+    it is a payment's first statement, docs/payments.md "Benchmark")."""
+    columns = ", ".join(f"o.{name}" for name in _PAYORDER_FIELDS)
+    row = sql.fetch_one(
+        f"SELECT {columns}, m.app_id, s.id, s.pin_hash, k.webhook_secret"
+        f" FROM {PayOrder._meta.db_table} o"
+        f" JOIN {_App._meta.db_table} m ON m.id = o.miniprogram_id"
+        f" LEFT JOIN {WalletSecurity._meta.db_table} s ON s.user_id = o.payer_id"
+        f" LEFT JOIN {MerchantKey._meta.db_table} k ON k.organisation_id = o.organisation_id"
+        " WHERE o.prepay_id = %s AND o.payer_id = %s" + sql.row_lock("o"),
+        [prepay_id, payer.pk],
+    )
+    if row is None:
+        raise NotFound("No such pay order.", code="payorder_not_found")
+    alias, count = connection.alias, len(_PAYORDER_FIELDS)
+    order = PayOrder.from_db(alias, _PAYORDER_FIELDS, row[:count])
+    app_id, pin_id, pin_hash, notify_secret = row[count:]
+    order.payer = payer
+    order.miniprogram = _App.from_db(alias, ["id", "app_id"], [order.miniprogram_id, app_id])
+    pin = WalletSecurity.from_db(alias, ["id", "user_id", "pin_hash"], [pin_id, payer.pk, pin_hash])
+    return _OrderToPay(order, pin if pin_id else None, notify_secret)
+
+
+def _merchant_notify(*, order: PayOrder, event_type: str, data: dict, secret: str) -> None:
     """Tell the merchant's server, through the signed, retried webhook outbox. A first-party
     mini-program (the shop) runs in-process, passes an empty ``notify_url`` and learns of its
     payments from the domain events instead."""
     if not order.notify_url:
         return
-    openid = miniprogram_services.identity_for(miniprogram=order.miniprogram, user=order.payer)
     webhook_enqueue(
         owner=miniprogram_selectors.webhook_owner(order.miniprogram),
         url=order.notify_url,
-        secret=merchant_key_get(organisation_id=order.organisation_id),
+        secret=secret,
         event_type=event_type,
         data={
             "prepay_id": order.prepay_id,
             "out_trade_no": order.out_trade_no,
-            "payer_openid": openid.openid,
+            "payer_openid": order.payer_openid,
             "status": order.status,
             "amount": order.amount,
             "currency": order.currency,
@@ -449,14 +444,14 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
 
     A sandbox order does the same in the sandbox world (test money, topped up as needed, no
     daily limit) and emits no domain event: only the merchant's notification tells of it."""
-    order = _payorder_locked(prepay_id=prepay_id, payer=actor)
+    order, pin_row, notify_secret = _payorder_to_pay(prepay_id=prepay_id, payer=actor)
     if order.status == PayOrder.Status.PAID:
         return order
     if order.status != PayOrder.Status.PENDING:
         raise Conflict(f"This pay order is {order.status}.", code=f"payorder_{order.status}")
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code="payorder_expired")
-    pin_verify(user=actor, pin=pin)
+    pin_verify(user=actor, pin=pin, security=pin_row)
     sandbox, currency = order.sandbox, order.currency
     merchant, fees, wallet = ledger.accounts_resolve(
         ledger.merchant_lookup(
@@ -466,14 +461,13 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         ledger.wallet_lookup(user=actor, currency=currency, sandbox=sandbox),
     )
     if sandbox:
-        wallet, locked = _sandbox_spend_prepare(order=order, wallet=wallet)
-    else:
-        wallet, locked = _spend_prepare(
-            user=actor, amount=order.amount, currency=currency, wallet=wallet
-        )
+        _sandbox_top_up(order=order, wallet=wallet)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
-    order.save(update_fields=["status", "fee", "paid_at"])
+    sql.execute(
+        f"UPDATE {PayOrder._meta.db_table} SET status = %s, fee = %s, paid_at = %s WHERE id = %s",
+        [order.status, order.fee, order.paid_at, order.pk],
+    )
     _emit_for_real_money(
         order,
         "payments.payorder_paid",
@@ -489,7 +483,10 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         },
     )
     _merchant_notify(
-        order=order, event_type="payment.succeeded", data={"paid_at": order.paid_at.isoformat()}
+        order=order,
+        event_type="payment.succeeded",
+        data={"paid_at": order.paid_at.isoformat()},
+        secret=notify_secret,
     )
     # The posting comes last: it locks a merchant shard (hot during a flash sale) until commit.
     ledger.journal_post(
@@ -497,28 +494,24 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         reference=f"payorder:{order.prepay_id}",
         actor=actor,
         legs=[(wallet, -order.amount), (merchant, order.amount - order.fee), (fees, order.fee)],
-        locked=locked,
     )
     return order
 
 
-def _sandbox_spend_prepare(*, order: PayOrder, wallet: Account) -> tuple[Account, dict]:
+def _sandbox_top_up(*, order: PayOrder, wallet: Account) -> None:
     """Lock the payer's sandbox ``wallet`` and top it up from the sandbox gateway clearing account
     with whatever it lacks for ``order``, so testers never fund anything and the wallet never
-    goes negative. Test money has no daily limit. Returns the wallet and the locked rows."""
+    goes negative. Test money has no daily limit."""
     currency = order.currency
     clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency, sandbox=True)
-    locked = ledger.lock_accounts([wallet])
-    shortfall = order.amount - locked[wallet.pk].balance
+    shortfall = order.amount - ledger.lock_accounts([wallet])[wallet.pk].balance
     if shortfall > 0:
         ledger.journal_post(
             type=Type.TOPUP,
             reference=f"sandbox-topup:{order.prepay_id}",
             actor=None,
             legs=[(clearing, -shortfall), (wallet, shortfall)],
-            locked=locked,
         )
-    return wallet, locked
 
 
 @transaction.atomic
@@ -606,6 +599,7 @@ def refund_create(
             "refund_amount": amount,
             "refunded_total": order.refunded_amount,
         },
+        secret=merchant_key_get(organisation_id=order.organisation_id),
     )
     return refund, True
 
@@ -626,7 +620,6 @@ def _refund_post(*, order: PayOrder, out_refund_no: str, amount: int) -> Refund:
         reference=f"refund:{refund_id}",
         actor=None,
         legs=[*merchant_legs, (fees, -fee_returned), (wallet, amount)],
-        locked=locked,
     )
     order.refunded_amount += amount
     if order.refunded_amount == order.amount:
@@ -747,8 +740,10 @@ def red_packet_create(
         currency=currency,
     )
     pin_verify(user=actor, pin=pin)
-    escrow = ledger.platform_account(kind=Kind.RED_PACKET_ESCROW, currency=currency)
-    wallet, locked = _spend_prepare(user=actor, amount=total, currency=currency)
+    wallet, escrow = ledger.accounts_resolve(
+        ledger.wallet_lookup(user=actor, currency=currency),
+        ledger.platform_lookup(kind=Kind.RED_PACKET_ESCROW, currency=currency),
+    )
     is_fixed = mode == RedPacket.Mode.FIXED
     packet = RedPacket.objects.create(
         sender=actor,
@@ -770,7 +765,6 @@ def red_packet_create(
         reference=_red_packet_reference(packet),
         actor=actor,
         legs=[(wallet, -total), (escrow, total)],
-        locked=locked,
     )
     messaging_services.message_post_system(
         conversation_id=conversation_id,

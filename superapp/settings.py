@@ -39,6 +39,10 @@ if IS_POSTGRES and DB_POOL_MAX_SIZE:
         "max_size": DB_POOL_MAX_SIZE,
         "timeout": env.float("DB_POOL_TIMEOUT_SECONDS", default=10.0),
     }
+if IS_POSTGRES and env.bool("DB_SERVER_SIDE_BINDING", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5)
+    )
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -184,6 +188,9 @@ CELERY_TIMEZONE = "UTC"
 # Beat schedules are registered by each app in its tasks module (see superapp/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {}
 HEARTBEAT_INTERVAL_SECONDS = env.float("HEARTBEAT_INTERVAL_SECONDS", default=30.0)
+# How long a commit's wake-up of an outbox drain holds back further wake-ups if the drain it
+# sent never starts (superapp/core/wakeup.py); beat's sweeps cover anything left behind.
+OUTBOX_WAKEUP_TTL_SECONDS = env.int("OUTBOX_WAKEUP_TTL_SECONDS", default=5)
 # Providers of shared socket groups (``f(*, user_id) -> [group]``), joined on connect.
 REALTIME_SOCKET_GROUP_PROVIDERS = ["superapp.official.selectors.socket_groups_for_user"]
 

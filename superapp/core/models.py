@@ -28,7 +28,7 @@ class DomainEvent(models.Model):
     """A fact one app announces to others (``shop.order_paid``, ``payments.payorder_paid``),
     written in the transaction of the change. The emitter never imports its listeners."""
 
-    type = models.CharField(max_length=64, db_index=True)
+    type = models.CharField(max_length=64)
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -37,7 +37,10 @@ class DomainEventDelivery(models.Model):
     """One listener's copy of an event. Marked handled in the same transaction as the
     listener's own writes, so each listener applies each event exactly once."""
 
-    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
+    # indexed by domain_event_handler_unique (event first)
+    event = models.ForeignKey(
+        DomainEvent, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     handler = models.CharField(max_length=200)
     handled_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from superapp.core import domain_events, idempotency
+from superapp.core import domain_events, idempotency, wakeup
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_CACHE_KEY = "celery:heartbeat"
@@ -30,6 +30,13 @@ def purge_idempotency_records() -> int:
 @shared_task(name="core.handle_domain_event", ignore_result=True)
 def handle_domain_event(delivery_id: int) -> None:
     domain_events.delivery_handle(delivery_id=delivery_id)
+
+
+@shared_task(name="core.drain_domain_events", ignore_result=True)
+def drain_domain_events() -> int:
+    """Woken after a commit that emitted events (superapp/core/wakeup.py)."""
+    wakeup.answer(drain_domain_events)
+    return domain_events.deliveries_drain()
 
 
 @shared_task(name="core.retry_domain_events", ignore_result=True)

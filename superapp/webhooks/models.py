@@ -12,7 +12,7 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered"
         FAILED = "failed"
 
-    owner = models.CharField(max_length=64, db_index=True, help_text="e.g. brand:12, app:wx…")
+    owner = models.CharField(max_length=64, help_text="e.g. brand:12, app:wx…")
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=128)
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -26,7 +26,10 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx"),
+            models.Index(fields=["owner"], name="webhook_owner_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="delivered") | models.Q(delivered_at__isnull=False),

@@ -3,7 +3,8 @@
 import json
 import logging
 import time
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from superapp.core import sql, wakeup
 from superapp.webhooks import destinations, signing
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 
@@ -21,35 +23,34 @@ Status = WebhookDelivery.Status
 def webhook_enqueue(
     *, owner: str, url: str, secret: str, event_type: str, data: dict
 ) -> WebhookDelivery:
-    """Write the outbox row in the caller's transaction; delivery starts once it commits."""
+    """Write the outbox row in the caller's transaction; delivery starts once it commits.
+    (A hand-written INSERT, ``superapp.core.sql``: every payment notifies its merchant.)"""
     now = timezone.now()
-    delivery = WebhookDelivery(
-        owner=owner,
-        url=url,
-        secret=secret,
-        event_type=event_type,
-        next_attempt_at=now,
-        expires_at=now + settings.WEBHOOK_MAX_AGE,
-    )
-    delivery.body = json.dumps(
-        {
-            "id": str(delivery.event_id),
-            "type": event_type,
-            "created_at": now.isoformat(),
-            "data": data,
-        },
-        cls=DjangoJSONEncoder,
-        separators=(",", ":"),
-    )
-    delivery.save()
-    _schedule(delivery.pk)
-    return delivery
+    event_id = uuid.uuid4()
+    body = {"id": str(event_id), "type": event_type, "created_at": now.isoformat(), "data": data}
+    row = {
+        "owner": owner,
+        "url": url,
+        "secret": secret,
+        "event_id": event_id,
+        "event_type": event_type,
+        "body": json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")),
+        "status": Status.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "expires_at": now + settings.WEBHOOK_MAX_AGE,
+        "created_at": now,
+    }
+    [delivery_id] = sql.insert(WebhookDelivery, [row])
+    _schedule()
+    return sql.loaded(WebhookDelivery, delivery_id, row)
 
 
-def _schedule(delivery_id: int) -> None:
-    from superapp.webhooks.tasks import deliver
+def _schedule() -> None:
+    """Wake the dispatch of due deliveries once this transaction commits."""
+    from superapp.webhooks.tasks import dispatch_due
 
-    transaction.on_commit(lambda: deliver.delay(delivery_id), robust=True)
+    wakeup.ring_after_commit(dispatch_due)
 
 
 def backoff_delay(attempts: int) -> float:
@@ -60,19 +61,25 @@ def backoff_delay(attempts: int) -> float:
     )
 
 
-def _claim(delivery_id: int) -> WebhookDelivery | None:
-    """Lease a due delivery to this worker so two workers never POST it at the same moment."""
-    now = timezone.now()
-    lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 30)
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=lease)
+def _lease_end() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 30)
+
+
+def _claim(delivery_id: int, lease: datetime | None) -> WebhookDelivery | None:
+    """Lease the delivery to this worker so two workers never POST it at the same moment: a
+    due one, or one whose ``lease`` a dispatch handed to this job (``deliveries_lease``) and
+    nobody has taken over since."""
+    due = {"next_attempt_at": lease} if lease else {"next_attempt_at__lte": timezone.now()}
+    claimed = WebhookDelivery.objects.filter(pk=delivery_id, status=Status.PENDING, **due).update(
+        next_attempt_at=_lease_end()
+    )
     return WebhookDelivery.objects.get(pk=delivery_id) if claimed else None
 
 
-def webhook_attempt(*, delivery_id: int) -> WebhookDelivery | None:
-    """POST one due delivery once and record the attempt. Returns None if it was not due."""
-    delivery = _claim(delivery_id)
+def webhook_attempt(*, delivery_id: int, lease: datetime | None = None) -> WebhookDelivery | None:
+    """POST one due (or ``lease``d) delivery once and record the attempt. Returns None if it
+    was not due."""
+    delivery = _claim(delivery_id, lease)
     if delivery is None:
         return None
     body = delivery.body.encode()
@@ -137,13 +144,19 @@ def webhook_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.status, delivery.next_attempt_at = Status.PENDING, now
     delivery.expires_at = max(delivery.expires_at, now + settings.WEBHOOK_MAX_AGE)
     delivery.save(update_fields=["status", "next_attempt_at", "expires_at"])
-    _schedule(delivery.pk)
+    _schedule()
     return delivery
 
 
-def due_delivery_ids(limit: int = 500) -> list[int]:
-    return list(
-        WebhookDelivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+@transaction.atomic
+def deliveries_lease(limit: int = 500) -> list[tuple[int, datetime]]:
+    """Lease up to ``limit`` due deliveries to one dispatch, oldest first: each goes to exactly
+    one ``deliver`` job, which claims it with its lease. Dispatches running side by side skip
+    each other's rows; a lease that runs out (the job was lost) makes the row due again."""
+    rows = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
+        status=Status.PENDING, next_attempt_at__lte=timezone.now()
     )
+    ids = list(rows.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    lease = _lease_end()
+    WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=lease)
+    return [(delivery_id, lease) for delivery_id in ids]

@@ -1,20 +1,28 @@
+from datetime import datetime
+
 from celery import shared_task
 
+from superapp.core import wakeup
 from superapp.webhooks import services
 
 
 @shared_task(name="webhooks.deliver", ignore_result=True)
-def deliver(delivery_id: int) -> None:
-    services.webhook_attempt(delivery_id=delivery_id)
+def deliver(delivery_id: int, lease: str | None = None) -> None:
+    """Attempt one delivery: a due one, or the one a dispatch leased to this job."""
+    services.webhook_attempt(
+        delivery_id=delivery_id, lease=datetime.fromisoformat(lease) if lease else None
+    )
 
 
 @shared_task(name="webhooks.dispatch_due", ignore_result=True)
 def dispatch_due() -> int:
-    """Beat sweeps for retries that are due (and for deliveries whose first push was lost)."""
-    ids = services.due_delivery_ids()
-    for delivery_id in ids:
-        deliver.delay(delivery_id)
-    return len(ids)
+    """Hand every due delivery to a ``deliver`` job: woken after each commit that enqueued one
+    (superapp/core/wakeup.py), and swept by beat for retries and lost jobs."""
+    wakeup.answer(dispatch_due)
+    leased = services.deliveries_lease()
+    for delivery_id, lease in leased:
+        deliver.delay(delivery_id, lease.isoformat())
+    return len(leased)
 
 
 PERIODIC_TASKS = [(5.0, dispatch_due)]

@@ -53,12 +53,28 @@ def test_postings_and_transactions_cannot_be_updated_or_deleted():
     assert Posting.objects.get(pk=posting.pk).amount == posting.amount
 
 
-def test_the_database_refuses_a_transaction_whose_postings_do_not_balance():
+def test_the_database_refuses_postings_that_do_not_balance():
+    fund(UserFactory(), 100)
+    account = Account.objects.filter(kind=Kind.USER_WALLET).get()
+    journal = JournalTransaction.objects.create(type="topup", reference="x")
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        Posting.objects.bulk_create(
+            Posting(
+                transaction=journal,
+                account=account,
+                amount=amount,
+                currency="EUR",
+                created_at=journal.created_at,
+            )
+            for amount in (5, -4)
+        )
+
+
+def test_the_database_refuses_a_posting_added_to_a_balanced_transaction():
     fund(UserFactory(), 100)
     journal = JournalTransaction.objects.get()
     account = Account.objects.filter(kind=Kind.USER_WALLET).get()
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
-        connection.cursor().execute("SET CONSTRAINTS payments_posting_balanced IMMEDIATE")
         Posting.objects.create(
             transaction=journal,
             account=account,
@@ -126,3 +142,48 @@ def test_accounts_resolve_reads_several_accounts_in_one_query_and_creates_the_mi
     assert (resolved[2].user_id, resolved[2].sandbox) == (user.pk, True)
     assert (resolved[3].user_id, resolved[3].currency) == (other.pk, "USD")
     assert ledger.accounts_resolve(*lookups) == resolved[:3]  # created once
+
+
+def test_the_daily_spending_counter_equals_todays_outgoing_postings_and_is_verified(capsys):
+    alice, bob = payer(10_000), payer()
+    befriend(alice, bob)
+    services.transfer_create(actor=alice, recipient=bob, amount=1200, currency="EUR", pin=PIN)
+    services.transfer_create(actor=alice, recipient=bob, amount=300, currency="EUR", pin=PIN)
+    wallet = ledger.wallet_account(user=alice, currency="EUR")
+    assert (wallet.outgoing_total, wallet.outgoing_day) == (1500, wallet.created_at.date())
+    assert ledger.wallet_account(user=bob, currency="EUR").outgoing_total == 0  # received only
+    assert selectors.ledger_report().spending_mismatches == []
+
+    Account.objects.filter(pk=wallet.pk).update(outgoing_total=1)
+    with pytest.raises(CommandError, match="MISMATCH"):
+        call_command("ledger_verify")
+    assert "spending_mismatches=1" in capsys.readouterr().out
+
+
+def test_a_refused_leg_writes_nothing_and_names_the_rule(settings):
+    settings.PAYMENTS_DAILY_OUTGOING_LIMIT = 1000
+    alice, bob = payer(5000), payer()
+    befriend(alice, bob)
+    with pytest.raises(ledger.InsufficientFunds):
+        services.transfer_create(actor=alice, recipient=bob, amount=5001, currency="EUR", pin=PIN)
+    with pytest.raises(ledger.DailyLimitExceeded) as refused:
+        services.transfer_create(actor=alice, recipient=bob, amount=1001, currency="EUR", pin=PIN)
+    assert refused.value.extra == {"limit": 1000, "spent_today": 0}
+    assert not JournalTransaction.objects.filter(type="transfer").exists()
+    assert ledger.wallet_account(user=alice, currency="EUR").balance == 5000
+    assert selectors.ledger_report().ok
+
+
+def test_a_payment_is_a_fixed_handful_of_statements(settings):
+    """The hottest write of the platform (docs/payments.md, "Benchmark"): lock and read the
+    order, resolve three accounts, mark it paid, the event, the notification, and the whole
+    journal transaction with its balances in one statement. A regression shows here first."""
+    settings.PAYMENTS_HOT_ACCOUNT_SHARDS = 1  # every shard exists after the first payment
+    miniprogram, _ = merchant_app()
+    buyer = payer(5000)
+    orders = [pay_order(miniprogram, buyer, 1000) for _ in range(2)]
+    services.payorder_confirm(actor=buyer, prepay_id=orders[0].prepay_id, pin=PIN)
+    with CaptureQueriesContext(connection) as queries:
+        services.payorder_confirm(actor=buyer, prepay_id=orders[1].prepay_id, pin=PIN)
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 6, statements

@@ -222,14 +222,18 @@ def test_ledger_verify_catches_money_smuggled_between_the_worlds(capsys):
     real = ledger.wallet_account(user=user, currency="EUR")
     test = ledger.wallet_account(user=user, currency="EUR", sandbox=True)
     journal = JournalTransaction.objects.create(type="transfer", reference="smuggled")
-    for account, amount in ((real, -100), (test, 100)):
-        Posting.objects.create(
+    legs = ((real, -100), (test, 100))
+    Posting.objects.bulk_create(  # one statement: the database checks that it balances
+        Posting(
             transaction=journal,
             account=account,
             amount=amount,
             currency="EUR",
             created_at=journal.created_at,
         )
+        for account, amount in legs
+    )
+    for account, amount in legs:
         Account.objects.filter(pk=account.pk).update(balance=account.balance + amount)
     report = selectors.ledger_report()
     assert report.mixed_world_transactions == [journal.pk]

@@ -25,7 +25,7 @@ from tests.factories import UserFactory
 from tests.helpers import app_server_token, consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS, TIERS
 from tests.miniprograms.factories import bundle_bytes, developer_app, manifest, release
-from tests.miniprograms.shop.factories import ADDRESS, checkout, pay, product_factory
+from tests.miniprograms.shop.factories import ADDRESS, after_commit, checkout, pay, product_factory
 from tests.payments.factories import PIN, fund, pay_order, red_packet
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 from tests.superapp.official.factories import StaffUserFactory
@@ -72,16 +72,17 @@ def build_world() -> World:
     staff = StaffUserFactory()
     brand = official_services.brand_create(actor=alice, name="Maison Alice")
     brand = official_services.brand_verify(actor=staff, brand=brand)
-    associate = UserFactory()
-    official_services.brand_member_add(
-        actor=alice, brand_id=brand.pk, user=associate, role="associate"
-    )
     official_services.brand_callback_set(actor=alice, brand_id=brand.pk, url=DOWN_URL)
     account = official_services.account_create(
         actor=alice, brand_id=brand.pk, name="Alice News", kind="service"
     )
     official_services.account_follow(user=bob, account_id=account.pk)
-    official_services.service_message_send(user=bob, account_id=account.pk, text="Hi")
+    with after_commit():  # handled now, before the brand has an associate: bob stays unassigned
+        official_services.service_message_send(user=bob, account_id=account.pk, text="Hi")
+    associate = UserFactory()
+    official_services.brand_member_add(
+        actor=alice, brand_id=brand.pk, user=associate, role="associate"
+    )
     reply = official_services.keyword_reply_create(
         actor=alice, account_id=account.pk, keyword="hours", match="exact", reply="9-5"
     )

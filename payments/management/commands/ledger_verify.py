@@ -6,8 +6,9 @@ from payments.selectors import ledger_report
 class Command(BaseCommand):
     help = (
         "Recompute every account balance from its postings and check that every journal "
-        "transaction balances within one world (real or sandbox) and that each world sums to "
-        "zero per currency; exit non-zero on any mismatch."
+        "transaction balances within one world (real or sandbox), that each world sums to "
+        "zero per currency and that every wallet's daily spending counter matches its "
+        "postings; exit non-zero on any mismatch."
     )
 
     def handle(self, *args, **options):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             "short_transactions": report.short_transactions,
             "currency_mismatches": report.currency_mismatches,
             "mixed_world_transactions": report.mixed_world_transactions,
+            "spending_mismatches": report.spending_mismatches,
         }
         for name, rows in problems.items():
             self.stdout.write(f"{name}={len(rows)}")

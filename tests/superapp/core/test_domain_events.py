@@ -60,3 +60,22 @@ def test_failed_listener_is_retried_until_it_succeeds():
     assert domain_events.delivery_handle(delivery_id=delivery.pk) is True
     assert received == [(event.pk, {"n": 3})]
     assert domain_events.pending_delivery_ids(older_than=timedelta(0)) == []
+
+
+def test_a_drain_handles_every_new_delivery_and_leaves_a_failing_one_to_the_retries():
+    failures_left["count"] = 1
+    with transaction.atomic():  # its listener fails once: left for beat's retries
+        failing = domain_events.emit("test.happened", {"n": 4})
+    with transaction.atomic():  # its listener succeeds
+        domain_events.emit("test.happened", {"n": 5})
+    assert received == [(failing.pk + 1, {"n": 5})]
+    DomainEventDelivery.objects.update(handled_at=None, attempts=0)  # as if never dispatched
+    received.clear()
+    failures_left["count"] = 1
+
+    assert domain_events.deliveries_drain() == 1  # the first fails again, the second runs
+    assert domain_events.deliveries_drain() == 0  # a failed one is not retried by drains
+    assert [payload for _, payload in received] == [{"n": 5}]
+    assert domain_events.pending_delivery_ids(older_than=timedelta(0)) == [
+        DomainEventDelivery.objects.get(event=failing).pk
+    ]

@@ -139,3 +139,23 @@ def test_signature_verification_refuses_a_stale_timestamp():
     with pytest.raises(signing.SignatureError, match="tolerance"):
         signing.verify(SECRET, header, body, tolerance=300, now=1_000_301)
     assert signing.verify(SECRET, header, body, tolerance=300, now=1_000_299) == 1_000_000
+
+
+def test_each_due_delivery_is_leased_to_one_job_and_a_stale_lease_sends_nothing():
+    with Receiver() as receiver:
+        deliveries = [enqueue(receiver.url, n=n) for n in range(3)]
+        receiver.requests.clear()
+        WebhookDelivery.objects.update(  # pending again, as if their first jobs were lost
+            status="pending", delivered_at=None, next_attempt_at=timezone.now()
+        )
+        leased = services.deliveries_lease()
+        assert sorted(pk for pk, _ in leased) == sorted(d.pk for d in deliveries)
+        assert services.deliveries_lease() == []  # leased: due for nobody else
+        pk, lease = leased[0]
+        assert services.webhook_attempt(delivery_id=pk, lease=lease).status == "delivered"
+        assert services.webhook_attempt(delivery_id=pk, lease=lease) is None  # done
+        other_pk, other_lease = leased[1]
+        make_due(WebhookDelivery(pk=other_pk))  # the lease ran out: the row is due again
+        assert [p for p, _ in services.deliveries_lease()] == [other_pk]  # leased anew
+        assert services.webhook_attempt(delivery_id=other_pk, lease=other_lease) is None
+    assert len(receiver.requests) == 1

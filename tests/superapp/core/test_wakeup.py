@@ -1,0 +1,63 @@
+"""The outbox doorbell (superapp/core/wakeup.py): one drain per burst of commits, never a
+commit left waiting for the beat sweep, and a cache outage only costs extra drains."""
+
+import pytest
+from django.db import transaction
+
+from superapp.core import wakeup
+from tests.superapp.core.test_ratelimit_outage import UNREACHABLE_CACHE
+
+
+class Drain:
+    """A stand-in drain task: counts how often it is sent."""
+
+    name = "test.drain"
+
+    def __init__(self):
+        self.sent = 0
+
+    def delay(self):
+        self.sent += 1
+
+
+def test_a_burst_of_rings_sends_one_drain_until_the_drain_answers():
+    drain = Drain()
+    for _ in range(5):
+        wakeup.ring(drain)
+    assert drain.sent == 1
+    wakeup.answer(drain)  # the drain starts: it reads the outbox after this
+    wakeup.ring(drain)
+    wakeup.ring(drain)
+    assert drain.sent == 2
+
+
+def test_each_drain_has_its_own_flag():
+    first, second = Drain(), Drain()
+    second.name = "test.other-drain"
+    wakeup.ring(first)
+    wakeup.ring(second)
+    assert (first.sent, second.sent) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ring_waits_for_the_commit_and_a_rollback_rings_nothing():
+    drain = Drain()
+    with transaction.atomic():
+        wakeup.ring_after_commit(drain)
+        assert drain.sent == 0
+    assert drain.sent == 1
+    wakeup.answer(drain)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        wakeup.ring_after_commit(drain)
+        raise RuntimeError("the change failed")
+    assert drain.sent == 1
+
+
+def test_with_the_cache_down_every_ring_sends_a_drain(settings, caplog):
+    settings.CACHES = UNREACHABLE_CACHE
+    drain = Drain()
+    wakeup.ring(drain)
+    wakeup.ring(drain)
+    wakeup.answer(drain)
+    assert drain.sent == 2
+    assert "wake-up flag unavailable" in caplog.text
