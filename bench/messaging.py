@@ -156,6 +156,12 @@ def cpu_seconds(processes) -> float:
     return total / ticks
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every core spent busy so far (Linux /proc/stat: all but idle and iowait)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_servers(processes) -> None:
     for process in processes:
         process.terminate()
@@ -344,7 +350,11 @@ def main() -> None:
         )
 
         max_plan = make_plan("max", args.messages, conversations)
-        cpu_before = cpu_seconds(servers)
+        cpu_before, busy_before, own_before = (
+            cpu_seconds(servers),
+            machine_busy_seconds(),
+            time.process_time(),
+        )
         elapsed, max_errors = send_phase(
             name="max",
             plan=max_plan,
@@ -357,6 +367,8 @@ def main() -> None:
         rate = args.messages / elapsed
         wait_for(sockets, expected_deliveries(max_plan, conversations))
         server_cpu_ms = (cpu_seconds(servers) - cpu_before) * 1000 / args.messages
+        busy_ms = (machine_busy_seconds() - busy_before) * 1000 / args.messages
+        own_ms = (time.process_time() - own_before) * 1000 / args.messages
 
         paced_rate = rate * args.paced_fraction
         paced_plan = make_plan("paced", args.paced_messages or args.messages // 2, conversations)
@@ -394,6 +406,8 @@ def main() -> None:
     print(f"http_errors={sum(max_errors.values()) + sum(paced_errors.values())}")
     print(f"messages_per_s={rate:.1f}")
     print(f"server_cpu_ms_per_message={server_cpu_ms:.1f}")
+    print(f"bench_cpu_ms_per_message={own_ms:.1f}")
+    print(f"machine_cpu_ms_per_message={busy_ms:.1f}")
     print(f"deliveries={len(expected)}")
     print(f"max_rate_delivery_p50_ms={percentile(max_latency, 0.50):.1f}")
     print(f"max_rate_delivery_p99_ms={percentile(max_latency, 0.99):.1f}")

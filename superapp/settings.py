@@ -146,29 +146,28 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 
 # --- Cache, channel layer, Celery -------------------------------------------------------------
+# A Redis that hangs must not hang requests: rate-limit counters fail open and socket pushes
+# are dropped (sync recovers them) after this long (superapp/core/ratelimit.py).
+REDIS_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="plaza") + _PARALLEL_SUFFIX,
-            # A Redis that hangs must not hang requests: rate-limit counters fail open after
-            # this long (superapp/core/ratelimit.py).
             "OPTIONS": {
                 "pool_class": "superapp.core.cache.SharedConnectionPool",
-                "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
-                "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
             },
         }
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "superapp.realtime.layers.PlazaChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env("CHANNEL_PREFIX", default="plaza") + _PARALLEL_SUFFIX,
-                "capacity": 1000,
-                "expiry": 30,
             },
         }
     }
@@ -197,7 +196,7 @@ REALTIME_SOCKET_GROUP_PROVIDERS = ["superapp.official.selectors.socket_groups_fo
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        "superapp.accounts.authentication.BearerTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["superapp.core.permissions.IsConsumer"],
     "DEFAULT_PAGINATION_CLASS": "superapp.core.pagination.CursorPage",

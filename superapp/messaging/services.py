@@ -11,7 +11,7 @@ from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 
 from superapp.accounts.models import User
-from superapp.core import ratelimit
+from superapp.core import ratelimit, sql
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from superapp.messaging import selectors
 from superapp.messaging.models import Conversation, Member, Message, NoticeName
@@ -277,32 +277,44 @@ def _append(
     member_ids: list[int] | None = None,
 ) -> Message:
     """Append a message to a LOCKED conversation and publish it to every member
-    (``member_ids`` when the caller already read them under the lock)."""
+    (``member_ids`` when the caller already read them under the lock). Hand-written
+    statements (``superapp.core.sql``): every message sent comes through here."""
     now = timezone.now()
-    conversation.last_seq += 1
-    message = Message.objects.create(
-        conversation=conversation,
-        seq=conversation.last_seq,
-        sender=sender,
-        type=type,
-        text=text,
-        payload=payload,
-        client_msg_id=client_msg_id,
-        mentions=mentions or [],
-        mentions_all=mentions_all,
-        created_at=now,
+    row = {
+        "conversation_id": conversation.pk,
+        "seq": conversation.last_seq + 1,
+        "sender_id": sender.pk if sender else None,
+        "type": type,
+        "text": text,
+        "payload": payload,
+        "client_msg_id": client_msg_id,
+        "mentions": mentions or [],
+        "mentions_all": mentions_all,
+        "created_at": now,
+    }
+    [message_id] = sql.insert(Message, [row])
+    message = sql.loaded(Message, message_id, row)
+    message.sender = sender
+    sql.execute(
+        f"UPDATE {Conversation._meta.db_table}"
+        " SET last_seq = %s, last_message_id = %s, last_activity_at = %s WHERE id = %s",
+        [message.seq, message.pk, now, conversation.pk],
     )
-    conversation.last_message = message
-    conversation.last_activity_at = now
-    conversation.save(update_fields=["last_seq", "last_message", "last_activity_at"])
+    conversation.last_seq, conversation.last_message, conversation.last_activity_at = (
+        message.seq,
+        message,
+        now,
+    )
     if mentions_all or mentions:
         mentioned = Member.objects.filter(conversation=conversation)
         if not mentions_all:
             mentioned = mentioned.filter(user_id__in=mentions)
         mentioned.update(last_mention_seq=message.seq)
     if sender is not None:  # a sender has read up to their own message
-        Member.objects.filter(conversation=conversation, user=sender).update(
-            read_seq=message.seq, delivered_seq=message.seq
+        sql.execute(
+            f"UPDATE {Member._meta.db_table} SET read_seq = %s, delivered_seq = %s"
+            " WHERE conversation_id = %s AND user_id = %s",
+            [message.seq, message.seq, conversation.pk, sender.pk],
         )
     event_publish(
         user_ids=member_ids or selectors.conversation_member_ids(conversation.pk),
@@ -394,6 +406,32 @@ def _resolve_mentions(
     return sorted(found.values()), mentions_all
 
 
+def _conversation_to_send(
+    conversation_id: int, actor, client_msg_id: str | None
+) -> tuple[Conversation, dict[int, str], int | None]:
+    """Lock the conversation, then read its members' roles and the id of the actor's message
+    already sent with ``client_msg_id``, if any. Two statements, not one: in PostgreSQL's READ
+    COMMITTED a statement that waited for the lock still reads other tables as they were when
+    it started, and every membership change (and every send) holds this lock, so only a read
+    after it sees the audience and the retries as they are now."""
+    locked = sql.fetch_one(
+        f"SELECT kind, last_seq FROM {Conversation._meta.db_table} WHERE id = %s" + sql.row_lock(),
+        [conversation_id],
+    )
+    if locked is None:
+        raise NotFound("No such conversation.", code="conversation_not_found")
+    rows = sql.fetch_all(
+        "SELECT user_id, role, (SELECT id FROM"
+        f" {Message._meta.db_table} WHERE conversation_id = %s AND sender_id = %s"
+        f" AND client_msg_id = %s) FROM {Member._meta.db_table} WHERE conversation_id = %s",
+        [conversation_id, actor.pk, client_msg_id, conversation_id],
+    )
+    kind, last_seq = locked
+    conversation = sql.loaded(Conversation, conversation_id, {"kind": kind, "last_seq": last_seq})
+    sent_id = rows[0][2] if rows else None
+    return conversation, {user_id: role for user_id, role, _ in rows}, sent_id
+
+
 def _replay(existing: Message, *, type: str, text: str, payload: dict) -> Message:
     """A retry with the same ``client_msg_id`` gets the first message back; the same id with
     other content is a client bug, refused rather than silently dropped."""
@@ -422,17 +460,12 @@ def message_send(
     if type not in USER_TYPES:
         raise InvalidInput(fields={"type": [f"Must be one of {', '.join(USER_TYPES)}."]})
     text, payload = validated_content(type=type, text=text, payload=payload)
-    conversation = _locked_conversation(conversation_id)
-    # read after the lock: every membership change holds it too, so this is the audience
-    roles = dict(Member.objects.filter(conversation=conversation).values_list("user_id", "role"))
+    conversation, roles, sent_id = _conversation_to_send(conversation_id, actor, client_msg_id)
     if actor.pk not in roles:
         raise NotFound("No such conversation.", code="conversation_not_found")
-    if client_msg_id:
-        existing = Message.objects.filter(
-            conversation=conversation, sender=actor, client_msg_id=client_msg_id
-        ).first()
-        if existing is not None:
-            return _replay(existing, type=type, text=text, payload=payload), False
+    if sent_id is not None:
+        existing = Message.objects.select_related("sender").get(pk=sent_id)
+        return _replay(existing, type=type, text=text, payload=payload), False
     if conversation.kind == Kind.SERVICE:
         raise Forbidden("Service notifications are read-only.", code="read_only_conversation")
     if conversation.kind == Kind.DIRECT:

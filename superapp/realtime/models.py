@@ -40,9 +40,16 @@ class UserEvent(models.Model):
         ]
 
     def as_message(self) -> dict:
-        return {
-            "type": self.type,
-            "cursor": self.cursor,
-            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
-            **self.payload,
-        }
+        return event_message(
+            type=self.type, cursor=self.cursor, created_at=self.created_at, payload=self.payload
+        )
+
+
+def event_message(*, type: str, cursor: int, created_at, payload: dict) -> dict:
+    """An event as clients receive it, pushed or synced."""
+    return {
+        "type": type,
+        "cursor": cursor,
+        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+        **payload,
+    }

@@ -1,6 +1,7 @@
 """Per-user event log: store first, push after commit (DESIGN.md, Realtime)."""
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -9,7 +10,9 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
 
-from superapp.realtime.models import EventCursor, UserEvent
+from superapp.core import sql
+from superapp.realtime.layers import PlazaChannelLayer
+from superapp.realtime.models import EventCursor, UserEvent, event_message
 
 logger = logging.getLogger(__name__)
 
@@ -18,24 +21,45 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def _next_cursors(user_ids: list[int]) -> dict[int, int]:
-    """Take the next cursor of each user in one statement. Rows are locked in user-id order
-    (the VALUES order), so concurrent publishers to overlapping audiences cannot deadlock."""
-    table = EventCursor._meta.db_table
-    values = ", ".join(["(%s, 1)"] * len(user_ids))
-    sql = (
-        f"INSERT INTO {table} (user_id, last_cursor) VALUES {values} "
-        f"ON CONFLICT (user_id) DO UPDATE SET last_cursor = {table}.last_cursor + 1 "
-        "RETURNING user_id, last_cursor"
+_CURSORS = EventCursor._meta.db_table
+_EVENTS = UserEvent._meta.db_table
+
+
+@functools.cache
+def _cursor_upsert(count: int) -> str:
+    """Take the next cursor of ``count`` users: rows are locked in user-id order (the VALUES
+    order), so concurrent publishers to overlapping audiences cannot deadlock."""
+    return (
+        f"INSERT INTO {_CURSORS} (user_id, last_cursor) VALUES {', '.join(['(%s, 1)'] * count)}"
+        f" ON CONFLICT (user_id) DO UPDATE SET last_cursor = {_CURSORS}.last_cursor + 1"
+        " RETURNING user_id, last_cursor"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, user_ids)
-        return dict(cursor.fetchall())
+
+
+_EVENT_COLUMNS = "user_id, cursor, type, payload, subject, created_at"
+
+
+def _append_events(user_ids: list[int], row: dict) -> list[tuple[int, int]]:
+    """Give each user their next cursor and store the event under it; returns (user, cursor)
+    pairs. One statement on PostgreSQL (a data-modifying WITH), two on SQLite."""
+    payload = UserEvent._meta.get_field("payload").get_db_prep_save(row["payload"], connection)
+    values = [row["type"], payload, row["subject"], row["created_at"]]
+    if connection.vendor == "postgresql":
+        return sql.fetch_all(
+            f"WITH cursors AS ({_cursor_upsert(len(user_ids))})"
+            f" INSERT INTO {_EVENTS} ({_EVENT_COLUMNS})"
+            " SELECT user_id, last_cursor, %s, %s, %s, %s FROM cursors"
+            " RETURNING user_id, cursor",
+            [*user_ids, *values],
+        )
+    cursors = sql.fetch_all(_cursor_upsert(len(user_ids)), user_ids)
+    sql.insert(UserEvent, [{"user_id": uid, "cursor": cursor, **row} for uid, cursor in cursors])
+    return cursors
 
 
 def event_publish(
     *, user_ids: Iterable[int], type: str, payload: dict, subject: str | None = None
-) -> list[UserEvent]:
+) -> None:
     """Append one event to each user's log and push it to their sockets once committed.
 
     Must run inside the transaction of the change it reports: if that rolls back, no event
@@ -44,27 +68,18 @@ def event_publish(
     """
     ids = sorted(set(user_ids))
     if not ids:
-        return []
+        return
     if not connection.in_atomic_block:
         raise RuntimeError("event_publish must run inside the transaction of its change")
-    cursors = _next_cursors(ids)
-    now = timezone.now()
-    events = UserEvent.objects.bulk_create(
-        [
-            UserEvent(
-                user_id=uid,
-                cursor=cursors[uid],
-                type=type,
-                payload=payload,
-                subject=subject,
-                created_at=now,
-            )
-            for uid in ids
-        ]
-    )
-    messages = [(user_group(e.user_id), e.as_message()) for e in events]
+    row = {"type": type, "payload": payload, "subject": subject, "created_at": timezone.now()}
+    messages = [
+        (
+            user_group(uid),
+            event_message(type=type, cursor=cursor, created_at=row["created_at"], payload=payload),
+        )
+        for uid, cursor in _append_events(ids, row)
+    ]
     transaction.on_commit(lambda: push_to_sockets(messages), robust=True)
-    return events
 
 
 def event_copies_replace(*, subject: str, payload: dict) -> int:
@@ -79,14 +94,16 @@ def push_to_sockets(messages: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    events = [(group, {"type": "user.event", "event": event}) for group, event in messages]
 
     async def send_all() -> None:  # one event per user here, so the order between them is free
-        await asyncio.gather(
-            *(layer.group_send(group, {"type": "user.event", "event": e}) for group, e in messages)
-        )
+        await asyncio.gather(*(layer.group_send(group, event) for group, event in events))
 
     try:
-        async_to_sync(send_all)()
+        if isinstance(layer, PlazaChannelLayer):
+            layer.group_send_now(events)
+        else:  # the in-memory layer of the embedded default
+            async_to_sync(send_all)()
     except Exception:
         logger.warning("socket push failed; clients will catch up through sync", exc_info=True)
 

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_channel_layer_is_redis():
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    assert backend == "superapp.realtime.layers.PlazaChannelLayer"
 
 
 async def connect(user) -> WebsocketCommunicator:
