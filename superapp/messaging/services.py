@@ -290,6 +290,7 @@ def _append(
         "client_msg_id": client_msg_id,
         "mentions": mentions or [],
         "mentions_all": mentions_all,
+        "recalled_at": None,
         "created_at": now,
     }
     [message_id] = sql.insert(Message, [row])
