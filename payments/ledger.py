@@ -88,11 +88,10 @@ def accounts_resolve(*lookups: dict) -> list[Account]:
     keys = [_natural_key(lookup) for lookup in lookups]
     shapes = tuple((key[0], tuple(value is None for value in key[1:])) for key in keys)
     params = [value for key in keys for value in key[1:] if value is not None]
-    alias = connection.alias
     found = {
         _natural_key(account.__dict__): account
         for account in (
-            Account.from_db(alias, ACCOUNT_FIELDS, row)
+            sql.instance(Account, ACCOUNT_FIELDS, row)
             for row in sql.fetch_all(_resolve_statement(shapes), params)
         )
     }

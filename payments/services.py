@@ -393,7 +393,7 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
     if row is None:
         raise NotFound("No such pay order.", code="payorder_not_found")
     alias, count = connection.alias, len(_PAYORDER_FIELDS)
-    order = PayOrder.from_db(alias, _PAYORDER_FIELDS, row[:count])
+    order = sql.instance(PayOrder, _PAYORDER_FIELDS, row[:count])
     app_id, pin_id, pin_hash, notify_secret = row[count:]
     order.payer = payer
     order.miniprogram = _App.from_db(alias, ["id", "app_id"], [order.miniprogram_id, app_id])

@@ -2,11 +2,11 @@ import functools
 import hashlib
 
 from django.conf import settings
-from django.db import connections
 from django.db.models.functions import Lower
 from oauth2_provider.models import AccessToken, get_application_model
 
 from superapp.accounts.models import User
+from superapp.core import sql
 from superapp.core.errors import NotFound
 
 
@@ -42,33 +42,20 @@ def _columns(model, alias: str) -> tuple[list[str], list[str]]:
     return [f.attname for f in fields], [f'{alias}."{f.column}"' for f in fields]
 
 
-def _instance(model, db: str, names: list[str], values) -> object:
-    """A model instance from raw column values, through the same converters the ORM applies
-    (a JSONField arrives as text, for one)."""
-    connection = connections[db]
-    converted = []
-    for field, value in zip(model._meta.concrete_fields, values, strict=True):
-        col = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = convert(value, col, connection)
-        converted.append(value)
-    return model.from_db(db, names, converted)
-
-
 @functools.cache
 def _access_token_query() -> tuple[str, list[str], list[str], list[str]]:
     application_model = get_application_model()
     token_names, token_cols = _columns(AccessToken, "t")
     app_names, app_cols = _columns(application_model, "a")
     user_names, user_cols = _columns(User, "u")
-    sql = (
+    statement = (
         f"SELECT {', '.join(token_cols + app_cols + user_cols)}"
         f" FROM {AccessToken._meta.db_table} t"
         f" LEFT JOIN {application_model._meta.db_table} a ON a.id = t.application_id"
         f" LEFT JOIN {User._meta.db_table} u ON u.id = t.user_id"
         " WHERE t.token_checksum = %s"
     )
-    return sql, token_names, app_names, user_names
+    return statement, token_names, app_names, user_names
 
 
 def access_token_by_value(token: str) -> AccessToken | None:
@@ -76,20 +63,14 @@ def access_token_by_value(token: str) -> AccessToken | None:
     django-oauth-toolkit does, in one hand-written statement: every authenticated request
     makes it, and the ORM spent ~1 ms of CPU compiling the equivalent ``select_related``
     query against ~0.1 ms for this one (measured; docs/scaling.md)."""
-    sql, token_names, app_names, user_names = _access_token_query()
-    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    db = AccessToken.objects.db
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, [checksum])
-        row = cursor.fetchone()
+    statement, token_names, app_names, user_names = _access_token_query()
+    row = sql.fetch_one(statement, [hashlib.sha256(token.encode("utf-8")).hexdigest()])
     if row is None:
         return None
     split_app, split_user = len(token_names), len(token_names) + len(app_names)
     app_row, user_row = row[split_app:split_user], row[split_user:]
-    access = _instance(AccessToken, db, token_names, row[:split_app])
+    access = sql.instance(AccessToken, token_names, row[:split_app])
     application_model = get_application_model()
-    access.application = (
-        _instance(application_model, db, app_names, app_row) if app_row[0] else None
-    )
-    access.user = _instance(User, db, user_names, user_row) if user_row[0] else None
+    access.application = sql.instance(application_model, app_names, app_row) if app_row[0] else None
+    access.user = sql.instance(User, user_names, user_row) if user_row[0] else None
     return access

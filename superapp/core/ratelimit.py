@@ -14,7 +14,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
-from superapp.core.cache import SharedConnectionPool
+from superapp.core.cache import shared_client
 from superapp.core.errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def _cache_redis() -> redis.Redis | None:
     if not config["BACKEND"].endswith(".RedisCache"):
         return None
     options = {k: v for k, v in config.get("OPTIONS", {}).items() if k.startswith("socket_")}
-    return redis.Redis(connection_pool=SharedConnectionPool.from_url(config["LOCATION"], **options))
+    return shared_client(config["LOCATION"], **options)
 
 
 def _redis_increment(client: redis.Redis, key: str, window_seconds: int) -> int:

@@ -77,12 +77,16 @@ def _insert_statement(model, names: tuple[str, ...], count: int) -> str:
     )
 
 
-def insert(model, rows: list[dict]) -> list[int]:
-    """INSERT ``rows`` (each a dict of the same attnames) in one statement; returns the new ids
-    in row order."""
+def insert_statement(model, rows: list[dict]) -> tuple[str, list]:
+    """``INSERT … RETURNING id`` of ``rows`` (each a dict of the same attnames) and its
+    parameters, for a caller that runs it inside a larger statement."""
     _, params = _prepared(model, rows)
-    statement = _insert_statement(model, tuple(rows[0]), len(rows))
-    return [pk for (pk,) in fetch_all(statement, params)]
+    return _insert_statement(model, tuple(rows[0]), len(rows)), params
+
+
+def insert(model, rows: list[dict]) -> list[int]:
+    """INSERT ``rows`` in one statement; returns the new ids in row order."""
+    return [pk for (pk,) in fetch_all(*insert_statement(model, rows))]
 
 
 @functools.cache
@@ -119,6 +123,33 @@ def insert_with_children(parent, row: dict, child, link: str, children: list[dic
     ctes, params = family_ctes(parent, row, child, link, children)
     [(parent_id,)] = fetch_all(f"WITH {ctes} SELECT id FROM parent", params)
     return parent_id
+
+
+def instance(model, names: list[str], values):
+    """A model instance from raw column values of the fields ``names`` (attnames), through the
+    converters the ORM applies (a JSON field arrives as text; on SQLite, a time as a string)."""
+    values = list(values)
+    for index, field in _converted_fields(model, tuple(names), connection.vendor):
+        col = field.get_col(model._meta.db_table)
+        for convert in _converters(col):
+            values[index] = convert(values[index], col, connection)
+    return model.from_db(connection.alias, names, values)
+
+
+def _converters(col) -> list:
+    return connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+
+@functools.cache
+def _converted_fields(model, names: tuple[str, ...], vendor: str) -> list[tuple[int, object]]:
+    """The fields among ``names`` that have converters on this kind of database (most have
+    none, and asking costs more than the rest of building an instance)."""
+    fields = [model._meta.get_field(name) for name in names]
+    return [
+        (index, field)
+        for index, field in enumerate(fields)
+        if _converters(field.get_col(model._meta.db_table))
+    ]
 
 
 def loaded(model, pk: int, values: dict):

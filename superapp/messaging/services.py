@@ -2,10 +2,12 @@
 conversation row is locked, and is published to every member's event log in the same
 transaction, so what sync returns is exactly what was committed."""
 
+import functools
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
@@ -275,10 +277,12 @@ def _append(
     mentions: list[int] | None = None,
     mentions_all: bool = False,
     member_ids: list[int] | None = None,
+    message_id: int | None = None,
 ) -> Message:
     """Append a message to a LOCKED conversation and publish it to every member
-    (``member_ids`` when the caller already read them under the lock). Hand-written
-    statements (``superapp.core.sql``): every message sent comes through here."""
+    (``member_ids`` when the caller already read them under the lock; ``message_id`` when it
+    reserved the new message's id). Hand-written statements (``superapp.core.sql``): every
+    message sent comes through here."""
     now = timezone.now()
     row = {
         "conversation_id": conversation.pk,
@@ -293,19 +297,27 @@ def _append(
         "recalled_at": None,
         "created_at": now,
     }
-    [message_id] = sql.insert(Message, [row])
+    if message_id is None:
+        [message_id] = sql.insert(Message, [row])
+        writes = []
+    else:  # inserted with the event append, in one round trip
+        writes = [sql.insert_statement(Message, [{"id": message_id, **row}])]
     message = sql.loaded(Message, message_id, row)
     message.sender = sender
-    sql.execute(
-        f"UPDATE {Conversation._meta.db_table}"
-        " SET last_seq = %s, last_message_id = %s, last_activity_at = %s WHERE id = %s",
-        [message.seq, message.pk, now, conversation.pk],
+    writes.append(
+        (
+            f"UPDATE {Conversation._meta.db_table}"
+            " SET last_seq = %s, last_message_id = %s, last_activity_at = %s WHERE id = %s",
+            [message.seq, message.pk, now, conversation.pk],
+        )
     )
     conversation.last_seq, conversation.last_message, conversation.last_activity_at = (
         message.seq,
         message,
         now,
     )
+    # Member rows are updated on their own, before the event append: a read receipt locks the
+    # member row and then cursors, and so must everyone else (realtime.services.event_publish)
     if mentions_all or mentions:
         mentioned = Member.objects.filter(conversation=conversation)
         if not mentions_all:
@@ -322,6 +334,7 @@ def _append(
         type="message.created",
         payload={"message": message.as_dict()},
         subject=_event_subject(message),
+        writes=writes,
     )
     return message
 
@@ -407,16 +420,35 @@ def _resolve_mentions(
     return sorted(found.values()), mentions_all
 
 
-def _conversation_to_send(
-    conversation_id: int, actor, client_msg_id: str | None
-) -> tuple[Conversation, dict[int, str], int | None]:
-    """Lock the conversation, then read its members' roles and the id of the actor's message
-    already sent with ``client_msg_id``, if any. Two statements, not one: in PostgreSQL's READ
-    COMMITTED a statement that waited for the lock still reads other tables as they were when
-    it started, and every membership change (and every send) holds this lock, so only a read
-    after it sees the audience and the retries as they are now."""
+@functools.cache
+def _reserve_message_id() -> str:
+    """A select-list item taking the next message id on PostgreSQL (the message is then
+    inserted together with its events, see ``_append``); nothing on SQLite."""
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Message._meta.db_table])
+        [sequence] = cursor.fetchone()
+    return f", nextval('{sequence}')"
+
+
+class _Sending(NamedTuple):
+    conversation: Conversation
+    roles: dict[int, str]  # member user id -> role
+    sent_id: int | None  # the actor's message already sent with this client_msg_id
+    message_id: int | None  # reserved for the new message (PostgreSQL)
+
+
+def _conversation_to_send(conversation_id: int, actor, client_msg_id: str | None) -> _Sending:
+    """Lock the conversation (reserving the new message's id), then read its members' roles
+    and the id of the actor's message already sent with ``client_msg_id``, if any. Two
+    statements, not one: in PostgreSQL's READ COMMITTED a statement that waited for the lock
+    still reads other tables as they were when it started, and every membership change (and
+    every send) holds this lock, so only a read after it sees the audience and the retries as
+    they are now."""
     locked = sql.fetch_one(
-        f"SELECT kind, last_seq FROM {Conversation._meta.db_table} WHERE id = %s" + sql.row_lock(),
+        f"SELECT kind, last_seq{_reserve_message_id()}"
+        f" FROM {Conversation._meta.db_table} WHERE id = %s" + sql.row_lock(),
         [conversation_id],
     )
     if locked is None:
@@ -427,10 +459,15 @@ def _conversation_to_send(
         f" AND client_msg_id = %s) FROM {Member._meta.db_table} WHERE conversation_id = %s",
         [conversation_id, actor.pk, client_msg_id, conversation_id],
     )
-    kind, last_seq = locked
-    conversation = sql.loaded(Conversation, conversation_id, {"kind": kind, "last_seq": last_seq})
-    sent_id = rows[0][2] if rows else None
-    return conversation, {user_id: role for user_id, role, _ in rows}, sent_id
+    kind, last_seq, *reserved = locked
+    return _Sending(
+        conversation=sql.loaded(
+            Conversation, conversation_id, {"kind": kind, "last_seq": last_seq}
+        ),
+        roles={user_id: role for user_id, role, _ in rows},
+        sent_id=rows[0][2] if rows else None,
+        message_id=reserved[0] if reserved else None,
+    )
 
 
 def _replay(existing: Message, *, type: str, text: str, payload: dict) -> Message:
@@ -461,11 +498,12 @@ def message_send(
     if type not in USER_TYPES:
         raise InvalidInput(fields={"type": [f"Must be one of {', '.join(USER_TYPES)}."]})
     text, payload = validated_content(type=type, text=text, payload=payload)
-    conversation, roles, sent_id = _conversation_to_send(conversation_id, actor, client_msg_id)
+    sending = _conversation_to_send(conversation_id, actor, client_msg_id)
+    conversation, roles = sending.conversation, sending.roles
     if actor.pk not in roles:
         raise NotFound("No such conversation.", code="conversation_not_found")
-    if sent_id is not None:
-        existing = Message.objects.select_related("sender").get(pk=sent_id)
+    if sending.sent_id is not None:
+        existing = Message.objects.select_related("sender").get(pk=sending.sent_id)
         return _replay(existing, type=type, text=text, payload=payload), False
     if conversation.kind == Kind.SERVICE:
         raise Forbidden("Service notifications are read-only.", code="read_only_conversation")
@@ -486,6 +524,7 @@ def message_send(
         mentions=mention_ids,
         mentions_all=mentions_all,
         member_ids=sorted(roles),
+        message_id=sending.message_id,
     )
     return message, True
 

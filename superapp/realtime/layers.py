@@ -16,7 +16,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from channels_redis.utils import _consistent_hash, decode_hosts
 from django.conf import settings
 
-from superapp.core.cache import SharedConnectionPool
+from superapp.core.cache import shared_client
 
 
 class PlazaChannelLayer(RedisPubSubChannelLayer):
@@ -36,12 +36,12 @@ class PlazaChannelLayer(RedisPubSubChannelLayer):
             channel = self.group_channel(group)
             shard = _consistent_hash(channel, len(self.addresses))
             if shard not in pipelines:
-                pool = SharedConnectionPool.from_url(
+                client = shared_client(
                     self.addresses[shard],
                     socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS,
                     socket_timeout=settings.REDIS_TIMEOUT_SECONDS,
                 )
-                pipelines[shard] = redis.Redis(connection_pool=pool).pipeline(transaction=False)
+                pipelines[shard] = client.pipeline(transaction=False)
             pipelines[shard].publish(channel, self.serialize(message))
         for pipeline in pipelines.values():
             pipeline.execute()

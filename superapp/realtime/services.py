@@ -3,7 +3,7 @@
 import asyncio
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
+
+# (sql, params) pairs: a caller's statements run together with an event append
+Writes = Sequence[tuple[str, list]]
 
 _CURSORS = EventCursor._meta.db_table
 _EVENTS = UserEvent._meta.db_table
@@ -39,35 +42,51 @@ def _cursor_upsert(count: int) -> str:
 _EVENT_COLUMNS = "user_id, cursor, type, payload, subject, created_at"
 
 
-def _append_events(user_ids: list[int], row: dict) -> list[tuple[int, int]]:
-    """Give each user their next cursor and store the event under it; returns (user, cursor)
-    pairs. One statement on PostgreSQL (a data-modifying WITH), two on SQLite."""
+def _append_events(user_ids: list[int], row: dict, writes: Writes) -> list[tuple[int, int]]:
+    """Run ``writes``, give each user their next cursor and store the event under it; returns
+    (user, cursor) pairs. One statement on PostgreSQL (a data-modifying WITH), one per part on
+    SQLite."""
     payload = UserEvent._meta.get_field("payload").get_db_prep_save(row["payload"], connection)
     values = [row["type"], payload, row["subject"], row["created_at"]]
     if connection.vendor == "postgresql":
+        ctes = "".join(f"write_{n} AS ({statement}), " for n, (statement, _) in enumerate(writes))
         return sql.fetch_all(
-            f"WITH cursors AS ({_cursor_upsert(len(user_ids))})"
+            f"WITH {ctes}cursors AS ({_cursor_upsert(len(user_ids))})"
             f" INSERT INTO {_EVENTS} ({_EVENT_COLUMNS})"
             " SELECT user_id, last_cursor, %s, %s, %s, %s FROM cursors"
             " RETURNING user_id, cursor",
-            [*user_ids, *values],
+            [*(p for _, params in writes for p in params), *user_ids, *values],
         )
+    for statement, params in writes:
+        sql.execute(statement, params)
     cursors = sql.fetch_all(_cursor_upsert(len(user_ids)), user_ids)
     sql.insert(UserEvent, [{"user_id": uid, "cursor": cursor, **row} for uid, cursor in cursors])
     return cursors
 
 
 def event_publish(
-    *, user_ids: Iterable[int], type: str, payload: dict, subject: str | None = None
+    *,
+    user_ids: Iterable[int],
+    type: str,
+    payload: dict,
+    subject: str | None = None,
+    writes: Writes = (),
 ) -> None:
     """Append one event to each user's log and push it to their sockets once committed.
 
     Must run inside the transaction of the change it reports: if that rolls back, no event
     exists and nothing is pushed. ``subject`` names what the payload is a copy of, so that
     :func:`event_copies_replace` can rewrite the stored copies when it changes.
+
+    ``writes`` are the caller's own last statements of that change, (sql, params) pairs of
+    INSERT or UPDATE, run with the append in one round trip on PostgreSQL (as data-modifying
+    WITH clauses, in no set order relative to it: they must not take a row lock another
+    transaction could take before a cursor's, or the two could deadlock).
     """
     ids = sorted(set(user_ids))
     if not ids:
+        for statement, params in writes:
+            sql.execute(statement, params)
         return
     if not connection.in_atomic_block:
         raise RuntimeError("event_publish must run inside the transaction of its change")
@@ -77,7 +96,7 @@ def event_publish(
             user_group(uid),
             event_message(type=type, cursor=cursor, created_at=row["created_at"], payload=payload),
         )
-        for uid, cursor in _append_events(ids, row)
+        for uid, cursor in _append_events(ids, row, writes)
     ]
     transaction.on_commit(lambda: push_to_sockets(messages), robust=True)
 

@@ -64,6 +64,23 @@ def test_erase_forgets_pin_and_notes_but_keeps_every_ledger_row():
     assert selectors.ledger_report().ok
 
 
+def test_erase_blanks_the_payers_app_identity_on_their_pay_orders():
+    """The openid is the payer's pseudonym in the merchant's app: after erasure nothing links
+    the kept order to the identity the app knew (the amounts stay, they are the merchant's
+    books)."""
+    buyer, other = payer(5000), payer(5000)
+    miniprogram, _ = merchant_app()
+    orders = [pay_order(miniprogram, user, 1000) for user in (buyer, other)]
+    for order, user in zip(orders, (buyer, other), strict=True):
+        services.payorder_confirm(actor=user, prepay_id=order.prepay_id, pin=PIN)
+    privacy.erase(buyer)
+    for order in orders:
+        order.refresh_from_db()
+    assert (orders[0].payer_openid, orders[0].amount) == ("", 1000)
+    assert orders[1].payer_openid != ""
+    assert selectors.ledger_report().ok
+
+
 def test_red_packets_sent_and_opened_are_exported_and_greetings_erased():
     group, alice, (bob, _) = red_packet_group()
     packet = red_packet(alice, group, greeting="For the team")

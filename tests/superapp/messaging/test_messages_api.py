@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from superapp.messaging.models import Message
 from superapp.realtime.models import UserEvent
@@ -36,6 +38,24 @@ def test_a_message_gets_the_next_seq_and_reaches_every_member(api):
         [event] = events(user, "message.created")
         assert event["message"] == body
     assert post(api, chat, type="text", text="again").json()["seq"] == 2
+
+
+def test_a_group_message_is_four_statements_that_leave_everything_in_step():
+    """The hottest write of chat (docs/messaging.md, "Benchmark"): lock the conversation and
+    reserve the message's id, read the members, move the sender's read position, then the
+    message, the conversation's last message and every member's event in one statement."""
+    chat, owner, others = group_chat(members=3)
+    seq = send_text(chat, owner, "warm-up").seq + 1
+    with CaptureQueriesContext(connection) as queries:
+        message = send_text(chat, owner, "Hi all", client_msg_id="c-4")
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 4, statements
+    chat.refresh_from_db()
+    assert (chat.last_seq, chat.last_message_id, message.seq) == (seq, message.pk, seq)
+    assert Message.objects.get(pk=message.pk).text == "Hi all"
+    assert chat.members.get(user=owner).read_seq == seq
+    for user in (owner, *others):
+        assert events(user, "message.created")[-1]["message"]["id"] == message.pk
 
 
 @pytest.mark.parametrize(
