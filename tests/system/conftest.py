@@ -4,9 +4,9 @@ servers only see what the test process has committed."""
 import pytest
 
 from superapp.celery import app as celery_app
-from tests.system.processes import Services
+from tests.system.processes import Services, free_port
 
-SERVICE_PORTS = [8801, 8802]
+SERVICE_PORTS = [free_port(), free_port()]
 
 
 @pytest.fixture(scope="module")

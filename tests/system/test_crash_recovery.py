@@ -19,7 +19,7 @@ from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
 from tests.superapp.social.factories import befriend
 from tests.system.load import Client, acked_count, run_clients
-from tests.system.processes import Server, assert_ledger_verifies, wait_for
+from tests.system.processes import Server, assert_ledger_verifies, free_port, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
 # Real servers on ports of this module's own; under xdist the module runs whole on one worker.
@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.timeout(300),
     pytest.mark.servers,
 ]
-CHAOS_PORT = 8811
+CHAOS_PORT = free_port()
 CHAOS_QUEUE = "plaza-proof-chaos"  # jobs the killed server schedules; no worker consumes them
 USERS = 4
 TRANSFERS_PER_USER = 8

@@ -15,7 +15,7 @@ from superapp.messaging.models import Message
 from superapp.realtime.models import UserEvent
 from tests.payments.factories import PIN, merchant_app, pay_order, payer
 from tests.superapp.messaging.factories import direct_chat
-from tests.system.processes import RedisServer, Server, bearer
+from tests.system.processes import RedisServer, Server, bearer, free_port
 
 # real processes start in the first test of the module: allow more than the default 120 s
 # Real servers on ports of this module's own; under xdist the module runs whole on one worker.
@@ -24,8 +24,8 @@ pytestmark = [
     pytest.mark.timeout(300),
     pytest.mark.servers,
 ]
-SERVER_PORT = 8821
-REDIS_PORT = 6391
+SERVER_PORT = free_port()
+REDIS_PORT = free_port()
 
 
 @pytest.fixture(scope="module")

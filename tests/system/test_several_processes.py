@@ -23,7 +23,7 @@ from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.helpers import Receiver
 from tests.payments.factories import PIN, merchant_app, pay_order, payer, red_packet_group
 from tests.superapp.messaging.factories import direct_chat
-from tests.system.processes import assert_ledger_verifies, bearer, wait_for
+from tests.system.processes import assert_ledger_verifies, bearer, free_port, wait_for
 
 # real processes start in the first test of the module: allow more than the default 120 s
 # Real servers on ports of this module's own; under xdist the module runs whole on one worker.
@@ -97,7 +97,7 @@ def test_the_pay_order_notification_is_delivered_by_the_worker(services):
     )
 
 
-RECEIVER_PORT = 8831
+RECEIVER_PORT = free_port()
 
 
 def test_a_receiver_that_was_down_gets_every_delivery_once_it_recovers(services):
