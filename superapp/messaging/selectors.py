@@ -4,7 +4,14 @@
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from superapp.core.errors import NotFound
-from superapp.messaging.models import Conversation, Member, Message
+from superapp.core.fulltext import Search
+from superapp.messaging.models import (
+    CONVERSATION_SEARCH,
+    MESSAGE_SEARCH,
+    Conversation,
+    Member,
+    Message,
+)
 
 
 def conversation_member_ids(conversation_id: int) -> list[int]:
@@ -123,3 +130,31 @@ def message_for_member(*, message_id: int, user) -> Message:
     if message is None:
         raise NotFound("No such message.", code="message_not_found")
     return message
+
+
+def messages_search(*, viewer, search: Search) -> QuerySet[Message]:
+    """Messages matching ``search`` that ``viewer`` can read: in conversations they are a
+    member of, from after they joined, never recalled ones (the row keeps its text) nor erased
+    ones (text blanked); best first, then newest. Callers exclude senders as they need."""
+    return (
+        Message.objects.filter(
+            search.condition(MESSAGE_SEARCH),
+            conversation__members__user=viewer,
+            seq__gt=F("conversation__members__joined_seq"),
+            recalled_at__isnull=True,
+        )
+        .exclude(text="")
+        .select_related("sender", "conversation")
+        .alias(rank=search.rank(MESSAGE_SEARCH))
+        .order_by("-rank", "-id")
+    )
+
+
+def conversations_search(*, viewer, search: Search) -> QuerySet[Conversation]:
+    """``viewer``'s conversations whose title matches ``search``, best first, then the most
+    recently active."""
+    return (
+        Conversation.objects.filter(search.condition(CONVERSATION_SEARCH), members__user=viewer)
+        .alias(rank=search.rank(CONVERSATION_SEARCH))
+        .order_by("-rank", "-last_activity_at")
+    )
