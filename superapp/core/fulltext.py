@@ -203,6 +203,39 @@ class CreateSearchFunctions(_VendorSQL):
         return ["DROP FUNCTION IF EXISTS plaza_search_text(text)"]
 
 
+def missing_structures(document: Document) -> list[str]:
+    """What of ``document``'s column, indexes, FTS table and triggers the database lacks (a
+    later migration can drop them: PostgreSQL's ``DROP COLUMN … CASCADE`` takes the generated
+    column with a column it reads, SQLite's table rebuild loses the triggers)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND column_name = %s AND is_generated = 'ALWAYS'",
+                [document.table, DOCUMENT_COLUMN],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s", [document.table]
+            )
+            present |= {row[0] for row in cursor.fetchall()}
+            wanted = [
+                DOCUMENT_COLUMN,
+                f"{document.table}_search_gin",
+                *(f"{document.table}_{column}_trgm" for column in document.names),
+            ]
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE tbl_name IN (%s, %s)",
+                [document.table, document.fts_table],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            wanted = [document.fts_table] + [
+                f"{document.fts_table}_{when}" for when in ("insert", "update", "delete")
+            ]
+    return [name for name in wanted if name not in present]
+
+
 # --- Matching (selectors) --------------------------------------------------------------------
 
 
