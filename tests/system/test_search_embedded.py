@@ -18,7 +18,9 @@ world = search_world.build()
 o = world.objects
 
 def ids(viewer, q, kind):
-    results, _ = selectors.search_kind(viewer=viewer, search=Search(q), kind=kind, offset=0, limit=50)
+    results, _ = selectors.search_kind(
+        viewer=viewer, search=Search(q), kind=kind, offset=0, limit=50
+    )
     return [r["id"] for r in results]
 
 checks = {
