@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "EntrySourceEnum": "miniprograms.models.EntryVisit.Source",
         "ShopOrderStatusEnum": "miniprograms.shop.models.Order.Status",
         "ShopProductStatusEnum": "miniprograms.shop.models.Product.Status",
+        "SearchKindEnum": "superapp.search.selectors.KIND_NAMES",
         "ShopTeamStatusEnum": "miniprograms.shop.models.Team.Status",
         "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
         "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",

@@ -94,6 +94,15 @@ def visible_user(*, viewer, user: User | None) -> User:
     return user
 
 
+def user_findable_by_username(*, viewer, user: User) -> User:
+    """``user`` as :func:`visible_user`, and only if they let people find them by username or
+    are already ``viewer``'s contact (others still find them by their QR code)."""
+    user = visible_user(viewer=viewer, user=user)
+    if not user.findable_by_username and not are_contacts(viewer, user):
+        raise NotFound("No such user.", code="user_not_found")
+    return user
+
+
 def _visible_to(viewer) -> Q:
     """Moments ``viewer`` may see: their own, and their contacts' that are shared with all
     contacts or with a selected audience including them. Blocking removes both directions of
