@@ -155,6 +155,11 @@ class Kind:
     present: Callable[..., dict]
 
 
+def _public(selector):
+    """The finder of a kind everyone may see alike (``selector(search=…)``)."""
+    return lambda viewer, search: selector(search=search)
+
+
 KINDS = [
     Kind(
         "contacts",
@@ -180,31 +185,11 @@ KINDS = [
         ).exclude(social_selectors.blocked_either_way(viewer, OuterRef("sender_id"))),
         _message,
     ),
-    Kind(
-        "official_accounts",
-        lambda viewer, search: official_selectors.accounts_search(search=search),
-        _account,
-    ),
-    Kind(
-        "articles",
-        lambda viewer, search: official_selectors.articles_search(search=search),
-        _article,
-    ),
-    Kind(
-        "miniprograms",
-        lambda viewer, search: miniprogram_selectors.miniprograms_search(search=search),
-        _miniprogram,
-    ),
-    Kind(
-        "products",
-        lambda viewer, search: shop_selectors.published_products_search(search=search),
-        _product,
-    ),
-    Kind(
-        "live_shows",
-        lambda viewer, search: live_selectors.shows_search(search=search),
-        _show,
-    ),
+    Kind("official_accounts", _public(official_selectors.accounts_search), _account),
+    Kind("articles", _public(official_selectors.articles_search), _article),
+    Kind("miniprograms", _public(miniprogram_selectors.miniprograms_search), _miniprogram),
+    Kind("products", _public(shop_selectors.published_products_search), _product),
+    Kind("live_shows", _public(live_selectors.shows_search), _show),
 ]
 KIND_NAMES = [kind.name for kind in KINDS]
 _BY_NAME = {kind.name: kind for kind in KINDS}

@@ -1,12 +1,7 @@
 """Search on the embedded default: SQLite's FTS5 tables (trigram tokenizer) kept in step by
 triggers, behind the same selectors as PostgreSQL, in a fresh process on a file database."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.system.processes import embedded_env, manage
 
 CHECKS = """
 from superapp.core.fulltext import Search, missing_structures
@@ -45,23 +40,7 @@ print(" ".join(f"{name}={ok}" for name, ok in checks.items()))
 
 
 def test_search_runs_on_sqlite_fts5(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'plaza.sqlite3'}"
-
-    def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    manage("migrate", "--noinput")
-    out = manage("shell", "-c", CHECKS)
+    env = embedded_env(tmp_path)
+    manage("migrate", "--noinput", env=env)
+    out = manage("shell", "-c", CHECKS, env=env)
     assert "=False" not in out and "kept_in_step=True" in out, out
