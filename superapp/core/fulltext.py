@@ -330,10 +330,11 @@ class Search:
 
     # Presentation
 
-    def highlight(self, text: str, *, width: int = 80) -> dict:
-        """``{"text": snippet, "highlights": [[start, end], …]}``: up to ``width`` characters
-        of ``text`` around the first match, and where each term occurs in that snippet
-        (character offsets, end exclusive), for a client to mark them up safely."""
+    def highlight(self, text: str, *, width: int | None = None) -> dict:
+        """``{"text": snippet, "highlights": [[start, end], …]}``: ``text`` (or, given a
+        ``width``, that many characters of it around the first match) and where each term
+        occurs in it (character offsets, end exclusive), for a client to mark them up."""
+        width = width or len(text)
         lowered = text.lower()
         found = [i for term in self.terms if (i := lowered.find(term)) >= 0]
         start = 0

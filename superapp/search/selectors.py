@@ -19,9 +19,16 @@ from superapp.messaging import selectors as messaging_selectors
 from superapp.official import selectors as official_selectors
 from superapp.social import selectors as social_selectors
 
+SNIPPET_WIDTH = 80
+
 
 def _plain(text: str) -> dict:
     return {"text": text, "highlights": []}
+
+
+def _snippet(search: Search, text: str) -> dict | None:
+    """Up to ``SNIPPET_WIDTH`` characters of ``text`` around the first match, or None."""
+    return search.highlight(text, width=SNIPPET_WIDTH) if text else None
 
 
 def _result(kind, id, *, title: dict, snippet: dict | None, open: dict, image_url="") -> dict:
@@ -65,7 +72,7 @@ def _message(message, search: Search) -> dict:
         "messages",
         message.pk,
         title=_plain(message.conversation.title or (sender.display_name if sender else "")),
-        snippet=search.highlight(message.text),
+        snippet=_snippet(search, message.text),
         open={
             "conversation_id": message.conversation_id,
             "seq": message.seq,
@@ -81,7 +88,7 @@ def _account(account, search: Search) -> dict:
         "official_accounts",
         account.pk,
         title=search.highlight(account.name),
-        snippet=search.highlight(account.description) if account.description else None,
+        snippet=_snippet(search, account.description),
         image_url=account.avatar_url,
         open={"account_id": account.pk, "brand_id": account.brand_id},
     )
@@ -96,19 +103,18 @@ def _article(article, search: Search) -> dict:
         "articles",
         article.pk,
         title=search.highlight(article.title),
-        snippet=search.highlight(_article_text(article)),
+        snippet=_snippet(search, _article_text(article)),
         image_url=article.cover_url,
         open={"account_id": article.account_id, "article_id": article.pk},
     )
 
 
 def _miniprogram(miniprogram, search: Search) -> dict:
-    description = miniprogram.released_description
     return _result(
         "miniprograms",
         miniprogram.pk,
         title=search.highlight(miniprogram.name),
-        snippet=search.highlight(description) if description else None,
+        snippet=_snippet(search, miniprogram.released_description or ""),
         open={"app_id": miniprogram.app_id},
     )
 
@@ -119,7 +125,7 @@ def _product(product, search: Search) -> dict:
         "products",
         product.pk,
         title=search.highlight(product.title),
-        snippet=search.highlight(product.description) if product.description else None,
+        snippet=_snippet(search, product.description),
         image_url=images[0] if images and isinstance(images[0], str) else "",
         open={
             "shop_id": product.shop_id,

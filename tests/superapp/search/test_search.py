@@ -156,3 +156,11 @@ def test_discover_lists_featured_accounts_released_apps_and_upcoming_shows(world
     assert [r["id"] for r in body["official_accounts"]] == [world.objects["account"].pk]
     assert [r["open"]["app_id"] for r in body["miniprograms"]] == [world.objects["released"].app_id]
     assert [r["open"]["show_id"] for r in body["live_shows"]] == [world.objects["show"].pk]
+
+
+def test_highlights_mark_every_term_in_a_snippet_around_the_first_match():
+    text = "x" * 200 + " the Tower of 東京 " + "y" * 200
+    snippet = Search("tower 東京").highlight(text, width=80)
+    assert len(snippet["text"]) == 80
+    assert [snippet["text"][a:b] for a, b in snippet["highlights"]] == ["Tower", "東京"]
+    assert Search("tower").highlight(text)["text"] == text  # titles come whole
