@@ -409,6 +409,7 @@ SEARCH_RESULTS_PER_KIND = env.int("SEARCH_RESULTS_PER_KIND", default=3)
 SEARCH_PAGE_SIZE = env.int("SEARCH_PAGE_SIZE", default=20)
 SEARCH_PAGE_SIZE_MAX = env.int("SEARCH_PAGE_SIZE_MAX", default=50)
 DISCOVER_ITEMS_PER_KIND = env.int("DISCOVER_ITEMS_PER_KIND", default=10)
+SEARCH_MESSAGES_SCAN_MAX = env.int("SEARCH_MESSAGES_SCAN_MAX", default=20_000)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

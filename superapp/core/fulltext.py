@@ -252,25 +252,49 @@ class Search:
     """One query, parsed once, matched against any searchable table.
 
     ``terms`` are the words and CJK runs of the query (at most ``MAX_TERMS``); every term must
-    match (a word as a prefix of a word, a CJK run as a substring). ``text`` (the whole query)
-    also matches anywhere inside a name column when it is three characters or more."""
+    match (a word as a prefix of a word, a CJK run as a substring). On PostgreSQL the words
+    match through the document's GIN index; :meth:`inside_names` is the second phase, rows
+    whose name contains the whole query (three characters or more) anywhere without matching
+    by words, through the trigram indexes. Callers fill a page with the first phase and only
+    ask the second when the page is not full: ``ILIKE '%…%'`` over thousands of common-word
+    matches costs several times the word match (docs/search.md, Bench). On SQLite, FTS5's
+    trigrams match substrings in one phase."""
 
-    def __init__(self, query: str):
+    def __init__(self, query: str, *, phase: str = "words", row_by_row: bool = False):
         self.text = " ".join(query.split())
         self.terms = [term.lower() for term in _TERM.findall(self.text)][:MAX_TERMS]
+        self.phase = phase
+        self.row_by_row = row_by_row
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
+    def inside_names(self) -> "Search | None":
+        """The second phase (see the class), or None where there is none."""
+        if connection.vendor != "postgresql" or len(self.text) < 3 or self.phase != "words":
+            return None
+        return Search(self.text, phase="inside_names", row_by_row=self.row_by_row)
+
+    def checked_row_by_row(self) -> "Search":
+        """The same search, written so that PostgreSQL checks it on each row another index
+        found (``ts_match_vq``, which no index serves) instead of starting from the GIN
+        index: for a few hundred rows known to be the only candidates (a person's messages),
+        where the planner misjudges how many rows a phrase of CJK bigrams matches."""
+        return Search(self.text, phase=self.phase, row_by_row=True)
+
     # PostgreSQL
 
-    def _tsquery(self) -> str:
+    def _tsquery(self, weights: str = "") -> str:
+        """The terms as a tsquery, every one required; ``weights`` ("A") restricts them to
+        lexemes of those weights (the name/title columns)."""
+        suffix = f":{weights}" if weights else ""
         parts = []
         for term in self.terms:
             if _CJK_RUN.fullmatch(term) and len(term) > 1:
-                parts.append("(" + " <-> ".join(f"'{gram}'" for gram in _bigrams(term)) + ")")
+                grams = " <-> ".join(f"'{gram}'{suffix}" for gram in _bigrams(term))
+                parts.append(f"({grams})")
             else:
-                parts.append(f"'{term}':*")
+                parts.append(f"'{term}':*{weights}")
         return " & ".join(parts)
 
     # SQLite
@@ -289,13 +313,20 @@ class Search:
         """A boolean expression: the row of ``document.table`` matches."""
         table = document.table
         if connection.vendor == "postgresql":
-            sql = f"{table}.{DOCUMENT_COLUMN} @@ to_tsquery('simple', %s)"
+            document_column = f"{table}.{DOCUMENT_COLUMN}"
+            words = (
+                f"ts_match_vq({document_column}, to_tsquery('simple', %s))"
+                if self.row_by_row
+                else f"{document_column} @@ to_tsquery('simple', %s)"
+            )
             params = [self._tsquery()]
-            if len(self.text) >= 3:
-                for column in document.names:
-                    sql += f" OR {table}.{column} ILIKE %s"
-                    params.append(_like_pattern(self.text))
-            return RawSQL(f"({sql})", params, output_field=BooleanField())
+            if self.phase == "words":
+                return RawSQL(f"({words})", params, output_field=BooleanField())
+            if not document.names:
+                return RawSQL("(false)", [], output_field=BooleanField())
+            inside = " OR ".join(f"{table}.{column} ILIKE %s" for column in document.names)
+            params += [_like_pattern(self.text)] * len(document.names)
+            return RawSQL(f"(NOT {words} AND ({inside}))", params, output_field=BooleanField())
         match, likes = self._fts_query()
         where = ([f"{document.fts_table} MATCH %s"] if match else []) + [
             "document LIKE %s ESCAPE '\\'" for _ in likes
@@ -308,24 +339,25 @@ class Search:
         )
 
     def rank(self, document: Document) -> RawSQL:
-        """A number to order by, higher first: a name column equal to the query (30), one
-        starting with it (20), any other match (10), plus PostgreSQL's ``ts_rank`` (below 1;
-        weight A counts more than B)."""
+        """A number to order by, higher first (callers break ties by recency or popularity):
+        a name column equal to the query (30), one starting with it (20), on PostgreSQL every
+        term found in the name/title columns (weight A: 15), any other match (10). Tiers
+        rather than ``ts_rank``: as good on short names and titles, explainable, and cheap on
+        thousands of matches of a common word (docs/search.md)."""
         table = document.table
-        sql, params = "10", []
+        tiers, params = [], []
         if document.names:
             lowered = self.text.lower()
-            exact = " OR ".join(f"lower({table}.{name}) = %s" for name in document.names)
-            prefix = " OR ".join(
-                f"lower({table}.{name}) LIKE %s ESCAPE '\\'" for name in document.names
-            )
-            sql = f"CASE WHEN {exact} THEN 30 WHEN {prefix} THEN 20 ELSE 10 END"
-            params = [lowered] * len(document.names) + [_like_pattern(lowered)[1:]] * len(
-                document.names
-            )
-        if connection.vendor == "postgresql":
-            sql = f"({sql}) + ts_rank({table}.{DOCUMENT_COLUMN}, to_tsquery('simple', %s))"
-            params.append(self._tsquery())
+            for value, score in ((lowered, 30), (_like_pattern(lowered)[1:], 20)):
+                compare = "= %s" if score == 30 else "LIKE %s ESCAPE '\\'"
+                either = " OR ".join(f"lower({table}.{name}) {compare}" for name in document.names)
+                tiers.append(f"WHEN {either} THEN {score}")
+                params += [value] * len(document.names)
+        weighted = any(weight != "A" for _, weight in document.fields) or document.json_text
+        if connection.vendor == "postgresql" and weighted:
+            tiers.append(f"WHEN {table}.{DOCUMENT_COLUMN} @@ to_tsquery('simple', %s) THEN 15")
+            params.append(self._tsquery(weights="A"))
+        sql = f"CASE {' '.join(tiers)} ELSE 10 END" if tiers else "10"
         return RawSQL(sql, params, output_field=FloatField())
 
     # Presentation

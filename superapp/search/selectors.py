@@ -159,6 +159,7 @@ class Kind:
     name: str
     find: Callable[..., QuerySet]
     present: Callable[..., dict]
+    has_names: bool = True  # a second phase matches inside names (Search.inside_names)
 
 
 def _public(selector):
@@ -190,6 +191,7 @@ KINDS = [
             viewer=viewer, search=search
         ).exclude(social_selectors.blocked_either_way(viewer, OuterRef("sender_id"))),
         _message,
+        has_names=False,
     ),
     Kind("official_accounts", _public(official_selectors.accounts_search), _account),
     Kind("articles", _public(official_selectors.articles_search), _article),
@@ -202,9 +204,18 @@ _BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 def search_kind(*, viewer, search: Search, kind: str, offset: int, limit: int) -> tuple[list, bool]:
-    """One page of ``kind`` results, best first, and whether more follow (one query)."""
+    """One page of ``kind`` results, best first, and whether more follow: the word matches,
+    then, when they do not fill the page, the names containing the query (which rank after
+    every word match anyway). One query, or two when the page is not full."""
     found = _BY_NAME[kind]
     rows = list(found.find(viewer, search)[offset : offset + limit + 1])
+    inside = search.inside_names() if found.has_names else None
+    if len(rows) <= limit and inside is not None:
+        words_total = offset + len(rows)
+        if not rows and offset:  # past the word matches: how many were there?
+            words_total = found.find(viewer, search).count()
+        start = max(0, offset - words_total)
+        rows += list(found.find(viewer, inside)[start : start + limit + 1 - len(rows)])
     return [found.present(row, search) for row in rows[:limit]], len(rows) > limit
 
 
