@@ -23,7 +23,11 @@ def ids(viewer, q, kind):
     return [result["id"] for result in results]
 
 
-def test_messages_only_from_the_callers_conversations_never_recalled_or_erased(world):
+@pytest.mark.parametrize("scan_max", [20_000, 0], ids=["row_by_row", "from_gin_index"])
+def test_messages_only_from_the_callers_conversations_never_recalled_or_erased(
+    world, settings, scan_max
+):
+    settings.SEARCH_MESSAGES_SCAN_MAX = scan_max
     objects = world.objects
     # recalled, a stranger's, an erased person's and a blocked person's all say "chocolate"
     assert ids(world.me, "chocolate", "messages") == [objects["found"].pk]
@@ -88,7 +92,9 @@ def test_partial_words_match_by_prefix_and_inside_names(world):
     assert set(ids(world.me, "arf", "products")) == {objects["scarf"].pk, objects["silk"].pk}
 
 
-def test_chinese_and_japanese_text_matches_inside_words(world):
+@pytest.mark.parametrize("scan_max", [20_000, 0], ids=["row_by_row", "from_gin_index"])
+def test_chinese_and_japanese_text_matches_inside_words(world, settings, scan_max):
+    settings.SEARCH_MESSAGES_SCAN_MAX = scan_max
     objects = world.objects
     assert ids(world.me, "天安门", "messages") == [objects["cjk"].pk]
     assert ids(world.me, "北京", "messages") == [objects["cjk"].pk]
