@@ -118,6 +118,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password sign-in shares the API login's lockout (superapp/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["superapp.accounts.backends.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -315,6 +317,8 @@ MINIPROGRAM_APP_MAX_BYTES = env.int("MINIPROGRAM_APP_MAX_BYTES", default=20 * 10
 MINIPROGRAM_PACKAGE_MAX_FILES = env.int("MINIPROGRAM_PACKAGE_MAX_FILES", default=500)
 MINIPROGRAM_LOGIN_CODE_SECONDS = OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]
 MINIPROGRAM_CODE2SESSION_PER_MINUTE = env.int("MINIPROGRAM_CODE2SESSION_PER_MINUTE", default=600)
+# Checks of an app secret not already seen to match, per app per minute (each costs a PBKDF2).
+MINIPROGRAM_SECRET_CHECKS_PER_MINUTE = env.int("MINIPROGRAM_SECRET_CHECKS_PER_MINUTE", default=10)
 MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY = env.int(
     "MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY", default=100_000
 )
@@ -399,6 +403,21 @@ RED_PACKET_MAX_TOTAL = env.dict(
 RED_PACKET_MAX_COUNT = env.int("RED_PACKET_MAX_COUNT", default=100)
 RED_PACKET_TTL = timedelta(hours=env.int("RED_PACKET_TTL_HOURS", default=24))
 RED_PACKET_EXPIRY_BATCH = env.int("RED_PACKET_EXPIRY_BATCH", default=500)
+
+# --- Request bodies (superapp/core/http.py) ----------------------------------------------------
+# Bodies are refused with 413 ``request_too_large`` while they stream in, before they are
+# buffered. HTTP_BODY_LIMITS maps shell-style path patterns to their own limit (first match
+# wins); every other route gets HTTP_MAX_BODY_BYTES. A new upload route adds its pattern here.
+# Env format: HTTP_BODY_LIMITS="/api/v1/media/*=52428800;/api/v1/x/*/upload=1048576".
+_MULTIPART_OVERHEAD = 64 * 1024
+HTTP_MAX_BODY_BYTES = env.int("HTTP_MAX_BODY_BYTES", default=1024 * 1024)
+HTTP_BODY_LIMITS = env.dict("HTTP_BODY_LIMITS", cast={"value": int}, default={})
+HTTP_BODY_LIMITS.setdefault(
+    "/api/v1/dev/miniprograms/*/versions", MINIPROGRAM_PACKAGE_MAX_BYTES + _MULTIPART_OVERHEAD
+)
+HTTP_BODY_LIMITS.setdefault(
+    "/api/v1/shops/*/catalogue/import", SHOP_MAX_CSV_BYTES + _MULTIPART_OVERHEAD
+)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

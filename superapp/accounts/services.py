@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -77,32 +78,42 @@ def user_register(*, username: str, password: str, display_name: str) -> tuple[U
     return candidate, token_issue(user=candidate)
 
 
-def _check_login_allowed(username: str, address: str) -> None:
+def credentials_check(*, username: str, password: str, address: str) -> User:
+    """The one lockout every sign-in door shares (API login, /admin/login/,
+    /brand-admin/login/ through ``superapp.accounts.backends``).
+
+    Each attempt takes a number from the per-account and per-address counters BEFORE the
+    password is checked (one atomic increment each): of any number of concurrent attempts, only
+    as many as the limits allow are checked; the others get 429 ``rate_limited`` until the
+    window (``LOGIN_FAILURE_WINDOW``) ends. A right password clears the account's counter and
+    gives the address its number back. An unknown username costs the same hashing as a wrong
+    password, so timing does not tell whether it exists."""
     window = int(settings.LOGIN_FAILURE_WINDOW.total_seconds())
+    account = username.lower()
     if (
-        ratelimit.count("login-account", username.lower())
-        >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
+        ratelimit.increment("login-account", account, window_seconds=window)
+        > settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
     ):
         raise RateLimited("Too many failed logins for this account.", retry_after=window)
-    if ratelimit.count("login-address", address) >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS:
+    if (
+        ratelimit.increment("login-address", address, window_seconds=window)
+        > settings.LOGIN_MAX_FAILURES_PER_ADDRESS
+    ):
         raise RateLimited("Too many failed logins from this address.", retry_after=window)
-
-
-def _record_login_failure(username: str, address: str) -> None:
-    window = int(settings.LOGIN_FAILURE_WINDOW.total_seconds())
-    ratelimit.increment("login-account", username.lower(), window_seconds=window)
-    ratelimit.increment("login-address", address, window_seconds=window)
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        make_password(password)  # the work a wrong password costs
+        raise InvalidCredentials()
+    if not user.check_password(password):
+        raise InvalidCredentials()
+    ratelimit.reset("login-account", account)
+    ratelimit.decrement("login-address", address)
+    return user
 
 
 def user_login(*, username: str, password: str, address: str) -> TokenPair:
-    """Password login. Failures are counted per account and per client address; past the
-    limits (settings ``LOGIN_MAX_FAILURES_*``) every attempt gets 429 until the window ends."""
-    _check_login_allowed(username, address)
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
-    if user is None or not user.check_password(password):
-        _record_login_failure(username, address)
-        raise InvalidCredentials()
-    ratelimit.reset("login-account", username.lower())
+    """Password login through the shared lockout (``credentials_check``)."""
+    user = credentials_check(username=username, password=password, address=address)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         return token_issue(user=user)
