@@ -30,6 +30,7 @@ from miniprograms.models import (
     UnionIdentity,
     VersionAuditEntry,
 )
+from superapp.accounts import services as accounts_services
 from superapp.core import domain_events, ratelimit
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from superapp.webhooks import services as webhook_services
@@ -152,6 +153,8 @@ def miniprogram_secret_rotate(*, actor, app_id: str) -> str:
     application = miniprogram.oauth_application
     application.client_secret = secret
     application.save(update_fields=["client_secret"])
+    # the old secret may have leaked: nothing obtained with it keeps working
+    accounts_services.app_tokens_revoke(application_id=application.pk)
     return secret
 
 
@@ -163,7 +166,12 @@ def miniprogram_update(
         app_id=app_id, user=actor, roles=selectors.MANAGERS
     )
     if scopes is not None:
+        removed = set(miniprogram.allowed_scopes) - set(scopes)
         miniprogram.allowed_scopes = _check_app_scopes(scopes)
+        if removed:  # tokens carrying a scope the app lost end now
+            accounts_services.app_tokens_revoke(
+                application_id=miniprogram.oauth_application_id, scopes=sorted(removed)
+            )
     if sandbox is not None:
         miniprogram.sandbox = sandbox
     miniprogram.save(update_fields=["allowed_scopes", "sandbox"])
@@ -518,9 +526,14 @@ def consent_revoke(*, user, app_id: str, scope: str | None = None) -> int:
     )
     if scope is not None:
         grants = grants.filter(scope=scope)
+    application_ids = set(grants.values_list("miniprogram__oauth_application_id", flat=True))
     revoked = grants.update(revoked_at=timezone.now())
     if not revoked:
         raise NotFound("No such grant.", code="grant_not_found")
+    for application_id in application_ids:  # the app's tokens for this user carrying it end
+        accounts_services.app_tokens_revoke(
+            application_id=application_id, user=user, scopes=[scope] if scope else ()
+        )
     return revoked
 
 

@@ -17,7 +17,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY", default="plaza-insecure-development-key-change-me-in-production")
+# Shipped development defaults: `manage.py check --deploy` refuses them when DEBUG is false
+# (superapp/core/checks.py).
+DEFAULT_SECRET_KEY = "plaza-insecure-development-key-change-me-in-production"
+DEFAULT_PAYMENTS_GATEWAY_SECRET = "sandbox-gateway-secret-change-me"
+SECRET_KEY = env("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -254,6 +258,9 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
     "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("REFRESH_TOKEN_EXPIRE_SECONDS", default=30 * 86400),
     "ROTATE_REFRESH_TOKEN": True,
+    # A rotated refresh token used again revokes its whole family (/o/token/; the first-party
+    # refresh does the same in superapp.accounts.services.token_refresh).
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "SCOPES": {
         "consumer": "First-party Plaza app acting for a signed-in user",
         "profile": "Read the user's display name and avatar",
@@ -356,7 +363,7 @@ PAYMENTS_PAYORDER_TTL = timedelta(minutes=env.int("PAYMENTS_PAYORDER_TTL_MINUTES
 PAYMENTS_MERCHANT_FEE_BPS = env.int("PAYMENTS_MERCHANT_FEE_BPS", default=60)
 PAYMENTS_HOT_ACCOUNT_SHARDS = env.int("PAYMENTS_HOT_ACCOUNT_SHARDS", default=16)
 PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="payments.gateways.SandboxGateway")
-PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default="sandbox-gateway-secret-change-me")
+PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default=DEFAULT_PAYMENTS_GATEWAY_SECRET)
 PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS = env.int(
     "PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS", default=300
 )
@@ -424,7 +431,10 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "superapp.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "superapp.core.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "superapp.core.logging.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -436,12 +446,15 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Servers log request paths with their query strings, where socket tokens travel: their
+    # loggers redact credential values before any handler sees them (superapp/core/logging.py).
     "loggers": {
-        "django.server": {"level": "WARNING"},
-        "uvicorn.access": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "filters": ["redact_secrets"]},
+        "uvicorn.access": {"level": "WARNING", "filters": ["redact_secrets"]},
+        "uvicorn.error": {"filters": ["redact_secrets"]},
     },
 }

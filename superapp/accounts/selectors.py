@@ -3,6 +3,7 @@ import hashlib
 
 from django.conf import settings
 from django.db.models.functions import Lower
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, get_application_model
 
 from superapp.accounts.models import User
@@ -74,3 +75,11 @@ def access_token_by_value(token: str) -> AccessToken | None:
     access.application = sql.instance(application_model, app_names, app_row) if app_row[0] else None
     access.user = sql.instance(User, user_names, user_row) if user_row[0] else None
     return access
+
+
+def access_token_is_live(*, token_id: int) -> bool:
+    """Whether this access token still authenticates: not revoked (deleted), not expired, and
+    its user still active."""
+    return AccessToken.objects.filter(
+        pk=token_id, expires__gt=timezone.now(), user__is_active=True
+    ).exists()
