@@ -174,6 +174,18 @@ def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
     )
 
 
+def is_servable(path: str) -> bool:
+    """Whether a requested path may be served: a plain relative path (no ``.`` or ``..``
+    segments, no empty ones, no backslash or NUL) that is not the manifest."""
+    segments = path.split("/")
+    return (
+        path != MANIFEST_NAME
+        and "\\" not in path
+        and "\x00" not in path
+        and all(segment not in ("", ".", "..") for segment in segments)
+    )
+
+
 def bundle_read(data: bytes, path: str) -> bytes | None:
     """One file of a stored (already validated) bundle, or None (also for a file that would
     inflate past the package limit or disagrees with its headers: never served)."""

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "superapp.core.middleware.RequestIdMiddleware",
     "superapp.core.middleware.OptionalTrailingSlashMiddleware",
+    "superapp.core.hygiene.InputHygieneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,7 +212,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["superapp.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -279,7 +280,16 @@ OAUTH2_PROVIDER = {
         env("OIDC_RSA_PRIVATE_KEY", default=""),
         Path(env("OIDC_RSA_PRIVATE_KEY_FILE", default=str(BASE_DIR / ".oidc-dev-key.pem"))),
     ),
-    "OIDC_ISS_ENDPOINT": env("OIDC_ISS_ENDPOINT", default=""),
+    # The issuer is fixed, never taken from the request's Host header; set it to the public
+    # origin Plaza is reached at.
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISS_ENDPOINT", default="http://127.0.0.1:8000/o"),
+    # Subjects are pairwise: each client sees its own identifier for a user (an openid).
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    # An ID token lives no longer than the access token it comes with.
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
+    # RFC 9700: no resource-owner password grant; S256 is the only PKCE method.
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "OAUTH2_VALIDATOR_CLASS": "miniprograms.oauth.MiniProgramOAuth2Validator",
     "PKCE_REQUIRED": True,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("MINIPROGRAM_LOGIN_CODE_SECONDS", default=300),
@@ -296,6 +306,8 @@ LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", defau
 LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15))
 SYNC_MAX_EVENTS = env.int("SYNC_MAX_EVENTS", default=500)
+# Request JSON nested deeper than this is refused with 400 parse_error (superapp/core/parsers.py).
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 # Deliveries to localhost and private networks are refused (superapp/webhooks/destinations.py)
@@ -347,6 +359,12 @@ MESSAGE_IMAGE_MAX_BYTES = env.int("MESSAGE_IMAGE_MAX_BYTES", default=20 * 1024 *
 MESSAGE_RECALL_WINDOW = timedelta(seconds=env.int("MESSAGE_RECALL_WINDOW_SECONDS", default=120))
 MESSAGE_PAGE_MAX = env.int("MESSAGE_PAGE_MAX", default=200)
 MESSAGE_SEND_PER_MINUTE = env.int("MESSAGE_SEND_PER_MINUTE", default=120)
+# Card messages point at other apps' objects: each type's check (``f(payload) -> payload``,
+# raising a 4xx) confirms the object exists and the card tells the truth about it.
+MESSAGING_CARD_CHECKS = {
+    "miniprogram": "miniprograms.services.chat_card_check",
+    "product": "miniprograms.shop.selectors.chat_card_check",
+}
 # Payments (docs/payments.md). Amounts are integer minor units.
 PAYMENTS_CURRENCIES = env.list("PAYMENTS_CURRENCIES", default=["EUR", "USD", "GBP", "CNY"])
 PAYMENTS_MAX_AMOUNT = env.int("PAYMENTS_MAX_AMOUNT", default=10_000_000)
@@ -410,6 +428,12 @@ RED_PACKET_MAX_TOTAL = env.dict(
 RED_PACKET_MAX_COUNT = env.int("RED_PACKET_MAX_COUNT", default=100)
 RED_PACKET_TTL = timedelta(hours=env.int("RED_PACKET_TTL_HOURS", default=24))
 RED_PACKET_EXPIRY_BATCH = env.int("RED_PACKET_EXPIRY_BATCH", default=500)
+
+# --- Monitoring ------------------------------------------------------------------------------
+# /metrics answers only callers from these networks (CIDR) or bearing METRICS_TOKEN
+# (``Authorization: Bearer <token>``); anyone else gets 404 (superapp/core/health.py).
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # --- Request bodies (superapp/core/http.py) ----------------------------------------------------
 # Bodies are refused with 413 ``request_too_large`` while they stream in, before they are

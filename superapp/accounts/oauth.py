@@ -7,7 +7,7 @@ from superapp.accounts import selectors
 
 # The resource-owner password grant is off for every client: passwords are typed only into
 # Plaza's own sign-in doors, which share one lockout (services.credentials_check).
-REFUSED_GRANT_TYPES = {"password"}
+REFUSED_GRANT_TYPES = frozenset({"password"})
 
 
 def pairwise_subject(*, client_id: str, user) -> str:
@@ -17,6 +17,8 @@ def pairwise_subject(*, client_id: str, user) -> str:
 
 
 class PlazaOAuth2Validator(OAuth2Validator):
+    REFUSED_GRANT_TYPES = REFUSED_GRANT_TYPES
+
     def _load_access_token(self, token):
         return selectors.access_token_by_value(token)
 
