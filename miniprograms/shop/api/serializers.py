@@ -269,7 +269,7 @@ class OrderOutput(serializers.ModelSerializer):
     discount = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
     refunded = serializers.SerializerMethodField()
-    coupon_code = serializers.CharField(source="coupon.code", default=None)
+    coupon_code = serializers.CharField(source="coupon.code", default=None, allow_null=True)
     lines = OrderLineOutput(many=True)
 
     class Meta:
