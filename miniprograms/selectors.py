@@ -1,5 +1,3 @@
-import functools
-
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
@@ -313,16 +311,34 @@ class InvalidClient(DomainError):
     default_detail = "Wrong app_id or app_secret."
 
 
-@functools.lru_cache(maxsize=4096)
-def _secret_matches(app_secret: str, stored_hash: str) -> bool:
+_VERIFIED_SECRETS: set[tuple[str, str]] = set()
+_VERIFIED_SECRETS_MAX = 4096
+
+
+def _secret_matches(app_secret: str, stored_hash: str, *, address: str) -> bool:
     """DOT stores the secret with Django's password hasher (PBKDF2, ~1 s of CPU on a busy
-    machine). A secret is 256 random bits, not a password, so remembering the verdict per
-    (secret, stored hash) in this process is safe; the stored hash is part of the key, so a
-    rotated secret is checked afresh."""
-    return check_password(app_secret, stored_hash)
+    machine). A secret is 256 random bits, not a password, so a secret that matched is
+    remembered in this process (keyed by the stored hash too, so a rotated secret is checked
+    afresh). Any other secret is hashed only within ``MINIPROGRAM_SECRET_CHECKS_PER_MINUTE``
+    per client address (429 ``rate_limited`` past it): wrong secrets cannot buy CPU, and one
+    address guessing cannot lock an app out for the others."""
+    if (app_secret, stored_hash) in _VERIFIED_SECRETS:
+        return True
+    ratelimit.hit(
+        "mp-secret-checks",
+        address,
+        limit=settings.MINIPROGRAM_SECRET_CHECKS_PER_MINUTE,
+        window_seconds=60,
+    )
+    if not check_password(app_secret, stored_hash):
+        return False
+    if len(_VERIFIED_SECRETS) >= _VERIFIED_SECRETS_MAX:
+        _VERIFIED_SECRETS.clear()
+    _VERIFIED_SECRETS.add((app_secret, stored_hash))
+    return True
 
 
-def miniprogram_for_credentials(*, app_id: str, app_secret: str) -> MiniProgram:
+def miniprogram_for_credentials(*, app_id: str, app_secret: str, address: str) -> MiniProgram:
     """The app whose id and secret these are (HTTP Basic on code2session). The secret is
     checked against DOT's hash, so a rotated secret stops working at once."""
     miniprogram = (
@@ -331,7 +347,7 @@ def miniprogram_for_credentials(*, app_id: str, app_secret: str) -> MiniProgram:
         .first()
     )
     if miniprogram is None or not _secret_matches(
-        app_secret, miniprogram.oauth_application.client_secret
+        app_secret, miniprogram.oauth_application.client_secret, address=address
     ):
         raise InvalidClient()
     return miniprogram

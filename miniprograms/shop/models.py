@@ -89,6 +89,9 @@ class Sku(models.Model):
         return self.code
 
 
+MAX_STOCK = 2**31 - 1  # Sku.stock is a 32-bit column
+
+
 class SkuPrice(models.Model):
     sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="prices")
     currency = models.CharField(max_length=3)

@@ -19,7 +19,7 @@ from miniprograms.shop.models import (
     SkuPrice,
     Team,
 )
-from superapp.core.errors import NotFound
+from superapp.core.errors import InvalidInput, NotFound
 from superapp.core.fulltext import Search
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
 
@@ -277,3 +277,25 @@ def published_products_search(*, search: Search) -> QuerySet[Product]:
         .alias(rank=search.rank(PRODUCT_SEARCH))
         .order_by("-rank", "-published_at", "-id")
     )
+
+
+def chat_card_check(payload: dict) -> dict:
+    """A ``product`` chat card (messaging's MESSAGING_CARD_CHECKS): a published product, at one
+    of its prices; the title is the catalogue's."""
+    product = (
+        Product.objects.filter(pk=payload["product_id"], status=Product.Status.PUBLISHED)
+        .only("title")
+        .first()
+    )
+    if product is None:
+        raise NotFound("No such product.", code="product_not_found")
+    price = payload["price"]
+    if not SkuPrice.objects.filter(
+        sku__product=product, currency=price["currency"], amount=price["amount"]
+    ).exists():
+        raise InvalidInput(
+            "Invalid product card.",
+            code="invalid_card",
+            fields={"price": ["Not a price of this product."]},
+        )
+    return {**payload, "title": product.title}

@@ -4,6 +4,7 @@ import hashlib
 from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, get_application_model
 
 from superapp.accounts.models import USER_SEARCH, User
@@ -86,3 +87,11 @@ def users_search(*, search: Search, findable_only: bool = True) -> QuerySet[User
     if findable_only:
         users = users.filter(findable_by_username=True)
     return users.alias(rank=search.rank(USER_SEARCH)).order_by("-rank", "username")
+
+
+def access_token_is_live(*, token_id: int) -> bool:
+    """Whether this access token still authenticates: not revoked (deleted), not expired, and
+    its user still active."""
+    return AccessToken.objects.filter(
+        pk=token_id, expires__gt=timezone.now(), user__is_active=True
+    ).exists()

@@ -144,10 +144,12 @@ class Process:
 class Server(Process):
     """``uvicorn superapp.asgi:application`` on 127.0.0.1:<port>."""
 
-    def __init__(self, port: int, log_dir: Path, **env: str):
+    def __init__(self, port: int, log_dir: Path, log_level: str = "warning", **env: str):
         self.port = port
         self.env = service_env(**env)
         self.log_dir = log_dir
+        self.log_level = log_level
+        self.log = log_dir / f"uvicorn-{port}.log"
         self.url = f"http://127.0.0.1:{port}"
         self.ws_url = f"ws://127.0.0.1:{port}/ws/"
 
@@ -162,10 +164,10 @@ class Server(Process):
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
+                self.log_level,
             ],
             self.env,
-            self.log_dir / f"uvicorn-{self.port}.log",
+            self.log,
         )
         self._await(self._ready)
         return self
