@@ -10,7 +10,7 @@
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from miniprograms import selectors, services
-from superapp.accounts.oauth import PlazaOAuth2Validator
+from superapp.accounts.selectors import access_token_by_value
 
 _MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
 
@@ -19,7 +19,9 @@ def _miniprogram_of(client):
     return getattr(client, "miniprogram", None) if client is not None else None
 
 
-class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
+class MiniProgramOAuth2Validator(OAuth2Validator):
+    """The validator of every Plaza token check (``OAUTH2_VALIDATOR_CLASS``)."""
+
     oidc_claim_scope = {
         **OAuth2Validator.oidc_claim_scope,
         "sub": "openid",
@@ -27,6 +29,9 @@ class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
         "name": "profile",
         "picture": "profile",
     }
+
+    def _load_access_token(self, token):
+        return access_token_by_value(token)  # one statement (superapp/accounts/selectors.py)
 
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
         if _miniprogram_of(request.client) is not None:

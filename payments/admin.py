@@ -8,8 +8,6 @@ from payments.models import (
     JournalTransaction,
     PayOrder,
     Posting,
-    RedPacket,
-    RedPacketClaim,
     Refund,
 )
 
@@ -70,18 +68,3 @@ class RefundAdmin(ReadOnlyAdmin):
 class GatewayOrderAdmin(ReadOnlyAdmin):
     list_display = ("reference", "kind", "user", "amount", "currency", "status", "created_at")
     list_filter = ("kind", "status")
-
-
-class RedPacketClaimInline(admin.TabularInline):
-    model = RedPacketClaim
-    can_delete = False
-    extra = 0
-    readonly_fields = ("user", "amount", "journal", "created_at")
-
-
-@admin.register(RedPacket)
-class RedPacketAdmin(ReadOnlyAdmin):
-    list_display = ("id", "sender", "conversation", "mode", "total", "currency", "count")
-    list_filter = ("mode", "status", "currency")
-    exclude = ("shares",)  # the unclaimed shares are nobody's business before they are opened
-    inlines = [RedPacketClaimInline]

@@ -1322,3 +1322,11 @@ def catalogue_import(*, actor, shop_id: int, rows: list[dict]) -> dict:
                 {"row": number, "code": error.code, "fields": _error_fields(error)}
             )
     return report
+
+
+def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
+    """The buyer's pay order for an order, through the shop's door to payments
+    (miniprograms/shop/payment.py): what other apps (live) call to take payment."""
+    from miniprograms.shop import payment  # payment builds on this module
+
+    return payment.order_payorder_create(actor=actor, order_id=order_id)

@@ -12,8 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from superapp.core import sql, wakeup
-from superapp.webhooks import destinations, signing
+from superapp.core import signing, sql, wakeup
+from superapp.webhooks import destinations
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from miniprograms.services import identity_for
 from payments import selectors, services
 from payments.models import PayOrder, Refund
 from payments.tasks import close_expired_payorders
+from superapp.core import signing
 from superapp.core.models import DomainEvent
-from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookDelivery
 from tests.factories import UserFactory
 from tests.helpers import Receiver, app_server_token, assert_queries_constant, consumer_client

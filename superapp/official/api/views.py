@@ -1,17 +1,15 @@
 """Thin HTTP layer of the official app: validate, call one service or selector, shape output."""
 
 import base64
-from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
+from superapp.core.api import SelectorListView
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.pagination import CursorPage
@@ -29,23 +27,8 @@ from superapp.official.models import (
     ServiceMessage,
 )
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
-from superapp.webhooks.models import WebhookDelivery
 
 BRANDS, ACCOUNTS, SERVICE = ["brands"], ["official-accounts"], ["customer-service"]
-
-
-class SelectorListView(ListAPIView):
-    """A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-    callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-    URL arguments: it gets an empty ``model`` queryset."""
-
-    model: type[Model]
-    selector: Callable[..., QuerySet]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return self.selector(self.request, **self.kwargs)
 
 
 class InboxPage(CursorPage):
@@ -124,7 +107,7 @@ class BrandCallbackView(APIView):
 class BrandDeliveriesView(SelectorListView):
     """The server-push delivery log: every event and each attempt to POST it."""
 
-    model = WebhookDelivery
+    model = "webhooks.WebhookDelivery"
     serializer_class = s.DeliveryOutput
 
     @staticmethod

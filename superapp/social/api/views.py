@@ -6,7 +6,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from superapp.accounts.api.serializers import PublicUserSerializer
 from superapp.accounts.models import User
 from superapp.accounts.selectors import user_by_username
 from superapp.core.pagination import CursorPage
@@ -19,6 +18,7 @@ from superapp.social.api.serializers import (
     CreatedOutput,
     MomentInput,
     MomentOutput,
+    PublicUserSerializer,
     QrOutput,
     UserLookupOutput,
     UserLookupQuery,

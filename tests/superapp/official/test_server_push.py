@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from superapp.core import signing
 from superapp.official import services
-from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.tasks import dispatch_due
 from tests.factories import UserFactory

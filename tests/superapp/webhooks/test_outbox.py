@@ -7,7 +7,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from superapp.webhooks import services, signing
+from superapp.core import signing
+from superapp.webhooks import services
 from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.selectors import deliveries_for_owner
 from tests.helpers import Receiver, assert_queries_constant

@@ -10,15 +10,19 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments import selectors, services, splits, tasks
-from payments.models import Account, JournalTransaction, RedPacket, RedPacketClaim
+from payments import selectors
+from payments import services as payments
+from payments.models import Account, JournalTransaction
+from redpackets import services, splits, tasks
+from redpackets.models import RedPacket, RedPacketClaim
 from superapp.messaging import services as messaging_services
 from superapp.messaging.models import Conversation, Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_constant, consumer_client
-from tests.payments.factories import PIN, payer, red_packet, red_packet_group
+from tests.payments.factories import PIN, payer
 from tests.payments.test_concurrency import outcome, race
+from tests.redpackets.factories import red_packet, red_packet_group
 from tests.superapp.messaging.factories import direct_chat, group_chat
 from tests.superapp.social.factories import befriend, block
 
@@ -179,7 +183,7 @@ def test_no_packets_in_the_read_only_service_conversation(user):
     messaging_services.service_notification_send(
         user=user, source="shop", title="Shipped", body="", data={}
     )
-    services.pin_set(actor=user, pin=PIN)
+    payments.pin_set(actor=user, pin=PIN)
     service_chat = Conversation.objects.get(kind="service")
     response = consumer_client(user).post(
         RED_PACKETS, create_body(service_chat, count=1), format="json"
