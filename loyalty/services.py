@@ -42,8 +42,10 @@ from loyalty.models import (
     Tier,
 )
 from miniprograms import selectors as miniprogram_selectors
+from miniprograms.shop import events as shop_events
 from superapp.core.domain_events import emit
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.official import events as official_events
 from superapp.official import selectors as official_selectors
 from superapp.realtime.services import event_publish
 
@@ -401,13 +403,9 @@ def redemption_create(
     _debit(member, cost, Kind.REDEEM, Reason.REDEMPTION, now, redemption=redemption)
     member.save(update_fields=["points"])
     emit(
-        "loyalty.reward_redeemed",
-        {
-            "redemption_id": redemption.pk,
-            "brand_id": program.brand_id,
-            "user_id": actor.pk,
-            "coupon": coupon,
-        },
+        shop_events.RewardRedeemed(
+            redemption_id=redemption.pk, brand_id=program.brand_id, user_id=actor.pk, coupon=coupon
+        )
     )
     return redemption
 
@@ -875,15 +873,14 @@ def campaign_send(
         sent_by=actor,
     )
     emit(
-        "loyalty.campaign_sent",
-        {
-            "campaign_id": campaign.pk,
-            "brand_id": brand_id,
-            "account_id": account_id,
-            "user_ids": user_ids,
-            "title": title,
-            "body": body,
-        },
+        official_events.CampaignSent(
+            campaign_id=campaign.pk,
+            brand_id=brand_id,
+            account_id=account_id,
+            user_ids=tuple(user_ids),
+            title=title,
+            body=body,
+        )
     )
     return campaign
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from payments import ledger, pins
+from payments import events, ledger, pins
 from payments.gateways import CallbackRejected, gateway
 from payments.models import (
     Account,
@@ -422,11 +422,12 @@ def _merchant_notify(*, order: PayOrder, event_type: str, data: dict, secret: st
     )
 
 
-def _emit_for_real_money(order: PayOrder, event_type: str, payload: dict) -> None:
-    """Emit a pay-order domain event unless the order is test money: the payloads are a fixed
-    contract, and the shop and loyalty must never fulfil or award points for a sandbox order."""
+def _emit_for_real_money(order: PayOrder, event: events.PayOrderPaid | events.PayOrderRefunded):
+    """Emit a pay-order domain event unless the order is test money: the events are a fixed
+    contract (payments/events.py), and the shop and loyalty must never fulfil or award points
+    for a sandbox order."""
     if not order.sandbox:
-        emit(event_type, payload)
+        emit(event)
 
 
 def merchant_fee(amount: int) -> int:
@@ -467,17 +468,16 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     )
     _emit_for_real_money(
         order,
-        "payments.payorder_paid",
-        {
-            "prepay_id": order.prepay_id,
-            "app_id": order.miniprogram.app_id,
-            "organisation_id": order.organisation_id,
-            "payer_user_id": order.payer_id,
-            "amount": order.amount,
-            "currency": order.currency,
-            "out_trade_no": order.out_trade_no,
-            "paid_at": order.paid_at.isoformat(),
-        },
+        events.PayOrderPaid(
+            prepay_id=order.prepay_id,
+            app_id=order.miniprogram.app_id,
+            organisation_id=order.organisation_id,
+            payer_user_id=order.payer_id,
+            amount=order.amount,
+            currency=order.currency,
+            out_trade_no=order.out_trade_no,
+            paid_at=order.paid_at,
+        ),
     )
     _merchant_notify(
         order=order,
@@ -574,18 +574,17 @@ def refund_create(
     refund = _refund_post(order=order, out_refund_no=out_refund_no, amount=amount)
     _emit_for_real_money(
         order,
-        "payments.payorder_refunded",
-        {
-            "refund_id": refund.refund_id,
-            "prepay_id": order.prepay_id,
-            "app_id": order.miniprogram.app_id,
-            "organisation_id": order.organisation_id,
-            "payer_user_id": order.payer_id,
-            "amount": amount,
-            "currency": order.currency,
-            "order_amount": order.amount,
-            "refunded_total": order.refunded_amount,
-        },
+        events.PayOrderRefunded(
+            refund_id=refund.refund_id,
+            prepay_id=order.prepay_id,
+            app_id=order.miniprogram.app_id,
+            organisation_id=order.organisation_id,
+            payer_user_id=order.payer_id,
+            amount=amount,
+            currency=order.currency,
+            order_amount=order.amount,
+            refunded_total=order.refunded_amount,
+        ),
     )
     _merchant_notify(
         order=order,

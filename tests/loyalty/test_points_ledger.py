@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from loyalty import handlers, selectors, services
 from loyalty.models import LotDraw, Member, PointEntry, PointLot, Purchase
+from miniprograms.shop.events import OrderPaid
 from payments import services as payments_services
 from tests.factories import UserFactory
 from tests.helpers import register_app
@@ -79,7 +80,7 @@ def test_a_paid_order_earns_points_at_the_program_rate(brand, user):
 
 def test_the_same_event_delivered_twice_earns_once(brand, user):
     payload = order_paid(brand, user, 10_000)
-    handlers.on_shop_order_paid(event_id=999_999, payload=payload)
+    handlers.on_shop_order_paid(event_id=999_999, event=OrderPaid.from_payload(payload))
     assert member_of(brand, user).points == 100
     assert Purchase.objects.count() == 1
 

@@ -153,7 +153,17 @@ def test_order_paid_event_carries_the_contract_payload(api):
 def test_payment_events_of_other_apps_and_repeats_change_nothing(api):
     w = world()
     order = checkout(api.user, w.sku)
-    emit_after_commit("payments.payorder_paid", {"app_id": "mp-third-party", "prepay_id": "x"})
+    third_party = {
+        "prepay_id": "x",
+        "app_id": "mp-third-party",
+        "organisation_id": 1,
+        "payer_user_id": api.user.pk,
+        "amount": order.total,
+        "currency": order.currency,
+        "out_trade_no": order.out_trade_no,
+        "paid_at": timezone.now().isoformat(),
+    }
+    emit_after_commit("payments.payorder_paid", third_party)
     order.refresh_from_db()
     assert order.status == "created"
     prepay_id = pay(order)

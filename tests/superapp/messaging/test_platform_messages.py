@@ -3,6 +3,8 @@ events), membership selectors, and the data-rights hooks."""
 
 import pytest
 
+from miniprograms.events import SubscribeMessageSent
+from miniprograms.shop.events import OrderStatusChanged
 from superapp.core.domain_events import emit
 from superapp.core.errors import InvalidInput
 from superapp.messaging import privacy, selectors, services
@@ -64,15 +66,14 @@ def test_service_notifications_land_in_one_read_only_conversation(user):
 def test_order_status_events_become_service_notifications(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         emit(
-            "shop.order_status_changed",
-            {
-                "order_id": 5,
-                "brand_id": 2,
-                "buyer_user_id": user.pk,
-                "status": "shipped",
-                "title": "Your order has shipped",
-                "body": "Maison Lune sent your parcel",
-            },
+            OrderStatusChanged(
+                order_id=5,
+                brand_id=2,
+                buyer_user_id=user.pk,
+                status="shipped",
+                title="Your order has shipped",
+                body="Maison Lune sent your parcel",
+            )
         )
     message = Message.objects.get(conversation__kind="service")
     assert message.payload["title"] == "Your order has shipped"
@@ -82,15 +83,14 @@ def test_order_status_events_become_service_notifications(user, django_capture_o
 def test_subscribe_messages_become_service_notifications(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         emit(
-            "miniprograms.subscribe_message_sent",
-            {
-                "user_id": user.pk,
-                "app_id": "mp_abc",
-                "app_name": "Coffee Club",
-                "template": "order_ready",
-                "data": {"drink": "flat white"},
-                "message_id": 77,
-            },
+            SubscribeMessageSent(
+                user_id=user.pk,
+                app_id="mp_abc",
+                app_name="Coffee Club",
+                template="order_ready",
+                data={"drink": "flat white"},
+                message_id=77,
+            )
         )
     message = Message.objects.get(conversation__kind="service")
     assert (message.payload["source"], message.payload["title"]) == (
