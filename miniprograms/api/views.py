@@ -14,7 +14,7 @@ from miniprograms.api import serializers as s
 from miniprograms.selectors import InvalidClient
 from superapp.accounts.selectors import user_by_username
 from superapp.core import ratelimit
-from superapp.core.api import validated
+from superapp.core.api import WebhookDeliveryOutput, validated
 from superapp.core.pagination import page_of, paginate, single_page
 from superapp.core.permissions import IsAppServer, IsPlatformStaff
 
@@ -230,20 +230,20 @@ class QuotasView(APIView):
 
 
 class WebhookDeliveriesView(APIView):
-    @extend_schema(responses=page_of(s.MpWebhookDeliveryOutput), tags=DEV)
+    @extend_schema(responses=page_of(WebhookDeliveryOutput), tags=DEV)
     def get(self, request, app_id: str):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
         deliveries = selectors.webhook_deliveries(miniprogram=miniprogram)
-        return paginate(self, request, deliveries, s.MpWebhookDeliveryOutput)
+        return paginate(self, request, deliveries, WebhookDeliveryOutput)
 
 
 class WebhookReplayView(APIView):
-    @extend_schema(request=None, responses={202: s.MpWebhookDeliveryOutput}, tags=DEV)
+    @extend_schema(request=None, responses={202: WebhookDeliveryOutput}, tags=DEV)
     def post(self, request, app_id: str, delivery_id: int):
         delivery = services.webhook_replay(
             actor=request.user, app_id=app_id, delivery_id=delivery_id
         )
-        return Response(s.MpWebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 class LinksView(APIView):

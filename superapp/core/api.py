@@ -49,3 +49,26 @@ class AddressInput(serializers.Serializer):
     postal_code = serializers.CharField(max_length=20)
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     country = serializers.RegexField(r"^[A-Z]{2}$")
+
+
+class WebhookAttemptOutput(serializers.Serializer):
+    attempted_at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField()
+    duration_ms = serializers.IntegerField()
+
+
+class WebhookDeliveryOutput(serializers.Serializer):
+    """One outgoing webhook and each attempt to POST it: the delivery log brands (server push)
+    and developers (notify URLs) read."""
+
+    id = serializers.IntegerField()
+    event_id = serializers.UUIDField()
+    event_type = serializers.CharField()
+    url = serializers.URLField()
+    status = serializers.CharField()
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    log = WebhookAttemptOutput(many=True)

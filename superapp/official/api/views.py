@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
-from superapp.core.api import SelectorListView
+from superapp.core.api import SelectorListView, WebhookDeliveryOutput
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.pagination import CursorPage
@@ -108,7 +108,7 @@ class BrandDeliveriesView(SelectorListView):
     """The server-push delivery log: every event and each attempt to POST it."""
 
     model = "webhooks.WebhookDelivery"
-    serializer_class = s.DeliveryOutput
+    serializer_class = WebhookDeliveryOutput
 
     @staticmethod
     def selector(request, brand_id):
@@ -117,12 +117,12 @@ class BrandDeliveriesView(SelectorListView):
 
 
 class BrandDeliveryResendView(APIView):
-    @extend_schema(request=None, responses={202: s.DeliveryOutput}, tags=BRANDS)
+    @extend_schema(request=None, responses={202: WebhookDeliveryOutput}, tags=BRANDS)
     def post(self, request, brand_id: int, delivery_id: int):
         delivery = services.brand_delivery_resend(
             actor=request.user, brand_id=brand_id, delivery_id=delivery_id
         )
-        return Response(s.DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(get=extend_schema(parameters=[s.InboxQuery], tags=SERVICE))

@@ -11,7 +11,7 @@ from superapp.messaging import privacy, selectors, services
 from superapp.messaging.models import Conversation, Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_service_notifications_land_in_one_read_only_conversation(user):
     reply = client.post(
         f"/api/v1/conversations/{conversation.pk}/messages", {"type": "text", "text": "thanks"}
     )
-    assert (reply.status_code, reply.json()["code"]) == (403, "read_only_conversation")
+    assert_refused(reply, 403, "read_only_conversation")
 
 
 def test_order_status_events_become_service_notifications(user, django_capture_on_commit_callbacks):
