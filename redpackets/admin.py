@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from redpackets.models import RedPacket, RedPacketClaim
+from superapp.core.admin import ReadOnlyAdmin
 
 
 class RedPacketClaimInline(admin.TabularInline):
@@ -11,17 +12,8 @@ class RedPacketClaimInline(admin.TabularInline):
 
 
 @admin.register(RedPacket)
-class RedPacketAdmin(admin.ModelAdmin):
+class RedPacketAdmin(ReadOnlyAdmin):
     list_display = ("id", "sender", "conversation", "mode", "total", "currency", "count")
     list_filter = ("mode", "status", "currency")
     exclude = ("shares",)  # the unclaimed shares are nobody's business before they are opened
     inlines = [RedPacketClaimInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

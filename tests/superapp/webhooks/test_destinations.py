@@ -18,6 +18,14 @@ def guarded(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
 
 
+def enqueue(url) -> WebhookDelivery:
+    """A delivery committed, so its first attempt runs now (tests run tasks eagerly)."""
+    with transaction.atomic():
+        return services.webhook_enqueue(
+            owner="brand:1", url=url, secret="s", event_type="test.ping", data={}
+        )
+
+
 def post(url):
     return destinations.post(url, data=b"{}", headers={}, timeout=2)
 
@@ -79,10 +87,7 @@ def test_dns_rebinding_cannot_steer_a_delivery_to_localhost(guarded, monkeypatch
     monkeypatch.setattr(destinations.connection, "create_connection", connect)
     with Receiver() as receiver:
         url = f"http://rebind.example:{receiver.server.server_port}/hook"
-        with transaction.atomic():
-            delivery = services.webhook_enqueue(
-                owner="brand:1", url=url, secret="s", event_type="test.ping", data={}
-            )
+        delivery = enqueue(url)
         assert receiver.requests == []
     assert resolver.questions == 1  # resolved once, at connect time
     assert connected == [(PUBLIC, receiver.server.server_port)]
@@ -100,10 +105,7 @@ def test_a_name_that_resolves_to_localhost_is_refused_and_logged_without_a_reque
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     with Receiver() as receiver:
         url = f"http://inside.example:{receiver.server.server_port}/hook"
-        with transaction.atomic():
-            delivery = services.webhook_enqueue(
-                owner="brand:1", url=url, secret="s", event_type="test.ping", data={}
-            )
+        delivery = enqueue(url)
         assert receiver.requests == []
     delivery = WebhookDelivery.objects.get(pk=delivery.pk)
     assert delivery.status == "pending"  # retried with backoff until it expires, like a failure
@@ -114,10 +116,7 @@ def test_a_name_that_resolves_to_localhost_is_refused_and_logged_without_a_reque
 @pytest.mark.django_db(transaction=True)
 def test_a_delivery_to_localhost_is_refused_and_logged_without_a_request(guarded):
     with Receiver() as receiver:
-        with transaction.atomic():
-            delivery = services.webhook_enqueue(
-                owner="brand:1", url=receiver.url, secret="s", event_type="test.ping", data={}
-            )
+        delivery = enqueue(receiver.url)
         delivery = WebhookDelivery.objects.get(pk=delivery.pk)
         assert receiver.requests == []
     assert delivery.status == "pending"
