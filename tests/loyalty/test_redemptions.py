@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from loyalty import selectors, services
+from loyalty import errors, selectors, services
 from loyalty.models import Member, Redemption
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
@@ -109,7 +109,7 @@ def test_concurrent_redemptions_never_overspend():
             barrier.wait()
             services.redemption_create(actor=user, brand_id=brand.pk, points=300)
             outcomes.append("ok")
-        except services.InsufficientPoints:
+        except errors.InsufficientPoints:
             outcomes.append("refused")
         finally:
             connection.close()
