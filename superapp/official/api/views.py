@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
-from superapp.core.api import SelectorListView, WebhookDeliveryOutput
+from superapp.core.api import SelectorListView, WebhookDeliveryOutput, validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.pagination import CursorPage
@@ -49,22 +49,20 @@ class BrandListCreateView(SelectorListView):
 
     @extend_schema(request=s.BrandCreateInput, responses={201: s.BrandOutput}, tags=BRANDS)
     def post(self, request):
-        data = s.BrandCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        brand = services.brand_create(actor=request.user, **data.validated_data)
+        data = validated(s.BrandCreateInput, request.data)
+        brand = services.brand_create(actor=request.user, **data)
         return Response(s.BrandOutput(brand).data, status=status.HTTP_201_CREATED)
 
 
 class BrandMembersView(APIView):
     @extend_schema(request=s.MemberAddInput, responses={201: s.MemberOutput}, tags=BRANDS)
     def post(self, request, brand_id: int):
-        data = s.MemberAddInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.MemberAddInput, request.data)
         member = services.brand_member_add(
             actor=request.user,
             brand_id=brand_id,
-            user=user_by_username(data.validated_data["username"]),
-            role=data.validated_data["role"],
+            user=user_by_username(data["username"]),
+            role=data["role"],
         )
         return Response(s.MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
@@ -90,10 +88,9 @@ class BrandCallbackView(APIView):
         summary="Register the brand's developer server (returns a new signing secret)",
     )
     def put(self, request, brand_id: int):
-        data = s.CallbackInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.CallbackInput, request.data)
         callback = services.brand_callback_set(
-            actor=request.user, brand_id=brand_id, url=data.validated_data["url"]
+            actor=request.user, brand_id=brand_id, url=data["url"]
         )
         return Response(s.CallbackOutput(callback).data)
 
@@ -136,12 +133,9 @@ class BrandInboxView(SelectorListView):
 
     @staticmethod
     def selector(request, brand_id):
-        query = s.InboxQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(s.InboxQuery, request.query_params)
         brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
-        return selectors.brand_inbox(
-            brand=brand, user=request.user, status=query.validated_data["status"]
-        )
+        return selectors.brand_inbox(brand=brand, user=request.user, status=query["status"])
 
 
 class StaffBrandVerificationView(APIView):
@@ -190,9 +184,8 @@ class AccountListCreateView(SelectorListView):
 
     @extend_schema(request=s.AccountCreateInput, responses={201: s.AccountOutput}, tags=ACCOUNTS)
     def post(self, request):
-        data = s.AccountCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = validated(s.AccountCreateInput, request.data)
+        fields = dict(data)
         account = services.account_create(
             actor=request.user, brand_id=fields.pop("brand"), **fields
         )
@@ -216,11 +209,8 @@ class AccountDetailView(APIView):
 class AccountMenuView(APIView):
     @extend_schema(request=s.MenuInput, responses={200: s.AccountOutput}, tags=ACCOUNTS)
     def put(self, request, account_id: int):
-        data = s.MenuInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.account_menu_set(
-            actor=request.user, account_id=account_id, menu=data.validated_data["menu"]
-        )
+        data = validated(s.MenuInput, request.data)
+        services.account_menu_set(actor=request.user, account_id=account_id, menu=data["menu"])
         return Response(s.AccountOutput(selectors.account_get(account_id=account_id)).data)
 
 
@@ -258,11 +248,8 @@ class AccountArticlesView(SelectorListView):
 
     @extend_schema(request=s.ArticleInput, responses={201: s.ArticleOutput}, tags=ACCOUNTS)
     def post(self, request, account_id: int):
-        data = s.ArticleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        article = services.article_create(
-            actor=request.user, account_id=account_id, **data.validated_data
-        )
+        data = validated(s.ArticleInput, request.data)
+        article = services.article_create(actor=request.user, account_id=account_id, **data)
         return Response(s.ArticleOutput(article).data, status=status.HTTP_201_CREATED)
 
 
@@ -294,9 +281,8 @@ class AccountBroadcastsView(SelectorListView):
         ],
     )
     def post(self, request, account_id: int):
-        data = s.BroadcastInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = validated(s.BroadcastInput, request.data)
+        fields = dict(data)
 
         def publish() -> Response:
             broadcast = services.broadcast_publish(
@@ -338,9 +324,8 @@ class FeedView(APIView):
         tags=ACCOUNTS,
     )
     def get(self, request):
-        query = s.FeedQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        cursor, limit = query.validated_data.get("cursor"), query.validated_data["limit"]
+        query = validated(s.FeedQuery, request.query_params)
+        cursor, limit = query.get("cursor"), query["limit"]
         broadcasts = selectors.feed_for_user(
             user=request.user,
             before=_decode_feed_cursor(cursor) if cursor else None,
@@ -369,11 +354,8 @@ class AccountKeywordRepliesView(SelectorListView):
 
     @extend_schema(request=s.KeywordReplyInput, responses={201: s.KeywordReplyOutput}, tags=SERVICE)
     def post(self, request, account_id: int):
-        data = s.KeywordReplyInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rule = services.keyword_reply_create(
-            actor=request.user, account_id=account_id, **data.validated_data
-        )
+        data = validated(s.KeywordReplyInput, request.data)
+        rule = services.keyword_reply_create(actor=request.user, account_id=account_id, **data)
         return Response(s.KeywordReplyOutput(rule).data, status=status.HTTP_201_CREATED)
 
 
@@ -403,10 +385,9 @@ class AccountMessagesView(SelectorListView):
         request=s.ServiceMessageInput, responses={201: s.FollowerMessageOutput}, tags=SERVICE
     )
     def post(self, request, account_id: int):
-        data = s.ServiceMessageInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.ServiceMessageInput, request.data)
         message = services.service_message_send(
-            user=request.user, account_id=account_id, text=data.validated_data["text"]
+            user=request.user, account_id=account_id, text=data["text"]
         )
         return Response(s.FollowerMessageOutput(message).data, status=status.HTTP_201_CREATED)
 
@@ -442,9 +423,8 @@ class ConversationRepliesView(APIView):
         summary="Reply as the brand (422 service_window_closed outside the 48 h / 5 replies)",
     )
     def post(self, request, conversation_id: int):
-        data = s.ServiceMessageInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.ServiceMessageInput, request.data)
         message = services.service_reply_send(
-            actor=request.user, conversation_id=conversation_id, text=data.validated_data["text"]
+            actor=request.user, conversation_id=conversation_id, text=data["text"]
         )
         return Response(s.ServiceMessageOutput(message).data, status=status.HTTP_201_CREATED)
