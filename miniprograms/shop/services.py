@@ -949,6 +949,7 @@ def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address
     }
 
 
+@transaction.atomic
 def team_open(
     *, actor, shop_id: int, product_id: int, sku_id: int, quantity: int, shipping_address: dict
 ) -> Order:
