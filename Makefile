@@ -35,9 +35,11 @@ run-services: install check-services
 check-services: install
 	@DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
 
+# lint-imports checks the app boundaries in pyproject.toml (docs/architecture.md, "Boundaries").
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .

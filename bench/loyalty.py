@@ -35,6 +35,7 @@ from loyalty.models import (  # noqa: E402
     PointLot,
     Tag,
 )
+from miniprograms.shop.events import OrderLine, OrderPaid  # noqa: E402
 from superapp.accounts.models import User  # noqa: E402
 from superapp.official import services as official_services  # noqa: E402
 
@@ -143,27 +144,23 @@ def bench_earning(brand, user_ids, rng) -> float:
         with transaction.atomic():
             handlers.on_shop_order_paid(
                 event_id=i,
-                payload={
-                    "order_id": 10_000_000 + i,
-                    "shop_id": 1,
-                    "brand_id": brand.pk,
-                    "buyer_user_id": user_id,
-                    "amount": amount,
-                    "currency": "EUR",
-                    "prepay_id": f"bench{i}",
-                    "paid_at": timezone.now().isoformat(),
-                    "lines": [
-                        {
-                            "product_id": 1,
-                            "sku_id": 1,
-                            "collection_ids": [],
-                            "quantity": 1,
-                            "amount": amount,
-                        }
-                    ],
-                    "associate_user_id": None,
-                    "live_show_id": None,
-                },
+                event=OrderPaid(
+                    order_id=10_000_000 + i,
+                    shop_id=1,
+                    brand_id=brand.pk,
+                    buyer_user_id=user_id,
+                    amount=amount,
+                    currency="EUR",
+                    prepay_id=f"bench{i}",
+                    paid_at=timezone.now(),
+                    lines=(
+                        OrderLine(
+                            product_id=1, sku_id=1, collection_ids=(), quantity=1, amount=amount
+                        ),
+                    ),
+                    associate_user_id=None,
+                    live_show_id=None,
+                ),
             )
     return EARN_SAMPLES / (time.perf_counter() - started)
 

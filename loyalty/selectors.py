@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.dateparse import parse_datetime
 
+from loyalty import errors
 from loyalty.models import (
     AssociateHandover,
     BonusCampaign,
@@ -30,7 +31,7 @@ from loyalty.models import (
     Tag,
     Tier,
 )
-from superapp.core.errors import InvalidInput, NotFound
+from superapp.core.errors import InvalidInput
 from superapp.official import selectors as official_selectors
 
 ROLLING_SPEND_WINDOW = timedelta(days=365)
@@ -44,7 +45,7 @@ def program_for_brand(*, brand_id: int) -> Program:
     program = Program.objects.select_related("brand").filter(brand_id=brand_id, is_active=True)
     program = program.first()
     if program is None:
-        raise NotFound("This brand runs no loyalty program.", code="program_not_found")
+        raise errors.ProgramNotFound()
     return program
 
 
@@ -62,7 +63,7 @@ def member_for_user(*, brand_id: int, user) -> Member:
         .first()
     )
     if member is None:
-        raise NotFound("You are not a member of this program.", code="not_a_member")
+        raise errors.NotAMember()
     return member
 
 
@@ -82,7 +83,7 @@ def member_for_card(*, brand_id: int, card: str) -> Member:
             .first()
         )
     if member is None or not constant_time_compare(member.card_token, parts[3]):
-        raise NotFound("This card is not valid at this brand.", code="card_not_found")
+        raise errors.CardNotFound()
     return member
 
 
@@ -287,7 +288,7 @@ def client_for_staff(*, brand_id: int, client_id: int, user) -> Client:
     """A client of this brand for one of its staff; any other client is not found."""
     client = clients_for_staff(brand_id=brand_id, user=user).filter(pk=client_id).first()
     if client is None:
-        raise NotFound("No such client.", code="client_not_found")
+        raise errors.ClientNotFound()
     return client
 
 
@@ -375,7 +376,7 @@ def client_of_user(*, brand_id: int, user) -> Client:
     client = Client.objects.select_related("associate").filter(brand_id=brand_id, user=user)
     client = client.first()
     if client is None:
-        raise NotFound("You are not in this brand's client book.", code="client_not_found")
+        raise errors.ClientNotFound("You are not in this brand's client book.")
     return client
 
 
@@ -414,7 +415,7 @@ def segment_filters_check(*, brand_id: int, user, filters: dict) -> None:
 def segment_for_staff(*, brand_id: int, segment_id: int) -> Segment:
     segment = Segment.objects.filter(brand_id=brand_id, pk=segment_id).first()
     if segment is None:
-        raise NotFound("No such segment.", code="segment_not_found")
+        raise errors.SegmentNotFound()
     return segment
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from loyalty import selectors
+from loyalty import errors, selectors
 from loyalty.models import (
     AssociateHandover,
     BonusCampaign,
@@ -42,18 +42,15 @@ from loyalty.models import (
     Tier,
 )
 from miniprograms import selectors as miniprogram_selectors
+from miniprograms.shop import events as shop_events
 from superapp.core.domain_events import emit
-from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import InvalidInput
+from superapp.official import events as official_events
 from superapp.official import selectors as official_selectors
 from superapp.realtime.services import event_publish
 
 Kind, Reason = PointEntry.Kind, PointEntry.Reason
 DEFAULT_TIER = {"name": "Member", "min_spend": 0, "multiplier_percent": 100}
-
-
-class InsufficientPoints(DomainError):
-    code = "insufficient_points"
-    default_detail = "Not enough points."
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -83,7 +80,7 @@ def program_create(*, actor, brand_id: int, tiers: list[dict] | None = None, **r
         with transaction.atomic():
             program = Program.objects.create(brand=brand, **rules)
     except IntegrityError as exc:
-        raise Conflict("This brand already runs a program.", code="program_exists") from exc
+        raise errors.ProgramExists() from exc
     Tier.objects.bulk_create([Tier(program=program, **t) for t in tiers])
     return program
 
@@ -115,7 +112,7 @@ def program_update(*, actor, brand_id: int, **changes) -> Program:
     )
     program = Program.objects.select_for_update().filter(brand_id=brand_id).first()
     if program is None:
-        raise NotFound("This brand runs no loyalty program.", code="program_not_found")
+        raise errors.ProgramNotFound()
     unknown = set(changes) - PROGRAM_EDITABLE
     if unknown:
         raise InvalidInput(fields={name: ["Not editable."] for name in sorted(unknown)})
@@ -196,7 +193,7 @@ def membership_join(*, actor, brand_id: int, referral_code: str = "") -> Member:
     """Join a brand's program, optionally with a friend's member number as referral code."""
     program = selectors.program_for_brand(brand_id=brand_id)
     if Member.objects.filter(program=program, user=actor).exists():
-        raise Conflict("You are already a member.", code="already_member")
+        raise errors.AlreadyMember()
     referrer = None
     if referral_code:
         referrer = Member.objects.filter(program=program, member_number=referral_code).first()
@@ -204,7 +201,7 @@ def membership_join(*, actor, brand_id: int, referral_code: str = "") -> Member:
             raise InvalidInput(fields={"referral_code": ["Unknown referral code."]})
     member, created = _member_create(program=program, user_id=actor.pk, referred_by=referrer)
     if not created:
-        raise Conflict("You are already a member.", code="already_member")
+        raise errors.AlreadyMember()
     client = _client_touch(brand_id=brand_id, user_id=actor.pk, opted_in=True)
     _client_link_member(client, member)
     return member
@@ -263,7 +260,7 @@ def _debit(member: Member, points: int, kind: str, reason: str, now, **refs) -> 
         if needed == 0:
             break
     if needed:
-        raise InsufficientPoints(available=member.points)
+        raise errors.InsufficientPoints(available=member.points)
     LotDraw.objects.bulk_create(draws)
     PointLot.objects.bulk_update(drained, ["remaining"])
     member.points -= points
@@ -383,31 +380,27 @@ def redemption_create(
         .first()
     )
     if member is None:
-        raise NotFound("You are not a member of this program.", code="not_a_member")
+        raise errors.NotAMember()
     if reward_id is not None:
         reward = program.rewards.filter(pk=reward_id, is_active=True).first()
         if reward is None:
-            raise NotFound("No such reward.", code="reward_not_found")
+            raise errors.RewardNotFound()
         cost, kind, coupon = reward.points_cost, Redemption.Kind.REWARD, _reward_coupon(reward, now)
     else:
         reward, cost, kind = None, points, Redemption.Kind.CHECKOUT
         coupon = _checkout_coupon(program, points, now)
     _expire_due_lots(member, now)
     if member.points < cost:
-        raise InsufficientPoints(available=member.points, required=cost)
+        raise errors.InsufficientPoints(available=member.points, required=cost)
     redemption = Redemption.objects.create(
         member=member, kind=kind, reward=reward, points=cost, coupon=coupon
     )
     _debit(member, cost, Kind.REDEEM, Reason.REDEMPTION, now, redemption=redemption)
     member.save(update_fields=["points"])
     emit(
-        "loyalty.reward_redeemed",
-        {
-            "redemption_id": redemption.pk,
-            "brand_id": program.brand_id,
-            "user_id": actor.pk,
-            "coupon": coupon,
-        },
+        shop_events.RewardRedeemed(
+            redemption_id=redemption.pk, brand_id=program.brand_id, user_id=actor.pk, coupon=coupon
+        )
     )
     return redemption
 
@@ -430,11 +423,7 @@ def _checkout_coupon(program: Program, points: int, now) -> dict:
         raise InvalidInput(fields={"points": [f"Redeem a multiple of {step} points."]})
     value = points * program.unit_minor // program.redeem_points_per_unit
     if value > program.checkout_max_amount:
-        raise DomainError(
-            "That discount is above the program's cap.",
-            code="redemption_above_cap",
-            max_amount=program.checkout_max_amount,
-        )
+        raise errors.RedemptionAboveCap(max_amount=program.checkout_max_amount)
     return {
         "kind": Reward.CouponKind.FIXED,
         "value": value,
@@ -765,11 +754,11 @@ def client_reassign(*, actor, brand_id: int, client_id: int, associate, reason: 
     client = Client.objects.select_for_update().get(pk=client.pk)
     role = official_selectors.brand_role(brand=client.brand, user=actor)
     if role not in official_selectors.MANAGERS and client.associate_id != actor.pk:
-        raise Forbidden("Only managers or the current associate hand over.", code="not_your_client")
+        raise errors.NotYourClient()
     if associate.pk not in official_selectors.brand_user_ids(brand_id=brand_id):
         raise InvalidInput(fields={"associate": ["Not a member of this brand."]})
     if associate.pk == client.associate_id:
-        raise Conflict("This associate already looks after the client.", code="already_assigned")
+        raise errors.AlreadyAssigned()
     _associate_assign(client, associate.pk, actor=actor, reason=reason)
     return client
 
@@ -782,11 +771,7 @@ def client_tag_add(*, actor, brand_id: int, client_id: int, name: str, personal:
     if ClientTag.objects.filter(client=client, tag=tag).exists():
         return tag
     if client.client_tags.count() >= settings.LOYALTY_MAX_TAGS_PER_CLIENT:
-        raise DomainError(
-            "This client has the maximum number of tags.",
-            code="too_many_tags",
-            limit=settings.LOYALTY_MAX_TAGS_PER_CLIENT,
-        )
+        raise errors.TooManyTags(limit=settings.LOYALTY_MAX_TAGS_PER_CLIENT)
     ClientTag.objects.create(client=client, tag=tag)
     return tag
 
@@ -798,7 +783,7 @@ def client_tag_remove(*, actor, brand_id: int, client_id: int, tag_id: int) -> N
         selectors.visible_tags_q(user=actor, prefix="tag__"), client=client, tag_id=tag_id
     ).delete()
     if not deleted:
-        raise NotFound("No such tag on this client.", code="tag_not_found")
+        raise errors.TagNotFound()
 
 
 @transaction.atomic
@@ -827,7 +812,7 @@ def follow_up_complete(*, actor, brand_id: int, task_id: int) -> FollowUpTask:
         .first()
     )
     if task is None:
-        raise NotFound("No such task.", code="task_not_found")
+        raise errors.TaskNotFound()
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
@@ -860,13 +845,9 @@ def campaign_send(
     audience = selectors.segment_clients(segment=segment, user=actor)
     user_ids = selectors.marketing_consenting_user_ids(brand_id=brand_id, clients=audience)
     if not user_ids:
-        raise DomainError("No client in this segment consents to marketing.", code="no_recipients")
+        raise errors.NoRecipients()
     if len(user_ids) > settings.LOYALTY_CAMPAIGN_MAX_RECIPIENTS:
-        raise DomainError(
-            "Too many recipients for one campaign.",
-            code="too_many_recipients",
-            limit=settings.LOYALTY_CAMPAIGN_MAX_RECIPIENTS,
-        )
+        raise errors.TooManyRecipients(limit=settings.LOYALTY_CAMPAIGN_MAX_RECIPIENTS)
     campaign = Campaign.objects.create(
         brand_id=brand_id,
         segment=segment,
@@ -878,15 +859,14 @@ def campaign_send(
         sent_by=actor,
     )
     emit(
-        "loyalty.campaign_sent",
-        {
-            "campaign_id": campaign.pk,
-            "brand_id": brand_id,
-            "account_id": account_id,
-            "user_ids": user_ids,
-            "title": title,
-            "body": body,
-        },
+        official_events.CampaignSent(
+            campaign_id=campaign.pk,
+            brand_id=brand_id,
+            account_id=account_id,
+            user_ids=tuple(user_ids),
+            title=title,
+            body=body,
+        )
     )
     return campaign
 

@@ -11,13 +11,24 @@ import base64
 import hashlib
 import hmac
 
+from django.utils.crypto import salted_hmac
 from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from miniprograms import selectors, services
-from superapp.accounts.oauth import PlazaOAuth2Validator
+from superapp.accounts.selectors import access_token_by_value
 
 _MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
+
+# The resource-owner password grant is off for every client: passwords are typed only into
+# Plaza's own sign-in doors, which share one lockout (accounts services.credentials_check).
+REFUSED_GRANT_TYPES = frozenset({"password"})
+
+
+def pairwise_subject(*, client_id: str, user) -> str:
+    """The user's OpenID subject as a first-party client sees it: stable per (client, user),
+    never the internal user id, and unlinkable between clients."""
+    return salted_hmac("plaza.oidc.subject", f"{client_id}:{user.pk}").hexdigest()
 
 
 def _pkce_verifies(verifier: str | None, challenge: str) -> bool:
@@ -33,7 +44,11 @@ def _miniprogram_of(client):
     return getattr(client, "miniprogram", None) if client is not None else None
 
 
-class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
+class MiniProgramOAuth2Validator(OAuth2Validator):
+    """The validator of every Plaza token check (``OAUTH2_VALIDATOR_CLASS``)."""
+
+    REFUSED_GRANT_TYPES = REFUSED_GRANT_TYPES
+
     oidc_claim_scope = {
         **OAuth2Validator.oidc_claim_scope,
         "sub": "openid",
@@ -60,6 +75,9 @@ class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
         """Read with the challenge (the grant may be burnt by now)."""
         return getattr(request, "plaza_code_challenge_method", None) or None
 
+    def _load_access_token(self, token):
+        return access_token_by_value(token)  # one statement (superapp/accounts/selectors.py)
+
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
         if grant_type in self.REFUSED_GRANT_TYPES:
             return False
@@ -85,7 +103,7 @@ class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
         stops showing it the moment the grant is revoked)."""
         miniprogram = _miniprogram_of(request.client)
         if miniprogram is None:
-            return super().get_claim_dict(request)
+            return {"sub": pairwise_subject(client_id=request.client.client_id, user=request.user)}
         user = request.user
         claims = {
             "sub": services.identity_for(miniprogram=miniprogram, user=user).openid,

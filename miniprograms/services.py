@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import Application, Grant
 
-from miniprograms import bundles, links, selectors
+from miniprograms import bundles, events, links, selectors
 from miniprograms.models import (
     APP_SCOPES,
     CONSENT_SCOPES,
@@ -607,15 +607,14 @@ def subscribe_message_send(
         acceptance=acceptance, miniprogram=miniprogram, user=user, template=template, data=data
     )
     domain_events.emit(
-        "miniprograms.subscribe_message_sent",
-        {
-            "user_id": user.pk,
-            "app_id": miniprogram.app_id,
-            "app_name": miniprogram.name,
-            "template": template,
-            "data": data,
-            "message_id": message.pk,
-        },
+        events.SubscribeMessageSent(
+            user_id=user.pk,
+            app_id=miniprogram.app_id,
+            app_name=miniprogram.name,
+            template=template,
+            data=data,
+            message_id=message.pk,
+        )
     )
     return message
 

@@ -8,21 +8,9 @@ from payments.models import (
     JournalTransaction,
     PayOrder,
     Posting,
-    RedPacket,
-    RedPacketClaim,
     Refund,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from superapp.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Account)
@@ -70,18 +58,3 @@ class RefundAdmin(ReadOnlyAdmin):
 class GatewayOrderAdmin(ReadOnlyAdmin):
     list_display = ("reference", "kind", "user", "amount", "currency", "status", "created_at")
     list_filter = ("kind", "status")
-
-
-class RedPacketClaimInline(admin.TabularInline):
-    model = RedPacketClaim
-    can_delete = False
-    extra = 0
-    readonly_fields = ("user", "amount", "journal", "created_at")
-
-
-@admin.register(RedPacket)
-class RedPacketAdmin(ReadOnlyAdmin):
-    list_display = ("id", "sender", "conversation", "mode", "total", "currency", "count")
-    list_filter = ("mode", "status", "currency")
-    exclude = ("shares",)  # the unclaimed shares are nobody's business before they are opened
-    inlines = [RedPacketClaimInline]

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from superapp.core import signing
 from superapp.core.errors import InvalidInput
-from superapp.webhooks import signing
 
 SIGNATURE_HEADER = "Plaza-Gateway-Signature"
 OUTCOMES = ("succeeded", "failed")

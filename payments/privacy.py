@@ -12,8 +12,6 @@ from payments.models import (
     GatewayOrder,
     PayOrder,
     Posting,
-    RedPacket,
-    RedPacketClaim,
     Transfer,
     WalletSecurity,
 )
@@ -67,36 +65,13 @@ def export(user) -> dict:
                 "sandbox",
             )
         ),
-        "red_packets_sent": list(
-            RedPacket.objects.filter(sender=user)
-            .order_by("id")
-            .values(
-                "id",
-                "conversation_id",
-                "mode",
-                "total",
-                "currency",
-                "count",
-                "greeting",
-                "status",
-                "claimed_amount",
-                "refunded_amount",
-                "created_at",
-            )
-        ),
-        "red_packets_claimed": list(
-            RedPacketClaim.objects.filter(user=user)
-            .order_by("id")
-            .values("packet_id", "amount", "packet__currency", "created_at")
-        ),
     }
 
 
 def erase(user) -> None:
-    """Forget the PIN, what the user wrote (transfer notes, red-packet greetings) and the
+    """Forget the PIN, what the user wrote (transfer notes) and the
     openids their pay orders name (the identities themselves are erased with them); money
     records stay."""
     WalletSecurity.objects.filter(user=user).delete()
     PayOrder.objects.filter(payer=user).exclude(payer_openid="").update(payer_openid="")
     Transfer.objects.filter(sender=user).exclude(note="").update(note="")
-    RedPacket.objects.filter(sender=user).exclude(greeting="").update(greeting="")

@@ -1,5 +1,4 @@
-"""Payments background work: closing expired pay orders, returning expired red packets, and
-the sandbox gateway's side."""
+"""Payments background work: closing expired pay orders and the sandbox gateway's side."""
 
 import contextlib
 import logging
@@ -8,7 +7,7 @@ import requests
 from celery import shared_task
 from django.conf import settings
 
-from payments import selectors, services
+from payments import services
 from payments.gateways import SIGNATURE_HEADER, SandboxGateway
 from superapp.core.errors import Conflict
 
@@ -24,18 +23,6 @@ def close_expired_payorders() -> int:
     closed = services.payorders_close_expired()
     logger.info("closed expired pay orders", extra={"closed": closed})
     return closed
-
-
-@shared_task(name="payments.expire_red_packets")
-def expire_red_packets() -> int:
-    """Beat: give the unclaimed rest of every expired red packet back to its sender, each
-    packet in its own transaction (``red_packet_expire`` is a no-op on a second run)."""
-    returned = [
-        services.red_packet_expire(packet_id=packet_id)
-        for packet_id in selectors.red_packets_due_for_expiry()
-    ]
-    logger.info("expired red packets", extra={"packets": len(returned), "returned": sum(returned)})
-    return len(returned)
 
 
 @shared_task(
@@ -77,4 +64,4 @@ def _deliver_in_process(body: bytes, signature: str) -> None:
         services.gateway_callback_receive(body=body, signature=signature)
 
 
-PERIODIC_TASKS = [(60.0, close_expired_payorders), (60.0, expire_red_packets)]
+PERIODIC_TASKS = [(60.0, close_expired_payorders)]

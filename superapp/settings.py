@@ -11,7 +11,7 @@ from pathlib import Path
 
 import environ
 
-from miniprograms.oidc_keys import load_or_create_private_key
+from superapp.core.oidc_keys import load_or_create_private_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "superapp.messaging",
     "miniprograms",
     "payments",
+    "redpackets",
     "loyalty",
     "miniprograms.shop",
     "superapp.live",

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from miniprograms.shop.admin import brand_admin_site
 from superapp.core.health import healthz, metrics
 
 # Django tries these in order, each app's patterns in turn: the busiest endpoints (sending
@@ -11,6 +10,7 @@ api_v1 = [
     path("", include("superapp.messaging.api.urls")),
     path("", include("superapp.realtime.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("redpackets.api.urls")),
     path("", include("superapp.accounts.api.urls")),
     path("", include("superapp.official.api.urls")),
     path("", include("miniprograms.api.urls")),
@@ -28,7 +28,9 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("mp/", include("miniprograms.urls")),
     path("admin/", admin.site.urls),
-    path("brand-admin/", brand_admin_site.urls),
+    path(
+        "brand-admin/", include("miniprograms.shop.brand_admin_urls", namespace="brand_shop_admin")
+    ),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="prometheus-django-metrics"),
 ]

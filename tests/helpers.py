@@ -7,12 +7,14 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
-from django.db import connection
+from channels.db import database_sync_to_async
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from miniprograms import services as mp_services
 from superapp.accounts import services as account_services
+from superapp.realtime.services import event_publish
 
 
 def consumer_client(user) -> APIClient:
@@ -105,3 +107,51 @@ class Receiver:
 
     def json_bodies(self) -> list[dict]:
         return [json.loads(r["body"]) for r in self.requests]
+
+
+def assert_refused(response, status: int, code: str) -> dict:
+    """``response`` is a refusal in Plaza's error shape: ``status``, ``{"code": code, "detail"}``
+    and nothing else expected of it. Returns the body for further checks (``fields``, limits)."""
+    body = response.json()
+    assert (response.status_code, body.get("code")) == (status, code), body
+    assert isinstance(body.get("detail"), str) and body["detail"], body
+    return body
+
+
+def run_together(actions: list[Callable[[], object]]) -> list:
+    """Run each action in its own thread, all released at the same instant by a barrier; return
+    each one's result or the exception it raised, in order. Each thread closes its database
+    connection when done."""
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(index: int, action) -> None:
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as exc:  # surfaced by the assertions of the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _publish_marker(user) -> None:
+    with transaction.atomic():
+        event_publish(user_ids=[user.pk], type="test.marker", payload={})
+
+
+async def assert_nothing_else_pushed(socket, user) -> dict:
+    """Nothing was pushed to ``user``'s ``socket`` beyond what the test already read: a marker
+    event committed now is the very next frame (one user's pushes arrive in publish order), so
+    the check waits for an observable event instead of a timeout. Returns the marker."""
+    await database_sync_to_async(_publish_marker)(user)
+    frame = await socket.receive_json_from(timeout=5)
+    assert frame["type"] == "test.marker", frame
+    return frame

@@ -146,25 +146,6 @@ class MpQuotaOutput(serializers.Serializer):
     window_seconds = serializers.IntegerField()
 
 
-class MpWebhookAttemptOutput(serializers.Serializer):
-    attempted_at = serializers.DateTimeField()
-    status_code = serializers.IntegerField(allow_null=True)
-    error = serializers.CharField()
-    duration_ms = serializers.IntegerField()
-
-
-class MpWebhookDeliveryOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    event_id = serializers.UUIDField()
-    event_type = serializers.CharField()
-    url = serializers.URLField()
-    status = serializers.CharField()
-    attempts = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField(allow_null=True)
-    log = MpWebhookAttemptOutput(many=True)
-
-
 class MpLinkInput(serializers.Serializer):
     path = serializers.RegexField(r"^[A-Za-z0-9_\-/]{1,200}$")
     scene = serializers.CharField(

@@ -2,7 +2,7 @@ import base64
 import binascii
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -14,7 +14,7 @@ from miniprograms.api import serializers as s
 from miniprograms.selectors import InvalidClient
 from superapp.accounts.selectors import user_by_username
 from superapp.core import ratelimit
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, WebhookDeliveryOutput, validated
 from superapp.core.pagination import page_of, paginate, single_page
 from superapp.core.permissions import IsAppServer, IsPlatformStaff
 
@@ -229,21 +229,26 @@ class QuotasView(APIView):
         return single_page(quotas, s.MpQuotaOutput)
 
 
-class WebhookDeliveriesView(APIView):
-    @extend_schema(responses=page_of(s.MpWebhookDeliveryOutput), tags=DEV)
-    def get(self, request, app_id: str):
+@extend_schema_view(get=extend_schema(tags=DEV))
+class WebhookDeliveriesView(SelectorListView):
+    """The notify-URL delivery log: every event and each attempt to POST it."""
+
+    model = "webhooks.WebhookDelivery"
+    serializer_class = WebhookDeliveryOutput
+
+    @staticmethod
+    def selector(request, app_id):
         miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=request.user)
-        deliveries = selectors.webhook_deliveries(miniprogram=miniprogram)
-        return paginate(self, request, deliveries, s.MpWebhookDeliveryOutput)
+        return selectors.webhook_deliveries(miniprogram=miniprogram)
 
 
 class WebhookReplayView(APIView):
-    @extend_schema(request=None, responses={202: s.MpWebhookDeliveryOutput}, tags=DEV)
+    @extend_schema(request=None, responses={202: WebhookDeliveryOutput}, tags=DEV)
     def post(self, request, app_id: str, delivery_id: int):
         delivery = services.webhook_replay(
             actor=request.user, app_id=app_id, delivery_id=delivery_id
         )
-        return Response(s.MpWebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 class LinksView(APIView):

@@ -6,9 +6,11 @@ class ShopConfig(AppConfig):
     label = "shop"
 
     def ready(self) -> None:
+        from miniprograms.shop.events import OrderStatusChanged, RewardRedeemed
+        from payments.events import PayOrderPaid, PayOrderRefunded
         from superapp.core.domain_events import subscribe
 
-        subscribe("payments.payorder_paid", "miniprograms.shop.payment.on_payorder_paid")
-        subscribe("payments.payorder_refunded", "miniprograms.shop.payment.on_payorder_refunded")
-        subscribe("shop.order_status_changed", "miniprograms.shop.payment.on_order_status_changed")
-        subscribe("loyalty.reward_redeemed", "miniprograms.shop.handlers.on_reward_redeemed")
+        subscribe(PayOrderPaid, "miniprograms.shop.payment.on_payorder_paid")
+        subscribe(PayOrderRefunded, "miniprograms.shop.payment.on_payorder_refunded")
+        subscribe(OrderStatusChanged, "miniprograms.shop.payment.on_order_status_changed")
+        subscribe(RewardRedeemed, "miniprograms.shop.handlers.on_reward_redeemed")

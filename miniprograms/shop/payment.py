@@ -20,12 +20,12 @@ was created in), so it is paid and marked paid as usual.
 """
 
 import logging
-from datetime import datetime
 
 from django.db import transaction
 
-from miniprograms.shop import selectors, services
+from miniprograms.shop import events, selectors, services
 from miniprograms.shop.models import Order, RefundRequest
+from payments import events as payment_events
 from payments import services as payments
 from superapp.core.errors import Conflict
 
@@ -124,36 +124,36 @@ def order_payorder_close(*, order_id: int) -> None:
 # --- money in (domain event handlers) ------------------------------------------------------------
 
 
-def on_payorder_paid(*, event_id: int, payload: dict) -> None:
-    shop = selectors.shop_for_app(app_id=payload["app_id"])
+def on_payorder_paid(*, event_id: int, event: payment_events.PayOrderPaid) -> None:
+    shop = selectors.shop_for_app(app_id=event.app_id)
     if shop is None:
         return
     order = services.order_pay(
         shop=shop,
-        out_trade_no=payload["out_trade_no"],
-        prepay_id=payload["prepay_id"],
-        payer_user_id=payload["payer_user_id"],
-        amount=payload["amount"],
-        currency=payload["currency"],
-        paid_at=datetime.fromisoformat(payload["paid_at"]),
+        out_trade_no=event.out_trade_no,
+        prepay_id=event.prepay_id,
+        payer_user_id=event.payer_user_id,
+        amount=event.amount,
+        currency=event.currency,
+        paid_at=event.paid_at,
     )
     if order is None:
         logger.error("pay order for an unknown shop order", extra={"event_id": event_id})
 
 
-def on_payorder_refunded(*, event_id: int, payload: dict) -> None:
-    shop = selectors.shop_for_app(app_id=payload["app_id"])
+def on_payorder_refunded(*, event_id: int, event: payment_events.PayOrderRefunded) -> None:
+    shop = selectors.shop_for_app(app_id=event.app_id)
     if shop is None:
         return
     services.refund_record_executed(
         shop=shop,
-        prepay_id=payload["prepay_id"],
-        refund_id=str(payload["refund_id"]),
-        amount=payload["amount"],
-        refunded_total=payload["refunded_total"],
+        prepay_id=event.prepay_id,
+        refund_id=event.refund_id,
+        amount=event.amount,
+        refunded_total=event.refunded_total,
     )
 
 
-def on_order_status_changed(*, event_id: int, payload: dict) -> None:
-    if payload["status"] == Order.Status.CANCELLED:
-        order_payorder_close(order_id=payload["order_id"])
+def on_order_status_changed(*, event_id: int, event: events.OrderStatusChanged) -> None:
+    if event.status == Order.Status.CANCELLED:
+        order_payorder_close(order_id=event.order_id)

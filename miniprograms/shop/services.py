@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import selectors
+from miniprograms.shop import events, selectors
 from miniprograms.shop.models import (
     MAX_STOCK,
     Attribution,
@@ -548,15 +548,14 @@ def _announce(order: Order, status: str) -> None:
         tracking=order.tracking_number,
     )
     emit(
-        "shop.order_status_changed",
-        {
-            "order_id": order.pk,
-            "brand_id": order.shop.brand_id,
-            "buyer_user_id": order.buyer_id,
-            "status": status,
-            "title": title,
-            "body": body,
-        },
+        events.OrderStatusChanged(
+            order_id=order.pk,
+            brand_id=order.shop.brand_id,
+            buyer_user_id=order.buyer_id,
+            status=status,
+            title=title,
+            body=body,
+        )
     )
     event_publish(
         user_ids=[order.buyer_id],
@@ -642,30 +641,30 @@ def order_expire(*, order_id: int) -> bool:
     return True
 
 
-def _order_paid_payload(order: Order) -> dict:
+def _order_paid_event(order: Order) -> events.OrderPaid:
     lines = list(order.lines.select_related("product").prefetch_related("product__collections"))
-    return {
-        "order_id": order.pk,
-        "shop_id": order.shop_id,
-        "brand_id": order.shop.brand_id,
-        "buyer_user_id": order.buyer_id,
-        "amount": order.total,
-        "currency": order.currency,
-        "prepay_id": order.prepay_id,
-        "paid_at": order.paid_at.isoformat(),
-        "lines": [
-            {
-                "product_id": line.product_id,
-                "sku_id": line.sku_id,
-                "collection_ids": sorted(c.pk for c in line.product.collections.all()),
-                "quantity": line.quantity,
-                "amount": line.amount,
-            }
+    return events.OrderPaid(
+        order_id=order.pk,
+        shop_id=order.shop_id,
+        brand_id=order.shop.brand_id,
+        buyer_user_id=order.buyer_id,
+        amount=order.total,
+        currency=order.currency,
+        prepay_id=order.prepay_id,
+        paid_at=order.paid_at,
+        lines=tuple(
+            events.OrderLine(
+                product_id=line.product_id,
+                sku_id=line.sku_id,
+                collection_ids=tuple(sorted(c.pk for c in line.product.collections.all())),
+                quantity=line.quantity,
+                amount=line.amount,
+            )
             for line in lines
-        ],
-        "associate_user_id": order.associate_id,
-        "live_show_id": order.live_show_id,
-    }
+        ),
+        associate_user_id=order.associate_id,
+        live_show_id=order.live_show_id,
+    )
 
 
 @transaction.atomic
@@ -709,7 +708,7 @@ def order_pay(
 def _mark_paid(order: Order, *, prepay_id: str, paid_at: datetime) -> None:
     order.prepay_id, order.paid_at = prepay_id, paid_at
     _transition(order, Status.PAID, f"pay order {prepay_id}" if prepay_id else "nothing to pay")
-    emit("shop.order_paid", _order_paid_payload(order))
+    emit(_order_paid_event(order))
     if order.team_id is not None:
         _team_settle_if_full(order.team_id)
 
@@ -863,15 +862,14 @@ def refund_record_executed(
     order.save(update_fields=["refunded_amount", "updated_at"])
     _close_after_refund(order, request)
     emit(
-        "shop.order_refunded",
-        {
-            "order_id": order.pk,
-            "brand_id": order.shop.brand_id,
-            "buyer_user_id": order.buyer_id,
-            "amount": amount,
-            "currency": order.currency,
-            "order_amount": order.total,
-        },
+        events.OrderRefunded(
+            order_id=order.pk,
+            brand_id=order.shop.brand_id,
+            buyer_user_id=order.buyer_id,
+            amount=amount,
+            currency=order.currency,
+            order_amount=order.total,
+        )
     )
     return request
 
@@ -971,6 +969,7 @@ def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address
     }
 
 
+@transaction.atomic
 def team_open(
     *, actor, shop_id: int, product_id: int, sku_id: int, quantity: int, shipping_address: dict
 ) -> Order:
@@ -1369,3 +1368,11 @@ def catalogue_import(*, actor, shop_id: int, rows: list[dict]) -> dict:
                 {"row": number, "code": "value_out_of_range", "fields": {"row": ["Out of range."]}}
             )
     return report
+
+
+def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
+    """The buyer's pay order for an order, through the shop's door to payments
+    (miniprograms/shop/payment.py): what other apps (live) call to take payment."""
+    from miniprograms.shop import payment  # payment builds on this module
+
+    return payment.order_payorder_create(actor=actor, order_id=order_id)

@@ -20,14 +20,9 @@ from payments.models import Posting
 from superapp.accounts.selectors import user_by_username
 from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
-from superapp.core.idempotency import run_idempotent
+from superapp.core.idempotency import IDEMPOTENCY_HEADER, run_idempotent
 from superapp.core.permissions import IsAppServer, IsConsumerOrAppServer, is_consumer_request
 from superapp.core.spreadsheets import csv_safe_row
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer."
-)
-
 
 SANDBOX_PARAMETER = OpenApiParameter(
     "sandbox",
@@ -295,50 +290,3 @@ class SettlementCsvView(APIView):
         response = HttpResponse(output.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="settlement-{report["date"]}.csv"'
         return response
-
-
-# --- red packets ------------------------------------------------------------------------------
-
-
-class RedPacketCreateView(APIView):
-    @extend_schema(
-        request=s.RedPacketCreateInput,
-        responses={201: s.RedPacketOutput},
-        parameters=[IDEMPOTENCY_HEADER],
-        tags=["red-packets"],
-    )
-    def post(self, request):
-        data = validated(s.RedPacketCreateInput, request.data)
-        conversation_id = data.pop("conversation")
-
-        def create():
-            packet = services.red_packet_create(
-                actor=request.user, conversation_id=conversation_id, **data
-            )
-            detail = selectors.red_packet_for_member(packet_id=packet.pk, user=request.user)
-            output = s.RedPacketOutput(detail, context={"request": request})
-            return Response(output.data, status=status.HTTP_201_CREATED)
-
-        return run_idempotent(request, create)
-
-
-class RedPacketDetailView(APIView):
-    @extend_schema(responses=s.RedPacketOutput, tags=["red-packets"])
-    def get(self, request, pk: int):
-        packet = selectors.red_packet_for_member(packet_id=pk, user=request.user)
-        return Response(s.RedPacketOutput(packet, context={"request": request}).data)
-
-
-class RedPacketClaimView(APIView):
-    @extend_schema(
-        request=None,
-        responses=s.RedPacketClaimResultOutput,
-        parameters=[IDEMPOTENCY_HEADER],
-        tags=["red-packets"],
-    )
-    def post(self, request, pk: int):
-        def claim():
-            opened = services.red_packet_claim(actor=request.user, packet_id=pk)
-            return Response(s.RedPacketClaimResultOutput(opened).data)
-
-        return run_idempotent(request, claim)

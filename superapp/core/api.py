@@ -1,4 +1,11 @@
-"""Helpers shared by the API views of every app."""
+"""Helpers and shapes shared by the API views of every app."""
+
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db.models import Model, QuerySet
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 
 
 def validated(serializer_class, data, **kwargs) -> dict:
@@ -8,3 +15,60 @@ def validated(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class SelectorListView(ListAPIView):
+    """A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+    callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+    URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+    another app's model, which views do not import)."""
+
+    model: type[Model] | str
+    selector: Callable[..., QuerySet]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            model = apps.get_model(self.model) if isinstance(self.model, str) else self.model
+            return model.objects.none()
+        return self.selector(self.request, **self.kwargs)
+
+
+class MoneyOutput(serializers.Serializer):
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class AddressInput(serializers.Serializer):
+    """The address snapshot given at checkout (e.g. read from the user's granted address)."""
+
+    name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=32)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    country = serializers.RegexField(r"^[A-Z]{2}$")
+
+
+class WebhookAttemptOutput(serializers.Serializer):
+    attempted_at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField()
+    duration_ms = serializers.IntegerField()
+
+
+class WebhookDeliveryOutput(serializers.Serializer):
+    """One outgoing webhook and each attempt to POST it: the delivery log brands (server push)
+    and developers (notify URLs) read."""
+
+    id = serializers.IntegerField()
+    event_id = serializers.UUIDField()
+    event_type = serializers.CharField()
+    url = serializers.URLField()
+    status = serializers.CharField()
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    log = WebhookAttemptOutput(many=True)

@@ -7,12 +7,23 @@ in that same transaction, handled after commit by a drain task that the commit w
 transaction that marks its delivery handled, so a crash or a retry never applies one event
 twice, and nothing committed is ever lost.
 
-Handlers are plain functions ``handler(*, event_id: int, payload: dict) -> None``.
+Each emitting app declares its events in its ``events.py`` as frozen dataclasses subclassing
+:class:`Event` (fields typed; nested records subclass :class:`Record`). :func:`emit` takes only
+such an instance, and its fields are checked against the declaration when it is made; handlers
+are plain functions ``handler(*, event_id: int, event: TheEvent) -> None`` that receive the
+event rebuilt from the stored payload (a stored payload that no longer matches its declaration
+raises :class:`EventPayloadMismatch` and the delivery is retried, visibly, instead of a handler
+guessing with ``payload.get``).
 """
 
+import dataclasses
+import functools
 import logging
+import types
+import typing
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Self
 
 from django.db import transaction
 from django.db.models import F
@@ -24,24 +35,128 @@ from superapp.core.models import DomainEvent, DomainEventDelivery
 
 logger = logging.getLogger(__name__)
 _subscribers: dict[str, list[str]] = defaultdict(list)
+_declared: dict[str, type["Event"]] = {}
 
 
-def subscribe(event_type: str, handler: str) -> None:
-    """Register ``handler`` (dotted path) for ``event_type``. Call from ``AppConfig.ready``."""
-    if handler not in _subscribers[event_type]:
-        _subscribers[event_type].append(handler)
+class EventPayloadMismatch(TypeError):
+    """A payload or a field value that does not match its event's declaration."""
 
 
-def subscribers(event_type: str) -> list[str]:
-    return list(_subscribers[event_type])
+def _conforms(value, hint) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, arg) for arg in args)
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_conforms(v, args[0]) for v in value)
+    if origin is dict or hint is dict:
+        return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
 
 
-def emit(event_type: str, payload: dict) -> DomainEvent:
+def _from_json(value, hint):
+    """A payload value back in its declared type (datetimes, tuples, nested records)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if value is None:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        (present,) = [arg for arg in args if arg is not type(None)]
+        return _from_json(value, present)
+    if origin is tuple and isinstance(value, list):
+        return tuple(_from_json(v, args[0]) for v in value)
+    if hint is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(hint, type) and issubclass(hint, Record) and isinstance(value, dict):
+        return hint.from_payload(value)
+    return value
+
+
+@functools.cache
+def _field_types(cls) -> dict[str, Any]:
+    """The declared type of each field (events modules do not postpone annotations)."""
+    return {field.name: field.type for field in dataclasses.fields(cls)}
+
+
+def _to_json(value):
+    if isinstance(value, Record):
+        return value.to_payload()
+    if isinstance(value, tuple | list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Record:
+    """A typed, immutable value carried by an event (an event, or a part of one such as an
+    order line). Field values are checked against their annotations when it is made."""
+
+    def __post_init__(self) -> None:
+        for name, hint in _field_types(type(self)).items():
+            value = getattr(self, name)
+            if not _conforms(value, hint):
+                raise EventPayloadMismatch(
+                    f"{type(self).__name__}.{name} is declared {hint}, got {value!r}"
+                )
+
+    def to_payload(self) -> dict:
+        return {f.name: _to_json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Self:
+        hints = _field_types(cls)
+        if set(payload) != set(hints):
+            raise EventPayloadMismatch(
+                f"{cls.__name__} payload has {sorted(payload)}, declared {sorted(hints)}"
+            )
+        return cls(**{name: _from_json(payload[name], hint) for name, hint in hints.items()})
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Event(Record):
+    """A domain event: subclasses are frozen dataclasses that set ``name`` (the stored
+    ``DomainEvent.type``, ``"<app>.<fact>"``), declared in the emitting app's ``events.py``."""
+
+    name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if _declared.setdefault(cls.name, cls) is not cls:
+            raise TypeError(f"event {cls.name} is declared twice")
+
+
+def declared_events() -> dict[str, type[Event]]:
+    """Every declared event type by name."""
+    return dict(_declared)
+
+
+def subscribe(event_class: type[Event], handler: str) -> None:
+    """Register ``handler`` (dotted path) for events of ``event_class``. Call from
+    ``AppConfig.ready``."""
+    if not (isinstance(event_class, type) and issubclass(event_class, Event)):
+        raise TypeError(f"subscribe takes an Event class, not {event_class!r}")
+    if handler not in _subscribers[event_class.name]:
+        _subscribers[event_class.name].append(handler)
+
+
+def subscribers(event_class: type[Event]) -> list[str]:
+    return list(_subscribers[event_class.name])
+
+
+def emit(event: Event) -> DomainEvent:
     """Record the event and one delivery per current subscriber; dispatch after commit.
 
     Hand-written INSERTs (``superapp.core.sql``): every payment emits an event."""
-    event = {"type": event_type, "payload": payload, "created_at": timezone.now()}
-    handlers = _subscribers[event_type]
+    if not isinstance(event, Event):
+        raise TypeError(f"emit takes a declared Event, not {event!r}")
+    handlers = _subscribers[event.name]
+    event = {"type": event.name, "payload": event.to_payload(), "created_at": timezone.now()}
     event_id = sql.insert_with_children(
         DomainEvent,
         event,
@@ -68,8 +183,10 @@ def delivery_handle(*, delivery_id: int) -> bool:
             )
             if delivery is None:
                 return False
+            declaration = _declared[delivery.event.type]
             import_string(delivery.handler)(
-                event_id=delivery.event_id, payload=delivery.event.payload
+                event_id=delivery.event_id,
+                event=declaration.from_payload(delivery.event.payload),
             )
             delivery.handled_at = timezone.now()
             delivery.attempts += 1

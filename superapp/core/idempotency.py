@@ -11,12 +11,16 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from superapp.core.errors import Conflict, InvalidInput
 from superapp.core.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
+IDEMPOTENCY_HEADER = OpenApiParameter(  # for the OpenAPI schema of views that honour it
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer."
+)
 
 
 def caller_identity(request) -> str:

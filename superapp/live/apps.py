@@ -6,6 +6,7 @@ class LiveConfig(AppConfig):
     label = "live"
 
     def ready(self) -> None:
+        from miniprograms.shop.events import OrderStatusChanged
         from superapp.core.domain_events import subscribe
 
-        subscribe("shop.order_status_changed", "superapp.live.handlers.on_order_status_changed")
+        subscribe(OrderStatusChanged, "superapp.live.handlers.on_order_status_changed")

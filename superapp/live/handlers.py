@@ -1,9 +1,10 @@
 """Listeners of other apps' domain events (subscribed in ``LiveConfig.ready``)."""
 
+from miniprograms.shop.events import OrderStatusChanged
 from superapp.live import services
 
 
-def on_order_status_changed(*, event_id: int, payload: dict) -> None:
+def on_order_status_changed(*, event_id: int, event: OrderStatusChanged) -> None:
     """shop.order_status_changed: a deal order cancelled unpaid gives its units back."""
-    if payload["status"] == "cancelled":
-        services.deal_order_release(order_id=payload["order_id"])
+    if event.status == "cancelled":
+        services.deal_order_release(order_id=event.order_id)

@@ -14,7 +14,6 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from miniprograms.shop import payment as shop_payment
 from miniprograms.shop import selectors as shop_selectors
 from miniprograms.shop import services as shop_services
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -348,7 +347,7 @@ def deal_buy(
         live_host_id=show.host_id,
     )
     DealOrder.objects.create(deal=deal, buyer=actor, order_id=order.pk, quantity=quantity)
-    order, _ = shop_payment.order_payorder_create(actor=actor, order_id=order.pk)
+    order, _ = shop_services.order_payorder_create(actor=actor, order_id=order.pk)
     remaining = Deal.objects.values_list("remaining", flat=True).get(pk=deal.pk)
     bus.publish_after_commit(
         show.pk,

@@ -6,12 +6,9 @@ class MessagingConfig(AppConfig):
     label = "messaging"
 
     def ready(self):
+        from miniprograms.events import SubscribeMessageSent
+        from miniprograms.shop.events import OrderStatusChanged
         from superapp.core.domain_events import subscribe
 
-        subscribe(
-            "shop.order_status_changed", "superapp.messaging.handlers.on_order_status_changed"
-        )
-        subscribe(
-            "miniprograms.subscribe_message_sent",
-            "superapp.messaging.handlers.on_subscribe_message_sent",
-        )
+        subscribe(OrderStatusChanged, "superapp.messaging.handlers.on_order_status_changed")
+        subscribe(SubscribeMessageSent, "superapp.messaging.handlers.on_subscribe_message_sent")

@@ -1,6 +1,8 @@
 """Domain-event listeners (registered in apps.py): platform events become service
 notifications. Each runs once per event, after the emitter's commit, inside a transaction."""
 
+from miniprograms.events import SubscribeMessageSent
+from miniprograms.shop.events import OrderStatusChanged
 from superapp.accounts.models import User
 from superapp.messaging.services import service_notification_send
 
@@ -10,38 +12,38 @@ def _recipient(user_id) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-def on_order_status_changed(*, event_id: int, payload: dict) -> None:
-    user = _recipient(payload["buyer_user_id"])
+def on_order_status_changed(*, event_id: int, event: OrderStatusChanged) -> None:
+    user = _recipient(event.buyer_user_id)
     if user is None:
         return
     service_notification_send(
         user=user,
         source="shop",
-        title=payload["title"],
-        body=payload["body"],
+        title=event.title,
+        body=event.body,
         data={
             "event_id": event_id,
-            "order_id": payload["order_id"],
-            "brand_id": payload["brand_id"],
-            "status": payload["status"],
+            "order_id": event.order_id,
+            "brand_id": event.brand_id,
+            "status": event.status,
         },
     )
 
 
-def on_subscribe_message_sent(*, event_id: int, payload: dict) -> None:
-    user = _recipient(payload["user_id"])
+def on_subscribe_message_sent(*, event_id: int, event: SubscribeMessageSent) -> None:
+    user = _recipient(event.user_id)
     if user is None:
         return
     service_notification_send(
         user=user,
-        source=f"miniprogram:{payload['app_id']}",
-        title=payload["app_name"],
-        body=str(payload["template"]),
+        source=f"miniprogram:{event.app_id}",
+        title=event.app_name,
+        body=event.template,
         data={
             "event_id": event_id,
-            "app_id": payload["app_id"],
-            "template": payload["template"],
-            "message_id": payload["message_id"],
-            "fields": payload["data"],
+            "app_id": event.app_id,
+            "template": event.template,
+            "message_id": event.message_id,
+            "fields": event.data,
         },
     )

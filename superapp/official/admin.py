@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from superapp.core.admin import ReadOnlyAdmin
 from superapp.official import services
 from superapp.official.models import (
     Article,
@@ -42,21 +43,12 @@ class BrandAdmin(admin.ModelAdmin):
 
 
 @admin.register(BrandAuditEntry)
-class BrandAuditEntryAdmin(admin.ModelAdmin):
+class BrandAuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is written by services only."""
 
     list_display = ("created_at", "brand", "actor", "action", "target")
     list_filter = ("action",)
     raw_id_fields = ("brand", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OfficialAccount)

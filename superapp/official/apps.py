@@ -7,5 +7,6 @@ class OfficialConfig(AppConfig):
 
     def ready(self):
         from superapp.core.domain_events import subscribe
+        from superapp.official.events import CampaignSent
 
-        subscribe("loyalty.campaign_sent", "superapp.official.handlers.on_campaign_sent")
+        subscribe(CampaignSent, "superapp.official.handlers.on_campaign_sent")

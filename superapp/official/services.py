@@ -22,7 +22,7 @@ from superapp.core.errors import (
     NotFound,
     RateLimited,
 )
-from superapp.official import selectors
+from superapp.official import events, selectors
 from superapp.official.models import (
     Article,
     Brand,
@@ -255,8 +255,8 @@ def account_menu_set(*, actor, account_id: int, menu: list[dict]) -> OfficialAcc
     return account
 
 
-def _follow_event_payload(account: OfficialAccount, user) -> dict:
-    return {"brand_id": account.brand_id, "account_id": account.pk, "user_id": user.pk}
+def _follow_event(event_class, account: OfficialAccount, user):
+    return event_class(brand_id=account.brand_id, account_id=account.pk, user_id=user.pk)
 
 
 def _count_follower(account: OfficialAccount, delta: int) -> None:
@@ -279,7 +279,7 @@ def account_follow(*, user, account_id: int) -> Follow:
     except IntegrityError:  # a concurrent request of the same user followed first
         return selectors.follow_of(account=account, user=user)
     _count_follower(account, +1)
-    domain_events.emit("official.account_followed", _follow_event_payload(account, user))
+    domain_events.emit(_follow_event(events.AccountFollowed, account, user))
     _push_to_brand_server(account=account, user=user, event_type="official.account_followed")
     realtime.socket_groups_update(user_id=user.pk, join=[selectors.account_group(account.pk)])
     return follow
@@ -292,7 +292,7 @@ def account_unfollow(*, user, account_id: int) -> None:
     if not Follow.objects.filter(account=account, user=user).delete()[0]:
         return
     _count_follower(account, -1)
-    domain_events.emit("official.account_unfollowed", _follow_event_payload(account, user))
+    domain_events.emit(_follow_event(events.AccountUnfollowed, account, user))
     _push_to_brand_server(account=account, user=user, event_type="official.account_unfollowed")
     realtime.socket_groups_update(user_id=user.pk, leave=[selectors.account_group(account.pk)])
 
@@ -475,13 +475,9 @@ def service_message_send(*, user, account_id: int, text: str) -> ServiceMessage:
         conversation=conversation, direction=Direction.FROM_FOLLOWER, text=text
     )
     domain_events.emit(
-        "official.service_message_received",
-        {
-            "brand_id": account.brand_id,
-            "account_id": account.pk,
-            "user_id": user.pk,
-            "message_id": message.pk,
-        },
+        events.ServiceMessageReceived(
+            brand_id=account.brand_id, account_id=account.pk, user_id=user.pk, message_id=message.pk
+        )
     )
     staff = [conversation.claimed_by_id] if conversation.claimed_by_id else None
     realtime.event_publish(

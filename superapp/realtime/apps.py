@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class RealtimeConfig(AppConfig):
     name = "superapp.realtime"
     label = "realtime"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+        from oauth2_provider.models import AccessToken
+
+        from superapp.realtime.handlers import on_access_token_deleted
+
+        # DOT revokes an access token by deleting it (logout, refresh, family revocation,
+        # erasure, an app's tokens ended): every such way ends the sockets opened with it.
+        # Realtime listens (it depends on accounts, never the other way round).
+        post_delete.connect(on_access_token_deleted, sender=AccessToken)

@@ -12,8 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from superapp.core import sql, wakeup
-from superapp.webhooks import destinations, signing
+from superapp.core import signing, sql, wakeup
+from superapp.webhooks import destinations
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,19 @@ def backoff_delay(attempts: int) -> float:
     )
 
 
+RETRYABLE_CLIENT_ERRORS = {408, 429}  # request timeout, too many requests
+
+
+def is_refusal(status_code: int | None) -> bool:
+    """A 4xx other than 408/429: the receiver understood and refused this delivery, so trying
+    again cannot help (as Saleor does); the owner may still re-send it by hand."""
+    return (
+        status_code is not None
+        and 400 <= status_code < 500
+        and (status_code not in RETRYABLE_CLIENT_ERRORS)
+    )
+
+
 def _lease_end() -> datetime:
     return timezone.now() + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 30)
 
@@ -93,13 +106,8 @@ def webhook_attempt(*, delivery_id: int, lease: datetime | None = None) -> Webho
     started = time.monotonic()
     status_code, error = None, ""
     try:
-        destinations.check(delivery.url)
-        response = requests.post(
-            delivery.url,
-            data=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,  # a redirect would dodge the destination check
+        response = destinations.post(
+            delivery.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
         )
         status_code = response.status_code
     except destinations.ForbiddenDestination as exc:
@@ -120,7 +128,7 @@ def _record_attempt(delivery: WebhookDelivery, status_code, error: str, duration
     delivery.attempts += 1
     if status_code is not None and 200 <= status_code < 300:
         delivery.status, delivery.delivered_at = Status.DELIVERED, now
-    elif now >= delivery.expires_at:
+    elif now >= delivery.expires_at or is_refusal(status_code):
         delivery.status = Status.FAILED
     else:
         delivery.next_attempt_at = now + timedelta(seconds=backoff_delay(delivery.attempts))

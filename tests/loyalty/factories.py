@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from loyalty import services
-from superapp.core.domain_events import emit
+from superapp.core.domain_events import declared_events, emit
 from superapp.core.models import DomainEvent
 from superapp.official import services as official_services
 from tests.factories import UserFactory
@@ -55,9 +55,11 @@ def add_staff(brand, role="associate", user=None):
 
 
 def emit_event(event_type: str, payload: dict) -> DomainEvent:
-    """Emit as another app does, in its own transaction; listeners run after commit."""
+    """Emit as another app does, in its own transaction; listeners run after commit. The
+    payload must match the event's declaration (the emitting app's events.py)."""
+    event = declared_events()[event_type].from_payload(payload)
     with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
-        return emit(event_type, payload)
+        return emit(event)
 
 
 def order_paid(brand, user, amount, *, paid_at: datetime | None = None, **extra) -> dict:
@@ -116,7 +118,7 @@ def payorder_refunded(brand, payorder: dict, amount: int, refunded_total: int) -
     emit_event(
         "payments.payorder_refunded",
         {
-            "refund_id": next(_ids),
+            "refund_id": str(next(_ids)),
             "prepay_id": payorder["prepay_id"],
             "app_id": payorder["app_id"],
             "organisation_id": brand.developer_organisation_id,

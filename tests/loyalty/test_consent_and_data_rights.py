@@ -10,7 +10,7 @@ from payments.models import Posting
 from superapp.accounts.models import User
 from superapp.accounts.privacy_api import privacy_modules
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import consumer_client, register_app
+from tests.helpers import assert_refused, consumer_client, register_app
 from tests.loyalty.factories import (
     add_staff,
     brand_owner,
@@ -79,7 +79,7 @@ def test_withdrawing_everything_for_a_brand_takes_one_step_and_keeps_history(bra
 )
 def test_consent_needs_one_party_and_a_known_purpose(api, body):
     response = api.post("/api/v1/me/consents", body)
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
 
 
 def test_consent_to_unknown_parties_is_not_found(api):
@@ -131,7 +131,7 @@ def test_export_is_one_archive_covering_every_app_with_personal_data(brand, api)
 def test_erasure_requires_the_password(brand, api):
     shopper_with_history(brand, api)
     response = api.post("/api/v1/me/erase", {"password": "wrong"})
-    assert (response.status_code, response.json()["code"]) == (403, "invalid_password")
+    assert_refused(response, 403, "invalid_password")
     assert User.objects.get(pk=api.user.pk).username == api.user.username
     assert ClientNote.objects.exists()
 

@@ -4,7 +4,7 @@ import pytest
 
 from loyalty.models import Program, Tier
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS, add_staff, make_brand, order_paid
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_an_owner_starts_a_program_with_a_base_tier_added(brand):
     assert response.status_code == 201, response.content
     assert [t["name"] for t in response.json()["tiers"]] == ["Member", "Gold"]
     again = create(owner, brand)
-    assert (again.status_code, again.json()["code"]) == (409, "program_exists")
+    assert_refused(again, 409, "program_exists")
     public = consumer_client(UserFactory()).get(f"/api/v1/loyalty/brands/{brand.pk}/program")
     assert public.status_code == 200
     assert public.json()["points_name"] == "moons"
@@ -55,7 +55,7 @@ def test_only_managers_start_programs(brand):
 def test_invalid_programs_are_refused_whole(brand, overrides):
     owner = consumer_client(brand.members.get(role="owner").user)
     response = create(owner, brand, **overrides)
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
     assert not Program.objects.exists()
     assert not Tier.objects.exists()
 
@@ -72,7 +72,7 @@ def test_a_member_reads_their_points_history_newest_first(brand, api):
         ("earn", 100),
     ]
     stranger = consumer_client(UserFactory()).get(f"/api/v1/loyalty/brands/{brand.pk}/points")
-    assert (stranger.status_code, stranger.json()["code"]) == (404, "not_a_member")
+    assert_refused(stranger, 404, "not_a_member")
 
 
 def test_managers_change_the_rules_from_now_on(brand, api):

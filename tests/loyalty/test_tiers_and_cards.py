@@ -9,7 +9,7 @@ from django.utils import timezone
 from loyalty import services
 from loyalty.models import Commission, Member
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import add_staff, make_brand, make_program, order_paid, order_refunded
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_signup_and_referral_rewards_arrive_with_the_first_purchase():
 def test_joining_twice_or_with_an_unknown_code_is_refused(brand, api):
     assert api.post(f"/api/v1/loyalty/brands/{brand.pk}/membership", {}).status_code == 201
     again = api.post(f"/api/v1/loyalty/brands/{brand.pk}/membership", {})
-    assert (again.status_code, again.json()["code"]) == (409, "already_member")
+    assert_refused(again, 409, "already_member")
     other = consumer_client(UserFactory()).post(
         f"/api/v1/loyalty/brands/{brand.pk}/membership", {"referral_code": "000"}
     )
@@ -126,9 +126,9 @@ def test_forged_cards_and_outsiders_cannot_book_purchases(brand, api):
     url = f"/api/v1/loyalty/brands/{brand.pk}/in-store-purchases"
     body = {"amount": 1_000, "currency": "EUR", "reference": "r1"}
     forged = associate.post(url, {**body, "card": card[:-4] + "0000"})
-    assert (forged.status_code, forged.json()["code"]) == (404, "card_not_found")
+    assert_refused(forged, 404, "card_not_found")
     outsider = consumer_client(UserFactory()).post(url, {**body, "card": card})
-    assert (outsider.status_code, outsider.json()["code"]) == (404, "brand_not_found")
+    assert_refused(outsider, 404, "brand_not_found")
     assert Member.objects.get(user=api.user).points == 0
 
 

@@ -11,7 +11,7 @@ from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import PayOrder
 from tests.factories import UserFactory
-from tests.helpers import app_server_token
+from tests.helpers import app_server_token, assert_refused
 from tests.miniprograms.factories import developer_app
 from tests.payments.factories import PIN, pay_order, payer
 
@@ -61,13 +61,13 @@ def test_app_a_cannot_read_refund_or_close_app_bs_orders(apps, orders_of_b):
 
     for prepay_id in (paid.prepay_id, pending.prepay_id):
         response = client_a.get(f"{ORDERS}/{prepay_id}")
-        assert (response.status_code, response.json()["code"]) == (404, "payorder_not_found")
+        assert_refused(response, 404, "payorder_not_found")
     refund = client_a.post(
         f"{ORDERS}/{paid.prepay_id}/refunds", {"out_refund_no": "R1", "amount": 400}, format="json"
     )
-    assert (refund.status_code, refund.json()["code"]) == (404, "payorder_not_found")
+    assert_refused(refund, 404, "payorder_not_found")
     close = client_a.post(f"{ORDERS}/{pending.prepay_id}/close")
-    assert (close.status_code, close.json()["code"]) == (404, "payorder_not_found")
+    assert_refused(close, 404, "payorder_not_found")
 
     assert client_b.get(f"{ORDERS}/{paid.prepay_id}").json()["refunds"] == []
     assert client_b.get(f"{ORDERS}/{pending.prepay_id}").json()["status"] == "pending"
@@ -98,5 +98,5 @@ def test_app_a_cannot_create_a_pay_order_for_a_user_of_app_b(apps):
         },
         format="json",
     )
-    assert (response.status_code, response.json()["code"]) == (404, "openid_not_found")
+    assert_refused(response, 404, "openid_not_found")
     assert not PayOrder.objects.exists()

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 from payments import ledger, selectors, services
 from payments.gateways import SandboxGateway
-from payments.models import Account, RedPacket
+from payments.models import Account
+from redpackets import services as redpackets
+from redpackets.models import RedPacket
 from superapp.core.errors import DomainError
 from superapp.core.models import DomainEvent
 from superapp.messaging import services as messaging_services
@@ -167,7 +169,7 @@ class World:
         """A member sends a red packet to the group, and ``openers`` open it straight away."""
         fixed = mode == "fixed"
         size = {"amount_each": max(amount // count, 1)} if fixed else {"total": max(amount, count)}
-        packet = services.red_packet_create(
+        packet = redpackets.red_packet_create(
             actor=self.users[who],
             conversation_id=self.group.pk,
             mode=mode,
@@ -187,7 +189,7 @@ class World:
     def claim(self, index, who):
         packet, _ = self._packet(index)
         if packet is not None:
-            claimed = services.red_packet_claim(actor=self.users[who], packet_id=packet.pk)
+            claimed = redpackets.red_packet_claim(actor=self.users[who], packet_id=packet.pk)
             self.expected[who] += claimed.amount
 
     def expire(self, index):
@@ -197,7 +199,7 @@ class World:
             RedPacket.objects.filter(pk=packet.pk).update(
                 expires_at=timezone.now() - timedelta(seconds=1)
             )
-            self.expected[sender] += services.red_packet_expire(packet_id=packet.pk)
+            self.expected[sender] += redpackets.red_packet_expire(packet_id=packet.pk)
 
     def apply(self, name, *args):
         """Run one operation; refusals (insufficient funds, over-refund…) must change nothing

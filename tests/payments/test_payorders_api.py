@@ -14,11 +14,17 @@ from miniprograms.services import identity_for
 from payments import selectors, services
 from payments.models import PayOrder, Refund
 from payments.tasks import close_expired_payorders
+from superapp.core import signing
 from superapp.core.models import DomainEvent
-from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookDelivery
 from tests.factories import UserFactory
-from tests.helpers import Receiver, app_server_token, assert_queries_constant, consumer_client
+from tests.helpers import (
+    Receiver,
+    app_server_token,
+    assert_queries_constant,
+    assert_refused,
+    consumer_client,
+)
 from tests.payments.factories import PIN, merchant_app, pay_order, payer
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +74,7 @@ def test_a_merchant_creates_an_order_and_a_retry_returns_the_same_one(merchant):
     assert retried.status_code == 200
     assert retried.json()["prepay_id"] == created.json()["prepay_id"]
     other = merchant.client.post(ORDERS, order_body(merchant, buyer, amount=2001), format="json")
-    assert (other.status_code, other.json()["code"]) == (409, "out_trade_no_reused")
+    assert_refused(other, 409, "out_trade_no_reused")
     assert PayOrder.objects.count() == 1
 
 
@@ -90,7 +96,7 @@ def test_creating_orders_needs_the_pay_scope_and_a_known_openid(merchant):
     response = merchant.client.post(
         ORDERS, order_body(merchant, buyer, payer_openid=foreign_openid)
     )
-    assert (response.status_code, response.json()["code"]) == (404, "openid_not_found")
+    assert_refused(response, 404, "openid_not_found")
 
 
 @pytest.mark.parametrize(
@@ -105,7 +111,7 @@ def test_creating_orders_needs_the_pay_scope_and_a_known_openid(merchant):
 )
 def test_bad_orders_get_400_and_create_nothing(merchant, change):
     response = merchant.client.post(ORDERS, order_body(merchant, payer(), **change), format="json")
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
     assert not PayOrder.objects.exists()
 
 
@@ -191,7 +197,7 @@ def test_a_refused_confirmation_moves_nothing(merchant, balance, pin, code):
     buyer = payer(balance)
     order = pay_order(merchant, buyer, 3000)
     response = consumer_client(buyer).post(f"{ORDERS}/{order.prepay_id}/confirm", {"pin": pin})
-    assert (response.status_code, response.json()["code"]) == (422, code)
+    assert_refused(response, 422, code)
     order.refresh_from_db()
     assert order.status == "pending"
     assert wallet(buyer) == balance
@@ -213,7 +219,7 @@ def test_an_order_expires_after_two_hours_and_beat_closes_it(merchant):
     )
     PayOrder.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = consumer_client(buyer).post(f"{ORDERS}/{order.prepay_id}/confirm", {"pin": PIN})
-    assert (response.status_code, response.json()["code"]) == (422, "payorder_expired")
+    assert_refused(response, 422, "payorder_expired")
     fresh = pay_order(merchant, buyer, 100)
     assert close_expired_payorders.delay().get() == 1
     order.refresh_from_db()
@@ -229,11 +235,11 @@ def test_the_merchant_closes_an_unpaid_order_which_then_cannot_be_paid(merchant)
     assert closed.json()["status"] == "closed"
     assert merchant.client.post(f"{ORDERS}/{order.prepay_id}/close").status_code == 200
     response = consumer_client(buyer).post(f"{ORDERS}/{order.prepay_id}/confirm", {"pin": PIN})
-    assert (response.status_code, response.json()["code"]) == (409, "payorder_closed")
+    assert_refused(response, 409, "payorder_closed")
     paid = pay_order(merchant, buyer, 100)
     services.payorder_confirm(actor=buyer, prepay_id=paid.prepay_id, pin=PIN)
     refused = merchant.client.post(f"{ORDERS}/{paid.prepay_id}/close")
-    assert (refused.status_code, refused.json()["code"]) == (409, "payorder_paid")
+    assert_refused(refused, 409, "payorder_paid")
 
 
 @pytest.fixture
@@ -270,7 +276,7 @@ def test_several_partial_refunds_then_the_rest_return_money_and_the_whole_fee(me
 def test_a_refund_over_the_remaining_amount_is_422_and_changes_nothing(merchant, paid_order):
     refund(merchant, paid_order, 2000, "R-1")
     response = refund(merchant, paid_order, 1001, "R-2")
-    assert (response.status_code, response.json()["code"]) == (422, "refund_exceeds_remaining")
+    assert_refused(response, 422, "refund_exceeds_remaining")
     assert response.json()["remaining"] == 1000
     paid_order.refresh_from_db()
     assert paid_order.refunded_amount == 2000
@@ -284,14 +290,14 @@ def test_refunds_are_idempotent_by_out_refund_no(merchant, paid_order):
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["refund_id"] == first.json()["refund_id"]
     other = refund(merchant, paid_order, 600, "R-1")
-    assert (other.status_code, other.json()["code"]) == (409, "out_refund_no_reused")
+    assert_refused(other, 409, "out_refund_no_reused")
     assert wallet(paid_order.payer) == 7500
 
 
 def test_an_unpaid_order_cannot_be_refunded(merchant):
     order = pay_order(merchant, payer(), 3000)
     response = refund(merchant, order, 100)
-    assert (response.status_code, response.json()["code"]) == (422, "payorder_not_paid")
+    assert_refused(response, 422, "payorder_not_paid")
 
 
 def test_refunding_emits_payments_payorder_refunded_with_the_contract_payload(merchant, paid_order):
@@ -350,7 +356,7 @@ def test_the_settlement_report_lists_the_days_payments_and_refunds(merchant, pai
     other = app_client(other_merchant, secret).get(f"/api/v1/pay/settlements/{day}").json()
     assert other["lines"] == []
     bad = merchant.client.get("/api/v1/pay/settlements/yesterday")
-    assert (bad.status_code, bad.json()["code"]) == (400, "validation_error")
+    assert_refused(bad, 400, "validation_error")
 
 
 def test_order_detail_and_settlement_queries_do_not_grow_with_refunds(merchant, settings):

@@ -6,15 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from payments import privacy, selectors, services
-from payments.models import Posting, RedPacket, Transfer, WalletSecurity
+from payments.models import Posting, Transfer, WalletSecurity
 from superapp.accounts.models import User
 from tests.payments.factories import (
     PIN,
     merchant_app,
     pay_order,
     payer,
-    red_packet,
-    red_packet_group,
     sandbox_set,
 )
 from tests.superapp.social.factories import befriend
@@ -78,21 +76,6 @@ def test_erase_blanks_the_payers_app_identity_on_their_pay_orders():
         order.refresh_from_db()
     assert (orders[0].payer_openid, orders[0].amount) == ("", 1000)
     assert orders[1].payer_openid != ""
-    assert selectors.ledger_report().ok
-
-
-def test_red_packets_sent_and_opened_are_exported_and_greetings_erased():
-    group, alice, (bob, _) = red_packet_group()
-    packet = red_packet(alice, group, greeting="For the team")
-    services.red_packet_claim(actor=bob, packet_id=packet.pk)
-    sent = privacy.export(alice)["red_packets_sent"]
-    assert [(p["id"], p["total"], p["greeting"]) for p in sent] == [
-        (packet.pk, 200, "For the team")
-    ]
-    opened = privacy.export(bob)["red_packets_claimed"]
-    assert [(c["packet_id"], c["amount"]) for c in opened] == [(packet.pk, 100)]
-    privacy.erase(alice)
-    assert RedPacket.objects.get().greeting == ""
     assert selectors.ledger_report().ok
 
 

@@ -16,7 +16,7 @@ from payments.models import Account, JournalTransaction, PayOrder, Posting
 from superapp.core.errors import DomainError
 from superapp.core.models import DomainEvent
 from superapp.webhooks.models import WebhookDelivery
-from tests.helpers import Receiver, consumer_client
+from tests.helpers import Receiver, assert_refused, consumer_client
 from tests.payments.factories import PIN, merchant_app, pay_order, payer, sandbox_set
 from tests.payments.test_payorders_api import ORDERS, app_client, merchant_total, order_body, wallet
 
@@ -140,7 +140,7 @@ def test_the_pin_is_still_required_and_a_wrong_one_moves_nothing(sandbox_merchan
     tester = payer()
     order = pay_order(sandbox_merchant, tester, 2000)
     response = confirm(tester, order, pin="000000")
-    assert (response.status_code, response.json()["code"]) == (422, "invalid_pin")
+    assert_refused(response, 422, "invalid_pin")
     order.refresh_from_db()
     assert order.status == "pending"
     assert not Account.objects.filter(sandbox=True, balance__gt=0).exists()

@@ -26,7 +26,8 @@ from tests.helpers import app_server_token, consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS, TIERS
 from tests.miniprograms.factories import bundle_bytes, developer_app, manifest, release
 from tests.miniprograms.shop.factories import ADDRESS, after_commit, checkout, pay, product_factory
-from tests.payments.factories import PIN, fund, pay_order, red_packet
+from tests.payments.factories import PIN, fund, pay_order
+from tests.redpackets.factories import red_packet
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 from tests.superapp.official.factories import StaffUserFactory
 from tests.superapp.social.factories import befriend

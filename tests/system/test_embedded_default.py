@@ -14,6 +14,7 @@ from django.core.management import call_command
 from miniprograms.models import MiniProgram
 from payments import selectors, services
 from payments.demo import DEMO_PIN
+from redpackets import services as redpackets
 from superapp.messaging import services as messaging
 from superapp.messaging.models import Conversation, Message
 
@@ -32,11 +33,11 @@ services.refund_create(
 group = Conversation.objects.get(title="Weekend hike")
 for n, sender in enumerate((alice, bob, carol, alice)):
     messaging.message_send(actor=sender, conversation_id=group.pk, type="text", text=f"m{n}")
-packet = services.red_packet_create(
+packet = redpackets.red_packet_create(
     actor=alice, conversation_id=group.pk, mode="lucky", count=2, currency="EUR",
     pin=DEMO_PIN, total=500,
 )
-claims = [services.red_packet_claim(actor=u, packet_id=packet.pk).amount for u in (bob, carol)]
+claims = [redpackets.red_packet_claim(actor=u, packet_id=packet.pk).amount for u in (bob, carol)]
 seqs = sorted(Message.objects.filter(conversation=group).values_list("seq", flat=True))
 print(f"claimed={sum(claims)} seqs_gapless={seqs == list(range(1, len(seqs) + 1))}")
 print(f"ledger_ok={selectors.ledger_report().ok}")

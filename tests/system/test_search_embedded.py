@@ -6,7 +6,7 @@ from tests.system.processes import embedded_env, manage
 CHECKS = """
 from superapp.core.fulltext import Search, missing_structures
 from superapp.search import selectors
-from superapp.search.documents import DOCUMENTS
+from tests.superapp.search.documents import DOCUMENTS
 from tests.superapp.search import world as search_world
 
 world = search_world.build()

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from payments import selectors as payment_selectors
-from payments.models import RedPacket
+from redpackets.models import RedPacket
 from superapp.accounts.services import token_issue
 from superapp.celery import app as celery_app
-from superapp.webhooks import signing
+from superapp.core import signing
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.helpers import Receiver
-from tests.payments.factories import PIN, merchant_app, pay_order, payer, red_packet_group
+from tests.payments.factories import PIN, merchant_app, pay_order, payer
+from tests.redpackets.factories import red_packet_group
 from tests.superapp.messaging.factories import direct_chat
 from tests.system.processes import assert_ledger_verifies, bearer, free_port, wait_for
 
@@ -163,7 +164,7 @@ def test_an_expired_red_packet_is_returned_to_its_sender_by_the_worker(services)
     assert settings.CELERY_TASK_ALWAYS_EAGER  # in this process, yet Celery itself says:
     with pytest.warns(AlwaysEagerIgnored):
         celery_app.send_task(
-            "payments.expire_red_packets", queue=settings.CELERY_TASK_DEFAULT_QUEUE
+            "redpackets.expire_red_packets", queue=settings.CELERY_TASK_DEFAULT_QUEUE
         )
     assert wait_for(lambda: due.get().status == RedPacket.Status.EXPIRED, timeout=30)
     assert due.get().refunded_amount == 600

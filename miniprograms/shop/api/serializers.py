@@ -16,17 +16,13 @@ from miniprograms.shop.models import (
     SkuPrice,
     Team,
 )
+from superapp.core.api import AddressInput, MoneyOutput
 
 CURRENCY = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO-4217 code")
 
 
 def money(amount: int, currency: str) -> dict:
     return {"amount": amount, "currency": currency}
-
-
-class MoneyOutput(serializers.Serializer):
-    amount = serializers.IntegerField()
-    currency = serializers.CharField()
 
 
 # --- Shop and catalogue --------------------------------------------------------------------------
@@ -189,19 +185,6 @@ class CartLineOutput(serializers.Serializer):
 class CartOutput(serializers.Serializer):
     shop_id = serializers.IntegerField()
     items = CartLineOutput(many=True)
-
-
-class AddressInput(serializers.Serializer):
-    """The address snapshot given at checkout (e.g. read from the user's granted address)."""
-
-    name = serializers.CharField(max_length=100)
-    phone = serializers.CharField(max_length=32)
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postal_code = serializers.CharField(max_length=20)
-    region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    country = serializers.RegexField(r"^[A-Z]{2}$")
 
 
 class CheckoutItemInput(serializers.Serializer):

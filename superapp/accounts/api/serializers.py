@@ -53,14 +53,6 @@ class MeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"display_name": {"required": False}}
 
 
-class PublicUserSerializer(serializers.ModelSerializer):
-    """What any signed-in user may see of another user."""
-
-    class Meta:
-        model = User
-        fields = ["username", "display_name", "avatar_url", "bio", "region"]
-
-
 class EraseInput(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 

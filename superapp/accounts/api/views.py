@@ -17,6 +17,7 @@ from superapp.accounts.api.serializers import (
     RegisterOutput,
     TokenOutput,
 )
+from superapp.core.api import validated
 from superapp.core.ratelimit import client_address
 
 
@@ -30,9 +31,8 @@ class RegisterView(APIView):
 
     @extend_schema(request=RegisterInput, responses={201: RegisterOutput}, tags=["accounts"])
     def post(self, request):
-        data = RegisterInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user, pair = services.user_register(**data.validated_data)
+        data = validated(RegisterInput, request.data)
+        user, pair = services.user_register(**data)
         body = {"id": user.pk, "username": user.username, **_token_body(pair)}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -43,9 +43,8 @@ class LoginView(APIView):
 
     @extend_schema(request=LoginInput, responses={200: TokenOutput}, tags=["accounts"])
     def post(self, request):
-        data = LoginInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        pair = services.user_login(**data.validated_data, address=client_address(request))
+        data = validated(LoginInput, request.data)
+        pair = services.user_login(**data, address=client_address(request))
         return Response(_token_body(pair))
 
 
@@ -55,9 +54,8 @@ class RefreshView(APIView):
 
     @extend_schema(request=RefreshInput, responses={200: TokenOutput}, tags=["accounts"])
     def post(self, request):
-        data = RefreshInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        return Response(_token_body(services.token_refresh(**data.validated_data)))
+        data = validated(RefreshInput, request.data)
+        return Response(_token_body(services.token_refresh(**data)))
 
 
 class LogoutView(APIView):
@@ -74,9 +72,8 @@ class MeView(APIView):
 
     @extend_schema(request=MeSerializer, responses=MeSerializer, tags=["accounts"])
     def patch(self, request):
-        data = MeSerializer(request.user, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        user = services.profile_update(user=request.user, **data.validated_data)
+        data = validated(MeSerializer, request.data, instance=request.user, partial=True)
+        user = services.profile_update(user=request.user, **data)
         return Response(MeSerializer(user).data)
 
 
@@ -94,7 +91,6 @@ class MeEraseView(APIView):
 
     @extend_schema(request=EraseInput, responses={204: None}, tags=["accounts"])
     def post(self, request):
-        data = EraseInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        privacy_api.account_erase(actor=request.user, **data.validated_data)
+        data = validated(EraseInput, request.data)
+        privacy_api.account_erase(actor=request.user, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)

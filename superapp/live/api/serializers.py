@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from miniprograms.shop.api.serializers import AddressInput, MoneyOutput
+from superapp.core.api import AddressInput, MoneyOutput
 from superapp.live.models import Restriction, Show
 
 

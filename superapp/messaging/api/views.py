@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
+from superapp.core.api import validated
 from superapp.core.pagination import CursorPage
 from superapp.messaging import selectors, services
 from superapp.messaging.api.serializers import (
@@ -57,18 +58,15 @@ class ConversationsView(generics.ListAPIView):
         tags=TAGS,
     )
     def post(self, request):
-        data = ConversationCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        users = [user_by_username(name) for name in data.validated_data["members"]]
-        if data.validated_data["kind"] == Conversation.Kind.DIRECT:
+        data = validated(ConversationCreateInput, request.data)
+        users = [user_by_username(name) for name in data["members"]]
+        if data["kind"] == Conversation.Kind.DIRECT:
             conversation, created = services.direct_conversation_open(
                 actor=request.user, other=users[0]
             )
         else:
             conversation, created = (
-                services.group_create(
-                    actor=request.user, members=users, title=data.validated_data["title"]
-                ),
+                services.group_create(actor=request.user, members=users, title=data["title"]),
                 True,
             )
         return _detail(
@@ -85,9 +83,8 @@ class ConversationDetailView(APIView):
         request=ConversationUpdateInput, responses={200: ConversationDetailOutput}, tags=TAGS
     )
     def patch(self, request, pk: int):
-        data = ConversationUpdateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.group_update(actor=request.user, conversation_id=pk, **data.validated_data)
+        data = validated(ConversationUpdateInput, request.data)
+        services.group_update(actor=request.user, conversation_id=pk, **data)
         return _detail(request, pk)
 
 
@@ -96,12 +93,11 @@ class MembersView(APIView):
         request=MembersAddInput, responses={201: ConversationMemberOutput(many=True)}, tags=TAGS
     )
     def post(self, request, pk: int):
-        data = MembersAddInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MembersAddInput, request.data)
         added = services.group_members_add(
             actor=request.user,
             conversation_id=pk,
-            users=[user_by_username(name) for name in data.validated_data["usernames"]],
+            users=[user_by_username(name) for name in data["usernames"]],
         )
         return Response(
             ConversationMemberOutput(added, many=True).data, status=status.HTTP_201_CREATED
@@ -111,13 +107,12 @@ class MembersView(APIView):
 class MemberDetailView(APIView):
     @extend_schema(request=MemberRoleInput, responses={200: ConversationMemberOutput}, tags=TAGS)
     def patch(self, request, pk: int, username: str):
-        data = MemberRoleInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MemberRoleInput, request.data)
         member = services.group_member_role_set(
             actor=request.user,
             conversation_id=pk,
             user=user_by_username(username),
-            role=data.validated_data["role"],
+            role=data["role"],
         )
         return Response(ConversationMemberOutput(member).data)
 
@@ -146,13 +141,12 @@ class MessagesView(APIView):
         tags=TAGS,
     )
     def get(self, request, pk: int):
-        query = MessagesQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        limit = query.validated_data["limit"]
+        query = validated(MessagesQuery, request.query_params)
+        limit = query["limit"]
         messages = selectors.messages_after(
             conversation_id=pk,
             user=request.user,
-            after_seq=query.validated_data["after_seq"],
+            after_seq=query["after_seq"],
             limit=limit + 1,
         )
         peer = selectors.peer_positions(conversation_id=pk, user=request.user) or {}
@@ -173,11 +167,8 @@ class MessagesView(APIView):
     def post(self, request, pk: int):
         """Send a message. A retry with the same ``client_msg_id`` answers 200 with the
         message already sent instead of sending it twice."""
-        data = MessageSendInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        message, created = services.message_send(
-            actor=request.user, conversation_id=pk, **data.validated_data
-        )
+        data = validated(MessageSendInput, request.data)
+        message, created = services.message_send(actor=request.user, conversation_id=pk, **data)
         return Response(
             message.as_dict(), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -186,21 +177,17 @@ class MessagesView(APIView):
 class ReadView(APIView):
     @extend_schema(request=SeqInput, responses={200: PositionOutput}, tags=TAGS)
     def post(self, request, pk: int):
-        data = SeqInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = services.conversation_read(
-            actor=request.user, conversation_id=pk, seq=data.validated_data["seq"]
-        )
+        data = validated(SeqInput, request.data)
+        member = services.conversation_read(actor=request.user, conversation_id=pk, seq=data["seq"])
         return Response(PositionOutput(member).data)
 
 
 class DeliveredView(APIView):
     @extend_schema(request=SeqInput, responses={200: PositionOutput}, tags=TAGS)
     def post(self, request, pk: int):
-        data = SeqInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SeqInput, request.data)
         member = services.conversation_delivered(
-            actor=request.user, conversation_id=pk, seq=data.validated_data["seq"]
+            actor=request.user, conversation_id=pk, seq=data["seq"]
         )
         return Response(PositionOutput(member).data)
 

@@ -56,26 +56,6 @@ class CallbackOutput(serializers.Serializer):
     secret = serializers.CharField(help_text="HMAC-SHA256 key of Plaza-Signature; shown once.")
 
 
-class AttemptOutput(serializers.Serializer):
-    attempted_at = serializers.DateTimeField()
-    status_code = serializers.IntegerField(allow_null=True)
-    error = serializers.CharField()
-    duration_ms = serializers.IntegerField()
-
-
-class DeliveryOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    event_id = serializers.UUIDField()
-    event_type = serializers.CharField()
-    url = serializers.URLField()
-    status = serializers.CharField()
-    attempts = serializers.IntegerField()
-    next_attempt_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    log = AttemptOutput(many=True)
-
-
 # --- Accounts, menus, articles, broadcasts ----------------------------------------------------
 
 

@@ -1,17 +1,15 @@
 """Thin HTTP layer of the official app: validate, call one service or selector, shape output."""
 
 import base64
-from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
+from superapp.core.api import SelectorListView, WebhookDeliveryOutput, validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.pagination import CursorPage
@@ -29,23 +27,8 @@ from superapp.official.models import (
     ServiceMessage,
 )
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
-from superapp.webhooks.models import WebhookDelivery
 
 BRANDS, ACCOUNTS, SERVICE = ["brands"], ["official-accounts"], ["customer-service"]
-
-
-class SelectorListView(ListAPIView):
-    """A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-    callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-    URL arguments: it gets an empty ``model`` queryset."""
-
-    model: type[Model]
-    selector: Callable[..., QuerySet]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return self.selector(self.request, **self.kwargs)
 
 
 class InboxPage(CursorPage):
@@ -66,22 +49,20 @@ class BrandListCreateView(SelectorListView):
 
     @extend_schema(request=s.BrandCreateInput, responses={201: s.BrandOutput}, tags=BRANDS)
     def post(self, request):
-        data = s.BrandCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        brand = services.brand_create(actor=request.user, **data.validated_data)
+        data = validated(s.BrandCreateInput, request.data)
+        brand = services.brand_create(actor=request.user, **data)
         return Response(s.BrandOutput(brand).data, status=status.HTTP_201_CREATED)
 
 
 class BrandMembersView(APIView):
     @extend_schema(request=s.MemberAddInput, responses={201: s.MemberOutput}, tags=BRANDS)
     def post(self, request, brand_id: int):
-        data = s.MemberAddInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.MemberAddInput, request.data)
         member = services.brand_member_add(
             actor=request.user,
             brand_id=brand_id,
-            user=user_by_username(data.validated_data["username"]),
-            role=data.validated_data["role"],
+            user=user_by_username(data["username"]),
+            role=data["role"],
         )
         return Response(s.MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
@@ -107,10 +88,9 @@ class BrandCallbackView(APIView):
         summary="Register the brand's developer server (returns a new signing secret)",
     )
     def put(self, request, brand_id: int):
-        data = s.CallbackInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.CallbackInput, request.data)
         callback = services.brand_callback_set(
-            actor=request.user, brand_id=brand_id, url=data.validated_data["url"]
+            actor=request.user, brand_id=brand_id, url=data["url"]
         )
         return Response(s.CallbackOutput(callback).data)
 
@@ -124,8 +104,8 @@ class BrandCallbackView(APIView):
 class BrandDeliveriesView(SelectorListView):
     """The server-push delivery log: every event and each attempt to POST it."""
 
-    model = WebhookDelivery
-    serializer_class = s.DeliveryOutput
+    model = "webhooks.WebhookDelivery"
+    serializer_class = WebhookDeliveryOutput
 
     @staticmethod
     def selector(request, brand_id):
@@ -134,12 +114,12 @@ class BrandDeliveriesView(SelectorListView):
 
 
 class BrandDeliveryResendView(APIView):
-    @extend_schema(request=None, responses={202: s.DeliveryOutput}, tags=BRANDS)
+    @extend_schema(request=None, responses={202: WebhookDeliveryOutput}, tags=BRANDS)
     def post(self, request, brand_id: int, delivery_id: int):
         delivery = services.brand_delivery_resend(
             actor=request.user, brand_id=brand_id, delivery_id=delivery_id
         )
-        return Response(s.DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(get=extend_schema(parameters=[s.InboxQuery], tags=SERVICE))
@@ -153,12 +133,9 @@ class BrandInboxView(SelectorListView):
 
     @staticmethod
     def selector(request, brand_id):
-        query = s.InboxQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(s.InboxQuery, request.query_params)
         brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
-        return selectors.brand_inbox(
-            brand=brand, user=request.user, status=query.validated_data["status"]
-        )
+        return selectors.brand_inbox(brand=brand, user=request.user, status=query["status"])
 
 
 class StaffBrandVerificationView(APIView):
@@ -207,9 +184,8 @@ class AccountListCreateView(SelectorListView):
 
     @extend_schema(request=s.AccountCreateInput, responses={201: s.AccountOutput}, tags=ACCOUNTS)
     def post(self, request):
-        data = s.AccountCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = validated(s.AccountCreateInput, request.data)
+        fields = dict(data)
         account = services.account_create(
             actor=request.user, brand_id=fields.pop("brand"), **fields
         )
@@ -233,11 +209,8 @@ class AccountDetailView(APIView):
 class AccountMenuView(APIView):
     @extend_schema(request=s.MenuInput, responses={200: s.AccountOutput}, tags=ACCOUNTS)
     def put(self, request, account_id: int):
-        data = s.MenuInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.account_menu_set(
-            actor=request.user, account_id=account_id, menu=data.validated_data["menu"]
-        )
+        data = validated(s.MenuInput, request.data)
+        services.account_menu_set(actor=request.user, account_id=account_id, menu=data["menu"])
         return Response(s.AccountOutput(selectors.account_get(account_id=account_id)).data)
 
 
@@ -275,11 +248,8 @@ class AccountArticlesView(SelectorListView):
 
     @extend_schema(request=s.ArticleInput, responses={201: s.ArticleOutput}, tags=ACCOUNTS)
     def post(self, request, account_id: int):
-        data = s.ArticleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        article = services.article_create(
-            actor=request.user, account_id=account_id, **data.validated_data
-        )
+        data = validated(s.ArticleInput, request.data)
+        article = services.article_create(actor=request.user, account_id=account_id, **data)
         return Response(s.ArticleOutput(article).data, status=status.HTTP_201_CREATED)
 
 
@@ -311,9 +281,8 @@ class AccountBroadcastsView(SelectorListView):
         ],
     )
     def post(self, request, account_id: int):
-        data = s.BroadcastInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = validated(s.BroadcastInput, request.data)
+        fields = dict(data)
 
         def publish() -> Response:
             broadcast = services.broadcast_publish(
@@ -355,9 +324,8 @@ class FeedView(APIView):
         tags=ACCOUNTS,
     )
     def get(self, request):
-        query = s.FeedQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        cursor, limit = query.validated_data.get("cursor"), query.validated_data["limit"]
+        query = validated(s.FeedQuery, request.query_params)
+        cursor, limit = query.get("cursor"), query["limit"]
         broadcasts = selectors.feed_for_user(
             user=request.user,
             before=_decode_feed_cursor(cursor) if cursor else None,
@@ -386,11 +354,8 @@ class AccountKeywordRepliesView(SelectorListView):
 
     @extend_schema(request=s.KeywordReplyInput, responses={201: s.KeywordReplyOutput}, tags=SERVICE)
     def post(self, request, account_id: int):
-        data = s.KeywordReplyInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rule = services.keyword_reply_create(
-            actor=request.user, account_id=account_id, **data.validated_data
-        )
+        data = validated(s.KeywordReplyInput, request.data)
+        rule = services.keyword_reply_create(actor=request.user, account_id=account_id, **data)
         return Response(s.KeywordReplyOutput(rule).data, status=status.HTTP_201_CREATED)
 
 
@@ -420,10 +385,9 @@ class AccountMessagesView(SelectorListView):
         request=s.ServiceMessageInput, responses={201: s.FollowerMessageOutput}, tags=SERVICE
     )
     def post(self, request, account_id: int):
-        data = s.ServiceMessageInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.ServiceMessageInput, request.data)
         message = services.service_message_send(
-            user=request.user, account_id=account_id, text=data.validated_data["text"]
+            user=request.user, account_id=account_id, text=data["text"]
         )
         return Response(s.FollowerMessageOutput(message).data, status=status.HTTP_201_CREATED)
 
@@ -459,9 +423,8 @@ class ConversationRepliesView(APIView):
         summary="Reply as the brand (422 service_window_closed outside the 48 h / 5 replies)",
     )
     def post(self, request, conversation_id: int):
-        data = s.ServiceMessageInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(s.ServiceMessageInput, request.data)
         message = services.service_reply_send(
-            actor=request.user, conversation_id=conversation_id, text=data.validated_data["text"]
+            actor=request.user, conversation_id=conversation_id, text=data["text"]
         )
         return Response(s.ServiceMessageOutput(message).data, status=status.HTTP_201_CREATED)

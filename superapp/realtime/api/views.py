@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from superapp.core.api import validated
 from superapp.realtime import selectors
 
 
@@ -33,9 +34,8 @@ class SyncView(APIView):
         tags=["realtime"],
     )
     def get(self, request):
-        query = SyncQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        cursor, limit = query.validated_data["cursor"], query.validated_data["limit"]
+        query = validated(SyncQuery, request.query_params)
+        cursor, limit = query["cursor"], query["limit"]
         events = selectors.events_since(user=request.user, cursor=cursor, limit=limit + 1)
         page = events[:limit]
         return Response(

@@ -1,9 +1,17 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from superapp.accounts.api.serializers import PublicUserSerializer
+from superapp.accounts.models import User
 from superapp.social import selectors
 from superapp.social.models import ContactRequest, Moment, MomentComment
+
+
+class PublicUserSerializer(serializers.ModelSerializer):
+    """What any signed-in user may see of another user."""
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "avatar_url", "bio", "region"]
 
 
 class UserBrief(serializers.Serializer):

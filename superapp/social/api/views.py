@@ -6,9 +6,9 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from superapp.accounts.api.serializers import PublicUserSerializer
 from superapp.accounts.models import User
 from superapp.accounts.selectors import user_by_username
+from superapp.core.api import validated
 from superapp.core.pagination import CursorPage
 from superapp.social import selectors, services
 from superapp.social.api.serializers import (
@@ -19,6 +19,7 @@ from superapp.social.api.serializers import (
     CreatedOutput,
     MomentInput,
     MomentOutput,
+    PublicUserSerializer,
     QrOutput,
     UserLookupOutput,
     UserLookupQuery,
@@ -45,12 +46,11 @@ class ContactRequestsView(generics.ListAPIView):
         request=ContactRequestInput, responses={201: ContactRequestOutput}, tags=["contacts"]
     )
     def post(self, request):
-        data = ContactRequestInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ContactRequestInput, request.data)
         contact_request = services.contact_request_send(
             actor=request.user,
-            to=_visible_user(request.user, data.validated_data["to"]),
-            message=data.validated_data["message"],
+            to=_visible_user(request.user, data["to"]),
+            message=data["message"],
         )
         return Response(ContactRequestOutput(contact_request).data, status=status.HTTP_201_CREATED)
 
@@ -97,9 +97,8 @@ class ContactDetailView(APIView):
 class BlocksView(APIView):
     @extend_schema(request=UsernameInput, responses={201: PublicUserSerializer}, tags=["contacts"])
     def post(self, request):
-        data = UsernameInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        blocked = user_by_username(data.validated_data["username"])
+        data = validated(UsernameInput, request.data)
+        blocked = user_by_username(data["username"])
         services.block_create(actor=request.user, user=blocked)
         return Response(PublicUserSerializer(blocked).data, status=status.HTTP_201_CREATED)
 
@@ -123,15 +122,12 @@ class UserLookupView(APIView):
         tags=["contacts"],
     )
     def get(self, request):
-        query = UserLookupQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        if "qr" in query.validated_data:
-            found = selectors.user_for_qr_token(
-                viewer=request.user, token=query.validated_data["qr"]
-            )
+        query = validated(UserLookupQuery, request.query_params)
+        if "qr" in query:
+            found = selectors.user_for_qr_token(viewer=request.user, token=query["qr"])
         else:
             found = selectors.user_findable_by_username(
-                viewer=request.user, user=user_by_username(query.validated_data["username"])
+                viewer=request.user, user=user_by_username(query["username"])
             )
         return Response(UserLookupOutput(found, context={"viewer": request.user}).data)
 
@@ -160,9 +156,8 @@ class MyQrPngView(APIView):
 class MomentsView(APIView):
     @extend_schema(request=MomentInput, responses={201: CreatedOutput}, tags=["moments"])
     def post(self, request):
-        data = MomentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
+        data = validated(MomentInput, request.data)
+        fields = data
         moment = services.moment_create(
             actor=request.user,
             text=fields["text"],
@@ -218,9 +213,6 @@ class MomentLikesView(APIView):
 class MomentCommentsView(APIView):
     @extend_schema(request=CommentInput, responses={201: CommentOutput}, tags=["moments"])
     def post(self, request, pk: int):
-        data = CommentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = services.moment_comment(
-            actor=request.user, moment_id=pk, text=data.validated_data["text"]
-        )
+        data = validated(CommentInput, request.data)
+        comment = services.moment_comment(actor=request.user, moment_id=pk, text=data["text"])
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)

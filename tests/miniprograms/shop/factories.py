@@ -9,7 +9,7 @@ from miniprograms.shop.models import Order, Product, Shop, Sku
 from payments import selectors as payments_selectors
 from payments import services as payments_services
 from payments.models import WalletSecurity
-from superapp.core.domain_events import emit
+from superapp.core.domain_events import declared_events, emit
 from superapp.official import services as official_services
 from tests.factories import UserFactory
 from tests.payments.factories import PIN, fund
@@ -96,9 +96,10 @@ def after_commit():
 
 
 def emit_after_commit(event_type: str, payload: dict) -> None:
-    """Emit as payments does, and run the listeners as the commit would."""
+    """Emit as payments does, and run the listeners as the commit would. The payload must match
+    the event's declaration (the emitting app's events.py)."""
     with after_commit():
-        emit(event_type, payload)
+        emit(declared_events()[event_type].from_payload(payload))
 
 
 def wallet(user, currency="EUR") -> int:

@@ -15,7 +15,7 @@ from superapp.core.models import DomainEvent
 from superapp.realtime.models import UserEvent
 from superapp.webhooks.models import WebhookDelivery
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.miniprograms.shop.factories import (
     ADDRESS,
     after_commit,
@@ -70,7 +70,7 @@ def test_buyer_goes_from_cart_to_review_paying_from_the_wallet(api, capsys):
     assert (paid["status"], paid["prepay_id"]) == ("paid", prepay_id)
     assert (wallet(api.user), merchant(w.shop)) == (3000, 5000 - 30)  # 0.6 % platform fee
     refused = api.post(f"/api/v1/shop/orders/{order['id']}/pay")
-    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_order_status")
+    assert_refused(refused, 422, "invalid_order_status")
 
     shipped = staff.post(
         f"{shop}/manage/orders/{order['id']}/ship",
@@ -116,7 +116,7 @@ def test_paying_is_refused_once_the_reservation_has_lapsed(api):
     order = checkout(api.user, w.sku)
     Order.objects.filter(pk=order.pk).update(reserved_until=timezone.now())
     response = api.post(f"/api/v1/shop/orders/{order.pk}/pay")
-    assert (response.status_code, response.json()["code"]) == (422, "reservation_expired")
+    assert_refused(response, 422, "reservation_expired")
     assert api.post(f"/api/v1/shop/orders/{order.pk}/pay").json()["code"] == ("reservation_expired")
     other = consumer_client(UserFactory()).post(f"/api/v1/shop/orders/{order.pk}/pay")
     assert other.status_code == 404
@@ -153,7 +153,17 @@ def test_order_paid_event_carries_the_contract_payload(api):
 def test_payment_events_of_other_apps_and_repeats_change_nothing(api):
     w = world()
     order = checkout(api.user, w.sku)
-    emit_after_commit("payments.payorder_paid", {"app_id": "mp-third-party", "prepay_id": "x"})
+    third_party = {
+        "prepay_id": "x",
+        "app_id": "mp-third-party",
+        "organisation_id": 1,
+        "payer_user_id": api.user.pk,
+        "amount": order.total,
+        "currency": order.currency,
+        "out_trade_no": order.out_trade_no,
+        "paid_at": timezone.now().isoformat(),
+    }
+    emit_after_commit("payments.payorder_paid", third_party)
     order.refresh_from_db()
     assert order.status == "created"
     prepay_id = pay(order)
@@ -183,7 +193,7 @@ def test_state_machine_refuses_skipping_steps(api):
         f"/api/v1/shops/{w.shop.pk}/manage/orders/{order.pk}/ship",
         {"carrier": "DHL", "tracking_number": "1"},
     )
-    assert (ship.status_code, ship.json()["code"]) == (422, "invalid_order_status")
+    assert_refused(ship, 422, "invalid_order_status")
     early = api.post(f"/api/v1/shop/orders/{order.pk}/confirm-receipt")
     assert early.json()["code"] == "invalid_order_status"
 
@@ -217,7 +227,7 @@ def test_bad_checkouts_are_refused_and_write_nothing(api, items, status, code):
     response = api.post(
         f"/api/v1/shops/{w.shop.pk}/checkout", {"items": items, "shipping_address": ADDRESS}
     )
-    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert_refused(response, status, code)
     assert Order.objects.count() == 0
     assert Sku.objects.get(pk=w.sku.pk).stock == 10
 
@@ -248,7 +258,7 @@ def test_checkout_ships_to_a_saved_address_and_records_the_address_grant(api, ot
 
     strangers = mp_services.address_add(user=other_user, **ADDRESS_BOOK_ENTRY)
     refused = api.post(url, {"items": item, "address_id": strangers.pk})
-    assert (refused.status_code, refused.json()["code"]) == (404, "address_not_found")
+    assert_refused(refused, 404, "address_not_found")
     both = api.post(url, {"items": item, "address_id": saved.pk, "shipping_address": ADDRESS})
     neither = api.post(url, {"items": item})
     assert both.status_code == neither.status_code == 400
@@ -276,7 +286,7 @@ def test_checkout_in_a_currency_without_price_is_refused(api):
             "shipping_address": ADDRESS,
         },
     )
-    assert (response.status_code, response.json()["code"]) == (422, "price_unavailable")
+    assert_refused(response, 422, "price_unavailable")
 
 
 def test_order_lists_do_not_grow_queries_with_orders(api):
@@ -301,7 +311,7 @@ def test_a_shop_in_sandbox_mode_refuses_to_take_payment_and_stores_no_pay_order(
     fund_buyer(api.user, 0)
     order = checkout(api.user, w.sku)
     refused = api.post(f"/api/v1/shop/orders/{order.pk}/pay")
-    assert (refused.status_code, refused.json()["code"]) == (409, "shop_sandbox")
+    assert_refused(refused, 409, "shop_sandbox")
     order.refresh_from_db()
     assert (order.status, order.prepay_id) == ("created", "")
     assert not PayOrder.objects.exists()

@@ -6,7 +6,7 @@ from miniprograms.models import MiniProgram
 from miniprograms.shop.models import Product
 from superapp.official import services as official_services
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.shop.factories import checkout, pay, world
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_enabling_a_shop_registers_a_miniprogram_of_the_brand_organisation(api):
     miniprogram = MiniProgram.objects.get(app_id=shop["app_id"])
     assert miniprogram.organisation_id == brand.developer_organisation_id
     again = api.post(f"/api/v1/brands/{brand.pk}/shop", {})
-    assert (again.status_code, again.json()["code"]) == (409, "shop_already_enabled")
+    assert_refused(again, 409, "shop_already_enabled")
     assert api.get(f"/api/v1/brands/{brand.pk}/shop").json()["id"] == shop["id"]
 
 
@@ -68,6 +68,6 @@ def test_associates_sell_but_do_not_manage_the_catalogue():
     client = consumer_client(associate)
     base = f"/api/v1/shops/{w.shop.pk}"
     created = client.post(f"{base}/products", {"handle": "x", "title": "X"})
-    assert (created.status_code, created.json()["code"]) == (403, "insufficient_role")
+    assert_refused(created, 403, "insufficient_role")
     assert client.get(f"{base}/manage/orders").status_code == 200
     assert client.post(f"{base}/manage/share-links", {}).status_code == 201

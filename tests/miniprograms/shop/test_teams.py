@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from miniprograms.shop import services, tasks
-from miniprograms.shop.models import Order, RefundRequest, Sku, Team
+from miniprograms.shop.models import Order, OrderLine, RefundRequest, Sku, Team
 from superapp.core.errors import Conflict, DomainError
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
@@ -192,8 +192,17 @@ def test_joining_is_refused_when_it_cannot_count(case):
     quantity=st.integers(min_value=1, max_value=99),
 )
 def test_a_bigger_tier_never_costs_more_and_refunds_are_exact(price, entry, extra, quantity):
+    """The refund a member gets when the team closes leaves them having paid exactly the final
+    tier's price (everything back if the team failed)."""
     final = min(entry + extra, 90)
     paid = services.discounted(price, entry) * quantity
-    owed = services.discounted(price, final) * quantity
-    assert 0 <= owed <= paid <= price * quantity
-    assert paid - (paid - owed) == owed
+    order = Order(pk=1, total=paid)  # the lines the refund reads, without a database
+    order._prefetched_objects_cache = {
+        "lines": [OrderLine(list_unit_amount=price, quantity=quantity)]
+    }
+    succeeded = Team(status=Team.Status.SUCCEEDED, final_discount_percent=final)
+    refund = services.team_refund_amount(order, succeeded)
+    assert 0 <= refund <= paid <= price * quantity
+    assert paid - refund == services.discounted(price, final) * quantity
+    failed = Team(status=Team.Status.FAILED, final_discount_percent=entry)
+    assert services.team_refund_amount(order, failed) == paid

@@ -1,39 +1,46 @@
 """Domain events reach every listener exactly once, after commit, and survive failures."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.db import transaction
 
 from superapp.core import domain_events
-from superapp.core.models import DomainEventDelivery
+from superapp.core.models import DomainEvent, DomainEventDelivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
-received: list[tuple[int, dict]] = []
+received: list[tuple[int, "Happened"]] = []
 failures_left = {"count": 0}
 
 
-def record(*, event_id: int, payload: dict) -> None:
+@dataclass(frozen=True, kw_only=True)
+class Happened(domain_events.Event):
+    name = "test.happened"
+    n: int
+
+
+def record(*, event_id: int, event: Happened) -> None:
     if failures_left["count"] > 0:
         failures_left["count"] -= 1
         raise RuntimeError("listener is down")
-    received.append((event_id, payload))
+    received.append((event_id, event))
 
 
 @pytest.fixture(autouse=True)
 def listener():
     received.clear()
     failures_left["count"] = 0
-    domain_events.subscribe("test.happened", f"{__name__}.record")
+    domain_events.subscribe(Happened, f"{__name__}.record")
     yield
     domain_events._subscribers.pop("test.happened", None)
 
 
 def test_listener_runs_once_after_commit():
     with transaction.atomic():
-        event = domain_events.emit("test.happened", {"n": 1})
+        event = domain_events.emit(Happened(n=1))
         assert received == []
-    assert received == [(event.pk, {"n": 1})]
+    assert received == [(event.pk, Happened(n=1))]
     delivery = DomainEventDelivery.objects.get(event=event)
     assert delivery.handled_at is not None
     assert domain_events.delivery_handle(delivery_id=delivery.pk) is False
@@ -42,7 +49,7 @@ def test_listener_runs_once_after_commit():
 
 def test_rolled_back_change_announces_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
-        domain_events.emit("test.happened", {"n": 2})
+        domain_events.emit(Happened(n=2))
         raise RuntimeError("change failed")
     assert received == []
     assert not DomainEventDelivery.objects.exists()
@@ -51,31 +58,53 @@ def test_rolled_back_change_announces_nothing():
 def test_failed_listener_is_retried_until_it_succeeds():
     failures_left["count"] = 2
     with transaction.atomic():
-        event = domain_events.emit("test.happened", {"n": 3})
+        event = domain_events.emit(Happened(n=3))
     delivery = DomainEventDelivery.objects.get(event=event)
     assert delivery.handled_at is None
     assert delivery.attempts == 1
     assert "listener is down" in delivery.last_error
     assert domain_events.delivery_handle(delivery_id=delivery.pk) is False
     assert domain_events.delivery_handle(delivery_id=delivery.pk) is True
-    assert received == [(event.pk, {"n": 3})]
+    assert received == [(event.pk, Happened(n=3))]
     assert domain_events.pending_delivery_ids(older_than=timedelta(0)) == []
 
 
 def test_a_drain_handles_every_new_delivery_and_leaves_a_failing_one_to_the_retries():
     failures_left["count"] = 1
     with transaction.atomic():  # its listener fails once: left for beat's retries
-        failing = domain_events.emit("test.happened", {"n": 4})
+        failing = domain_events.emit(Happened(n=4))
     with transaction.atomic():  # its listener succeeds
-        domain_events.emit("test.happened", {"n": 5})
-    assert received == [(failing.pk + 1, {"n": 5})]
+        domain_events.emit(Happened(n=5))
+    assert received == [(failing.pk + 1, Happened(n=5))]
     DomainEventDelivery.objects.update(handled_at=None, attempts=0)  # as if never dispatched
     received.clear()
     failures_left["count"] = 1
 
     assert domain_events.deliveries_drain() == 1  # the first fails again, the second runs
     assert domain_events.deliveries_drain() == 0  # a failed one is not retried by drains
-    assert [payload for _, payload in received] == [{"n": 5}]
+    assert [payload for _, payload in received] == [Happened(n=5)]
     assert domain_events.pending_delivery_ids(older_than=timedelta(0)) == [
         DomainEventDelivery.objects.get(event=failing).pk
     ]
+
+
+def test_emit_and_subscribe_take_only_declared_events():
+    with pytest.raises(TypeError, match="declared Event"):
+        domain_events.emit({"type": "test.happened", "n": 1})
+    with pytest.raises(TypeError, match="Event class"):
+        domain_events.subscribe("test.happened", f"{__name__}.record")
+    with pytest.raises(domain_events.EventPayloadMismatch, match=r"Happened\.n"):
+        Happened(n="1")
+    assert not DomainEvent.objects.exists()
+
+
+def test_a_stored_payload_that_left_its_declaration_fails_its_delivery_visibly():
+    failures_left["count"] = 1  # the first, after-commit run fails: the delivery stays pending
+    with transaction.atomic():
+        event = domain_events.emit(Happened(n=6))
+    DomainEvent.objects.filter(pk=event.pk).update(payload={"n": 6, "extra": True})
+    delivery = DomainEventDelivery.objects.get(event=event)
+    assert domain_events.delivery_handle(delivery_id=delivery.pk) is False
+    delivery.refresh_from_db()
+    assert (delivery.handled_at, received) == (None, [])
+    assert "EventPayloadMismatch" in delivery.last_error and "extra" in delivery.last_error

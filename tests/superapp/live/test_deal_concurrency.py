@@ -1,17 +1,16 @@
 """Concurrent one-tap buys on PostgreSQL (real transactions, one thread per tap): a deal
 never sells more than its quantity, and no buyer gets more than the per-buyer limit."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from miniprograms.shop.models import Order
 from superapp.core.errors import DomainError
 from superapp.live import services
 from superapp.live.models import Deal
 from tests.factories import UserFactory
+from tests.helpers import run_together
 from tests.miniprograms.shop.factories import ADDRESS
 from tests.superapp.live.factories import live_world, open_deal
 
@@ -20,31 +19,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def tap_all(deal, taps) -> list[str]:
     """Every (buyer, quantity) tap at once; the outcome of each: "ok" or the refusal code."""
-    start = threading.Barrier(len(taps))
-    outcomes: list[str] = []
 
     def tap(user, quantity):
-        start.wait()
-        try:
-            services.deal_buy(
-                actor=user,
-                show_id=deal.show_id,
-                deal_id=deal.pk,
-                quantity=quantity,
-                shipping_address=ADDRESS,
-            )
-            outcomes.append("ok")
-        except DomainError as refused:
-            outcomes.append(refused.code)
-        finally:
-            connection.close()
+        return lambda: services.deal_buy(
+            actor=user,
+            show_id=deal.show_id,
+            deal_id=deal.pk,
+            quantity=quantity,
+            shipping_address=ADDRESS,
+        )
 
-    threads = [threading.Thread(target=tap, args=tap_) for tap_ in taps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    results = run_together([tap(user, quantity) for user, quantity in taps])
+    for result in results:
+        if isinstance(result, Exception) and not isinstance(result, DomainError):
+            raise result
+    return [result.code if isinstance(result, DomainError) else "ok" for result in results]
 
 
 def test_concurrent_buyers_never_oversell_and_each_respects_the_limit():

@@ -10,7 +10,7 @@ from miniprograms.shop import services as shop_services
 from miniprograms.shop.models import Order
 from superapp.live.models import Deal, DealClaim
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS
 from tests.miniprograms.shop.factories import ADDRESS, after_commit, fund_buyer, pay
 from tests.superapp.live.factories import deal_body, elapse, live_world, open_deal, start_deal
@@ -36,7 +36,7 @@ def test_only_the_host_and_moderators_start_deals():
     associate_of_other_brand = consumer_client(live_world().host).post(
         deals_path(world), deal_body(world)
     )
-    assert (viewer.status_code, viewer.json()["code"]) == (403, "not_room_staff")
+    assert_refused(viewer, 403, "not_room_staff")
     assert associate_of_other_brand.status_code == 403
     created = consumer_client(world.moderator).post(deals_path(world), deal_body(world))
     assert created.status_code == 201, created.content
@@ -60,7 +60,7 @@ def test_deal_settings_outside_their_bounds_are_refused(field, value, code):
     response = consumer_client(world.host).post(
         deals_path(world), deal_body(world, **{field: value})
     )
-    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert_refused(response, 400, code)
     assert list(response.json()["fields"]) == [field]
     assert not Deal.objects.exists()
 
@@ -81,13 +81,13 @@ def test_a_deal_needs_a_pin_its_sku_stock_and_no_other_running_deal():
     world = live_world(pinned=False, stock=5)
     host = consumer_client(world.host)
     response = host.post(deals_path(world), deal_body(world, quantity=3))
-    assert (response.status_code, response.json()["code"]) == (422, "no_pinned_product")
+    assert_refused(response, 422, "no_pinned_product")
     host.post(f"/api/v1/live/shows/{world.show.pk}/pins", {"product_id": world.product.pk})
     response = host.post(deals_path(world), deal_body(world, quantity=6))
-    assert (response.status_code, response.json()["code"]) == (422, "insufficient_stock")
+    assert_refused(response, 422, "insufficient_stock")
     assert host.post(deals_path(world), deal_body(world, quantity=3)).status_code == 201
     response = host.post(deals_path(world), deal_body(world, quantity=1, per_buyer_limit=1))
-    assert (response.status_code, response.json()["code"]) == (409, "deal_in_progress")
+    assert_refused(response, 409, "deal_in_progress")
 
 
 def test_buying_before_the_countdown_ends_or_after_the_window_is_refused():
@@ -95,7 +95,7 @@ def test_buying_before_the_countdown_ends_or_after_the_window_is_refused():
     deal = start_deal(world, countdown_seconds=10, window_minutes=1)
     buyer = UserFactory()
     early = buy(buyer, deal)
-    assert (early.status_code, early.json()["code"]) == (422, "deal_not_open")
+    assert_refused(early, 422, "deal_not_open")
     assert 9 < early.json()["opens_in_seconds"] <= 10
     elapse(deal, 5)  # a few seconds of slack: the machine is shared and slow
     assert buy(buyer, deal).json()["code"] == "deal_not_open"
@@ -105,7 +105,7 @@ def test_buying_before_the_countdown_ends_or_after_the_window_is_refused():
     assert buy(buyer, deal).status_code == 201
     elapse(deal, 10)
     late = buy(buyer, deal)
-    assert (late.status_code, late.json()["code"]) == (422, "deal_closed")
+    assert_refused(late, 422, "deal_closed")
     deal.refresh_from_db()
     assert deal.remaining == deal.quantity - 2
 
@@ -148,7 +148,7 @@ def test_the_per_buyer_limit_counts_every_order_of_the_buyer():
     buyer = UserFactory()
     assert buy(buyer, deal, quantity=1).status_code == 201
     refused = buy(buyer, deal, quantity=2)
-    assert (refused.status_code, refused.json()["code"]) == (422, "deal_limit_reached")
+    assert_refused(refused, 422, "deal_limit_reached")
     assert buy(buyer, deal, quantity=1).status_code == 201
     assert buy(buyer, deal, quantity=1).json()["code"] == "deal_limit_reached"
     assert buy(UserFactory(), deal, quantity=2).status_code == 201
@@ -160,7 +160,7 @@ def test_a_sold_out_deal_refuses_and_writes_nothing():
     assert buy(UserFactory(), deal, quantity=2).status_code == 201
     late = UserFactory()
     refused = buy(late, deal, quantity=2)
-    assert (refused.status_code, refused.json()["code"]) == (409, "deal_sold_out")
+    assert_refused(refused, 409, "deal_sold_out")
     assert not Order.objects.filter(buyer=late).exists()
     assert not DealClaim.objects.filter(buyer=late, quantity__gt=0).exists()
     assert buy(late, deal, quantity=1).status_code == 201
@@ -201,4 +201,4 @@ def test_a_banned_viewer_cannot_buy():
         {"username": buyer.username, "kind": "ban"},
     )
     refused = buy(buyer, deal)
-    assert (refused.status_code, refused.json()["code"]) == (403, "banned")
+    assert_refused(refused, 403, "banned")

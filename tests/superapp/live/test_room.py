@@ -91,6 +91,20 @@ async def leave_all(show_id: int, *viewers) -> None:
     raise AssertionError("the room did not close")
 
 
+async def until(condition, timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` (or the coroutine it returns) holds: a state the test can
+    observe (the room's own sets, a stored row), polled, never a guessed sleep."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await _value(condition()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the condition never held")
+        await asyncio.sleep(0.01)
+
+
+async def _value(result):
+    return await result if asyncio.iscoroutine(result) else result
+
+
 def comments_of(frame) -> list[str]:
     return [c["text"] for c in frame.get("comments", [])]
 
@@ -166,7 +180,7 @@ async def test_a_muted_viewer_watches_but_cannot_comment(hub_bus):
     await sync_to_async(services.restriction_add)(
         actor=world.moderator, show_id=world.show.pk, username=viewer.user.username, kind="mute"
     )
-    await asyncio.sleep(0.2)
+    await until(lambda: viewer.user.pk in current_hub().rooms[world.show.pk].muted)
     await viewer.send(type="comment", text="hello?")
     assert (await viewer.frame(lambda f: f["type"] == "error"))["code"] == "muted"
     await leave_all(world.show.pk, viewer)
@@ -205,7 +219,8 @@ async def test_pins_deals_and_removals_reach_every_viewer(hub_bus):
     assert frame["events"][0]["deal"]["id"] == deal.pk
     await viewer.send(type="comment", text="oops")
     comment = (await viewer.frame(with_comment("oops")))["comments"][0]
-    await asyncio.sleep(0.3)  # flushed
+    stored = sync_to_async(Comment.objects.filter(public_id=comment["id"]).exists)
+    await until(stored)  # flushed
     await sync_to_async(services.comment_remove)(
         actor=world.moderator, show_id=world.show.pk, comment_id=comment["id"]
     )

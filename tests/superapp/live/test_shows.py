@@ -11,7 +11,7 @@ from superapp.live.models import Pin, Show
 from superapp.official import services as official_services
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.miniprograms.shop.factories import after_commit, product_factory
 from tests.superapp.live.factories import live_world
 from tests.superapp.official.factories import followers, official_account
@@ -48,8 +48,8 @@ def test_an_associate_cannot_schedule_and_a_stranger_does_not_see_the_brand():
     world = live_world(live=False)
     associate = consumer_client(world.host).post("/api/v1/live/shows", show_body(world))
     stranger = consumer_client(UserFactory()).post("/api/v1/live/shows", show_body(world))
-    assert (associate.status_code, associate.json()["code"]) == (403, "insufficient_role")
-    assert (stranger.status_code, stranger.json()["code"]) == (404, "brand_not_found")
+    assert_refused(associate, 403, "insufficient_role")
+    assert_refused(stranger, 404, "brand_not_found")
 
 
 def test_products_must_be_published_products_of_the_brands_own_shop():
@@ -74,7 +74,7 @@ def test_lifecycle_goes_scheduled_live_ended_and_never_back():
     live = host.post(f"{path}/start").json()
     assert live["status"] == "live" and live["started_at"]
     again = host.post(f"{path}/start")
-    assert (again.status_code, again.json()["code"]) == (422, "invalid_show_status")
+    assert_refused(again, 422, "invalid_show_status")
     host.post(f"{path}/pins", {"product_id": world.product.pk})
     ended = host.post(f"{path}/end").json()
     assert ended["status"] == "ended" and ended["ended_at"]
@@ -121,9 +121,9 @@ def test_only_the_host_moderators_and_managers_run_the_room():
     for user in (world.host, world.moderator, world.owner, world.brand.admin):
         assert consumer_client(user).post(path, body).status_code == 201
     viewer = consumer_client(UserFactory()).post(path, body)
-    assert (viewer.status_code, viewer.json()["code"]) == (403, "not_room_staff")
+    assert_refused(viewer, 403, "not_room_staff")
     missing = consumer_client(world.host).post("/api/v1/live/shows/999999/pins", body)
-    assert (missing.status_code, missing.json()["code"]) == (404, "show_not_found")
+    assert_refused(missing, 404, "show_not_found")
 
 
 def test_pinning_replaces_the_pin_and_only_show_products_can_be_pinned():
@@ -133,7 +133,7 @@ def test_pinning_replaces_the_pin_and_only_show_products_can_be_pinned():
     path = f"/api/v1/live/shows/{world.show.pk}/pins"
     assert host.post(path, {"product_id": world.product.pk}).status_code == 201
     refused = host.post(path, {"product_id": second.pk})
-    assert (refused.status_code, refused.json()["code"]) == (404, "product_not_in_show")
+    assert_refused(refused, 404, "product_not_in_show")
     assert host.post(path, {"product_id": world.product.pk}).status_code == 201
     assert Pin.objects.filter(show=world.show).count() == 2
     assert Pin.objects.filter(show=world.show, unpinned_at__isnull=True).count() == 1

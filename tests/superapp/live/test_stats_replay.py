@@ -11,7 +11,7 @@ from miniprograms.shop.models import Order
 from superapp.live import privacy, services
 from superapp.live.models import Pin, Show
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.shop.factories import after_commit, checkout, pay
 from tests.superapp.live.factories import live_world, open_deal
 from tests.superapp.live.test_deals import buy
@@ -81,7 +81,7 @@ def test_stats_are_for_the_rooms_staff_only():
     path = f"/api/v1/live/shows/{world.show.pk}/stats"
     assert consumer_client(world.moderator).get(path).status_code == 200
     refused = consumer_client(UserFactory()).get(path)
-    assert (refused.status_code, refused.json()["code"]) == (403, "not_room_staff")
+    assert_refused(refused, 403, "not_room_staff")
 
 
 def test_a_show_without_viewers_converts_nothing():

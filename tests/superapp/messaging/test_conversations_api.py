@@ -7,7 +7,7 @@ from superapp.messaging import selectors
 from superapp.messaging.models import Conversation, Member
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 from tests.superapp.social.factories import befriend, block
 
@@ -48,12 +48,12 @@ def test_direct_chats_need_an_unblocked_contact(api, other_user, setup, status, 
     if setup == "they_blocked_me":
         block(other_user, api.user)
     response = create(api, "direct", target)
-    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert_refused(response, status, code)
 
 
 def test_a_direct_chat_has_exactly_one_other_member(api, other_user):
     response = create(api, "direct", other_user, UserFactory())
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
 
 
 def test_group_creator_owns_a_group_of_their_contacts(api):
@@ -73,7 +73,7 @@ def test_group_creator_owns_a_group_of_their_contacts(api):
 
 def test_groups_only_take_contacts(api, other_user):
     response = create(api, "group", other_user)
-    assert (response.status_code, response.json()["code"]) == (403, "not_a_contact")
+    assert_refused(response, 403, "not_a_contact")
     assert response.json()["usernames"] == [other_user.username]
     assert not Conversation.objects.exists()
 
@@ -84,12 +84,12 @@ def test_group_size_is_limited(api, settings):
     for friend in friends:
         befriend(api.user, friend)
     too_many = create(api, "group", *friends)
-    assert (too_many.status_code, too_many.json()["code"]) == (422, "group_full")
+    assert_refused(too_many, 422, "group_full")
     group_id = create(api, "group", *friends[:2]).json()["id"]
     adding = api.post(
         f"/api/v1/conversations/{group_id}/members", {"usernames": [friends[2].username]}
     )
-    assert (adding.status_code, adding.json()["code"]) == (422, "group_full")
+    assert_refused(adding, 422, "group_full")
 
 
 def test_admins_add_members_who_see_only_what_follows(api):
@@ -110,7 +110,7 @@ def test_admins_add_members_who_see_only_what_follows(api):
     by_member = consumer_client(member).post(
         f"/api/v1/conversations/{group.pk}/members", {"usernames": [UserFactory().username]}
     )
-    assert (by_member.status_code, by_member.json()["code"]) == (403, "not_a_group_admin")
+    assert_refused(by_member, 403, "not_a_group_admin")
 
 
 def test_owner_appoints_admins_who_manage_members_but_not_admins(api):
@@ -122,11 +122,11 @@ def test_owner_appoints_admins_who_manage_members_but_not_admins(api):
         assert response.json()["role"] == "admin"
     as_admin = consumer_client(admin)
     refused = as_admin.delete(f"/api/v1/conversations/{group.pk}/members/{other_admin.username}")
-    assert (refused.status_code, refused.json()["code"]) == (403, "not_group_owner")
+    assert_refused(refused, 403, "not_group_owner")
     promote = as_admin.patch(
         f"/api/v1/conversations/{group.pk}/members/{member.username}", {"role": "admin"}
     )
-    assert (promote.status_code, promote.json()["code"]) == (403, "not_group_owner")
+    assert_refused(promote, 403, "not_group_owner")
     assert (
         as_admin.delete(f"/api/v1/conversations/{group.pk}/members/{member.username}").status_code
         == 204
@@ -149,7 +149,7 @@ def test_a_removed_member_sees_nothing_new(api):
         client.get(f"/api/v1/conversations/{group.pk}/messages"),
         client.post(f"/api/v1/conversations/{group.pk}/messages", {"type": "text", "text": "hi"}),
     ):
-        assert (response.status_code, response.json()["code"]) == (404, "conversation_not_found")
+        assert_refused(response, 404, "conversation_not_found")
     assert client.get("/api/v1/conversations").json()["results"] == []
     assert selectors.conversation_member_ids(group.pk) == sorted([owner.pk, kept.pk])
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from superapp.messaging.models import Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.factories import released_app
 from tests.miniprograms.shop.factories import world
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
@@ -122,7 +122,7 @@ def test_text_length_is_limited(api, settings):
     settings.MESSAGE_TEXT_MAX_LENGTH = 10
     chat, _, _ = direct_chat(a=api.user)
     response = post(api, chat, type="text", text="x" * 11)
-    assert (response.status_code, response.json()["code"]) == (400, "text_too_long")
+    assert_refused(response, 400, "text_too_long")
     assert post(api, chat, type="text", text="x" * 10).status_code == 201
 
 
@@ -142,14 +142,14 @@ def test_reusing_a_client_msg_id_for_other_content_is_a_conflict(api):
     chat, _, _ = direct_chat(a=api.user)
     post(api, chat, type="text", text="Once", client_msg_id="abc")
     reused = post(api, chat, type="text", text="Twice", client_msg_id="abc")
-    assert (reused.status_code, reused.json()["code"]) == (409, "client_msg_id_reused")
+    assert_refused(reused, 409, "client_msg_id_reused")
 
 
 def test_a_blocked_user_cannot_message_the_blocker(api):
     chat, me, peer = direct_chat(a=api.user)
     block(peer, me)
     refused = post(api, chat, type="text", text="hello?")
-    assert (refused.status_code, refused.json()["code"]) == (403, "blocked")
+    assert_refused(refused, 403, "blocked")
     refused_back = post(consumer_client(peer), chat, type="text", text="bye")
     assert refused_back.status_code == 403
     assert not Message.objects.exists()
@@ -162,7 +162,7 @@ def test_mentions_name_members_and_at_all_is_for_admins(api):
     stranger = post(api, group, type="text", text="hi", mentions=[UserFactory().username])
     assert (stranger.status_code, "mentions" in stranger.json()["fields"]) == (400, True)
     by_member = post(consumer_client(member), group, type="text", text="all!", mentions=["all"])
-    assert (by_member.status_code, by_member.json()["code"]) == (403, "mention_all_forbidden")
+    assert_refused(by_member, 403, "mention_all_forbidden")
     everyone = post(api, group, type="text", text="all!", mentions=["all"])
     assert everyone.json()["mentions_all"] is True
     listed = consumer_client(other).get("/api/v1/conversations").json()["results"][0]
@@ -191,7 +191,7 @@ def test_the_sender_recalls_within_the_window_and_everyone_sees_a_notice(api):
     chat, me, peer = direct_chat(a=api.user)
     message_id = post(api, chat, type="text", text="oops").json()["id"]
     by_peer = consumer_client(peer).post(f"/api/v1/messages/{message_id}/recall")
-    assert (by_peer.status_code, by_peer.json()["code"]) == (403, "not_sender")
+    assert_refused(by_peer, 403, "not_sender")
     recalled = api.post(f"/api/v1/messages/{message_id}/recall")
     assert recalled.status_code == 200
     notice = f"{me.display_name} recalled a message"
@@ -208,7 +208,7 @@ def test_the_sender_recalls_within_the_window_and_everyone_sees_a_notice(api):
     history = consumer_client(peer).get(f"/api/v1/conversations/{chat.pk}/messages").json()
     assert history["results"] == [body]
     again = api.post(f"/api/v1/messages/{message_id}/recall")
-    assert (again.status_code, again.json()["code"]) == (409, "already_recalled")
+    assert_refused(again, 409, "already_recalled")
 
 
 def test_a_recalled_message_is_gone_from_every_stored_copy(api):
@@ -231,7 +231,7 @@ def test_recall_window_is_enforced(api, settings):
     message_id = post(api, chat, type="text", text="too late").json()["id"]
     settings.MESSAGE_RECALL_WINDOW = timedelta(0)
     late = api.post(f"/api/v1/messages/{message_id}/recall")
-    assert (late.status_code, late.json()["code"]) == (422, "recall_window_passed")
+    assert_refused(late, 422, "recall_window_passed")
 
 
 def test_history_pages_ascend_by_seq_after_a_position(api):

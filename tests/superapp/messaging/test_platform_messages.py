@@ -3,13 +3,15 @@ events), membership selectors, and the data-rights hooks."""
 
 import pytest
 
+from miniprograms.events import SubscribeMessageSent
+from miniprograms.shop.events import OrderStatusChanged
 from superapp.core.domain_events import emit
 from superapp.core.errors import InvalidInput
 from superapp.messaging import privacy, selectors, services
 from superapp.messaging.models import Conversation, Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 
 pytestmark = pytest.mark.django_db
@@ -58,21 +60,20 @@ def test_service_notifications_land_in_one_read_only_conversation(user):
     reply = client.post(
         f"/api/v1/conversations/{conversation.pk}/messages", {"type": "text", "text": "thanks"}
     )
-    assert (reply.status_code, reply.json()["code"]) == (403, "read_only_conversation")
+    assert_refused(reply, 403, "read_only_conversation")
 
 
 def test_order_status_events_become_service_notifications(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         emit(
-            "shop.order_status_changed",
-            {
-                "order_id": 5,
-                "brand_id": 2,
-                "buyer_user_id": user.pk,
-                "status": "shipped",
-                "title": "Your order has shipped",
-                "body": "Maison Lune sent your parcel",
-            },
+            OrderStatusChanged(
+                order_id=5,
+                brand_id=2,
+                buyer_user_id=user.pk,
+                status="shipped",
+                title="Your order has shipped",
+                body="Maison Lune sent your parcel",
+            )
         )
     message = Message.objects.get(conversation__kind="service")
     assert message.payload["title"] == "Your order has shipped"
@@ -82,15 +83,14 @@ def test_order_status_events_become_service_notifications(user, django_capture_o
 def test_subscribe_messages_become_service_notifications(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         emit(
-            "miniprograms.subscribe_message_sent",
-            {
-                "user_id": user.pk,
-                "app_id": "mp_abc",
-                "app_name": "Coffee Club",
-                "template": "order_ready",
-                "data": {"drink": "flat white"},
-                "message_id": 77,
-            },
+            SubscribeMessageSent(
+                user_id=user.pk,
+                app_id="mp_abc",
+                app_name="Coffee Club",
+                template="order_ready",
+                data={"drink": "flat white"},
+                message_id=77,
+            )
         )
     message = Message.objects.get(conversation__kind="service")
     assert (message.payload["source"], message.payload["title"]) == (

@@ -16,7 +16,7 @@ from django.db import connection
 from superapp.accounts.services import token_issue
 from superapp.asgi import application
 from superapp.messaging import services
-from tests.helpers import consumer_client
+from tests.helpers import assert_nothing_else_pushed, consumer_client
 from tests.superapp.messaging.factories import direct_chat
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +62,7 @@ def test_a_socket_receives_messages_after_commit():
         received = []
         await receive_messages(socket, 2, received)
         assert received == ["hi", "there"]
-        assert await socket.receive_nothing(timeout=0.2)
+        await assert_nothing_else_pushed(socket, bob)
         await socket.disconnect()
 
     async_to_sync(scenario)()
@@ -85,8 +85,8 @@ def test_reconnect_and_sync_ends_with_exactly_the_messages_sent():
         await socket.send_json_to({"type": "sync", "cursor": cursor})
         await receive_messages(socket, 16, received)
         await send_texts(chat, alice, texts[20:])  # live again
-        last_cursor = await receive_messages(socket, 10, received)
-        assert await socket.receive_nothing(timeout=0.3)
+        await receive_messages(socket, 10, received)
+        last_cursor = (await assert_nothing_else_pushed(socket, bob))["cursor"]
         await socket.disconnect()
         assert received == texts  # over the sockets: no gap, no duplicate, in order
         return last_cursor

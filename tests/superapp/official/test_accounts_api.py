@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 from superapp.core.models import DomainEvent
 from superapp.official.models import OfficialAccount
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.superapp.official.factories import brand_with_staff, followers, official_account
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_bad_account_requests_are_refused(body, code):
     response = consumer_client(brand.owner).post(
         "/api/v1/official-accounts", {"brand": brand.pk, **body}
     )
-    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert_refused(response, 400, code)
 
 
 def test_an_account_name_is_unique_within_the_brand():
@@ -48,7 +48,7 @@ def test_an_account_name_is_unique_within_the_brand():
     response = consumer_client(account.brand.owner).post(
         "/api/v1/official-accounts", {"brand": account.brand.pk, "name": "Lune", "kind": "service"}
     )
-    assert (response.status_code, response.json()["code"]) == (409, "name_taken")
+    assert_refused(response, 409, "name_taken")
 
 
 @override_settings(OFFICIAL_MAX_ACCOUNTS_PER_BRAND=1)
@@ -57,7 +57,7 @@ def test_a_brand_has_a_limited_number_of_accounts():
     response = consumer_client(account.brand.owner).post(
         "/api/v1/official-accounts", {"brand": account.brand.pk, "name": "Two", "kind": "service"}
     )
-    assert (response.status_code, response.json()["code"]) == (422, "account_limit_reached")
+    assert_refused(response, 422, "account_limit_reached")
 
 
 def test_associates_cannot_create_or_delete_accounts():
@@ -66,9 +66,9 @@ def test_associates_cannot_create_or_delete_accounts():
     created = associate.post(
         "/api/v1/official-accounts", {"brand": account.brand.pk, "name": "X", "kind": "service"}
     )
-    assert (created.status_code, created.json()["code"]) == (403, "insufficient_role")
+    assert_refused(created, 403, "insufficient_role")
     deleted = associate.delete(f"/api/v1/official-accounts/{account.pk}")
-    assert (deleted.status_code, deleted.json()["code"]) == (403, "insufficient_role")
+    assert_refused(deleted, 403, "insufficient_role")
     assert OfficialAccount.objects.filter(pk=account.pk).exists()
 
 
@@ -127,7 +127,7 @@ def test_follow_and_unfollow_emit_domain_events_once():
 
 def test_following_an_unknown_account_is_404():
     response = consumer_client(UserFactory()).post("/api/v1/official-accounts/999999/follow")
-    assert (response.status_code, response.json()["code"]) == (404, "account_not_found")
+    assert_refused(response, 404, "account_not_found")
 
 
 def test_a_user_lists_the_accounts_they_follow_with_counts(django_assert_max_num_queries):
@@ -194,7 +194,7 @@ def test_an_invalid_menu_is_refused_and_the_old_one_kept(menu):
     client = consumer_client(account.brand.owner)
     client.put(f"/api/v1/official-accounts/{account.pk}/menu", {"menu": VALID_MENU})
     response = client.put(f"/api/v1/official-accounts/{account.pk}/menu", {"menu": menu})
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
     account.refresh_from_db()
     assert [item["name"] for item in account.menu] == ["Shop", "Stores", "Help"]
 
@@ -252,7 +252,7 @@ def test_malformed_articles_are_refused(change):
     response = consumer_client(account.brand.owner).post(
         f"/api/v1/official-accounts/{account.pk}/articles", {**ARTICLE, **change}, format="json"
     )
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
 
 
 def test_associates_cannot_publish_articles():

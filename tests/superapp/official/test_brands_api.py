@@ -4,7 +4,7 @@ import pytest
 
 from superapp.official.models import BrandMember
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_associates_cannot_add_members_and_strangers_see_no_brand(api):
 def test_bad_member_requests_are_refused(api, body, status, code):
     brand_id = create_brand(api)
     response = api.post(f"/api/v1/brands/{brand_id}/members", body)
-    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert_refused(response, status, code)
 
 
 def test_adding_someone_twice_is_a_conflict(api, other_user):
@@ -71,4 +71,4 @@ def test_adding_someone_twice_is_a_conflict(api, other_user):
     body = {"username": other_user.username, "role": "associate"}
     assert api.post(f"/api/v1/brands/{brand_id}/members", body).status_code == 201
     again = api.post(f"/api/v1/brands/{brand_id}/members", body)
-    assert (again.status_code, again.json()["code"]) == (409, "already_member")
+    assert_refused(again, 409, "already_member")

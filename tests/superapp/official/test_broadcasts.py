@@ -14,7 +14,7 @@ from superapp.core.errors import RateLimited
 from superapp.official import selectors, services
 from superapp.official.models import Broadcast
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.superapp.official.factories import backdate, followers, official_account, publish
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_a_retried_publish_with_the_same_key_goes_out_once():
 def test_only_owners_and_admins_broadcast():
     account = official_account()
     by_associate = post_broadcast(account, consumer_client(account.brand.associate))
-    assert (by_associate.status_code, by_associate.json()["code"]) == (403, "insufficient_role")
+    assert_refused(by_associate, 403, "insufficient_role")
     assert post_broadcast(account, consumer_client(account.brand.admin)).status_code == 201
 
 
@@ -143,7 +143,7 @@ def test_followers_see_a_broadcast_in_their_feed_and_others_do_not():
     assert feed(fan)["results"][0]["account_name"] == account.name
     assert feed(stranger)["results"] == []
     refused = consumer_client(stranger).get(f"/api/v1/official-accounts/{account.pk}/broadcasts")
-    assert (refused.status_code, refused.json()["code"]) == (403, "not_following")
+    assert_refused(refused, 403, "not_following")
 
 
 def test_a_follow_after_the_broadcast_does_not_get_it():
@@ -214,7 +214,7 @@ def test_the_portable_feed_query_agrees_with_the_lateral_one():
 
 def test_a_garbled_feed_cursor_is_a_400():
     response = consumer_client(UserFactory()).get("/api/v1/official-accounts/feed?cursor=zzz")
-    assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+    assert_refused(response, 400, "validation_error")
 
 
 @override_settings(OFFICIAL_SERVICE_BROADCASTS_PER_MONTH=100)

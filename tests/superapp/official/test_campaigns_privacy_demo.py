@@ -8,6 +8,7 @@ from django.db import transaction
 
 from superapp.core import domain_events
 from superapp.official import privacy
+from superapp.official.events import CampaignSent
 from superapp.official.models import Brand, Follow, ServiceConversation, ServiceMessage
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
@@ -20,15 +21,14 @@ pytestmark = pytest.mark.django_db
 def emit_campaign(account, user_ids, campaign_id=7):
     with transaction.atomic():
         domain_events.emit(
-            "loyalty.campaign_sent",
-            {
-                "campaign_id": campaign_id,
-                "brand_id": account.brand.pk,
-                "account_id": account.pk,
-                "user_ids": user_ids,
-                "title": "Double points weekend",
-                "body": "Earn twice the points until Sunday.",
-            },
+            CampaignSent(
+                campaign_id=campaign_id,
+                brand_id=account.brand.pk,
+                account_id=account.pk,
+                user_ids=tuple(user_ids),
+                title="Double points weekend",
+                body="Earn twice the points until Sunday.",
+            )
         )
 
 
@@ -66,15 +66,14 @@ def test_a_campaign_naming_another_brands_account_delivers_nothing(
     (fan,) = followers(account, 1)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         domain_events.emit(
-            "loyalty.campaign_sent",
-            {
-                "campaign_id": 1,
-                "brand_id": other.brand.pk,
-                "account_id": account.pk,
-                "user_ids": [fan.pk],
-                "title": "t",
-                "body": "b",
-            },
+            CampaignSent(
+                campaign_id=1,
+                brand_id=other.brand.pk,
+                account_id=account.pk,
+                user_ids=(fan.pk,),
+                title="t",
+                body="b",
+            )
         )
     assert not ServiceMessage.objects.exists()
 

@@ -13,7 +13,7 @@ from superapp.official import services
 from superapp.official.models import ServiceConversation
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.superapp.official.factories import backdate, followers, official_account
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_follower_message_emits_the_domain_event(account, fan):
 
 def test_only_followers_can_message_an_account(account):
     response = write(account, UserFactory())
-    assert (response.status_code, response.json()["code"]) == (403, "not_following")
+    assert_refused(response, 403, "not_following")
     assert not ServiceConversation.objects.exists()
 
 
@@ -109,9 +109,9 @@ def test_a_claimed_conversation_is_not_claimed_twice(account, conversation):
         {"username": colleague.username, "role": "associate"},
     )
     response = claim(conversation.pk, colleague)
-    assert (response.status_code, response.json()["code"]) == (409, "already_claimed")
+    assert_refused(response, 409, "already_claimed")
     refused = reply(conversation.pk, colleague)
-    assert (refused.status_code, refused.json()["code"]) == (409, "not_claimed_by_you")
+    assert_refused(refused, 409, "not_claimed_by_you")
     assert claim(conversation.pk, account.brand.associate).status_code == 200  # idempotent
 
 
@@ -171,7 +171,7 @@ def test_five_replies_within_the_window_then_it_closes(account, conversation):
 def test_no_reply_48_hours_after_the_followers_last_message(account, conversation):
     backdate(conversation, "window_opened_at", hours=48, seconds=1)
     refused = reply(conversation.pk, account.brand.associate)
-    assert (refused.status_code, refused.json()["code"]) == (422, "service_window_closed")
+    assert_refused(refused, 422, "service_window_closed")
 
 
 def test_a_reply_just_inside_48_hours_is_allowed(account, conversation):
@@ -244,7 +244,7 @@ def test_auto_replies_do_not_use_up_the_brands_replies(account, fan, conversatio
 def test_keywords_are_unique_per_account_case_insensitively(account):
     add_keyword(account, "Hours", "a")
     response = add_keyword(account, "hours", "b")
-    assert (response.status_code, response.json()["code"]) == (409, "keyword_taken")
+    assert_refused(response, 409, "keyword_taken")
 
 
 def test_associates_read_but_do_not_configure_auto_replies(account):

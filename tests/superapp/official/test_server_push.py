@@ -7,12 +7,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from superapp.core import signing
 from superapp.official import services
-from superapp.webhooks import signing
 from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.tasks import dispatch_due
 from tests.factories import UserFactory
-from tests.helpers import Receiver, consumer_client
+from tests.helpers import Receiver, assert_refused, consumer_client
 from tests.superapp.official.factories import StaffUserFactory, official_account
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def make_retries_due():
 def test_only_verified_brands_register_a_callback():
     unverified = official_account(verified=False)
     refused = register(unverified, "https://brand.example/hook")
-    assert (refused.status_code, refused.json()["code"]) == (422, "brand_not_verified")
+    assert_refused(refused, 422, "brand_not_verified")
 
 
 def test_managers_register_a_callback_and_get_a_secret_once():
@@ -168,7 +168,7 @@ def test_other_brands_neither_see_nor_resend_the_deliveries():
     delivery = WebhookDelivery.objects.get()
     client = consumer_client(rival.brand.owner)
     resend = client.post(f"/api/v1/brands/{rival.brand.pk}/webhook-deliveries/{delivery.pk}/resend")
-    assert (resend.status_code, resend.json()["code"]) == (404, "delivery_not_found")
+    assert_refused(resend, 404, "delivery_not_found")
     listed = client.get(f"/api/v1/brands/{rival.brand.pk}/webhook-deliveries")
     assert listed.json()["results"] == []
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.superapp.official.factories import StaffUserFactory, brand_with_staff, official_account
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_brand_members_cannot_verify_their_own_brand():
 
 def test_staff_verifying_an_unknown_brand_get_404():
     response = consumer_client(StaffUserFactory()).post("/api/v1/staff/brands/999999/verification")
-    assert (response.status_code, response.json()["code"]) == (404, "brand_not_found")
+    assert_refused(response, 404, "brand_not_found")
 
 
 def test_the_admin_action_verifies_selected_brands(client):
@@ -71,7 +71,7 @@ def test_managers_read_who_changed_what_and_when():
 def test_associates_and_outsiders_cannot_read_the_audit_log():
     brand, other = brand_with_staff(), brand_with_staff(name="Other")
     by_associate = consumer_client(brand.associate).get(f"/api/v1/brands/{brand.pk}/audit-log")
-    assert (by_associate.status_code, by_associate.json()["code"]) == (403, "insufficient_role")
+    assert_refused(by_associate, 403, "insufficient_role")
     by_other_admin = consumer_client(other.admin).get(f"/api/v1/brands/{brand.pk}/audit-log")
     assert by_other_admin.status_code == 404
 

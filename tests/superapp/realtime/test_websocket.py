@@ -8,7 +8,7 @@ from django.db import transaction
 from superapp.asgi import application
 from superapp.realtime.services import event_publish
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_nothing_else_pushed, consumer_client
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -54,7 +54,7 @@ async def test_rolled_back_event_is_never_pushed():
             raise ValueError
 
     await sync_to_async(publish_then_fail)()
-    assert await communicator.receive_nothing(timeout=0.5)
+    await assert_nothing_else_pushed(communicator, user)
     await communicator.disconnect()
 
 

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import connection
 
 from superapp.core.fulltext import Search, missing_structures
-from superapp.search.documents import DOCUMENTS
+from tests.superapp.search.documents import DOCUMENTS
 
 pytestmark = pytest.mark.django_db
 

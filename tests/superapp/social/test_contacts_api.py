@@ -9,7 +9,7 @@ from superapp.realtime.models import UserEvent
 from superapp.social import selectors
 from superapp.social.models import ContactRequest
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import assert_refused, consumer_client
 from tests.superapp.social.factories import befriend, block
 
 pytestmark = pytest.mark.django_db
@@ -84,18 +84,18 @@ def test_requests_that_make_no_sense_are_refused(api, other_user, setup, status,
     elif setup == "i_blocked_them":
         block(api.user, other_user)
     response = send_request(api, target)
-    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert_refused(response, status, code)
 
 
 def test_only_the_recipient_answers_a_request_and_only_once(api, other_user):
     request_id = send_request(api, other_user).json()["id"]
     for stranger in (api, consumer_client(UserFactory())):
         refused = stranger.post(f"/api/v1/contacts/requests/{request_id}/accept")
-        assert (refused.status_code, refused.json()["code"]) == (404, "request_not_found")
+        assert_refused(refused, 404, "request_not_found")
     recipient = consumer_client(other_user)
     assert recipient.post(f"/api/v1/contacts/requests/{request_id}/accept").status_code == 200
     again = recipient.post(f"/api/v1/contacts/requests/{request_id}/decline")
-    assert (again.status_code, again.json()["code"]) == (409, "request_answered")
+    assert_refused(again, 409, "request_answered")
 
 
 def test_requests_are_rate_limited(api, settings):
@@ -118,7 +118,7 @@ def test_removing_a_contact_ends_the_friendship_both_ways(api, other_user):
     assert api.delete(f"/api/v1/contacts/{other_user.username}").status_code == 204
     assert not selectors.are_contacts(other_user, api.user)
     again = api.delete(f"/api/v1/contacts/{other_user.username}")
-    assert (again.status_code, again.json()["code"]) == (404, "contact_not_found")
+    assert_refused(again, 404, "contact_not_found")
 
 
 def test_blocking_ends_friendship_and_pending_requests_until_unblocked(api, other_user):
@@ -131,12 +131,12 @@ def test_blocking_ends_friendship_and_pending_requests_until_unblocked(api, othe
     blocked_client = consumer_client(other_user)
     assert send_request(blocked_client, api.user).status_code == 404
     twice = api.post("/api/v1/contacts/blocks", {"username": other_user.username})
-    assert (twice.status_code, twice.json()["code"]) == (409, "already_blocked")
+    assert_refused(twice, 409, "already_blocked")
 
     assert api.delete(f"/api/v1/contacts/blocks/{other_user.username}").status_code == 204
     assert send_request(blocked_client, api.user).status_code == 201
     gone = api.delete(f"/api/v1/contacts/blocks/{other_user.username}")
-    assert (gone.status_code, gone.json()["code"]) == (404, "block_not_found")
+    assert_refused(gone, 404, "block_not_found")
 
 
 def test_lookup_by_username_tells_whether_they_are_a_contact(api, other_user):
@@ -150,7 +150,7 @@ def test_lookup_by_username_tells_whether_they_are_a_contact(api, other_user):
 def test_lookup_hides_users_who_blocked_you(api, other_user):
     block(other_user, api.user)
     hidden = api.get("/api/v1/users/lookup", {"username": other_user.username})
-    assert (hidden.status_code, hidden.json()["code"]) == (404, "user_not_found")
+    assert_refused(hidden, 404, "user_not_found")
 
 
 def test_lookup_by_username_respects_findable_by_username(api, other_user, client_for):
@@ -184,10 +184,10 @@ def test_personal_qr_code_renders_as_png(api):
 def test_tampered_or_expired_qr_tokens_resolve_to_nobody(api, other_user, settings):
     token = consumer_client(other_user).get("/api/v1/me/qr").json()["token"]
     tampered = api.get("/api/v1/users/lookup", {"qr": token[:-2] + "xx"})
-    assert (tampered.status_code, tampered.json()["code"]) == (404, "invalid_qr")
+    assert_refused(tampered, 404, "invalid_qr")
     settings.CONTACT_QR_MAX_AGE = timedelta(seconds=-1)
     expired = api.get("/api/v1/users/lookup", {"qr": token})
-    assert (expired.status_code, expired.json()["code"]) == (404, "invalid_qr")
+    assert_refused(expired, 404, "invalid_qr")
 
 
 @pytest.mark.parametrize(

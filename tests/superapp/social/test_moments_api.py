@@ -7,7 +7,7 @@ from superapp.realtime.models import UserEvent
 from superapp.social import services
 from superapp.social.models import Moment
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.superapp.social.factories import MomentFactory, befriend
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_selected_and_private_moments_reach_only_their_audience(api):
     assert feed_ids(consumer_client(left_out)) == []
     assert feed_ids(api) == [private, selected]
     hidden = consumer_client(left_out).get(f"/api/v1/moments/{selected}")
-    assert (hidden.status_code, hidden.json()["code"]) == (404, "moment_not_found")
+    assert_refused(hidden, 404, "moment_not_found")
 
 
 def test_blocked_user_no_longer_sees_your_moments(api, other_user):
@@ -127,7 +127,7 @@ def test_only_the_author_deletes_a_moment(api, other_user):
 )
 def test_bad_moments_are_refused(api, body, code):
     response = api.post("/api/v1/moments", body)
-    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert_refused(response, 400, code)
     assert not Moment.objects.exists()
 
 
@@ -138,7 +138,7 @@ def test_bad_moments_are_refused(api, body, code):
 def test_an_audience_must_be_contacts_of_a_selected_moment(api, other_user, visibility, code):
     body = {"text": "hi", "visibility": visibility, "audience": [other_user.username]}
     response = api.post("/api/v1/moments", body)
-    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert_refused(response, 400, code)
 
 
 def test_product_tag_is_kept(api):

@@ -7,7 +7,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from superapp.webhooks import services, signing
+from superapp.core import signing
+from superapp.webhooks import services
 from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.selectors import deliveries_for_owner
 from tests.helpers import Receiver, assert_queries_constant
@@ -65,6 +66,36 @@ def test_delivery_failing_three_times_then_succeeding_is_retried_with_backoff():
     assert [a.status_code for a in delivery.log.all()] == [500, 503, 502, 200]
     assert delays[0] < delays[1] < delays[2]
     assert len({json.loads(r["body"])["id"] for r in receiver.requests}) == 1
+
+
+@pytest.mark.parametrize("refusal", [400, 401, 404, 410, 422])
+def test_a_receiver_that_refuses_with_a_4xx_is_not_asked_again(refusal):
+    with Receiver(responses=[refusal]) as receiver:
+        delivery = enqueue(receiver.url)
+        make_due(delivery)
+        assert services.webhook_attempt(delivery_id=delivery.pk) is None  # failed: never due
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(receiver.requests)) == ("failed", 1, 1)
+    assert [a.status_code for a in delivery.log.all()] == [refusal]
+
+
+@pytest.mark.parametrize("busy", [408, 429])
+def test_a_receiver_that_is_busy_with_408_or_429_is_retried(busy):
+    with Receiver(responses=[busy]) as receiver:
+        delivery = enqueue(receiver.url)
+        make_due(delivery)
+        services.webhook_attempt(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert [a.status_code for a in delivery.log.all()] == [busy, 200]
+
+
+def test_a_refused_delivery_can_still_be_resent_by_hand():
+    with Receiver(responses=[404]) as receiver:
+        delivery = enqueue(receiver.url)
+        services.webhook_resend(delivery=WebhookDelivery.objects.get(pk=delivery.pk))
+    delivery.refresh_from_db()
+    assert (delivery.status, len(receiver.requests)) == ("delivered", 2)
 
 
 def test_a_delivery_that_is_not_due_is_not_sent_twice():

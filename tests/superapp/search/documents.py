@@ -1,4 +1,4 @@
-"""Every searchable table, for the checks that their index structures exist."""
+"""Every searchable table, for the tests that check their index structures exist."""
 
 from miniprograms.models import MINIPROGRAM_SEARCH
 from miniprograms.shop.models import PRODUCT_SEARCH

@@ -10,15 +10,19 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments import selectors, services, splits, tasks
-from payments.models import Account, JournalTransaction, RedPacket, RedPacketClaim
+from payments import selectors
+from payments import services as payments
+from payments.models import Account, JournalTransaction
+from redpackets import services, splits, tasks
+from redpackets.models import RedPacket, RedPacketClaim
 from superapp.messaging import services as messaging_services
 from superapp.messaging.models import Conversation, Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
-from tests.payments.factories import PIN, payer, red_packet, red_packet_group
-from tests.payments.test_concurrency import outcome, race
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client, run_together
+from tests.payments.factories import PIN, payer
+from tests.payments.test_concurrency import outcome
+from tests.redpackets.factories import red_packet, red_packet_group
 from tests.superapp.messaging.factories import direct_chat, group_chat
 from tests.superapp.social.factories import befriend, block
 
@@ -179,12 +183,12 @@ def test_no_packets_in_the_read_only_service_conversation(user):
     messaging_services.service_notification_send(
         user=user, source="shop", title="Shipped", body="", data={}
     )
-    services.pin_set(actor=user, pin=PIN)
+    payments.pin_set(actor=user, pin=PIN)
     service_chat = Conversation.objects.get(kind="service")
     response = consumer_client(user).post(
         RED_PACKETS, create_body(service_chat, count=1), format="json"
     )
-    assert (response.status_code, response.json()["code"]) == (422, "red_packet_not_allowed")
+    assert_refused(response, 422, "red_packet_not_allowed")
 
 
 def test_a_direct_chat_takes_a_packet_of_one_share_for_the_peer():
@@ -194,7 +198,7 @@ def test_a_direct_chat_takes_a_packet_of_one_share_for_the_peer():
     assert (two.json()["code"], two.json()["max_count"]) == ("red_packet_count_exceeded", 1)
     packet = client.post(RED_PACKETS, create_body(chat, count=1), format="json").json()
     own = client.post(f"{RED_PACKETS}/{packet['id']}/claim")
-    assert (own.status_code, own.json()["code"]) == (422, "own_red_packet")
+    assert_refused(own, 422, "own_red_packet")
     opened = consumer_client(bob).post(f"{RED_PACKETS}/{packet['id']}/claim")
     assert (opened.status_code, opened.json()["amount"]) == (200, 300)
     assert balance(bob) == 300
@@ -204,7 +208,7 @@ def test_no_packet_into_a_direct_chat_across_a_block():
     chat, alice, bob = direct_chat(payer(5000))
     block(bob, alice)
     response = consumer_client(alice).post(RED_PACKETS, create_body(chat, count=1), format="json")
-    assert (response.status_code, response.json()["code"]) == (403, "blocked")
+    assert_refused(response, 403, "blocked")
     assert balance(alice) == 5000
 
 
@@ -213,12 +217,12 @@ def test_non_members_cannot_create_see_or_claim_a_packet():
     outsider = payer(5000)
     stranger = consumer_client(outsider)
     created = stranger.post(RED_PACKETS, create_body(group), format="json")
-    assert (created.status_code, created.json()["code"]) == (404, "conversation_not_found")
+    assert_refused(created, 404, "conversation_not_found")
     packet = red_packet(alice, group)
     seen = stranger.get(f"{RED_PACKETS}/{packet.pk}")
-    assert (seen.status_code, seen.json()["code"]) == (404, "red_packet_not_found")
+    assert_refused(seen, 404, "red_packet_not_found")
     claimed = claim(outsider, packet)
-    assert (claimed.status_code, claimed.json()["code"]) == (404, "red_packet_not_found")
+    assert_refused(claimed, 404, "red_packet_not_found")
     assert stranger.get(f"{RED_PACKETS}/999999").status_code == 404
     assert balance(outsider) == 5000
 
@@ -246,7 +250,7 @@ def test_members_claim_their_shares_and_the_chat_shows_who_opened_it():
         ("system", "All 2 red packets were claimed"),
     ]
     late = claim(dave, packet)
-    assert (late.status_code, late.json()["code"]) == (422, "red_packet_empty")
+    assert_refused(late, 422, "red_packet_empty")
     packet.refresh_from_db()
     assert (packet.status, packet.claimed_count, packet.claimed_amount) == ("finished", 2, 500)
     assert escrow_total() == 0
@@ -343,7 +347,7 @@ def test_an_expired_packet_cannot_be_claimed():
     packet = red_packet(alice, group)
     expire(packet)
     response = claim(bob, packet)
-    assert (response.status_code, response.json()["code"]) == (422, "red_packet_expired")
+    assert_refused(response, 422, "red_packet_expired")
     assert balance(bob) == 0
 
 
@@ -391,7 +395,7 @@ def test_concurrent_claims_never_exceed_the_count_or_the_total():
     shares = 5
     group, alice, members = red_packet_group(members=shares + 3)
     packet = red_packet(alice, group, mode="lucky", amount_each=None, total=1234, count=shares)
-    results = race(
+    results = run_together(
         [
             lambda m=m: services.red_packet_claim(actor=m, packet_id=packet.pk).amount
             for m in members
