@@ -23,6 +23,12 @@ class CardNotFound(NotFound):
     code, default_detail = "card_not_found", "This card is not valid at this brand."
 
 
+class AccountNotFound(NotFound):
+    """A campaign names an official account that is not this brand's (or none at all)."""
+
+    code, default_detail = "account_not_found", "No such official account."
+
+
 class RewardNotFound(NotFound):
     code, default_detail = "reward_not_found", "No such reward."
 

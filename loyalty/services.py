@@ -840,7 +840,7 @@ def campaign_send(
     )
     account = official_selectors.account_get(account_id=account_id)
     if account.brand_id != brand_id:  # another brand's account is as good as none
-        raise NotFound("No such official account.", code="account_not_found")
+        raise errors.AccountNotFound()
     segment = selectors.segment_for_staff(brand_id=brand_id, segment_id=segment_id)
     audience = selectors.segment_clients(segment=segment, user=actor)
     user_ids = selectors.marketing_consenting_user_ids(brand_id=brand_id, clients=audience)
