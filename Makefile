@@ -10,7 +10,7 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install run run-services test fuzz lint format check-services migrations-check audit clean
+.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -57,6 +57,14 @@ audit: install
 PYTEST_WORKERS ?= 2
 test: install check-services lint migrations-check audit
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-embedded
+
+# The concurrency tests (marker `embedded`) again on the embedded default of `make run`: a
+# fresh SQLite file of their own, no Redis, Celery eager, real threads (docs/testing.md).
+test-embedded: install
+	@dir=$$(mktemp -d); db=$$dir/plaza-test.sqlite3; \
+	env -u REDIS_URL DATABASE_URL=sqlite:///$$db TEST_DATABASE_NAME=$$db CELERY_TASK_ALWAYS_EAGER=1 \
+	  $(BIN)/pytest -n 0 -m embedded; status=$$?; rm -rf $$dir; exit $$status
 
 # A deeper schemathesis sweep than the one `make test` runs (same checks, more examples).
 fuzz: install check-services

@@ -43,6 +43,18 @@ if IS_POSTGRES and env.bool("DB_SERVER_SIDE_BINDING", default=True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5)
     )
+IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if IS_SQLITE:
+    # The embedded default under concurrent requests (docs/operations.md): readers never block
+    # the writer (WAL); every transaction that may write takes the write lock when it begins
+    # (IMMEDIATE), so two of them queue on the busy timeout instead of one failing with
+    # "database is locked" when it tries to upgrade its read lock. That whole-database write
+    # lock is also what serialises the services' select_for_update (a no-op on SQLite).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=env.float("SQLITE_BUSY_TIMEOUT_SECONDS", default=30.0),
+        init_command=("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+    )
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

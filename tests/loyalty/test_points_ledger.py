@@ -277,6 +277,7 @@ def test_every_history_keeps_earned_equal_available_plus_spent_plus_expired(bran
     assert_ledger_balanced()
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_racing_pay_order_and_shop_order_events_of_one_purchase_earn_once():
     brand = make_brand()

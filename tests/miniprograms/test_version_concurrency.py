@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.miniprograms.factories import bundle_bytes, developer_app, upload_file
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 def run_concurrently(*actions) -> list:

@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 from tests.superapp.messaging.factories import group_chat
 from tests.superapp.social.factories import befriend
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 def run_together(actions: list[Callable[[], object]]) -> list:
