@@ -276,6 +276,10 @@ def addresses_for_user(*, user) -> QuerySet[ShippingAddress]:
     return ShippingAddress.objects.filter(user=user).order_by("-is_default", "id")
 
 
+def default_address_for_user(*, user) -> ShippingAddress | None:
+    return ShippingAddress.objects.filter(user=user, is_default=True).first()
+
+
 def address_for_user(*, user, address_id: int) -> ShippingAddress:
     """One address of the user's own book; anyone else's is simply not found."""
     address = ShippingAddress.objects.filter(user=user, pk=address_id).first()

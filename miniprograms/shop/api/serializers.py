@@ -220,8 +220,10 @@ class CheckoutInput(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        if ("shipping_address" in attrs) == ("address_id" in attrs):
-            raise serializers.ValidationError("Give exactly one of shipping_address, address_id.")
+        if "shipping_address" in attrs and "address_id" in attrs:
+            raise serializers.ValidationError(
+                "Give at most one of shipping_address, address_id (neither: the default address)."
+            )
         return attrs
 
 

@@ -17,6 +17,15 @@ from tests.superapp.live.factories import deal_body, elapse, live_world, open_de
 
 pytestmark = pytest.mark.django_db
 
+MP_ADDRESS = {  # an address of the buyer's book (POST /api/v1/me/addresses)
+    "recipient": "Alice Martin",
+    "phone": "+33612345678",
+    "line1": "12 rue de la Paix",
+    "city": "Paris",
+    "postal_code": "75002",
+    "country": "FR",
+}
+
 
 def deals_path(world) -> str:
     return f"/api/v1/live/shows/{world.show.pk}/deals"
@@ -202,3 +211,30 @@ def test_a_banned_viewer_cannot_buy():
     )
     refused = buy(buyer, deal)
     assert (refused.status_code, refused.json()["code"]) == (403, "banned")
+
+
+def test_the_checkout_card_body_is_posted_as_sent_and_ships_to_the_default_address():
+    world = live_world()
+    deal = open_deal(world)
+    buyer = UserFactory()
+    book = consumer_client(buyer)
+    book.post("/api/v1/me/addresses", {**MP_ADDRESS, "city": "Lyon"}, format="json")
+    book.post("/api/v1/me/addresses", {**MP_ADDRESS, "is_default": True}, format="json")
+
+    response = book.post(
+        f"/api/v1/live/shows/{deal.show_id}/deals/{deal.pk}/orders", {"quantity": 1}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    order = Order.objects.get(pk=response.json()["order_id"])
+    assert (order.shipping_address["city"], order.live_show_id) == ("Paris", world.show.pk)
+
+
+def test_a_card_posted_by_a_buyer_without_an_address_is_refused_with_a_clear_code():
+    deal = open_deal(live_world())
+    response = consumer_client(UserFactory()).post(
+        f"/api/v1/live/shows/{deal.show_id}/deals/{deal.pk}/orders", {"quantity": 1}, format="json"
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "shipping_address_required")
+    assert not Order.objects.exists()
+    assert Deal.objects.get().remaining == deal.quantity
