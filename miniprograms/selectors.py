@@ -1,4 +1,5 @@
 import functools
+import re
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -349,3 +350,26 @@ def miniprogram_by_app_id(app_id: str) -> MiniProgram:
     if miniprogram is None:
         raise NotFound("No such mini-program.", code="miniprogram_not_found")
     return miniprogram
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def subscribe_message_text(*, miniprogram: MiniProgram, template: str, data: dict) -> dict:
+    """The ``{title, body}`` a subscribe message shows: its template's texts from the released
+    manifest with ``{field}`` replaced by ``data``; for a template the manifest does not
+    declare, the app's name and the data as "field: value" lines."""
+    manifest = (
+        MiniProgramVersion.objects.filter(miniprogram=miniprogram, status=Status.RELEASED)
+        .values_list("manifest", flat=True)
+        .first()
+    ) or {}
+    texts = manifest.get("subscribe_templates", {}).get(template)
+    if texts is None:
+        lines = [f"{field}: {value}" for field, value in data.items()]
+        return {"title": miniprogram.name, "body": "\n".join(lines) or template}
+
+    def field(match: re.Match) -> str:
+        return str(data[match.group(1)]) if match.group(1) in data else match.group(0)
+
+    return {"title": texts["title"], "body": _PLACEHOLDER.sub(field, texts["body"])}

@@ -602,6 +602,9 @@ def subscribe_message_send(
             "template": template,
             "data": data,
             "message_id": message.pk,
+            **selectors.subscribe_message_text(
+                miniprogram=miniprogram, template=template, data=data
+            ),
         },
     )
     return message

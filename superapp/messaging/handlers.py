@@ -35,8 +35,9 @@ def on_subscribe_message_sent(*, event_id: int, payload: dict) -> None:
     service_notification_send(
         user=user,
         source=f"miniprogram:{payload['app_id']}",
-        title=payload["app_name"],
-        body=str(payload["template"]),
+        # events emitted before the rendered texts existed carry only the template id
+        title=payload.get("title", payload["app_name"]),
+        body=payload.get("body", str(payload["template"])),
         data={
             "event_id": event_id,
             "app_id": payload["app_id"],
