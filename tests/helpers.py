@@ -15,6 +15,29 @@ from miniprograms import services as mp_services
 from superapp.accounts import services as account_services
 
 
+def run_together(actions: list[Callable[[], object]]) -> list:
+    """Run each action in its own thread (its own database connection, closed at the end),
+    all released at the same instant by a barrier; their results, or the exceptions raised."""
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(index: int, action) -> None:
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as exc:  # surfaced by the assertions of the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def consumer_client(user) -> APIClient:
     """An API client calling as ``user`` through the first-party app."""
     client = APIClient()

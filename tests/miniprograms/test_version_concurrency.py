@@ -1,37 +1,15 @@
 """Steps that look at all of an app's versions hold the app's lock: concurrent requests can
 neither release two versions nor squeeze two uploads under the storage limit."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from miniprograms import services
 from miniprograms.models import MiniProgramVersion
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import consumer_client, run_together
 from tests.miniprograms.factories import bundle_bytes, developer_app, upload_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
-
-
-def run_concurrently(*actions) -> list:
-    results = [None] * len(actions)
-    barrier = threading.Barrier(len(actions))
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            results[index] = action()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def approved_version(app, owner, version: str) -> int:
@@ -47,8 +25,8 @@ def test_concurrent_releases_leave_exactly_one_released_version():
     app, _, owner = developer_app()
     ids = [approved_version(app, owner, v) for v in ("1", "2", "3")]
     client = consumer_client(owner)
-    statuses = run_concurrently(
-        *[
+    statuses = run_together(
+        [
             lambda pk=pk: (
                 client.post(
                     f"/api/v1/dev/miniprograms/{app.app_id}/versions/{pk}/release"
@@ -71,8 +49,8 @@ def test_concurrent_uploads_cannot_both_fit_under_the_app_limit(settings):
         format="multipart",
     ).json()
     settings.MINIPROGRAM_APP_MAX_BYTES = 2 * first["bundle_size"]
-    statuses = run_concurrently(
-        *[
+    statuses = run_together(
+        [
             lambda v=v: (
                 client.post(
                     f"/api/v1/dev/miniprograms/{app.app_id}/versions",

@@ -1,16 +1,14 @@
 """Real concurrency on PostgreSQL: threads with their own connections race for the same rows."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from payments import selectors, services
 from payments.gateways import SIGNATURE_HEADER
 from superapp.core.errors import DomainError
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import consumer_client, run_together
 from tests.payments.factories import (
     PIN,
     merchant_app,
@@ -22,28 +20,6 @@ from tests.payments.factories import (
 from tests.superapp.social.factories import befriend
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
-
-
-def race(actions) -> list:
-    """Run each action in its own thread, released together; returns results or exceptions."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            results[index] = action()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def outcome(result) -> str:
@@ -69,7 +45,7 @@ def test_parallel_spends_from_one_wallet_never_overdraw():
     def pay(order):
         return lambda: services.payorder_confirm(actor=spender, prepay_id=order.prepay_id, pin=PIN)
 
-    results = race([transfer(r) for r in recipients] + [pay(o) for o in orders])
+    results = run_together([transfer(r) for r in recipients] + [pay(o) for o in orders])
     counts = Counter(outcome(r) for r in results)
     assert counts["insufficient_funds"] == 7
     assert len(results) - counts["insufficient_funds"] == 5
@@ -93,7 +69,7 @@ def test_the_same_idempotency_key_sent_concurrently_moves_money_once():
         )
         return response.status_code, response.json()
 
-    results = race([send for _ in range(6)])
+    results = run_together([send for _ in range(6)])
     assert {status for status, _ in results} == {201}
     assert len({body["id"] for _, body in results}) == 1
     assert wallet(recipient) == 700
@@ -117,7 +93,7 @@ def test_concurrent_gateway_callbacks_credit_a_top_up_exactly_once():
         )
         return response.status_code
 
-    results = race([lambda c=c: deliver(*c) for c in distinct + replayed])
+    results = run_together([lambda c=c: deliver(*c) for c in distinct + replayed])
     assert Counter(results) == Counter({200: 5, 409: 3})
     assert wallet(user) == 2500
     assert selectors.ledger_report().ok
@@ -127,7 +103,7 @@ def test_concurrent_payments_to_one_merchant_all_succeed_without_deadlock():
     merchant = merchant_app()[0]
     buyers = [payer(1000) for _ in range(8)]
     orders = [pay_order(merchant, buyer, 1000) for buyer in buyers]
-    results = race(
+    results = run_together(
         [
             lambda b=b, o=o: services.payorder_confirm(actor=b, prepay_id=o.prepay_id, pin=PIN)
             for b, o in zip(buyers, orders, strict=True)
@@ -144,7 +120,7 @@ def test_concurrent_refunds_never_exceed_what_was_paid():
     buyer = payer(3000)
     order = pay_order(merchant, buyer, 3000)
     services.payorder_confirm(actor=buyer, prepay_id=order.prepay_id, pin=PIN)
-    results = race(
+    results = run_together(
         [
             lambda n=n: services.refund_create(
                 miniprogram=merchant, prepay_id=order.prepay_id, out_refund_no=f"R{n}", amount=1000
@@ -186,7 +162,7 @@ def test_payments_refunds_and_transfers_racing_on_the_same_rows_never_deadlock()
             actor=bob, recipient=alice, amount=100, currency="EUR", pin=PIN
         ),
     ]
-    results = race(actions)
+    results = run_together(actions)
     assert not [r for r in results if isinstance(r, Exception)]
     assert wallet(alice) + wallet(bob) == 40_000 - 2 * 2000 - 4 * 500 + 4 * 400
     assert selectors.ledger_report().ok
@@ -198,7 +174,7 @@ def test_concurrent_sandbox_payments_of_one_tester_each_top_up_their_own_shortfa
     miniprogram = sandbox_set(merchant_app("Sandbox app")[0])
     tester = payer()
     orders = [pay_order(miniprogram, tester, 700) for _ in range(6)]
-    results = race(
+    results = run_together(
         [
             lambda order=order: services.payorder_confirm(
                 actor=tester, prepay_id=order.prepay_id, pin=PIN

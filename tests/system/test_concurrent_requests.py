@@ -1,13 +1,11 @@
 """Light concurrent load through the whole request stack, on the routes that answered 500 on the
 embedded default (SQLite: "database is locked"). Marked ``embedded``: `make test` runs these on
 PostgreSQL with the suite and again on a SQLite file (docs/testing.md). Each request runs in its
-own thread with its own connection; a barrier releases them together."""
+own thread with its own connection; a barrier releases them together (run_together)."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from loyalty.models import Segment
 from miniprograms.models import ShippingAddress
@@ -17,35 +15,13 @@ from superapp.messaging.models import Message
 from superapp.social import services as social_services
 from superapp.social.models import MomentComment, MomentLike
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.helpers import consumer_client
-from tests.miniprograms.shop.factories import world
+from tests.helpers import consumer_client, run_together
+from tests.miniprograms.shop.factories import BOOK_ADDRESS, world
 from tests.payments.factories import PIN, red_packet_group
 from tests.superapp.messaging.factories import group_chat
 from tests.superapp.social.factories import befriend
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
-
-
-def together(requests: list) -> list:
-    """Run each ``request()`` in its own thread, all released at once; their responses."""
-    barrier = threading.Barrier(len(requests))
-    responses: list = [None] * len(requests)
-
-    def run(index: int, request) -> None:
-        try:
-            barrier.wait()
-            responses[index] = request()
-        except Exception as exc:  # shown by the test's assertion on the status codes
-            responses[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
 
 
 def statuses(responses: list) -> Counter:
@@ -60,7 +36,7 @@ def test_sixteen_members_sending_to_one_group_at_once_all_get_their_seq():
     group, owner, members = group_chat(members=15)
     clients = [consumer_client(user) for user in (owner, *members)]
 
-    responses = together(
+    responses = run_together(
         [
             post(c, f"/api/v1/conversations/{group.pk}/messages", {"type": "text", "text": "hi"})
             for c in clients
@@ -83,7 +59,7 @@ def test_three_members_claiming_one_lucky_packet_at_once_share_it_exactly():
     assert packet.status_code == 201, packet.content
     claim = f"/api/v1/red-packets/{packet.json()['id']}/claim"
 
-    responses = together([post(consumer_client(m), claim) for m in members])
+    responses = run_together([post(consumer_client(m), claim) for m in members])
 
     assert statuses(responses) == {200: 3}
     assert sum(r.json()["amount"] for r in responses) == 300
@@ -94,7 +70,7 @@ def test_concurrent_sandbox_top_ups_are_all_credited():
     users = UserFactory.create_batch(4)
     clients = [consumer_client(user) for user in users]
 
-    responses = together(
+    responses = run_together(
         [post(c, "/api/v1/wallet/topups", {"amount": 1000, "currency": "EUR"}) for c in clients]
     )
 
@@ -114,23 +90,15 @@ def test_token_refreshes_and_address_book_changes_at_once():
         for user in users
     ]
     assert {r.status_code for r in refresh_tokens} == {200}, refresh_tokens[0].content
-    address = {
-        "recipient": "Alice Martin",
-        "phone": "+33612345678",
-        "line1": "12 rue de la Paix",
-        "city": "Paris",
-        "postal_code": "75002",
-        "country": "FR",
-    }
     anonymous = consumer_client(users[0])
     anonymous.credentials()
 
-    responses = together(
+    responses = run_together(
         [
             post(anonymous, "/api/v1/auth/refresh", {"refresh_token": r.json()["refresh_token"]})
             for r in refresh_tokens
         ]
-        + [post(client, "/api/v1/me/addresses", address) for client in pairs for _ in range(2)]
+        + [post(client, "/api/v1/me/addresses", BOOK_ADDRESS) for client in pairs for _ in range(2)]
     )
 
     assert statuses(responses) == {200: 4, 201: 8}, [getattr(r, "content", r) for r in responses]
@@ -144,7 +112,7 @@ def test_likes_and_comments_on_one_moment_at_once():
     moment = social_services.moment_create(actor=author, text="Sunset", visibility="contacts")
     clients = [consumer_client(friend) for friend in friends]
 
-    responses = together(
+    responses = run_together(
         [post(c, f"/api/v1/moments/{moment.pk}/likes") for c in clients]
         + [post(c, f"/api/v1/moments/{moment.pk}/comments", {"text": "Lovely"}) for c in clients]
     )
@@ -162,7 +130,7 @@ def test_a_brand_edits_its_catalogue_and_segments_while_buyers_browse():
     segments_path = f"/api/v1/loyalty/brands/{brand_id}/segments"
     buyers = [consumer_client(user) for user in UserFactory.create_batch(3)]
 
-    responses = together(
+    responses = run_together(
         [
             lambda n=n: owner.patch(product_path, {"title": f"Silk scarf {n}"}, format="json")
             for n in range(3)

@@ -12,19 +12,10 @@ from superapp.live.models import Deal, DealClaim
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS
-from tests.miniprograms.shop.factories import ADDRESS, after_commit, fund_buyer, pay
+from tests.miniprograms.shop.factories import ADDRESS, BOOK_ADDRESS, after_commit, fund_buyer, pay
 from tests.superapp.live.factories import deal_body, elapse, live_world, open_deal, start_deal
 
 pytestmark = pytest.mark.django_db
-
-MP_ADDRESS = {  # an address of the buyer's book (POST /api/v1/me/addresses)
-    "recipient": "Alice Martin",
-    "phone": "+33612345678",
-    "line1": "12 rue de la Paix",
-    "city": "Paris",
-    "postal_code": "75002",
-    "country": "FR",
-}
 
 
 def deals_path(world) -> str:
@@ -218,8 +209,8 @@ def test_the_checkout_card_body_is_posted_as_sent_and_ships_to_the_default_addre
     deal = open_deal(world)
     buyer = UserFactory()
     book = consumer_client(buyer)
-    book.post("/api/v1/me/addresses", {**MP_ADDRESS, "city": "Lyon"}, format="json")
-    book.post("/api/v1/me/addresses", {**MP_ADDRESS, "is_default": True}, format="json")
+    book.post("/api/v1/me/addresses", {**BOOK_ADDRESS, "city": "Lyon"}, format="json")
+    book.post("/api/v1/me/addresses", {**BOOK_ADDRESS, "is_default": True}, format="json")
 
     response = book.post(
         f"/api/v1/live/shows/{deal.show_id}/deals/{deal.pk}/orders", {"quantity": 1}, format="json"

@@ -1,42 +1,17 @@
 """Concurrent writers on real PostgreSQL: seqs without gaps, idempotent retries, one direct
 chat per pair. Each thread has its own connection and closes it at the end."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from superapp.messaging import services
 from superapp.messaging.models import Conversation, Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
+from tests.helpers import run_together
 from tests.superapp.messaging.factories import group_chat
 from tests.superapp.social.factories import befriend
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
-
-
-def run_together(actions: list[Callable[[], object]]) -> list:
-    """Run ``actions`` in threads released at the same instant; return results or errors."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-
-    def worker(index: int, action) -> None:
-        try:
-            barrier.wait()
-            results[index] = action()
-        except Exception as exc:  # surfaced by the assertions of the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_senders_in_one_group_get_seqs_one_to_n_without_gaps():
