@@ -16,9 +16,9 @@ from superapp.messaging import services as messaging_services
 from superapp.messaging.models import Conversation, Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, consumer_client
+from tests.helpers import assert_queries_constant, consumer_client, run_together
 from tests.payments.factories import PIN, payer, red_packet, red_packet_group
-from tests.payments.test_concurrency import outcome, race
+from tests.payments.test_concurrency import outcome
 from tests.superapp.messaging.factories import direct_chat, group_chat
 from tests.superapp.social.factories import befriend, block
 
@@ -391,7 +391,7 @@ def test_concurrent_claims_never_exceed_the_count_or_the_total():
     shares = 5
     group, alice, members = red_packet_group(members=shares + 3)
     packet = red_packet(alice, group, mode="lucky", amount_each=None, total=1234, count=shares)
-    results = race(
+    results = run_together(
         [
             lambda m=m: services.red_packet_claim(actor=m, packet_id=packet.pk).amount
             for m in members
