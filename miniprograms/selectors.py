@@ -3,10 +3,11 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 
 from miniprograms.models import (
+    MINIPROGRAM_SEARCH,
     AppIdentity,
     ConsentGrant,
     ConsumerContact,
@@ -21,6 +22,7 @@ from miniprograms.models import (
 )
 from superapp.core import ratelimit
 from superapp.core.errors import DomainError, Forbidden, NotFound
+from superapp.core.fulltext import Search
 from superapp.webhooks.selectors import deliveries_for_owner
 
 Role = OrganisationMember.Role
@@ -350,6 +352,32 @@ def miniprogram_by_app_id(app_id: str) -> MiniProgram:
     if miniprogram is None:
         raise NotFound("No such mini-program.", code="miniprogram_not_found")
     return miniprogram
+
+
+def _released(miniprograms: QuerySet[MiniProgram]) -> QuerySet[MiniProgram]:
+    """Only apps with a released version, annotated with its ``released_description`` and
+    ``released_version_at``: the apps every consumer may open."""
+    released = MiniProgramVersion.objects.filter(miniprogram=OuterRef("pk"), status=Status.RELEASED)
+    return miniprograms.filter(Exists(released)).annotate(
+        released_description=Subquery(released.values("description")[:1]),
+        released_version_at=Subquery(released.values("released_at")[:1]),
+    )
+
+
+def miniprograms_search(*, search: Search) -> QuerySet[MiniProgram]:
+    """Released mini-programs whose name matches ``search``, best first."""
+    return (
+        _released(MiniProgram.objects.filter(search.condition(MINIPROGRAM_SEARCH)))
+        .alias(rank=search.rank(MINIPROGRAM_SEARCH))
+        .order_by("-rank", "name", "id")
+    )
+
+
+def miniprograms_featured(*, limit: int) -> list[MiniProgram]:
+    """What Discover shows: the most recently released mini-programs."""
+    return list(
+        _released(MiniProgram.objects.all()).order_by("-released_version_at", "-id")[:limit]
+    )
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "loyalty",
     "miniprograms.shop",
     "superapp.live",
+    "superapp.search",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "EntrySourceEnum": "miniprograms.models.EntryVisit.Source",
         "ShopOrderStatusEnum": "miniprograms.shop.models.Order.Status",
         "ShopProductStatusEnum": "miniprograms.shop.models.Product.Status",
+        "SearchKindEnum": "superapp.search.selectors.KIND_NAMES",
         "ShopTeamStatusEnum": "miniprograms.shop.models.Team.Status",
         "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
         "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
@@ -417,6 +419,15 @@ RED_PACKET_MAX_TOTAL = env.dict(
 RED_PACKET_MAX_COUNT = env.int("RED_PACKET_MAX_COUNT", default=100)
 RED_PACKET_TTL = timedelta(hours=env.int("RED_PACKET_TTL_HOURS", default=24))
 RED_PACKET_EXPIRY_BATCH = env.int("RED_PACKET_EXPIRY_BATCH", default=500)
+
+# --- Search (docs/search.md) ----------------------------------------------------------------
+
+SEARCH_QUERY_MAX_LENGTH = env.int("SEARCH_QUERY_MAX_LENGTH", default=100)
+SEARCH_RESULTS_PER_KIND = env.int("SEARCH_RESULTS_PER_KIND", default=3)
+SEARCH_PAGE_SIZE = env.int("SEARCH_PAGE_SIZE", default=20)
+SEARCH_PAGE_SIZE_MAX = env.int("SEARCH_PAGE_SIZE_MAX", default=50)
+DISCOVER_ITEMS_PER_KIND = env.int("DISCOVER_ITEMS_PER_KIND", default=10)
+SEARCH_MESSAGES_SCAN_MAX = env.int("SEARCH_MESSAGES_SCAN_MAX", default=20_000)
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

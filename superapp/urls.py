@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("loyalty.api.urls")),
     path("", include("miniprograms.shop.api.urls")),
     path("", include("superapp.live.api.urls")),
+    path("", include("superapp.search.api.urls")),
 ]
 
 urlpatterns = [

@@ -4,6 +4,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from miniprograms.shop.models import (
+    PRODUCT_SEARCH,
     Attribution,
     Cart,
     CartItem,
@@ -19,6 +20,7 @@ from miniprograms.shop.models import (
     Team,
 )
 from superapp.core.errors import NotFound
+from superapp.core.fulltext import Search
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
 
 # Orders that count as team members: paid, and not refunded or cancelled.
@@ -264,6 +266,17 @@ def sku_for_sale(*, shop: Shop, sku_id: int) -> Sku:
     if sku is None:
         raise NotFound("No such item in this shop.", code="sku_not_found")
     return sku
+
+
+def published_products_search(*, search: Search) -> QuerySet[Product]:
+    """Published products of every shop matching ``search`` by title or description, best
+    first, then most recently published."""
+    return (
+        Product.objects.filter(search.condition(PRODUCT_SEARCH), status=Product.Status.PUBLISHED)
+        .select_related("shop__miniprogram")
+        .alias(rank=search.rank(PRODUCT_SEARCH))
+        .order_by("-rank", "-published_at", "-id")
+    )
 
 
 # --- An order's amounts ---------------------------------------------------------------------

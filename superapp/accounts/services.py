@@ -139,7 +139,7 @@ def token_revoke(*, access_token: AccessToken) -> None:
         access_token.revoke()
 
 
-PROFILE_FIELDS = ("display_name", "avatar_url", "bio", "region")
+PROFILE_FIELDS = ("display_name", "avatar_url", "bio", "region", "findable_by_username")
 
 
 @transaction.atomic

@@ -30,6 +30,30 @@ def wait_for(condition, timeout: float = 30.0, interval: float = 0.1) -> bool:
     return False
 
 
+def embedded_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of the embedded default (``make run``): a file-backed SQLite database
+    in ``tmp_path``, no Redis, no eager flag."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'plaza.sqlite3'}"
+    return env
+
+
+def manage(*args: str, env: dict) -> str:
+    """``manage.py <args>`` in a fresh process; its output (the test fails if it fails)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 def database_url_for_tests() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
