@@ -10,7 +10,7 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install run run-services test fuzz lint format check-services migrations-check audit clean
+.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -59,10 +59,18 @@ audit: install
 PYTEST_WORKERS ?= 2
 test: install check-services lint migrations-check audit
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-embedded
+
+# The concurrency tests (marker `embedded`) again on the embedded default of `make run`: a
+# fresh SQLite file of their own, no Redis, Celery eager, real threads (docs/testing.md).
+test-embedded: install
+	@dir=$$(mktemp -d); db=$$dir/plaza-test.sqlite3; \
+	env -u REDIS_URL DATABASE_URL=sqlite:///$$db TEST_DATABASE_NAME=$$db CELERY_TASK_ALWAYS_EAGER=1 \
+	  $(BIN)/pytest -n 0 -m embedded; status=$$?; rm -rf $$dir; exit $$status
 
 # A deeper schemathesis sweep than the one `make test` runs (same checks, more examples).
 fuzz: install check-services
 	$(TEST_ENV) FUZZ_MAX_EXAMPLES=50 FUZZ_OTHER_ROLE_EXAMPLES=10 $(BIN)/pytest tests/superapp/api
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache

@@ -4,10 +4,8 @@ who consents to its marketing. Safe to run twice."""
 from loyalty import services
 from loyalty.models import Member, Program, Reward
 from superapp.accounts.models import User
-from superapp.official import selectors as official_selectors
-from superapp.official import services as official_services
+from superapp.official.demo import demo_brand
 
-DEMO_BRAND = "Maison Lune"
 DEMO_TIERS = [
     {"name": "Member", "min_spend": 0, "multiplier_percent": 100},
     {"name": "Silver", "min_spend": 50_000, "multiplier_percent": 150},
@@ -17,14 +15,7 @@ DEMO_TIERS = [
 
 def seed(stdout) -> None:
     alice, bob = User.objects.get(username="alice"), User.objects.get(username="bob")
-    managed = (
-        brand
-        for brand in official_selectors.brands_for_user(user=alice)
-        if official_selectors.brand_role(brand=brand, user=alice) in official_selectors.MANAGERS
-    )
-    brand = next(managed, None)
-    if brand is None:
-        brand = official_services.brand_create(actor=alice, name=DEMO_BRAND)
+    brand = demo_brand(alice)
     if not Program.objects.filter(brand=brand).exists():
         services.program_create(
             actor=alice,

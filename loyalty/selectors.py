@@ -141,18 +141,24 @@ def tier_for_spend(*, program: Program, spend: int) -> Tier:
 
 
 def purchase_points(*, program: Program, purchase: Purchase, tier: Tier) -> int:
-    """Points a purchase earns: rate x amount per line, times the best bonus campaign running
-    at payment time that matches the line (product, collection or everything), times the
-    member's tier multiplier. Rounded down once, at the end."""
+    """Points a purchase earns: rate x what was paid, line by line, times the best bonus
+    campaign running at payment time that matches the line (product, collection or
+    everything), times the member's tier multiplier. Rounded down once, at the end.
+
+    Lines carry their price before an order-wide coupon; what was paid (``purchase.amount``)
+    is shared among them in proportion to their amounts, so points follow the payment."""
     campaigns = list(
         BonusCampaign.objects.filter(
             program=program, starts_at__lte=purchase.paid_at, ends_at__gt=purchase.paid_at
         )
     )
     lines = purchase.lines or [{"amount": purchase.amount}]
+    lines_total = sum(int(line["amount"]) for line in lines)
+    if lines_total == 0:
+        return 0
     weighted = sum(int(line["amount"]) * _campaign_percent(campaigns, line) for line in lines)
-    numerator = weighted * program.points_per_unit * tier.multiplier_percent
-    return numerator // (program.unit_minor * 100 * 100)
+    numerator = weighted * purchase.amount * program.points_per_unit * tier.multiplier_percent
+    return numerator // (lines_total * program.unit_minor * 100 * 100)
 
 
 def _campaign_percent(campaigns: list[BonusCampaign], line: dict) -> int:

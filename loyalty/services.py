@@ -351,13 +351,14 @@ def _expire_batch(member_ids: list[int], now) -> int:
 
 
 def _members_points_lower(amounts: dict[int, int]) -> None:
-    """Lower many cached balances in one statement (rows already locked by the caller)."""
+    """Lower many cached balances in one statement (rows already locked by the caller). The
+    amounts are a WITH clause, not ``FROM (VALUES …) AS v(…)``, which SQLite does not parse."""
     table = Member._meta.db_table
     values = ", ".join(["(%s, %s)"] * len(amounts))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS m SET points = m.points - v.expired "
-            f"FROM (VALUES {values}) AS v(id, expired) WHERE m.id = v.id",
+            f"WITH v(id, expired) AS (VALUES {values}) "
+            f"UPDATE {table} AS m SET points = m.points - v.expired FROM v WHERE m.id = v.id",
             [value for pair in amounts.items() for value in pair],
         )
 

@@ -145,7 +145,28 @@ def manifest_errors(manifest: dict, names: set[str], allowed_scopes: list[str]) 
         elif not set(scopes) <= set(allowed_scopes):
             denied = ", ".join(sorted(set(scopes) - set(allowed_scopes)))
             errors["scopes"] = [f"This app is not allowed: {denied}."]
+    template_errors = _subscribe_template_errors(manifest.get("subscribe_templates", {}))
+    if template_errors:
+        errors["subscribe_templates"] = template_errors
     return errors
+
+
+def _subscribe_template_errors(templates) -> list[str]:
+    """``{id: {"title": …, "body": …}}``: the texts a subscribe message of each template shows,
+    reviewed with the version; ``{field}`` in them is replaced by the message's data."""
+    if not isinstance(templates, dict):
+        return ["An object of template id -> {title, body} is expected."]
+    return [
+        f"{template_id!r} needs a title of 1-64 and a body of 1-500 characters."
+        for template_id, texts in templates.items()
+        if not (
+            isinstance(texts, dict)
+            and isinstance(texts.get("title"), str)
+            and 1 <= len(texts["title"]) <= 64
+            and isinstance(texts.get("body"), str)
+            and 1 <= len(texts["body"]) <= 500
+        )
+    ]
 
 
 def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
@@ -169,6 +190,11 @@ def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
             "pages": pages,
             "entry_page": manifest.get("entry_page", pages[0]),
             "scopes": manifest.get("scopes", []),
+            **(
+                {"subscribe_templates": manifest["subscribe_templates"]}
+                if manifest.get("subscribe_templates")
+                else {}
+            ),
         },
         uncompressed_size=total,
     )

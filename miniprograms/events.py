@@ -17,3 +17,5 @@ class SubscribeMessageSent(Event):
     template: str
     data: dict[str, Any]
     message_id: int
+    title: str  # the template's texts rendered with ``data`` (selectors.subscribe_message_text)
+    body: str

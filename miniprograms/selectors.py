@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
@@ -276,6 +278,10 @@ def addresses_for_user(*, user) -> QuerySet[ShippingAddress]:
     return ShippingAddress.objects.filter(user=user).order_by("-is_default", "id")
 
 
+def default_address_for_user(*, user) -> ShippingAddress | None:
+    return ShippingAddress.objects.filter(user=user, is_default=True).first()
+
+
 def address_for_user(*, user, address_id: int) -> ShippingAddress:
     """One address of the user's own book; anyone else's is simply not found."""
     address = ShippingAddress.objects.filter(user=user, pk=address_id).first()
@@ -389,3 +395,26 @@ def miniprograms_featured(*, limit: int) -> list[MiniProgram]:
     return list(
         _released(MiniProgram.objects.all()).order_by("-released_version_at", "-id")[:limit]
     )
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def subscribe_message_text(*, miniprogram: MiniProgram, template: str, data: dict) -> dict:
+    """The ``{title, body}`` a subscribe message shows: its template's texts from the released
+    manifest with ``{field}`` replaced by ``data``; for a template the manifest does not
+    declare, the app's name and the data as "field: value" lines."""
+    manifest = (
+        MiniProgramVersion.objects.filter(miniprogram=miniprogram, status=Status.RELEASED)
+        .values_list("manifest", flat=True)
+        .first()
+    ) or {}
+    texts = manifest.get("subscribe_templates", {}).get(template)
+    if texts is None:
+        lines = [f"{field}: {value}" for field, value in data.items()]
+        return {"title": miniprogram.name, "body": "\n".join(lines) or template}
+
+    def field(match: re.Match) -> str:
+        return str(data[match.group(1)]) if match.group(1) in data else match.group(0)
+
+    return {"title": texts["title"], "body": _PLACEHOLDER.sub(field, texts["body"])}

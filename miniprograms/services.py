@@ -614,6 +614,9 @@ def subscribe_message_send(
             template=template,
             data=data,
             message_id=message.pk,
+            **selectors.subscribe_message_text(
+                miniprogram=miniprogram, template=template, data=data
+            ),
         )
     )
     return message
@@ -714,8 +717,15 @@ def contact_set(*, user, phone: str) -> ConsumerContact:
     return contact
 
 
+def _address_book_lock(user) -> None:
+    """Serialise one person's address changes on their user row: two first addresses added
+    at once would otherwise both become the default."""
+    type(user).objects.select_for_update().filter(pk=user.pk).values("pk").first()
+
+
 @transaction.atomic
 def address_add(*, user, is_default: bool = False, **fields) -> ShippingAddress:
+    _address_book_lock(user)
     first = not ShippingAddress.objects.filter(user=user).exists()
     if is_default:
         ShippingAddress.objects.filter(user=user, is_default=True).update(is_default=False)

@@ -195,7 +195,10 @@ def transfer_create(
 
 @transaction.atomic
 def topup_create(*, actor, amount: int, currency: str) -> GatewayOrder:
-    """Start a top-up; the wallet is credited when the gateway's callback confirms it."""
+    """Start a top-up; the wallet is credited when the gateway's callback confirms it. The
+    order carries ``client_confirmation``: what the payer's client needs to pay (Stripe's
+    client secret; {} for the sandbox). A gateway that refuses raises GatewayUnavailable (502)
+    and nothing is written."""
     money_validate(amount=amount, currency=currency)
     payment_gateway = gateway()
     order = GatewayOrder.objects.create(
@@ -205,7 +208,9 @@ def topup_create(*, actor, amount: int, currency: str) -> GatewayOrder:
         currency=currency,
         gateway=payment_gateway.name,
     )
-    payment_gateway.charge_start(reference=order.reference, amount=amount, currency=currency)
+    order.client_confirmation = payment_gateway.charge_start(
+        reference=order.reference, amount=amount, currency=currency
+    )
     return order
 
 
@@ -238,13 +243,15 @@ def withdrawal_create(*, actor, amount: int, currency: str, pin: str) -> Gateway
 
 
 @transaction.atomic
-def gateway_callback_receive(*, body: bytes, signature: str) -> GatewayCallback:
+def gateway_callback_receive(*, body: bytes, signature: str) -> GatewayCallback | None:
     """Apply a gateway callback exactly once.
 
     Refused (nothing changes): a bad or stale signature, a body that does not match the order,
     an event id already received (a replay). A second, different event for an order that is
     already complete is acknowledged without effect."""
     event = gateway().callback_parse(body=body, signature=signature)
+    if event is None:  # genuine, about nothing Plaza acts on
+        return None
     order = GatewayOrder.objects.select_for_update().filter(reference=event.reference).first()
     if order is None:
         raise CallbackRejected("Unknown reference.", code="unknown_reference")
@@ -259,13 +266,17 @@ def gateway_callback_receive(*, body: bytes, signature: str) -> GatewayCallback:
     except IntegrityError as exc:
         raise Conflict("This callback was already received.", code="callback_replayed") from exc
     if applies:
-        _gateway_order_complete(order=order, succeeded=event.outcome == "succeeded", event=event)
+        _gateway_order_complete(
+            order=order,
+            succeeded=event.outcome == "succeeded",
+            failure_reason=event.failure_reason,
+        )
     return callback
 
 
-def _gateway_order_complete(*, order: GatewayOrder, succeeded: bool, event) -> None:
+def _gateway_order_complete(*, order: GatewayOrder, succeeded: bool, failure_reason: str) -> None:
     order.status = GatewayOrder.Status.SUCCEEDED if succeeded else GatewayOrder.Status.FAILED
-    order.failure_reason = "" if succeeded else event.failure_reason or "failed"
+    order.failure_reason = "" if succeeded else (failure_reason or "failed")[:200]
     order.completed_at = timezone.now()
     order.save(update_fields=["status", "failure_reason", "completed_at"])
     is_topup = order.kind == GatewayOrder.Kind.TOPUP

@@ -14,7 +14,7 @@ class RedPacket(models.Model):
 
     The total sits in a ``red_packet_escrow`` account from creation; each claim moves one share
     to the claimer, and what is left at expiry goes back to the sender. ``shares`` is the amount
-    of each claim in claim order, decided at creation (payments/splits.py) and never shown to
+    of each claim in claim order, decided at creation (redpackets/splits.py) and never shown to
     clients before it is claimed.
     """
 

@@ -47,6 +47,18 @@ if IS_POSTGRES and env.bool("DB_SERVER_SIDE_BINDING", default=True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5)
     )
+IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if IS_SQLITE:
+    # The embedded default under concurrent requests (docs/operations.md): readers never block
+    # the writer (WAL); every transaction that may write takes the write lock when it begins
+    # (IMMEDIATE), so two of them queue on the busy timeout instead of one failing with
+    # "database is locked" when it tries to upgrade its read lock. That whole-database write
+    # lock is also what serialises the services' select_for_update (a no-op on SQLite).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=env.float("SQLITE_BUSY_TIMEOUT_SECONDS", default=30.0),
+        init_command=("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+    )
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -184,7 +196,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host: kombu warns without one
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -391,6 +403,12 @@ PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS = env.int(
 # Where the sandbox gateway POSTs its callbacks; empty: hand them to Plaza in-process.
 PAYMENTS_SANDBOX_CALLBACK_URL = env("PAYMENTS_SANDBOX_CALLBACK_URL", default="")
 PAYMENTS_SANDBOX_MAX_RETRIES = env.int("PAYMENTS_SANDBOX_MAX_RETRIES", default=8)
+# PAYMENTS_GATEWAY=payments.gateways.StripeGateway (docs/payments.md): the secret API key, the
+# webhook endpoint's signing secret (whsec_…), and the API's address (a fake one in tests).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 LOYALTY_EXPIRY_BATCH_SIZE = env.int("LOYALTY_EXPIRY_BATCH_SIZE", default=2000)
 LOYALTY_MAX_TAGS_PER_CLIENT = env.int("LOYALTY_MAX_TAGS_PER_CLIENT", default=30)
 LOYALTY_CAMPAIGN_MAX_RECIPIENTS = env.int("LOYALTY_CAMPAIGN_MAX_RECIPIENTS", default=50000)

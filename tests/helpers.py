@@ -17,6 +17,29 @@ from superapp.accounts import services as account_services
 from superapp.realtime.services import event_publish
 
 
+def run_together(actions: list[Callable[[], object]]) -> list:
+    """Run each action in its own thread (its own database connection, closed at the end),
+    all released at the same instant by a barrier; their results, or the exceptions raised."""
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(index: int, action) -> None:
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as exc:  # surfaced by the assertions of the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def consumer_client(user) -> APIClient:
     """An API client calling as ``user`` through the first-party app."""
     client = APIClient()
@@ -116,30 +139,6 @@ def assert_refused(response, status: int, code: str) -> dict:
     assert (response.status_code, body.get("code")) == (status, code), body
     assert isinstance(body.get("detail"), str) and body["detail"], body
     return body
-
-
-def run_together(actions: list[Callable[[], object]]) -> list:
-    """Run each action in its own thread, all released at the same instant by a barrier; return
-    each one's result or the exception it raised, in order. Each thread closes its database
-    connection when done."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-
-    def run(index: int, action) -> None:
-        try:
-            barrier.wait()
-            results[index] = action()
-        except Exception as exc:  # surfaced by the assertions of the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _publish_marker(user) -> None:

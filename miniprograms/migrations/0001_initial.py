@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.OAUTH2_PROVIDER_APPLICATION_MODEL),
+        # All of django-oauth-toolkit's migrations first, while few models exist: each of its
+        # operations re-renders every model related to the user, so run late they cost ~10 s
+        # of a fresh `migrate` (docs/operations.md). Every database has them applied already.
+        ("oauth2_provider", "0022_refreshtoken_token_family_index"),
     ]
 
     operations = [

@@ -3,8 +3,7 @@
 from miniprograms.shop import services
 from miniprograms.shop.models import Shop
 from superapp.accounts.models import User
-from superapp.official import selectors as official_selectors
-from superapp.official import services as official_services
+from superapp.official.demo import demo_brand
 
 PRODUCTS = [
     ("silk-scarf", "Silk scarf", ["colour"], [("SCARF-IVORY", {"colour": "ivory"}, 8900, 20)], []),
@@ -27,9 +26,7 @@ PRODUCTS = [
 
 def seed(stdout) -> None:
     owner = User.objects.get(username="alice")
-    brand = official_selectors.brands_for_user(user=owner).first()
-    if brand is None:
-        brand = official_services.brand_create(actor=owner, name="Maison Lune")
+    brand = demo_brand(owner)
     if Shop.objects.filter(brand=brand).exists():
         stdout.write(f"shop of {brand.name}: exists")
         return

@@ -299,3 +299,23 @@ def chat_card_check(payload: dict) -> dict:
             fields={"price": ["Not a price of this product."]},
         )
     return {**payload, "title": product.title}
+
+
+# --- An order's amounts ---------------------------------------------------------------------
+# subtotal = Σ lines' list amounts; discount = Σ lines' price discounts (a live deal's or a
+# team's price below the list price) + the coupon's discount; total = subtotal - discount
+# = Σ lines' amounts - the coupon's discount (docs/shop.md).
+
+
+def line_list_amount(line) -> int:
+    return line.list_unit_amount * line.quantity
+
+
+def line_price_discount(line) -> int:
+    """What a line saved on its list price."""
+    return line_list_amount(line) - line.amount
+
+
+def order_coupon_discount(order) -> int:
+    """The part of the order's discount its coupon gave (the rest is the lines' own)."""
+    return order.discount - sum(line_price_discount(line) for line in order.lines.all())

@@ -951,11 +951,20 @@ def _entry_percent(product: Product) -> int:
 @transaction.atomic
 def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address_id) -> dict:
     """The address an order ships to, copied into the order: given inline, or picked from the
-    buyer's address book. Picking one is the buyer granting this shop the ``address`` scope (as
-    choosing an address in a mini-program does), recorded with the other consents."""
-    if address_id is None:
+    buyer's address book (``address_id``, else their default address). Picking one is the
+    buyer granting this shop the ``address`` scope (as choosing an address in a mini-program
+    does), recorded with the other consents."""
+    if shipping_address is not None:
         return shipping_address
-    address = miniprogram_selectors.address_for_user(user=actor, address_id=address_id)
+    if address_id is not None:
+        address = miniprogram_selectors.address_for_user(user=actor, address_id=address_id)
+    else:
+        address = miniprogram_selectors.default_address_for_user(user=actor)
+        if address is None:
+            raise DomainError(
+                "Give a shipping address, or add one to your address book first.",
+                code="shipping_address_required",
+            )
     miniprogram_services.consent_grant(user=actor, miniprogram=shop.miniprogram, scope="address")
     return {
         "name": address.recipient,

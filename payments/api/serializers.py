@@ -52,6 +52,12 @@ class WithdrawalInput(MoneyInput):
 
 class GatewayOrderOutput(serializers.ModelSerializer):
     id = serializers.CharField(source="reference")
+    client_confirmation = serializers.DictField(
+        read_only=True,
+        required=False,
+        help_text="In the answer to a top-up only: what the client needs to pay. Stripe: "
+        "{provider, payment_intent, client_secret} for Stripe.js; the sandbox: {}.",
+    )
 
     class Meta:
         model = GatewayOrder
@@ -64,6 +70,7 @@ class GatewayOrderOutput(serializers.ModelSerializer):
             "failure_reason",
             "created_at",
             "completed_at",
+            "client_confirmation",
         ]
 
 

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from miniprograms.selectors import miniprogram_for_token, user_for_openid
 from payments import selectors, services
 from payments.api import serializers as s
-from payments.gateways import SIGNATURE_HEADER
+from payments.gateways import SIGNATURE_HEADER, StripeGateway, gateway
 from payments.models import Posting
 from superapp.accounts.selectors import user_by_username
 from superapp.core.api import validated
@@ -142,14 +142,17 @@ class GatewayCallbackView(APIView):
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses=s.CallbackAckOutput,
-        parameters=[OpenApiParameter(SIGNATURE_HEADER, str, OpenApiParameter.HEADER)],
+        parameters=[
+            OpenApiParameter(header, str, OpenApiParameter.HEADER)
+            for header in (SIGNATURE_HEADER, StripeGateway.signature_header)
+        ],
         tags=["wallet"],
     )
     def post(self, request):
         callback = services.gateway_callback_receive(
-            body=request.body, signature=request.headers.get(SIGNATURE_HEADER, "")
+            body=request.body, signature=request.headers.get(gateway().signature_header, "")
         )
-        return Response({"received": True, "applied": callback.applied})
+        return Response({"received": True, "applied": callback is not None and callback.applied})
 
 
 # --- pay orders -------------------------------------------------------------------------------

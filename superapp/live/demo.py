@@ -8,14 +8,14 @@ from miniprograms.shop import selectors as shop_selectors
 from superapp.accounts.models import User
 from superapp.live import services
 from superapp.live.models import Show
-from superapp.official import selectors as official_selectors
+from superapp.official.demo import demo_brand
 
 
 def seed(stdout) -> None:
     alice = User.objects.get(username="alice")
-    brand = official_selectors.brands_for_user(user=alice).first()
-    if brand is None or Show.objects.filter(brand=brand).exists():
-        stdout.write("live show: exists or no brand")
+    brand = demo_brand(alice)
+    if Show.objects.filter(brand=brand).exists():
+        stdout.write("live show: exists")
         return
     shop = shop_selectors.shop_for_brand(brand_id=brand.pk)
     products = list(shop_selectors.products_search(shop=shop).values_list("pk", flat=True)[:3])

@@ -37,8 +37,8 @@ def on_subscribe_message_sent(*, event_id: int, event: SubscribeMessageSent) -> 
     service_notification_send(
         user=user,
         source=f"miniprogram:{event.app_id}",
-        title=event.app_name,
-        body=event.template,
+        title=event.title,
+        body=event.body,
         data={
             "event_id": event_id,
             "app_id": event.app_id,

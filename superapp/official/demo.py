@@ -4,7 +4,7 @@ account, a menu, an article, a keyword auto-reply and carol as a follower. Safe 
 from django.db import transaction
 
 from superapp.accounts.selectors import user_by_username
-from superapp.official import services
+from superapp.official import selectors, services
 from superapp.official.models import Brand, OfficialAccount
 
 BRAND = "Maison Lune"
@@ -30,12 +30,19 @@ ARTICLE = {
 }
 
 
+def demo_brand(owner) -> Brand:
+    """The demo brand ``owner`` (alice) owns, created bare if it is missing. Found by its owner
+    and name, never "alice's first brand": she may have joined other brands meanwhile."""
+    brand = selectors.brand_owned(user=owner, name=BRAND)
+    return brand or services.brand_create(actor=owner, name=BRAND)
+
+
 @transaction.atomic
 def seed(stdout) -> None:
-    if Brand.objects.filter(name=BRAND).exists():
+    alice, bob, carol = (user_by_username(name) for name in ("alice", "bob", "carol"))
+    if selectors.brand_owned(user=alice, name=BRAND) is not None:
         stdout.write(f"brand {BRAND}: exists")
         return
-    alice, bob, carol = (user_by_username(name) for name in ("alice", "bob", "carol"))
     brand = services.brand_create(actor=alice, name=BRAND)
     services.brand_member_add(actor=alice, brand_id=brand.pk, user=bob, role="associate")
     brand.verified_at = brand.created_at  # demo data: verified as if by platform staff

@@ -61,6 +61,15 @@ def brands_for_user(*, user) -> QuerySet[Brand]:
     return Brand.objects.filter(members__user=user).order_by("name", "id")
 
 
+def brand_owned(*, user, name: str) -> Brand | None:
+    """The brand called ``name`` that ``user`` owns (the oldest, if several)."""
+    return (
+        Brand.objects.filter(name=name, members__user=user, members__role=Role.OWNER)
+        .order_by("id")
+        .first()
+    )
+
+
 def brand_for_organisation(*, organisation_id: int) -> Brand | None:
     return Brand.objects.filter(developer_organisation_id=organisation_id).first()
 

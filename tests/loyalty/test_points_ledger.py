@@ -281,6 +281,7 @@ def test_every_history_keeps_earned_equal_available_plus_spent_plus_expired(bran
         assert_ledger_balanced()  # after every step, not only at the end
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_racing_pay_order_and_shop_order_events_of_one_purchase_earn_once():
     brand = make_brand()
@@ -310,3 +311,15 @@ def test_racing_pay_order_and_shop_order_events_of_one_purchase_earn_once():
     assert (purchase.source, purchase.order_id, purchase.points_awarded) == ("shop_order", 77, 100)
     assert Member.objects.get(user=user).points == 100
     assert_ledger_balanced()
+
+
+def test_points_follow_what_was_paid_after_the_coupon_and_a_refund_takes_back_its_share(brand):
+    """36.00 EUR of lines, 10% coupon, 32.40 EUR paid: 32 points, not 36. A refund of half of
+    what was paid takes back half of them."""
+    buyer = UserFactory()
+    line = {"product_id": 1, "sku_id": 1, "collection_ids": [], "quantity": 2, "amount": 3600}
+    order = order_paid(brand, buyer, 3240, lines=[line])
+    assert member_of(brand, buyer).points == 32
+
+    order_refunded(brand, order, 1620)
+    assert member_of(brand, buyer).points == 16

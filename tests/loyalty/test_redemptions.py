@@ -96,6 +96,7 @@ def test_a_retried_redemption_with_its_idempotency_key_redeems_once(brand, api):
     assert Member.objects.get(user=api.user).points == 700
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_redemptions_never_overspend():
     brand = make_brand()

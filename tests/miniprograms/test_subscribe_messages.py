@@ -10,8 +10,15 @@ from rest_framework.test import APIClient
 from miniprograms import services
 from miniprograms.models import SubscribeMessage
 from superapp.core.models import DomainEvent
-from tests.helpers import app_server_token
-from tests.miniprograms.factories import released_app
+from superapp.messaging.models import Message
+from tests.helpers import app_server_token, consumer_client
+from tests.miniprograms.factories import (
+    bundle_bytes,
+    developer_app,
+    manifest,
+    released_app,
+    upload_file,
+)
 
 pytestmark = pytest.mark.django_db
 SEND = "/api/v1/mp/subscribe-messages"
@@ -89,7 +96,43 @@ def test_a_send_records_the_domain_event_with_the_contract_payload(api, setup):
         "template": "order_ready",
         "data": {"drink": "Latte"},
         "message_id": message_id,
+        "title": "Coffee",  # a template the manifest does not declare: the app's name
+        "body": "drink: Latte",  # and the data, field by field
     }
+
+
+def test_a_service_notification_shows_its_template_rendered_not_its_id(
+    api, django_capture_on_commit_callbacks
+):
+    templates = {"order_ready": {"title": "Order ready", "body": "Your {drink} is at {pickup}."}}
+    bundle = bundle_bytes(manifest(scopes=[], subscribe_templates=templates))
+    app, secret, _ = released_app(name="Coffee", bundle=bundle)
+    openid = services.identity_for(miniprogram=app, user=api.user).openid
+    accept(api, app, "order_ready")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send(
+            app_client(app, secret), openid, data={"drink": "Flat white", "pickup": "Counter 1"}
+        )
+
+    assert sent.status_code == 201, sent.content
+    notification = Message.objects.get(conversation__kind="service")
+    assert (notification.payload["title"], notification.payload["body"]) == (
+        "Order ready",
+        "Your Flat white is at Counter 1.",
+    )
+
+
+def test_a_manifest_with_malformed_templates_is_refused(api):
+    app, _, owner = developer_app()
+    bad = bundle_bytes(manifest(scopes=[], subscribe_templates={"order_ready": {"title": ""}}))
+    response = consumer_client(owner).post(
+        f"/api/v1/dev/miniprograms/{app.app_id}/versions",
+        {"version": "1.0.0", "bundle": upload_file(bad)},
+        format="multipart",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_manifest")
+    assert list(response.json()["fields"]) == ["subscribe_templates"]
 
 
 def test_sending_needs_the_subscribe_message_scope(api):

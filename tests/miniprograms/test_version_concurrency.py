@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 from tests.helpers import consumer_client, run_together
 from tests.miniprograms.factories import bundle_bytes, developer_app, upload_file
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 def approved_version(app, owner, version: str) -> int:

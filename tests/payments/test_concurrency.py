@@ -19,7 +19,7 @@ from tests.payments.factories import (
 )
 from tests.superapp.social.factories import befriend
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 def outcome(result) -> str:

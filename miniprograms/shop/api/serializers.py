@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from miniprograms.shop import selectors
 from miniprograms.shop.models import (
     MAX_STOCK,
     Collection,
@@ -204,8 +205,10 @@ class CheckoutInput(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        if ("shipping_address" in attrs) == ("address_id" in attrs):
-            raise serializers.ValidationError("Give exactly one of shipping_address, address_id.")
+        if "shipping_address" in attrs and "address_id" in attrs:
+            raise serializers.ValidationError(
+                "Give at most one of shipping_address, address_id (neither: the default address)."
+            )
         return attrs
 
 
@@ -216,7 +219,14 @@ class TeamOpenInput(serializers.Serializer):
 
 
 class OrderLineOutput(serializers.ModelSerializer):
+    """A line at the price of the moment: ``list_amount`` (list price x quantity) less
+    ``discount`` (a live deal's or a team's price) is ``amount``, what the line costs before
+    the order's coupon."""
+
+    list_unit_price = serializers.SerializerMethodField()
     unit_price = serializers.SerializerMethodField()
+    list_amount = serializers.SerializerMethodField()
+    discount = serializers.SerializerMethodField()
     amount = serializers.SerializerMethodField()
 
     class Meta:
@@ -228,12 +238,24 @@ class OrderLineOutput(serializers.ModelSerializer):
             "title",
             "options",
             "quantity",
+            "list_unit_price",
             "unit_price",
+            "list_amount",
+            "discount",
             "amount",
         ]
 
+    def get_list_unit_price(self, line) -> MoneyOutput:
+        return money(line.list_unit_amount, line.order.currency)
+
     def get_unit_price(self, line) -> MoneyOutput:
         return money(line.unit_amount, line.order.currency)
+
+    def get_list_amount(self, line) -> MoneyOutput:
+        return money(selectors.line_list_amount(line), line.order.currency)
+
+    def get_discount(self, line) -> MoneyOutput:
+        return money(selectors.line_price_discount(line), line.order.currency)
 
     def get_amount(self, line) -> MoneyOutput:
         return money(line.amount, line.order.currency)
@@ -248,8 +270,12 @@ class OrderPayOutput(serializers.Serializer):
 
 
 class OrderOutput(serializers.ModelSerializer):
+    """``subtotal`` (Σ lines' ``list_amount``) - ``discount`` (Σ lines' ``discount`` +
+    ``coupon_discount``) = ``total`` = Σ lines' ``amount`` - ``coupon_discount``."""
+
     subtotal = serializers.SerializerMethodField()
     discount = serializers.SerializerMethodField()
+    coupon_discount = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
     refunded = serializers.SerializerMethodField()
     coupon_code = serializers.CharField(source="coupon.code", default=None, allow_null=True)
@@ -265,6 +291,7 @@ class OrderOutput(serializers.ModelSerializer):
             "prepay_id",
             "subtotal",
             "discount",
+            "coupon_discount",
             "total",
             "refunded",
             "coupon_code",
@@ -283,6 +310,9 @@ class OrderOutput(serializers.ModelSerializer):
 
     def get_discount(self, order) -> MoneyOutput:
         return money(order.discount, order.currency)
+
+    def get_coupon_discount(self, order) -> MoneyOutput:
+        return money(selectors.order_coupon_discount(order), order.currency)
 
     def get_total(self, order) -> MoneyOutput:
         return money(order.total, order.currency)

@@ -108,8 +108,10 @@ class LiveDealOrderInput(serializers.Serializer):
     address_id = serializers.IntegerField(required=False)
 
     def validate(self, attrs):
-        if ("shipping_address" in attrs) == ("address_id" in attrs):
-            raise serializers.ValidationError("Give exactly one of shipping_address, address_id.")
+        if "shipping_address" in attrs and "address_id" in attrs:
+            raise serializers.ValidationError(
+                "Give at most one of shipping_address, address_id (neither: the default address)."
+            )
         return attrs
 
 

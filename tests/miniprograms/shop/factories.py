@@ -23,6 +23,16 @@ ADDRESS = {
     "country": "FR",
 }
 
+# the same address as an entry of the buyer's own book (POST /api/v1/me/addresses)
+BOOK_ADDRESS = {
+    "recipient": "Alice Martin",
+    "phone": "+33612345678",
+    "line1": "12 rue de la Paix",
+    "city": "Paris",
+    "postal_code": "75002",
+    "country": "FR",
+}
+
 
 @dataclass
 class World:

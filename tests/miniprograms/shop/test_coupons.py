@@ -143,6 +143,7 @@ def test_coupon_checkout_through_the_api(api):
     assert response.json()["coupon_code"] == "WELCOME"
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_checkouts_cannot_exceed_the_per_user_limit():
     w = world(stock=10)

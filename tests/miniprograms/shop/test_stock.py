@@ -127,6 +127,7 @@ def test_buyer_cancelling_releases_stock(api):
     assert stock_of(w.sku) == 2
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_flash_sale_buyers_who_pay_never_oversell(capsys):
     units, buyers, price = 5, 24, 1500
@@ -171,6 +172,7 @@ def test_concurrent_flash_sale_buyers_who_pay_never_oversell(capsys):
     assert "ledger_verify=ok" in capsys.readouterr().out
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_changing_an_order_never_locks_the_shared_shop_or_sku_rows():
     w = world(stock=3)

@@ -78,6 +78,7 @@ def test_oversized_key_is_refused():
     assert not IdempotencyRecord.objects.exists()
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_run_the_handler_once():
     user = UserFactory()

@@ -14,7 +14,7 @@ from tests.helpers import run_together
 from tests.miniprograms.shop.factories import ADDRESS
 from tests.superapp.live.factories import live_world, open_deal
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 def tap_all(deal, taps) -> list[str]:

@@ -12,7 +12,7 @@ from superapp.live.models import Deal, DealClaim
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import PROGRAM_DEFAULTS
-from tests.miniprograms.shop.factories import ADDRESS, after_commit, fund_buyer, pay
+from tests.miniprograms.shop.factories import ADDRESS, BOOK_ADDRESS, after_commit, fund_buyer, pay
 from tests.superapp.live.factories import deal_body, elapse, live_world, open_deal, start_deal
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +202,30 @@ def test_a_banned_viewer_cannot_buy():
     )
     refused = buy(buyer, deal)
     assert_refused(refused, 403, "banned")
+
+
+def test_the_checkout_card_body_is_posted_as_sent_and_ships_to_the_default_address():
+    world = live_world()
+    deal = open_deal(world)
+    buyer = UserFactory()
+    book = consumer_client(buyer)
+    book.post("/api/v1/me/addresses", {**BOOK_ADDRESS, "city": "Lyon"}, format="json")
+    book.post("/api/v1/me/addresses", {**BOOK_ADDRESS, "is_default": True}, format="json")
+
+    response = book.post(
+        f"/api/v1/live/shows/{deal.show_id}/deals/{deal.pk}/orders", {"quantity": 1}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    order = Order.objects.get(pk=response.json()["order_id"])
+    assert (order.shipping_address["city"], order.live_show_id) == ("Paris", world.show.pk)
+
+
+def test_a_card_posted_by_a_buyer_without_an_address_is_refused_with_a_clear_code():
+    deal = open_deal(live_world())
+    response = consumer_client(UserFactory()).post(
+        f"/api/v1/live/shows/{deal.show_id}/deals/{deal.pk}/orders", {"quantity": 1}, format="json"
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "shipping_address_required")
+    assert not Order.objects.exists()
+    assert Deal.objects.get().remaining == deal.quantity

@@ -11,7 +11,7 @@ from tests.helpers import run_together
 from tests.superapp.messaging.factories import group_chat
 from tests.superapp.social.factories import befriend
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 def test_concurrent_senders_in_one_group_get_seqs_one_to_n_without_gaps():

@@ -31,6 +31,7 @@ def test_follow_unfollow_in_any_order_keeps_the_count_exact(moves):
     assert selectors.account_get(account_id=account.pk).follower_count == expected
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_follows_are_all_counted():
     account = official_account()

@@ -31,6 +31,7 @@ def test_each_user_gets_consecutive_cursors():
     assert cursors(bob) == [1]
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_publishing_outside_a_transaction_is_a_programming_error():
     with pytest.raises(RuntimeError):
@@ -72,6 +73,7 @@ def test_sync_rejects_a_bad_cursor(api, cursor):
     assert "cursor" in response.json()["fields"]
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_publishers_never_skip_or_repeat_a_cursor():
     shared = UserFactory()

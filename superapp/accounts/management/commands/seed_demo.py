@@ -1,10 +1,12 @@
 """A small demo world for `make run`: users with wallets, a brand and its official account.
 
 Each app contributes its part through a ``demo.seed(stdout)`` function in its package when it
-has one; accounts seeds the users everyone else builds on. Safe to run twice.
+has one; accounts seeds the users everyone else builds on. Safe to run again whatever happened in
+the database meanwhile (tests/superapp/accounts/test_seed_demo.py).
 """
 
 import importlib
+import logging
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -25,8 +27,18 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Create the demo users (password: plaza-demo-pass) and each app's demo data."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The seed's Celery tasks run eagerly in this process (top-ups settling, event handlers)
+        # and each would log a JSON line; a person reads what was made instead.
+        logging.disable(logging.INFO)
+        try:
+            self._seed()  # commits before the logs come back: its tasks run on commit
+        finally:
+            logging.disable(logging.NOTSET)
+        self.stdout.write(self.style.SUCCESS(f"demo world ready (password: {DEMO_PASSWORD})"))
+
+    @transaction.atomic
+    def _seed(self) -> None:
         for username, display_name, region in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"display_name": display_name, "region": region}
@@ -38,4 +50,3 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():
             if config.name != "superapp.accounts" and module_has_submodule(config.module, "demo"):
                 importlib.import_module(f"{config.name}.demo").seed(self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"demo world ready (password: {DEMO_PASSWORD})"))
