@@ -1,7 +1,10 @@
 """Flash sale: many buyers race for a few units through the HTTP API of a real uvicorn server,
 and the winners pay through real payments.
 
-    DATABASE_URL=postgres://... /work/main/.venv/bin/python bench/flash_sale.py
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/flash_sale.py
+
+It runs in a fresh database of its own next to ``DATABASE_URL``'s (bench/_database.py), dropped
+at the end, and its server listens on a free local port.
 
 Every buyer has a payment PIN and a wallet topped up through the sandbox gateway with the price.
 From its own thread pool slot it POSTs /api/v1/shops/{id}/checkout for one unit; a winner at
@@ -9,7 +12,7 @@ once POSTs /api/v1/shop/orders/{id}/pay and confirms the pay order with its PIN 
 /api/v1/pay/orders/{prepay_id}/confirm (payments moves the money and its
 ``payments.payorder_paid`` event marks the order paid). Prints ``name=value`` lines;
 ``oversold`` must be 0, ``orders_paid`` must equal ``units`` and ``ledger_verify`` must be ok.
-Options: --units, --buyers, --threads, --workers, --port (127.0.0.1, default 8510).
+Options: --units, --buyers, --threads, --workers.
 
 PINs are hashed with the fast MD5 hasher (as the test suite does): PBKDF2 costs ~0.3 s of CPU
 per hash by design, which would make setting 2,000 PINs the bulk of the run.
@@ -31,13 +34,16 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 import django  # noqa: E402
+from _database import analyze, free_ports, fresh_database  # noqa: E402
 
+fresh_database("flash_sale_bench")  # the server inherits its DATABASE_URL
 django.setup()
 
 from django.core.management import CommandError, call_command  # noqa: E402
@@ -188,14 +194,15 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8510)
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     shop, sku, users, tokens = build_sale(args.units, args.buyers)
-    server = start_server(args.port, args.workers)
+    analyze()
+    (port,) = free_ports(1)
+    server = start_server(port, args.workers)
     try:
-        base = f"http://127.0.0.1:{args.port}/api/v1"
+        base = f"http://127.0.0.1:{port}/api/v1"
         results, seconds = run_buyers(base, shop.pk, sku.pk, tokens, args.threads)
     finally:
         stop_server(server)

@@ -1,10 +1,10 @@
 """Loyalty at scale: 100,000 members with lots, then earning, the nightly expiry and a
 3-filter segment query.
 
-    /work/main/.venv/bin/python bench/loyalty.py [--members N]
+    DATABASE_URL=postgres://... .venv/bin/python bench/loyalty.py [--members N]
 
-Uses DATABASE_URL (PostgreSQL). It wipes the loyalty tables and its own bench users first,
-so run it against a database of your own. Prints ``name=value`` lines.
+It runs in a fresh database of its own next to ``DATABASE_URL``'s (bench/_database.py), dropped
+at the end. Prints ``name=value`` lines.
 Measured figures are in docs/loyalty.md.
 """
 
@@ -18,11 +18,14 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 import django
+from _database import fresh_database
 
+fresh_database("loyalty_bench")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -44,18 +47,6 @@ TIERS = [
     {"name": "Silver", "min_spend": 50_000, "multiplier_percent": 150},
     {"name": "Gold", "min_spend": 200_000, "multiplier_percent": 200},
 ]
-
-
-def reset() -> None:
-    tables = [m._meta.db_table for m in django.apps.apps.get_app_config("loyalty").get_models()]
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        # Bench consumers own nothing else once loyalty is empty: delete them in one statement.
-        cursor.execute(
-            "DELETE FROM accounts_user WHERE username LIKE 'bench-%%' AND id NOT IN "
-            "(SELECT user_id FROM official_brandmember)"
-        )
-    User.objects.filter(username="bench-owner").delete()
 
 
 def build_world(size: int):
@@ -188,11 +179,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=100_000)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("bench/loyalty.py needs DATABASE_URL pointing at PostgreSQL")
     call_command("migrate", verbosity=0)
     rng = random.Random(8)
-    reset()
     started = time.perf_counter()
     brand, user_ids, lot_count = build_world(args.members)
     print(f"members={args.members}")
