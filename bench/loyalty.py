@@ -9,6 +9,7 @@ Measured figures are in docs/loyalty.md.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
 import statistics
@@ -29,7 +30,7 @@ fresh_database("loyalty_bench")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from loyalty import handlers, selectors, services  # noqa: E402
@@ -41,7 +42,6 @@ from loyalty.models import (  # noqa: E402
 from superapp.accounts.models import User  # noqa: E402
 from superapp.official import services as official_services  # noqa: E402
 
-EARN_SAMPLES = 500
 TIERS = [
     {"name": "Member", "min_spend": 0, "multiplier_percent": 100},
     {"name": "Silver", "min_spend": 50_000, "multiplier_percent": 150},
@@ -125,38 +125,62 @@ SETUP_SQL = [
 ]
 
 
-def bench_earning(brand, user_ids, rng) -> float:
-    """Shop orders paid, handled exactly as the ``shop.order_paid`` listener handles them."""
-    started = time.perf_counter()
-    for i in range(EARN_SAMPLES):
-        user_id = rng.choice(user_ids)
-        amount = rng.randint(1_000, 50_000)
-        with transaction.atomic():
-            handlers.on_shop_order_paid(
-                event_id=i,
-                payload={
-                    "order_id": 10_000_000 + i,
-                    "shop_id": 1,
-                    "brand_id": brand.pk,
-                    "buyer_user_id": user_id,
-                    "amount": amount,
-                    "currency": "EUR",
-                    "prepay_id": f"bench{i}",
-                    "paid_at": timezone.now().isoformat(),
-                    "lines": [
-                        {
-                            "product_id": 1,
-                            "sku_id": 1,
-                            "collection_ids": [],
-                            "quantity": 1,
-                            "amount": amount,
-                        }
-                    ],
-                    "associate_user_id": None,
-                    "live_show_id": None,
-                },
-            )
-    return EARN_SAMPLES / (time.perf_counter() - started)
+def paid_event(brand, index: int, user_id: int, amount: int) -> dict:
+    """A ``shop.order_paid`` payload as the shop emits it."""
+    return {
+        "order_id": 10_000_000 + index,
+        "shop_id": 1,
+        "brand_id": brand.pk,
+        "buyer_user_id": user_id,
+        "amount": amount,
+        "currency": "EUR",
+        "prepay_id": f"bench{index}",
+        "paid_at": timezone.now().isoformat(),
+        "lines": [
+            {"product_id": 1, "sku_id": 1, "collection_ids": [], "quantity": 1, "amount": amount}
+        ],
+        "associate_user_id": None,
+        "live_show_id": None,
+    }
+
+
+def earn(brand, index: int, user_id: int, amount: int) -> None:
+    """One paid order, handled exactly as the ``shop.order_paid`` listener handles it."""
+    with transaction.atomic():
+        handlers.on_shop_order_paid(
+            event_id=index, payload=paid_event(brand, index, user_id, amount)
+        )
+
+
+def bench_earning(brand, user_ids, rng, earns: int, processes: int) -> float:
+    """Earns per second over ``processes`` forked processes handling paid orders one after
+    the other, as a Celery worker of that concurrency runs the listener. Each process warms
+    up (connection, code) with a few earns of its own, then all start at one signal."""
+    work = [(i, rng.choice(user_ids), rng.randint(1_000, 50_000)) for i in range(earns + 50)]
+    warmups, timed = work[earns:], work[:earns]
+    context = multiprocessing.get_context("fork")
+    ready, done = context.Barrier(processes + 1), context.Queue()
+    connections.close_all()  # the children must not share the parent's connection
+
+    def run(share: int) -> None:
+        for item in warmups[share::processes]:
+            earn(brand, *item)
+        ready.wait()
+        for item in timed[share::processes]:
+            earn(brand, *item)
+        done.put(time.time())
+
+    children = [context.Process(target=run, args=(share,)) for share in range(processes)]
+    for child in children:
+        child.start()
+    ready.wait()
+    started = time.time()
+    finished = max(done.get() for _ in children)
+    for child in children:
+        child.join()
+        if child.exitcode:
+            raise SystemExit(f"an earning process failed (exit code {child.exitcode})")
+    return earns / (finished - started)
 
 
 def bench_segment(brand) -> tuple[float, int]:
@@ -178,6 +202,10 @@ def bench_segment(brand) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--earns", type=int, default=2_000, help="paid orders in the earn phase")
+    parser.add_argument(
+        "--processes", type=int, default=8, help="earning processes (the worker's concurrency)"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     rng = random.Random(8)
@@ -186,7 +214,9 @@ def main() -> None:
     print(f"members={args.members}")
     print(f"lots={lot_count}")
     print(f"setup_s={time.perf_counter() - started:.1f}")
-    print(f"earn_per_s={bench_earning(brand, user_ids, rng):.0f}")
+    print(f"earn_processes={args.processes}")
+    earn_rate = bench_earning(brand, user_ids, rng, args.earns, args.processes)
+    print(f"earn_per_s={earn_rate:.0f}")
     started = time.perf_counter()
     expired = services.points_expire()
     print(f"expiry_run_s={time.perf_counter() - started:.2f}")
@@ -198,6 +228,7 @@ def main() -> None:
     report = selectors.points_verify()
     print(f"verify_s={time.perf_counter() - started:.2f}")
     print(f"verify_ok={report.ok}")
+    print(f"load_avg={'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
