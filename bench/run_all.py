@@ -337,8 +337,10 @@ def main() -> None:
     header["load_after"] = load_average()
     report_write(results, header)
     chart_write(history_rows())
-    print(f"==> wrote {REPORT.relative_to(ROOT)}, {CHART.relative_to(ROOT)}; appended to "
-          f"{HISTORY.relative_to(ROOT)}")
+    print(
+        f"==> wrote {REPORT.relative_to(ROOT)}, {CHART.relative_to(ROOT)}; appended to "
+        f"{HISTORY.relative_to(ROOT)}"
+    )
     if any(failure for _, _, failure, _, _ in results):
         raise SystemExit(1)
 
