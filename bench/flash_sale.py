@@ -191,8 +191,18 @@ def wait_all_paid(shop, orders: int, started: float, timeout: float = 300) -> fl
     return time.perf_counter() - started
 
 
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Celery's warm shutdown: the main process lets its pool finish the running drains."""
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+
 def stop_server(server: subprocess.Popen) -> None:
-    """Stop a server or worker and its child processes (its own process group)."""
+    """Stop uvicorn and its worker processes (its own process group)."""
     os.killpg(server.pid, signal.SIGTERM)
     try:
         server.wait(timeout=20)
@@ -273,7 +283,7 @@ def main() -> None:
         all_paid_s = wait_all_paid(shop, created, started)
     finally:
         stop_server(server)
-        stop_server(worker)
+        stop_worker(worker)
 
     sold = (
         OrderLine.objects.filter(order__shop=shop)

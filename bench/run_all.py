@@ -319,6 +319,7 @@ def main() -> None:
         for figure, value in figures.items():
             print(f"    {figure}={value}")
         results.append((bench, figures, failure, seconds, load))
+        report_write(results, {**header, "load_after": load})  # a stopped run keeps its part
         history_append(
             [
                 {
