@@ -10,7 +10,7 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit clean
+.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -71,6 +71,18 @@ test-embedded: install
 # A deeper schemathesis sweep than the one `make test` runs (same checks, more examples).
 fuzz: install check-services
 	$(TEST_ENV) FUZZ_MAX_EXAMPLES=50 FUZZ_OTHER_ROLE_EXAMPLES=10 $(BIN)/pytest tests/superapp/api
+
+# Every bench, each on a fresh database of its own and free local ports (bench/run_all.py):
+# the figures against their targets go to docs/benchmarks.md, every run's figures are appended
+# to bench/history.csv and charted in docs/benchmarks-history.svg. QUICK=1: smaller sizes
+# (~15 min on 2 cores instead of ~45). bench/payments.py runs pgbench (PostgreSQL's client
+# package), installed here if missing.
+bench: install check-services
+	@command -v pgbench >/dev/null || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || \
+	  { echo "==> installing pgbench (postgresql-client)"; \
+	    apt-get update -q && apt-get install -y -q postgresql-client; }
+	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) \
+	  $(BIN)/python bench/run_all.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache

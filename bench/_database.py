@@ -1,4 +1,4 @@
-"""A fresh PostgreSQL database for one bench run.
+"""A fresh PostgreSQL database and free local ports for one bench run.
 
 A bench that reused one database would measure a little slower each run: the tables grow, and
 on a server without autovacuum (like the development machine) nothing refreshes the planner's
@@ -7,6 +7,7 @@ statistics. Each run gets its own database next to ``DATABASE_URL``'s, dropped a
 
 import atexit
 import os
+import socket
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -40,3 +41,16 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct local ports nothing listens on now (the kernel picks them), so a bench
+    never talks to another program's server and several checkouts' benches run side by side."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()

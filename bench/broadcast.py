@@ -6,13 +6,12 @@ a follower's feed right after through the real API. Prints:
 
     publish_ms_10=      publish_ms_1m=      first_read_ms_1m=   (and a few extra figures)
 
-Run: DATABASE_URL=postgres://... /work/main/.venv/bin/python bench/broadcast.py [--followers N]
-The bench users (username ``bench_<n>``) are created once and reused; the bench brand is
-removed at the end.
+Run: DATABASE_URL=postgres://... .venv/bin/python bench/broadcast.py [--followers N]
+It runs in a fresh database of its own next to ``DATABASE_URL``'s (bench/_database.py), dropped
+at the end.
 """
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -20,14 +19,19 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django
+from _database import fresh_database
 
+fresh_database("broadcast_bench")
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
@@ -37,26 +41,23 @@ from superapp.accounts.models import User  # noqa: E402
 from superapp.official import selectors, services  # noqa: E402
 from superapp.official.models import Follow, FollowerCounterShard  # noqa: E402
 
-COPY_BATCH = 100_000
 SAMPLES = 5
 
 
-def ensure_bench_users(count: int) -> list[int]:
-    """``count`` users named bench_<n>, inserted server-side in one statement if missing."""
-    existing = User.objects.filter(username__startswith="bench_").count()
-    if existing < count:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {User._meta.db_table} (password, is_superuser, username, first_name,
-                    last_name, email, is_staff, is_active, date_joined, display_name, avatar_url,
-                    bio, region)
-                SELECT '!', false, 'bench_' || n, '', '', '', false, true, now(),
-                    'Bench ' || n, '', '', ''
-                FROM generate_series(%s, %s) AS n
-                """,
-                [existing, count - 1],
-            )
+def create_bench_users(count: int) -> list[int]:
+    """``count`` users named bench_<n>, inserted server-side in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {User._meta.db_table} (password, is_superuser, username, first_name,
+                last_name, email, is_staff, is_active, date_joined, display_name, avatar_url,
+                bio, region)
+            SELECT '!', false, 'bench_' || n, '', '', '', false, true, now(),
+                'Bench ' || n, '', '', ''
+            FROM generate_series(0, %s) AS n
+            """,
+            [count - 1],
+        )
     return list(
         User.objects.filter(username__startswith="bench_")
         .order_by("id")
@@ -65,18 +66,15 @@ def ensure_bench_users(count: int) -> list[int]:
 
 
 def copy_follows(account_id: int, user_ids: list[int], followed_at) -> None:
-    """COPY the follow rows in batches and set the follower counter to match."""
+    """COPY the follow rows (psycopg 3's ``Cursor.copy``) and set the follower counter to
+    match."""
     table = Follow._meta.db_table
-    stamp = followed_at.isoformat()
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        for start in range(0, len(user_ids), COPY_BATCH):
-            rows = "".join(
-                f"{account_id}\t{uid}\t{stamp}\n" for uid in user_ids[start : start + COPY_BATCH]
-            )
-            raw.copy_expert(
-                f"COPY {table} (account_id, user_id, followed_at) FROM STDIN", io.StringIO(rows)
-            )
+        with cursor.cursor.copy(
+            f"COPY {table} (account_id, user_id, followed_at) FROM STDIN"
+        ) as copy:
+            for user_id in user_ids:
+                copy.write_row((account_id, user_id, followed_at))
         cursor.execute(f"ANALYZE {table}")
     FollowerCounterShard.objects.filter(account_id=account_id, shard=0).update(count=len(user_ids))
 
@@ -105,9 +103,10 @@ def main() -> None:
     parser.add_argument("--followers", type=int, default=1_000_000)
     args = parser.parse_args()
     settings.OFFICIAL_SERVICE_BROADCASTS_PER_MONTH = 10 * SAMPLES
+    call_command("migrate", verbosity=0)
 
     started = time.perf_counter()
-    user_ids = ensure_bench_users(args.followers)
+    user_ids = create_bench_users(args.followers)
     owner = User.objects.get(pk=user_ids[0])
     brand = services.brand_create(actor=owner, name=f"Bench {timezone.now().timestamp()}")
     small = services.account_create(actor=owner, brand_id=brand.pk, name="ten", kind="service")
@@ -118,39 +117,34 @@ def main() -> None:
     copy_follows(large.pk, user_ids, followed_at)
     setup_s = time.perf_counter() - started
 
-    try:
-        reader = User.objects.get(pk=user_ids[len(user_ids) // 2])
-        client = APIClient()
-        token = account_services.token_issue(user=reader).access_token
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        # Warm the process as a running server is (imports, URL regexes, serializer fields)
-        # with another user's feed request; the reader's own feed has not been read yet.
-        warm_up = APIClient()
-        warm_up.credentials(
-            HTTP_AUTHORIZATION=f"Bearer {account_services.token_issue(user=owner).access_token}"
-        )
-        warm_up.get("/api/v1/official-accounts/feed")
+    reader = User.objects.get(pk=user_ids[len(user_ids) // 2])
+    client = APIClient()
+    token = account_services.token_issue(user=reader).access_token
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    # Warm the process as a running server is (imports, URL regexes, serializer fields)
+    # with another user's feed request; the reader's own feed has not been read yet.
+    warm_up = APIClient()
+    warm_up.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {account_services.token_issue(user=owner).access_token}"
+    )
+    warm_up.get("/api/v1/official-accounts/feed")
 
-        publish_10 = publish_ms(owner, small)
-        publish_1m = publish_ms(owner, large)
-        response = None
+    publish_10 = publish_ms(owner, small)
+    publish_1m = publish_ms(owner, large)
+    response = None
 
-        def read():
-            nonlocal response
-            response = client.get("/api/v1/official-accounts/feed")
+    def read():
+        nonlocal response
+        response = client.get("/api/v1/official-accounts/feed")
 
-        first_read = timed_ms(read)
-        assert response.status_code == 200, response.content
-        assert len(response.json()["results"]) == SAMPLES, response.json()
-        warm_reads = statistics.median(timed_ms(read) for _ in range(SAMPLES))
-        feed_query = statistics.median(
-            timed_ms(lambda: selectors.feed_for_user(user=reader, before=None, limit=20))
-            for _ in range(SAMPLES)
-        )
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {Follow._meta.db_table} WHERE account_id = %s", [large.pk])
-        brand.accounts.all().delete()
+    first_read = timed_ms(read)
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == SAMPLES, response.json()
+    warm_reads = statistics.median(timed_ms(read) for _ in range(SAMPLES))
+    feed_query = statistics.median(
+        timed_ms(lambda: selectors.feed_for_user(user=reader, before=None, limit=20))
+        for _ in range(SAMPLES)
+    )
 
     print(f"followers={args.followers}")
     print(f"setup_s={setup_s:.1f}")

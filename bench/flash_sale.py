@@ -1,7 +1,10 @@
 """Flash sale: many buyers race for a few units through the HTTP API of a real uvicorn server,
 and the winners pay through real payments.
 
-    DATABASE_URL=postgres://... /work/main/.venv/bin/python bench/flash_sale.py
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/flash_sale.py
+
+It runs in a fresh database of its own next to ``DATABASE_URL``'s (bench/_database.py), dropped
+at the end, and its server listens on a free local port.
 
 Every buyer has a payment PIN and a wallet topped up through the sandbox gateway with the price.
 From its own thread pool slot it POSTs /api/v1/shops/{id}/checkout for one unit; a winner at
@@ -9,10 +12,17 @@ once POSTs /api/v1/shop/orders/{id}/pay and confirms the pay order with its PIN 
 /api/v1/pay/orders/{prepay_id}/confirm (payments moves the money and its
 ``payments.payorder_paid`` event marks the order paid). Prints ``name=value`` lines;
 ``oversold`` must be 0, ``orders_paid`` must equal ``units`` and ``ledger_verify`` must be ok.
-Options: --units, --buyers, --threads, --workers, --port (127.0.0.1, default 8510).
+Options: --units, --buyers, --threads, --workers (uvicorn processes), --celery (worker
+processes).
 
-PINs are hashed with the fast MD5 hasher (as the test suite does): PBKDF2 costs ~0.3 s of CPU
-per hash by design, which would make setting 2,000 PINs the bulk of the run.
+Plaza runs as it is deployed (scripts/run_services.sh): uvicorn processes answer the buyers and
+a Celery worker, on the same cores, runs the domain-event listeners after each commit (the
+shop marks the order paid, loyalty awards points, the buyer is notified). With
+``CELERY_TASK_ALWAYS_EAGER`` the request that committed would run every listener of every
+order before answering; that is not how Plaza runs. ``all_paid_s`` is the time from the first
+checkout until the worker had marked the last order paid.
+
+The buyers' PIN rows are bulk-inserted with one hash of the PIN, as bench/payments.py does.
 """
 
 import argparse
@@ -31,13 +41,16 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 import django  # noqa: E402
+from _database import analyze, free_ports, fresh_database  # noqa: E402
 
+fresh_database("flash_sale_bench")  # the server inherits its DATABASE_URL
 django.setup()
 
 from django.core.management import CommandError, call_command  # noqa: E402
@@ -45,9 +58,10 @@ from django.db.models import Sum  # noqa: E402
 
 from miniprograms.shop import services  # noqa: E402
 from miniprograms.shop.models import Order, OrderLine, Sku  # noqa: E402
+from payments import pins  # noqa: E402
 from payments import selectors as payment_selectors  # noqa: E402
 from payments import services as payment_services  # noqa: E402
-from payments.models import PayOrder  # noqa: E402
+from payments.models import PayOrder, WalletSecurity  # noqa: E402
 from superapp.accounts import services as account_services  # noqa: E402
 from superapp.accounts.models import User  # noqa: E402
 from superapp.official import services as official_services  # noqa: E402
@@ -87,15 +101,31 @@ def build_sale(units: int, buyers: int):
     users = User.objects.bulk_create(
         User(username=f"flash-{run}-{i}", password="!") for i in range(buyers)
     )
+    pin_hash = pins.pin_hash(PIN)
+    WalletSecurity.objects.bulk_create(WalletSecurity(user=u, pin_hash=pin_hash) for u in users)
     for user in users:
-        payment_services.pin_set(actor=user, pin=PIN)
         # Celery runs eagerly here: the sandbox's signed callback completes the top-up at once.
         payment_services.topup_create(actor=user, amount=PRICE, currency="EUR")
     tokens = [account_services.token_issue(user=u).access_token for u in users]
     return shop, sku, users, tokens
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def deployed_environment() -> dict[str, str]:
+    """The server's and the worker's settings: a real broker and a queue and cache prefix of
+    this run's own, so another program's worker never takes its drains."""
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("bench/flash_sale.py needs REDIS_URL (the Celery broker)")
+    run = f"flash-bench-{uuid.uuid4().hex[:8]}"
+    return {
+        **os.environ,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_QUEUE": run,
+        "CACHE_KEY_PREFIX": run,
+        "CHANNEL_PREFIX": run,
+    }
+
+
+def start_server(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
@@ -110,8 +140,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             str(workers),
             "--log-level",
             "warning",
+            "--no-access-log",
         ],
         cwd=ROOT,
+        env=environment,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -123,6 +155,50 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.5)
     stop_server(server)
     raise SystemExit("uvicorn did not start")
+
+
+def start_worker(processes: int, environment: dict[str, str]) -> subprocess.Popen:
+    """The Celery worker that drains the outboxes, as scripts/run_services.sh starts it."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "--quiet",
+            "-A",
+            "superapp",
+            "worker",
+            "--loglevel",
+            "WARNING",
+            "--concurrency",
+            str(processes),
+            "--hostname",
+            f"{environment['CELERY_QUEUE']}@%h",
+        ],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+    )
+
+
+def wait_all_paid(shop, orders: int, started: float, timeout: float = 300) -> float:
+    """Seconds from ``started`` until the worker had marked ``orders`` orders paid (polled)."""
+    deadline = time.monotonic() + timeout
+    while Order.objects.filter(shop=shop, status=Order.Status.PAID).count() < orders:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    return time.perf_counter() - started
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Celery's warm shutdown: the main process lets its pool finish the running drains."""
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -187,18 +263,27 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--buyers", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8510)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn processes")
+    parser.add_argument("--celery", type=int, default=2, help="Celery worker processes")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     shop, sku, users, tokens = build_sale(args.units, args.buyers)
-    server = start_server(args.port, args.workers)
+    analyze()
+    (port,) = free_ports(1)
+    environment = deployed_environment()
+    worker = start_worker(args.celery, environment)
+    server = start_server(port, args.workers, environment)
+    load_before = os.getloadavg()
     try:
-        base = f"http://127.0.0.1:{args.port}/api/v1"
+        base = f"http://127.0.0.1:{port}/api/v1"
+        started = time.perf_counter()
         results, seconds = run_buyers(base, shop.pk, sku.pk, tokens, args.threads)
+        created = sum(1 for status, *_ in results if status == 201)
+        all_paid_s = wait_all_paid(shop, created, started)
     finally:
         stop_server(server)
+        stop_worker(worker)
 
     sold = (
         OrderLine.objects.filter(order__shop=shop)
@@ -222,6 +307,8 @@ def main() -> None:
     print(f"buyers={args.buyers}")
     print(f"threads={args.threads}")
     print(f"server_workers={args.workers}")
+    print(f"celery_workers={args.celery}")
+    print(f"load_avg_before={'/'.join(f'{x:.2f}' for x in load_before)}")
     print(f"orders_created={statuses.count((201, ''))}")
     print(f"out_of_stock={statuses.count((409, 'out_of_stock'))}")
     expected = statuses.count((201, "")) + statuses.count((409, "out_of_stock"))
@@ -238,6 +325,7 @@ def main() -> None:
     print(f"p99_ms={percentile(checkout_ms, 0.99):.1f}")
     print(f"pay_p50_ms={percentile(pay_ms, 0.5):.1f}")
     print(f"pay_p99_ms={percentile(pay_ms, 0.99):.1f}")
+    print(f"all_paid_s={all_paid_s:.1f}")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
+from _database import free_ports, fresh_database  # noqa: E402
+
 from bench.messaging import start_servers, stop_servers  # noqa: E402
 
 HISTOGRAM_MS = 60_000
@@ -68,7 +70,6 @@ def parse_args():
     parser.add_argument(
         "--observe", type=float, default=0.1, help="share of viewers that time deliveries"
     )
-    parser.add_argument("--port-base", type=int, default=8400)
     return parser.parse_args()
 
 
@@ -326,11 +327,13 @@ def main() -> None:
         "REDIS_URL"
     ):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL")
+    fresh_database("live_bench")  # the servers inherit its DATABASE_URL
     owner, show, sku, tokens = build_world(args.viewers)
-    bases = [f"http://127.0.0.1:{args.port_base + i}" for i in range(args.servers)]
+    ports = free_ports(args.servers)
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
     os.environ["LIVE_COMMENTS_PER_MINUTE"] = "1000000"  # the servers inherit it
     with open(ROOT / "bench" / ".live-servers.log", "w") as log:
-        servers = start_servers(args.servers, args.port_base, log)
+        servers = start_servers(ports, log)
     try:
         ws_urls = [
             f"{bases[i % len(bases)].replace('http', 'ws')}/ws/live/{show.pk}/?token={token}"

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import requests
 import websockets
-from _database import analyze, fresh_database
+from _database import analyze, free_ports, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +46,6 @@ def parse_args():
     parser.add_argument("--senders", type=int, default=8, help="HTTP sender threads")
     parser.add_argument("--servers", type=int, default=2, help="uvicorn processes")
     parser.add_argument("--group-size", type=int, default=4, help="members per conversation")
-    parser.add_argument("--port-base", type=int, default=8100, help="first server port")
     parser.add_argument(
         "--paced-fraction", type=float, default=0.5, help="paced rate as a share of the max rate"
     )
@@ -92,8 +91,8 @@ def build_world(clients: int, group_size: int):
 # --- Servers -----------------------------------------------------------------------------------
 
 
-def start_servers(count: int, port_base: int, log) -> list[subprocess.Popen]:
-    """Each server logs to ``log`` (stderr stays readable for the figures)."""
+def start_servers(ports: list[int], log) -> list[subprocess.Popen]:
+    """One server per port; each logs to ``log`` (stderr stays readable for the figures)."""
     # per-sender rate limits would cap what this measures: lift them for the bench servers
     env = {
         **os.environ,
@@ -102,7 +101,7 @@ def start_servers(count: int, port_base: int, log) -> list[subprocess.Popen]:
         "MESSAGE_SEND_PER_MINUTE": "1000000",
     }
     processes = []
-    for i in range(count):
+    for port in ports:
         command = [
             sys.executable,
             "-m",
@@ -111,7 +110,7 @@ def start_servers(count: int, port_base: int, log) -> list[subprocess.Popen]:
             "--host",
             "127.0.0.1",
             "--port",
-            str(port_base + i),
+            str(port),
             "--no-access-log",
             "--log-level",
             "warning",
@@ -125,8 +124,8 @@ def start_servers(count: int, port_base: int, log) -> list[subprocess.Popen]:
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )
-    for i in range(count):
-        wait_healthy(f"http://127.0.0.1:{port_base + i}")
+    for port in ports:
+        wait_healthy(f"http://127.0.0.1:{port}")
     return processes
 
 
@@ -333,11 +332,12 @@ def main() -> None:
     args = parse_args()
     fresh_database("messaging_bench")  # the servers inherit its DATABASE_URL
     _, _, conversations, tokens = build_world(args.clients, args.group_size)
-    urls = [f"http://127.0.0.1:{args.port_base + i}" for i in range(args.servers)]
+    ports = free_ports(args.servers)
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - stays open for the servers' lifetime
         "w", prefix="bench-messaging-", suffix=".log", delete=False
     )
-    servers = start_servers(args.servers, args.port_base, log)
+    servers = start_servers(ports, log)
     sockets = Sockets(tokens, [u.replace("http", "ws", 1) for u in urls])
     started: dict[str, float] = {}
     try:

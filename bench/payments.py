@@ -10,7 +10,12 @@ The ``--threads`` are shared by ``--processes`` processes (default 2, one per co
 process runs Python on one core at a time, and Plaza's servers run as several processes.
 
 Prints ``payments_per_s_spread=``, ``payments_per_s_hot=``, ``hot_ratio=`` (hot/spread),
-``ledger_verify=ok``, ``raw_sql_per_s=`` and ``orm_ratio=`` (ORM spread / raw).
+``ledger_verify=ok``, ``raw_sql_per_s=`` and ``orm_ratio=`` (ORM spread / raw), then the
+physical ceiling of the same PostgreSQL: ``pgbench_tps=``, pgbench's built-in TPC-B-like script
+(a debit/credit transaction: five statements, one commit) with as many clients as the bench has
+threads, and ``payments_over_tpcb=`` (payments spread / pgbench). pgbench comes with
+PostgreSQL's client package (``make bench`` installs it on Debian); ``--pgbench-seconds 0``
+skips it.
 
 What is measured: ``payments.services.payorder_confirm`` end to end (pay order lock, PIN check
 with the production keyed HMAC, daily limit, double-entry posting, domain event, webhook outbox
@@ -22,10 +27,14 @@ psycopg with the same server-side binding and prepared statements as Django's co
 
 import argparse
 import contextlib
+import glob
 import json
 import multiprocessing
 import os
 import random
+import re
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -336,6 +345,34 @@ def libpq_dsn() -> str:
     return " ".join(f"{k}={v}" for k, v in parts.items() if v)
 
 
+def pgbench_path() -> str:
+    found = shutil.which("pgbench") or next(
+        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"), reverse=True)), None
+    )
+    if found is None:
+        raise SystemExit("pgbench not found: apt-get install postgresql-client (or make bench)")
+    return found
+
+
+def pgbench_tps(clients: int, threads: int, seconds: int) -> float:
+    """TPC-B-like transactions per second on the bench's database (its own ``pgbench_*``
+    tables, scale = clients so that clients do not queue on one branch row), prepared
+    statements as Plaza's connections use."""
+    url = os.environ["DATABASE_URL"]
+    pgbench = pgbench_path()
+    subprocess.run(
+        [pgbench, "-i", "-q", "-s", str(clients), url], check=True, capture_output=True, text=True
+    )
+    workload = ["-n", "-M", "prepared", "-c", str(clients), "-j", str(threads), "-T", str(seconds)]
+    run = subprocess.run(
+        [pgbench, *workload, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(re.search(r"tps = ([0-9.]+)", run.stdout).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=8)
@@ -343,6 +380,9 @@ def main():
     parser.add_argument("--orders-per-payer", type=int, default=8)
     parser.add_argument(
         "--processes", type=int, default=2, help="processes sharing the threads (one per core)"
+    )
+    parser.add_argument(
+        "--pgbench-seconds", type=int, default=15, help="length of the pgbench run (0: none)"
     )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -387,6 +427,11 @@ def main():
     print(f"ledger_verify={'ok' if report.ok else 'MISMATCH'}")
     print(f"raw_sql_per_s={raw_rate:.0f}")
     print(f"orm_ratio={spread_rate / raw_rate:.2f}")
+    if args.pgbench_seconds:
+        tpcb = pgbench_tps(threads, args.processes, args.pgbench_seconds)
+        print(f"pgbench_tps={tpcb:.0f}")
+        print(f"payments_over_tpcb={spread_rate / tpcb:.2f}")
+    print(f"load_avg={'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     if not report.ok:
         raise SystemExit(1)
 

@@ -43,6 +43,7 @@ from loyalty.models import (
 )
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms.shop import events as shop_events
+from superapp.core import sql
 from superapp.core.domain_events import emit
 from superapp.core.errors import InvalidInput
 from superapp.official import events as official_events
@@ -168,23 +169,34 @@ def _member_create(
     raise RuntimeError("could not allocate a member number")
 
 
+MEMBER_COLUMNS = sql.field_names(Member)
+TIER_COLUMNS = sql.field_names(Tier)
+MEMBER_AND_REFERRER = (  # the member, and the referrer its first purchase will reward
+    f"SELECT {', '.join(['m.' + c for c in MEMBER_COLUMNS] + ['t.' + c for c in TIER_COLUMNS])}"
+    " FROM loyalty_member m JOIN loyalty_tier t ON t.id = m.tier_id"
+    " WHERE m.id IN (SELECT id FROM loyalty_member WHERE program_id = %s AND user_id = %s"
+    " UNION ALL SELECT referred_by_id FROM loyalty_member"
+    " WHERE program_id = %s AND user_id = %s AND first_purchase_at IS NULL)"
+    " ORDER BY m.id"
+)
+
+
 def _member_locked(*, program: Program, user_id: int) -> Member:
-    """The member row locked for update, enrolling the user if needed.
+    """The member row locked for update (with its tier), enrolling the user if needed.
 
     A member whose first purchase will pay a referral reward needs the referrer's row too:
-    the referrer joined earlier (lower id), so it is locked first, keeping id order."""
-    unrewarded_referrer = (
-        Member.objects.filter(program=program, user_id=user_id, first_purchase_at__isnull=True)
-        .values_list("referred_by_id", flat=True)
-        .first()
+    one statement locks both in id order (the referrer joined earlier, so it comes first)."""
+    rows = sql.fetch_all(
+        MEMBER_AND_REFERRER + sql.row_lock("m"), [program.pk, user_id, program.pk, user_id]
     )
-    if unrewarded_referrer is not None:
-        list(Member.objects.select_for_update().filter(pk=unrewarded_referrer).values_list("pk"))
-    locked = Member.objects.select_for_update(of=("self",)).select_related("tier", "program")
-    member = locked.filter(program=program, user_id=user_id).first()
-    if member is None:
+    row = next((row for row in rows if row[MEMBER_COLUMNS.index("user_id")] == user_id), None)
+    if row is None:
         created, _ = _member_create(program=program, user_id=user_id)
-        member = locked.get(pk=created.pk)
+        locked = Member.objects.select_for_update(of=("self",)).select_related("tier", "program")
+        return locked.get(pk=created.pk)
+    member = sql.instance(Member, MEMBER_COLUMNS, row[: len(MEMBER_COLUMNS)])
+    member.tier = sql.instance(Tier, TIER_COLUMNS, row[len(MEMBER_COLUMNS) :])
+    member.program = program
     return member
 
 
@@ -202,8 +214,7 @@ def membership_join(*, actor, brand_id: int, referral_code: str = "") -> Member:
     member, created = _member_create(program=program, user_id=actor.pk, referred_by=referrer)
     if not created:
         raise errors.AlreadyMember()
-    client = _client_touch(brand_id=brand_id, user_id=actor.pk, opted_in=True)
-    _client_link_member(client, member)
+    _client_touch(brand_id=brand_id, user_id=actor.pk, opted_in=True, member=member)
     return member
 
 
@@ -215,26 +226,29 @@ def _credit(member: Member, points: int, reason: str, now, purchase=None) -> Poi
     The caller holds the member row locked and saves it."""
     repaid = min(points, member.debt)
     credited = points - repaid
-    entry = PointEntry.objects.create(
-        member=member,
-        kind=Kind.EARN,
-        reason=reason,
-        points=credited,
-        debt_change=-repaid,
-        purchase=purchase,
-        created_at=now,
+    entry = {
+        "member_id": member.pk,
+        "kind": Kind.EARN,
+        "reason": reason,
+        "points": credited,
+        "debt_change": -repaid,
+        "purchase_id": purchase.pk if purchase else None,
+        "redemption_id": None,
+        "created_at": now,
+    }
+    lot = {
+        "member_id": member.pk,
+        "points": credited,
+        "remaining": credited,
+        "expires_at": add_months(now, member.program.expiry_months),
+    }
+    # the entry and its lot in one statement (sql.insert_with_children)
+    entry_id = sql.insert_with_children(
+        PointEntry, entry, PointLot, "entry_id", [lot] * bool(credited)
     )
-    if credited:
-        PointLot.objects.create(
-            member=member,
-            entry=entry,
-            points=credited,
-            remaining=credited,
-            expires_at=add_months(now, member.program.expiry_months),
-        )
     member.debt -= repaid
     member.points += credited
-    return entry
+    return sql.loaded(PointEntry, entry_id, entry)
 
 
 def _debit(member: Member, points: int, kind: str, reason: str, now, **refs) -> PointEntry:
@@ -460,25 +474,20 @@ def purchase_record(
     ``prepay_id``: the second one enriches the purchase (lines for bonus campaigns, the
     associate, the live show) and only the extra points are awarded."""
     now = now or timezone.now()
-    purchase = _purchase_locked(
-        brand_id, order_id=order_id, prepay_id=prepay_id, reference=reference
+    purchase, created = _purchase_claim(
+        brand_id=brand_id,
+        user_id=user_id,
+        source=source,
+        amount=amount,
+        currency=currency,
+        paid_at=paid_at,
+        order_id=order_id,
+        prepay_id=prepay_id,
+        reference=reference,
+        lines=lines or [],
+        associate_id=associate_id,
+        live_show_id=live_show_id,
     )
-    created = False
-    if purchase is None:
-        purchase, created = _purchase_insert(
-            brand_id=brand_id,
-            user_id=user_id,
-            source=source,
-            amount=amount,
-            currency=currency,
-            paid_at=paid_at,
-            order_id=order_id,
-            prepay_id=prepay_id,
-            reference=reference,
-            lines=lines or [],
-            associate_id=associate_id,
-            live_show_id=live_show_id,
-        )
     if not created:
         if not _enriches(purchase, source):
             return purchase
@@ -487,10 +496,11 @@ def purchase_record(
         purchase.lines = lines or []
         purchase.associate_id = associate_id
         purchase.live_show_id = live_show_id
-    client = _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
     program = Program.objects.filter(brand_id=brand_id, is_active=True).first()
-    if program is not None:
-        _purchase_award(program, purchase, client, now)
+    if program is None:
+        _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
+    else:  # the member row first, then the client (the order membership_join takes them in)
+        _purchase_award(program, purchase, now)
         _commission_settle(program, purchase)
     purchase.save()
     return purchase
@@ -509,26 +519,29 @@ def _purchase_locked(brand_id: int, **natural_keys) -> Purchase | None:
     return Purchase.objects.select_for_update().filter(match, brand_id=brand_id).first()
 
 
-def _purchase_insert(**fields) -> tuple[Purchase, bool]:
-    """Insert, or lock the row a concurrent event about the same purchase inserted first."""
-    try:
-        with transaction.atomic():
-            return Purchase.objects.create(**fields), True
-    except IntegrityError:
-        purchase = _purchase_locked(
-            fields["brand_id"],
-            order_id=fields["order_id"],
-            prepay_id=fields["prepay_id"],
-            reference=fields["reference"],
-        )
-        if purchase is None:
-            raise
-        return purchase, False
+def _purchase_claim(**fields) -> tuple[Purchase, bool]:
+    """(purchase, created): the new purchase, inserted in one statement, or — when one of its
+    natural keys is taken (an event seen again, the second event of a shop order, or a
+    concurrent one that inserted first) — the brand's purchase with that key, locked."""
+    row = sql.all_values(Purchase(**fields))
+    purchase_id = sql.insert_unless_conflicting(Purchase, row)
+    if purchase_id is not None:
+        return sql.loaded(Purchase, purchase_id, row), True
+    keys = {key: fields[key] for key in ("order_id", "prepay_id", "reference")}
+    purchase = _purchase_locked(fields["brand_id"], **keys)
+    if purchase is None:
+        raise IntegrityError("a purchase key conflicted with a row that is gone")
+    return purchase, False
 
 
-def _purchase_award(program: Program, purchase: Purchase, client: Client, now) -> None:
+def _purchase_award(program: Program, purchase: Purchase, now) -> None:
     member = _member_locked(program=program, user_id=purchase.user_id)
-    _client_link_member(client, member)
+    _client_touch(
+        brand_id=program.brand_id,
+        user_id=purchase.user_id,
+        purchased_at=purchase.paid_at,
+        member=member,
+    )
     purchase.member = member
     purchase.save(update_fields=["member"])
     if member.first_purchase_at is None:
@@ -674,6 +687,21 @@ def tiers_reevaluate(*, now=None) -> int:
 # --- Client book ------------------------------------------------------------------------------
 
 
+CLIENT_COLUMNS = sql.field_names(Client)
+CLIENT_TOUCH = (  # stamps are set once (followed, opted in) or only move forward (purchase)
+    "INSERT INTO loyalty_client (brand_id, user_id, member_id, followed_at, opted_in_at,"
+    " last_purchase_at, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (brand_id, user_id) DO UPDATE SET"
+    " member_id = COALESCE(excluded.member_id, loyalty_client.member_id),"
+    " followed_at = COALESCE(loyalty_client.followed_at, excluded.followed_at),"
+    " opted_in_at = COALESCE(loyalty_client.opted_in_at, excluded.opted_in_at),"
+    " last_purchase_at = CASE WHEN loyalty_client.last_purchase_at IS NULL"
+    " OR excluded.last_purchase_at > loyalty_client.last_purchase_at"
+    " THEN excluded.last_purchase_at ELSE loyalty_client.last_purchase_at END"
+    f" RETURNING {', '.join(CLIENT_COLUMNS)}"
+)
+
+
 def _client_touch(
     *,
     brand_id: int,
@@ -681,28 +709,22 @@ def _client_touch(
     followed: bool = False,
     opted_in: bool = False,
     purchased_at=None,
+    member: Member | None = None,
 ) -> Client:
-    """The client record of (brand, user), created on first contact, with its stamps kept."""
-    client, _ = Client.objects.select_for_update().get_or_create(brand_id=brand_id, user_id=user_id)
+    """The client record of (brand, user), created on first contact, with its stamps kept and
+    linked to ``member`` if given: one upsert, which leaves the row locked."""
     now = timezone.now()
-    updates = {}
-    if followed and client.followed_at is None:
-        updates["followed_at"] = now
-    if opted_in and client.opted_in_at is None:
-        updates["opted_in_at"] = now
-    if purchased_at and (client.last_purchase_at is None or purchased_at > client.last_purchase_at):
-        updates["last_purchase_at"] = purchased_at
-    for field, value in updates.items():
-        setattr(client, field, value)
-    if updates:
-        client.save(update_fields=list(updates))
-    return client
-
-
-def _client_link_member(client: Client, member: Member) -> None:
-    if client.member_id != member.pk:
-        client.member = member
-        client.save(update_fields=["member"])
+    row = {
+        "brand_id": brand_id,
+        "user_id": user_id,
+        "member_id": member.pk if member else None,
+        "followed_at": now if followed else None,
+        "opted_in_at": now if opted_in else None,
+        "last_purchase_at": purchased_at,
+        "created_at": now,
+    }
+    values = sql.fetch_one(CLIENT_TOUCH, sql.row_params(Client, row))
+    return sql.instance(Client, CLIENT_COLUMNS, values)
 
 
 @transaction.atomic

@@ -399,14 +399,19 @@ def _new_out_trade_no() -> str:
     return "shop" + secrets.token_hex(12)
 
 
-def _checkout_items(shop: Shop, user, items: list[dict] | None) -> tuple[list[dict], Cart | None]:
-    """The requested items, or the cart's when none are given."""
+def _checkout_items(shop: Shop, user, items: list[dict] | None) -> tuple[list[dict], int | None]:
+    """The requested items, or the cart's when none are given (one read), with the cart's id
+    to empty it."""
     if items:
         return items, None
-    cart, cart_items = selectors.cart_for(user=user, shop=shop)
-    if not cart_items:
+    rows = list(
+        CartItem.objects.filter(cart__user=user, cart__shop=shop)
+        .order_by("id")
+        .values_list("cart_id", "sku_id", "quantity")
+    )
+    if not rows:
         raise DomainError("Your cart is empty.", code="cart_empty")
-    return [{"sku_id": i.sku_id, "quantity": i.quantity} for i in cart_items], cart
+    return [{"sku_id": sku_id, "quantity": quantity} for _, sku_id, quantity in rows], rows[0][0]
 
 
 def _priced_lines(
@@ -461,7 +466,7 @@ def order_checkout(
     shop = selectors.shop_get(shop_id=shop_id)
     shipping_address = _shipping_snapshot(shop, actor, shipping_address, address_id)
     currency = currency or shop.currency
-    items, cart = _checkout_items(shop, actor, items)
+    items, cart_id = _checkout_items(shop, actor, items)
     lines = _priced_lines(shop, items, currency, team_percent, unit_amounts or {})
     subtotal = sum(list_unit * quantity for _, quantity, list_unit, _ in lines)
     paid_total = sum(unit * quantity for _, quantity, _, unit in lines)
@@ -506,8 +511,8 @@ def order_checkout(
     )
     if coupon is not None:
         CouponRedemption.objects.create(coupon=coupon, user=actor, order=order)
-    if cart is not None:
-        CartItem.objects.filter(cart=cart).delete()
+    if cart_id is not None:
+        CartItem.objects.filter(cart_id=cart_id).delete()
     _announce(order, Status.CREATED)
     if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
         _mark_paid(order, prepay_id="", paid_at=timezone.now())
@@ -588,7 +593,7 @@ def _locked_order(**lookup) -> Order:
     of the shop and must never be locked, or a busy shop's orders would serialise on it."""
     order = (
         Order.objects.select_for_update(of=("self",))
-        .select_related("shop")
+        .select_related("shop__miniprogram", "buyer")  # what paying and announcing read
         .filter(**lookup)
         .first()
     )
@@ -683,6 +688,7 @@ def order_pay(
     order = Order.objects.select_for_update().filter(shop=shop, out_trade_no=out_trade_no).first()
     if order is None:
         return None
+    order.shop = shop  # read once by the caller: announcing the change reads its brand
     if order.status == Status.PAID and order.prepay_id == prepay_id:
         return order
     matches = order.status == Status.CREATED and (amount, currency, payer_user_id) == (
@@ -948,7 +954,6 @@ def _entry_percent(product: Product) -> int:
     return tiers[0].discount_percent
 
 
-@transaction.atomic
 def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address_id) -> dict:
     """The address an order ships to, copied into the order: given inline, or picked from the
     buyer's address book (``address_id``, else their default address). Picking one is the

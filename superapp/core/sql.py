@@ -60,6 +60,12 @@ def _prepared(model, rows: list[dict]) -> tuple[list, list]:
     return fields, params
 
 
+def row_params(model, row: dict) -> list:
+    """The values of ``row`` (attnames of ``model``) as the ORM sends them, for a statement
+    written by hand (SQLite needs its own form of times, PostgreSQL JSON adapted)."""
+    return _prepared(model, [row])[1]
+
+
 def _values(fields: list, count: int) -> str:
     return ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * count)
 
@@ -69,11 +75,11 @@ def _column_list(fields: list) -> str:
 
 
 @functools.cache
-def _insert_statement(model, names: tuple[str, ...], count: int) -> str:
+def _insert_statement(model, names: tuple[str, ...], count: int, on_conflict: str = "") -> str:
     fields = _fields(model, names)
     return (
         f"INSERT INTO {model._meta.db_table} ({_column_list(fields)})"
-        f" VALUES {_values(fields, count)} RETURNING id"
+        f" VALUES {_values(fields, count)}{on_conflict} RETURNING id"
     )
 
 
@@ -87,6 +93,26 @@ def insert_statement(model, rows: list[dict]) -> tuple[str, list]:
 def insert(model, rows: list[dict]) -> list[int]:
     """INSERT ``rows`` in one statement; returns the new ids in row order."""
     return [pk for (pk,) in fetch_all(*insert_statement(model, rows))]
+
+
+def insert_unless_conflicting(model, row: dict) -> int | None:
+    """INSERT ``row`` unless it would break a unique constraint (``ON CONFLICT DO NOTHING``,
+    no savepoint needed); its new id, or None. A conflicting row another transaction has not
+    committed yet is waited for, as a unique index always does."""
+    _, params = _prepared(model, [row])
+    statement = _insert_statement(model, tuple(row), 1, " ON CONFLICT DO NOTHING")
+    inserted = fetch_one(statement, params)
+    return inserted[0] if inserted else None
+
+
+def all_values(instance) -> dict:
+    """Every column of an unsaved ``instance`` but its id (defaults filled in), by attname:
+    the row to hand to :func:`insert` and then :func:`loaded`."""
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 @functools.cache

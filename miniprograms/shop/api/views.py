@@ -235,7 +235,7 @@ class CheckoutView(APIView):
             order = services.order_checkout(actor=request.user, shop_id=shop_id, **data)
             return _order_created(order)
 
-        return run_idempotent(request, checkout)
+        return run_idempotent(request, checkout, atomic_handler=True)
 
 
 class TeamOpenView(APIView):

@@ -1,0 +1,64 @@
+"""The statements of an earning (docs/loyalty.md, "Earning: statements and CPU"): every paid
+order runs it, twice for a shop order (``payments.payorder_paid`` then ``shop.order_paid``).
+Like the payment's (tests/payments/test_ledger.py), a regression shows here first."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from loyalty import services
+from loyalty.models import Client, Member, Purchase
+from tests.factories import UserFactory
+from tests.loyalty.factories import make_brand, make_program
+
+pytestmark = pytest.mark.django_db
+_orders = itertools.count(1)
+
+
+def purchase(brand, user, **keys):
+    return services.purchase_record(
+        brand_id=brand.pk,
+        user_id=user.pk,
+        source=Purchase.Source.SHOP_ORDER,
+        amount=5000,
+        currency="EUR",
+        paid_at=timezone.now(),
+        **keys,
+    )
+
+
+def test_an_earning_is_a_fixed_handful_of_statements():
+    """The purchase (one INSERT … ON CONFLICT), the program, the member with its tier (and a
+    referrer, locked in id order, in the same statement), the client book's upsert, the
+    purchase's member, rolling spend, tier, campaigns, the entry with its lot, the member and
+    the purchase."""
+    brand, buyer = make_brand(), UserFactory()
+    make_program(brand)
+    purchase(brand, buyer, order_id=next(_orders))  # enrols the member and opens the client
+
+    with CaptureQueriesContext(connection) as queries:
+        earned = purchase(brand, buyer, order_id=next(_orders))
+
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 11, statements
+    member = Member.objects.get(user=buyer)
+    assert earned.points_awarded > 0 and earned.member_id == member.pk
+    client = Client.objects.get(brand=brand, user=buyer)
+    assert (client.member_id, client.last_purchase_at) == (member.pk, earned.paid_at)
+
+
+def test_an_event_seen_again_reads_its_purchase_and_stops():
+    brand, buyer = make_brand(), UserFactory()
+    make_program(brand)
+    order_id = next(_orders)
+    first = purchase(brand, buyer, order_id=order_id)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = purchase(brand, buyer, order_id=order_id)
+
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 2, statements  # the INSERT that did nothing, the locked read
+    assert again.pk == first.pk and Purchase.objects.count() == 1

@@ -1,0 +1,93 @@
+"""The statements of a checkout, from a cart to a paid order (docs/shop.md, "Flash sale"): the
+path a brand's whole audience takes at once in a flash sale. Like the payment's
+(tests/payments/test_ledger.py), a regression shows here first."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from miniprograms.shop import payment, services
+from miniprograms.shop.models import Order
+from payments import services as payments_services
+from superapp.core import domain_events
+from superapp.core.models import DomainEventDelivery
+from tests.factories import UserFactory
+from tests.miniprograms.shop.factories import ADDRESS, fund_buyer, world
+from tests.payments.factories import PIN
+
+pytestmark = pytest.mark.django_db
+
+
+def statements(action) -> list[str]:
+    """The SQL ``action`` sends, savepoints left out (they depend on the caller's nesting)."""
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def shop_marks_paid() -> list[str]:
+    """The shop's listener of ``payments.payorder_paid`` runs (as the worker runs it)."""
+    [delivery_id] = DomainEventDelivery.objects.filter(
+        handler="miniprograms.shop.payment.on_payorder_paid", handled_at__isnull=True
+    ).values_list("pk", flat=True)
+    return statements(lambda: domain_events.delivery_handle(delivery_id=delivery_id))
+
+
+def cart_to_paid(shop, sku, buyer) -> dict[str, list[str]]:
+    """Each step of the buyer's purchase of the cart, with the statements it sent."""
+    services.cart_item_set(actor=buyer, shop_id=shop.pk, sku_id=sku.pk, quantity=1)
+    sent = {
+        "checkout": statements(
+            lambda: services.order_checkout(actor=buyer, shop_id=shop.pk, shipping_address=ADDRESS)
+        )
+    }
+    order = Order.objects.get(buyer=buyer)
+    sent["pay_order"] = statements(
+        lambda: payment.order_payorder_create(actor=buyer, order_id=order.pk)
+    )
+    order.refresh_from_db()
+    sent["confirm"] = statements(
+        lambda: payments_services.payorder_confirm(actor=buyer, prepay_id=order.prepay_id, pin=PIN)
+    )
+    sent["marked_paid"] = shop_marks_paid()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    return sent
+
+
+def test_a_cart_to_paid_checkout_is_a_fixed_handful_of_statements(settings):
+    """Checkout: the shop, the cart, the SKUs and their prices, the conditional stock decrement,
+    the attribution, the order and its lines, the emptied cart, the event and the buyer's
+    realtime event. The pay order: the locked order (with its app and buyer), the merchant
+    key, the buyer's app identity (created: a first purchase in this shop), the sandbox flag,
+    the pay order, the order's prepay id. Confirming is the payment's five. The shop's
+    listener: its delivery, the app's shop, the locked order, the status change, the order,
+    the events, the lines for the paid event, the delivery handled."""
+    settings.PAYMENTS_HOT_ACCOUNT_SHARDS = 1  # every shard exists after the first payment
+    w = world(price=2500, stock=5)
+    first, buyer = UserFactory(), UserFactory()
+    for someone in (first, buyer):
+        fund_buyer(someone, 2500)
+    cart_to_paid(w.shop, w.sku, first)  # the shop's first sale creates its merchant accounts
+
+    sent = cart_to_paid(w.shop, w.sku, buyer)
+
+    counts = {step: len(statements_) for step, statements_ in sent.items()}
+    assert counts == {"checkout": 11, "pay_order": 7, "confirm": 5, "marked_paid": 11}, sent
+
+
+def test_a_sold_out_checkout_is_refused_in_three_reads():
+    """The shop, the SKU, its prices: no write, nothing to roll back but the transaction."""
+    w = world(price=2500, stock=0)
+    buyer = UserFactory()
+    items = [{"sku_id": w.sku.pk, "quantity": 1}]
+
+    def refused():
+        with pytest.raises(services.OutOfStock):
+            services.order_checkout(
+                actor=buyer, shop_id=w.shop.pk, items=items, shipping_address=ADDRESS
+            )
+
+    sent = statements(refused)
+    assert len(sent) == 3, sent
+    assert all(statement.startswith("SELECT") for statement in sent), sent
