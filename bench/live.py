@@ -31,7 +31,6 @@ import multiprocessing
 import os
 import random
 import secrets
-import signal
 import socket as sockets
 import subprocess
 import sys
@@ -54,6 +53,8 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 from _database import fresh_database  # noqa: E402
 
 from bench.messaging import start_servers, stop_servers, wait_healthy  # noqa: E402
+from superapp.live.test_pattern import push  # noqa: E402
+from superapp.live.test_pattern import stop as stop_push  # noqa: E402
 
 HISTOGRAM_MS = 60_000
 ADDRESS = {
@@ -150,6 +151,14 @@ def build_world(viewers: int):
         product_ids=[product.pk],
     )
     _, stream_key = live.stream_key_rotate(actor=owner, show_id=show.pk)
+    # ids restart with the fresh database: drop an earlier run's room counters in Redis
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    stale = list(client.scan_iter(f"{settings.LIVE_REDIS_PREFIX}:{show.pk}:*"))
+    if stale:
+        client.delete(*stale)
     users = User.objects.bulk_create(
         [User(username=f"live_{run}_{i}", display_name=f"V{i}") for i in range(viewers)]
     )
@@ -175,22 +184,6 @@ def start_media_server(plaza_url: str, log) -> tuple[subprocess.Popen, str, str]
     return process, f"rtmp://127.0.0.1:{rtmp_port}/live", media_url
 
 
-def push(rtmp_url: str, stream_key: str, seconds: float) -> subprocess.Popen:
-    """OBS's part: a 640x360 test pattern and a tone, a keyframe every second, in real time."""
-    return subprocess.Popen(
-        [
-            *("ffmpeg", "-hide_banner", "-loglevel", "error", "-re"),
-            *("-f", "lavfi", "-i", "testsrc=size=640x360:rate=25"),
-            *("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"),
-            *("-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast"),
-            *("-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac"),
-            *("-f", "flv", f"{rtmp_url}/{stream_key}"),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 def first_segment(playlist_url: str, timeout: float = 30) -> float:
     """Poll the playlist until a segment is listed and fetched whole; returns when (epoch)."""
     deadline = time.monotonic() + timeout
@@ -203,15 +196,6 @@ def first_segment(playlist_url: str, timeout: float = 30) -> float:
                 return time.time()
         time.sleep(0.02)
     raise SystemExit(f"no HLS segment at {playlist_url} within {timeout} s")
-
-
-def stop_push(pusher: subprocess.Popen) -> None:
-    if pusher.poll() is None:
-        try:
-            pusher.communicate(b"q", timeout=15)
-        except subprocess.TimeoutExpired:
-            pusher.send_signal(signal.SIGKILL)
-            pusher.wait()
 
 
 # --- Viewer clients (one process = one asyncio loop) --------------------------------------------
@@ -475,7 +459,7 @@ def main() -> None:
 
         # the host pushes: the show goes live, HLS is cut, the waiting room is told
         pushed_at = time.time()
-        pusher = push(rtmp_url, stream_key, seconds=args.seconds + 120)
+        pusher = push(rtmp_url, stream_key, seconds=args.seconds + 120, size="640x360")
         segment_at = first_segment(f"{media_url}/hls/show-{show.pk}.m3u8")
         told = sorted(t for _ in procs for t in results.get(timeout=300)[1])
         nth = min(args.live_viewers, len(told))
