@@ -79,9 +79,8 @@ def show_for_host_team(*, show_id: int, user) -> Show:
     moderators do not); 404 if there is no such show, 403 otherwise."""
     show = show_get(show_id=show_id)
     is_host = user is not None and user.is_authenticated and show.host_id == user.pk
-    if not is_host and official_selectors.brand_role(brand=show.brand, user=user) not in (
-        official_selectors.MANAGERS
-    ):
+    role = official_selectors.brand_role(brand=show.brand, user=user)
+    if not is_host and role not in official_selectors.MANAGERS:
         raise Forbidden("Only the host and the brand's managers may do this.", code="not_host_team")
     return show
 
