@@ -147,7 +147,8 @@ def _go_live(show: Show) -> None:
     _move(show, Status.LIVE)
     show.started_at = timezone.now()
     show.save(update_fields=["status", "started_at"])
-    bus.publish_after_commit(show.pk, {"k": "event", "e": {"type": "show_live"}})
+    event = {"type": "show_live", "playback_url": media.playback_url(show)}
+    bus.publish_after_commit(show.pk, {"k": "event", "e": event})
     transaction.on_commit(lambda: remind_followers.delay(show.pk), robust=True)
 
 

@@ -137,7 +137,9 @@ def test_a_show_pushed_to_plaza_goes_live_plays_sells_and_becomes_a_replay(plaza
             # live within 3 seconds of the push, and the waiting room is told
             assert wait_for(lambda: show_status(world.show) == "live", timeout=10)
             assert time.monotonic() - pushed_at < 3.0
-            assert wait_for(lambda: _room_event(room, "show_live"), timeout=10)
+            told = []
+            assert wait_for(lambda: _room_event(room, "show_live", told), timeout=10)
+            assert told[0]["playback_url"] == hls  # the waiting room starts the video
             show = requests.get(
                 f"{base}/api/v1/live/shows/{world.show.pk}", headers=bearer(buyer_token), timeout=10
             ).json()
@@ -188,7 +190,7 @@ def test_a_show_pushed_to_plaza_goes_live_plays_sells_and_becomes_a_replay(plaza
             # stopping the push ends the show ('q' is ffmpeg's clean stop, as OBS's button)
             stop_push(pusher)
         assert wait_for(lambda: show_status(world.show) == "ended", timeout=15)
-        assert wait_for(lambda: _room_event(room, "show_ended", closing=True), timeout=10)
+        assert wait_for(lambda: _room_event(room, "show_ended", [], closing=True), timeout=10)
 
     # the recording becomes the replay (converted in the Celery worker) and plays
     assert wait_for(
@@ -223,12 +225,13 @@ def _segments(playlist_url: str) -> list[str]:
     return [line for line in response.text.splitlines() if line.endswith(".ts")]
 
 
-def _room_event(room, event_type: str, closing: bool = False) -> bool:
-    """Read the room's next frame; True once a tick carries ``event_type``."""
+def _room_event(room, event_type: str, seen: list, closing: bool = False) -> bool:
+    """Read the room's next frame; True once a tick carries ``event_type`` (kept in ``seen``)."""
     try:
         frame = json.loads(room.recv(timeout=1))
     except TimeoutError:
         return False
     except Exception:  # the server closed the room after show_ended
         return closing
-    return any(event["type"] == event_type for event in frame.get("events", []))
+    seen += [event for event in frame.get("events", []) if event["type"] == event_type]
+    return bool(seen)
