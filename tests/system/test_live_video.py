@@ -153,6 +153,8 @@ def test_a_show_pushed_to_plaza_goes_live_plays_sells_and_becomes_a_replay(plaza
                 fetched = requests.get(hls.rsplit("/", 1)[0] + "/" + segment, timeout=5)
                 assert fetched.status_code == 200 and len(fetched.content) > 1000
                 assert fetched.headers["Content-Type"] == "video/mp2t"
+            for private in ("nginx.conf", "recordings/", "logs/error.log", "hls/../nginx.conf"):
+                assert requests.get(f"{plaza.media_url}/{private}", timeout=5).status_code == 404
             probe = ffprobe(hls)
             assert any(s["codec_type"] == "video" for s in probe["streams"])
             reached = playlist_end(requests.get(hls, timeout=5).text)
