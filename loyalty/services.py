@@ -853,6 +853,9 @@ def campaign_send(
     official_selectors.brand_for_member(
         brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
     )
+    account = official_selectors.account_get(account_id=account_id)
+    if account.brand_id != brand_id:  # another brand's account is as good as none
+        raise NotFound("No such official account.", code="account_not_found")
     segment = selectors.segment_for_staff(brand_id=brand_id, segment_id=segment_id)
     audience = selectors.segment_clients(segment=segment, user=actor)
     user_ids = selectors.marketing_consenting_user_ids(brand_id=brand_id, clients=audience)

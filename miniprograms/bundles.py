@@ -8,6 +8,7 @@ import json
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,30 @@ from superapp.core.errors import InvalidInput
 
 PAGE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
 MANIFEST_NAME = "app.json"
+# Files are inflated this many bytes at a time, so no read holds more than one chunk beyond
+# what the caller allows, whatever the archive's headers claim.
+_INFLATE_CHUNK = 64 * 1024
+_BROKEN_ZIP = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, budget: int) -> bytes:
+    """The file's real content, read in bounded chunks: ``_TooLarge`` past ``budget`` bytes,
+    ``zipfile.BadZipFile`` (and friends) if its content disagrees with its headers (its size
+    or CRC): a lying archive."""
+    parts, size = [], 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(_INFLATE_CHUNK):
+            size += len(chunk)
+            if size > budget:
+                raise _TooLarge()
+            parts.append(chunk)
+    if size != info.file_size:
+        raise zipfile.BadZipFile(f"{info.filename} is not the size its header says")
+    return b"".join(parts)
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,25 @@ def _check_entries(archive: zipfile.ZipFile) -> tuple[set[str], int]:
             f"{settings.MINIPROGRAM_PACKAGE_MAX_BYTES}.",
         )
     return names, total
+
+
+def _inflate_all(archive: zipfile.ZipFile) -> int:
+    """Inflate every file (bounded) to learn the real unpacked size; refuse a lying archive."""
+    budget = settings.MINIPROGRAM_PACKAGE_MAX_BYTES
+    total = 0
+    try:
+        for info in archive.infolist():
+            if not info.is_dir():
+                total += len(_inflate(archive, info, budget=budget - total))
+    except _TooLarge as exc:
+        raise _reject(
+            "package_too_large",
+            f"The package unpacks to more than {budget} bytes.",
+        ) from exc
+    except _BROKEN_ZIP as exc:
+        detail = f"The bundle is damaged or lies about its files: {exc}."
+        raise _reject("invalid_bundle", detail) from exc
+    return total
 
 
 def _read_manifest(archive: zipfile.ZipFile, names: set[str]) -> dict:
@@ -112,7 +156,8 @@ def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
             f"The package is larger than {settings.MINIPROGRAM_PACKAGE_MAX_BYTES} bytes.",
         )
     with _open_zip(data) as archive:
-        names, total = _check_entries(archive)
+        names, _ = _check_entries(archive)
+        total = _inflate_all(archive)
         manifest = _read_manifest(archive, names)
     errors = manifest_errors(manifest, names, allowed_scopes)
     if errors:
@@ -129,11 +174,25 @@ def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
     )
 
 
+def is_servable(path: str) -> bool:
+    """Whether a requested path may be served: a plain relative path (no ``.`` or ``..``
+    segments, no empty ones, no backslash or NUL) that is not the manifest."""
+    segments = path.split("/")
+    return (
+        path != MANIFEST_NAME
+        and "\\" not in path
+        and "\x00" not in path
+        and all(segment not in ("", ".", "..") for segment in segments)
+    )
+
+
 def bundle_read(data: bytes, path: str) -> bytes | None:
-    """One file of a stored (already validated) bundle, or None."""
+    """One file of a stored (already validated) bundle, or None (also for a file that would
+    inflate past the package limit or disagrees with its headers: never served)."""
     path = posixpath.normpath(path or "")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         try:
-            return archive.read(path)
-        except KeyError:
+            info = archive.getinfo(path)
+            return _inflate(archive, info, budget=settings.MINIPROGRAM_PACKAGE_MAX_BYTES)
+        except (KeyError, _TooLarge, *_BROKEN_ZIP):
             return None

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from superapp.core.fulltext import Document
+
 
 class DeveloperOrganisation(models.Model):
     """Who publishes mini-programs. A user's ``unionid`` is shared by one organisation's apps."""
@@ -296,3 +298,9 @@ class ShippingAddress(models.Model):
                 name="address_one_default_per_user",
             )
         ]
+
+
+# What search matches (superapp/core/fulltext.py; migration 0004 creates it).
+MINIPROGRAM_SEARCH = Document(
+    table="miniprograms_miniprogram", fields=(("name", "A"),), names=("name",)
+)

@@ -7,12 +7,26 @@
   openid for that app, never the Plaza user id, plus the ``unionid``.
 """
 
+import base64
+import hashlib
+import hmac
+
+from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from miniprograms import selectors, services
 from superapp.accounts.oauth import PlazaOAuth2Validator
 
 _MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
+
+
+def _pkce_verifies(verifier: str | None, challenge: str) -> bool:
+    """S256, the only method Plaza issues codes for."""
+    if not verifier:
+        return False
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return hmac.compare_digest(expected, challenge)
 
 
 def _miniprogram_of(client):
@@ -28,7 +42,27 @@ class MiniProgramOAuth2Validator(PlazaOAuth2Validator):
         "picture": "profile",
     }
 
+    def get_discovery_claims(self, request):
+        return ["sub", "unionid", "name", "picture"]
+
+    def get_code_challenge(self, code, request):
+        """The code's PKCE challenge. A verifier that does not match it burns the code: a
+        failed attempt leaves nothing to try again with."""
+        grant = Grant.objects.filter(code=code, application=request.client).first()
+        if grant is None or not grant.code_challenge:
+            return None
+        request.plaza_code_challenge_method = grant.code_challenge_method
+        if not _pkce_verifies(request.code_verifier, grant.code_challenge):
+            grant.delete()
+        return grant.code_challenge
+
+    def get_code_challenge_method(self, code, request):
+        """Read with the challenge (the grant may be burnt by now)."""
+        return getattr(request, "plaza_code_challenge_method", None) or None
+
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        if grant_type in self.REFUSED_GRANT_TYPES:
+            return False
         if _miniprogram_of(request.client) is not None:
             return grant_type in _MINIPROGRAM_GRANT_TYPES
         return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)

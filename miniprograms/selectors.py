@@ -1,11 +1,10 @@
-import functools
-
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 
 from miniprograms.models import (
+    MINIPROGRAM_SEARCH,
     AppIdentity,
     ConsentGrant,
     ConsumerContact,
@@ -20,6 +19,7 @@ from miniprograms.models import (
 )
 from superapp.core import ratelimit
 from superapp.core.errors import DomainError, Forbidden, NotFound
+from superapp.core.fulltext import Search
 from superapp.webhooks.selectors import deliveries_for_owner
 
 Role = OrganisationMember.Role
@@ -311,16 +311,34 @@ class InvalidClient(DomainError):
     default_detail = "Wrong app_id or app_secret."
 
 
-@functools.lru_cache(maxsize=4096)
-def _secret_matches(app_secret: str, stored_hash: str) -> bool:
+_VERIFIED_SECRETS: set[tuple[str, str]] = set()
+_VERIFIED_SECRETS_MAX = 4096
+
+
+def _secret_matches(app_secret: str, stored_hash: str, *, address: str) -> bool:
     """DOT stores the secret with Django's password hasher (PBKDF2, ~1 s of CPU on a busy
-    machine). A secret is 256 random bits, not a password, so remembering the verdict per
-    (secret, stored hash) in this process is safe; the stored hash is part of the key, so a
-    rotated secret is checked afresh."""
-    return check_password(app_secret, stored_hash)
+    machine). A secret is 256 random bits, not a password, so a secret that matched is
+    remembered in this process (keyed by the stored hash too, so a rotated secret is checked
+    afresh). Any other secret is hashed only within ``MINIPROGRAM_SECRET_CHECKS_PER_MINUTE``
+    per client address (429 ``rate_limited`` past it): wrong secrets cannot buy CPU, and one
+    address guessing cannot lock an app out for the others."""
+    if (app_secret, stored_hash) in _VERIFIED_SECRETS:
+        return True
+    ratelimit.hit(
+        "mp-secret-checks",
+        address,
+        limit=settings.MINIPROGRAM_SECRET_CHECKS_PER_MINUTE,
+        window_seconds=60,
+    )
+    if not check_password(app_secret, stored_hash):
+        return False
+    if len(_VERIFIED_SECRETS) >= _VERIFIED_SECRETS_MAX:
+        _VERIFIED_SECRETS.clear()
+    _VERIFIED_SECRETS.add((app_secret, stored_hash))
+    return True
 
 
-def miniprogram_for_credentials(*, app_id: str, app_secret: str) -> MiniProgram:
+def miniprogram_for_credentials(*, app_id: str, app_secret: str, address: str) -> MiniProgram:
     """The app whose id and secret these are (HTTP Basic on code2session). The secret is
     checked against DOT's hash, so a rotated secret stops working at once."""
     miniprogram = (
@@ -329,7 +347,7 @@ def miniprogram_for_credentials(*, app_id: str, app_secret: str) -> MiniProgram:
         .first()
     )
     if miniprogram is None or not _secret_matches(
-        app_secret, miniprogram.oauth_application.client_secret
+        app_secret, miniprogram.oauth_application.client_secret, address=address
     ):
         raise InvalidClient()
     return miniprogram
@@ -345,3 +363,29 @@ def miniprogram_by_app_id(app_id: str) -> MiniProgram:
     if miniprogram is None:
         raise NotFound("No such mini-program.", code="miniprogram_not_found")
     return miniprogram
+
+
+def _released(miniprograms: QuerySet[MiniProgram]) -> QuerySet[MiniProgram]:
+    """Only apps with a released version, annotated with its ``released_description`` and
+    ``released_version_at``: the apps every consumer may open."""
+    released = MiniProgramVersion.objects.filter(miniprogram=OuterRef("pk"), status=Status.RELEASED)
+    return miniprograms.filter(Exists(released)).annotate(
+        released_description=Subquery(released.values("description")[:1]),
+        released_version_at=Subquery(released.values("released_at")[:1]),
+    )
+
+
+def miniprograms_search(*, search: Search) -> QuerySet[MiniProgram]:
+    """Released mini-programs whose name matches ``search``, best first."""
+    return (
+        _released(MiniProgram.objects.filter(search.condition(MINIPROGRAM_SEARCH)))
+        .alias(rank=search.rank(MINIPROGRAM_SEARCH))
+        .order_by("-rank", "name", "id")
+    )
+
+
+def miniprograms_featured(*, limit: int) -> list[MiniProgram]:
+    """What Discover shows: the most recently released mini-programs."""
+    return list(
+        _released(MiniProgram.objects.all()).order_by("-released_version_at", "-id")[:limit]
+    )

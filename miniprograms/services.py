@@ -30,6 +30,7 @@ from miniprograms.models import (
     UnionIdentity,
     VersionAuditEntry,
 )
+from superapp.accounts import services as accounts_services
 from superapp.core import domain_events, ratelimit
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from superapp.webhooks import services as webhook_services
@@ -152,6 +153,8 @@ def miniprogram_secret_rotate(*, actor, app_id: str) -> str:
     application = miniprogram.oauth_application
     application.client_secret = secret
     application.save(update_fields=["client_secret"])
+    # the old secret may have leaked: nothing obtained with it keeps working
+    accounts_services.app_tokens_revoke(application_id=application.pk)
     return secret
 
 
@@ -163,7 +166,12 @@ def miniprogram_update(
         app_id=app_id, user=actor, roles=selectors.MANAGERS
     )
     if scopes is not None:
+        removed = set(miniprogram.allowed_scopes) - set(scopes)
         miniprogram.allowed_scopes = _check_app_scopes(scopes)
+        if removed:  # tokens carrying a scope the app lost end now
+            accounts_services.app_tokens_revoke(
+                application_id=miniprogram.oauth_application_id, scopes=sorted(removed)
+            )
     if sandbox is not None:
         miniprogram.sandbox = sandbox
     miniprogram.save(update_fields=["allowed_scopes", "sandbox"])
@@ -444,7 +452,7 @@ def login_code_issue(
     scopes = _check_consent_scopes(miniprogram, scopes)
     for scope in scopes:
         consent_grant(user=actor, miniprogram=miniprogram, scope=scope)
-    if code_challenge and code_challenge_method not in ("S256", "plain"):
+    if code_challenge and code_challenge_method != "S256":
         raise InvalidInput(fields={"code_challenge_method": ["Use S256."]})
     code = secrets.token_urlsafe(32)
     Grant.objects.create(
@@ -518,9 +526,14 @@ def consent_revoke(*, user, app_id: str, scope: str | None = None) -> int:
     )
     if scope is not None:
         grants = grants.filter(scope=scope)
+    application_ids = set(grants.values_list("miniprogram__oauth_application_id", flat=True))
     revoked = grants.update(revoked_at=timezone.now())
     if not revoked:
         raise NotFound("No such grant.", code="grant_not_found")
+    for application_id in application_ids:  # the app's tokens for this user carrying it end
+        accounts_services.app_tokens_revoke(
+            application_id=application_id, user=user, scopes=[scope] if scope else ()
+        )
     return revoked
 
 
@@ -623,14 +636,10 @@ def entry_record(*, user, app_id: str, source: str, scene: str = "", path: str =
 def card_payload_validate(*, app_id: str, title: str, page_path: str, image_url: str) -> dict:
     """The normalised payload of a mini-program card message (messaging stores it as the
     message's ``miniprogram`` card): the app must be released and the page one of its pages."""
-    version = selectors.released_bundle(app_id=app_id)
-    if version is None:
-        raise NotFound("No such mini-program.", code="miniprogram_not_found")
-    page = page_path.partition("?")[0]
     errors = {}
     if not 1 <= len(title.strip()) <= 64:
         errors["title"] = ["1 to 64 characters."]
-    if page not in version.manifest["pages"]:
+    if not _is_released_page(app_id, page_path):
         errors["page_path"] = ["Not a page of the released version."]
     if not image_url.startswith("https://") or len(image_url) > 500:
         errors["image_url"] = ["An https URL of at most 500 characters."]
@@ -642,6 +651,27 @@ def card_payload_validate(*, app_id: str, title: str, page_path: str, image_url:
         "page_path": page_path,
         "image_url": image_url,
     }
+
+
+def _is_released_page(app_id: str, page_path: str) -> bool:
+    """Whether ``page_path`` (query aside) is a page of the app's released version; 404
+    ``miniprogram_not_found`` if nothing is released."""
+    version = selectors.released_bundle(app_id=app_id)
+    if version is None:
+        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+    return page_path.partition("?")[0] in version.manifest["pages"]
+
+
+def chat_card_check(payload: dict) -> dict:
+    """A ``miniprogram`` chat card (messaging's MESSAGING_CARD_CHECKS): the app is released
+    and the path one of its pages."""
+    if not _is_released_page(payload["app_id"], payload["path"]):
+        raise InvalidInput(
+            "Invalid mini-program card.",
+            code="invalid_card",
+            fields={"path": ["Not a page of the released version."]},
+        )
+    return payload
 
 
 @transaction.atomic

@@ -50,8 +50,10 @@ def _serve(version, path: str) -> HttpResponse:
     if version is None:
         return _not_found()
     path = path or f"{version.manifest['entry_page']}.html"
+    if not bundles.is_servable(path):
+        return _not_found()
     content = bundles.bundle_read(bytes(version.bundle), path)
-    if content is None or path == bundles.MANIFEST_NAME:
+    if content is None:
         return _not_found()
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     response = HttpResponse(content, content_type=content_type)

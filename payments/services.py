@@ -95,8 +95,8 @@ def _pin_validate(pin, field: str = "pin") -> None:
 
 def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> None:
     """Check the payment PIN. Every attempt counts against ``PAYMENTS_PIN_ATTEMPTS_PER_MINUTE``
-    (429 ``rate_limited``). Wrong tries are counted in the cache, not the database, so the
-    count survives the rollback of the refused request; the 5th locks payments for 15 min
+    (429 ``rate_limited``). Tries are counted in the cache, not the database, so the
+    count survives the rollback of the refused request; the 5th wrong one locks payments for 15 min
     (429 ``pin_locked``). The counters fail open like every rate limit
     (superapp.core.ratelimit): with Redis down a right PIN still pays.
 
@@ -111,17 +111,22 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
     security = security or WalletSecurity.objects.filter(user=user).first()
     if security is None:
         raise DomainError("Set a payment PIN first.", code="pin_not_set")
+    # A guess is taken (one atomic increment) before the PIN is checked: of any number of
+    # concurrent attempts only PAYMENTS_PIN_MAX_FAILURES are ever checked.
+    lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
+    guess = ratelimit.increment(PIN_FAILURES, subject, window_seconds=lock_seconds)
+    if guess > limit:
+        raise PinLocked(
+            ratelimit.locked_until(PIN_LOCK, subject) or timezone.now() + settings.PAYMENTS_PIN_LOCK
+        )
     if pins.pin_matches(pin, security.pin_hash):
         ratelimit.reset(PIN_FAILURES, subject)
         return
-    lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
-    failures = ratelimit.increment(PIN_FAILURES, subject, window_seconds=lock_seconds)
-    if failures >= limit:
-        ratelimit.reset(PIN_FAILURES, subject)
+    if guess >= limit:
         until = timezone.now() + settings.PAYMENTS_PIN_LOCK
         ratelimit.lock(PIN_LOCK, subject, until=until)
         raise PinLocked(until)
-    raise InvalidPin(attempts_left=limit - failures)
+    raise InvalidPin(attempts_left=limit - guess)
 
 
 @transaction.atomic

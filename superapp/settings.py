@@ -17,7 +17,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY", default="plaza-insecure-development-key-change-me-in-production")
+# Shipped development defaults: `manage.py check --deploy` refuses them when DEBUG is false
+# (superapp/core/checks.py).
+DEFAULT_SECRET_KEY = "plaza-insecure-development-key-change-me-in-production"
+DEFAULT_PAYMENTS_GATEWAY_SECRET = "sandbox-gateway-secret-change-me"
+SECRET_KEY = env("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -77,12 +81,14 @@ INSTALLED_APPS = [
     "loyalty",
     "miniprograms.shop",
     "superapp.live",
+    "superapp.search",
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "superapp.core.middleware.RequestIdMiddleware",
     "superapp.core.middleware.OptionalTrailingSlashMiddleware",
+    "superapp.core.hygiene.InputHygieneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +124,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password sign-in shares the API login's lockout (superapp/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["superapp.accounts.backends.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -205,7 +213,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["superapp.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -239,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "EntrySourceEnum": "miniprograms.models.EntryVisit.Source",
         "ShopOrderStatusEnum": "miniprograms.shop.models.Order.Status",
         "ShopProductStatusEnum": "miniprograms.shop.models.Product.Status",
+        "SearchKindEnum": "superapp.search.selectors.KIND_NAMES",
         "ShopTeamStatusEnum": "miniprograms.shop.models.Team.Status",
         "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
         "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
@@ -252,6 +261,9 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
     "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("REFRESH_TOKEN_EXPIRE_SECONDS", default=30 * 86400),
     "ROTATE_REFRESH_TOKEN": True,
+    # A rotated refresh token used again revokes its whole family (/o/token/; the first-party
+    # refresh does the same in superapp.accounts.services.token_refresh).
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "SCOPES": {
         "consumer": "First-party Plaza app acting for a signed-in user",
         "profile": "Read the user's display name and avatar",
@@ -270,7 +282,16 @@ OAUTH2_PROVIDER = {
         env("OIDC_RSA_PRIVATE_KEY", default=""),
         Path(env("OIDC_RSA_PRIVATE_KEY_FILE", default=str(BASE_DIR / ".oidc-dev-key.pem"))),
     ),
-    "OIDC_ISS_ENDPOINT": env("OIDC_ISS_ENDPOINT", default=""),
+    # The issuer is fixed, never taken from the request's Host header; set it to the public
+    # origin Plaza is reached at.
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISS_ENDPOINT", default="http://127.0.0.1:8000/o"),
+    # Subjects are pairwise: each client sees its own identifier for a user (an openid).
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    # An ID token lives no longer than the access token it comes with.
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
+    # RFC 9700: no resource-owner password grant; S256 is the only PKCE method.
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "OAUTH2_VALIDATOR_CLASS": "miniprograms.oauth.MiniProgramOAuth2Validator",
     "PKCE_REQUIRED": True,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("MINIPROGRAM_LOGIN_CODE_SECONDS", default=300),
@@ -287,6 +308,8 @@ LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", defau
 LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15))
 SYNC_MAX_EVENTS = env.int("SYNC_MAX_EVENTS", default=500)
+# Request JSON nested deeper than this is refused with 400 parse_error (superapp/core/parsers.py).
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 # Deliveries to localhost and private networks are refused (superapp/webhooks/destinations.py)
@@ -315,6 +338,8 @@ MINIPROGRAM_APP_MAX_BYTES = env.int("MINIPROGRAM_APP_MAX_BYTES", default=20 * 10
 MINIPROGRAM_PACKAGE_MAX_FILES = env.int("MINIPROGRAM_PACKAGE_MAX_FILES", default=500)
 MINIPROGRAM_LOGIN_CODE_SECONDS = OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]
 MINIPROGRAM_CODE2SESSION_PER_MINUTE = env.int("MINIPROGRAM_CODE2SESSION_PER_MINUTE", default=600)
+# Checks of an app secret not already seen to match, per app per minute (each costs a PBKDF2).
+MINIPROGRAM_SECRET_CHECKS_PER_MINUTE = env.int("MINIPROGRAM_SECRET_CHECKS_PER_MINUTE", default=10)
 MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY = env.int(
     "MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY", default=100_000
 )
@@ -336,6 +361,12 @@ MESSAGE_IMAGE_MAX_BYTES = env.int("MESSAGE_IMAGE_MAX_BYTES", default=20 * 1024 *
 MESSAGE_RECALL_WINDOW = timedelta(seconds=env.int("MESSAGE_RECALL_WINDOW_SECONDS", default=120))
 MESSAGE_PAGE_MAX = env.int("MESSAGE_PAGE_MAX", default=200)
 MESSAGE_SEND_PER_MINUTE = env.int("MESSAGE_SEND_PER_MINUTE", default=120)
+# Card messages point at other apps' objects: each type's check (``f(payload) -> payload``,
+# raising a 4xx) confirms the object exists and the card tells the truth about it.
+MESSAGING_CARD_CHECKS = {
+    "miniprogram": "miniprograms.services.chat_card_check",
+    "product": "miniprograms.shop.selectors.chat_card_check",
+}
 # Payments (docs/payments.md). Amounts are integer minor units.
 PAYMENTS_CURRENCIES = env.list("PAYMENTS_CURRENCIES", default=["EUR", "USD", "GBP", "CNY"])
 PAYMENTS_MAX_AMOUNT = env.int("PAYMENTS_MAX_AMOUNT", default=10_000_000)
@@ -352,7 +383,7 @@ PAYMENTS_PAYORDER_TTL = timedelta(minutes=env.int("PAYMENTS_PAYORDER_TTL_MINUTES
 PAYMENTS_MERCHANT_FEE_BPS = env.int("PAYMENTS_MERCHANT_FEE_BPS", default=60)
 PAYMENTS_HOT_ACCOUNT_SHARDS = env.int("PAYMENTS_HOT_ACCOUNT_SHARDS", default=16)
 PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="payments.gateways.SandboxGateway")
-PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default="sandbox-gateway-secret-change-me")
+PAYMENTS_GATEWAY_SECRET = env("PAYMENTS_GATEWAY_SECRET", default=DEFAULT_PAYMENTS_GATEWAY_SECRET)
 PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS = env.int(
     "PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS", default=300
 )
@@ -409,12 +440,45 @@ RED_PACKET_MAX_COUNT = env.int("RED_PACKET_MAX_COUNT", default=100)
 RED_PACKET_TTL = timedelta(hours=env.int("RED_PACKET_TTL_HOURS", default=24))
 RED_PACKET_EXPIRY_BATCH = env.int("RED_PACKET_EXPIRY_BATCH", default=500)
 
+# --- Search (docs/search.md) ----------------------------------------------------------------
+
+SEARCH_QUERY_MAX_LENGTH = env.int("SEARCH_QUERY_MAX_LENGTH", default=100)
+SEARCH_RESULTS_PER_KIND = env.int("SEARCH_RESULTS_PER_KIND", default=3)
+SEARCH_PAGE_SIZE = env.int("SEARCH_PAGE_SIZE", default=20)
+SEARCH_PAGE_SIZE_MAX = env.int("SEARCH_PAGE_SIZE_MAX", default=50)
+DISCOVER_ITEMS_PER_KIND = env.int("DISCOVER_ITEMS_PER_KIND", default=10)
+SEARCH_MESSAGES_SCAN_MAX = env.int("SEARCH_MESSAGES_SCAN_MAX", default=20_000)
+
+# --- Monitoring ------------------------------------------------------------------------------
+# /metrics answers only callers from these networks (CIDR) or bearing METRICS_TOKEN
+# (``Authorization: Bearer <token>``); anyone else gets 404 (superapp/core/health.py).
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# --- Request bodies (superapp/core/http.py) ----------------------------------------------------
+# Bodies are refused with 413 ``request_too_large`` while they stream in, before they are
+# buffered. HTTP_BODY_LIMITS maps shell-style path patterns to their own limit (first match
+# wins); every other route gets HTTP_MAX_BODY_BYTES. A new upload route adds its pattern here.
+# Env format: HTTP_BODY_LIMITS="/api/v1/media/*=52428800;/api/v1/x/*/upload=1048576".
+_MULTIPART_OVERHEAD = 64 * 1024
+HTTP_MAX_BODY_BYTES = env.int("HTTP_MAX_BODY_BYTES", default=1024 * 1024)
+HTTP_BODY_LIMITS = env.dict("HTTP_BODY_LIMITS", cast={"value": int}, default={})
+HTTP_BODY_LIMITS.setdefault(
+    "/api/v1/dev/miniprograms/*/versions", MINIPROGRAM_PACKAGE_MAX_BYTES + _MULTIPART_OVERHEAD
+)
+HTTP_BODY_LIMITS.setdefault(
+    "/api/v1/shops/*/catalogue/import", SHOP_MAX_CSV_BYTES + _MULTIPART_OVERHEAD
+)
+
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "superapp.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "superapp.core.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "superapp.core.logging.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -426,12 +490,15 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Servers log request paths with their query strings, where socket tokens travel: their
+    # loggers redact credential values before any handler sees them (superapp/core/logging.py).
     "loggers": {
-        "django.server": {"level": "WARNING"},
-        "uvicorn.access": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "filters": ["redact_secrets"]},
+        "uvicorn.access": {"level": "WARNING", "filters": ["redact_secrets"]},
+        "uvicorn.error": {"filters": ["redact_secrets"]},
     },
 }

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from miniprograms.shop.admin import brand_admin_site
-from superapp.core.health import healthz
+from superapp.core.health import healthz, metrics
 
 # Django tries these in order, each app's patterns in turn: the busiest endpoints (sending
 # messages, sync, paying) come first, so resolving them skips the fewest patterns.
@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("loyalty.api.urls")),
     path("", include("miniprograms.shop.api.urls")),
     path("", include("superapp.live.api.urls")),
+    path("", include("superapp.search.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,7 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("brand-admin/", brand_admin_site.urls),
     path("healthz", healthz, name="healthz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", metrics, name="prometheus-django-metrics"),
 ]
 
 handler400 = "superapp.core.errors.json_bad_request"

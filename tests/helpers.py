@@ -22,6 +22,7 @@ def consumer_client(user) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access_token}")
     client.user = user
     client.access_token = pair.access_token
+    client.refresh_token = pair.refresh_token
     return client
 
 

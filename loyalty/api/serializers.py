@@ -253,10 +253,14 @@ class MyAssociateOutput(serializers.Serializer):
 class ClientOutput(serializers.ModelSerializer):
     user = PublicUserOutput()
     associate = PublicUserOutput(allow_null=True)
-    member_number = serializers.CharField(source="member.member_number", default=None)
-    tier = serializers.CharField(source="member.tier.name", default=None)
-    points = serializers.IntegerField(source="member.points", default=None)
-    rolling_spend = serializers.IntegerField(source="member.rolling_spend", default=None)
+    member_number = serializers.CharField(
+        source="member.member_number", default=None, allow_null=True
+    )
+    tier = serializers.CharField(source="member.tier.name", default=None, allow_null=True)
+    points = serializers.IntegerField(source="member.points", default=None, allow_null=True)
+    rolling_spend = serializers.IntegerField(
+        source="member.rolling_spend", default=None, allow_null=True
+    )
     marketing_consent = serializers.BooleanField(help_text="Active marketing consent.")
     crm_profile_consent = serializers.BooleanField(help_text="Active CRM-profile consent.")
 

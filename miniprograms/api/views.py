@@ -440,7 +440,9 @@ class Code2SessionView(APIView):
     )
     def post(self, request):
         app_id, secret = _basic_credentials(request)
-        miniprogram = selectors.miniprogram_for_credentials(app_id=app_id, app_secret=secret)
+        miniprogram = selectors.miniprogram_for_credentials(
+            app_id=app_id, app_secret=secret, address=ratelimit.client_address(request)
+        )
         data = validated(s.MpCode2SessionInput, request.data)
         return Response(services.code2session(miniprogram=miniprogram, code=data["code"]))
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from superapp.core.fulltext import Document
+
 
 class Shop(models.Model):
     """A brand's store, registered as a mini-program of the brand's developer organisation."""
@@ -85,6 +87,9 @@ class Sku(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+MAX_STOCK = 2**31 - 1  # Sku.stock is a 32-bit column
 
 
 class SkuPrice(models.Model):
@@ -419,3 +424,11 @@ class ReviewReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "reporter"], name="shop_report_unique")
         ]
+
+
+# What search matches (superapp/core/fulltext.py; migration 0003 creates it).
+PRODUCT_SEARCH = Document(
+    table="shop_product",
+    fields=(("title", "A"), ("description", "B")),
+    names=("title",),
+)

@@ -4,6 +4,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from miniprograms.shop.models import (
+    PRODUCT_SEARCH,
     Attribution,
     Cart,
     CartItem,
@@ -18,7 +19,8 @@ from miniprograms.shop.models import (
     SkuPrice,
     Team,
 )
-from superapp.core.errors import NotFound
+from superapp.core.errors import InvalidInput, NotFound
+from superapp.core.fulltext import Search
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
 
 # Orders that count as team members: paid, and not refunded or cancelled.
@@ -264,3 +266,36 @@ def sku_for_sale(*, shop: Shop, sku_id: int) -> Sku:
     if sku is None:
         raise NotFound("No such item in this shop.", code="sku_not_found")
     return sku
+
+
+def published_products_search(*, search: Search) -> QuerySet[Product]:
+    """Published products of every shop matching ``search`` by title or description, best
+    first, then most recently published."""
+    return (
+        Product.objects.filter(search.condition(PRODUCT_SEARCH), status=Product.Status.PUBLISHED)
+        .select_related("shop__miniprogram")
+        .alias(rank=search.rank(PRODUCT_SEARCH))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def chat_card_check(payload: dict) -> dict:
+    """A ``product`` chat card (messaging's MESSAGING_CARD_CHECKS): a published product, at one
+    of its prices; the title is the catalogue's."""
+    product = (
+        Product.objects.filter(pk=payload["product_id"], status=Product.Status.PUBLISHED)
+        .only("title")
+        .first()
+    )
+    if product is None:
+        raise NotFound("No such product.", code="product_not_found")
+    price = payload["price"]
+    if not SkuPrice.objects.filter(
+        sku__product=product, currency=price["currency"], amount=price["amount"]
+    ).exists():
+        raise InvalidInput(
+            "Invalid product card.",
+            code="invalid_card",
+            fields={"price": ["Not a price of this product."]},
+        )
+    return {**payload, "title": product.title}

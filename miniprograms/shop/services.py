@@ -13,7 +13,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_slug
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
 from miniprograms.shop import selectors
 from miniprograms.shop.models import (
+    MAX_STOCK,
     Attribution,
     Cart,
     CartItem,
@@ -96,12 +99,20 @@ def _collections_of(shop: Shop, collection_ids: list[int]) -> list[Collection]:
     return found
 
 
+_WEB_URL = URLValidator(schemes=["http", "https"])
+
+
 def _check_images(images: list[str]) -> None:
     if len(images) > settings.SHOP_MAX_PRODUCT_IMAGES:
         raise InvalidInput(
             fields={"images": [f"At most {settings.SHOP_MAX_PRODUCT_IMAGES} images."]},
             code="too_many_images",
         )
+    for image in images:
+        try:
+            _WEB_URL(image)
+        except DjangoValidationError as exc:
+            raise InvalidInput(fields={"images": ["Each image is an http(s) URL."]}) from exc
 
 
 def _set_team_tiers(product: Product, tiers: list[dict]) -> None:
@@ -212,6 +223,15 @@ def _check_options(product: Product, options: dict) -> None:
 
 def _set_prices(sku: Sku, prices: list[dict]) -> None:
     for price in prices:
+        if price["currency"] not in settings.PAYMENTS_CURRENCIES:
+            raise InvalidInput(
+                fields={"currency": [f"One of {', '.join(settings.PAYMENTS_CURRENCIES)}."]},
+                code="unsupported_currency",
+            )
+        if price["amount"] > settings.PAYMENTS_MAX_AMOUNT:
+            raise InvalidInput(
+                fields={"price": [f"At most {settings.PAYMENTS_MAX_AMOUNT}."]}, code="invalid_price"
+            )
         compare_at = price.get("compare_at_amount")
         if compare_at is not None and compare_at <= price["amount"]:
             raise InvalidInput(
@@ -1255,9 +1275,32 @@ def _csv_row_values(row: dict) -> dict:
     }
     if values["prices"][0]["amount"] == 0:
         errors["price"] = ["Must be positive."]
+    errors.update(_csv_shape_errors(values))
     if errors:
         raise InvalidInput(fields=errors)
     return values
+
+
+def _csv_shape_errors(values: dict) -> dict[str, list[str]]:
+    """What the API's serializers (ProductInput, SkuInput) would refuse in a parsed row;
+    images, currencies and amounts are checked where both paths write them."""
+    errors = {}
+    if values["handle"]:
+        try:
+            validate_slug(values["handle"])
+        except DjangoValidationError:
+            errors["handle"] = ["Letters, digits, hyphens and underscores only."]
+    limits = {"handle": 100, "title": 200, "code": 64}
+    for field, limit in limits.items():
+        if len(values[field]) > limit:
+            errors["sku" if field == "code" else field] = [f"At most {limit} characters."]
+    if any(len(name) > 32 or len(value) > 64 for name, value in values["options"].items()):
+        errors["options"] = ["Option names hold 32 characters at most, values 64."]
+    if len(values["options"]) > 3:
+        errors["options"] = ["At most 3 options."]
+    if (values["stock"] or 0) > MAX_STOCK:
+        errors["stock"] = [f"At most {MAX_STOCK}."]
+    return errors
 
 
 def _import_row(shop: Shop, values: dict) -> str:
@@ -1320,5 +1363,9 @@ def catalogue_import(*, actor, shop_id: int, rows: list[dict]) -> dict:
         except DomainError as error:
             report["errors"].append(
                 {"row": number, "code": error.code, "fields": _error_fields(error)}
+            )
+        except DataError:  # a value the database cannot hold: this row only
+            report["errors"].append(
+                {"row": number, "code": "value_out_of_range", "fields": {"row": ["Out of range."]}}
             )
     return report

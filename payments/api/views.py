@@ -22,6 +22,7 @@ from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.permissions import IsAppServer, IsConsumerOrAppServer, is_consumer_request
+from superapp.core.spreadsheets import csv_safe_row
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer."
@@ -290,7 +291,7 @@ class SettlementCsvView(APIView):
         output = io.StringIO()
         writer = csv.DictWriter(output, fieldnames=list(s.SettlementLineOutput().fields))
         writer.writeheader()
-        writer.writerows(report["lines"])
+        writer.writerows(csv_safe_row(line) for line in report["lines"])
         response = HttpResponse(output.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="settlement-{report["date"]}.csv"'
         return response

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+from superapp.core.fulltext import Document
+
 
 class User(AbstractUser):
     """A Plaza consumer (and, with roles elsewhere, a brand member or developer).
@@ -17,6 +19,9 @@ class User(AbstractUser):
     avatar_url = models.URLField(max_length=500, blank=True)
     bio = models.CharField(max_length=280, blank=True)
     region = models.CharField(max_length=64, blank=True)
+    findable_by_username = models.BooleanField(
+        default=True, help_text="Whether people who are not contacts find this user in search."
+    )
 
     class Meta:
         constraints = [
@@ -25,3 +30,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+# What people search users by (superapp/core/fulltext.py; migration 0002 creates it).
+USER_SEARCH = Document(
+    table="accounts_user",
+    fields=(("username", "A"), ("display_name", "A")),
+    names=("username", "display_name"),
+)

@@ -20,6 +20,7 @@ def export(user) -> dict:
             "avatar_url": user.avatar_url,
             "bio": user.bio,
             "region": user.region,
+            "findable_by_username": user.findable_by_username,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },

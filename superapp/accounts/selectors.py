@@ -2,12 +2,15 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, get_application_model
 
-from superapp.accounts.models import User
+from superapp.accounts.models import USER_SEARCH, User
 from superapp.core import sql
 from superapp.core.errors import NotFound
+from superapp.core.fulltext import Search
 
 
 def first_party_application():
@@ -74,3 +77,21 @@ def access_token_by_value(token: str) -> AccessToken | None:
     access.application = sql.instance(application_model, app_names, app_row) if app_row[0] else None
     access.user = sql.instance(User, user_names, user_row) if user_row[0] else None
     return access
+
+
+def users_search(*, search: Search, findable_only: bool = True) -> QuerySet[User]:
+    """Active users matching ``search`` by username or display name, best first (an exact
+    name, then a name starting with the query); only those who let themselves be found by
+    username unless ``findable_only`` is off (a caller searching its own contacts)."""
+    users = User.objects.filter(search.condition(USER_SEARCH), is_active=True)
+    if findable_only:
+        users = users.filter(findable_by_username=True)
+    return users.alias(rank=search.rank(USER_SEARCH)).order_by("-rank", "username")
+
+
+def access_token_is_live(*, token_id: int) -> bool:
+    """Whether this access token still authenticates: not revoked (deleted), not expired, and
+    its user still active."""
+    return AccessToken.objects.filter(
+        pk=token_id, expires__gt=timezone.now(), user__is_active=True
+    ).exists()

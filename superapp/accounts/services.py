@@ -4,15 +4,19 @@ Consumer tokens are django-oauth-toolkit access/refresh tokens of the first-part
 so consumers and mini-program servers share one token system (and one authentication class).
 """
 
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, RefreshToken
+from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from oauthlib.common import generate_token
 
 from superapp.accounts.models import User
@@ -42,8 +46,9 @@ class TokenPair:
     expires_in: int
 
 
-def token_issue(*, user: User) -> TokenPair:
-    """A fresh consumer access/refresh pair for the first-party app."""
+def token_issue(*, user: User, family: uuid.UUID | None = None) -> TokenPair:
+    """A fresh consumer access/refresh pair for the first-party app. A refresh continues its
+    token's ``family`` (one sign-in); a sign-in starts a new one."""
     lifetime = settings.OAUTH2_PROVIDER["ACCESS_TOKEN_EXPIRE_SECONDS"]
     application = first_party_application()
     access = AccessToken.objects.create(
@@ -54,7 +59,11 @@ def token_issue(*, user: User) -> TokenPair:
         scope=CONSUMER_SCOPE,
     )
     refresh = RefreshToken.objects.create(
-        user=user, application=application, token=generate_token(), access_token=access
+        user=user,
+        application=application,
+        token=generate_token(),
+        access_token=access,
+        token_family=family or uuid.uuid4(),
     )
     return TokenPair(access.token, refresh.token, lifetime)
 
@@ -77,56 +86,110 @@ def user_register(*, username: str, password: str, display_name: str) -> tuple[U
     return candidate, token_issue(user=candidate)
 
 
-def _check_login_allowed(username: str, address: str) -> None:
+def credentials_check(*, username: str, password: str, address: str) -> User:
+    """The one lockout every sign-in door shares (API login, /admin/login/,
+    /brand-admin/login/ through ``superapp.accounts.backends``).
+
+    Each attempt takes a number from the per-account and per-address counters BEFORE the
+    password is checked (one atomic increment each): of any number of concurrent attempts, only
+    as many as the limits allow are checked; the others get 429 ``rate_limited`` until the
+    window (``LOGIN_FAILURE_WINDOW``) ends. A right password clears the account's counter and
+    gives the address its number back. An unknown username costs the same hashing as a wrong
+    password, so timing does not tell whether it exists."""
     window = int(settings.LOGIN_FAILURE_WINDOW.total_seconds())
+    account = username.lower()
     if (
-        ratelimit.count("login-account", username.lower())
-        >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
+        ratelimit.increment("login-account", account, window_seconds=window)
+        > settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
     ):
         raise RateLimited("Too many failed logins for this account.", retry_after=window)
-    if ratelimit.count("login-address", address) >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS:
+    if (
+        ratelimit.increment("login-address", address, window_seconds=window)
+        > settings.LOGIN_MAX_FAILURES_PER_ADDRESS
+    ):
         raise RateLimited("Too many failed logins from this address.", retry_after=window)
-
-
-def _record_login_failure(username: str, address: str) -> None:
-    window = int(settings.LOGIN_FAILURE_WINDOW.total_seconds())
-    ratelimit.increment("login-account", username.lower(), window_seconds=window)
-    ratelimit.increment("login-address", address, window_seconds=window)
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        make_password(password)  # the work a wrong password costs
+        raise InvalidCredentials()
+    if not user.check_password(password):
+        raise InvalidCredentials()
+    ratelimit.reset("login-account", account)
+    ratelimit.decrement("login-address", address)
+    return user
 
 
 def user_login(*, username: str, password: str, address: str) -> TokenPair:
-    """Password login. Failures are counted per account and per client address; past the
-    limits (settings ``LOGIN_MAX_FAILURES_*``) every attempt gets 429 until the window ends."""
-    _check_login_allowed(username, address)
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
-    if user is None or not user.check_password(password):
-        _record_login_failure(username, address)
-        raise InvalidCredentials()
-    ratelimit.reset("login-account", username.lower())
+    """Password login through the shared lockout (``credentials_check``)."""
+    user = credentials_check(username=username, password=password, address=address)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         return token_issue(user=user)
 
 
-@transaction.atomic
 def token_refresh(*, refresh_token: str) -> TokenPair:
     """Rotate: the old refresh token (and its access token) stop working, a new pair is issued.
-    Locking the row makes two concurrent refreshes with one token yield one new pair."""
+    A refresh token used a second time means it was copied: the whole family (every token
+    of that sign-in, the thief's newer ones too) is revoked, and the caller gets 401."""
+    pair, reused_family = _token_rotate(refresh_token)
+    if reused_family is not None:
+        RefreshToken.revoke_family(reused_family)
+        raise InvalidRefreshToken()
+    return pair
+
+
+@transaction.atomic
+def _token_rotate(refresh_token: str) -> tuple[TokenPair | None, uuid.UUID | None]:
+    """(new pair, None), or (None, family) for a reused token. Locking the row makes two
+    concurrent refreshes with one token yield one new pair."""
     token = (
         RefreshToken.objects.select_for_update()
         .select_related("user")
-        .filter(
-            token=refresh_token,
-            revoked__isnull=True,
-            application__client_id=settings.FIRST_PARTY_CLIENT_ID,
-        )
+        .filter(token=refresh_token, application__client_id=settings.FIRST_PARTY_CLIENT_ID)
         .first()
     )
     lifetime = timedelta(seconds=settings.OAUTH2_PROVIDER["REFRESH_TOKEN_EXPIRE_SECONDS"])
-    if token is None or token.created < timezone.now() - lifetime or not token.user.is_active:
+    if token is not None and token.revoked is not None and token.token_family is not None:
+        return None, token.token_family
+    if (
+        token is None
+        or token.revoked is not None
+        or token.created < timezone.now() - lifetime
+        or not token.user.is_active
+    ):
         raise InvalidRefreshToken()
     token.revoke()
-    return token_issue(user=token.user)
+    return token_issue(user=token.user, family=token.token_family), None
+
+
+def app_tokens_revoke(*, application_id: int, user=None, scopes=()) -> None:
+    """End tokens of one OAuth application at once: every one, or one user's, or those
+    carrying any of ``scopes`` (access, refresh and ID tokens, and unredeemed login codes).
+    Used when the app's secret rotates, it loses a scope, or a user revokes their consent."""
+    access = AccessToken.objects.filter(application_id=application_id)
+    id_tokens = IDToken.objects.filter(application_id=application_id)
+    grants = Grant.objects.filter(application_id=application_id)
+    if user is not None:
+        access, id_tokens, grants = (q.filter(user=user) for q in (access, id_tokens, grants))
+    if scopes:
+        carrying = Q()
+        for scope in scopes:
+            carrying |= Q(scope__regex=rf"(^| ){re.escape(scope)}( |$)")
+        access, id_tokens, grants = (q.filter(carrying) for q in (access, id_tokens, grants))
+    now = timezone.now()
+    RefreshToken.objects.filter(
+        application_id=application_id, revoked__isnull=True, access_token__in=access
+    ).update(revoked=now, updated=now)
+    if not scopes:  # refresh tokens whose access token is already gone
+        orphans = RefreshToken.objects.filter(
+            application_id=application_id, revoked__isnull=True, access_token__isnull=True
+        )
+        if user is not None:
+            orphans = orphans.filter(user=user)
+        orphans.update(revoked=now, updated=now)
+    access.delete()
+    id_tokens.delete()
+    grants.delete()
 
 
 @transaction.atomic
@@ -139,7 +202,7 @@ def token_revoke(*, access_token: AccessToken) -> None:
         access_token.revoke()
 
 
-PROFILE_FIELDS = ("display_name", "avatar_url", "bio", "region")
+PROFILE_FIELDS = ("display_name", "avatar_url", "bio", "region", "findable_by_username")
 
 
 @transaction.atomic

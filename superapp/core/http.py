@@ -10,16 +10,44 @@ own database connection comes from the process-wide pool), and the finished resp
 from the loop. ``async_to_sync`` inside a request (socket pushes) reaches the server's loop, as
 it did under Django's handler.
 
+Request bodies are limited while they stream in, before anything is buffered: a body longer
+than its route's limit (``body_limit_for``: ``HTTP_BODY_LIMITS`` patterns, else
+``HTTP_MAX_BODY_BYTES``) is answered 413 ``request_too_large`` as soon as its announced
+``Content-Length`` or the bytes received so far pass the limit, whoever the caller is.
+
 Responses are sent whole, which suits an API whose largest answers are settlement reports and
 mini-program bundle files (2 MB at most). WebSockets stay on Channels (superapp/asgi.py).
 """
 
+import json
 from concurrent.futures import ThreadPoolExecutor
+from fnmatch import fnmatchcase
 from io import BytesIO
 
 from asgiref.sync import sync_to_async
 from asgiref.wsgi import WsgiToAsgiInstance
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+
+
+def body_limit_for(path: str) -> int:
+    """The most bytes a request body to ``path`` may hold: the first ``HTTP_BODY_LIMITS``
+    pattern (shell-style, ``*`` matches anything) that matches the path, else
+    ``HTTP_MAX_BODY_BYTES``. Upload routes list their own pattern there."""
+    for pattern, limit in settings.HTTP_BODY_LIMITS.items():
+        if fnmatchcase(path, pattern):
+            return limit
+    return settings.HTTP_MAX_BODY_BYTES
+
+
+def _announced_length(scope) -> int:
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
 
 
 class ThreadedWsgiApplication:
@@ -31,12 +59,17 @@ class ThreadedWsgiApplication:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"HTTP application received a {scope['type']!r} scope")
+        limit = body_limit_for(scope["path"])
+        if _announced_length(scope) > limit:
+            return await _send_too_large(send, limit)
         body = bytearray()
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
+            if len(body) > limit:
+                return await _send_too_large(send, limit)
             if not message.get("more_body"):
                 break
         start, content = await self._run(scope, bytes(body))
@@ -62,6 +95,17 @@ class ThreadedWsgiApplication:
             if hasattr(result, "close"):
                 result.close()
         return adapter.response_start, content
+
+
+async def _send_too_large(send, limit: int) -> None:
+    body = json.dumps(
+        {"code": "request_too_large", "detail": f"The request body exceeds {limit} bytes."}
+    ).encode()
+    start = _plain(413, body)
+    start["headers"] = [(b"content-type", b"application/json"), *start["headers"][1:]]
+    start["headers"].append((b"connection", b"close"))
+    await send(start)
+    await send({"type": "http.response.body", "body": body})
 
 
 def _plain(status: int, body: bytes) -> dict:

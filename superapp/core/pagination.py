@@ -1,17 +1,54 @@
 import functools
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 
 class CursorPage(CursorPagination):
-    """Opaque-cursor pagination, newest first, answering ``{"results": [...], "next": url}``."""
+    """Opaque-cursor pagination, newest first, answering ``{"results": [...], "next": url}``.
+
+    A cursor is base64 a client can forge: its position must be a value of the ordering field
+    (an integer in the column's range, a datetime...), else 404 ``not_found`` "Invalid cursor"
+    as DRF answers an undecodable one, never a query that fails."""
 
     ordering = "-id"
     page_size_query_param = "limit"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.paged_queryset = queryset
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            self._check_position(cursor.position)
+        return cursor
+
+    def _check_position(self, position: str) -> None:
+        ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
+        name = ordering.lstrip("-")
+        try:
+            field = self.paged_queryset.model._meta.get_field(name)
+        except FieldDoesNotExist:  # an annotation: its output field
+            annotation = self.paged_queryset.query.annotations.get(name)
+            if annotation is None:
+                return
+            field = annotation.output_field
+        try:
+            value = field.to_python(position)
+        except ValidationError as exc:
+            raise NotFound(self.invalid_cursor_message) from exc
+        ranges = connection.ops.integer_field_ranges
+        low, high = ranges.get(field.get_internal_type(), (None, None))
+        out_of_range = isinstance(value, int) and low is not None and not low <= value <= high
+        if out_of_range or "\x00" in position:
+            raise NotFound(self.invalid_cursor_message)
 
 
 def paginate(view, request, queryset, serializer_class, *, ordering: str = "-id"):

@@ -77,6 +77,21 @@ def _redis_increment(client: redis.Redis, key: str, window_seconds: int) -> int:
         return pipeline.execute()[1]
 
 
+def decrement(scope: str, subject: str) -> None:
+    """Take one back (a counted attempt that turned out fine); nothing if the window ended."""
+    try:
+        cache.decr(_key(scope, subject))
+    except ValueError:  # no counter (its window ended)
+        pass
+    except Exception:
+        _unavailable("decrement", scope)
+
+
+def client_address(request) -> str:
+    """The client address counters are kept per. Behind a proxy, have it set REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
 def reset(scope: str, subject: str) -> None:
     try:
         cache.delete(_key(scope, subject))

@@ -53,24 +53,26 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     _sending: asyncio.Task | None = None
     _closing: asyncio.Task | None = None
 
+    async def _refuse(self, code: int) -> None:
+        """Accepted, then closed: a close before accepting reaches clients as HTTP 403, not
+        as the code (docs/live.md)."""
+        await self.accept()
+        await self.close(code=code)
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
+            return await self._refuse(CLOSE_UNAUTHENTICATED)
         try:
             entry = await database_sync_to_async(selectors.room_entry)(
                 show_id=self.scope["url_route"]["kwargs"]["show_id"], user=user
             )
         except NotFound:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
+            return await self._refuse(CLOSE_NOT_FOUND)
         if entry.banned:
-            await self.close(code=CLOSE_BANNED)
-            return
+            return await self._refuse(CLOSE_BANNED)
         if entry.show.status == Show.Status.ENDED:
-            await self.close(code=CLOSE_ENDED)
-            return
+            return await self._refuse(CLOSE_ENDED)
         self.user_id, self.display_name = user.pk, user.display_name or user.username
         self.is_staff = entry.is_staff
         self.room = current_hub().join(entry.show.pk, self, entry)

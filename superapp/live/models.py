@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from superapp.core.fulltext import Document
+
 
 class Show(models.Model):
     class Status(models.TextChoices):
@@ -251,3 +253,7 @@ class Viewer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["show", "user"], name="live_viewer_unique"),
         ]
+
+
+# What search matches (superapp/core/fulltext.py; migration 0002 creates it).
+SHOW_SEARCH = Document(table="live_show", fields=(("title", "A"),), names=("title",))

@@ -2,12 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from miniprograms.shop import selectors as shop_selectors
 from superapp.core.errors import Forbidden, NotFound
-from superapp.live.models import Comment, Deal, Moderator, Pin, Restriction, Show, ShowProduct
+from superapp.core.fulltext import Search
+from superapp.live.models import (
+    SHOW_SEARCH,
+    Comment,
+    Deal,
+    Moderator,
+    Pin,
+    Restriction,
+    Show,
+    ShowProduct,
+)
 from superapp.official import selectors as official_selectors
 
 
@@ -185,3 +195,28 @@ def stats(*, show: Show) -> dict:
         "gmv": sales["gmv"],
         "conversion": round(sales["orders"] / unique, 4) if unique else 0.0,
     }
+
+
+def _live_first() -> Case:
+    return Case(When(status=Show.Status.LIVE, then=Value(0)), default=Value(1))
+
+
+def shows_search(*, search: Search) -> QuerySet[Show]:
+    """Shows (public announcements) whose title matches ``search``: best first, live ones
+    before others, then the latest."""
+    return (
+        Show.objects.filter(search.condition(SHOW_SEARCH))
+        .select_related("brand")
+        .alias(rank=search.rank(SHOW_SEARCH), live_first=_live_first())
+        .order_by("-rank", "live_first", "-starts_at")
+    )
+
+
+def shows_featured(*, limit: int) -> list[Show]:
+    """What Discover shows: live shows, then the next scheduled ones."""
+    return list(
+        Show.objects.exclude(status=Show.Status.ENDED)
+        .select_related("brand")
+        .alias(live_first=_live_first())
+        .order_by("live_first", "starts_at", "id")[:limit]
+    )

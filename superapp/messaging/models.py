@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from superapp.core.fulltext import Document
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -153,3 +155,10 @@ class NoticeName(models.Model):
             models.UniqueConstraint(fields=["message", "position"], name="notice_name_position")
         ]
         indexes = [models.Index(fields=["user"], name="notice_name_user")]
+
+
+# What search matches (superapp/core/fulltext.py; migration 0004 creates it).
+MESSAGE_SEARCH = Document(table="messaging_message", fields=(("text", "A"),))
+CONVERSATION_SEARCH = Document(
+    table="messaging_conversation", fields=(("title", "A"),), names=("title",)
+)

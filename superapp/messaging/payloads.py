@@ -1,6 +1,7 @@
 """What each message type carries, validated the same way for users and for the platform."""
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 from rest_framework import serializers
 
 from superapp.core.errors import InvalidInput
@@ -78,4 +79,12 @@ def validated_content(*, type: str, text: str, payload: dict | None) -> tuple[st
     serializer = PAYLOADS[type](data=payload if payload is not None else {})
     if not serializer.is_valid():
         raise InvalidInput(fields={"payload": serializer.errors})
-    return text, dict(serializer.validated_data)
+    cleaned = _plain(serializer.validated_data)
+    if check := settings.MESSAGING_CARD_CHECKS.get(type):
+        cleaned = import_string(check)(cleaned)
+    return text, cleaned
+
+
+def _plain(data):
+    """Validated data as plain dicts (nested serializers give OrderedDicts)."""
+    return {k: _plain(v) for k, v in data.items()} if isinstance(data, dict) else data

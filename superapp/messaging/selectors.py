@@ -1,10 +1,18 @@
 """Reads of conversations and messages. Other apps call ``conversation_member_ids`` and
 ``is_member``; everything a user reads goes through their membership (404 otherwise)."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from superapp.core.errors import NotFound
-from superapp.messaging.models import Conversation, Member, Message
+from superapp.core.fulltext import Search
+from superapp.messaging.models import (
+    CONVERSATION_SEARCH,
+    MESSAGE_SEARCH,
+    Conversation,
+    Member,
+    Message,
+)
 
 
 def conversation_member_ids(conversation_id: int) -> list[int]:
@@ -123,3 +131,46 @@ def message_for_member(*, message_id: int, user) -> Message:
     if message is None:
         raise NotFound("No such message.", code="message_not_found")
     return message
+
+
+def readable_message_count(*, viewer) -> int:
+    """How many messages ``viewer`` can read at most (every seq since joining, each of their
+    conversations): one indexed aggregate over their memberships."""
+    total = Member.objects.filter(user=viewer).aggregate(
+        total=Sum(F("conversation__last_seq") - F("joined_seq"))
+    )["total"]
+    return total or 0
+
+
+def messages_search(*, viewer, search: Search) -> QuerySet[Message]:
+    """Messages matching ``search`` that ``viewer`` can read: in conversations they are a
+    member of, from after they joined, never recalled ones (the row keeps its text) nor erased
+    ones (text blanked); best first, then newest. Callers exclude senders as they need.
+
+    Someone who can read at most ``SEARCH_MESSAGES_SCAN_MAX`` messages has them checked one by
+    one from their conversations (fast, and immune to the planner misjudging a phrase of CJK
+    bigrams as rare); beyond that the GIN index finds the candidates."""
+    if readable_message_count(viewer=viewer) <= settings.SEARCH_MESSAGES_SCAN_MAX:
+        search = search.checked_row_by_row()
+    return (
+        Message.objects.filter(
+            search.condition(MESSAGE_SEARCH),
+            conversation__members__user=viewer,
+            seq__gt=F("conversation__members__joined_seq"),
+            recalled_at__isnull=True,
+        )
+        .exclude(text="")
+        .select_related("sender", "conversation")
+        .alias(rank=search.rank(MESSAGE_SEARCH))
+        .order_by("-rank", "-id")
+    )
+
+
+def conversations_search(*, viewer, search: Search) -> QuerySet[Conversation]:
+    """``viewer``'s conversations whose title matches ``search``, best first, then the most
+    recently active."""
+    return (
+        Conversation.objects.filter(search.condition(CONVERSATION_SEARCH), members__user=viewer)
+        .alias(rank=search.rank(CONVERSATION_SEARCH))
+        .order_by("-rank", "-last_activity_at")
+    )

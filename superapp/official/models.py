@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from superapp.core.fulltext import Document
+
 
 class Brand(models.Model):
     """A brand organisation. Its developer organisation owns the brand's mini-programs (its
@@ -276,3 +278,14 @@ class ServiceMessage(models.Model):
                 name="service_message_campaign_once",
             ),
         ]
+
+
+# What search matches (superapp/core/fulltext.py; migration 0003 creates it).
+ACCOUNT_SEARCH = Document(
+    table="official_officialaccount",
+    fields=(("name", "A"), ("description", "B")),
+    names=("name",),
+)
+ARTICLE_SEARCH = Document(
+    table="official_article", fields=(("title", "A"),), json_text=("body",), names=("title",)
+)

@@ -16,7 +16,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from superapp.core.errors import Forbidden, NotFound
+from superapp.core.fulltext import Search
 from superapp.official.models import (
+    ACCOUNT_SEARCH,
+    ARTICLE_SEARCH,
     Article,
     Brand,
     BrandAuditEntry,
@@ -318,4 +321,34 @@ def brand_follower_ids(*, brand_id: int, after_user_id: int = 0, limit: int = 10
         .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()[:limit]
+    )
+
+
+def accounts_search(*, search: Search) -> QuerySet[OfficialAccount]:
+    """Official accounts (public profiles) matching ``search``: best first, then the most
+    followed."""
+    return (
+        _with_follower_count(OfficialAccount.objects.filter(search.condition(ACCOUNT_SEARCH)))
+        .alias(rank=search.rank(ACCOUNT_SEARCH))
+        .order_by("-rank", "-follower_count", "id")
+    )
+
+
+def accounts_featured(*, limit: int) -> list[OfficialAccount]:
+    """What Discover shows first: the most followed accounts."""
+    return list(
+        _with_follower_count(OfficialAccount.objects.all()).order_by("-follower_count", "id")[
+            :limit
+        ]
+    )
+
+
+def articles_search(*, search: Search) -> QuerySet[Article]:
+    """Articles (public on their account's profile) matching ``search`` by title or text,
+    best first, then newest."""
+    return (
+        Article.objects.filter(search.condition(ARTICLE_SEARCH))
+        .select_related("account")
+        .alias(rank=search.rank(ARTICLE_SEARCH))
+        .order_by("-rank", "-id")
     )

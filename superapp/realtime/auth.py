@@ -8,7 +8,9 @@ from superapp.accounts.selectors import access_token_by_value
 
 
 @database_sync_to_async
-def user_for_token(token: str):
+def user_for_token(token: str) -> dict:
+    """The socket's scope entries for this token: the user, and the token's id and expiry
+    (the consumer closes the socket when the token dies: superapp/realtime/consumers.py)."""
     access = access_token_by_value(token)
     if (
         access is None
@@ -17,8 +19,8 @@ def user_for_token(token: str):
         or not access.user.is_active
         or access.application.client_id != settings.FIRST_PARTY_CLIENT_ID
     ):
-        return AnonymousUser()
-    return access.user
+        return {"user": AnonymousUser()}
+    return {"user": access.user, "access_token_id": access.pk, "access_expires": access.expires}
 
 
 class BearerTokenAuthMiddleware:
@@ -30,5 +32,6 @@ class BearerTokenAuthMiddleware:
     async def __call__(self, scope, receive, send):
         query = parse_qs(scope.get("query_string", b"").decode())
         token = (query.get("token") or [""])[0]
-        scope = {**scope, "user": await user_for_token(token) if token else AnonymousUser()}
+        auth = await user_for_token(token) if token else {"user": AnonymousUser()}
+        scope = {**scope, **auth}
         return await self.inner(scope, receive, send)

@@ -130,7 +130,17 @@ def push_to_sockets(messages: list[tuple[str, dict]]) -> None:
 def socket_groups_update(*, user_id: int, join: list[str] = (), leave: list[str] = ()) -> None:
     """Tell the user's online sockets to join/leave shared groups, once the change commits."""
     message = {"type": "groups.update", "join": list(join), "leave": list(leave)}
+    _tell_sockets_after_commit(user_id, message)
 
+
+def socket_sessions_end(*, user_id: int, access_token_ids: list[int]) -> None:
+    """Close the user's sockets opened with these access tokens (logged out, revoked), once
+    the change commits."""
+    message = {"type": "session.ended", "access_token_ids": list(access_token_ids)}
+    _tell_sockets_after_commit(user_id, message)
+
+
+def _tell_sockets_after_commit(user_id: int, message: dict) -> None:
     def send() -> None:
         layer = get_channel_layer()
         if layer is None:
@@ -138,6 +148,6 @@ def socket_groups_update(*, user_id: int, join: list[str] = (), leave: list[str]
         try:
             async_to_sync(layer.group_send)(user_group(user_id), message)
         except Exception:
-            logger.warning("socket group update failed", exc_info=True)
+            logger.warning("socket message %s failed", message["type"], exc_info=True)
 
     transaction.on_commit(send, robust=True)

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from superapp.accounts import selectors as account_selectors
 from superapp.accounts.models import User
 from superapp.core.errors import NotFound
+from superapp.core.fulltext import Search
 from superapp.social.models import (
     Block,
     Contact,
@@ -92,6 +94,15 @@ def visible_user(*, viewer, user: User | None) -> User:
     return user
 
 
+def user_findable_by_username(*, viewer, user: User) -> User:
+    """``user`` as :func:`visible_user`, and only if they let people find them by username or
+    are already ``viewer``'s contact (others still find them by their QR code)."""
+    user = visible_user(viewer=viewer, user=user)
+    if not user.findable_by_username and not are_contacts(viewer, user):
+        raise NotFound("No such user.", code="user_not_found")
+    return user
+
+
 def _visible_to(viewer) -> Q:
     """Moments ``viewer`` may see: their own, and their contacts' that are shared with all
     contacts or with a selected audience including them. Blocking removes both directions of
@@ -142,3 +153,34 @@ def moment_for_viewer(*, viewer, moment_id: int, with_interactions: bool = False
     if moment is None:
         raise NotFound("No such moment.", code="moment_not_found")
     return moment
+
+
+def blocked_either_way(user, other) -> Exists:
+    """Whether ``user`` blocked ``other`` or ``other`` blocked ``user``, as a condition on the
+    row ``other`` refers to (``OuterRef("pk")``, ``OuterRef("sender_id")``…)."""
+    user_id = _user_id(user)
+    return Exists(
+        Block.objects.filter(
+            Q(blocker_id=user_id, blocked_id=other) | Q(blocker_id=other, blocked_id=user_id)
+        )
+    )
+
+
+def contacts_search(*, user, search: Search) -> QuerySet[User]:
+    """``user``'s contacts matching ``search`` (findable by username or not), except blocked
+    ones, best first."""
+    return (
+        account_selectors.users_search(search=search, findable_only=False)
+        .filter(pk__in=contact_ids(user))
+        .exclude(blocked_either_way(user, OuterRef("pk")))
+    )
+
+
+def people_search(*, viewer, search: Search) -> QuerySet[User]:
+    """Users findable by username matching ``search``, except ``viewer`` and anyone blocked
+    either way, best first."""
+    return (
+        account_selectors.users_search(search=search)
+        .exclude(pk=viewer.pk)
+        .exclude(blocked_either_way(viewer, OuterRef("pk")))
+    )

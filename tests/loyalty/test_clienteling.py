@@ -22,6 +22,7 @@ from tests.loyalty.factories import (
     order_paid,
     order_refunded,
 )
+from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,12 @@ def test_client_list_has_no_n_plus_one(brand, owner):
     assert_queries_constant(build, lambda: owner.get(clients_url(brand)))
 
 
+def brand_account(brand):
+    """An official account of the brand (a campaign is sent through one of its own)."""
+    brand.owner = brand_owner(brand)
+    return official_account(brand=brand)
+
+
 def make_segment(client, brand, filters):
     response = client.post(
         f"/api/v1/loyalty/brands/{brand.pk}/segments", {"name": "Gold VIPs", "filters": filters}
@@ -265,9 +272,15 @@ def test_campaign_reaches_only_clients_who_consent_to_marketing(brand, owner):
     )
     consumer_client(withdrawn).post("/api/v1/me/consents/withdraw", {"brand_id": brand.pk})
     segment = make_segment(owner, brand, {"min_spend": 1})
+    account = brand_account(brand)
     response = owner.post(
         f"/api/v1/loyalty/brands/{brand.pk}/campaigns",
-        {"segment_id": segment, "account_id": 5, "title": "Private sale", "body": "Tomorrow, 10am"},
+        {
+            "segment_id": segment,
+            "account_id": account.pk,
+            "title": "Private sale",
+            "body": "Tomorrow, 10am",
+        },
     )
     assert response.status_code == 201, response.content
     assert (response.json()["recipient_count"], response.json()["skipped_without_consent"]) == (
@@ -278,7 +291,7 @@ def test_campaign_reaches_only_clients_who_consent_to_marketing(brand, owner):
     assert event == {
         "campaign_id": response.json()["id"],
         "brand_id": brand.pk,
-        "account_id": 5,
+        "account_id": account.pk,
         "user_ids": [consenting.pk],
         "title": "Private sale",
         "body": "Tomorrow, 10am",
@@ -290,7 +303,8 @@ def test_campaign_limits_and_roles(brand, owner, settings):
     for shopper in shoppers:
         order_paid(brand, shopper, 10_000)
     segment = make_segment(owner, brand, {"min_spend": 1})
-    body = {"segment_id": segment, "account_id": 5, "title": "Hi", "body": "News"}
+    account = brand_account(brand)
+    body = {"segment_id": segment, "account_id": account.pk, "title": "Hi", "body": "News"}
     url = f"/api/v1/loyalty/brands/{brand.pk}/campaigns"
     nobody = owner.post(url, body)
     assert (nobody.status_code, nobody.json()["code"]) == (422, "no_recipients")

@@ -269,6 +269,11 @@ EXPECTED = {
         (401, 403, 403, 403, 403, 403, OK),
     ("DELETE", "/api/v1/staff/brands/{brand_id}/verification"):
         (401, 403, 403, 403, 403, 403, OK),
+    # search and Discover (docs/search.md): for consumers; each kind filters what they may see
+    ("GET", "/api/v1/discover"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/search"):
+        (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/sync"):
         (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/users/lookup"):

@@ -30,6 +30,30 @@ def wait_for(condition, timeout: float = 30.0, interval: float = 0.1) -> bool:
     return False
 
 
+def embedded_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of the embedded default (``make run``): a file-backed SQLite database
+    in ``tmp_path``, no Redis, no eager flag."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'plaza.sqlite3'}"
+    return env
+
+
+def manage(*args: str, env: dict) -> str:
+    """``manage.py <args>`` in a fresh process; its output (the test fails if it fails)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 def database_url_for_tests() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -120,10 +144,12 @@ class Process:
 class Server(Process):
     """``uvicorn superapp.asgi:application`` on 127.0.0.1:<port>."""
 
-    def __init__(self, port: int, log_dir: Path, **env: str):
+    def __init__(self, port: int, log_dir: Path, log_level: str = "warning", **env: str):
         self.port = port
         self.env = service_env(**env)
         self.log_dir = log_dir
+        self.log_level = log_level
+        self.log = log_dir / f"uvicorn-{port}.log"
         self.url = f"http://127.0.0.1:{port}"
         self.ws_url = f"ws://127.0.0.1:{port}/ws/"
 
@@ -138,10 +164,10 @@ class Server(Process):
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
+                self.log_level,
             ],
             self.env,
-            self.log_dir / f"uvicorn-{self.port}.log",
+            self.log,
         )
         self._await(self._ready)
         return self

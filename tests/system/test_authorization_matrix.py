@@ -152,6 +152,7 @@ def body_for(method: str, path: str, world) -> dict:
         },
         "PUT /api/v1/official-accounts/{account_id}/menu": {"menu": []},
         "GET /api/v1/users/lookup": {"username": p["username"]},
+        "GET /api/v1/search": {"q": "a"},
         "POST /api/v1/review/versions/{version_id}/reject": {"reason": "Broken"},
         "POST /api/v1/mp/subscribe-messages": {
             "openid": p["openid"],

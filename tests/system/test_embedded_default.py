@@ -6,12 +6,7 @@ demo world is seeded, then money and messages move through the services and the 
 verify clean.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.system.processes import embedded_env, manage
 
 FLOWS = """
 from django.contrib.auth import get_user_model
@@ -48,24 +43,8 @@ print(f"ledger_ok={selectors.ledger_report().ok}")
 """
 
 
-def manage(*args: str, env: dict) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def test_money_and_messages_move_on_the_embedded_default(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'plaza.sqlite3'}"
+    env = embedded_env(tmp_path)
     manage("migrate", "--noinput", env=env)
     assert "demo world ready" in manage("seed_demo", env=env)
     out = manage("shell", "-c", FLOWS, env=env)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from miniprograms.shop.models import (
+    MAX_STOCK,
     Collection,
     Coupon,
     Order,
@@ -96,12 +97,12 @@ class ProductUpdateInput(serializers.Serializer):
 class SkuInput(serializers.Serializer):
     code = serializers.CharField(max_length=64)
     options = serializers.DictField(child=serializers.CharField(max_length=64), default=dict)
-    stock = serializers.IntegerField(min_value=0)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
     prices = PriceInput(many=True, min_length=1)
 
 
 class SkuUpdateInput(serializers.Serializer):
-    stock = serializers.IntegerField(min_value=0, required=False)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
     prices = PriceInput(many=True, required=False)
 
 
@@ -268,7 +269,7 @@ class OrderOutput(serializers.ModelSerializer):
     discount = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
     refunded = serializers.SerializerMethodField()
-    coupon_code = serializers.CharField(source="coupon.code", default=None)
+    coupon_code = serializers.CharField(source="coupon.code", default=None, allow_null=True)
     lines = OrderLineOutput(many=True)
 
     class Meta:

@@ -39,7 +39,16 @@ class RegisterOutput(TokenOutput):
 class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "avatar_url", "bio", "region", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "avatar_url",
+            "bio",
+            "region",
+            "findable_by_username",
+            "date_joined",
+        ]
         read_only_fields = ["id", "username", "date_joined"]
         extra_kwargs = {"display_name": {"required": False}}
 

@@ -17,11 +17,7 @@ from superapp.accounts.api.serializers import (
     RegisterOutput,
     TokenOutput,
 )
-
-
-def client_address(request) -> str:
-    """The client address for rate limiting. Behind a proxy set it to write REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+from superapp.core.ratelimit import client_address
 
 
 def _token_body(pair: services.TokenPair) -> dict:

@@ -254,7 +254,7 @@ class ServiceMessageInput(serializers.Serializer):
 
 
 class ServiceMessageOutput(serializers.ModelSerializer):
-    sent_by = serializers.CharField(source="sent_by.username", default=None)
+    sent_by = serializers.CharField(source="sent_by.username", default=None, allow_null=True)
 
     class Meta:
         model = ServiceMessage
@@ -276,7 +276,7 @@ class InboxQuery(serializers.Serializer):
 class ServiceConversationOutput(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name")
     follower = serializers.CharField(source="user.display_name")
-    claimed_by = serializers.CharField(source="claimed_by.username", default=None)
+    claimed_by = serializers.CharField(source="claimed_by.username", default=None, allow_null=True)
     last_text = serializers.CharField(allow_null=True, default=None)
     window_open = serializers.SerializerMethodField()
 

@@ -130,7 +130,9 @@ class UserLookupView(APIView):
                 viewer=request.user, token=query.validated_data["qr"]
             )
         else:
-            found = _visible_user(request.user, query.validated_data["username"])
+            found = selectors.user_findable_by_username(
+                viewer=request.user, user=user_by_username(query.validated_data["username"])
+            )
         return Response(UserLookupOutput(found, context={"viewer": request.user}).data)
 
 

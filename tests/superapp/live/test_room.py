@@ -4,6 +4,7 @@ limits; pins and deals pushed to every viewer; comment-to-buy. On the Redis hub 
 processes' shape) and on the in-memory hub (embedded default)."""
 
 import asyncio
+import json
 
 import pytest
 import pytest_asyncio
@@ -65,10 +66,12 @@ async def connect(show_id: int, user=None):
     user = user or await sync_to_async(UserFactory)()
     token = (await sync_to_async(consumer_client)(user)).access_token
     communicator = WebsocketCommunicator(application, f"/ws/live/{show_id}/?token={token}")
-    connected, code = await communicator.connect(timeout=5)
-    if not connected:
-        return user, code
-    return Viewer_(user, communicator, await communicator.receive_json_from(timeout=5)), None
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected, "refusals are accepted and closed with their code (docs/live.md)"
+    first = await communicator.receive_output(timeout=5)
+    if first["type"] == "websocket.close":
+        return user, first["code"]
+    return Viewer_(user, communicator, json.loads(first["text"])), None
 
 
 async def join(show_id: int, user=None) -> Viewer_:
@@ -125,7 +128,8 @@ async def test_viewers_join_see_the_pin_and_one_another_and_get_comments_and_lik
 async def test_sockets_without_a_token_or_for_an_unknown_or_ended_show_are_refused(fast_ticks):
     world = await world_()
     communicator = WebsocketCommunicator(application, f"/ws/live/{world.show.pk}/")
-    assert await communicator.connect(timeout=5) == (False, 4401)
+    assert await communicator.connect(timeout=5) == (True, None)
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
     _, code = await connect(999_999)
     assert code == 4404
     await sync_to_async(services.show_end)(actor=world.host, show_id=world.show.pk)

@@ -10,6 +10,8 @@ from superapp.messaging.models import Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
+from tests.miniprograms.factories import released_app
+from tests.miniprograms.shop.factories import world
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 from tests.superapp.social.factories import block
 
@@ -17,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 IMAGE = {"url": "https://cdn.example/cat.jpg", "width": 800, "height": 600, "size": 120_000}
 PRODUCT = {"product_id": 3, "title": "Tea set", "price": {"amount": 2500, "currency": "EUR"}}
-MINIPROGRAM = {"app_id": "mp_123", "title": "Coffee shop", "path": "pages/menu"}
 
 
 def post(client, conversation, **body):
@@ -58,15 +59,36 @@ def test_a_group_message_is_four_statements_that_leave_everything_in_step():
         assert events(user, "message.created")[-1]["message"]["id"] == message.pk
 
 
+def real_product_card() -> dict:
+    """A card of a published product at its real price (cards are checked: issue 22)."""
+    shop = world()
+    price = shop.sku.prices.get()
+    return {
+        "product_id": shop.product.pk,
+        "title": shop.product.title,
+        "price": {"amount": price.amount, "currency": price.currency},
+    }
+
+
+def real_miniprogram_card() -> dict:
+    app, _, _ = released_app()
+    return {"app_id": app.app_id, "title": "Coffee shop", "path": "pages/index"}
+
+
 @pytest.mark.parametrize(
     ("type", "payload"),
-    [("image", IMAGE), ("product", PRODUCT), ("miniprogram", MINIPROGRAM)],
+    [
+        ("image", lambda: IMAGE),
+        ("product", real_product_card),
+        ("miniprogram", real_miniprogram_card),
+    ],
 )
 def test_card_messages_carry_their_validated_payload(api, type, payload):
     chat, _, _ = direct_chat(a=api.user)
-    response = post(api, chat, type=type, payload=payload)
+    card = payload()
+    response = post(api, chat, type=type, payload=card)
     assert response.status_code == 201, response.content
-    assert response.json()["payload"] == payload
+    assert response.json()["payload"] == card
 
 
 @pytest.mark.parametrize(

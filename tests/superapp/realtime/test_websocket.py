@@ -25,9 +25,11 @@ async def connect(token: str) -> tuple[WebsocketCommunicator, bool]:
 
 
 async def test_socket_without_a_valid_token_is_refused():
+    """Accepted, then closed with 4401 (a close before accepting reaches clients as HTTP 403)."""
     for token in ["", "not-a-token"]:
-        _communicator, connected = await connect(token)
-        assert connected is False
+        communicator, _ = await connect(token)
+        closed = await communicator.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": 4401}
 
 
 async def test_committed_event_is_pushed_with_its_cursor():

@@ -153,6 +153,14 @@ def test_lookup_hides_users_who_blocked_you(api, other_user):
     assert (hidden.status_code, hidden.json()["code"]) == (404, "user_not_found")
 
 
+def test_lookup_by_username_respects_findable_by_username(api, other_user, client_for):
+    client_for(other_user).patch("/api/v1/me", {"findable_by_username": False}, format="json")
+    hidden = api.get("/api/v1/users/lookup", {"username": other_user.username})
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "user_not_found")
+    befriend(api.user, other_user)
+    assert api.get("/api/v1/users/lookup", {"username": other_user.username}).status_code == 200
+
+
 def test_lookup_needs_exactly_one_key(api):
     assert api.get("/api/v1/users/lookup").status_code == 400
     assert api.get("/api/v1/users/lookup", {"username": "a", "qr": "b"}).status_code == 400

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0001_initial'),
+        ('live', '0002_show_search'),
         ('official', '0002_official_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
