@@ -10,7 +10,13 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit bench clean
+.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit bench clean media-tools
+
+# The live video media server (docs/live.md, "Video"): Debian's nginx with its RTMP module, and
+# ffmpeg (replays; the system tests push with it). Installed with apt when missing (CI is a
+# fresh Debian machine, as root; elsewhere through sudo).
+MEDIA_PACKAGES := nginx libnginx-mod-rtmp ffmpeg
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -26,14 +32,23 @@ run: install
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
 	@echo "==> Plaza on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
+	@echo "==> live shows play external stream URLs only here: no media server (RTMP ingest, HLS, replays) in this mode; make run-services starts one"
 	env -u DATABASE_URL -u REDIS_URL WEBHOOK_ALLOW_PRIVATE_NETWORKS=$${WEBHOOK_ALLOW_PRIVATE_NETWORKS:-1} \
 	  $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port 8000
 
-run-services: install check-services
+run-services: install check-services media-tools
 	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) BIN=$(BIN) scripts/run_services.sh
 
 check-services: install
 	@DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
+
+media-tools:
+	@if ! command -v nginx >/dev/null || ! test -f /usr/lib/nginx/modules/ngx_rtmp_module.so \
+	    || ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  echo "==> installing the media server: $(MEDIA_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MEDIA_PACKAGES); \
+	fi
 
 # lint-imports checks the app boundaries in pyproject.toml (docs/architecture.md, "Boundaries").
 lint: install
@@ -57,7 +72,7 @@ audit: install
 # worker (`--dist loadfile` in pyproject.toml): a module that starts real servers ("servers")
 # owns its ports, so two workers never start the same ones (docs/testing.md).
 PYTEST_WORKERS ?= 2
-test: install check-services lint migrations-check audit
+test: install check-services media-tools lint migrations-check audit
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-embedded
 

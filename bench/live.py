@@ -1,9 +1,15 @@
 """Live room benchmark (not a test).
 
 Starts ``--servers`` uvicorn processes of the ASGI app on PostgreSQL + Redis (set
-``DATABASE_URL`` and ``REDIS_URL``), opens ``--viewers`` WebSocket viewers in ONE live room,
-spread over the servers and over ``--client-procs`` client processes (one asyncio loop each,
-the ``websockets`` library, no compression). For ``--seconds`` the viewers send ``--comments``
+``DATABASE_URL`` and ``REDIS_URL``; the bench runs on a fresh database next to it) and the
+nginx-rtmp media server (``manage.py media_server``), all on free ports, and opens ``--viewers``
+WebSocket viewers in ONE show's waiting room, spread over the servers and over
+``--client-procs`` client processes (one asyncio loop each, the ``websockets`` library, no
+compression). Then ffmpeg pushes a test pattern with the show's stream key, as OBS would:
+``first_segment_ms`` is the push's start -> the first HLS segment listed and fetched;
+``publish_to_live_ms`` is the push's start -> the ``show_live`` event reaching the
+``--live-viewers``-th viewer (``publish_to_live_all_ms``: every viewer). For ``--seconds`` the
+viewers then send ``--comments``
 comments per second and a like storm of ``--likes`` likes per second (``--like-batch`` likes
 per message, as a client batches taps); meanwhile the host starts a flash deal and, once its
 countdown is over, ``--buyers`` viewers tap "buy" over HTTP at once, twice each.
@@ -15,7 +21,7 @@ time their frames; the others only drain theirs; comments are sampled per tick a
 over the phase; ``deal_oversold`` counts units sold beyond the deal's quantity plus units
 beyond any buyer's limit (must be 0).
 
-    python bench/live.py [--viewers 2000] [--servers 2] [--client-procs 2] [--comments 40]
+    python bench/live.py [--viewers 5000] [--servers 2] [--client-procs 2] [--comments 40]
 """
 
 import argparse
@@ -24,7 +30,10 @@ import json
 import multiprocessing
 import os
 import random
+import secrets
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +51,9 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 from _database import free_ports, fresh_database  # noqa: E402
 
-from bench.messaging import start_servers, stop_servers  # noqa: E402
+from bench.messaging import start_servers, stop_servers, wait_healthy  # noqa: E402
+from superapp.live.test_pattern import push  # noqa: E402
+from superapp.live.test_pattern import stop as stop_push  # noqa: E402
 
 HISTOGRAM_MS = 60_000
 ADDRESS = {
@@ -57,7 +68,10 @@ ADDRESS = {
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--viewers", type=int, default=2000)
+    parser.add_argument("--viewers", type=int, default=5000)
+    parser.add_argument(
+        "--live-viewers", type=int, default=2000, help="publish_to_live_ms: the n-th viewer told"
+    )
     parser.add_argument("--servers", type=int, default=2, help="uvicorn processes")
     parser.add_argument("--client-procs", type=int, default=2, help="viewer client processes")
     parser.add_argument("--comments", type=float, default=40, help="comments per second")
@@ -112,19 +126,54 @@ def build_world(viewers: int):
         actor=owner,
         brand_id=brand.pk,
         title="Bench live",
-        stream_url="https://stream.example/bench.m3u8",
         starts_at=timezone.now() + timedelta(minutes=1),
         host=owner.username,
         product_ids=[product.pk],
     )
-    live.show_start(actor=owner, show_id=show.pk)
-    live.pin_set(actor=owner, show_id=show.pk, product_id=product.pk)
+    _, stream_key = live.stream_key_rotate(actor=owner, show_id=show.pk)
+    # ids restart with the fresh database: drop an earlier run's room counters in Redis
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    stale = list(client.scan_iter(f"{settings.LIVE_REDIS_PREFIX}:{show.pk}:*"))
+    if stale:
+        client.delete(*stale)
     users = User.objects.bulk_create(
         [User(username=f"live_{run}_{i}", display_name=f"V{i}") for i in range(viewers)]
     )
     tokens = [token_issue(user=u).access_token for u in users]
     payments.pin_set(actor=owner, pin="246810")
-    return owner, show, sku, tokens
+    return owner, show, sku, tokens, stream_key
+
+
+# --- The media server and the push ------------------------------------------------------------
+
+
+def start_media_server(plaza_url: str, log) -> tuple[subprocess.Popen, str, str]:
+    """nginx-rtmp from ``manage.py media_server`` on free ports; returns it, the RTMP URL and
+    the HTTP base. The servers must have been given the same LIVE_MEDIA_* environment."""
+    rtmp_port, http_port = free_ports(2)
+    command = [sys.executable, "manage.py", "media_server", "--rtmp-port", str(rtmp_port)]
+    command += ["--http-port", str(http_port), "--plaza-url", plaza_url]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    media_url = f"http://127.0.0.1:{http_port}"
+    wait_healthy(media_url)
+    return process, f"rtmp://127.0.0.1:{rtmp_port}/live", media_url
+
+
+def first_segment(playlist_url: str, timeout: float = 30) -> float:
+    """Poll the playlist until a segment is listed and fetched whole; returns when (epoch)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = requests.get(playlist_url, timeout=2)
+        names = [line for line in response.text.splitlines() if line.endswith(".ts")]
+        if response.status_code == 200 and names:
+            segment = requests.get(f"{playlist_url.rsplit('/', 1)[0]}/{names[0]}", timeout=2)
+            if segment.status_code == 200 and segment.content:
+                return time.time()
+        time.sleep(0.02)
+    raise SystemExit(f"no HLS segment at {playlist_url} within {timeout} s")
 
 
 # --- Viewer clients (one process = one asyncio loop) --------------------------------------------
@@ -142,6 +191,7 @@ class Viewers:
         self.errors = 0
         self.closed = 0
         self.readers: list[asyncio.Task] = []
+        self.told_live: list[float] = []  # when each viewer's show_live event arrived (epoch)
 
     async def open(self, parallel: int = 50) -> None:
         gate = asyncio.Semaphore(parallel)
@@ -171,9 +221,13 @@ class Viewers:
         """Every viewer drains its frames; observers also decode them and time the comments
         (decoding 2,000 viewers' frames would make the client, not the server, the bottleneck)."""
         histogram = self.histogram
+        waiting = True
         try:
             async for raw in socket:
                 self.frames += 1
+                if waiting and '"show_live"' in raw:
+                    self.told_live.append(time.time())
+                    waiting = False
                 if not observe or '"type":"tick"' not in raw:
                     continue
                 now = time.time() * 1000
@@ -227,6 +281,10 @@ def client_process(urls, start_event, stop_event, args, share, results) -> None:
         viewers = Viewers(urls, args.observe)
         await viewers.open()
         results.put(("opened", len(viewers.sockets), viewers.errors))
+        deadline = time.monotonic() + 120
+        while len(viewers.told_live) < len(viewers.sockets) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        results.put(("live", viewers.told_live))
         while not start_event.is_set():
             await asyncio.sleep(0.1)
         frames_before = viewers.frames
@@ -262,6 +320,7 @@ def run_deal(owner, show, sku, tokens, args, bases) -> dict:
     from superapp.live import services as live
     from superapp.live.models import Deal, DealOrder
 
+    live.pin_set(actor=owner, show_id=show.pk, product_id=sku.product_id)
     deal = live.deal_start(
         actor=owner,
         show_id=show.pk,
@@ -279,13 +338,16 @@ def run_deal(owner, show, sku, tokens, args, bases) -> dict:
     statuses: dict[int, int] = {}
 
     def tap(index: int) -> None:
-        response = requests.post(
-            f"{random.choice(bases)}/api/v1/live/shows/{show.pk}/deals/{deal.pk}/orders",
-            json={"quantity": 1, "shipping_address": ADDRESS},
-            headers={"Authorization": f"Bearer {tokens[index]}"},
-            timeout=60,
-        )
-        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        try:
+            answer = requests.post(
+                f"{random.choice(bases)}/api/v1/live/shows/{show.pk}/deals/{deal.pk}/orders",
+                json={"quantity": 1, "shipping_address": ADDRESS},
+                headers={"Authorization": f"Bearer {tokens[index]}"},
+                timeout=60,
+            ).status_code
+        except requests.RequestException:  # counted: a saturated server must not end the run
+            answer = "timeout"
+        statuses[answer] = statuses.get(answer, 0) + 1
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=32) as pool:
@@ -328,12 +390,18 @@ def main() -> None:
     ):
         raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL")
     fresh_database("live_bench")  # the servers inherit its DATABASE_URL
-    owner, show, sku, tokens = build_world(args.viewers)
+    media_dir = tempfile.mkdtemp(prefix="plaza-live-bench-")
     ports = free_ports(args.servers)
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     os.environ["LIVE_COMMENTS_PER_MINUTE"] = "1000000"  # the servers inherit it
-    with open(ROOT / "bench" / ".live-servers.log", "w") as log:
-        servers = start_servers(ports, log)
+    os.environ["LIVE_MEDIA_DIR"] = media_dir
+    os.environ["LIVE_MEDIA_CALLBACK_SECRET"] = secrets.token_urlsafe(24)
+    owner, show, sku, tokens, stream_key = build_world(args.viewers)
+    log = open(ROOT / "bench" / ".live-servers.log", "w")  # noqa: SIM115 - open while they run
+    media, rtmp_url, media_url = start_media_server(bases[0], log)
+    os.environ["LIVE_MEDIA_PUBLIC_URL"] = media_url
+    servers = start_servers(ports, log)
+    pusher = None
     try:
         ws_urls = [
             f"{bases[i % len(bases)].replace('http', 'ws')}/ws/live/{show.pk}/?token={token}"
@@ -363,9 +431,26 @@ def main() -> None:
             procs.append(proc)
         opened = errors = 0
         for _ in procs:
-            _, count, failed = results.get(timeout=600)
+            _, count, failed = results.get(timeout=900)
             opened, errors = opened + count, errors + failed
         connect_s = time.monotonic() - connect_started
+
+        # the host pushes: the show goes live, HLS is cut, the waiting room is told
+        pushed_at = time.time()
+        pusher = push(rtmp_url, stream_key, seconds=args.seconds + 120, size="640x360")
+        segment_at = first_segment(f"{media_url}/hls/show-{show.pk}.m3u8")
+        told = sorted(t for _ in procs for t in results.get(timeout=300)[1])
+        nth = min(args.live_viewers, len(told))
+        video = {
+            "first_segment_ms": round((segment_at - pushed_at) * 1000),
+            "publish_to_live_ms": round((told[nth - 1] - pushed_at) * 1000) if told else -1,
+            "publish_to_live_viewers": nth,
+            "publish_to_live_all_ms": round((told[-1] - pushed_at) * 1000) if told else -1,
+            "viewers_told_live": len(told),
+        }
+        for name, value in video.items():  # now: a later failure must not lose them
+            print(f"{name}={value}", flush=True)
+
         load_before = os.getloadavg()
         start_event.set()
         deal = run_deal(owner, show, sku, tokens, args, bases)
@@ -374,7 +459,11 @@ def main() -> None:
         for proc in procs:
             proc.join(timeout=60)
     finally:
+        if pusher is not None:
+            stop_push(pusher)
         stop_servers(servers)
+        stop_servers([media])
+        log.close()
     histogram = [sum(column) for column in zip(*(d[2] for d in done), strict=True)]
     sent_comments = sum(d[1]["comments"] for d in done)
     sent_likes = sum(d[1]["likes"] for d in done)

@@ -438,6 +438,15 @@ LIVE_MAX_MODERATORS = env.int("LIVE_MAX_MODERATORS", default=20)
 LIVE_DEAL_COUNTDOWN_SECONDS = (10, 300)
 LIVE_DEAL_WINDOW_MINUTES = (1, 20)
 LIVE_REMINDER_BATCH = env.int("LIVE_REMINDER_BATCH", default=1000)
+# The media server (nginx + RTMP module, docs/live.md "Video"): where hosts push, where viewers
+# play from, its runtime directory (HLS, recordings, replays; shared with the Celery workers)
+# and the secret in its callback URLs (empty: callbacks off, external stream URLs only).
+LIVE_MEDIA_RTMP_URL = env("LIVE_MEDIA_RTMP_URL", default="")
+LIVE_MEDIA_PUBLIC_URL = env("LIVE_MEDIA_PUBLIC_URL", default="").rstrip("/")
+LIVE_MEDIA_DIR = Path(env("LIVE_MEDIA_DIR", default=str(BASE_DIR / ".media-server")))
+LIVE_MEDIA_CALLBACK_SECRET = env("LIVE_MEDIA_CALLBACK_SECRET", default="")
+LIVE_FFMPEG = env("LIVE_FFMPEG", default="ffmpeg")
+LIVE_FFPROBE = env("LIVE_FFPROBE", default="ffprobe")
 # Red packets: the largest packet per currency (minor units; 200.00 like WeChat's CNY cap), the
 # most shares in one packet (never more than the group's members), and when the rest returns.
 # Env format for the per-currency cap: RED_PACKET_MAX_TOTAL="CNY=20000;EUR=20000".

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from superapp.core.errors import NotFound
-from superapp.live import selectors
+from superapp.live import media, selectors
 from superapp.live.hub import current_hub
 from superapp.live.models import Show
 
@@ -86,6 +86,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                     "title": show.title,
                     "status": show.status,
                     "stream_url": show.stream_url,
+                    "playback_url": media.playback_url(show),
                     "cover_url": show.cover_url,
                 },
                 "pinned": self.room.pin,

@@ -16,12 +16,28 @@ class Show(models.Model):
         LIVE = "live"
         ENDED = "ended"
 
+    class ReplayStatus(models.TextChoices):
+        NONE = "none"  # no recording (an external stream, or not ended yet)
+        PROCESSING = "processing"  # the media server's recording is being converted
+        READY = "ready"
+        FAILED = "failed"
+
     brand = models.ForeignKey(
         "official.Brand", on_delete=models.CASCADE, related_name="live_shows", db_index=False
     )
     title = models.CharField(max_length=120)
     cover_url = models.URLField(max_length=500, blank=True)
-    stream_url = models.URLField(max_length=500)
+    # An external stream (as before Plaza had a media server); blank when the host pushes to
+    # Plaza's media server with the show's stream key.
+    stream_url = models.URLField(max_length=500, blank=True)
+    # SHA-256 of the secret part of the stream key (the key is shown once, when rotated).
+    stream_key_hash = models.CharField(max_length=64, blank=True)
+    stream_key_rotated_at = models.DateTimeField(null=True, blank=True)
+    replay_status = models.CharField(
+        max_length=16, choices=ReplayStatus.choices, default=ReplayStatus.NONE
+    )
+    replay_url = models.URLField(max_length=500, blank=True)
+    replay_duration_seconds = models.FloatField(null=True, blank=True)
     starts_at = models.DateTimeField()
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
@@ -51,6 +67,11 @@ class Show(models.Model):
                 name="live_show_lifecycle",
             ),
             models.CheckConstraint(condition=Q(like_count__gte=0), name="live_show_likes_gte_0"),
+            models.CheckConstraint(
+                condition=Q(replay_status__in=["none", "processing", "ready", "failed"])
+                & (~Q(replay_status="ready") | ~Q(replay_url="")),
+                name="live_show_replay_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["brand", "-starts_at"], name="live_show_brand_idx"),

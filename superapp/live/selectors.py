@@ -31,13 +31,30 @@ def _shows() -> QuerySet[Show]:
     )
 
 
-def shows_list(*, brand_id: int | None = None, status: str | None = None) -> QuerySet[Show]:
-    """Shows anyone signed in may browse (shows are public announcements)."""
-    shows = _shows()
+SECTIONS = {
+    # what the live tab shows, each in its own order
+    "live": ({"status": Show.Status.LIVE}, ("-started_at", "-id")),
+    "upcoming": ({"status": Show.Status.SCHEDULED}, ("starts_at", "id")),
+    "replays": (
+        {"status": Show.Status.ENDED, "replay_status": Show.ReplayStatus.READY},
+        ("-ended_at", "-id"),
+    ),
+}
+
+
+def shows_list(
+    *, brand_id: int | None = None, status: str | None = None, section: str | None = None
+) -> QuerySet[Show]:
+    """Shows anyone signed in may browse (shows are public announcements), newest first, or a
+    section of the live tab: ``live`` now, ``upcoming`` (soonest first), ``replays``."""
+    shows = _shows().order_by("-starts_at", "-id")
     if brand_id is not None:
         shows = shows.filter(brand_id=brand_id)
     if status:
         shows = shows.filter(status=status)
+    if section:
+        conditions, order = SECTIONS[section]
+        shows = shows.filter(**conditions).order_by(*order)
     return shows
 
 
@@ -64,6 +81,17 @@ def show_for_room_staff(*, show_id: int, user) -> Show:
     show = show_get(show_id=show_id)
     if not is_room_staff(show=show, user=user):
         raise Forbidden("Only the host and moderators may do this.", code="not_room_staff")
+    return show
+
+
+def show_for_host_team(*, show_id: int, user) -> Show:
+    """The show if ``user`` is its host or a manager of its brand (who hold the stream key;
+    moderators do not); 404 if there is no such show, 403 otherwise."""
+    show = show_get(show_id=show_id)
+    is_host = user is not None and user.is_authenticated and show.host_id == user.pk
+    role = official_selectors.brand_role(brand=show.brand, user=user)
+    if not is_host and role not in official_selectors.MANAGERS:
+        raise Forbidden("Only the host and the brand's managers may do this.", code="not_host_team")
     return show
 
 
@@ -118,7 +146,9 @@ def room_entry(*, show_id: int, user) -> RoomEntry:
 
 
 def replay(*, show: Show) -> dict:
-    """The stream URL and when each product was pinned, as offsets from the start."""
+    """The replay (Plaza's recording once converted, else the external stream URL) and when
+    each product was pinned, as offsets in seconds from the start (the start of the push for
+    a show streamed to Plaza: the replay's time zero)."""
     pins = Pin.objects.select_related("product").filter(show=show).order_by("pinned_at", "id")
     start = show.started_at
 
@@ -128,6 +158,9 @@ def replay(*, show: Show) -> dict:
     return {
         "show_id": show.pk,
         "stream_url": show.stream_url,
+        "replay_status": show.replay_status,
+        "replay_url": show.replay_url,
+        "duration_seconds": show.replay_duration_seconds,
         "started_at": show.started_at,
         "ended_at": show.ended_at,
         "timeline": [

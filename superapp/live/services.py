@@ -17,7 +17,7 @@ from django.utils import timezone
 from miniprograms.shop import selectors as shop_selectors
 from miniprograms.shop import services as shop_services
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from superapp.live import bus, selectors
+from superapp.live import bus, media, selectors
 from superapp.live.models import (
     Comment,
     Deal,
@@ -79,15 +79,17 @@ def show_create(
     actor,
     brand_id: int,
     title: str,
-    stream_url: str,
     starts_at,
     host: str,
     product_ids: list[int],
     moderators: list[str] = (),
     cover_url: str = "",
+    stream_url: str = "",
 ) -> Show:
     """A brand manager schedules a show hosted by ``host`` (a member of the brand or an
-    invited influencer) presenting published products of the brand's shop."""
+    invited influencer) presenting published products of the brand's shop. ``stream_url`` is
+    an external stream; without one the host pushes to Plaza's media server with the show's
+    stream key."""
     brand = official_selectors.brand_for_member(
         brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
     )
@@ -136,27 +138,21 @@ def _move(show: Show, to: str) -> None:
     show.status = to
 
 
-@transaction.atomic
-def show_start(*, actor, show_id: int) -> Show:
-    """The host (or a moderator or brand manager) goes live; the brand's followers are
+def _go_live(show: Show) -> None:
+    """scheduled -> live: viewers in the waiting room are told, and the brand's followers are
     reminded by a Celery task after commit, whatever their number."""
     from superapp.live.tasks import remind_followers
 
-    selectors.show_for_room_staff(show_id=show_id, user=actor)
-    show = _locked_show(show_id)
     _move(show, Status.LIVE)
     show.started_at = timezone.now()
     show.save(update_fields=["status", "started_at"])
-    bus.publish_after_commit(show.pk, {"k": "event", "e": {"type": "show_live"}})
+    event = {"type": "show_live", "playback_url": media.playback_url(show)}
+    bus.publish_after_commit(show.pk, {"k": "event", "e": event})
     transaction.on_commit(lambda: remind_followers.delay(show.pk), robust=True)
-    return show
 
 
-@transaction.atomic
-def show_end(*, actor, show_id: int) -> Show:
-    """End the show: the open pin closes, running deals close now, viewers are told."""
-    selectors.show_for_room_staff(show_id=show_id, user=actor)
-    show = _locked_show(show_id)
+def _close(show: Show) -> None:
+    """live -> ended: the open pin closes, running deals close now, viewers are told."""
     _move(show, Status.ENDED)
     now = timezone.now()
     show.ended_at = now
@@ -165,7 +161,102 @@ def show_end(*, actor, show_id: int) -> Show:
     Deal.objects.filter(show=show, closes_at__gt=now, opens_at__lt=now).update(closes_at=now)
     Deal.objects.filter(show=show, opens_at__gte=now).delete()
     bus.publish_after_commit(show.pk, {"k": "end"})
+
+
+@transaction.atomic
+def show_start(*, actor, show_id: int) -> Show:
+    """The host (or a moderator or brand manager) goes live by hand (a show on an external
+    stream; a show pushed to Plaza's media server goes live when the push starts)."""
+    selectors.show_for_room_staff(show_id=show_id, user=actor)
+    show = _locked_show(show_id)
+    _go_live(show)
     return show
+
+
+@transaction.atomic
+def show_end(*, actor, show_id: int) -> Show:
+    """End the show by hand."""
+    selectors.show_for_room_staff(show_id=show_id, user=actor)
+    show = _locked_show(show_id)
+    _close(show)
+    return show
+
+
+# --- Video: the stream key and the media server's callbacks (docs/live.md, "Video") -----------
+
+
+@transaction.atomic
+def stream_key_rotate(*, actor, show_id: int) -> tuple[Show, str]:
+    """Give the show a new stream key (the host or a brand manager): the previous key stops
+    working at once. The key is returned this once; Plaza keeps only its digest."""
+    selectors.show_for_host_team(show_id=show_id, user=actor)
+    show = _locked_show(show_id)
+    if show.status == Status.ENDED:
+        raise InvalidShowTransition("An ended show cannot be streamed again.")
+    secret = media.key_secret_new()
+    show.stream_key_hash = media.key_hash(secret)
+    show.stream_key_rotated_at = timezone.now()
+    show.save(update_fields=["stream_key_hash", "stream_key_rotated_at"])
+    return show, media.stream_key(show.pk, secret)
+
+
+def _streamed_show(name: str) -> Show:
+    show_id = media.show_id_of(name)
+    show = None if show_id is None else Show.objects.select_for_update().filter(pk=show_id).first()
+    if show is None:
+        raise NotFound("No show streams under this name.", code="show_not_found")
+    return show
+
+
+@transaction.atomic
+def stream_publish_start(*, name: str, key: str) -> Show:
+    """The media server asks whether a push may start: only with the show's current key, and
+    only for a scheduled show, which goes live. Any refusal makes nginx drop the publisher."""
+    show = _streamed_show(name)
+    if not media.key_matches(key, show.stream_key_hash):
+        raise Forbidden("Wrong stream key.", code="stream_key_invalid")
+    _go_live(show)
+    return show
+
+
+@transaction.atomic
+def stream_publish_stop(*, name: str) -> Show:
+    """The push stopped: a live show ends (a show already ended by hand stays as it is)."""
+    show = _streamed_show(name)
+    if show.status == Status.LIVE:
+        _close(show)
+    return show
+
+
+@transaction.atomic
+def stream_recorded(*, name: str, path: str) -> Show:
+    """nginx closed the show's recording: convert it into the replay in a Celery task."""
+    from superapp.live.tasks import make_replay
+
+    show = _streamed_show(name)
+    recording = media.recording_of(show.pk, path)
+    if recording is None:
+        raise InvalidInput(
+            fields={"path": ["Not a recording of this show."]}, code="recording_not_found"
+        )
+    show.replay_status = Show.ReplayStatus.PROCESSING
+    show.save(update_fields=["replay_status"])
+    transaction.on_commit(lambda: make_replay.delay(show.pk, str(recording)), robust=True)
+    return show
+
+
+@transaction.atomic
+def replay_store(*, show_id: int, url: str, duration_seconds: float) -> None:
+    Show.objects.filter(pk=show_id).update(
+        replay_status=Show.ReplayStatus.READY,
+        replay_url=url,
+        replay_duration_seconds=duration_seconds,
+    )
+
+
+@transaction.atomic
+def replay_fail(*, show_id: int) -> None:
+    Show.objects.filter(pk=show_id).update(replay_status=Show.ReplayStatus.FAILED)
 
 
 def _live_show_for_staff(actor, show_id: int) -> Show:

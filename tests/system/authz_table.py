@@ -474,6 +474,9 @@ EXPECTED = {
         (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/live/shows/{show_id}/stats"):
         (401, OK, 403, 403, 403, 403, 403),
+    # the stream key: the host and the brand's managers only (alice hosts and owns the brand)
+    ("POST", "/api/v1/live/shows/{show_id}/stream-key"):
+        (401, OK, 403, 403, 403, 403, 403),
     ("GET", "/api/v1/me/consents"):
         (401, OK, OK, OK, OK, 403, OK),
     ("POST", "/api/v1/me/consents"):

@@ -275,7 +275,7 @@ class Services(Process):
             WEB_PORTS=" ".join(map(str, ports)),
             BEAT_SCHEDULE=str(log_dir / "beat-schedule"),
             HEARTBEAT_INTERVAL_SECONDS="1",
-            **env,
+            **{"MEDIA_SERVER": "0", **env},  # the media server only when a test asks for it
         )
         self.log_dir = log_dir
 

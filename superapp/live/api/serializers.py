@@ -2,7 +2,9 @@ from django.conf import settings
 from rest_framework import serializers
 
 from superapp.core.api import AddressInput, MoneyOutput
+from superapp.live import media
 from superapp.live.models import Restriction, Show
+from superapp.live.selectors import SECTIONS
 
 
 class LiveUserOutput(serializers.Serializer):
@@ -20,7 +22,13 @@ class LiveShowInput(serializers.Serializer):
     brand_id = serializers.IntegerField()
     title = serializers.CharField(max_length=120)
     cover_url = serializers.URLField(max_length=500, required=False, default="")
-    stream_url = serializers.URLField(max_length=500, help_text="The external stream (HLS...).")
+    stream_url = serializers.URLField(
+        max_length=500,
+        required=False,
+        default="",
+        help_text="An external stream (HLS...); leave out to push to Plaza's media server "
+        "with the show's stream key.",
+    )
     starts_at = serializers.DateTimeField()
     host = serializers.CharField(
         max_length=150, help_text="Username of the host: a brand member or an influencer."
@@ -36,7 +44,15 @@ class LiveShowOutput(serializers.Serializer):
     brand = serializers.SerializerMethodField()
     title = serializers.CharField()
     cover_url = serializers.CharField()
-    stream_url = serializers.CharField()
+    stream_url = serializers.CharField(help_text="The external stream, if any.")
+    playback_url = serializers.SerializerMethodField(
+        help_text="What to play now: the media server's HLS playlist while a show pushed to "
+        "Plaza is live, else the external stream URL (blank if none)."
+    )
+    replay_status = serializers.ChoiceField(choices=Show.ReplayStatus.choices)
+    replay_url = serializers.CharField(
+        help_text="The recording (MP4) once `replay_status` is ready."
+    )
     starts_at = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=Show.Status.choices)
     started_at = serializers.DateTimeField(allow_null=True)
@@ -55,10 +71,29 @@ class LiveShowOutput(serializers.Serializer):
     def get_room(self, show) -> str:
         return f"/ws/live/{show.pk}/"
 
+    def get_playback_url(self, show) -> str:
+        return media.playback_url(show)
+
 
 class LiveShowListQuery(serializers.Serializer):
     brand_id = serializers.IntegerField(required=False)
     status = serializers.ChoiceField(choices=Show.Status.choices, required=False)
+    section = serializers.ChoiceField(
+        choices=list(SECTIONS),
+        required=False,
+        help_text="The live tab: `live` now (latest started first), `upcoming` (soonest "
+        "first), `replays` (ended with a replay ready, latest first).",
+    )
+
+
+class LiveStreamKeyOutput(serializers.Serializer):
+    server = serializers.CharField(help_text='OBS "Server": the media server\'s RTMP URL.')
+    stream_key = serializers.CharField(
+        help_text='OBS "Stream Key". Shown this once; rotating it again invalidates it.'
+    )
+    stream_name = serializers.CharField()
+    playback_url = serializers.CharField(help_text="The HLS playlist viewers play once live.")
+    rotated_at = serializers.DateTimeField()
 
 
 class LivePinInput(serializers.Serializer):
@@ -149,7 +184,10 @@ class LiveReplayPinOutput(serializers.Serializer):
 
 class LiveReplayOutput(serializers.Serializer):
     show_id = serializers.IntegerField()
-    stream_url = serializers.CharField()
+    stream_url = serializers.CharField(help_text="The external stream, if any.")
+    replay_status = serializers.ChoiceField(choices=Show.ReplayStatus.choices)
+    replay_url = serializers.CharField(help_text="Plaza's recording (MP4) once ready.")
+    duration_seconds = serializers.FloatField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True)
     timeline = LiveReplayPinOutput(many=True)

@@ -18,4 +18,6 @@ urlpatterns = [
     path(f"{SHOW}/comments/<str:comment_id>", views.CommentView.as_view(), name="live-comment"),
     path(f"{SHOW}/replay", views.ReplayView.as_view(), name="live-replay"),
     path(f"{SHOW}/stats", views.StatsView.as_view(), name="live-stats"),
+    path(f"{SHOW}/stream-key", views.StreamKeyView.as_view(), name="live-stream-key"),
+    path("live/media/<str:event>", views.MediaCallbackView.as_view(), name="live-media-callback"),
 ]

@@ -1,12 +1,18 @@
+import hmac
+
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.core.api import validated
+from superapp.core.errors import NotFound
 from superapp.core.idempotency import run_idempotent
-from superapp.live import selectors, services
+from superapp.live import media, selectors, services
 from superapp.live.api import serializers as s
 from superapp.live.models import Show
 
@@ -162,3 +168,57 @@ class StatsView(APIView):
     def get(self, request, show_id: int):
         show = selectors.show_for_room_staff(show_id=show_id, user=request.user)
         return Response(s.LiveStatsOutput(selectors.stats(show=show)).data)
+
+
+class StreamKeyView(APIView):
+    @extend_schema(
+        request=None,
+        responses={201: s.LiveStreamKeyOutput},
+        tags=TAGS,
+        description="A new stream key for the show (the host or a brand manager): push RTMP "
+        "to `server` with `stream_key` and the show goes live; the previous key stops working. "
+        "The key is shown only in this answer. 422 `invalid_show_status` once the show ended.",
+    )
+    def post(self, request, show_id: int):
+        show, key = services.stream_key_rotate(actor=request.user, show_id=show_id)
+        body = {
+            "server": settings.LIVE_MEDIA_RTMP_URL,
+            "stream_key": key,
+            "stream_name": media.stream_name(show.pk),
+            "playback_url": media.hls_url(show.pk),
+            "rotated_at": show.stream_key_rotated_at,
+        }
+        return Response(s.LiveStreamKeyOutput(body).data, status=status.HTTP_201_CREATED)
+
+
+MEDIA_EVENTS = {
+    "publish": lambda data: services.stream_publish_start(
+        name=data.get("name", ""), key=data.get("key", "")
+    ),
+    "publish_done": lambda data: services.stream_publish_stop(name=data.get("name", "")),
+    "record_done": lambda data: services.stream_recorded(
+        name=data.get("name", ""), path=data.get("path", "")
+    ),
+}
+
+
+@extend_schema(exclude=True)  # called by Plaza's own media server only, never by clients
+class MediaCallbackView(APIView):
+    """nginx-rtmp's ``on_publish`` / ``on_publish_done`` / ``on_record_done`` (form-encoded
+    POSTs). The URL's ``?secret=`` is ``LIVE_MEDIA_CALLBACK_SECRET`` (in the query string,
+    which Plaza's request log never writes): without it the endpoint does not exist (404). A
+    2xx lets the push go on; anything else makes nginx drop the publisher."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [FormParser]
+
+    def post(self, request, event: str):
+        expected = settings.LIVE_MEDIA_CALLBACK_SECRET
+        secret = request.query_params.get("secret", "")
+        if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            raise NotFound("Not found.", code="not_found")
+        if event not in MEDIA_EVENTS:
+            raise NotFound("No such media event.", code="not_found")
+        show = MEDIA_EVENTS[event](request.data)
+        return Response({"show_id": show.pk, "status": show.status})
