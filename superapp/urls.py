@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from miniprograms.shop.admin import brand_admin_site
 from superapp.core.health import healthz
+from superapp.media.serving import media_file
 
 # Django tries these in order, each app's patterns in turn: the busiest endpoints (sending
 # messages, sync, paying) come first, so resolving them skips the fewest patterns.
@@ -15,6 +16,7 @@ api_v1 = [
     path("", include("superapp.official.api.urls")),
     path("", include("miniprograms.api.urls")),
     path("", include("superapp.social.api.urls")),
+    path("", include("superapp.media.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("miniprograms.shop.api.urls")),
     path("", include("superapp.live.api.urls")),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("brand-admin/", brand_admin_site.urls),
     path("healthz", healthz, name="healthz"),
+    path("media/<path:key>", media_file, name="media-file"),
     path("", include("django_prometheus.urls")),
 ]
 
