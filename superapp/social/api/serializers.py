@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from superapp.accounts.api.serializers import PublicUserSerializer
 from superapp.media import selectors as media_selectors
-from superapp.media.api.serializers import MediaOutput
+from superapp.media.api.serializers import ImageReference, MediaOutput
 from superapp.social import selectors
 from superapp.social.models import ContactRequest, Moment, MomentComment
 
@@ -75,19 +75,6 @@ class ProductTag(serializers.Serializer):
     app_id = serializers.CharField(max_length=100, required=False)
     image_url = serializers.URLField(max_length=500, required=False)
     price = Money(required=False)
-
-
-class ImageReference(serializers.Field):
-    """An uploaded image's id (``POST /api/v1/media``, purpose ``moment``) or, as before
-    uploads existed, the URL of an image hosted elsewhere."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, int) and not isinstance(data, bool) and data > 0:
-            return data
-        return serializers.URLField(max_length=500).run_validation(data)
-
-    def to_representation(self, value):
-        return value
 
 
 class MomentInput(serializers.Serializer):
