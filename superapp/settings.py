@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
         "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
         "LiveShowStatusEnum": "superapp.live.models.Show.Status",
+        "MediaPurposeEnum": "superapp.media.models.Media.Purpose",
+        "MediaStatusEnum": "superapp.media.models.Media.Status",
         "LiveRestrictionKindEnum": "superapp.live.models.Restriction.Kind",
     },
 }
