@@ -10,7 +10,7 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install run run-services test test-embedded fuzz lint format check-services migrations-check audit bench clean media-tools
+.PHONY: install system-packages run run-services test test-embedded fuzz lint format check-services migrations-check audit bench clean media-tools
 
 # The live video media server (docs/live.md, "Video"): Debian's nginx with its RTMP module, and
 # ffmpeg (replays; the system tests push with it). Installed with apt when missing (CI is a
@@ -26,7 +26,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+# ffmpeg/ffprobe probe voice notes and videos (docs/media.md); Debian's package, installed
+# when missing (CI runs as root; elsewhere through sudo).
+system-packages:
+	@command -v ffprobe >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 || { \
+	  echo "==> installing ffmpeg"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends ffmpeg; }
+
+install: system-packages $(STAMP)
 
 run: install
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "superapp.realtime",
     "superapp.webhooks",
     "superapp.official",
+    "superapp.media",
     "superapp.social",
     "superapp.messaging",
     "miniprograms",
@@ -265,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "ShopRefundStatusEnum": "miniprograms.shop.models.RefundRequest.Status",
         "ShopReportStatusEnum": "miniprograms.shop.models.ReviewReport.Status",
         "LiveShowStatusEnum": "superapp.live.models.Show.Status",
+        "MediaPurposeEnum": "superapp.media.models.Media.Purpose",
+        "MediaStatusEnum": "superapp.media.models.Media.Status",
         "LiveRestrictionKindEnum": "superapp.live.models.Restriction.Kind",
     },
 }
@@ -488,6 +491,46 @@ HTTP_BODY_LIMITS.setdefault(
 HTTP_BODY_LIMITS.setdefault(
     "/api/v1/shops/*/catalogue/import", SHOP_MAX_CSV_BYTES + _MULTIPART_OVERHEAD
 )
+
+# --- Media (docs/media.md) --------------------------------------------------------------------
+# Embedded default: files under MEDIA_ROOT, served by Plaza at MEDIA_BASE_URL (private ones
+# through signed, expiring URLs). MEDIA_STORAGE_URL="s3://KEY:SECRET@host[:port]/bucket?region=R"
+# (``s3+http://`` for a plain-HTTP endpoint) stores in S3-compatible object storage instead.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_BASE_URL = env("MEDIA_BASE_URL", default="http://127.0.0.1:8000/media/")
+MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL", default="")
+# Where clients fetch public media (a CDN in front of the bucket's ``public/`` keys); empty:
+# the bucket's own address.
+MEDIA_PUBLIC_BASE_URL = env("MEDIA_PUBLIC_BASE_URL", default="")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=900)
+MEDIA_EXPORT_URL_SECONDS = env.int("MEDIA_EXPORT_URL_SECONDS", default=7 * 86400)
+MEDIA_UPLOAD_SESSION_SECONDS = env.int("MEDIA_UPLOAD_SESSION_SECONDS", default=900)
+# The largest request body of the upload routes (the largest of the kinds below).
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+MEDIA_MAX_BYTES = {
+    "image": env.int("MEDIA_IMAGE_MAX_BYTES", default=20 * 1024 * 1024),
+    "voice": env.int("MEDIA_VOICE_MAX_BYTES", default=10 * 1024 * 1024),
+    "video": env.int("MEDIA_VIDEO_MAX_BYTES", default=100 * 1024 * 1024),
+    "file": env.int("MEDIA_FILE_MAX_BYTES", default=100 * 1024 * 1024),
+}
+MEDIA_MAX_SECONDS = {
+    "voice": env.int("MEDIA_VOICE_MAX_SECONDS", default=300),
+    "video": env.int("MEDIA_VIDEO_MAX_SECONDS", default=600),
+}
+# Decoded size limits: a small file that claims more pixels is a decompression bomb.
+MEDIA_IMAGE_MAX_PIXELS = env.int("MEDIA_IMAGE_MAX_PIXELS", default=50_000_000)
+MEDIA_IMAGE_MAX_SIDE = env.int("MEDIA_IMAGE_MAX_SIDE", default=12_000)
+MEDIA_USER_QUOTA_BYTES = env.int("MEDIA_USER_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
+MEDIA_THUMBNAIL_SIZES = [
+    int(s) for s in env.list("MEDIA_THUMBNAIL_SIZES", default=[160, 480, 1080])
+]
+MEDIA_FFMPEG_TIMEOUT_SECONDS = env.int("MEDIA_FFMPEG_TIMEOUT_SECONDS", default=60)
+# Who may see media used in a conversation or a Moment: ``f(*, viewer, ids) -> bool`` per
+# context, answered by the app that owns the context (media knows no other app).
+MEDIA_CONTEXT_RULES = {
+    "conversation": "superapp.messaging.selectors.is_member_of_any",
+    "moment": "superapp.social.selectors.sees_any_moment",
+}
 
 # --- Logging: one JSON object per line, every line tagged with the request id -----------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

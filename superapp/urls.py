@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("superapp.official.api.urls")),
     path("", include("miniprograms.api.urls")),
     path("", include("superapp.social.api.urls")),
+    path("", include("superapp.media.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("miniprograms.shop.api.urls")),
     path("", include("superapp.live.api.urls")),
@@ -32,6 +33,7 @@ urlpatterns = [
         "brand-admin/", include("miniprograms.shop.brand_admin_urls", namespace="brand_shop_admin")
     ),
     path("healthz", healthz, name="healthz"),
+    path("media/", include("superapp.media.urls")),
     path("metrics", metrics, name="prometheus-django-metrics"),
 ]
 

@@ -3,6 +3,7 @@ from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 
+from superapp.media.storage import media_storage
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
 
@@ -26,6 +27,16 @@ def _clear_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads a test makes (filesystem backend) go to its own folder, never the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_STORAGE_URL = ""
+    media_storage.cache_clear()
+    yield
+    media_storage.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,7 @@ from miniprograms.shop.models import (
 )
 from superapp.core.domain_events import emit
 from superapp.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from superapp.media import selectors as media_selectors
 from superapp.official.selectors import MANAGERS, brand_for_member
 from superapp.realtime.services import event_publish
 
@@ -102,6 +103,12 @@ def _collections_of(shop: Shop, collection_ids: list[int]) -> list[Collection]:
 _WEB_URL = URLValidator(schemes=["http", "https"])
 
 
+def _image_urls(actor, references: list, purpose: str) -> list[str]:
+    """Upload ids (the actor's own public uploads for ``purpose``) become their lasting
+    addresses; URLs stay."""
+    return media_selectors.public_image_urls(actor=actor, references=references, purpose=purpose)
+
+
 def _check_images(images: list[str]) -> None:
     if len(images) > settings.SHOP_MAX_PRODUCT_IMAGES:
         raise InvalidInput(
@@ -145,7 +152,7 @@ def product_create(
         handle=handle,
         title=title,
         description=description,
-        images=images or [],
+        images=_image_urls(actor, images or [], "product"),
         option_names=option_names or [],
         collections=_collections_of(shop, collection_ids or []),
         team_tiers=team_tiers or [],
@@ -191,6 +198,7 @@ def product_update(*, actor, shop_id: int, product_id: int, **changes) -> Produc
         _set_team_tiers(product, changes.pop("team_tiers"))
     if "images" in changes:
         _check_images(changes["images"])
+        changes["images"] = _image_urls(actor, changes["images"], "product")
     for field, value in changes.items():
         setattr(product, field, value)
     product.save()
@@ -1128,6 +1136,7 @@ def review_create(*, actor, line_id: int, rating: int, text: str = "", photos=No
             fields={"photos": [f"At most {settings.SHOP_MAX_REVIEW_PHOTOS} photos."]},
             code="too_many_photos",
         )
+    photos = _image_urls(actor, photos, "review")
     try:
         with transaction.atomic():
             return Review.objects.create(

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
@@ -72,3 +73,19 @@ class WebhookDeliveryOutput(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     log = WebhookAttemptOutput(many=True)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "format": "uri"}]}
+)
+class ImageReference(serializers.Field):
+    """An uploaded image's id (``POST /api/v1/media``) or, as before uploads existed, the URL
+    of an image hosted elsewhere."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and data > 0:
+            return data
+        return serializers.URLField(max_length=500).run_validation(data)
+
+    def to_representation(self, value):
+        return value

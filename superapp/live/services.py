@@ -30,6 +30,7 @@ from superapp.live.models import (
     ShowProduct,
     Viewer,
 )
+from superapp.media import selectors as media_selectors
 from superapp.official import selectors as official_selectors
 from superapp.realtime import services as realtime
 
@@ -85,11 +86,16 @@ def show_create(
     moderators: list[str] = (),
     cover_url: str = "",
     stream_url: str = "",
+    cover_media: int | None = None,
 ) -> Show:
     """A brand manager schedules a show hosted by ``host`` (a member of the brand or an
     invited influencer) presenting published products of the brand's shop. ``stream_url`` is
     an external stream; without one the host pushes to Plaza's media server with the show's
-    stream key."""
+    stream key. ``cover_media``: the manager's upload (purpose ``live``) as the cover."""
+    if cover_media:
+        (cover_url,) = media_selectors.public_image_urls(
+            actor=actor, references=[cover_media], purpose="live"
+        )
     brand = official_selectors.brand_for_member(
         brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
     )

@@ -75,6 +75,9 @@ class Message(models.Model):
     class Type(models.TextChoices):
         TEXT = "text"
         IMAGE = "image"
+        VOICE = "voice"
+        VIDEO = "video"
+        FILE = "file"
         PRODUCT = "product"
         MINIPROGRAM = "miniprogram"
         RED_PACKET = "red_packet"

@@ -15,11 +15,30 @@ class Money(serializers.Serializer):
     currency = serializers.RegexField(r"^[A-Z]{3}$")
 
 
-class ImagePayload(serializers.Serializer):
+class ImageUrlPayload(serializers.Serializer):
+    """An image hosted elsewhere (the form clients used before uploads; still accepted)."""
+
     url = serializers.URLField(max_length=500)
     width = serializers.IntegerField(min_value=1, max_value=20000)
     height = serializers.IntegerField(min_value=1, max_value=20000)
     size = serializers.IntegerField(min_value=1, max_value=settings.MESSAGE_IMAGE_MAX_BYTES)
+
+
+class MediaPayload(serializers.Serializer):
+    """An upload (``POST /api/v1/media``, purpose ``chat``); ``message_send`` checks it is the
+    sender's own, completed, of the message's kind, and adds what it is (size, duration...)."""
+
+    media = serializers.IntegerField(min_value=1)
+
+
+class ImagePayload(serializers.Serializer):
+    """``{media: id}``, or the older ``{url, width, height, size}``."""
+
+    def to_internal_value(self, data):
+        form = MediaPayload if isinstance(data, dict) and "media" in data else ImageUrlPayload
+        serializer = form(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
 
 
 class ProductPayload(serializers.Serializer):
@@ -53,13 +72,27 @@ class FreeFormPayload(serializers.Serializer):
 
 PAYLOADS = {
     Type.IMAGE: ImagePayload,
+    Type.VOICE: MediaPayload,
+    Type.VIDEO: MediaPayload,
+    Type.FILE: MediaPayload,
     Type.PRODUCT: ProductPayload,
     Type.MINIPROGRAM: MiniProgramPayload,
     Type.RED_PACKET: RedPacketPayload,
     Type.SYSTEM: FreeFormPayload,
     Type.NOTIFICATION: FreeFormPayload,
 }
-USER_TYPES = (Type.TEXT, Type.IMAGE, Type.PRODUCT, Type.MINIPROGRAM)
+USER_TYPES = (
+    Type.TEXT,
+    Type.IMAGE,
+    Type.VOICE,
+    Type.VIDEO,
+    Type.FILE,
+    Type.PRODUCT,
+    Type.MINIPROGRAM,
+)
+# What an attached upload tells every reader of the message (the address is fetched with
+# GET /api/v1/media/{id}: it is signed and expires).
+MEDIA_FACTS = ("kind", "content_type", "size", "name", "width", "height", "duration_ms")
 
 
 def validated_content(*, type: str, text: str, payload: dict | None) -> tuple[str, dict]:

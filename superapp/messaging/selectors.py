@@ -28,6 +28,11 @@ def is_member(*, conversation_id: int, user) -> bool:
     return Member.objects.filter(conversation_id=conversation_id, user_id=user_id).exists()
 
 
+def is_member_of_any(*, viewer, ids) -> bool:
+    """Media's rule for uploads shown in conversations: their members may see them."""
+    return Member.objects.filter(conversation_id__in=ids, user=viewer).exists()
+
+
 def membership(*, conversation_id: int, user) -> Member:
     """The caller's membership; 404 for a conversation they are not (or no longer) in."""
     member = (

@@ -15,9 +15,11 @@ from django.utils import timezone
 from superapp.accounts.models import User
 from superapp.core import ratelimit, sql
 from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.media import selectors as media_selectors
+from superapp.media import services as media_services
 from superapp.messaging import selectors
 from superapp.messaging.models import Conversation, Member, Message, NoticeName
-from superapp.messaging.payloads import USER_TYPES, validated_content
+from superapp.messaging.payloads import MEDIA_FACTS, USER_TYPES, validated_content
 from superapp.realtime.services import event_copies_replace, event_publish
 from superapp.social import selectors as social
 
@@ -498,6 +500,8 @@ def message_send(
     if type not in USER_TYPES:
         raise InvalidInput(fields={"type": [f"Must be one of {', '.join(USER_TYPES)}."]})
     text, payload = validated_content(type=type, text=text, payload=payload)
+    if "media" in payload:
+        payload = _with_media_facts(actor, type, payload["media"])
     sending = _conversation_to_send(conversation_id, actor, client_msg_id)
     conversation, roles = sending.conversation, sending.roles
     if actor.pk not in roles:
@@ -526,7 +530,20 @@ def message_send(
         member_ids=sorted(roles),
         message_id=sending.message_id,
     )
+    if "media" in payload:
+        media_services.media_use_record(
+            media_ids=[payload["media"]], context="conversation", context_id=conversation.pk
+        )
     return message, True
+
+
+def _with_media_facts(actor, type: str, media_id: int) -> dict:
+    """The payload of a message showing ``actor``'s chat upload ``media_id``, which must be
+    of the message's kind (an image message shows an image...)."""
+    (media,) = media_selectors.media_to_attach(
+        actor=actor, media_ids=[media_id], purpose="chat", kinds=[type]
+    )
+    return {"media": media.pk, **{fact: getattr(media, fact) for fact in MEDIA_FACTS}}
 
 
 @transaction.atomic

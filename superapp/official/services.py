@@ -22,6 +22,7 @@ from superapp.core.errors import (
     NotFound,
     RateLimited,
 )
+from superapp.media import selectors as media_selectors
 from superapp.official import events, selectors
 from superapp.official.models import (
     Article,
@@ -306,8 +307,14 @@ def article_create(
     body: list[dict],
     links: list[dict],
     cover_url: str = "",
+    cover_media: int | None = None,
 ) -> Article:
+    """``cover_media``: the author's upload (purpose ``article``) as the cover."""
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    if cover_media:
+        (cover_url,) = media_selectors.public_image_urls(
+            actor=actor, references=[cover_media], purpose="article"
+        )
     article = Article.objects.create(
         account=account, title=title, body=body, links=links, cover_url=cover_url, author=actor
     )

@@ -137,6 +137,11 @@ def visible_moments(*, viewer) -> QuerySet[Moment]:
     return Moment.objects.filter(_visible_to(viewer))
 
 
+def sees_any_moment(*, viewer, ids) -> bool:
+    """Media's rule for uploads shown in Moments: they follow the Moment's visibility."""
+    return visible_moments(viewer=viewer).filter(pk__in=ids).exists()
+
+
 def moments_feed(*, viewer) -> QuerySet[Moment]:
     """Newest first (the view's cursor pagination orders by ``-id``)."""
     return _with_interactions(visible_moments(viewer=viewer), viewer)

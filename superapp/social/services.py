@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from superapp.core import ratelimit
 from superapp.core.errors import Conflict, InvalidInput, NotFound
+from superapp.media import selectors as media_selectors
+from superapp.media import services as media_services
 from superapp.realtime.services import event_publish
 from superapp.social import selectors
 from superapp.social.models import (
@@ -166,7 +168,9 @@ def moment_create(
     visibility: str = Moment.Visibility.CONTACTS,
     audience: list | None = None,
 ) -> Moment:
-    """Post a Moment. A ``selected`` audience must be a non-empty list of the author's contacts."""
+    """Post a Moment. A ``selected`` audience must be a non-empty list of the author's contacts.
+    ``images`` are the author's uploaded image ids (purpose ``moment``; whoever may see the
+    Moment may see them) or URLs of images hosted elsewhere."""
     images = images or []
     if not text and not images:
         raise InvalidInput("A moment needs text or images.", code="empty_moment")
@@ -183,10 +187,19 @@ def moment_create(
             raise InvalidInput("The audience must be your contacts.", code="audience_not_contacts")
     elif audience:
         raise InvalidInput("An audience only goes with 'selected'.", code="audience_unexpected")
+    media_ids = [image for image in images if isinstance(image, int)]
+    media_selectors.media_to_attach(
+        actor=actor, media_ids=media_ids, purpose="moment", kinds=["image"]
+    )
     moment = Moment.objects.create(
-        author=actor, text=text, images=images, product=product, visibility=visibility
+        author=actor,
+        text=text,
+        images=[{"media": i} if isinstance(i, int) else i for i in images],
+        product=product,
+        visibility=visibility,
     )
     MomentAudience.objects.bulk_create([MomentAudience(moment=moment, user=u) for u in audience])
+    media_services.media_use_record(media_ids=media_ids, context="moment", context_id=moment.pk)
     return moment
 
 

@@ -177,6 +177,22 @@ EXPECTED = {
         (401, OK, OK, OK, OK, 403, OK),
     ("POST", "/api/v1/miniprograms/{app_id}/subscriptions"):
         (401, OK, OK, OK, OK, 403, OK),
+    # uploads: anyone signed in; an upload (and its session) is its uploader's, avatars public
+    ("POST", "/api/v1/media"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/media/{id}"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/media/{id}"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/media/uploads"):
+        (401, OK, OK, OK, OK, 403, OK),
+    # alice's session has no bytes yet: an empty body is refused, completing is too early
+    ("PUT", "/api/v1/media/uploads/{id}/content"):
+        (401, 400, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/media/uploads/{id}/complete"):
+        (401, 409, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/me/avatar"):
+        (401, OK, 404, 404, 404, 403, 404),
     ("POST", "/api/v1/moments"):
         (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/moments/{id}"):

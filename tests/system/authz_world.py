@@ -17,6 +17,7 @@ from payments import services as pay_services
 from payments.models import GatewayOrder
 from superapp.live import services as live_services
 from superapp.live.models import Comment
+from superapp.media import services as media_services
 from superapp.official import services as official_services
 from superapp.social import services as social_services
 from superapp.webhooks.models import WebhookDelivery
@@ -28,6 +29,7 @@ from tests.miniprograms.factories import bundle_bytes, developer_app, manifest, 
 from tests.miniprograms.shop.factories import ADDRESS, after_commit, checkout, pay, product_factory
 from tests.payments.factories import PIN, fund, pay_order
 from tests.redpackets.factories import red_packet
+from tests.superapp.media.samples import image_bytes
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
 from tests.superapp.official.factories import StaffUserFactory
 from tests.superapp.social.factories import befriend
@@ -59,6 +61,8 @@ def build_world() -> World:
     conversation, _, _ = direct_chat(alice, bob)
     message = send_text(conversation, alice, client_msg_id="m-1")
     moment = social_services.moment_create(actor=alice, text="Hello")
+    avatar = media_services.media_upload(actor=alice, purpose="avatar", data=image_bytes())
+    upload_session = media_services.media_upload_start(actor=alice, purpose="chat", size=3)
     request = social_services.contact_request_send(actor=dave, to=alice)
     address = mp_services.address_add(
         user=alice,
@@ -154,6 +158,8 @@ def build_world() -> World:
         "conversation_id": conversation.pk,
         "message_id": message.pk,
         "moment_id": moment.pk,
+        "media_id": avatar.pk,
+        "upload_id": upload_session.pk,
         "app_id": miniprogram.app_id,
         "version_id": pending.pk,
         "organisation_id": organisation.pk,

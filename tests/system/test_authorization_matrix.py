@@ -44,6 +44,8 @@ def resolve(path: str, params: dict) -> str:
             "/conversations/": "conversation_id",
             "/messages/": "message_id",
             "/moments/": "moment_id",
+            "/media/uploads/": "upload_id",
+            "/media/": "media_id",
             "/red-packets/": "red_packet_id",
         }
         key = next(v for prefix, v in kind.items() if prefix in path)
@@ -87,6 +89,9 @@ def body_for(method: str, path: str, world) -> dict:
         "POST /api/v1/dev/miniprograms": {"name": "New app"},
         "POST /api/v1/dev/organisations": {"name": "New org"},
         "POST /api/v1/moments": {"text": "hello", "visibility": "contacts"},
+        "POST /api/v1/media": {"file": b"handle,title\n", "purpose": "chat"},
+        "POST /api/v1/media/uploads": {"purpose": "chat", "size": 3},
+        "POST /api/v1/me/avatar": {"media": p["media_id"]},
         "POST /api/v1/moments/{id}/comments": {"text": "nice"},
         "POST /api/v1/official-accounts": {
             "brand": p["brand_id"],

@@ -17,7 +17,7 @@ from miniprograms.shop.models import (
     SkuPrice,
     Team,
 )
-from superapp.core.api import AddressInput, MoneyOutput
+from superapp.core.api import AddressInput, ImageReference, MoneyOutput
 
 CURRENCY = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO-4217 code")
 
@@ -73,7 +73,12 @@ class ProductInput(serializers.Serializer):
     handle = serializers.SlugField(max_length=100)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    images = serializers.ListField(child=serializers.URLField(), required=False, default=list)
+    images = serializers.ListField(
+        child=ImageReference(),
+        required=False,
+        default=list,
+        help_text="Image URLs, or ids of the caller's uploads with purpose 'product'.",
+    )
     option_names = serializers.ListField(
         child=serializers.CharField(max_length=32), required=False, default=list, max_length=3
     )
@@ -86,7 +91,11 @@ class ProductInput(serializers.Serializer):
 class ProductUpdateInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    images = serializers.ListField(child=serializers.URLField(), required=False)
+    images = serializers.ListField(
+        child=ImageReference(),
+        required=False,
+        help_text="Image URLs, or ids of the caller's uploads with purpose 'product'.",
+    )
     collection_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
     team_tiers = TeamTierSerializer(many=True, required=False)
 
@@ -433,7 +442,12 @@ class ReviewInput(serializers.Serializer):
     line_id = serializers.IntegerField()
     rating = serializers.IntegerField(min_value=1, max_value=5)
     text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    photos = serializers.ListField(child=serializers.URLField(), required=False, default=list)
+    photos = serializers.ListField(
+        child=ImageReference(),
+        required=False,
+        default=list,
+        help_text="Photo URLs, or ids of the caller's uploads with purpose 'review'.",
+    )
 
 
 class ReviewOutput(serializers.ModelSerializer):

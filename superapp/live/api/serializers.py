@@ -22,6 +22,11 @@ class LiveShowInput(serializers.Serializer):
     brand_id = serializers.IntegerField()
     title = serializers.CharField(max_length=120)
     cover_url = serializers.URLField(max_length=500, required=False, default="")
+    cover_media = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Instead of cover_url: the id of the caller's upload with purpose 'live'.",
+    )
     stream_url = serializers.URLField(
         max_length=500,
         required=False,

@@ -170,6 +170,11 @@ class BlockInput(serializers.Serializer):
 class ArticleInput(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     cover_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    cover_media = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Instead of cover_url: the id of the caller's upload with purpose 'article'.",
+    )
     body = BlockInput(many=True, allow_empty=False, max_length=200)
     links = LinkInput(many=True, default=list, max_length=10)
 

@@ -1,7 +1,10 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from superapp.accounts.models import User
+from superapp.core.api import ImageReference
+from superapp.media import selectors as media_selectors
 from superapp.social import selectors
 from superapp.social.models import ContactRequest, Moment, MomentComment
 
@@ -87,10 +90,11 @@ class MomentInput(serializers.Serializer):
         max_length=settings.MOMENT_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
     images = serializers.ListField(
-        child=serializers.URLField(max_length=500),
+        child=ImageReference(),
         max_length=settings.MOMENT_MAX_IMAGES,
         required=False,
         default=list,
+        help_text="Up to MOMENT_MAX_IMAGES uploaded image ids (or image URLs).",
     )
     product = ProductTag(required=False, allow_null=True, default=None)
     visibility = serializers.ChoiceField(choices=Moment.Visibility.choices, default="contacts")
@@ -120,8 +124,19 @@ class LikeOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+def moments_media(moments) -> dict[int, dict]:
+    """The uploads shown in ``moments``, described in one query (the serializer's context)."""
+    ids = [image["media"] for m in moments for image in m.images if isinstance(image, dict)]
+    return media_selectors.described_by_id(ids=ids) if ids else {}
+
+
 class MomentOutput(serializers.ModelSerializer):
+    """``images`` are addresses to show (an upload's is signed and expires); ``media``
+    describes the uploaded ones (thumbnails, sizes)."""
+
     author = UserBrief()
+    images = serializers.SerializerMethodField()
+    media = serializers.SerializerMethodField()
     likes = LikeOutput(many=True, source="visible_likes")
     comments = CommentOutput(many=True, source="visible_comments")
 
@@ -132,12 +147,31 @@ class MomentOutput(serializers.ModelSerializer):
             "author",
             "text",
             "images",
+            "media",
             "product",
             "visibility",
             "created_at",
             "likes",
             "comments",
         ]
+
+    def _known(self, moment) -> dict[int, dict]:
+        known = self.context.get("media")
+        return moments_media([moment]) if known is None else known
+
+    def get_images(self, moment) -> list[str]:
+        known = self._known(moment)
+        return [
+            image if isinstance(image, str) else known[image["media"]]["url"]
+            for image in moment.images
+            if isinstance(image, str) or image["media"] in known  # an erased upload is gone
+        ]
+
+    @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/MediaOutput"}})
+    def get_media(self, moment) -> list[dict]:
+        known = self._known(moment)
+        ids = [image["media"] for image in moment.images if isinstance(image, dict)]
+        return [known[i] for i in ids if i in known]
 
 
 class CreatedOutput(serializers.Serializer):

@@ -24,6 +24,7 @@ from superapp.social.api.serializers import (
     UserLookupOutput,
     UserLookupQuery,
     UsernameInput,
+    moments_media,
 )
 from superapp.social.models import ContactRequest, Moment
 
@@ -173,6 +174,11 @@ class MomentFeedView(generics.ListAPIView):
     """Moments of the caller and their contacts, newest first, cursor-paginated."""
 
     serializer_class = MomentOutput
+
+    def get_serializer(self, *args, **kwargs):
+        if args:  # the page: its uploads are described in one query
+            kwargs["context"] = {**self.get_serializer_context(), "media": moments_media(args[0])}
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(tags=["moments"])
     def get(self, request, *args, **kwargs):

@@ -95,7 +95,8 @@ def test_card_messages_carry_their_validated_payload(api, type, payload):
     ("body", "field"),
     [
         ({"type": "text", "text": "   "}, "text"),
-        ({"type": "voice", "text": "hi"}, "type"),
+        ({"type": "location", "text": "hi"}, "type"),
+        ({"type": "voice", "text": "hi"}, "payload"),  # a voice note is an upload's id
         ({"type": "red_packet", "payload": {"red_packet_id": 1}}, "type"),
         ({"type": "system", "text": "I am the system"}, "type"),
         ({"type": "image", "payload": {**IMAGE, "size": 0}}, "payload"),
