@@ -129,7 +129,7 @@ def run(args, s3):
     print(f"upload_p95_ms={percentile(latencies, 95):.1f}")
     print(f"thumbnail_p50_ms={percentile(thumbnail_ms, 50):.1f}")
     print(f"thumbnail_p95_ms={percentile(thumbnail_ms, 95):.1f}")
-    print(f"objects_in_bucket={len(s3.keys())}")
+    print(f"objects_in_bucket={len(s3.object_keys())}")
 
 
 if __name__ == "__main__":

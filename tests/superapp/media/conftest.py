@@ -30,6 +30,6 @@ def s3_media(settings, s3_server):
     _use_storage(settings, MEDIA_STORAGE_URL=s3_server.storage_url)
     yield s3_server
     client = s3_server.client()
-    for key in s3_server:
+    for key in s3_server.object_keys():
         client.delete_object(Bucket=s3_server.bucket, Key=key)
     storage.media_storage.cache_clear()

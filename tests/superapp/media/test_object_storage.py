@@ -38,7 +38,7 @@ def post_to_bucket(session, data: bytes):
 
 def test_an_upload_lands_in_the_bucket_and_is_served_presigned(s3_media, api):
     media = upload(api, samples.jpeg_with_gps()).json()
-    keys = s3_media.keys()
+    keys = s3_media.object_keys()
     stored = Media.objects.get(pk=media["id"])
     assert sorted(keys) == sorted(stored.stored_keys()[:1] + list(stored.thumbnails.values()))
     served = fetch(api, media["url"])
@@ -56,7 +56,7 @@ def test_a_direct_upload_through_a_presigned_form(s3_media, api):
     done = complete(api, session)
     assert done.status_code == 201, done.json()
     assert (done.json()["status"], done.json()["width"]) == ("ready", 300)
-    assert not any(key.startswith("uploads/") for key in s3_media)
+    assert not any(key.startswith("uploads/") for key in s3_media.object_keys())
     assert fetch(api, done.json()["url"]).status_code == 200
 
 
@@ -67,7 +67,7 @@ def test_more_bytes_than_announced_are_refused_at_completion(s3_media, api):
     post_to_bucket(session, samples.image_bytes())
     refused = complete(api, session)
     assert (refused.status_code, refused.json()["code"]) == (413, "file_too_large")
-    assert s3_media.keys() == [] and not Media.objects.exists()
+    assert s3_media.object_keys() == [] and not Media.objects.exists()
 
 
 def test_completing_before_sending_is_refused(s3_media, api):
@@ -81,7 +81,7 @@ def test_a_refused_direct_upload_leaves_nothing(s3_media, api):
     post_to_bucket(session, samples.SVG_WITH_SCRIPT)
     refused = complete(api, session)
     assert (refused.status_code, refused.json()["code"]) == (415, "unsupported_media_type")
-    assert s3_media.keys() == []
+    assert s3_media.object_keys() == []
     assert not Media.objects.exists()
 
 
@@ -117,7 +117,7 @@ def test_erasure_leaves_no_object_in_the_bucket(s3_media):
         account_erase(actor=user, password="pw-erase-1")
     assert not Media.objects.filter(owner=user).exists()
     kept = Media.objects.get(pk=kept["id"])
-    assert sorted(s3_media.keys()) == sorted([kept.key, *kept.thumbnails.values()])
+    assert sorted(s3_media.object_keys()) == sorted([kept.key, *kept.thumbnails.values()])
 
 
 def test_erasure_leaves_no_file_on_disk(filesystem_media):
