@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from miniprograms.shop.admin import brand_admin_site
 from superapp.core.health import healthz
+from superapp.webapp.views import app_index
 
 # Django tries these in order, each app's patterns in turn: the busiest endpoints (sending
 # messages, sync, paying) come first, so resolving them skips the fewest patterns.
@@ -30,6 +31,8 @@ urlpatterns = [
     path("brand-admin/", brand_admin_site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
+    # Last: the app's shell for / and its client routes (history fallback).
+    re_path(r"^(?P<route>.*)$", app_index, name="app"),
 ]
 
 handler400 = "superapp.core.errors.json_bad_request"

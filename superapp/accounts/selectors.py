@@ -37,6 +37,10 @@ def user_by_username(username: str) -> User:
     return user
 
 
+def active_user_by_id(user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
 def _columns(model, alias: str) -> tuple[list[str], list[str]]:
     fields = model._meta.concrete_fields
     return [f.attname for f in fields], [f'{alias}."{f.column}"' for f in fields]

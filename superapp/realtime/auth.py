@@ -4,7 +4,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from superapp.accounts.selectors import access_token_by_value
+from superapp.accounts.selectors import access_token_by_value, active_user_by_id
+from superapp.realtime.tickets import ticket_redeem
 
 
 @database_sync_to_async
@@ -21,8 +22,16 @@ def user_for_token(token: str):
     return access.user
 
 
+@database_sync_to_async
+def user_for_ticket(ticket: str):
+    user_id = ticket_redeem(ticket=ticket)
+    user = active_user_by_id(user_id) if user_id else None
+    return user or AnonymousUser()
+
+
 class BearerTokenAuthMiddleware:
-    """Authenticates a WebSocket with ``?token=<consumer access token>``."""
+    """Authenticates a WebSocket with ``?ticket=<single-use ticket>`` (the browser app) or
+    ``?token=<consumer access token>`` (native clients)."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -30,5 +39,10 @@ class BearerTokenAuthMiddleware:
     async def __call__(self, scope, receive, send):
         query = parse_qs(scope.get("query_string", b"").decode())
         token = (query.get("token") or [""])[0]
-        scope = {**scope, "user": await user_for_token(token) if token else AnonymousUser()}
+        ticket = (query.get("ticket") or [""])[0]
+        if ticket:
+            user = await user_for_ticket(ticket)
+        else:
+            user = await user_for_token(token) if token else AnonymousUser()
+        scope = {**scope, "user": user}
         return await self.inner(scope, receive, send)

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.realtime import selectors
+from superapp.realtime.tickets import ticket_issue
 
 
 class SyncQuery(serializers.Serializer):
@@ -45,3 +46,25 @@ class SyncView(APIView):
                 "has_more": len(events) > limit,
             }
         )
+
+
+class TicketView(APIView):
+    """A single-use ticket to open the socket as ``/ws/?ticket=T`` within
+    ``WS_TICKET_TTL_SECONDS`` (the browser app's way; ``?token=`` keeps working)."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer(
+                "SocketTicket",
+                {"ticket": serializers.CharField(), "expires_in": serializers.IntegerField()},
+            )
+        },
+        tags=["realtime"],
+    )
+    def post(self, request):
+        body = {
+            "ticket": ticket_issue(user_id=request.user.pk),
+            "expires_in": settings.WS_TICKET_TTL_SECONDS,
+        }
+        return Response(body, status=201)
