@@ -50,14 +50,19 @@ class SyncView(APIView):
 
 class TicketView(APIView):
     """A single-use ticket to open the socket as ``/ws/?ticket=T`` within
-    ``WS_TICKET_TTL_SECONDS`` (the browser app's way; ``?token=`` keeps working)."""
+    ``WS_TICKET_TTL_SECONDS`` (the browser app's way; ``?token=`` keeps working), with the
+    caller's latest event cursor: a client that loads fresh state now syncs from there."""
 
     @extend_schema(
         request=None,
         responses={
             201: inline_serializer(
                 "SocketTicket",
-                {"ticket": serializers.CharField(), "expires_in": serializers.IntegerField()},
+                {
+                    "ticket": serializers.CharField(),
+                    "expires_in": serializers.IntegerField(),
+                    "cursor": serializers.IntegerField(),
+                },
             )
         },
         tags=["realtime"],
@@ -66,5 +71,6 @@ class TicketView(APIView):
         body = {
             "ticket": ticket_issue(user_id=request.user.pk),
             "expires_in": settings.WS_TICKET_TTL_SECONDS,
+            "cursor": selectors.latest_cursor(user=request.user),
         }
         return Response(body, status=201)

@@ -29,6 +29,7 @@ def test_a_signed_in_user_gets_a_short_lived_ticket():
     assert response.status_code == 201
     assert len(response.json()["ticket"]) >= 32
     assert response.json()["expires_in"] == 30
+    assert response.json()["cursor"] == 0
 
 
 @pytest.mark.django_db
