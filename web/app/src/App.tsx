@@ -5,6 +5,7 @@ import { SessionProvider, useSession } from "./auth/session";
 import { RealtimeProvider, useConnectionStatus } from "./realtime/RealtimeProvider";
 import { ToastProvider } from "./components/Toast";
 import { Loading } from "./components/Status";
+import { ErrorBoundary } from "./components/ErrorBoundary";
 import { LoginScreen, RegisterScreen } from "./screens/Auth";
 import { ChatListScreen } from "./screens/ChatList";
 
@@ -20,13 +21,15 @@ const WalletScreen = lazy(() => import("./screens/Wallet"));
 
 export function App() {
   return (
-    <ToastProvider>
-      <SessionProvider>
-        <Suspense fallback={<Loading />}>
-          <AppRoutes />
-        </Suspense>
-      </SessionProvider>
-    </ToastProvider>
+    <ErrorBoundary>
+      <ToastProvider>
+        <SessionProvider>
+          <Suspense fallback={<Loading />}>
+            <AppRoutes />
+          </Suspense>
+        </SessionProvider>
+      </ToastProvider>
+    </ErrorBoundary>
   );
 }
 

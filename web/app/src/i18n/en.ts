@@ -1,10 +1,11 @@
 export const en = {
   app: { name: "Plaza" },
-  common: { back: "Back", close: "Close", loading: "Loading…", retry: "Retry" },
+  common: { back: "Back", close: "Close", loading: "Loading…", retry: "Retry", reload: "Reload" },
   errors: {
     loadFailed: "This could not be loaded. Check your connection and try again.",
     network: "No connection. Try again.",
     tryAgain: "Something went wrong. Try again.",
+    crashed: "Something went wrong on this screen.",
   },
   connection: {
     reconnecting: "Reconnecting…",

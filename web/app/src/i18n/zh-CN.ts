@@ -2,11 +2,12 @@ import type { Messages } from "./en";
 
 export const zhCN: Messages = {
   app: { name: "Plaza" },
-  common: { back: "返回", close: "关闭", loading: "加载中…", retry: "重试" },
+  common: { back: "返回", close: "关闭", loading: "加载中…", retry: "重试", reload: "重新加载" },
   errors: {
     loadFailed: "加载失败。请检查网络后重试。",
     network: "网络不可用，请重试。",
     tryAgain: "出错了，请重试。",
+    crashed: "此页面出错了。",
   },
   connection: {
     reconnecting: "正在重新连接…",

@@ -27,7 +27,10 @@ export default function ChatScreen() {
   useMarkRead(id, timeline.data, conversation.data?.read_seq ?? 0);
   const listEnd = useRef<HTMLLIElement>(null);
   const count = (timeline.data?.messages.length ?? 0) + (timeline.data?.pending.length ?? 0);
-  useEffect(() => listEnd.current?.scrollIntoView({ block: "end" }), [count]);
+  useEffect(() => {
+    // Braces: Chromium's scrollIntoView returns a promise, which is not an effect cleanup.
+    void listEnd.current?.scrollIntoView({ block: "end" });
+  }, [count]);
 
   if (conversation.isPending) return <Loading />;
   if (conversation.isError)
