@@ -48,7 +48,7 @@ test("following an account shows its broadcast", async ({ browser, baseURL, requ
   await page.getByRole("button", { name: "Follow" }).click();
   await expect(page.getByRole("button", { name: "Unfollow" })).toBeVisible();
 
-  const accounts = await api.get("/api/v1/official-accounts", owner);
+  const accounts = await api.get("/api/v1/official-accounts?discover=true", owner);
   const account = accounts.results.find((a: { name: string }) => a.name === "Maison Lune");
   const title = `Winter sale ${Date.now()}`;
   await api.post(`/api/v1/official-accounts/${account.id}/broadcasts`, owner, { title, body: "Everything -20%" });

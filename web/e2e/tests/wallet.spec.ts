@@ -14,7 +14,7 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
 
   await payerPage.getByRole("link", { name: "Me" }).click();
   await payerPage.getByRole("link", { name: "Wallet" }).click();
-  await payerPage.getByLabel("To").selectOption({ label: payee.displayName });
+  await payerPage.getByLabel("To", { exact: true }).selectOption({ label: payee.displayName });
   await payerPage.getByLabel("Amount").first().fill("12.50");
   await payerPage.getByRole("button", { name: "Transfer" }).click();
   const sheet = payerPage.getByRole("dialog", { name: "Payment PIN" });

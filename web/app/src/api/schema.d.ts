@@ -1812,15 +1812,11 @@ export interface paths {
         };
         /**
          * Accounts the caller follows
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty ``model`` queryset.
+         * @description The accounts the caller follows; with ``?discover=true`` those of verified brands.
          */
         get: operations["official_accounts_followed"];
         put?: never;
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty ``model`` queryset. */
+        /** @description The accounts the caller follows; with ``?discover=true`` those of verified brands. */
         post: operations["official_accounts_create"];
         delete?: never;
         options?: never;
@@ -10225,6 +10221,8 @@ export interface operations {
             query?: {
                 /** @description The pagination cursor value. */
                 cursor?: string;
+                /** @description true: the accounts of verified brands instead of followed ones. */
+                discover?: boolean;
                 /** @description Number of results to return per page. */
                 limit?: number;
             };

@@ -9,8 +9,11 @@ import { formatDateTime } from "../i18n/format";
 export default function OfficialAccountsScreen() {
   const { t, i18n } = useTranslation();
   const accounts = useQuery({
-    queryKey: ["official", "accounts"],
-    queryFn: () => ok(api.GET("/api/v1/official-accounts")).then((p) => p.results),
+    queryKey: ["official", "accounts", "discover"],
+    queryFn: () =>
+      ok(api.GET("/api/v1/official-accounts", { params: { query: { discover: true } } })).then(
+        (p) => p.results,
+      ),
   });
   const feed = useQuery({
     queryKey: ["official", "feed"],
