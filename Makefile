@@ -11,7 +11,7 @@ TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
 .PHONY: install run run-services test fuzz lint format check-services migrations-check audit clean \
-  web-install web-build web-types web-types-check web-check web-e2e chromium
+  web-install web-build web-types web-types-check web-check web-e2e web-screenshot chromium
 
 # --- The web app (web/, docs/web.md) ----------------------------------------------------------
 PORT ?= 8000
@@ -65,6 +65,10 @@ web-check: web-install web-types-check
 # Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# docs/img/app-chats.png from a running `make run` (PLAZA_URL, default http://127.0.0.1:$(PORT)).
+web-screenshot: web-install chromium
+	cd web/e2e && PLAZA_URL=$${PLAZA_URL:-http://127.0.0.1:$(PORT)} CHROMIUM=$(CHROMIUM) node screenshot.mjs
 
 web-e2e: install web-build chromium check-services
 	cd web/e2e && DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
