@@ -61,6 +61,7 @@ web-types-check: install web-install
 # Type check, lint (ESLint + Prettier) and unit tests of the client.
 web-check: web-install web-types-check
 	cd web/app && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+	cd web/e2e && npx tsc -p .
 
 # Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.
 chromium:
