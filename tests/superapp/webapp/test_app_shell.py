@@ -48,6 +48,14 @@ def test_reserved_paths_and_missing_files_keep_the_json_404(built_app, path):
     assert response.json()["code"] == "not_found"
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/staff/brands/AAA/verification", "/chats"])
+def test_other_methods_on_unknown_paths_get_the_json_404_not_a_csrf_page(built_app, method, path):
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 def test_the_server_routes_still_answer(built_app):
     assert Client().get("/healthz").status_code == 200
     assert Client().get("/api/v1/me").status_code == 401
