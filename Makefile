@@ -10,13 +10,22 @@ SERVICE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: install system-packages run run-services test test-embedded fuzz lint format check-services migrations-check audit bench clean media-tools
+.PHONY: install system-packages run run-services test test-embedded fuzz lint format check-services \
+  migrations-check audit bench clean media-tools \
+  web-install web-build web-types web-types-check web-check web-e2e web-screenshot chromium
 
 # The live video media server (docs/live.md, "Video"): Debian's nginx with its RTMP module, and
 # ffmpeg (replays; the system tests push with it). Installed with apt when missing (CI is a
 # fresh Debian machine, as root; elsewhere through sudo).
 MEDIA_PACKAGES := nginx libnginx-mod-rtmp ffmpeg
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+
+# --- The web app (web/, docs/web.md) ----------------------------------------------------------
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
+WEB_SOURCES := $(shell find web/app/src web/app/public web/app/index.html web/app/vite.config.ts -type f 2>/dev/null)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -37,13 +46,52 @@ system-packages:
 
 install: system-packages $(STAMP)
 
-run: install
+run: install web-build
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	@echo "==> Plaza on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
+	@echo "==> Plaza on http://127.0.0.1:$(PORT)  (log in as alice / plaza-demo-pass; API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "==> live shows play external stream URLs only here: no media server (RTMP ingest, HLS, replays) in this mode; make run-services starts one"
 	env -u DATABASE_URL -u REDIS_URL WEBHOOK_ALLOW_PRIVATE_NETWORKS=$${WEBHOOK_ALLOW_PRIVATE_NETWORKS:-1} \
-	  $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port 8000
+	  $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port $(PORT)
+
+# npm ci from the committed lock file, again only when it changes; never downloads browsers.
+$(WEB_STAMP): web/package-lock.json
+	@echo "==> installing the web app's packages (npm ci)"
+	cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@rm -f web/node_modules/.installed-*
+	@touch $@
+
+web-install: $(WEB_STAMP)
+
+web/app/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	@echo "==> building the web app (vite build)"
+	cd web/app && npx vite build --logLevel warn
+
+web-build: web/app/dist/index.html
+
+# Regenerate web/app/src/api/{openapi.yaml,schema.d.ts} after changing an endpoint; commit both.
+web-types: install web-install
+	BIN=$(BIN) scripts/web_types.sh
+
+web-types-check: install web-install
+	BIN=$(BIN) scripts/web_types.sh --check
+
+# Type check, lint (ESLint + Prettier) and unit tests of the client.
+web-check: web-install web-types-check
+	cd web/app && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+	cd web/e2e && npx tsc -p .
+
+# Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# docs/img/app-chats.png from a running `make run` (PLAZA_URL, default http://127.0.0.1:$(PORT)).
+web-screenshot: web-install chromium
+	cd web/e2e && PLAZA_URL=$${PLAZA_URL:-http://127.0.0.1:$(PORT)} CHROMIUM=$(CHROMIUM) node screenshot.mjs
+
+web-e2e: install web-build chromium check-services
+	cd web/e2e && DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  PLAZA_PYTHON=$(abspath $(BIN))/python CHROMIUM=$(CHROMIUM) npx playwright test
 
 run-services: install check-services media-tools
 	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) BIN=$(BIN) scripts/run_services.sh
@@ -81,9 +129,10 @@ audit: install
 # worker (`--dist loadfile` in pyproject.toml): a module that starts real servers ("servers")
 # owns its ports, so two workers never start the same ones (docs/testing.md).
 PYTEST_WORKERS ?= 2
-test: install check-services media-tools lint migrations-check audit
+test: install check-services media-tools lint migrations-check audit web-check
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-embedded
+	$(MAKE) --no-print-directory web-e2e
 
 # The concurrency tests (marker `embedded`) again on the embedded default of `make run`: a
 # fresh SQLite file of their own, no Redis, Celery eager, real threads (docs/testing.md).
@@ -109,4 +158,4 @@ bench: install check-services
 	  $(BIN)/python bench/run_all.py $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache web/node_modules web/app/dist

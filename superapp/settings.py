@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 
 from superapp.core.oidc_keys import load_or_create_private_key
+from superapp.webapp.headers import add_app_headers, is_immutable_app_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,7 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     "corsheaders",
     "rest_framework",
@@ -96,6 +99,7 @@ INSTALLED_APPS = [
     "miniprograms.shop",
     "superapp.live",
     "superapp.search",
+    "superapp.webapp",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +108,7 @@ MIDDLEWARE = [
     "superapp.core.middleware.OptionalTrailingSlashMiddleware",
     "superapp.core.hygiene.InputHygieneMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,6 +163,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Whitenoise serves the admin's and Swagger UI's static files (no CDN) and, from WEB_APP_DIR,
+# the built Plaza app (web/app/dist) at the site root; superapp/webapp adds the history
+# fallback and the app's CSP. Without collectstatic it finds static files where they live.
+WHITENOISE_USE_FINDERS = True
+WEB_APP_DIR = Path(env("WEB_APP_DIR", default=str(BASE_DIR / "web" / "app" / "dist")))
+WHITENOISE_ROOT = WEB_APP_DIR if WEB_APP_DIR.is_dir() else None
+WHITENOISE_ADD_HEADERS_FUNCTION = add_app_headers
+WHITENOISE_IMMUTABLE_FILE_TEST = is_immutable_app_file
 
 # --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -166,6 +179,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# The browser app keeps its refresh token in this HttpOnly cookie, sent only to the auth routes
+# (docs/web.md); Secure when the request came over TLS or SECURE_COOKIES is set.
+REFRESH_COOKIE_NAME = "plaza_refresh"
+REFRESH_COOKIE_PATH = "/api/v1/auth/"
+# Socket tickets (POST /api/v1/realtime/tickets): single use, valid this long.
+WS_TICKET_TTL_SECONDS = env.int("WS_TICKET_TTL_SECONDS", default=30)
 
 # --- Cache, channel layer, Celery -------------------------------------------------------------
 # A Redis that hangs must not hang requests: rate-limit counters fail open and socket pushes
@@ -235,6 +254,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Open super-app backend: chat, brands, mini-programs, wallet, loyalty.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "APPEND_COMPONENTS": {

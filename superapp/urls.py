@@ -35,6 +35,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("media/", include("superapp.media.urls")),
     path("metrics", metrics, name="prometheus-django-metrics"),
+    # Last: the app's shell for / and its client routes (history fallback).
+    path("", include("superapp.webapp.urls")),
 ]
 
 handler400 = "superapp.core.errors.json_bad_request"

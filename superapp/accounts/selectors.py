@@ -40,6 +40,11 @@ def user_by_username(username: str) -> User:
     return user
 
 
+def access_token_by_id(token_id: int) -> AccessToken | None:
+    """The access token with its application and user (a socket ticket names its token)."""
+    return AccessToken.objects.select_related("application", "user").filter(pk=token_id).first()
+
+
 def _columns(model, alias: str) -> tuple[list[str], list[str]]:
     fields = model._meta.concrete_fields
     return [f.attname for f in fields], [f'{alias}."{f.column}"' for f in fields]

@@ -126,6 +126,13 @@ def accounts_followed_by(*, user) -> QuerySet[OfficialAccount]:
     )
 
 
+def accounts_of_verified_brands() -> QuerySet[OfficialAccount]:
+    """Accounts anyone may discover in the app: those of brands the platform verified."""
+    return _with_follower_count(
+        OfficialAccount.objects.filter(brand__verified_at__isnull=False).select_related("brand")
+    ).order_by("name", "id")
+
+
 def articles_for_account(*, account: OfficialAccount) -> QuerySet[Article]:
     return Article.objects.filter(account=account).order_by("-id")
 

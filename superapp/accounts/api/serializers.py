@@ -21,7 +21,11 @@ class LoginInput(serializers.Serializer):
 
 
 class RefreshInput(serializers.Serializer):
-    refresh_token = serializers.CharField(max_length=255)
+    refresh_token = serializers.CharField(
+        max_length=255,
+        required=False,
+        help_text="Required unless the web app's refresh cookie is sent (docs/web.md).",
+    )
 
 
 class TokenOutput(serializers.Serializer):

@@ -175,12 +175,29 @@ def _profile(account_id: int, user):
     )
 )
 class AccountListCreateView(SelectorListView):
+    """The accounts the caller follows; with ``?discover=true`` those of verified brands."""
+
     model = OfficialAccount
     serializer_class = s.AccountOutput
 
     @staticmethod
     def selector(request):
+        if request.query_params.get("discover") == "true":
+            return selectors.accounts_of_verified_brands()
         return selectors.accounts_followed_by(user=request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "discover",
+                bool,
+                description="true: the accounts of verified brands instead of followed ones.",
+            )
+        ],
+        tags=ACCOUNTS,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.AccountCreateInput, responses={201: s.AccountOutput}, tags=ACCOUNTS)
     def post(self, request):

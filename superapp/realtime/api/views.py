@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from superapp.core.api import validated
 from superapp.realtime import selectors
+from superapp.realtime.tickets import ticket_issue
 
 
 class SyncQuery(serializers.Serializer):
@@ -45,3 +46,31 @@ class SyncView(APIView):
                 "has_more": len(events) > limit,
             }
         )
+
+
+class TicketView(APIView):
+    """A single-use ticket to open the socket as ``/ws/?ticket=T`` within
+    ``WS_TICKET_TTL_SECONDS`` (the browser app's way; ``?token=`` keeps working), with the
+    caller's latest event cursor: a client that loads fresh state now syncs from there."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer(
+                "SocketTicket",
+                {
+                    "ticket": serializers.CharField(),
+                    "expires_in": serializers.IntegerField(),
+                    "cursor": serializers.IntegerField(),
+                },
+            )
+        },
+        tags=["realtime"],
+    )
+    def post(self, request):
+        body = {
+            "ticket": ticket_issue(access_token_id=request.auth.pk),
+            "expires_in": settings.WS_TICKET_TTL_SECONDS,
+            "cursor": selectors.latest_cursor(user=request.user),
+        }
+        return Response(body, status=201)

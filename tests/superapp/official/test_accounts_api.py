@@ -261,3 +261,12 @@ def test_associates_cannot_publish_articles():
         f"/api/v1/official-accounts/{account.pk}/articles", ARTICLE, format="json"
     )
     assert response.status_code == 403
+
+
+def test_discover_lists_the_accounts_of_verified_brands_only():
+    verified = official_account(name="Verified Co", verified=True)
+    official_account(brand=brand_with_staff(name="Unverified Co", verified=False), name="Unknown")
+    viewer = consumer_client(UserFactory())
+    found = viewer.get("/api/v1/official-accounts?discover=true").json()["results"]
+    assert [a["id"] for a in found] == [verified.pk]
+    assert viewer.get("/api/v1/official-accounts").json()["results"] == []

@@ -1,0 +1,79 @@
+"""The app at / with a history fallback and a strict CSP, never shadowing the server's routes;
+Swagger UI and the admin's static files served by Plaza itself."""
+
+import pytest
+from django.test import Client, override_settings
+
+pytestmark = pytest.mark.django_db
+
+SHELL = b'<!doctype html><div id="root"></div><script type="module" src="/assets/a.js"></script>'
+
+
+@pytest.fixture
+def built_app(tmp_path):
+    (tmp_path / "index.html").write_bytes(SHELL)
+    with override_settings(WEB_APP_DIR=tmp_path):
+        yield tmp_path
+
+
+@pytest.mark.parametrize("path", ["/", "/chats", "/chats/12", "/me/wallet"])
+def test_the_app_shell_answers_its_client_routes_with_a_strict_csp(built_app, path):
+    response = Client().get(path)
+    assert response.status_code == 200
+    assert response.content == SHELL
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+    assert "frame-ancestors 'none'" in csp
+    assert "frame-src http://127.0.0.1:8000" in csp
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nope",
+        "/api/nope",
+        "/o/nope",
+        "/ws/x",
+        "/mp/x",
+        "/static/nope.js",
+        "/healthzz",
+        "/metricsx",
+        "/favicon.ico",
+        "/assets/missing.js",
+    ],
+)
+def test_reserved_paths_and_missing_files_keep_the_json_404(built_app, path):
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/staff/brands/AAA/verification", "/chats"])
+def test_other_methods_on_unknown_paths_get_the_json_404_not_a_csrf_page(built_app, method, path):
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_the_server_routes_still_answer(built_app):
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/api/v1/me").status_code == 401
+
+
+def test_without_a_built_app_the_root_is_a_json_404(tmp_path):
+    with override_settings(WEB_APP_DIR=tmp_path):
+        assert Client().get("/").json()["code"] == "not_found"
+
+
+def test_swagger_ui_loads_its_assets_from_plaza_not_a_cdn():
+    page = Client().get("/api/docs").content.decode()
+    assert "cdn" not in page.lower()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    asset = Client().get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+
+
+def test_the_admins_static_files_are_served():
+    response = Client().get("/static/admin/css/base.css")
+    assert response.status_code == 200

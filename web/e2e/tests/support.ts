@@ -1,0 +1,141 @@
+import { test as base, expect, type Browser, type Page, type APIRequestContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export const PASSWORD = "e2e-Secret-pass-9";
+export const PIN = "246810";
+export const DEMO_PASSWORD = "plaza-demo-pass";
+
+let counter = 0;
+
+export interface Person {
+  username: string;
+  displayName: string;
+  token: string;
+}
+
+export { base as test, expect };
+
+function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}`;
+}
+
+async function json(response: Awaited<ReturnType<APIRequestContext["post"]>>) {
+  expect(response.ok(), `${response.url()} → ${response.status()} ${await response.text()}`).toBeTruthy();
+  return response.status() === 204 ? {} : response.json();
+}
+
+/** Setup through the API (what the test is not about), as a native client would. */
+export class Api {
+  constructor(private readonly request: APIRequestContext) {}
+
+  private headers(person: Person) {
+    return { Authorization: `Bearer ${person.token}` };
+  }
+
+  async register(name: string): Promise<Person> {
+    const username = unique(name.toLowerCase());
+    const displayName = `${name} ${username.slice(-4)}`;
+    const body = await json(
+      await this.request.post("/api/v1/auth/register", {
+        data: { username, password: PASSWORD, display_name: displayName },
+      }),
+    );
+    return { username, displayName, token: body.access_token };
+  }
+
+  async login(username: string, password: string): Promise<Person> {
+    const body = await json(await this.request.post("/api/v1/auth/login", { data: { username, password } }));
+    return { username, displayName: username, token: body.access_token };
+  }
+
+  async befriend(a: Person, b: Person): Promise<void> {
+    const request = await json(
+      await this.request.post("/api/v1/contacts/requests", { headers: this.headers(a), data: { to: b.username, message: "" } }),
+    );
+    await json(await this.request.post(`/api/v1/contacts/requests/${request.id}/accept`, { headers: this.headers(b) }));
+  }
+
+  async direct(a: Person, b: Person): Promise<number> {
+    const body = await json(
+      await this.request.post("/api/v1/conversations", { headers: this.headers(a), data: { kind: "direct", members: [b.username] } }),
+    );
+    return body.id;
+  }
+
+  async group(owner: Person, members: Person[], title: string): Promise<number> {
+    const body = await json(
+      await this.request.post("/api/v1/conversations", {
+        headers: this.headers(owner),
+        data: { kind: "group", members: members.map((m) => m.username), title },
+      }),
+    );
+    return body.id;
+  }
+
+  async send(person: Person, conversation: number, text: string): Promise<void> {
+    await json(
+      await this.request.post(`/api/v1/conversations/${conversation}/messages`, {
+        headers: this.headers(person),
+        data: { type: "text", text, client_msg_id: unique("m") },
+      }),
+    );
+  }
+
+  /** A PIN and a completed sandbox top-up of `amount` EUR cents. */
+  async fund(person: Person, amount: number): Promise<void> {
+    await json(await this.request.post("/api/v1/wallet/pin", { headers: this.headers(person), data: { pin: PIN } }));
+    await json(
+      await this.request.post("/api/v1/wallet/topups", {
+        headers: { ...this.headers(person), "Idempotency-Key": unique("k") },
+        data: { amount, currency: "EUR" },
+      }),
+    );
+    await expect.poll(() => this.balance(person), { timeout: 20_000 }).toBe(amount);
+  }
+
+  async balance(person: Person): Promise<number> {
+    const wallet = await json(await this.request.get("/api/v1/wallet", { headers: this.headers(person) }));
+    return wallet.balances.find((b: { currency: string }) => b.currency === "EUR")?.available ?? 0;
+  }
+
+  async post(path: string, person: Person, data: unknown) {
+    return json(await this.request.post(path, { headers: this.headers(person), data }));
+  }
+
+  async get(path: string, person: Person) {
+    return json(await this.request.get(path, { headers: this.headers(person) }));
+  }
+}
+
+/** A person in their own browser context, logged in through the form. */
+export async function signedIn(browser: Browser, baseURL: string | undefined, person: { username: string }, password = PASSWORD): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.log(`[${person.username}] page error: ${error.message} ${error.stack}`));
+  page.on("console", (m) => m.type() === "error" && console.log(`[${person.username}] console: ${m.text()}`));
+  await page.goto("/");
+  await page.getByLabel("Username").fill(person.username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  return page;
+}
+
+export async function openChat(page: Page, title: string | RegExp): Promise<void> {
+  await page.getByRole("link", { name: title }).first().click();
+  await expect(page.getByRole("textbox", { name: "Message" })).toBeVisible();
+}
+
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await page.getByRole("textbox", { name: "Message" }).fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+export async function expectAccessible(page: Page): Promise<void> {
+  // @axe-core/playwright types against its own playwright-core; the page is the same API.
+  type AxePage = ConstructorParameters<typeof AxeBuilder>[0]["page"];
+  const results = await new AxeBuilder({ page: page as unknown as AxePage }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
