@@ -20,11 +20,10 @@ from payments import pins
 from payments import services as payment_services
 from superapp.accounts.selectors import first_party_application
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.helpers import basic_auth, consumer_client, register_app
+from tests.helpers import basic_auth, consumer_client, register_app, run_together
 from tests.miniprograms.factories import bundle_bytes, developer_app, manifest, upload_file
 from tests.miniprograms.shop.factories import shop_factory
 from tests.payments.factories import payer
-from tests.payments.test_concurrency import race
 from tests.superapp.core.test_http import call
 from tests.superapp.official.factories import StaffUserFactory
 
@@ -222,7 +221,7 @@ def test_userinfo_never_shows_the_internal_user_id():
 def test_concurrent_wrong_logins_get_no_more_guesses_than_the_limit(settings):
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     user = UserFactory()
-    answers = race([lambda: _api_login("wrong", user.username).status_code] * 20)
+    answers = run_together([lambda: _api_login("wrong", user.username).status_code] * 20)
     assert answers.count(401) == 5, answers
     assert answers.count(429) == 15, answers
 
@@ -242,7 +241,7 @@ def test_concurrent_wrong_pins_get_no_more_guesses_than_the_limit(settings, monk
         return real_matches(pin, stored)
 
     monkeypatch.setattr(pins, "pin_matches", counting_matches)
-    outcomes = race([lambda: payment_services.pin_verify(user=owner, pin="000000")] * 30)
+    outcomes = run_together([lambda: payment_services.pin_verify(user=owner, pin="000000")] * 30)
     assert len(compared) == 4, outcomes
     assert {type(o).__name__ for o in outcomes} <= {"InvalidPin", "PinLocked"}
 
