@@ -52,6 +52,7 @@ run: install web-build
 	@echo "==> Plaza on http://127.0.0.1:$(PORT)  (log in as alice / plaza-demo-pass; API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "==> live shows play external stream URLs only here: no media server (RTMP ingest, HLS, replays) in this mode; make run-services starts one"
 	env -u DATABASE_URL -u REDIS_URL WEBHOOK_ALLOW_PRIVATE_NETWORKS=$${WEBHOOK_ALLOW_PRIVATE_NETWORKS:-1} \
+	  PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
 	  $(BIN)/uvicorn superapp.asgi:application --host 127.0.0.1 --port $(PORT)
 
 # npm ci from the committed lock file, again only when it changes; never downloads browsers.

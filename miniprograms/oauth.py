@@ -5,6 +5,9 @@
 - A mini-program may also redeem a consumer's login code with the standard authorization-code
   grant (+ PKCE); the answer then includes an OpenID Connect ID token whose ``sub`` is the user's
   openid for that app, never the Plaza user id, plus the ``unionid``.
+- The same code can come from the browser flow: /o/authorize/ answers ``response_type=code``
+  (only that) for a mini-program, after the sign-in page and the consent page, with the scope
+  ``openid`` and the app's consent scopes (``CONSENT_SCOPES``).
 """
 
 import base64
@@ -16,6 +19,7 @@ from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from miniprograms import selectors, services
+from miniprograms.models import CONSENT_SCOPES
 from superapp.accounts.selectors import access_token_by_value
 
 _MINIPROGRAM_GRANT_TYPES = {"client_credentials", "authorization_code", "refresh_token"}
@@ -85,11 +89,22 @@ class MiniProgramOAuth2Validator(OAuth2Validator):
             return grant_type in _MINIPROGRAM_GRANT_TYPES
         return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
 
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+        if _miniprogram_of(client) is not None:
+            return response_type == "code"
+        return super().validate_response_type(
+            client_id, response_type, client, request, *args, **kwargs
+        )
+
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         miniprogram = _miniprogram_of(client)
         if miniprogram is None:
             return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
-        return {scope for scope in scopes if scope} <= set(miniprogram.allowed_scopes)
+        allowed = set(miniprogram.allowed_scopes)
+        if getattr(request, "response_type", None) == "code":
+            # A person authorises a user token: openid and the consent scopes, as at login.
+            allowed = {"openid"} | (allowed & set(CONSENT_SCOPES))
+        return {scope for scope in scopes if scope} <= allowed
 
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         miniprogram = _miniprogram_of(request.client)

@@ -115,7 +115,7 @@ def miniprogram_register(
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
         algorithm=Application.RS256_ALGORITHM,
-        redirect_uris=f"{settings.MINIPROGRAM_BUNDLE_BASE_URL}/{app_id}/",
+        redirect_uris=links.oauth_redirect_uri(app_id=app_id),
         user=actor,
     )
     miniprogram = MiniProgram.objects.create(
@@ -460,7 +460,7 @@ def login_code_issue(
         application_id=miniprogram.oauth_application_id,
         code=code,
         expires=timezone.now() + timedelta(seconds=settings.MINIPROGRAM_LOGIN_CODE_SECONDS),
-        redirect_uri=f"{settings.MINIPROGRAM_BUNDLE_BASE_URL}/{app_id}/",
+        redirect_uri=links.oauth_redirect_uri(app_id=app_id),
         scope=" ".join(["openid", *scopes]),
         code_challenge=code_challenge,
         code_challenge_method=code_challenge_method if code_challenge else "",
@@ -677,10 +677,13 @@ def chat_card_check(payload: dict) -> dict:
 
 
 @transaction.atomic
-def share_link_create(*, actor, app_id: str, path: str, scene: str = "", query: str = "") -> dict:
+def share_link_create(
+    *, actor, app_id: str, base_url: str, path: str, scene: str = "", query: str = ""
+) -> dict:
     """A deep link and its QR code. With a ``scene`` (at most 32 characters, what a QR code
     carries) the link is self-contained; with a ``query`` of any length it is the long-link
-    variant: a stored code that ``GET /api/v1/miniprogram-links/{code}`` resolves."""
+    variant: a stored code that ``GET /api/v1/miniprogram-links/{code}`` resolves. URLs start
+    at ``base_url`` (links.public_base_url)."""
     miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=actor)
     if len(scene) > settings.MINIPROGRAM_SCENE_MAX_LENGTH:
         raise InvalidInput(fields={"scene": ["At most 32 characters; use a query instead."]})
@@ -688,9 +691,12 @@ def share_link_create(*, actor, app_id: str, path: str, scene: str = "", query: 
         link = ShareLink.objects.create(
             code=secrets.token_urlsafe(12), miniprogram=miniprogram, path=path, query=query
         )
-        kind, url = "long", links.long_link_url(link)
+        kind, url = "long", links.long_link_url(base_url=base_url, link=link)
     else:
-        kind, url = "qr", links.scene_link_url(app_id=app_id, path=path, scene=scene)
+        kind, url = (
+            "qr",
+            links.scene_link_url(base_url=base_url, app_id=app_id, path=path, scene=scene),
+        )
     return {"kind": kind, "url": url, "qr_svg": links.qr_svg_data_uri(url)}
 
 

@@ -1,36 +1,61 @@
-"""Serving mini-program bundles (not part of the JSON API).
+"""Serving mini-program bundles (not part of the JSON API), and the long-link redirect.
 
 A bundle is third-party code. It is served with a strict Content-Security-Policy whose
 ``sandbox`` directive (no ``allow-same-origin``) puts the page in an opaque origin: it cannot
 read Plaza cookies or storage, and it talks to the host page only through postMessage
 (plaza-sdk.js). No cookie is ever set on these responses. In production, serve ``/mp/`` from a
 separate origin as well (MINIPROGRAM_BUNDLE_BASE_URL) — defence in depth.
+
+Because the sandboxed page has an opaque origin, every request it makes for the bundle's own
+scripts, styles and images is cross-origin: bundle files therefore say
+``Cross-Origin-Resource-Policy: cross-origin`` (they are public code, like any CDN asset). The
+Plaza app's own pages keep the project's strict headers.
 """
 
 import mimetypes
+from urllib.parse import urlsplit
 
-from django.http import HttpResponse, JsonResponse
-from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from miniprograms import bundles, links, selectors
-from superapp.core.errors import error_body
+from superapp.core.errors import NotFound, error_body
 
-BUNDLE_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: https:",
-        "connect-src https:",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'self'",
-        "sandbox allow-scripts allow-forms allow-popups",
+# Development servers a bundle may call while DEBUG is on (examples/coffee: 127.0.0.1:8401).
+DEVELOPMENT_CONNECT_SOURCES = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def bundle_csp() -> str:
+    """The bundle pages' policy. ``frame-ancestors`` admits the Plaza app's origin
+    (``PUBLIC_BASE_URL``) besides the serving origin, so a bundle on a separate origin can be
+    framed by the app; ``connect-src`` admits localhost development servers only under DEBUG."""
+    ancestors = [
+        "'self'",
+        *([_origin(settings.PUBLIC_BASE_URL)] if settings.PUBLIC_BASE_URL else []),
     ]
-)
+    connect = ["https:", *(DEVELOPMENT_CONNECT_SOURCES if settings.DEBUG else ())]
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: https:",
+            f"connect-src {' '.join(connect)}",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {' '.join(ancestors)}",
+            "sandbox allow-scripts allow-forms allow-popups",
+        ]
+    )
 
 
 def _not_found() -> HttpResponse:
@@ -38,18 +63,23 @@ def _not_found() -> HttpResponse:
 
 
 def _harden(response: HttpResponse) -> HttpResponse:
-    response["Content-Security-Policy"] = BUNDLE_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Content-Security-Policy"] = bundle_csp()
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Content-Type-Options"] = "nosniff"
     response.cookies.clear()
     return response
 
 
-def _serve(version, path: str) -> HttpResponse:
+def _serve(request, version, path: str) -> HttpResponse:
     if version is None:
         return _not_found()
-    path = path or f"{version.manifest['entry_page']}.html"
+    if not path:
+        # The entry page's relative URLs (``../plaza-sdk.js``) must resolve inside the bundle,
+        # so the bundle's root sends the frame to the page's own path.
+        response = HttpResponseRedirect(f"{request.path}{version.manifest['entry_page']}.html")
+        response["Cache-Control"] = "no-cache"
+        return _harden(response)
     if not bundles.is_servable(path):
         return _not_found()
     content = bundles.bundle_read(bytes(version.bundle), path)
@@ -61,15 +91,28 @@ def _serve(version, path: str) -> HttpResponse:
     return _harden(response)
 
 
+# X-Frame-Options cannot name another origin; frame-ancestors in the CSP decides framing.
 @require_GET
-@xframe_options_sameorigin
+@xframe_options_exempt
 def released_file(request, app_id: str, path: str = ""):
-    return _serve(selectors.released_bundle(app_id=app_id), path)
+    return _serve(request, selectors.released_bundle(app_id=app_id), path)
 
 
 @require_GET
-@xframe_options_sameorigin
+@xframe_options_exempt
 def trial_file(request, app_id: str, token: str, path: str = ""):
     version_id = links.trial_version_id(token=token)
     version = selectors.trial_bundle(app_id=app_id, version_id=version_id) if version_id else None
-    return _serve(version, path)
+    return _serve(request, version, path)
+
+
+@require_GET
+def long_link(request, code: str):
+    """``/mp/l/{code}``: send the person to the Plaza app route that opens the mini-program at
+    the link's page with its query."""
+    try:
+        link = selectors.share_link_resolve(code=code)
+    except NotFound:
+        return JsonResponse(error_body("link_not_found", "No such link."), status=404)
+    target = links.app_open_path(app_id=link.miniprogram.app_id, path=link.path, query=link.query)
+    return HttpResponseRedirect(links.public_base_url(request) + target)

@@ -340,6 +340,11 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 FIRST_PARTY_CLIENT_ID = "plaza-first-party"
+# The sign-in page /o/authorize/ sends signed-out people to (superapp/accounts/web.py).
+LOGIN_URL = "/accounts/login/"
+# Where people reach the Plaza app, e.g. https://plaza.example.com (links, QR codes, and the
+# origin allowed to frame bundles); empty: the origin of the request being answered.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="").rstrip("/")
 
 # --- Product limits (each enforced and tested where it is used) -------------------------------
 LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
@@ -384,8 +389,8 @@ MINIPROGRAM_SUBSCRIBE_MESSAGES_PER_DAY = env.int(
 MINIPROGRAM_USER_API_PER_MINUTE = env.int("MINIPROGRAM_USER_API_PER_MINUTE", default=1200)
 MINIPROGRAM_TESTERS_MAX = env.int("MINIPROGRAM_TESTERS_MAX", default=50)
 MINIPROGRAM_SCENE_MAX_LENGTH = 32
-MINIPROGRAM_BUNDLE_BASE_URL = env("MINIPROGRAM_BUNDLE_BASE_URL", default="http://127.0.0.1:8000/mp")
-MINIPROGRAM_LINK_BASE_URL = env("MINIPROGRAM_LINK_BASE_URL", default="https://plaza.example/mp")
+# Empty: the origin of the request being answered (so any host and port is right).
+MINIPROGRAM_BUNDLE_BASE_URL = env("MINIPROGRAM_BUNDLE_BASE_URL", default="")
 MINIPROGRAM_TRIAL_LINK_SECONDS = env.int("MINIPROGRAM_TRIAL_LINK_SECONDS", default=3600)
 CONTACT_REQUESTS_PER_DAY = env.int("CONTACT_REQUESTS_PER_DAY", default=50)
 CONTACT_QR_MAX_AGE = timedelta(days=env.int("CONTACT_QR_MAX_AGE_DAYS", default=30))

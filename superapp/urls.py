@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("accounts/", include("superapp.accounts.web")),
     path("mp/", include("miniprograms.urls")),
     path("admin/", admin.site.urls),
     path(

@@ -255,7 +255,9 @@ class LinksView(APIView):
     @extend_schema(request=s.MpLinkInput, responses={201: s.MpLinkOutput}, tags=DEV)
     def post(self, request, app_id: str):
         data = validated(s.MpLinkInput, request.data)
-        link = services.share_link_create(actor=request.user, app_id=app_id, **data)
+        link = services.share_link_create(
+            actor=request.user, app_id=app_id, base_url=links.public_base_url(request), **data
+        )
         return Response(link, status=status.HTTP_201_CREATED)
 
 
@@ -297,7 +299,7 @@ class ReviewRejectView(APIView):
 # --- Consumer ----------------------------------------------------------------------------------
 
 
-def _launch(miniprogram, version) -> dict:
+def _launch(request, miniprogram, version) -> dict:
     trial = version.status == version.Status.TRIAL
     return {
         "app_id": miniprogram.app_id,
@@ -306,7 +308,7 @@ def _launch(miniprogram, version) -> dict:
         "trial": trial,
         "entry_page": version.manifest["entry_page"],
         "pages": version.manifest["pages"],
-        "bundle_url": links.bundle_url(miniprogram=miniprogram, version=version),
+        "bundle_url": links.bundle_url(request=request, miniprogram=miniprogram, version=version),
     }
 
 
@@ -314,7 +316,7 @@ class LaunchView(APIView):
     @extend_schema(responses=s.MpLaunchOutput, tags=CONSUMER)
     def get(self, request, app_id: str):
         miniprogram, version = selectors.miniprogram_for_consumer(app_id=app_id, user=request.user)
-        return Response(_launch(miniprogram, version))
+        return Response(_launch(request, miniprogram, version))
 
 
 class OpenView(APIView):
@@ -322,7 +324,7 @@ class OpenView(APIView):
     def post(self, request, app_id: str):
         data = validated(s.MpOpenInput, request.data)
         miniprogram, version = services.entry_record(user=request.user, app_id=app_id, **data)
-        return Response(_launch(miniprogram, version))
+        return Response(_launch(request, miniprogram, version))
 
 
 class LoginView(APIView):

@@ -213,7 +213,7 @@ def test_releases_are_served_with_a_strict_csp_and_no_cookies(client_for):
     assert "sandbox allow-scripts" in csp and "allow-same-origin" not in csp
     assert "default-src 'self'" in csp
     assert not response.cookies
-    assert client.get(f"/mp/{app.app_id}/").content == b"<h1>pages/index</h1>"
+    assert client.get(f"/mp/{app.app_id}/")["Location"] == f"/mp/{app.app_id}/pages/index.html"
     assert client.get(f"/mp/{app.app_id}/app.json").status_code == 404
     assert client.get(f"/mp/{app.app_id}/nope.js").status_code == 404
 

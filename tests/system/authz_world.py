@@ -115,7 +115,11 @@ def build_world() -> World:
     mp_services.tester_add(actor=alice, app_id=miniprogram.app_id, user=bob)
     mp_services.consent_grant(user=alice, miniprogram=miniprogram, scope="profile")
     link = mp_services.share_link_create(
-        actor=alice, app_id=miniprogram.app_id, path="pages/index", query="a=1"
+        base_url="http://testserver",
+        actor=alice,
+        app_id=miniprogram.app_id,
+        path="pages/index",
+        query="a=1",
     )
     openid = mp_services.identity_for(miniprogram=miniprogram, user=alice).openid
     order = pay_order(miniprogram, alice, 1500, notify_url=DOWN_URL)
