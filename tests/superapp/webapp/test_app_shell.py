@@ -24,7 +24,7 @@ def test_the_app_shell_answers_its_client_routes_with_a_strict_csp(built_app, pa
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
     assert "frame-ancestors 'none'" in csp
-    assert "frame-src http://127.0.0.1:8000" in csp
+    assert "frame-src 'self'" in csp  # bundles on Plaza's own origin unless configured
 
 
 @pytest.mark.parametrize(
