@@ -288,6 +288,9 @@ EXPECTED = {
     # search and Discover (docs/search.md): for consumers; each kind filters what they may see
     ("GET", "/api/v1/discover"):
         (401, OK, OK, OK, OK, 403, OK),
+    # a single-use socket ticket for the caller's own socket (the browser app)
+    ("POST", "/api/v1/realtime/tickets"):
+        (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/search"):
         (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/sync"):

@@ -1,5 +1,7 @@
 """Socket tickets: /ws/?ticket=T opens once, within its lifetime; ?token= keeps working."""
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -14,13 +16,20 @@ TICKETS = "/api/v1/realtime/tickets"
 
 
 async def opens(query: str) -> bool:
+    """Whether the socket serves the caller: a refusal is accepted, then closed with 4401
+    (docs/security.md), so the first answer to a ping tells."""
     communicator = WebsocketCommunicator(application, f"/ws/?{query}")
     connected, _ = await communicator.connect(timeout=5)
-    if connected:
-        await communicator.send_json_to({"type": "ping"})
-        assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
-        await communicator.disconnect()
-    return connected
+    if not connected:
+        return False
+    await communicator.send_json_to({"type": "ping"})
+    answer = await communicator.receive_output(timeout=5)
+    if answer["type"] == "websocket.close":
+        assert answer["code"] == 4401
+        return False
+    assert json.loads(answer["text"])["type"] == "pong"
+    await communicator.disconnect()
+    return True
 
 
 @pytest.mark.django_db
