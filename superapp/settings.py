@@ -524,7 +524,10 @@ HTTP_BODY_LIMITS.setdefault(
 # through signed, expiring URLs). MEDIA_STORAGE_URL="s3://KEY:SECRET@host[:port]/bucket?region=R"
 # (``s3+http://`` for a plain-HTTP endpoint) stores in S3-compatible object storage instead.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-MEDIA_BASE_URL = env("MEDIA_BASE_URL", default="http://127.0.0.1:8000/media/")
+# Follows PUBLIC_BASE_URL (``make run PORT=…`` sets it), so uploads load on whatever port serves.
+MEDIA_BASE_URL = env(
+    "MEDIA_BASE_URL", default=(PUBLIC_BASE_URL or "http://127.0.0.1:8000") + "/media/"
+)
 MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL", default="")
 # Where clients fetch public media (a CDN in front of the bucket's ``public/`` keys); empty:
 # the bucket's own address.

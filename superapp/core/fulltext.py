@@ -173,6 +173,20 @@ class AddSearchDocument(_VendorSQL):
         return []
 
 
+class RestoreSearchDocument(AddSearchDocument):
+    """SQLite only: rebuild ``document``'s FTS5 table and triggers. Put it after a migration
+    operation that makes Django rebuild the table on SQLite (most ``AlterField``s): the rebuild
+    drops the triggers (``missing_structures`` finds it). PostgreSQL keeps its structures."""
+
+    def describe(self):
+        return f"Search triggers of {self.document.table} restored (SQLite)"
+
+    def _statements(self, vendor: str, forwards: bool) -> list[str]:
+        if vendor != "sqlite":
+            return []
+        return [*self.document.sqlite_drop(), *self.document.sqlite_create()]
+
+
 _CJK_BIGRAMS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION plaza_search_text(value text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

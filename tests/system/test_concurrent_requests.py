@@ -17,7 +17,8 @@ from superapp.social.models import MomentComment, MomentLike
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.helpers import consumer_client, run_together
 from tests.miniprograms.shop.factories import BOOK_ADDRESS, world
-from tests.payments.factories import PIN, red_packet_group
+from tests.payments.factories import PIN
+from tests.redpackets.factories import red_packet_group
 from tests.superapp.messaging.factories import group_chat
 from tests.superapp.social.factories import befriend
 

@@ -90,12 +90,15 @@ def test_subscribe_messages_become_service_notifications(user, django_capture_on
                 template="order_ready",
                 data={"drink": "flat white"},
                 message_id=77,
+                title="Your order is ready",
+                body="Your flat white is waiting at the counter.",
             )
         )
     message = Message.objects.get(conversation__kind="service")
-    assert (message.payload["source"], message.payload["title"]) == (
+    assert (message.payload["source"], message.payload["title"], message.payload["body"]) == (
         "miniprogram:mp_abc",
-        "Coffee Club",
+        "Your order is ready",
+        "Your flat white is waiting at the counter.",
     )
     assert message.payload["data"]["fields"] == {"drink": "flat white"}
 
