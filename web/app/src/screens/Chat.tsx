@@ -326,16 +326,6 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
             {emoji}
           </button>
         ))}
-        <label className="icon-button attach">
-          <span aria-hidden="true">📷</span>
-          <input
-            type="file"
-            accept="image/*"
-            className="visually-hidden"
-            aria-label={t("media.attachPhoto")}
-            onChange={choosePhoto}
-          />
-        </label>
         {isGroup && (
           <button type="button" onClick={() => setPicker(true)}>
             {t("chat.mention")}
@@ -348,6 +338,16 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
         )}
       </div>
       <div className="composer-row">
+        <label className="icon-button attach">
+          <span aria-hidden="true">📷</span>
+          <input
+            type="file"
+            accept="image/*"
+            className="visually-hidden"
+            aria-label={t("media.attachPhoto")}
+            onChange={choosePhoto}
+          />
+        </label>
         <label htmlFor="message-text" className="visually-hidden">
           {t("chat.message")}
         </label>
