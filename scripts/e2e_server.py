@@ -7,10 +7,12 @@ SIGTERM arrives; then it stops both processes and drops the database.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -59,6 +61,11 @@ def main() -> None:
     tag = f"plaza-e2e-{os.getpid()}"
     log_dir = Path(os.environ.get("E2E_LOG_DIR", ROOT / "web" / "e2e" / "test-results"))
     log_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # Uploads go to a throwaway folder and are served by this server, so the app's pages load
+    # them from their own origin (the CSP's 'self').
+    media_root = tempfile.mkdtemp(prefix=f"{tag}-media-")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -69,6 +76,8 @@ def main() -> None:
         "CELERY_QUEUE": tag,
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "superapp.settings",
+        "MEDIA_ROOT": media_root,
+        "MEDIA_BASE_URL": f"{url}/media/",
     }
     with admin_connection(base_url) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -107,8 +116,6 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
             )
         )
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
         server_log = open(log_dir / "e2e-uvicorn.log", "w")  # noqa: SIM115
         server = subprocess.Popen(
             [
@@ -143,6 +150,7 @@ def main() -> None:
                 child.kill()
         with admin_connection(base_url) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(media_root, ignore_errors=True)
         say(f"e2e server: stopped, database {name} dropped")
 
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../api/client";
-import { addPending, emptyTimeline, lastSeq, markFailed, mergeMessages } from "./timeline";
+import {
+  addPending,
+  emptyTimeline,
+  lastSeq,
+  markFailed,
+  mergeMessages,
+  setProgress,
+} from "./timeline";
 import { fresh, judge } from "./cursor";
 
 function message(seq: number, text = `m${seq}`, clientMsgId = `c${seq}`): Message {
@@ -56,6 +63,15 @@ describe("timeline", () => {
     timeline = addPending(timeline, pending("abc"));
     expect(timeline.pending).toHaveLength(1);
     expect(timeline.pending[0]?.failed).toBe(false);
+  });
+
+  it("a photo's upload progress moves only its own bubble, and its echo replaces it", () => {
+    const photo = { file: new File(["x"], "a.png"), preview: "blob:a", progress: 0 };
+    let timeline = addPending(addPending(emptyTimeline, { ...pending("p"), photo }), pending("t"));
+    timeline = setProgress(timeline, "p", 0.5);
+    expect(timeline.pending.map((p) => p.photo?.progress)).toEqual([0.5, undefined]);
+    timeline = mergeMessages(timeline, [{ ...message(3, "", "p"), type: "image" }]);
+    expect(timeline.pending.map((p) => p.client_msg_id)).toEqual(["t"]);
   });
 
   it("a recall replaces the message at its seq", () => {

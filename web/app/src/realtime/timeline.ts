@@ -10,6 +10,14 @@ export interface PendingMessage {
   text: string;
   created_at: string;
   failed: boolean;
+  /** A photo being sent: the chosen file, its local preview (a blob: URL) and upload 0…1. */
+  photo?: PendingPhoto;
+}
+
+export interface PendingPhoto {
+  file: File;
+  preview: string;
+  progress: number;
 }
 
 export interface Timeline {
@@ -43,6 +51,15 @@ export function markFailed(timeline: Timeline, clientMsgId: string): Timeline {
     ...timeline,
     pending: timeline.pending.map((p) =>
       p.client_msg_id === clientMsgId ? { ...p, failed: true } : p,
+    ),
+  };
+}
+
+export function setProgress(timeline: Timeline, clientMsgId: string, progress: number): Timeline {
+  return {
+    ...timeline,
+    pending: timeline.pending.map((p) =>
+      p.client_msg_id === clientMsgId && p.photo ? { ...p, photo: { ...p.photo, progress } } : p,
     ),
   };
 }

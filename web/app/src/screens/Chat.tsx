@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { FormEvent } from "react";
+import type { ChangeEvent, FormEvent } from "react";
 import { useParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -9,11 +9,12 @@ import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { Sheet } from "../components/Sheet";
 import { PinSheet } from "../components/PinSheet";
+import { MediaPhoto, chosenImages } from "../components/Photo";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
 import type { PendingMessage } from "../realtime/timeline";
 import { conversationTitle } from "./ChatList";
-import { useConversation, useMarkRead, useSend, useTimeline } from "./useChat";
+import { useConversation, useMarkRead, useSend, useSendPhoto, useTimeline } from "./useChat";
 import { useMe } from "./useMe";
 
 const RECALL_WINDOW_MS = 2 * 60 * 1000;
@@ -141,6 +142,17 @@ function MessageBody({ message }: { message: Message }) {
           <span className="muted small">{t("cards.miniprogram")}</span>
         </div>
       );
+    case "image":
+      return typeof payload.media === "number" ? (
+        <MediaPhoto
+          mediaId={payload.media}
+          alt={t("media.photoFrom", {
+            name: message.sender?.display_name ?? t("chat.erasedUser"),
+          })}
+        />
+      ) : (
+        <p className="text muted">{t("media.unavailable")}</p>
+      );
     case "notification":
       return (
         <div className="card" role="group" aria-label={String(payload.source ?? t("cards.other"))}>
@@ -175,14 +187,29 @@ function PendingBubble({
 }) {
   const { t } = useTranslation();
   const send = useSend(conversationId);
+  const sendPhoto = useSendPhoto(conversationId);
+  const { photo } = pending;
+  function retry() {
+    if (photo) sendPhoto(photo, pending.client_msg_id);
+    else send(pending.text, [], pending.client_msg_id);
+  }
   return (
     <li className="bubble-row mine">
       <div className="bubble pending">
-        <p className="text">{pending.text}</p>
+        {photo ? (
+          <>
+            <img className="photo" src={photo.preview} alt={t("media.photoToSend")} />
+            {!pending.failed && (
+              <progress value={photo.progress} max={1} aria-label={t("media.uploading")} />
+            )}
+          </>
+        ) : (
+          <p className="text">{pending.text}</p>
+        )}
         <span className="meta">{pending.failed ? t("chat.failed") : t("chat.sending")}</span>
       </div>
       {pending.failed && (
-        <button type="button" onClick={() => send(pending.text, [], pending.client_msg_id)}>
+        <button type="button" onClick={retry}>
           {t("common.retry")}
         </button>
       )}
@@ -255,6 +282,8 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
   const [mentions, setMentions] = useState<string[]>([]);
   const [picker, setPicker] = useState(false);
   const [packetSheet, setPacketSheet] = useState(false);
+  const [photo, setPhoto] = useState<{ file: File; preview: string } | null>(null);
+  const sendPhoto = useSendPhoto(conversation.id);
   const isGroup = conversation.kind === "group";
 
   function submit(event: FormEvent) {
@@ -264,6 +293,17 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
     send(trimmed, mentions);
     setText("");
     setMentions([]);
+  }
+
+  function choosePhoto(event: ChangeEvent<HTMLInputElement>) {
+    const [file] = chosenImages(event);
+    if (file) setPhoto({ file, preview: URL.createObjectURL(file) });
+  }
+
+  function closePreview(open: boolean) {
+    if (open || !photo) return;
+    URL.revokeObjectURL(photo.preview);
+    setPhoto(null);
   }
 
   function mention(username: string, displayName: string) {
@@ -298,6 +338,16 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
         )}
       </div>
       <div className="composer-row">
+        <label className="icon-button attach">
+          <span aria-hidden="true">📷</span>
+          <input
+            type="file"
+            accept="image/*"
+            className="visually-hidden"
+            aria-label={t("media.attachPhoto")}
+            onChange={choosePhoto}
+          />
+        </label>
         <label htmlFor="message-text" className="visually-hidden">
           {t("chat.message")}
         </label>
@@ -313,6 +363,23 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
           {t("chat.send")}
         </button>
       </div>
+      <Sheet open={photo !== null} onOpenChange={closePreview} title={t("media.sendPhoto")}>
+        {photo && (
+          <div className="stack">
+            <img className="viewer-image" src={photo.preview} alt={t("media.photoToSend")} />
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                sendPhoto({ ...photo, progress: 0 });
+                setPhoto(null);
+              }}
+            >
+              {t("media.sendPhoto")}
+            </button>
+          </div>
+        )}
+      </Sheet>
       <Sheet open={picker} onOpenChange={setPicker} title={t("chat.mentionWho")}>
         <ul className="list">
           {conversation.members.map((member) => (

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
+import type { ChangeEvent, FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,8 @@ import { LanguageSelect } from "../components/LanguageSelect";
 import { Sheet } from "../components/Sheet";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
+import { chosenImages } from "../components/Photo";
+import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney } from "../i18n/format";
 import { useMe } from "./useMe";
@@ -23,6 +25,7 @@ export default function MeScreen() {
   return (
     <>
       <TopBar title={t("tabs.me")} />
+      <AvatarPicker avatarUrl={me.data.avatar_url ?? ""} />
       <Profile
         key={me.data.username}
         displayName={me.data.display_name ?? ""}
@@ -105,6 +108,45 @@ function Profile({
           {t("me.save")}
         </button>
       </form>
+    </section>
+  );
+}
+
+function AvatarPicker({ avatarUrl }: { avatarUrl: string }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const notify = useToast();
+  const [progress, setProgress] = useState<number | null>(null);
+  const change = useMutation({
+    mutationFn: async (file: File) => {
+      const media = await uploadMedia(file, "avatar", setProgress);
+      return ok(api.POST("/api/v1/me/avatar", { body: { media: media.id } }));
+    },
+    onSuccess: async () => {
+      notify(t("media.avatarSaved"));
+      await queryClient.invalidateQueries({ queryKey: ["me"] });
+    },
+    onError: (error) => notify(errorText(error)),
+    onSettled: () => setProgress(null),
+  });
+  function choose(event: ChangeEvent<HTMLInputElement>) {
+    const [file] = chosenImages(event);
+    if (file) change.mutate(file);
+  }
+  return (
+    <section className="padded row">
+      {avatarUrl && <img className="avatar-photo" src={avatarUrl} alt={t("media.avatar")} />}
+      <label className="attach button">
+        {t("media.changeAvatar")}
+        <input
+          type="file"
+          accept="image/*"
+          className="visually-hidden"
+          disabled={change.isPending}
+          onChange={choose}
+        />
+      </label>
+      {progress !== null && <progress value={progress} max={1} aria-label={t("media.uploading")} />}
     </section>
   );
 }

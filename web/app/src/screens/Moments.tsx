@@ -1,16 +1,22 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
+import type { ChangeEvent, FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok, type Schemas } from "../api/client";
 import { ErrorView, Loading, Avatar } from "../components/Status";
 import { TopBar } from "../components/TopBar";
+import { ViewablePhoto, chosenImages } from "../components/Photo";
+import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime } from "../i18n/format";
 import { useMe } from "./useMe";
 
 type Moment = Schemas["MomentOutput"];
 type Visibility = "contacts" | "private";
+type ChosenPhoto = { file: File; preview: string };
+
+// MOMENT_MAX_IMAGES on the server.
+const MAX_PHOTOS = 9;
 
 export default function MomentsScreen() {
   const { t } = useTranslation();
@@ -46,22 +52,72 @@ function Compose() {
   const notify = useToast();
   const [text, setText] = useState("");
   const [visibility, setVisibility] = useState<Visibility>("contacts");
+  const [photos, setPhotos] = useState<ChosenPhoto[]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
   const post = useMutation({
-    mutationFn: () => ok(api.POST("/api/v1/moments", { body: { text, visibility } })),
+    mutationFn: async () => {
+      const images: number[] = [];
+      for (const [index, photo] of photos.entries()) {
+        const media = await uploadMedia(photo.file, "moment", (fraction) =>
+          setProgress((index + fraction) / photos.length),
+        );
+        images.push(media.id);
+      }
+      return ok(api.POST("/api/v1/moments", { body: { text, visibility, images } }));
+    },
     onSuccess: () => {
       setText("");
+      photos.forEach((photo) => URL.revokeObjectURL(photo.preview));
+      setPhotos([]);
       void queryClient.invalidateQueries({ queryKey: ["moments"] });
     },
     onError: (error) => notify(errorText(error)),
+    onSettled: () => setProgress(null),
   });
   function submit(event: FormEvent) {
     event.preventDefault();
     post.mutate();
   }
+  function addPhotos(event: ChangeEvent<HTMLInputElement>) {
+    const files = chosenImages(event);
+    if (photos.length + files.length > MAX_PHOTOS) notify(t("media.tooMany", { max: MAX_PHOTOS }));
+    const room = files.slice(0, Math.max(0, MAX_PHOTOS - photos.length));
+    setPhotos([...photos, ...room.map((file) => ({ file, preview: URL.createObjectURL(file) }))]);
+  }
+  function removePhoto(index: number) {
+    const photo = photos[index];
+    if (photo) URL.revokeObjectURL(photo.preview);
+    setPhotos(photos.filter((_, i) => i !== index));
+  }
   return (
     <form className="inline-form stack" onSubmit={submit}>
       <label htmlFor="moment-text">{t("moments.new")}</label>
       <textarea id="moment-text" value={text} onChange={(e) => setText(e.target.value)} rows={2} />
+      {photos.length > 0 && (
+        <ul
+          className="photo-grid"
+          aria-label={t("media.photoCount", { count: photos.length, max: MAX_PHOTOS })}
+        >
+          {photos.map((photo, index) => (
+            <li key={photo.preview}>
+              <img
+                className="photo"
+                src={photo.preview}
+                alt={t("media.photoNumber", { number: index + 1 })}
+              />
+              <button
+                type="button"
+                className="icon-button remove"
+                aria-label={t("media.removePhoto", { number: index + 1 })}
+                onClick={() => removePhoto(index)}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {progress !== null && <progress value={progress} max={1} aria-label={t("media.uploading")} />}
       <div className="composer-row">
         <label htmlFor="moment-visibility" className="visually-hidden">
           {t("moments.visibility")}
@@ -74,7 +130,23 @@ function Compose() {
           <option value="contacts">{t("moments.visibleContacts")}</option>
           <option value="private">{t("moments.visiblePrivate")}</option>
         </select>
-        <button type="submit" className="primary" disabled={!text.trim() || post.isPending}>
+        <label className="icon-button attach">
+          <span aria-hidden="true">📷</span>
+          <input
+            type="file"
+            accept="image/*"
+            multiple
+            className="visually-hidden"
+            aria-label={t("media.addPhotos")}
+            disabled={photos.length >= MAX_PHOTOS}
+            onChange={addPhotos}
+          />
+        </label>
+        <button
+          type="submit"
+          className="primary"
+          disabled={(!text.trim() && photos.length === 0) || post.isPending}
+        >
           {t("moments.post")}
         </button>
       </div>
@@ -128,6 +200,22 @@ function MomentItem({ moment }: { moment: Moment }) {
           </span>
         </header>
         <p className="text">{moment.text}</p>
+        {moment.images.length > 0 && (
+          <ul className="photo-grid">
+            {moment.images.map((address, index) => (
+              <li key={address}>
+                <ViewablePhoto
+                  thumbnail={address}
+                  full={address}
+                  alt={t("media.momentPhoto", {
+                    number: index + 1,
+                    name: moment.author.display_name,
+                  })}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
         <div className="composer-row">
           <button type="button" aria-pressed={liked} onClick={() => like.mutate()}>
             {liked ? t("moments.unlike") : t("moments.like")}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ok, type Message } from "../api/client";
+import { uploadMedia } from "../api/upload";
 import { timelineKey } from "../realtime/engine";
 import {
   addPending,
@@ -8,6 +9,8 @@ import {
   lastSeq,
   markFailed,
   mergeMessages,
+  setProgress,
+  type PendingPhoto,
   type Timeline,
 } from "../realtime/timeline";
 
@@ -44,12 +47,7 @@ export function useTimeline(id: number, latestSeq: number | undefined) {
 /** Optimistic sends keyed by client_msg_id: the bubble shows at once, the echo (the POST's
  * answer or the socket's event, whichever comes first) replaces it, a retry reuses the id. */
 export function useSend(id: number) {
-  const queryClient = useQueryClient();
-  const update = useCallback(
-    (change: (timeline: Timeline) => Timeline) =>
-      queryClient.setQueryData<Timeline>(timelineKey(id), (t) => change(t ?? emptyTimeline)),
-    [queryClient, id],
-  );
+  const update = useTimelineUpdate(id);
   const mutation = useMutation({
     mutationFn: (input: { text: string; mentions: string[]; clientMsgId: string }) =>
       ok(
@@ -78,6 +76,52 @@ export function useSend(id: number) {
   });
   return (text: string, mentions: string[] = [], clientMsgId: string = crypto.randomUUID()) =>
     mutation.mutate({ text, mentions, clientMsgId });
+}
+
+/** A photo: the bubble shows the local preview with the upload's progress, then the image
+ * message is sent under the same `client_msg_id`, so the echo replaces the bubble. */
+export function useSendPhoto(id: number) {
+  const update = useTimelineUpdate(id);
+  const mutation = useMutation({
+    mutationFn: async (input: { photo: PendingPhoto; clientMsgId: string }) => {
+      const progress = (fraction: number) =>
+        update((t) => setProgress(t, input.clientMsgId, fraction));
+      const media = await uploadMedia(input.photo.file, "chat", progress);
+      return ok(
+        api.POST("/api/v1/conversations/{id}/messages", {
+          params: { path: { id } },
+          body: { type: "image", payload: { media: media.id }, client_msg_id: input.clientMsgId },
+        }),
+      );
+    },
+    onMutate: (input) =>
+      update((t) =>
+        addPending(t, {
+          pending: true,
+          client_msg_id: input.clientMsgId,
+          text: "",
+          created_at: new Date().toISOString(),
+          failed: false,
+          photo: { ...input.photo, progress: 0 },
+        }),
+      ),
+    onSuccess: (message: Message, input) => {
+      update((t) => mergeMessages(t, [message]));
+      URL.revokeObjectURL(input.photo.preview);
+    },
+    onError: (_error, input) => update((t) => markFailed(t, input.clientMsgId)),
+  });
+  return (photo: PendingPhoto, clientMsgId: string = crypto.randomUUID()) =>
+    mutation.mutate({ photo, clientMsgId });
+}
+
+function useTimelineUpdate(id: number) {
+  const queryClient = useQueryClient();
+  return useCallback(
+    (change: (timeline: Timeline) => Timeline) =>
+      queryClient.setQueryData<Timeline>(timelineKey(id), (t) => change(t ?? emptyTimeline)),
+    [queryClient, id],
+  );
 }
 
 /** Marks the conversation read up to the newest message shown. */
