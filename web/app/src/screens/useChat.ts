@@ -20,23 +20,29 @@ export function useConversation(id: number) {
   });
 }
 
-/** The latest page of messages, merged into whatever the socket already put in the cache. */
-export function useTimeline(id: number, latestSeq: number | undefined) {
+function messagesAfter(id: number, afterSeq: number) {
+  return ok(
+    api.GET("/api/v1/conversations/{id}/messages", {
+      params: { path: { id }, query: { after_seq: Math.max(0, afterSeq), limit: PAGE } },
+    }),
+  ).then((page) => page.results);
+}
+
+/** The latest page of messages, merged into whatever the socket already put in the cache; with
+ * `focusSeq` (a search result) older than that page, also the page around that message. */
+export function useTimeline(id: number, latestSeq: number | undefined, focusSeq?: number) {
   const queryClient = useQueryClient();
   return useQuery({
     queryKey: timelineKey(id),
     enabled: latestSeq !== undefined,
     queryFn: async () => {
-      const page = await ok(
-        api.GET("/api/v1/conversations/{id}/messages", {
-          params: {
-            path: { id },
-            query: { after_seq: Math.max(0, (latestSeq ?? 0) - PAGE), limit: PAGE },
-          },
-        }),
-      );
+      const latestAfter = (latestSeq ?? 0) - PAGE;
+      const pages = [messagesAfter(id, latestAfter)];
+      if (focusSeq !== undefined && focusSeq <= latestAfter)
+        pages.push(messagesAfter(id, focusSeq - PAGE / 2));
+      const results = (await Promise.all(pages)).flat();
       const cached = queryClient.getQueryData<Timeline>(timelineKey(id)) ?? emptyTimeline;
-      return mergeMessages(cached, page.results);
+      return mergeMessages(cached, results);
     },
   });
 }
