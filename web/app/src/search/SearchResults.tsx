@@ -96,10 +96,8 @@ export function ResultRow({ result }: { result: SearchResult }) {
     <li className="row">
       <Avatar name={result.title.text} />
       <span className="row-main">
-        <span className="name">
-          <Highlighted value={result.title} />
-        </span>
-        <span className="row-sub muted">{t("search.opensInHost")}</span>
+        <ResultText result={result} />
+        <span className="muted small">{t("search.opensInHost")}</span>
       </span>
     </li>
   );
