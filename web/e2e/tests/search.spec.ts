@@ -23,6 +23,23 @@ test("alice finds a message of the demo group and opens the chat at it", async (
   await expect(page.getByText("Checking in, number 60")).toBeAttached();
 });
 
+test("More lists every result of a kind, a page at a time", async ({ browser, baseURL, request }) => {
+  const api = new Api(request);
+  const [alice, bob] = [await api.login("alice", DEMO_PASSWORD), await api.login("bob", DEMO_PASSWORD)];
+  const group = await api.group(alice, [bob], "Paging trip");
+  for (let n = 1; n <= 25; n += 1) await api.send(bob, group, `Paging note ${n}`);
+
+  const page = await signedIn(browser, baseURL, alice, DEMO_PASSWORD);
+  await page.getByRole("searchbox", { name: "Search" }).fill("paging note");
+  await page.getByRole("link", { name: "More Messages" }).click();
+  const messages = page.getByRole("list", { name: "Messages" });
+  await expect(messages.getByRole("link")).toHaveCount(20);
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(messages.getByRole("link")).toHaveCount(25);
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+});
+
 test("a search for an official account opens its profile", async ({ browser, baseURL }) => {
   const page = await signedIn(browser, baseURL, { username: "carol" }, DEMO_PASSWORD);
   await page.getByRole("link", { name: "Discover" }).click();
