@@ -1,5 +1,7 @@
 import { useCallback, useEffect } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "react-router-dom";
+import { errorText, useToast } from "../components/Toast";
 import { api, ok, type Message } from "../api/client";
 import { timelineKey } from "../realtime/engine";
 import {
@@ -96,4 +98,20 @@ export function useMarkRead(id: number, timeline: Timeline | undefined, readSeq:
       api.POST("/api/v1/conversations/{id}/read", { params: { path: { id } }, body: { seq } }),
     ).then(() => queryClient.invalidateQueries({ queryKey: ["conversations"] }));
   }, [id, seq, readSeq, queryClient]);
+}
+
+/** Opens (or creates) the direct chat with `username`; a refusal shows as a toast. */
+export function useOpenDirectChat() {
+  const navigate = useNavigate();
+  const notify = useToast();
+  return async (username: string) => {
+    try {
+      const conversation = await ok(
+        api.POST("/api/v1/conversations", { body: { kind: "direct", members: [username] } }),
+      );
+      navigate(`/chats/${conversation.id}`);
+    } catch (error) {
+      notify(errorText(error));
+    }
+  };
 }

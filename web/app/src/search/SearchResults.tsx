@@ -1,9 +1,8 @@
 import type { ReactNode } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
-import { api, ok } from "../api/client";
 import { Avatar, ErrorView, Loading } from "../components/Status";
-import { errorText, useToast } from "../components/Toast";
+import { useOpenDirectChat } from "../screens/useChat";
 import { segments, type HighlightedText } from "./highlight";
 import {
   searchable,
@@ -58,8 +57,7 @@ function ResultText({ result }: { result: SearchResult }) {
 
 export function ResultRow({ result }: { result: SearchResult }) {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const notify = useToast();
+  const openChat = useOpenDirectChat();
   const path = resultPath(result);
   if (path) {
     return (
@@ -72,20 +70,13 @@ export function ResultRow({ result }: { result: SearchResult }) {
     );
   }
   if (result.kind === "contacts" || result.kind === "people") {
-    const username = String(result.open.username);
-    const openChat = async () => {
-      try {
-        const conversation = await ok(
-          api.POST("/api/v1/conversations", { body: { kind: "direct", members: [username] } }),
-        );
-        navigate(`/chats/${conversation.id}`);
-      } catch (error) {
-        notify(errorText(error));
-      }
-    };
     return (
       <li>
-        <button type="button" className="row" onClick={() => void openChat()}>
+        <button
+          type="button"
+          className="row"
+          onClick={() => void openChat(String(result.open.username))}
+        >
           <Avatar name={result.title.text} />
           <ResultText result={result} />
         </button>
