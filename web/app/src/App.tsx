@@ -16,6 +16,7 @@ const DiscoverScreen = lazy(() => import("./screens/Discover"));
 const MomentsScreen = lazy(() => import("./screens/Moments"));
 const OfficialAccountsScreen = lazy(() => import("./screens/OfficialAccounts"));
 const OfficialAccountScreen = lazy(() => import("./screens/OfficialAccount"));
+const SearchKindScreen = lazy(() => import("./screens/SearchKind"));
 const MeScreen = lazy(() => import("./screens/Me"));
 const WalletScreen = lazy(() => import("./screens/Wallet"));
 
@@ -59,6 +60,7 @@ function AppRoutes() {
           <Route path="accounts" element={<OfficialAccountsScreen />} />
           <Route path="accounts/:id" element={<OfficialAccountScreen />} />
           <Route path="wallet" element={<WalletScreen />} />
+          <Route path="search/:kind" element={<SearchKindScreen />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

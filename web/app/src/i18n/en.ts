@@ -213,6 +213,26 @@ export const en = {
       "Your messages, moments and profile are erased everywhere. This cannot be undone. Enter your password to confirm.",
     eraseConfirm: "Erase my account for ever",
   },
+  search: {
+    label: "Search",
+    placeholder: "Search people, chats, brands…",
+    results: "Search results",
+    nothing: "Nothing found.",
+    more: "More {{kind}}",
+    loadMore: "Load more",
+    opensInHost: "Opens in the mini-program host (coming soon)",
+    kinds: {
+      contacts: "Contacts",
+      people: "People",
+      conversations: "Chats",
+      messages: "Messages",
+      official_accounts: "Official accounts",
+      articles: "Articles",
+      miniprograms: "Mini-programs",
+      products: "Products",
+      live_shows: "Live shows",
+    },
+  },
 };
 
 export type Messages = typeof en;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import type { ChangeEvent, FormEvent } from "react";
-import { useParams } from "react-router-dom";
+import type { ChangeEvent, FormEvent, RefObject } from "react";
+import { useParams, useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Menu from "@radix-ui/react-dropdown-menu";
@@ -24,13 +24,18 @@ export default function ChatScreen() {
   const id = Number(useParams().id);
   const { t } = useTranslation();
   const conversation = useConversation(id);
-  const timeline = useTimeline(id, conversation.data?.last_seq);
+  const focusParam = useSearchParams()[0].get("seq");
+  const focusSeq = focusParam ? Number(focusParam) : undefined;
+  const timeline = useTimeline(id, conversation.data?.last_seq, focusSeq);
   useMarkRead(id, timeline.data, conversation.data?.read_seq ?? 0);
   const listEnd = useRef<HTMLLIElement>(null);
+  const focused = useRef<HTMLLIElement>(null);
   const count = (timeline.data?.messages.length ?? 0) + (timeline.data?.pending.length ?? 0);
   useEffect(() => {
+    // A message opened from search stays in view; otherwise the newest one is.
+    const target = focused.current ?? listEnd.current;
     // Braces: Chromium's scrollIntoView returns a promise, which is not an effect cleanup.
-    void listEnd.current?.scrollIntoView({ block: "end" });
+    void target?.scrollIntoView({ block: focused.current ? "center" : "end" });
   }, [count]);
 
   if (conversation.isPending) return <Loading />;
@@ -44,7 +49,13 @@ export default function ChatScreen() {
         <ErrorView error={timeline.error} retry={() => void timeline.refetch()} />
       ) : (
         <ol className="messages" aria-label={t("chat.messages")} aria-live="polite">
-          {timeline.data?.messages.map((message) => <Bubble key={message.seq} message={message} />)}
+          {timeline.data?.messages.map((message) => (
+            <Bubble
+              key={message.seq}
+              message={message}
+              focusRef={message.seq === focusSeq ? focused : undefined}
+            />
+          ))}
           {timeline.data?.pending.map((pending) => (
             <PendingBubble key={pending.client_msg_id} pending={pending} conversationId={id} />
           ))}
@@ -56,13 +67,13 @@ export default function ChatScreen() {
   );
 }
 
-function Bubble({ message }: { message: Message }) {
+function Bubble({ message, focusRef }: { message: Message; focusRef?: RefObject<HTMLLIElement> }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const mine = message.sender?.username === me.data?.username;
   if (message.type === "system" || message.recalled) {
     return (
-      <li className="notice">
+      <li className="notice" ref={focusRef}>
         {message.recalled
           ? t("chat.recalledNotice", { name: message.sender?.display_name ?? t("chat.someone") })
           : message.text}
@@ -70,7 +81,11 @@ function Bubble({ message }: { message: Message }) {
     );
   }
   return (
-    <li className={mine ? "bubble-row mine" : "bubble-row"}>
+    <li
+      className={`bubble-row${mine ? " mine" : ""}${focusRef ? " found" : ""}`}
+      ref={focusRef}
+      aria-current={focusRef ? "true" : undefined}
+    >
       <div className="bubble">
         {!mine && (
           <span className="sender">{message.sender?.display_name ?? t("chat.erasedUser")}</span>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { api, ok, type Conversation } from "../api/client";
 import { ErrorView, Loading, Avatar } from "../components/Status";
 import { TopBar } from "../components/TopBar";
+import { SearchBox } from "../search/SearchResults";
 import { formatListTime } from "../i18n/format";
 import { messagePreview } from "./messagePreview";
 
@@ -27,19 +28,21 @@ export function ChatListScreen() {
   return (
     <>
       <TopBar title={t("tabs.chats")} />
-      {conversations.isPending ? (
-        <Loading />
-      ) : conversations.isError ? (
-        <ErrorView error={conversations.error} retry={() => void conversations.refetch()} />
-      ) : conversations.data.length === 0 ? (
-        <p className="empty">{t("chats.empty")}</p>
-      ) : (
-        <ul className="list" aria-label={t("tabs.chats")}>
-          {conversations.data.map((conversation) => (
-            <ChatRow key={conversation.id} conversation={conversation} />
-          ))}
-        </ul>
-      )}
+      <SearchBox>
+        {conversations.isPending ? (
+          <Loading />
+        ) : conversations.isError ? (
+          <ErrorView error={conversations.error} retry={() => void conversations.refetch()} />
+        ) : conversations.data.length === 0 ? (
+          <p className="empty">{t("chats.empty")}</p>
+        ) : (
+          <ul className="list" aria-label={t("tabs.chats")}>
+            {conversations.data.map((conversation) => (
+              <ChatRow key={conversation.id} conversation={conversation} />
+            ))}
+          </ul>
+        )}
+      </SearchBox>
     </>
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { ErrorView, Loading, Avatar } from "../components/Status";
@@ -9,6 +8,7 @@ import { TopBar } from "../components/TopBar";
 import { Sheet } from "../components/Sheet";
 import { errorText, useToast } from "../components/Toast";
 import { useMe } from "./useMe";
+import { useOpenDirectChat } from "./useChat";
 
 /** The token of a pasted or scanned contact link (`plaza://contact?token=…`), if it is one. */
 export function contactLinkToken(text: string): string | null {
@@ -28,7 +28,7 @@ export default function ContactsScreen() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const notify = useToast();
-  const navigate = useNavigate();
+  const openChat = useOpenDirectChat();
   const me = useMe();
   const [qrOpen, setQrOpen] = useState(false);
   const contacts = useQuery({
@@ -62,17 +62,6 @@ export default function ContactsScreen() {
         },
       },
     );
-  }
-
-  async function openChat(username: string) {
-    try {
-      const conversation = await ok(
-        api.POST("/api/v1/conversations", { body: { kind: "direct", members: [username] } }),
-      );
-      navigate(`/chats/${conversation.id}`);
-    } catch (error) {
-      notify(errorText(error));
-    }
   }
 
   const incoming = (requests.data ?? []).filter(

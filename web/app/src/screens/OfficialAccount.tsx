@@ -1,7 +1,7 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useParams } from "react-router-dom";
+import { useLocation, useParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { ErrorView, Loading } from "../components/Status";
@@ -61,6 +61,7 @@ export default function OfficialAccountScreen() {
     queryFn: () =>
       ok(api.GET("/api/v1/official-accounts/{account_id}/articles", path)).then((p) => p.results),
   });
+  useScrollToHash(articles.isSuccess);
   const follow = useMutation({
     mutationFn: (following: boolean) =>
       following
@@ -99,7 +100,12 @@ export default function OfficialAccountScreen() {
         <h2 id="articles-heading">{t("official.articles")}</h2>
         {articles.data?.length === 0 && <p className="empty">{t("official.noArticles")}</p>}
         {articles.data?.map((article) => (
-          <article key={article.id} className="article" aria-label={article.title}>
+          <article
+            key={article.id}
+            id={`article-${article.id}`}
+            className="article"
+            aria-label={article.title}
+          >
             <h3>{article.title}</h3>
             <p className="muted small">
               <time dateTime={article.created_at}>
@@ -113,6 +119,16 @@ export default function OfficialAccountScreen() {
       {account.following && <ServiceChat accountId={accountId} />}
     </>
   );
+}
+
+/** Brings `#article-N` (an article opened from search) into view once the list is there. */
+function useScrollToHash(ready: boolean) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (!ready || !hash) return;
+    // Braces: Chromium's scrollIntoView returns a promise, which is not an effect cleanup.
+    void document.getElementById(hash.slice(1))?.scrollIntoView({ block: "start" });
+  }, [ready, hash]);
 }
 
 function MenuButton({ item, accountId }: { item: MenuAction; accountId: number }) {

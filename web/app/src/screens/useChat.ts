@@ -1,5 +1,7 @@
 import { useCallback, useEffect } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "react-router-dom";
+import { errorText, useToast } from "../components/Toast";
 import { api, ok, type Message } from "../api/client";
 import { uploadMedia } from "../api/upload";
 import { timelineKey } from "../realtime/engine";
@@ -23,23 +25,29 @@ export function useConversation(id: number) {
   });
 }
 
-/** The latest page of messages, merged into whatever the socket already put in the cache. */
-export function useTimeline(id: number, latestSeq: number | undefined) {
+function messagesAfter(id: number, afterSeq: number) {
+  return ok(
+    api.GET("/api/v1/conversations/{id}/messages", {
+      params: { path: { id }, query: { after_seq: Math.max(0, afterSeq), limit: PAGE } },
+    }),
+  ).then((page) => page.results);
+}
+
+/** The latest page of messages, merged into whatever the socket already put in the cache; with
+ * `focusSeq` (a search result) older than that page, also the page around that message. */
+export function useTimeline(id: number, latestSeq: number | undefined, focusSeq?: number) {
   const queryClient = useQueryClient();
   return useQuery({
     queryKey: timelineKey(id),
     enabled: latestSeq !== undefined,
     queryFn: async () => {
-      const page = await ok(
-        api.GET("/api/v1/conversations/{id}/messages", {
-          params: {
-            path: { id },
-            query: { after_seq: Math.max(0, (latestSeq ?? 0) - PAGE), limit: PAGE },
-          },
-        }),
-      );
+      const latestAfter = (latestSeq ?? 0) - PAGE;
+      const pages = [messagesAfter(id, latestAfter)];
+      if (focusSeq !== undefined && focusSeq <= latestAfter)
+        pages.push(messagesAfter(id, focusSeq - PAGE / 2));
+      const results = (await Promise.all(pages)).flat();
       const cached = queryClient.getQueryData<Timeline>(timelineKey(id)) ?? emptyTimeline;
-      return mergeMessages(cached, page.results);
+      return mergeMessages(cached, results);
     },
   });
 }
@@ -134,4 +142,20 @@ export function useMarkRead(id: number, timeline: Timeline | undefined, readSeq:
       api.POST("/api/v1/conversations/{id}/read", { params: { path: { id } }, body: { seq } }),
     ).then(() => queryClient.invalidateQueries({ queryKey: ["conversations"] }));
   }, [id, seq, readSeq, queryClient]);
+}
+
+/** Opens (or creates) the direct chat with `username`; a refusal shows as a toast. */
+export function useOpenDirectChat() {
+  const navigate = useNavigate();
+  const notify = useToast();
+  return async (username: string) => {
+    try {
+      const conversation = await ok(
+        api.POST("/api/v1/conversations", { body: { kind: "direct", members: [username] } }),
+      );
+      navigate(`/chats/${conversation.id}`);
+    } catch (error) {
+      notify(errorText(error));
+    }
+  };
 }
