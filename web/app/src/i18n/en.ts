@@ -30,6 +30,7 @@ export const en = {
     unread_other: "{{count}} unread messages",
   },
   chat: {
+    read: "Read",
     messages: "Messages",
     message: "Message",
     placeholder: "Write a message",

@@ -32,6 +32,7 @@ export const zhCN: Messages = {
     unread_other: "{{count}} 条未读消息",
   },
   chat: {
+    read: "已读",
     messages: "消息",
     message: "消息",
     placeholder: "输入消息",

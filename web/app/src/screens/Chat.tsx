@@ -13,7 +13,7 @@ import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
 import type { PendingMessage } from "../realtime/timeline";
 import { conversationTitle } from "./ChatList";
-import { useConversation, useMarkRead, useSend, useTimeline } from "./useChat";
+import { useConversation, useMarkRead, usePeerReadSeq, useSend, useTimeline } from "./useChat";
 import { useMe } from "./useMe";
 
 const RECALL_WINDOW_MS = 2 * 60 * 1000;
@@ -25,6 +25,7 @@ export default function ChatScreen() {
   const conversation = useConversation(id);
   const timeline = useTimeline(id, conversation.data?.last_seq);
   useMarkRead(id, timeline.data, conversation.data?.read_seq ?? 0);
+  const peerReadSeq = usePeerReadSeq(id, conversation.data?.kind === "direct");
   const listEnd = useRef<HTMLLIElement>(null);
   const count = (timeline.data?.messages.length ?? 0) + (timeline.data?.pending.length ?? 0);
   useEffect(() => {
@@ -43,7 +44,9 @@ export default function ChatScreen() {
         <ErrorView error={timeline.error} retry={() => void timeline.refetch()} />
       ) : (
         <ol className="messages" aria-label={t("chat.messages")} aria-live="polite">
-          {timeline.data?.messages.map((message) => <Bubble key={message.seq} message={message} />)}
+          {timeline.data?.messages.map((message) => (
+            <Bubble key={message.seq} message={message} peerReadSeq={peerReadSeq} />
+          ))}
           {timeline.data?.pending.map((pending) => (
             <PendingBubble key={pending.client_msg_id} pending={pending} conversationId={id} />
           ))}
@@ -55,7 +58,7 @@ export default function ChatScreen() {
   );
 }
 
-function Bubble({ message }: { message: Message }) {
+function Bubble({ message, peerReadSeq }: { message: Message; peerReadSeq: number }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const mine = message.sender?.username === me.data?.username;
@@ -79,6 +82,7 @@ function Bubble({ message }: { message: Message }) {
           <time dateTime={message.created_at}>
             {formatDateTime(message.created_at, i18n.language)}
           </time>
+          {mine && message.seq <= peerReadSeq && <span className="read">{t("chat.read")}</span>}
         </span>
       </div>
       {mine && Date.now() - new Date(message.created_at).getTime() < RECALL_WINDOW_MS && (
