@@ -12,6 +12,7 @@ import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney } from "../i18n/format";
+import { MemberCards } from "./MemberCards";
 import { useMe } from "./useMe";
 
 export default function MeScreen() {
@@ -39,6 +40,7 @@ export default function MeScreen() {
       <section className="padded">
         <LanguageSelect />
       </section>
+      <MemberCards />
       <Orders />
       <Grants />
       <Privacy />
