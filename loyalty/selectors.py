@@ -67,6 +67,15 @@ def member_for_user(*, brand_id: int, user) -> Member:
     return member
 
 
+def memberships_for_user(*, user) -> QuerySet[Member]:
+    """The person's member cards at every brand, by brand name, with what a card shows."""
+    return (
+        Member.objects.filter(user=user)
+        .select_related("program__brand", "tier")
+        .order_by("program__brand__name", "pk")
+    )
+
+
 def card_payload(member: Member) -> str:
     """What the member card's QR code encodes: brand, number and an unguessable token."""
     return f"{CARD_PREFIX}:{member.program.brand_id}:{member.member_number}:{member.card_token}"

@@ -177,6 +177,25 @@ class CardOutput(serializers.ModelSerializer):
         return selectors.points_expiring(member=member)
 
 
+class MemberCardOutput(CardOutput):
+    """A card in the person's list: the brand's name, without the per-card expiry sum."""
+
+    brand_name = serializers.CharField(source="program.brand.name")
+
+    class Meta(CardOutput.Meta):
+        fields = [
+            "brand_id",
+            "brand_name",
+            "program",
+            "points_name",
+            "member_number",
+            "tier",
+            "points",
+            "qr_payload",
+            "joined_at",
+        ]
+
+
 class PointEntryOutput(serializers.ModelSerializer):
     class Meta:
         model = PointEntry

@@ -17,6 +17,7 @@ from loyalty.models import (
     Commission,
     Consent,
     FollowUpTask,
+    Member,
     PointEntry,
     Segment,
 )
@@ -97,6 +98,18 @@ class CardQrView(APIView):
         image = BytesIO()
         segno.make(selectors.card_payload(member), error="m").save(image, kind="png", scale=6)
         return HttpResponse(image.getvalue(), content_type="image/png")
+
+
+class MemberCardListView(generics.ListAPIView):
+    serializer_class = s.MemberCardOutput
+    queryset = Member.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.memberships_for_user(user=self.request.user)
 
 
 class PointsHistoryView(generics.ListAPIView):

@@ -154,3 +154,20 @@ def test_bonus_campaign_multiplies_points_for_its_collection_in_its_window(brand
     assert Member.objects.get(user=user).points == 200 + 100
     order_paid(brand, user, 10_000, paid_at=now - timedelta(days=3), lines=lines[:1])
     assert Member.objects.get(user=user).points == 300 + 100
+
+
+def test_a_person_lists_their_member_cards_at_every_brand_and_only_theirs(brand, api):
+    other_brand = make_brand(name="Atelier Nord")
+    make_program(other_brand)
+    order_paid(brand, api.user, 12_000)
+    api.post(f"/api/v1/loyalty/brands/{other_brand.pk}/membership", {})
+    order_paid(brand, UserFactory(), 5_000)  # someone else's card
+    answer = api.get("/api/v1/me/member-cards")
+    assert answer.status_code == 200
+    cards = answer.json()["results"]
+    assert [(c["brand_id"], c["brand_name"], c["points"]) for c in cards] == [
+        (other_brand.pk, "Atelier Nord", 0),
+        (brand.pk, "Maison Lune", 120),
+    ]
+    assert cards[1]["qr_payload"].startswith(f"plaza-card:{brand.pk}:{cards[1]['member_number']}:")
+    assert consumer_client(UserFactory()).get("/api/v1/me/member-cards").json()["results"] == []

@@ -1535,6 +1535,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/member-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["me_member_cards_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/miniprogram-grants": {
         parameters: {
             query?: never;
@@ -4146,6 +4162,20 @@ export interface components {
          * @enum {string}
          */
         MemberAddInputRoleEnum: "admin" | "associate";
+        /** @description A card in the person's list: the brand's name, without the per-card expiry sum. */
+        MemberCardOutput: {
+            brand_id: number;
+            brand_name: string;
+            program: string;
+            points_name: string;
+            member_number: string;
+            tier: string;
+            /** Format: int64 */
+            points?: number;
+            readonly qr_payload: string;
+            /** Format: date-time */
+            readonly joined_at: string;
+        };
         MemberOutput: {
             readonly id: number;
             username: string;
@@ -4868,6 +4898,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["LiveShowOutput"][];
+        };
+        PaginatedMemberCardOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["MemberCardOutput"][];
         };
         PaginatedMiniProgramOutputList: {
             /** Format: uri */
@@ -10000,6 +10043,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExportOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    me_member_cards_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMemberCardOutputList"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

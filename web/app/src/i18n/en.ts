@@ -30,6 +30,7 @@ export const en = {
     unread_other: "{{count}} unread messages",
   },
   chat: {
+    read: "Read",
     messages: "Messages",
     message: "Message",
     placeholder: "Write a message",
@@ -183,6 +184,14 @@ export const en = {
     avatarSaved: "Profile photo changed.",
   },
   me: {
+    memberCards: "Member cards",
+    noMemberCards: "You are not a member of any brand's program yet.",
+    cardTier: "{{tier}} · No. {{number}}",
+    cardPoints: "{{points}} {{name}}",
+    cardQr: "Show card",
+    showCard: "Show the {{name}} card",
+    cardHint: "Show this code at the till to collect or spend points.",
+    cardQrAlt: "QR code of your {{name}} member card",
     profile: "Profile",
     bio: "About me",
     save: "Save",

@@ -32,6 +32,7 @@ export const zhCN: Messages = {
     unread_other: "{{count}} 条未读消息",
   },
   chat: {
+    read: "已读",
     messages: "消息",
     message: "消息",
     placeholder: "输入消息",
@@ -185,6 +186,14 @@ export const zhCN: Messages = {
     avatarSaved: "头像已更换。",
   },
   me: {
+    memberCards: "会员卡",
+    noMemberCards: "你还没有加入任何品牌的会员计划。",
+    cardTier: "{{tier}} · 卡号 {{number}}",
+    cardPoints: "{{points}} {{name}}",
+    cardQr: "出示会员卡",
+    showCard: "出示{{name}}会员卡",
+    cardHint: "结账时出示此码即可累积或使用积分。",
+    cardQrAlt: "你的{{name}}会员卡二维码",
     profile: "个人信息",
     bio: "个性签名",
     save: "保存",

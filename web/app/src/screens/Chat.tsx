@@ -14,7 +14,14 @@ import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
 import type { PendingMessage } from "../realtime/timeline";
 import { conversationTitle } from "./ChatList";
-import { useConversation, useMarkRead, useSend, useSendPhoto, useTimeline } from "./useChat";
+import {
+  useConversation,
+  useMarkRead,
+  usePeerReadSeq,
+  useSend,
+  useSendPhoto,
+  useTimeline,
+} from "./useChat";
 import { useMe } from "./useMe";
 
 const RECALL_WINDOW_MS = 2 * 60 * 1000;
@@ -28,6 +35,7 @@ export default function ChatScreen() {
   const focusSeq = focusParam ? Number(focusParam) : undefined;
   const timeline = useTimeline(id, conversation.data?.last_seq, focusSeq);
   useMarkRead(id, timeline.data, conversation.data?.read_seq ?? 0);
+  const peerReadSeq = usePeerReadSeq(id, conversation.data?.kind === "direct");
   const listEnd = useRef<HTMLLIElement>(null);
   const focused = useRef<HTMLLIElement>(null);
   const count = (timeline.data?.messages.length ?? 0) + (timeline.data?.pending.length ?? 0);
@@ -53,6 +61,7 @@ export default function ChatScreen() {
             <Bubble
               key={message.seq}
               message={message}
+              peerReadSeq={peerReadSeq}
               focusRef={message.seq === focusSeq ? focused : undefined}
             />
           ))}
@@ -67,7 +76,15 @@ export default function ChatScreen() {
   );
 }
 
-function Bubble({ message, focusRef }: { message: Message; focusRef?: RefObject<HTMLLIElement> }) {
+function Bubble({
+  message,
+  peerReadSeq,
+  focusRef,
+}: {
+  message: Message;
+  peerReadSeq: number;
+  focusRef?: RefObject<HTMLLIElement>;
+}) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const mine = message.sender?.username === me.data?.username;
@@ -95,6 +112,7 @@ function Bubble({ message, focusRef }: { message: Message; focusRef?: RefObject<
           <time dateTime={message.created_at}>
             {formatDateTime(message.created_at, i18n.language)}
           </time>
+          {mine && message.seq <= peerReadSeq && <span className="read">{t("chat.read")}</span>}
         </span>
       </div>
       {mine && Date.now() - new Date(message.created_at).getTime() < RECALL_WINDOW_MS && (

@@ -14,6 +14,7 @@ import { chosenImages } from "../components/Photo";
 import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney } from "../i18n/format";
+import { MemberCards } from "./MemberCards";
 import { useMe } from "./useMe";
 
 export default function MeScreen() {
@@ -42,6 +43,7 @@ export default function MeScreen() {
       <section className="padded">
         <LanguageSelect />
       </section>
+      <MemberCards />
       <Orders />
       <Grants />
       <Privacy />

@@ -132,6 +132,22 @@ function useTimelineUpdate(id: number) {
   );
 }
 
+/** In a direct chat, the peer's read position (my messages up to it show "Read"). The
+ * `conversation.read` socket event invalidates ["conversation"] queries, so it updates live. */
+export function usePeerReadSeq(id: number, direct: boolean): number {
+  const position = useQuery({
+    queryKey: ["conversation", id, "peer-read"],
+    enabled: direct,
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/conversations/{id}/messages", {
+          params: { path: { id }, query: { limit: 1 } },
+        }),
+      ).then((page) => page.peer_read_seq ?? 0),
+  });
+  return position.data ?? 0;
+}
+
 /** Marks the conversation read up to the newest message shown. */
 export function useMarkRead(id: number, timeline: Timeline | undefined, readSeq: number) {
   const queryClient = useQueryClient();
