@@ -93,6 +93,10 @@ export const en = {
     qrHint: "Let a friend scan it, or send them the link.",
     qrAlt: "My contact QR code",
     qrLink: "Contact link",
+    scan: "Scan QR code",
+    scanHint: "Point the camera at a friend's Plaza QR code.",
+    cameraView: "Camera",
+    cameraUnavailable: "The camera is not available. Paste the contact link instead.",
   },
   moments: {
     title: "Moments",

@@ -95,6 +95,10 @@ export const zhCN: Messages = {
     qrHint: "让朋友扫一扫，或把链接发给他们。",
     qrAlt: "我的名片二维码",
     qrLink: "名片链接",
+    scan: "扫一扫",
+    scanHint: "将摄像头对准朋友的 Plaza 二维码。",
+    cameraView: "摄像头",
+    cameraUnavailable: "无法使用摄像头。请改为粘贴联系人链接。",
   },
   moments: {
     title: "朋友圈",

@@ -6,6 +6,7 @@ import { api, ok } from "../api/client";
 import { ErrorView, Loading, Avatar } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { Sheet } from "../components/Sheet";
+import { qrDetectorClass, ScanQrSheet } from "../components/ScanQrSheet";
 import { errorText, useToast } from "../components/Toast";
 import { useMe } from "./useMe";
 import { useOpenDirectChat } from "./useChat";
@@ -47,12 +48,12 @@ export default function ContactsScreen() {
     onError: (error) => notify(errorText(error)),
   });
   const [who, setWho] = useState("");
+  const [scanning, setScanning] = useState(false);
 
-  function add(event: FormEvent) {
-    event.preventDefault();
+  const requestContact = (text: string) =>
     act.mutate(
       async () => {
-        const to = await resolveUsername(who);
+        const to = await resolveUsername(text);
         await ok(api.POST("/api/v1/contacts/requests", { body: { to, message: "" } }));
       },
       {
@@ -62,6 +63,16 @@ export default function ContactsScreen() {
         },
       },
     );
+
+  function add(event: FormEvent) {
+    event.preventDefault();
+    requestContact(who);
+  }
+
+  function scanned(text: string) {
+    setScanning(false);
+    setWho(text);
+    requestContact(text);
   }
 
   const incoming = (requests.data ?? []).filter(
@@ -72,9 +83,16 @@ export default function ContactsScreen() {
       <TopBar
         title={t("tabs.contacts")}
         actions={
-          <button type="button" onClick={() => setQrOpen(true)}>
-            {t("contacts.myQr")}
-          </button>
+          <>
+            {qrDetectorClass() && (
+              <button type="button" onClick={() => setScanning(true)}>
+                {t("contacts.scan")}
+              </button>
+            )}
+            <button type="button" onClick={() => setQrOpen(true)}>
+              {t("contacts.myQr")}
+            </button>
+          </>
         }
       />
       <form className="inline-form" onSubmit={add}>
@@ -180,6 +198,7 @@ export default function ContactsScreen() {
         )}
       </section>
       <MyQr open={qrOpen} onOpenChange={setQrOpen} />
+      <ScanQrSheet open={scanning} onOpenChange={setScanning} onScanned={scanned} />
     </>
   );
 }
@@ -195,10 +214,8 @@ function MyQr({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolea
     queryKey: ["me", "qr", "png"],
     enabled: open,
     // The PNG needs the bearer token, so it is fetched and shown as a blob URL.
-    queryFn: async () => {
-      const { response } = await api.GET("/api/v1/me/qr.png", { parseAs: "blob" });
-      return URL.createObjectURL(await response.clone().blob());
-    },
+    queryFn: async () =>
+      URL.createObjectURL((await ok(api.GET("/api/v1/me/qr.png", { parseAs: "blob" }))) as Blob),
   });
   return (
     <Sheet
