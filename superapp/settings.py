@@ -409,6 +409,7 @@ MESSAGE_SEND_PER_MINUTE = env.int("MESSAGE_SEND_PER_MINUTE", default=120)
 MESSAGING_CARD_CHECKS = {
     "miniprogram": "miniprograms.services.chat_card_check",
     "product": "miniprograms.shop.selectors.chat_card_check",
+    "official_account": "superapp.official.selectors.chat_card_check",
 }
 # Payments (docs/payments.md). Amounts are integer minor units.
 PAYMENTS_CURRENCIES = env.list("PAYMENTS_CURRENCIES", default=["EUR", "USD", "GBP", "CNY"])

@@ -80,6 +80,7 @@ class Message(models.Model):
         FILE = "file"
         PRODUCT = "product"
         MINIPROGRAM = "miniprogram"
+        OFFICIAL_ACCOUNT = "official_account"
         RED_PACKET = "red_packet"
         SYSTEM = "system"
         NOTIFICATION = "notification"

@@ -56,6 +56,12 @@ class MiniProgramPayload(serializers.Serializer):
     thumb_url = serializers.URLField(max_length=500, required=False)
 
 
+class OfficialAccountPayload(serializers.Serializer):
+    """An official account's card; its name and avatar are the account's own (checked)."""
+
+    account_id = serializers.IntegerField(min_value=1)
+
+
 class RedPacketPayload(serializers.Serializer):
     red_packet_id = serializers.IntegerField(min_value=1)
     greeting = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -77,6 +83,7 @@ PAYLOADS = {
     Type.FILE: MediaPayload,
     Type.PRODUCT: ProductPayload,
     Type.MINIPROGRAM: MiniProgramPayload,
+    Type.OFFICIAL_ACCOUNT: OfficialAccountPayload,
     Type.RED_PACKET: RedPacketPayload,
     Type.SYSTEM: FreeFormPayload,
     Type.NOTIFICATION: FreeFormPayload,
@@ -89,6 +96,7 @@ USER_TYPES = (
     Type.FILE,
     Type.PRODUCT,
     Type.MINIPROGRAM,
+    Type.OFFICIAL_ACCOUNT,
 )
 # What an attached upload tells every reader of the message (the address is fetched with
 # GET /api/v1/media/{id}: it is signed and expires).

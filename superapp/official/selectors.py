@@ -106,6 +106,17 @@ def account_get(*, account_id: int) -> OfficialAccount:
     return account
 
 
+def chat_card_check(payload: dict) -> dict:
+    """An ``official_account`` chat card (messaging's MESSAGING_CARD_CHECKS): an existing
+    account, shown with its own name and avatar whatever the sender wrote."""
+    account = (
+        OfficialAccount.objects.filter(pk=payload["account_id"]).only("name", "avatar_url").first()
+    )
+    if account is None:
+        raise NotFound("No such official account.", code="account_not_found")
+    return {"account_id": account.pk, "name": account.name, "avatar_url": account.avatar_url}
+
+
 def account_for_member(*, account_id: int, user, roles=STAFF) -> OfficialAccount:
     """The account if ``user`` holds one of ``roles`` in its brand: 404 to outsiders (the
     brand's back office is invisible to them), 403 ``insufficient_role`` to lesser roles."""

@@ -13,6 +13,7 @@ from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.factories import released_app
 from tests.miniprograms.shop.factories import world
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
+from tests.superapp.official.factories import official_account
 from tests.superapp.social.factories import block
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +280,25 @@ def test_sending_marks_the_conversation_read_for_the_sender(api):
     post(api, chat, type="text", text="answer")
     assert api.get(f"/api/v1/conversations/{chat.pk}").json()["unread_count"] == 0
     assert consumer_client(peer).get(f"/api/v1/conversations/{chat.pk}").json()["unread_count"] == 1
+
+
+def test_an_official_account_card_shows_the_accounts_own_name_and_a_missing_one_is_refused():
+    conversation, sender, _ = direct_chat()
+    account = official_account(name="Maison Lune", avatar_url="https://cdn.example/lune.png")
+
+    def send_card(payload: dict, client_msg_id: str):
+        return consumer_client(sender).post(
+            f"/api/v1/conversations/{conversation.pk}/messages",
+            {"type": "official_account", "payload": payload, "client_msg_id": client_msg_id},
+            format="json",
+        )
+
+    sent = send_card({"account_id": account.pk, "name": "Not the real name"}, "oa-1")
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["payload"] == {
+        "account_id": account.pk,
+        "name": "Maison Lune",
+        "avatar_url": "https://cdn.example/lune.png",
+    }
+    assert_refused(send_card({"account_id": account.pk + 1000}, "oa-2"), 404, "account_not_found")
+    assert Message.objects.filter(type="official_account").count() == 1

@@ -4260,12 +4260,13 @@ export interface components {
          *     * `file` - File
          *     * `product` - Product
          *     * `miniprogram` - Miniprogram
+         *     * `official_account` - Official Account
          *     * `red_packet` - Red Packet
          *     * `system` - System
          *     * `notification` - Notification
          * @enum {string}
          */
-        MessageOutputTypeEnum: "text" | "image" | "voice" | "video" | "file" | "product" | "miniprogram" | "red_packet" | "system" | "notification";
+        MessageOutputTypeEnum: "text" | "image" | "voice" | "video" | "file" | "product" | "miniprogram" | "official_account" | "red_packet" | "system" | "notification";
         MessagePage: {
             results: components["schemas"]["MessageOutput"][];
             has_more: boolean;
@@ -4293,9 +4294,10 @@ export interface components {
          *     * `file` - file
          *     * `product` - product
          *     * `miniprogram` - miniprogram
+         *     * `official_account` - official_account
          * @enum {string}
          */
-        MessageSendInputTypeEnum: "text" | "image" | "voice" | "video" | "file" | "product" | "miniprogram";
+        MessageSendInputTypeEnum: "text" | "image" | "voice" | "video" | "file" | "product" | "miniprogram" | "official_account";
         /**
          * @description * `POST` - POST
          *     * `PUT` - PUT

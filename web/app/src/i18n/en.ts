@@ -50,6 +50,8 @@ export const en = {
     redPacket: "[Red packet]",
     product: "Product",
     miniprogram: "Mini-program",
+    officialAccount: "Official account",
+    officialAccountNamed: "Official account {{name}}",
     other: "[Message]",
   },
   redPacket: {

@@ -52,6 +52,8 @@ export const zhCN: Messages = {
     redPacket: "[红包]",
     product: "商品",
     miniprogram: "小程序",
+    officialAccount: "公众号",
+    officialAccountNamed: "公众号 {{name}}",
     other: "[消息]",
   },
   redPacket: {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent, RefObject } from "react";
-import { useParams, useSearchParams } from "react-router-dom";
+import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Menu from "@radix-ui/react-dropdown-menu";
@@ -174,6 +174,17 @@ function MessageBody({ message }: { message: Message }) {
           <strong>{String(payload.title ?? "")}</strong>
           <span className="muted small">{t("cards.miniprogram")}</span>
         </div>
+      );
+    case "official_account":
+      return (
+        <Link
+          className="card"
+          to={`/accounts/${Number(payload.account_id)}`}
+          aria-label={t("cards.officialAccountNamed", { name: String(payload.name ?? "") })}
+        >
+          <strong>{String(payload.name ?? "")}</strong>
+          <span className="muted small">{t("cards.officialAccount")}</span>
+        </Link>
       );
     case "image":
       return typeof payload.media === "number" ? (

@@ -15,6 +15,8 @@ export function messagePreview(message: Message, t: TFunction): string {
       return t("cards.product");
     case "miniprogram":
       return t("cards.miniprogram");
+    case "official_account":
+      return t("cards.officialAccount");
     default:
       return t("cards.other");
   }
