@@ -153,6 +153,9 @@ EXPECTED = {
         (401, OK, OK, OK, OK, 403, OK),
     ("PUT", "/api/v1/me/contact"):
         (401, OK, OK, OK, OK, 403, OK),
+    # the caller's own loyalty cards
+    ("GET", "/api/v1/me/member-cards"):
+        (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/me/miniprogram-grants"):
         (401, OK, OK, OK, OK, 403, OK),
     ("DELETE", "/api/v1/me/miniprogram-grants/{app_id}"):
