@@ -32,8 +32,13 @@ IMAGE_FORMATS = {
     "image/webp": ("webp", "WEBP"),
     "image/gif": ("gif", "GIF"),
 }
-# Sniffed containers that may hold a voice note or a video (ffprobe has the last word).
-AV_TYPES = {"audio/ogg", "audio/x-m4a", "audio/mp4", "audio/aac", "video/mp4", "video/quicktime"}
+# Sniffed containers that may hold a voice note or a video (ffprobe has the last word). WebM is
+# what browsers' MediaRecorder writes (Chromium: Opus in WebM); only its audio is accepted, as a
+# voice note remuxed into Ogg.
+AV_TYPES = {
+    *("audio/ogg", "audio/x-m4a", "audio/mp4", "audio/aac", "video/mp4", "video/quicktime"),
+    *("video/webm", "audio/webm"),
+}
 VOICE_CODECS = {"opus", "aac"}
 VIDEO_CODECS = {"h264", "hevc", "av1", "vp9"}
 
@@ -233,7 +238,15 @@ def _audio_or_video(data: bytes, allowed_kinds: set[str]) -> Inspected:
             raise refused(
                 "unsupported_media_type", "This recording is not accepted here.", status=415
             )
+        _check_size(data, kind)
         duration = float(info.get("format", {}).get("duration") or 0)
+        clean = Path(folder) / f"clean.{extension}"
+        remuxed = None
+        if duration <= 0 and kind == "voice":
+            # A recording written as a stream (MediaRecorder's WebM) has no duration in its
+            # header: the remuxed Ogg's last page tells it.
+            remuxed = _without_metadata(source, clean, muxer)
+            duration = float(probe(clean).get("format", {}).get("duration") or 0)
         if duration <= 0:
             raise refused("corrupt_file", "The recording has no duration.")
         if duration > settings.MEDIA_MAX_SECONDS[kind]:
@@ -241,8 +254,8 @@ def _audio_or_video(data: bytes, allowed_kinds: set[str]) -> Inspected:
                 "duration_too_long",
                 f"A {kind} may last at most {settings.MEDIA_MAX_SECONDS[kind]} seconds.",
             )
-        _check_size(data, kind)
-        remuxed = _without_metadata(source, Path(folder) / f"clean.{extension}", muxer)
+        if remuxed is None:
+            remuxed = _without_metadata(source, clean, muxer)
         inspected = Inspected(
             kind=kind,
             content_type=content_type,
@@ -261,7 +274,9 @@ def _voice_container(stream: dict, format_names: set[str]) -> tuple[str, str, st
     codec = stream.get("codec_name")
     if codec not in VOICE_CODECS:
         raise refused("unsupported_codec", "Voice notes must be Opus or AAC.", status=415)
-    if "ogg" in format_names:
+    if format_names & {"ogg", "webm", "matroska"}:
+        if codec != "opus":
+            raise refused("unsupported_codec", "Voice notes in Ogg or WebM must be Opus.", 415)
         return "voice", "ogg", "audio/ogg", "ogg"
     if "mp4" in format_names:
         return "voice", "m4a", "audio/mp4", "ipod"

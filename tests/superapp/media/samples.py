@@ -69,6 +69,16 @@ def voice_ogg(seconds: float = 1.0) -> bytes:
     )  # fmt: skip
 
 
+def voice_webm_as_recorded(seconds: float = 1.5) -> bytes:
+    """Opus in WebM written as a stream, as Chromium's MediaRecorder does: no duration in the
+    header (the muxer cannot seek back to write it)."""
+    return subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+         "-c:a", "libopus", "-f", "webm", "pipe:1"],
+        check=True, capture_output=True, timeout=60,
+    ).stdout  # fmt: skip
+
+
 def voice_m4a(seconds: float = 1.0) -> bytes:
     return _ffmpeg(
         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "aac",

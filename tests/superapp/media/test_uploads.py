@@ -125,7 +125,12 @@ def _ffprobe_tags(data: bytes, tmp_path) -> dict:
 
 
 @pytest.mark.parametrize(
-    "make, content_type", [(samples.voice_ogg, "audio/ogg"), (samples.voice_m4a, "audio/mp4")]
+    "make, content_type",
+    [
+        (samples.voice_ogg, "audio/ogg"),
+        (samples.voice_m4a, "audio/mp4"),
+        (samples.voice_webm_as_recorded, "audio/ogg"),  # Chromium's recording, remuxed
+    ],
 )
 def test_a_voice_note_is_probed_for_its_duration(api, make, content_type, tmp_path):
     response = upload(api, make(1.5), name="note", content_type="application/octet-stream")
@@ -149,7 +154,8 @@ def test_a_video_gets_a_poster_and_loses_its_location(api, tmp_path):
     assert api.get(f"/api/v1/media/{body['id']}").json()["thumbnails"]
 
 
-def test_a_too_long_voice_note_is_refused(api, settings):
+@pytest.mark.parametrize("make", [samples.voice_ogg, samples.voice_webm_as_recorded])
+def test_a_too_long_voice_note_is_refused(api, settings, make):
     settings.MEDIA_MAX_SECONDS = {**settings.MEDIA_MAX_SECONDS, "voice": 1}
-    response = upload(api, samples.voice_ogg(2), name="note.ogg")
+    response = upload(api, make(2), name="note.ogg")
     assert (response.status_code, response.json()["code"]) == (400, "duration_too_long")
