@@ -28,6 +28,9 @@ def app_content_security_policy(bundle_base_url: str) -> str:
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data: blob: https:",
+            # Voice notes and videos: Plaza's own media, a bucket or CDN over HTTPS, and blob:
+            # for a recording played before it is sent.
+            "media-src 'self' blob: https:",
             "connect-src 'self'",
             f"frame-src {bundle_origin}",
             "frame-ancestors 'none'",

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatListTime, formatMoney, formatRelative, parseMoney } from "./format";
+import {
+  formatDuration,
+  formatFileSize,
+  formatListTime,
+  formatMoney,
+  formatRelative,
+  parseMoney,
+} from "./format";
 import { en } from "./en";
 import { zhCN } from "./zh-CN";
 
@@ -32,6 +39,20 @@ describe("times", () => {
     const later = new Date(now.getTime() + 5 * 60_000).toISOString();
     expect(formatRelative(later, "en", now)).toBe("in 5 minutes");
     expect(formatRelative(later, "zh-CN", now)).toBe("5分钟后");
+  });
+});
+
+describe("media", () => {
+  it("shows a recording's length as m:ss, never 0:00 for a short note", () => {
+    expect(formatDuration(300)).toBe("0:01");
+    expect(formatDuration(3000)).toBe("0:03");
+    expect(formatDuration(61_500)).toBe("1:02");
+  });
+
+  it("shows a file's size in the reader's units", () => {
+    expect(formatFileSize(900, "en")).toBe("900 byte");
+    expect(formatFileSize(1536, "en")).toBe("1.5 kB");
+    expect(formatFileSize(5 * 1024 * 1024, "en")).toBe("5 MB");
   });
 });
 

@@ -66,10 +66,13 @@ describe("timeline", () => {
   });
 
   it("a photo's upload progress moves only its own bubble, and its echo replaces it", () => {
-    const photo = { file: new File(["x"], "a.png"), preview: "blob:a", progress: 0 };
-    let timeline = addPending(addPending(emptyTimeline, { ...pending("p"), photo }), pending("t"));
+    const attachment = { file: new File(["x"], "a.png"), preview: "blob:a", progress: 0 };
+    let timeline = addPending(
+      addPending(emptyTimeline, { ...pending("p"), attachment }),
+      pending("t"),
+    );
     timeline = setProgress(timeline, "p", 0.5);
-    expect(timeline.pending.map((p) => p.photo?.progress)).toEqual([0.5, undefined]);
+    expect(timeline.pending.map((p) => p.attachment?.progress)).toEqual([0.5, undefined]);
     timeline = mergeMessages(timeline, [{ ...message(3, "", "p"), type: "image" }]);
     expect(timeline.pending.map((p) => p.client_msg_id)).toEqual(["t"]);
   });

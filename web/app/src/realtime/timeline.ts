@@ -10,11 +10,12 @@ export interface PendingMessage {
   text: string;
   created_at: string;
   failed: boolean;
-  /** A photo being sent: the chosen file, its local preview (a blob: URL) and upload 0…1. */
-  photo?: PendingPhoto;
+  /** A photo, voice note, video or file being sent: the file, its local preview (a blob: URL)
+   * and upload 0…1. */
+  attachment?: PendingAttachment;
 }
 
-export interface PendingPhoto {
+export interface PendingAttachment {
   file: File;
   preview: string;
   progress: number;
@@ -59,7 +60,9 @@ export function setProgress(timeline: Timeline, clientMsgId: string, progress: n
   return {
     ...timeline,
     pending: timeline.pending.map((p) =>
-      p.client_msg_id === clientMsgId && p.photo ? { ...p, photo: { ...p.photo, progress } } : p,
+      p.client_msg_id === clientMsgId && p.attachment
+        ? { ...p, attachment: { ...p.attachment, progress } }
+        : p,
     ),
   };
 }

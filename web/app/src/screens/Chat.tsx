@@ -9,7 +9,9 @@ import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { Sheet } from "../components/Sheet";
 import { PinSheet } from "../components/PinSheet";
-import { MediaPhoto, chosenImages } from "../components/Photo";
+import { MediaPhoto, chosenFiles, chosenImages } from "../components/Photo";
+import { ChatFile, ChatVideo, VoiceNote, attachmentOf } from "../components/ChatAttachment";
+import { HoldToRecord } from "../components/HoldToRecord";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
 import type { PendingMessage } from "../realtime/timeline";
@@ -19,7 +21,7 @@ import {
   useMarkRead,
   usePeerReadSeq,
   useSend,
-  useSendPhoto,
+  useSendMedia,
   useTimeline,
 } from "./useChat";
 import { useMe } from "./useMe";
@@ -151,6 +153,8 @@ function MessageMenu({ message }: { message: Message }) {
 function MessageBody({ message }: { message: Message }) {
   const { t, i18n } = useTranslation();
   const payload = (message.payload ?? {}) as Record<string, unknown>;
+  const from = message.sender?.display_name ?? t("chat.erasedUser");
+  const attachment = attachmentOf(payload);
   switch (message.type) {
     case "red_packet":
       return (
@@ -187,16 +191,18 @@ function MessageBody({ message }: { message: Message }) {
         </Link>
       );
     case "image":
-      return typeof payload.media === "number" ? (
-        <MediaPhoto
-          mediaId={payload.media}
-          alt={t("media.photoFrom", {
-            name: message.sender?.display_name ?? t("chat.erasedUser"),
-          })}
-        />
+      return attachment ? (
+        <MediaPhoto mediaId={attachment.media} alt={t("media.photoFrom", { name: from })} />
       ) : (
         <p className="text muted">{t("media.unavailable")}</p>
       );
+    case "voice":
+    case "video":
+    case "file":
+      if (!attachment) return <p className="text muted">{t("chatMedia.unavailable")}</p>;
+      if (message.type === "voice") return <VoiceNote payload={attachment} from={from} />;
+      if (message.type === "video") return <ChatVideo payload={attachment} from={from} />;
+      return <ChatFile payload={attachment} />;
     case "notification":
       return (
         <div className="card" role="group" aria-label={String(payload.source ?? t("cards.other"))}>
@@ -231,20 +237,36 @@ function PendingBubble({
 }) {
   const { t } = useTranslation();
   const send = useSend(conversationId);
-  const sendPhoto = useSendPhoto(conversationId);
-  const { photo } = pending;
+  const sendMedia = useSendMedia(conversationId);
+  const { attachment } = pending;
   function retry() {
-    if (photo) sendPhoto(photo, pending.client_msg_id);
+    if (attachment) sendMedia(attachment, pending.client_msg_id);
     else send(pending.text, [], pending.client_msg_id);
   }
   return (
     <li className="bubble-row mine">
       <div className="bubble pending">
-        {photo ? (
+        {attachment ? (
           <>
-            <img className="photo" src={photo.preview} alt={t("media.photoToSend")} />
+            {attachment.file.type.startsWith("image/") ? (
+              <img className="photo" src={attachment.preview} alt={t("media.photoToSend")} />
+            ) : (
+              <p className="text">
+                {attachment.file.type.startsWith("audio/")
+                  ? t("chatMedia.voiceNote")
+                  : attachment.file.name}
+              </p>
+            )}
             {!pending.failed && (
-              <progress value={photo.progress} max={1} aria-label={t("media.uploading")} />
+              <progress
+                value={attachment.progress}
+                max={1}
+                aria-label={
+                  attachment.file.type.startsWith("image/")
+                    ? t("media.uploading")
+                    : t("chatMedia.uploading", { name: attachment.file.name })
+                }
+              />
             )}
           </>
         ) : (
@@ -327,7 +349,7 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
   const [picker, setPicker] = useState(false);
   const [packetSheet, setPacketSheet] = useState(false);
   const [photo, setPhoto] = useState<{ file: File; preview: string } | null>(null);
-  const sendPhoto = useSendPhoto(conversation.id);
+  const sendMedia = useSendMedia(conversation.id);
   const isGroup = conversation.kind === "group";
 
   function submit(event: FormEvent) {
@@ -342,6 +364,11 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
   function choosePhoto(event: ChangeEvent<HTMLInputElement>) {
     const [file] = chosenImages(event);
     if (file) setPhoto({ file, preview: URL.createObjectURL(file) });
+  }
+
+  function chooseFiles(event: ChangeEvent<HTMLInputElement>) {
+    for (const file of chosenFiles(event))
+      sendMedia({ file, preview: URL.createObjectURL(file), progress: 0 });
   }
 
   function closePreview(open: boolean) {
@@ -392,6 +419,21 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
             onChange={choosePhoto}
           />
         </label>
+        <label className="icon-button attach">
+          <span aria-hidden="true">📎</span>
+          <input
+            type="file"
+            multiple
+            className="visually-hidden"
+            aria-label={t("chatMedia.attachFile")}
+            onChange={chooseFiles}
+          />
+        </label>
+        <HoldToRecord
+          onRecorded={(file) =>
+            sendMedia({ file, preview: URL.createObjectURL(file), progress: 0 })
+          }
+        />
         <label htmlFor="message-text" className="visually-hidden">
           {t("chat.message")}
         </label>
@@ -415,7 +457,7 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
               type="button"
               className="primary"
               onClick={() => {
-                sendPhoto({ ...photo, progress: 0 });
+                sendMedia({ ...photo, progress: 0 });
                 setPhoto(null);
               }}
             >

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, ok, type Schemas } from "../api/client";
 import { ErrorView, Loading, Avatar } from "../components/Status";
 import { TopBar } from "../components/TopBar";
-import { ViewablePhoto, chosenImages } from "../components/Photo";
+import { PhotoGallery, chosenImages } from "../components/Photo";
 import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime } from "../i18n/format";
@@ -201,20 +201,12 @@ function MomentItem({ moment }: { moment: Moment }) {
         </header>
         <p className="text">{moment.text}</p>
         {moment.images.length > 0 && (
-          <ul className="photo-grid">
-            {moment.images.map((address, index) => (
-              <li key={address}>
-                <ViewablePhoto
-                  thumbnail={address}
-                  full={address}
-                  alt={t("media.momentPhoto", {
-                    number: index + 1,
-                    name: moment.author.display_name,
-                  })}
-                />
-              </li>
-            ))}
-          </ul>
+          <PhotoGallery
+            images={moment.images.map((address, index) => ({
+              src: address,
+              alt: t("media.momentPhoto", { number: index + 1, name: moment.author.display_name }),
+            }))}
+          />
         )}
         <div className="composer-row">
           <button type="button" aria-pressed={liked} onClick={() => like.mutate()}>

@@ -17,6 +17,14 @@ export function messagePreview(message: Message, t: TFunction): string {
       return t("cards.miniprogram");
     case "official_account":
       return t("cards.officialAccount");
+    case "image":
+      return t("chatMedia.previewPhoto");
+    case "voice":
+      return t("chatMedia.previewVoice");
+    case "video":
+      return t("chatMedia.previewVideo");
+    case "file":
+      return t("chatMedia.previewFile");
     default:
       return t("cards.other");
   }

@@ -12,7 +12,7 @@ import {
   markFailed,
   mergeMessages,
   setProgress,
-  type PendingPhoto,
+  type PendingAttachment,
   type Timeline,
 } from "../realtime/timeline";
 
@@ -86,19 +86,24 @@ export function useSend(id: number) {
     mutation.mutate({ text, mentions, clientMsgId });
 }
 
-/** A photo: the bubble shows the local preview with the upload's progress, then the image
- * message is sent under the same `client_msg_id`, so the echo replaces the bubble. */
-export function useSendPhoto(id: number) {
+/** A photo, voice note, video or file: the bubble shows the local preview with the upload's
+ * progress, then the message is sent under the same `client_msg_id`, so the echo replaces the
+ * bubble. The message's type is the kind the server found in the bytes (never the file name). */
+export function useSendMedia(id: number) {
   const update = useTimelineUpdate(id);
   const mutation = useMutation({
-    mutationFn: async (input: { photo: PendingPhoto; clientMsgId: string }) => {
+    mutationFn: async (input: { attachment: PendingAttachment; clientMsgId: string }) => {
       const progress = (fraction: number) =>
         update((t) => setProgress(t, input.clientMsgId, fraction));
-      const media = await uploadMedia(input.photo.file, "chat", progress);
+      const media = await uploadMedia(input.attachment.file, "chat", progress);
       return ok(
         api.POST("/api/v1/conversations/{id}/messages", {
           params: { path: { id } },
-          body: { type: "image", payload: { media: media.id }, client_msg_id: input.clientMsgId },
+          body: {
+            type: media.kind as MediaMessageType,
+            payload: { media: media.id },
+            client_msg_id: input.clientMsgId,
+          },
         }),
       );
     },
@@ -110,18 +115,20 @@ export function useSendPhoto(id: number) {
           text: "",
           created_at: new Date().toISOString(),
           failed: false,
-          photo: { ...input.photo, progress: 0 },
+          attachment: { ...input.attachment, progress: 0 },
         }),
       ),
     onSuccess: (message: Message, input) => {
       update((t) => mergeMessages(t, [message]));
-      URL.revokeObjectURL(input.photo.preview);
+      URL.revokeObjectURL(input.attachment.preview);
     },
     onError: (_error, input) => update((t) => markFailed(t, input.clientMsgId)),
   });
-  return (photo: PendingPhoto, clientMsgId: string = crypto.randomUUID()) =>
-    mutation.mutate({ photo, clientMsgId });
+  return (attachment: PendingAttachment, clientMsgId: string = crypto.randomUUID()) =>
+    mutation.mutate({ attachment, clientMsgId });
 }
+
+type MediaMessageType = "image" | "voice" | "video" | "file";
 
 function useTimelineUpdate(id: number) {
   const queryClient = useQueryClient();
