@@ -2,6 +2,7 @@
 requirements-dev) in its own process on a free local port, stopped at the end. Plaza's code
 talks to it over HTTP exactly as it would to MinIO, Ceph RGW, AWS S3 or R2."""
 
+import json
 import os
 import signal
 import socket
@@ -17,6 +18,21 @@ import requests
 BIN = Path(sys.executable).parent
 ACCESS_KEY = "plaza-test"
 SECRET_KEY = "plaza-test-secret"
+
+
+def public_read_policy(bucket: str) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicMediaOnly",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/public/*",
+            }
+        ],
+    }
 
 
 def _free_port() -> int:
@@ -64,6 +80,12 @@ class S3Server:
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SECRET_KEY,
             region_name="us-east-1",
+        )
+
+    def allow_public_reads(self) -> None:
+        """The bucket policy docs/media.md prescribes: anonymous reads of ``public/*`` only."""
+        self.client().put_bucket_policy(
+            Bucket=self.bucket, Policy=json.dumps(public_read_policy(self.bucket))
         )
 
     def object_keys(self) -> list[str]:

@@ -1,6 +1,9 @@
 """The same code against a real S3-protocol server (moto's, on a free local port): direct
 uploads with presigned forms, presigned addresses, and erasure that leaves no object."""
 
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 import requests
 from django.test import TestCase
@@ -11,6 +14,7 @@ from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.superapp.media import samples
 from tests.superapp.media.helpers import fetch, stored_objects, upload
+from tests.superapp.messaging.factories import direct_chat
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -95,10 +99,52 @@ def test_public_uploads_are_unsigned_and_cacheable(s3_media, api, settings):
     assert head["ContentType"] == "image/jpeg"
 
 
+def test_a_non_member_cannot_fetch_chat_media_from_the_bucket_even_with_its_key(s3_media):
+    """The bucket (with the policy docs/media.md prescribes: anonymous reads of public/* only)
+    refuses a private key without a signature; Plaza gives a non-member no address at all."""
+    s3_media.allow_public_reads()
+    conversation, alice, _ = direct_chat()
+    alice = consumer_client(alice)
+    media = upload(alice, samples.image_bytes(size=(600, 400))).json()
+    sent = alice.post(
+        f"/api/v1/conversations/{conversation.pk}/messages",
+        {"type": "image", "payload": {"media": media["id"]}, "client_msg_id": "m1"},
+    )
+    assert sent.status_code == 201, sent.json()
+    stored = Media.objects.get(pk=media["id"])
+    assert stored.key.startswith("private/chat/") and stored.thumbnails
+
+    stranger = consumer_client(UserFactory())
+    assert stranger.get(f"/api/v1/media/{media['id']}").status_code == 404
+    for key in [stored.key, *stored.thumbnails.values()]:
+        bare = requests.get(f"{s3_media.endpoint}/{s3_media.bucket}/{key}", timeout=10)
+        assert (bare.status_code, key) == (403, key)
+    assert fetch(alice, media["url"]).status_code == 200
+
+    avatar = upload(stranger, samples.image_bytes(), purpose="avatar").json()
+    assert "X-Amz-Signature" not in avatar["url"]
+    assert requests.get(avatar["url"], timeout=10).status_code == 200
+
+
+def test_private_addresses_are_presigned_to_expire(s3_media, api, settings):
+    """The presigned GET lasts MEDIA_SIGNED_URL_SECONDS from now. Refusing it afterwards is the
+    S3 service's part (AWS, MinIO, Ceph, R2 do); moto's server does not check X-Amz-Expires,
+    so the refusal itself is tested on the filesystem backend (test_access.py)."""
+    settings.MEDIA_SIGNED_URL_SECONDS = 60
+    media = upload(api, samples.voice_ogg(), name="note.ogg").json()
+    query = parse_qs(urlsplit(media["url"]).query)
+    assert query["X-Amz-Expires"] == ["60"] and query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+    signed_at = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - signed_at).total_seconds()) < 30
+    assert "X-Amz-Signature" in query and fetch(api, media["url"]).status_code == 200
+
+
 def _uploads_of_every_kind(api):
     with TestCase.captureOnCommitCallbacks(execute=True):
         upload(api, samples.image_bytes(size=(900, 700)))
         upload(api, samples.video_mp4(), name="clip.mp4")
+        upload(api, samples.voice_webm_as_recorded(), name="voice.webm")
+        upload(api, b"%PDF-1.4 a file", name="report.pdf", content_type="application/pdf")
         upload(api, samples.image_bytes(), purpose="avatar")
         start_session(api, b"abc")  # an unfinished upload session counts too
 
@@ -112,7 +158,7 @@ def test_erasure_leaves_no_object_in_the_bucket(s3_media):
     keeper = consumer_client(UserFactory())
     kept = upload(keeper, samples.image_bytes()).json()
     exported = data_export(user=user)["apps"]["media"]["uploads"]
-    assert len(exported) == 4 and requests.get(exported[0]["url"], timeout=10).status_code == 200
+    assert len(exported) == 6 and requests.get(exported[0]["url"], timeout=10).status_code == 200
     with TestCase.captureOnCommitCallbacks(execute=True):
         account_erase(actor=user, password="pw-erase-1")
     assert not Media.objects.filter(owner=user).exists()
@@ -131,7 +177,7 @@ def test_erasure_leaves_no_file_on_disk(filesystem_media):
         b"abc",
         content_type="application/octet-stream",
     )
-    assert len(stored_objects(filesystem_media)) >= 8
+    assert len(stored_objects(filesystem_media)) >= 10
     with TestCase.captureOnCommitCallbacks(execute=True):
         account_erase(actor=user, password="pw-erase-1")
     assert stored_objects(filesystem_media) == []
