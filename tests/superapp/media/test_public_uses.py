@@ -3,6 +3,7 @@ upload's lasting public address (and still takes a URL from elsewhere)."""
 
 import pytest
 
+from tests.factories import UserFactory
 from tests.helpers import consumer_client
 from tests.miniprograms.shop.factories import shop_factory, world
 from tests.miniprograms.shop.test_reviews import delivered_line, review
@@ -32,6 +33,12 @@ def test_product_images_take_uploads_and_urls():
         {"handle": "cup", "title": "Cup", "images": [chat_photo["id"]]},
     )
     assert (refused.status_code, refused.json()["code"]) == (422, "media_wrong_purpose")
+    second = upload(staff, samples.image_bytes(color=(0, 90, 0)), purpose="product").json()
+    changed = staff.patch(
+        f"/api/v1/shops/{shop.pk}/products/{product.json()['id']}", {"images": [second["id"]]}
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["images"] == [second["url"]]
 
 
 def test_an_article_cover_from_an_upload():
@@ -62,3 +69,15 @@ def test_review_photos_take_uploads(api):
     created = review(api, line, photos=[photo["id"]])
     assert created.status_code == 201, created.json()
     assert created.json()["photos"] == [photo["url"]]
+
+
+def test_review_photos_must_be_the_buyers_own_review_uploads(api):
+    """Someone else's upload is not found; a chat upload is the wrong purpose."""
+    line = delivered_line(world(), api.user)
+    stranger = consumer_client(UserFactory())
+    theirs = upload(stranger, samples.image_bytes(), purpose="review").json()
+    refused = review(api, line, photos=[theirs["id"]])
+    assert (refused.status_code, refused.json()["code"]) == (404, "media_not_found")
+    chat_photo = upload(api, samples.image_bytes()).json()
+    refused = review(api, line, photos=[chat_photo["id"]])
+    assert (refused.status_code, refused.json()["code"]) == (422, "media_wrong_purpose")
