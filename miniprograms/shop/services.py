@@ -197,8 +197,9 @@ def product_update(*, actor, shop_id: int, product_id: int, **changes) -> Produc
     if "team_tiers" in changes:
         _set_team_tiers(product, changes.pop("team_tiers"))
     if "images" in changes:
-        _check_images(changes["images"])
+        # Upload ids become addresses first: the check is of what is stored.
         changes["images"] = _image_urls(actor, changes["images"], "product")
+        _check_images(changes["images"])
     for field, value in changes.items():
         setattr(product, field, value)
     product.save()
