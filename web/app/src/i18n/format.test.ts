@@ -44,7 +44,9 @@ describe("times", () => {
 
 describe("media", () => {
   it("shows a recording's length as m:ss, never 0:00 for a short note", () => {
+    expect(formatDuration(0)).toBe("0:00");
     expect(formatDuration(300)).toBe("0:01");
+    expect(formatDuration(2100)).toBe("0:02");
     expect(formatDuration(3000)).toBe("0:03");
     expect(formatDuration(61_500)).toBe("1:02");
   });

@@ -56,9 +56,10 @@ function startOfDay(date: Date): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 }
 
-/** A recording's length: 3500 ms → "0:04" (m:ss, rounded up so a short note never shows 0:00). */
+/** A recording's length: 3400 ms → "0:03" (m:ss, to the nearest second; a note shorter than
+ * half a second still shows 0:01, nothing at all 0:00). */
 export function formatDuration(milliseconds: number): string {
-  const seconds = Math.ceil(Math.max(0, milliseconds) / 1000);
+  const seconds = milliseconds > 0 ? Math.max(1, Math.round(milliseconds / 1000)) : 0;
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
