@@ -20,7 +20,8 @@ def seed(stdout) -> None:
     reviewer, _ = user_model.objects.get_or_create(
         username="rita", defaults={"display_name": "Rita (Plaza review)", "is_staff": True}
     )
-    if not reviewer.password or not reviewer.has_usable_password():  # she signs in to /admin/ with the demo password
+    # She signs in to /admin/ with the demo password (set once: a changed one is kept).
+    if not reviewer.password or not reviewer.has_usable_password():
         reviewer.set_password(DEMO_PASSWORD)
         reviewer.save(update_fields=["password"])
     existing = MiniProgram.objects.filter(name=APP_NAME, organisation__members__user=alice).first()
