@@ -61,6 +61,15 @@ def brands_for_user(*, user) -> QuerySet[Brand]:
     return Brand.objects.filter(members__user=user).order_by("name", "id")
 
 
+def brand_memberships(*, user) -> QuerySet[BrandMember]:
+    """The caller's memberships, with their brands: the workspace's list of teams."""
+    return BrandMember.objects.filter(user=user).select_related("brand").order_by("brand_id")
+
+
+def brand_member_list(*, brand_id: int) -> QuerySet[BrandMember]:
+    return BrandMember.objects.filter(brand_id=brand_id).select_related("user").order_by("id")
+
+
 def brand_owned(*, user, name: str) -> Brand | None:
     """The brand called ``name`` that ``user`` owns (the oldest, if several)."""
     return (
