@@ -34,14 +34,21 @@ class Member:
 
 
 def teams_for_user(*, user) -> list[Team]:
-    """Every brand and developer organisation ``user`` belongs to, brands first, by name."""
+    """Every brand and developer organisation ``user`` belongs to, brands first, by name. A
+    brand's own organisation is not listed: its apps (the shop) are the brand's."""
     brands = [
         Team(TeamKind.BRAND, m.brand_id, m.brand.name, m.role)
         for m in official_selectors.brand_memberships(user=user)
     ]
+    memberships = list(miniprogram_selectors.organisation_memberships(user=user))
+    # A brand's own organisation (it publishes the brand's shop) is run through the brand.
+    brands_own = official_selectors.brand_organisation_ids(
+        organisation_ids=[m.organisation_id for m in memberships]
+    )
     organisations = [
         Team(TeamKind.ORGANISATION, m.organisation_id, m.organisation.name, m.role)
-        for m in miniprogram_selectors.organisation_memberships(user=user)
+        for m in memberships
+        if m.organisation_id not in brands_own
     ]
     return sorted(brands, key=lambda t: (t.name, t.id)) + sorted(
         organisations, key=lambda t: (t.name, t.id)

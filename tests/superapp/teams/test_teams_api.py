@@ -195,3 +195,12 @@ def test_the_database_keeps_one_pending_invitation_and_valid_roles(owner, brand)
         Invitation.objects.create(**{**fields, "invitee": owner}, role="developer")
     with pytest.raises(IntegrityError), transaction.atomic():
         Invitation.objects.create(**{**fields, "invitee": owner}, role="admin", status="accepted")
+
+
+def test_a_brands_own_organisation_is_not_a_team_of_its_own(owner, brand):
+    teams = consumer_client(owner).get("/api/v1/teams").json()["results"]
+    assert teams == [{"kind": "brand", "id": brand.pk, "name": "Maison Lune", "role": "owner"}]
+    own = consumer_client(owner).get(
+        f"/api/v1/teams/organisation/{brand.developer_organisation_id}/members"
+    )
+    assert_refused(own, 404, "team_not_found")

@@ -50,7 +50,7 @@ function StorefrontOff({ brandId }: { brandId: number }) {
       ok(
         api.POST("/api/v1/brands/{brand_id}/shop", {
           params: { path: { brand_id: brandId } },
-          body: { name },
+          body: name.trim() ? { name: name.trim() } : {},
         }),
       ),
     onSuccess: (shop) => {
