@@ -10,6 +10,7 @@ from miniprograms import services
 from miniprograms.models import MiniProgram
 
 APP_NAME = "Corner Coffee"
+DEMO_PASSWORD = "plaza-demo-pass"  # the demo users' (superapp.accounts seed_demo)
 
 
 @transaction.atomic
@@ -19,6 +20,10 @@ def seed(stdout) -> None:
     reviewer, _ = user_model.objects.get_or_create(
         username="rita", defaults={"display_name": "Rita (Plaza review)", "is_staff": True}
     )
+    # She signs in to /admin/ with the demo password (set once: a changed one is kept).
+    if not reviewer.password or not reviewer.has_usable_password():
+        reviewer.set_password(DEMO_PASSWORD)
+        reviewer.save(update_fields=["password"])
     existing = MiniProgram.objects.filter(name=APP_NAME, organisation__members__user=alice).first()
     if existing is not None:
         stdout.write(f"miniprogram {APP_NAME}: exists ({existing.app_id})")
@@ -35,5 +40,5 @@ def seed(stdout) -> None:
     services.version_release(actor=alice, app_id=miniprogram.app_id, version_id=version.pk)
     stdout.write(
         f"miniprogram {APP_NAME}: created app_id={miniprogram.app_id} app_secret={secret} "
-        f"(reviewer: rita, staff)"
+        f"(reviewer: rita, staff, password {DEMO_PASSWORD})"
     )

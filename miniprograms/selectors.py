@@ -81,8 +81,25 @@ def organisations_for_user(*, user) -> QuerySet[DeveloperOrganisation]:
     return DeveloperOrganisation.objects.filter(members__user=user).order_by("name", "id")
 
 
+def organisation_memberships(*, user) -> QuerySet[OrganisationMember]:
+    """The caller's memberships, with their organisations: the workspace's list of teams."""
+    return (
+        OrganisationMember.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation_id")
+    )
+
+
+def organisation_member_list(*, organisation_id: int) -> QuerySet[OrganisationMember]:
+    return (
+        OrganisationMember.objects.filter(organisation_id=organisation_id)
+        .select_related("user")
+        .order_by("id")
+    )
+
+
 def organisation_members(*, organisation: DeveloperOrganisation) -> QuerySet[OrganisationMember]:
-    return organisation.members.select_related("user").order_by("id")
+    return organisation_member_list(organisation_id=organisation.pk)
 
 
 def miniprogram_for_member(*, app_id: str, user, roles=DEVELOPERS) -> MiniProgram:

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "miniprograms.shop",
     "superapp.live",
     "superapp.search",
+    "superapp.teams",
     "superapp.webapp",
 ]
 
@@ -291,6 +292,8 @@ SPECTACULAR_SETTINGS = {
         "MediaPurposeEnum": "superapp.media.models.Media.Purpose",
         "MediaStatusEnum": "superapp.media.models.Media.Status",
         "LiveRestrictionKindEnum": "superapp.live.models.Restriction.Kind",
+        "TeamMemberRoleEnum": "superapp.teams.models.MEMBER_ROLES",
+        "TeamInvitationRoleEnum": "superapp.teams.models.INVITATION_ROLES",
     },
 }
 

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("miniprograms.shop.api.urls")),
     path("", include("superapp.live.api.urls")),
     path("", include("superapp.search.api.urls")),
+    path("", include("superapp.teams.api.urls")),
 ]
 
 urlpatterns = [

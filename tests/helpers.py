@@ -154,3 +154,16 @@ async def assert_nothing_else_pushed(socket, user) -> dict:
     frame = await socket.receive_json_from(timeout=5)
     assert frame["type"] == "test.marker", frame
     return frame
+
+
+def join_team(owner, *, kind: str, team_id: int, user, role: str) -> None:
+    """``owner`` invites ``user`` to the team through the API and ``user`` accepts: the only
+    way a person becomes a member of a brand or organisation over HTTP."""
+    sent = consumer_client(owner).post(
+        f"/api/v1/teams/{kind}/{team_id}/invitations",
+        {"username": user.username, "role": role},
+        format="json",
+    )
+    assert sent.status_code == 201, sent.content
+    accepted = consumer_client(user).post(f"/api/v1/invitations/{sent.json()['id']}/accept")
+    assert accepted.status_code == 200, accepted.content

@@ -28,13 +28,6 @@ class MpOrganisationOutput(serializers.ModelSerializer):
         fields = ["id", "name", "created_at"]
 
 
-class MpMemberAddInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(
-        choices=[OrganisationMember.Role.ADMIN, OrganisationMember.Role.DEVELOPER]
-    )
-
-
 class MpMemberOutput(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username")
 

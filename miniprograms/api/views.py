@@ -45,6 +45,8 @@ class OrganisationsView(APIView):
 
 
 class OrganisationMembersView(APIView):
+    """Members are invited, never added: POST /api/v1/teams/organisation/{id}/invitations."""
+
     @extend_schema(responses=page_of(s.MpMemberOutput), tags=DEV)
     def get(self, request, organisation_id: int):
         organisation = selectors.organisation_for_member(
@@ -52,17 +54,6 @@ class OrganisationMembersView(APIView):
         )
         members = selectors.organisation_members(organisation=organisation)
         return paginate(self, request, members, s.MpMemberOutput)
-
-    @extend_schema(request=s.MpMemberAddInput, responses={201: s.MpMemberOutput}, tags=DEV)
-    def post(self, request, organisation_id: int):
-        data = validated(s.MpMemberAddInput, request.data)
-        member = services.organisation_member_add(
-            actor=request.user,
-            organisation_id=organisation_id,
-            user=user_by_username(data["username"]),
-            role=data["role"],
-        )
-        return Response(s.MpMemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
 class OrganisationMemberView(APIView):

@@ -26,8 +26,8 @@ from miniprograms.services.login import (
 )
 from miniprograms.services.organisations import (
     organisation_create,
-    organisation_member_add,
     organisation_member_remove,
+    organisation_membership_set,
 )
 from miniprograms.services.sharing import (
     card_payload_validate,
@@ -65,8 +65,8 @@ __all__ = [
     "miniprogram_secret_rotate",
     "miniprogram_update",
     "organisation_create",
-    "organisation_member_add",
     "organisation_member_remove",
+    "organisation_membership_set",
     "share_link_create",
     "subscribe_message_send",
     "subscription_accept",

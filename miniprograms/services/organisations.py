@@ -1,13 +1,14 @@
 """Developer organisations and their members."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from miniprograms import selectors
 from miniprograms.models import (
     DeveloperOrganisation,
     OrganisationMember,
 )
-from superapp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import Forbidden, NotFound
+from superapp.core.memberships import membership_set
 
 Role = OrganisationMember.Role
 
@@ -24,21 +25,17 @@ def organisation_create(*, actor, name: str) -> DeveloperOrganisation:
     return organisation
 
 
-@transaction.atomic
-def organisation_member_add(*, actor, organisation_id: int, user, role: str) -> OrganisationMember:
-    """Owners and admins add admins and developers; an organisation has one owner."""
-    organisation = selectors.organisation_for_member(
-        organisation_id=organisation_id, user=actor, roles=selectors.MANAGERS
+def organisation_membership_set(*, organisation_id: int, user_id: int, role: str | None) -> None:
+    """The membership primitive of the workspace's teams (``superapp.teams`` decides who may):
+    add, re-role or (``role=None``) remove ``user_id``; making someone owner hands the organisation
+    over (``superapp.core.memberships``)."""
+    membership_set(
+        OrganisationMember,
+        scope={"organisation_id": organisation_id},
+        user_id=user_id,
+        role=role,
+        conflict="Already a member of this organisation.",
     )
-    if role not in (Role.ADMIN, Role.DEVELOPER):
-        raise InvalidInput(fields={"role": ["Must be admin or developer."]})
-    try:
-        with transaction.atomic():
-            return OrganisationMember.objects.create(
-                organisation=organisation, user=user, role=role
-            )
-    except IntegrityError as exc:
-        raise Conflict("Already a member of this organisation.", code="already_member") from exc
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ their orders: every list and form is scoped to the shops they manage, and they n
 staff flag (which in Plaza means platform staff)."""
 
 from django.contrib import admin
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from miniprograms.shop import selectors
 from miniprograms.shop.models import (
@@ -124,10 +126,26 @@ class ReviewReportAdmin(admin.ModelAdmin):
     list_filter = ("status",)
 
 
+class BrandManagerLoginForm(AuthenticationForm):
+    """Django's admin login form accepts only ``is_staff`` accounts (platform staff in Plaza):
+    this one accepts the owners and admins of a brand with a shop, with their Plaza password,
+    and tells anyone else where their work happens (the app's workspace)."""
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not selectors.shops_managed_by(user=user).exists():
+            raise ValidationError(
+                "This sign-in is for the owners and admins of a brand with a shop. "
+                "Sign in to the Plaza app and open Me → Workspace instead.",
+                code="not_a_brand_manager",
+            )
+
+
 class BrandShopAdminSite(admin.AdminSite):
     site_header = "Plaza brand shop admin"
     site_title = "Brand shop admin"
-    site_url = None
+    site_url = "/workspace"
+    login_form = BrandManagerLoginForm
 
     def has_permission(self, request) -> bool:
         user = request.user

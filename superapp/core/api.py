@@ -75,6 +75,22 @@ class WebhookDeliveryOutput(serializers.Serializer):
     log = WebhookAttemptOutput(many=True)
 
 
+class InvitationOutput(serializers.Serializer):
+    """An invitation to join a team (superapp.teams): the answer of the teams' invitation routes
+    and of the older "add a member" routes of brands and developer organisations."""
+
+    id = serializers.IntegerField()
+    team_kind = serializers.ChoiceField(choices=["brand", "organisation"])
+    team_id = serializers.IntegerField()
+    team_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["admin", "associate", "developer"])
+    invitee = serializers.CharField(source="invitee.username")
+    invited_by = serializers.CharField(source="invited_by.username", default=None, allow_null=True)
+    status = serializers.ChoiceField(choices=["pending", "accepted", "declined", "revoked"])
+    created_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
 @extend_schema_field(
     {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "format": "uri"}]}
 )

@@ -61,6 +61,24 @@ def brands_for_user(*, user) -> QuerySet[Brand]:
     return Brand.objects.filter(members__user=user).order_by("name", "id")
 
 
+def brand_memberships(*, user) -> QuerySet[BrandMember]:
+    """The caller's memberships, with their brands: the workspace's list of teams."""
+    return BrandMember.objects.filter(user=user).select_related("brand").order_by("brand_id")
+
+
+def brand_organisation_ids(*, organisation_ids) -> set[int]:
+    """Which of these developer organisations are brands' own (their shop's publisher)."""
+    return set(
+        Brand.objects.filter(developer_organisation_id__in=organisation_ids).values_list(
+            "developer_organisation_id", flat=True
+        )
+    )
+
+
+def brand_member_list(*, brand_id: int) -> QuerySet[BrandMember]:
+    return BrandMember.objects.filter(brand_id=brand_id).select_related("user").order_by("id")
+
+
 def brand_owned(*, user, name: str) -> Brand | None:
     """The brand called ``name`` that ``user`` owns (the oldest, if several)."""
     return (

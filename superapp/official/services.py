@@ -22,6 +22,7 @@ from superapp.core.errors import (
     NotFound,
     RateLimited,
 )
+from superapp.core.memberships import membership_set
 from superapp.media import selectors as media_selectors
 from superapp.official import events, selectors
 from superapp.official.models import (
@@ -97,6 +98,19 @@ def brand_member_add(*, actor, brand_id: int, user, role: str) -> BrandMember:
         role=role,
     )
     return member
+
+
+def brand_membership_set(*, brand_id: int, user_id: int, role: str | None) -> None:
+    """The membership primitive of the workspace's teams (``superapp.teams`` decides who may):
+    add, re-role or (``role=None``) remove ``user_id``; making someone owner hands the brand
+    over (``superapp.core.memberships``)."""
+    membership_set(
+        BrandMember,
+        scope={"brand_id": brand_id},
+        user_id=user_id,
+        role=role,
+        conflict="Already a member of this brand.",
+    )
 
 
 def _require_platform_staff(actor) -> None:

@@ -5,7 +5,7 @@ import pytest
 from miniprograms import services
 from miniprograms.models import MiniProgramVersion, VersionAuditEntry
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant
+from tests.helpers import assert_queries_constant, join_team
 from tests.miniprograms.factories import (
     PAGES,
     bundle_bytes,
@@ -186,10 +186,8 @@ def test_steps_out_of_order_are_conflicts(app_and_owner, reviewer, step):
 def test_a_developer_role_cannot_release(client_for):
     app, _, owner = developer_app()
     developer = UserFactory()
-    client_for(owner).post(
-        f"/api/v1/dev/organisations/{app.organisation_id}/members",
-        {"username": developer.username, "role": "developer"},
-        format="json",
+    join_team(
+        owner, kind="organisation", team_id=app.organisation_id, user=developer, role="developer"
     )
     dev = client_for(developer)
     version_id = upload(dev, app, bundle_bytes()).json()["id"]

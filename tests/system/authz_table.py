@@ -45,6 +45,32 @@ EXPECTED = {
         (401, OK, 404, 403, 404, 403, 404),
     ("POST", "/api/v1/brands/{brand_id}/webhook-deliveries/{delivery_id}/resend"):
         (401, OK, 404, 403, 404, 403, 404),
+    # the workspace's teams ({kind}/{team_id}: alice's brand; she owns it, so cannot leave it)
+    ("GET", "/api/v1/teams"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/teams/{kind}/{team_id}/members"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("PATCH", "/api/v1/teams/{kind}/{team_id}/members/{user_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("DELETE", "/api/v1/teams/{kind}/{team_id}/members/{user_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/teams/{kind}/{team_id}/leave"):
+        (401, 422, 404, OK, 404, 403, 404),
+    ("GET", "/api/v1/teams/{kind}/{team_id}/invitations"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/teams/{kind}/{team_id}/invitations"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("DELETE", "/api/v1/teams/{kind}/{team_id}/invitations/{invitation_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/teams/{kind}/{team_id}/audit-log"):
+        (401, OK, 404, 403, 404, 403, 404),
+    # invitations wait for their invitee (alice); anybody else's are invisible
+    ("GET", "/api/v1/invitations"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("POST", "/api/v1/invitations/{invitation_id}/accept"):
+        (401, OK, 404, 404, 404, 403, 404),
+    ("POST", "/api/v1/invitations/{invitation_id}/decline"):
+        (401, OK, 404, 404, 404, 403, 404),
     ("GET", "/api/v1/contacts"):
         (401, OK, OK, OK, OK, 403, OK),
     ("DELETE", "/api/v1/contacts/{username}"):
@@ -135,8 +161,6 @@ EXPECTED = {
         (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/dev/organisations/{organisation_id}/members"):
         (401, OK, 404, 404, 404, 403, 404),
-    ("POST", "/api/v1/dev/organisations/{organisation_id}/members"):
-        (401, 409, 404, 404, 404, 403, 404),
     ("DELETE", "/api/v1/dev/organisations/{organisation_id}/members/{member_id}"):
         (401, OK, 404, 404, 404, 403, 404),
     ("GET", "/api/v1/me"):

@@ -20,6 +20,7 @@ from superapp.live.models import Comment
 from superapp.media import services as media_services
 from superapp.official import services as official_services
 from superapp.social import services as social_services
+from superapp.teams import services as teams_services
 from superapp.webhooks.models import WebhookDelivery
 from superapp.webhooks.services import webhook_enqueue
 from tests.factories import UserFactory
@@ -109,8 +110,20 @@ def build_world() -> World:
         version="1.1.0",
         bundle=bundle_bytes(manifest(scopes=[])),
     )
-    member = mp_services.organisation_member_add(
-        actor=alice, organisation_id=organisation.pk, user=bob, role="developer"
+    mp_services.organisation_membership_set(
+        organisation_id=organisation.pk, user_id=bob.pk, role="developer"
+    )
+    member = organisation.members.get(user=bob)
+    # A pending invitation of alice's brand (revoked as the matrix goes), and one to alice.
+    invited = teams_services.invitation_create(
+        actor=alice, kind="brand", team_id=brand.pk, username=dave.username, role="associate"
+    )
+    to_alice = teams_services.invitation_create(
+        actor=other_brand.members.get(role="owner").user,
+        kind="brand",
+        team_id=other_brand.pk,
+        username=alice.username,
+        role="admin",
     )
     mp_services.tester_add(actor=alice, app_id=miniprogram.app_id, user=bob)
     mp_services.consent_grant(user=alice, miniprogram=miniprogram, scope="profile")
@@ -168,6 +181,10 @@ def build_world() -> World:
         "version_id": pending.pk,
         "organisation_id": organisation.pk,
         "member_id": member.pk,
+        "kind": "brand",  # /teams/{kind}/{team_id}/…: alice's brand
+        "user_id": associate.pk,
+        "invitation_id": invited.pk,
+        "my_invitation_id": to_alice.pk,
         "address_id": address.pk,
         "scope": "profile",
         "code": ShareLink.objects.get(miniprogram=miniprogram).code if link else "",

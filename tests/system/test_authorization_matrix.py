@@ -59,6 +59,10 @@ def resolve(path: str, params: dict) -> str:
         path = path.replace("{order_id}", str(params["paid_order_id"]))
     if "{conversation_id}" in path:
         path = path.replace("{conversation_id}", str(params["service_conversation_id"]))
+    if path.startswith("/api/v1/teams/"):  # a workspace team: alice's brand
+        path = path.replace("{team_id}", str(params["brand_id"]))
+    if path.startswith("/api/v1/invitations/"):  # answered by the invitee: alice
+        path = path.replace("{invitation_id}", str(params["my_invitation_id"]))
     return path.format(**params)
 
 
@@ -125,10 +129,11 @@ def body_for(method: str, path: str, world) -> dict:
         "PATCH /api/v1/conversations/{id}/members/{username}": {"role": "admin"},
         "POST /api/v1/dev/miniprograms/{app_id}/links": {"path": "pages/index"},
         "POST /api/v1/dev/miniprograms/{app_id}/testers": {"username": p["username"]},
-        "POST /api/v1/dev/organisations/{organisation_id}/members": {
+        "POST /api/v1/teams/{kind}/{team_id}/invitations": {
             "username": p["username"],
-            "role": "developer",
+            "role": "associate",
         },
+        "PATCH /api/v1/teams/{kind}/{team_id}/members/{user_id}": {"role": "admin"},
         "PUT /api/v1/me/contact": {"phone": "+33100000001"},
         "POST /api/v1/me/addresses": {
             "recipient": "A",

@@ -4,7 +4,6 @@ from superapp.official.models import (
     Article,
     Brand,
     BrandAuditEntry,
-    BrandMember,
     Broadcast,
     KeywordReply,
     OfficialAccount,
@@ -24,19 +23,6 @@ class BrandOutput(serializers.ModelSerializer):
     class Meta:
         model = Brand
         fields = ["id", "name", "verified", "created_at"]
-
-
-class MemberAddInput(serializers.Serializer):
-    username = serializers.CharField(max_length=32)
-    role = serializers.ChoiceField(choices=[BrandMember.Role.ADMIN, BrandMember.Role.ASSOCIATE])
-
-
-class MemberOutput(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username")
-
-    class Meta:
-        model = BrandMember
-        fields = ["id", "username", "role", "created_at"]
 
 
 class AuditEntryOutput(serializers.ModelSerializer):

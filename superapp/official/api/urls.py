@@ -8,7 +8,6 @@ conversation = "service-conversations/<int:conversation_id>"
 
 urlpatterns = [
     path("brands", views.BrandListCreateView.as_view(), name="brands"),
-    path(f"{brand}/members", views.BrandMembersView.as_view(), name="brand-members"),
     path(f"{brand}/audit-log", views.BrandAuditLogView.as_view(), name="brand-audit-log"),
     path(f"{brand}/callback", views.BrandCallbackView.as_view(), name="brand-callback"),
     path(

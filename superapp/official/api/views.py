@@ -8,8 +8,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from superapp.accounts.selectors import user_by_username
-from superapp.core.api import SelectorListView, WebhookDeliveryOutput, validated
+from superapp.core.api import (
+    SelectorListView,
+    WebhookDeliveryOutput,
+    validated,
+)
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.pagination import CursorPage
@@ -52,19 +55,6 @@ class BrandListCreateView(SelectorListView):
         data = validated(s.BrandCreateInput, request.data)
         brand = services.brand_create(actor=request.user, **data)
         return Response(s.BrandOutput(brand).data, status=status.HTTP_201_CREATED)
-
-
-class BrandMembersView(APIView):
-    @extend_schema(request=s.MemberAddInput, responses={201: s.MemberOutput}, tags=BRANDS)
-    def post(self, request, brand_id: int):
-        data = validated(s.MemberAddInput, request.data)
-        member = services.brand_member_add(
-            actor=request.user,
-            brand_id=brand_id,
-            user=user_by_username(data["username"]),
-            role=data["role"],
-        )
-        return Response(s.MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(get=extend_schema(tags=BRANDS))

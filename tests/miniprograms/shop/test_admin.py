@@ -50,3 +50,38 @@ def test_platform_admin_pages_render(model):
     world()
     operator = UserFactory(is_staff=True, is_superuser=True)
     assert signed_in(operator).get(f"/admin/shop/{model}/").status_code == 200
+
+
+def test_a_brand_owner_signs_in_to_the_brand_admin_with_their_plaza_password():
+    w = world(title="Our scarf")
+    w.owner.set_password("owner-pass-123")
+    w.owner.save()
+    client = Client()
+    login = client.post(
+        "/brand-admin/login/?next=/brand-admin/shop/product/",
+        {"username": w.owner.username, "password": "owner-pass-123", "next": "/brand-admin/"},
+    )
+    assert login.status_code == 302, login.content[:500]
+    assert b"Our scarf" in client.get("/brand-admin/shop/product/").content
+
+
+def test_an_associate_is_told_to_use_the_workspace_at_the_brand_admin_sign_in():
+    w = world()
+    associate = UserFactory()
+    associate.set_password("assoc-pass-123")
+    associate.save()
+    official_services.brand_member_add(
+        actor=w.owner, brand_id=w.shop.brand_id, user=associate, role="associate"
+    )
+    response = Client().post(
+        "/brand-admin/login/", {"username": associate.username, "password": "assoc-pass-123"}
+    )
+    assert response.status_code == 200
+    assert b"Workspace" in response.content
+    assert "_auth_user_id" not in Client().session
+
+
+def test_the_admin_is_styled_its_static_files_are_served():
+    response = Client().get("/static/admin/css/base.css")
+    assert response.status_code == 200
+    assert b"body" in b"".join(response.streaming_content)

@@ -61,3 +61,18 @@ def test_seed_demo_prints_what_it_made_not_a_log_line_per_task(caplog):
     assert "wallet alice" in printed
     assert GatewayOrder.objects.filter(status="succeeded").count() == 4  # the tasks did run
     assert "demo world ready" in printed
+
+
+def test_the_demo_reviewer_signs_in_to_the_admin_and_alice_keeps_a_changed_password():
+    seed()
+    alice = User.objects.get(username="alice")
+    alice.set_password("alice-changed-it")
+    alice.save()
+    seed()
+    from django.test import Client
+
+    operator = Client()
+    login = operator.post("/admin/login/", {"username": "rita", "password": "plaza-demo-pass"})
+    assert login.status_code == 302
+    assert operator.get("/admin/").status_code == 200
+    assert User.objects.get(username="alice").check_password("alice-changed-it")

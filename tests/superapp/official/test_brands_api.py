@@ -4,7 +4,7 @@ import pytest
 
 from superapp.official.models import BrandMember
 from tests.factories import UserFactory
-from tests.helpers import assert_refused, consumer_client
+from tests.helpers import assert_refused, consumer_client, join_team
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,10 @@ def test_owner_adds_admin_and_admin_adds_associate(api):
         f"/api/v1/brands/{brand_id}/members", {"username": admin.username, "role": "admin"}
     )
     assert added.status_code == 201
-    assert added.json()["role"] == "admin"
+    assert (added.json()["role"], added.json()["status"]) == ("admin", "pending")
+    assert not BrandMember.objects.filter(user=admin).exists()  # not before they accept
+    accepted = consumer_client(admin).post(f"/api/v1/invitations/{added.json()['id']}/accept")
+    assert accepted.status_code == 200
     by_admin = consumer_client(admin).post(
         f"/api/v1/brands/{brand_id}/members", {"username": associate.username, "role": "associate"}
     )
@@ -40,9 +43,7 @@ def test_owner_adds_admin_and_admin_adds_associate(api):
 def test_associates_cannot_add_members_and_strangers_see_no_brand(api):
     brand_id = create_brand(api)
     associate, stranger = UserFactory(), UserFactory()
-    api.post(
-        f"/api/v1/brands/{brand_id}/members", {"username": associate.username, "role": "associate"}
-    )
+    join_team(api.user, kind="brand", team_id=brand_id, user=associate, role="associate")
     payload = {"username": stranger.username, "role": "admin"}
     by_associate = consumer_client(associate).post(f"/api/v1/brands/{brand_id}/members", payload)
     assert by_associate.status_code == 403
@@ -66,9 +67,9 @@ def test_bad_member_requests_are_refused(api, body, status, code):
     assert_refused(response, status, code)
 
 
-def test_adding_someone_twice_is_a_conflict(api, other_user):
+def test_inviting_someone_twice_is_a_conflict(api, other_user):
     brand_id = create_brand(api)
     body = {"username": other_user.username, "role": "associate"}
     assert api.post(f"/api/v1/brands/{brand_id}/members", body).status_code == 201
     again = api.post(f"/api/v1/brands/{brand_id}/members", body)
-    assert_refused(again, 409, "already_member")
+    assert_refused(again, 409, "invitation_pending")

@@ -13,7 +13,7 @@ from superapp.official import services
 from superapp.official.models import ServiceConversation
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, assert_refused, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client, join_team
 from tests.superapp.official.factories import backdate, followers, official_account
 
 pytestmark = pytest.mark.django_db
@@ -104,9 +104,12 @@ def test_an_associate_claims_and_replies_as_the_brand(account, fan, conversation
 
 def test_a_claimed_conversation_is_not_claimed_twice(account, conversation):
     colleague = UserFactory()
-    consumer_client(account.brand.owner).post(
-        f"/api/v1/brands/{account.brand.pk}/members",
-        {"username": colleague.username, "role": "associate"},
+    join_team(
+        account.brand.owner,
+        kind="brand",
+        team_id=account.brand.pk,
+        user=colleague,
+        role="associate",
     )
     response = claim(conversation.pk, colleague)
     assert_refused(response, 409, "already_claimed")

@@ -19,6 +19,8 @@ const OfficialAccountScreen = lazy(() => import("./screens/OfficialAccount"));
 const SearchKindScreen = lazy(() => import("./screens/SearchKind"));
 const MeScreen = lazy(() => import("./screens/Me"));
 const WalletScreen = lazy(() => import("./screens/Wallet"));
+// The workspace (brand staff, developers) and its charts: never in the consumer's first screen.
+const WorkspaceApp = lazy(() => import("./workspace/WorkspaceApp"));
 
 export function App() {
   return (
@@ -62,6 +64,7 @@ function AppRoutes() {
           <Route path="wallet" element={<WalletScreen />} />
           <Route path="search/:kind" element={<SearchKindScreen />} />
         </Route>
+        <Route path="workspace/*" element={<WorkspaceApp />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </RealtimeProvider>

@@ -139,3 +139,13 @@ export async function expectAccessible(page: Page): Promise<void> {
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
+
+/** A 24×16 red PNG for uploads, made here so that no binary is committed. */
+export const RED_PNG = {
+  name: "red.png",
+  mimeType: "image/png",
+  buffer: Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAAGklEQVR42mO4Y6NBFcQwatCoQaMGjRpEGQIAUsjgEI6JxbcAAAAASUVORK5CYII=",
+    "base64",
+  ),
+};

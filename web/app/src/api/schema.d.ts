@@ -157,6 +157,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Invite a person to a brand (owners, admins); they join when they accept
+         * @description shared/API.md's "add a member to a brand": it sends an invitation now.
+         */
         post: operations["brands_members_create"];
         delete?: never;
         options?: never;
@@ -744,9 +748,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Members are invited, never added: POST /api/v1/teams/organisation/{id}/invitations. */
         get: operations["dev_organisations_members_retrieve"];
         put?: never;
-        post: operations["dev_organisations_members_create"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -780,6 +785,61 @@ export interface paths {
         get: operations["discover_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invitations waiting for my answer
+         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import).
+         */
+        get: operations["invitations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{invitation_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["invitations_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{invitation_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["invitations_decline_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3115,6 +3175,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brands and developer organisations the caller belongs to, with their role */
+        get: operations["teams_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{kind}/{team_id}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who changed the membership (owners)
+         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import).
+         */
+        get: operations["teams_audit_log_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{kind}/{team_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's invitations (owners, admins)
+         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import).
+         */
+        get: operations["teams_invitations_list"];
+        put?: never;
+        /**
+         * Invite a person by username (owners, admins); they join when they accept
+         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import).
+         */
+        post: operations["teams_invitations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{kind}/{team_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a pending invitation */
+        delete: operations["teams_invitations_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{kind}/{team_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a team */
+        post: operations["teams_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{kind}/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's members */
+        get: operations["teams_members_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{kind}/{team_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (owners) */
+        delete: operations["teams_members_destroy"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (owners; role owner hands the team over) */
+        patch: operations["teams_members_partial_update"];
+        trace?: never;
+    };
     "/api/v1/users/lookup": {
         parameters: {
             query?: never;
@@ -3858,6 +4057,34 @@ export interface components {
             amount: number;
             reference: string;
         };
+        InvitationInputRequest: {
+            username: string;
+            role: components["schemas"]["TeamInvitationRoleEnum"];
+        };
+        /** @description An invitation to join a team (superapp.teams): the answer of the teams' invitation routes
+         *     and of the older "add a member" routes of brands and developer organisations. */
+        InvitationOutput: {
+            id: number;
+            team_kind: components["schemas"]["TeamKindEnum"];
+            team_id: number;
+            team_name: string;
+            role: components["schemas"]["TeamInvitationRoleEnum"];
+            invitee: string;
+            invited_by?: string | null;
+            status: components["schemas"]["InvitationOutputStatusEnum"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            responded_at: string | null;
+        };
+        /**
+         * @description * `pending` - pending
+         *     * `accepted` - accepted
+         *     * `declined` - declined
+         *     * `revoked` - revoked
+         * @enum {string}
+         */
+        InvitationOutputStatusEnum: "pending" | "accepted" | "declined" | "revoked";
         JoinInputRequest: {
             referral_code?: string;
         };
@@ -4152,16 +4379,6 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "pending" | "ready";
-        MemberAddInputRequest: {
-            username: string;
-            role: components["schemas"]["MemberAddInputRoleEnum"];
-        };
-        /**
-         * @description * `admin` - admin
-         *     * `associate` - associate
-         * @enum {string}
-         */
-        MemberAddInputRoleEnum: "admin" | "associate";
         /** @description A card in the person's list: the brand's name, without the per-card expiry sum. */
         MemberCardOutput: {
             brand_id: number;
@@ -4176,20 +4393,6 @@ export interface components {
             /** Format: date-time */
             readonly joined_at: string;
         };
-        MemberOutput: {
-            readonly id: number;
-            username: string;
-            role: components["schemas"]["MemberOutputRoleEnum"];
-            /** Format: date-time */
-            readonly created_at: string;
-        };
-        /**
-         * @description * `owner` - Owner
-         *     * `admin` - Admin
-         *     * `associate` - Associate
-         * @enum {string}
-         */
-        MemberOutputRoleEnum: "owner" | "admin" | "associate";
         /**
          * @description * `admin` - admin
          *     * `member` - member
@@ -4519,16 +4722,6 @@ export interface components {
             code: string;
             expires_in: number;
         };
-        MpMemberAddInputRequest: {
-            username: string;
-            role: components["schemas"]["MpMemberAddInputRoleEnum"];
-        };
-        /**
-         * @description * `admin` - admin
-         *     * `developer` - developer
-         * @enum {string}
-         */
-        MpMemberAddInputRoleEnum: "admin" | "developer";
         MpMemberOutput: {
             readonly id: number;
             username: string;
@@ -4875,6 +5068,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["FollowerMessageOutput"][];
         };
+        PaginatedInvitationOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["InvitationOutput"][];
+        };
         PaginatedKeywordReplyOutputList: {
             /**
              * Format: uri
@@ -5159,6 +5365,26 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["TaskOutput"][];
         };
+        PaginatedTeamAuditEntryOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["TeamAuditEntryOutput"][];
+        };
+        PaginatedTeamMemberOutputList: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["TeamMemberOutput"][];
+        };
         PaginatedWebhookDeliveryOutputList: {
             /**
              * Format: uri
@@ -5171,6 +5397,13 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["WebhookDeliveryOutput"][];
+        };
+        PaginatedWorkspaceTeamOutputList: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["WorkspaceTeamOutput"][];
         };
         PatchedConversationUpdateInputRequest: {
             title?: string;
@@ -5225,6 +5458,9 @@ export interface components {
             /** @default 0 */
             commission_bps?: number;
             is_active?: boolean;
+        };
+        PatchedRoleInputRequest: {
+            role?: components["schemas"]["TeamMemberRoleEnum"];
         };
         PatchedSkuUpdateInputRequest: {
             stock?: number;
@@ -6054,6 +6290,43 @@ export interface components {
             /** Format: date-time */
             done_at?: string | null;
         };
+        TeamAuditEntryOutput: {
+            readonly id: number;
+            actor?: string;
+            action: string;
+            /** @description The username concerned. */
+            target?: string;
+            details?: unknown;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `admin` - admin
+         *     * `associate` - associate
+         *     * `developer` - developer
+         * @enum {string}
+         */
+        TeamInvitationRoleEnum: "admin" | "associate" | "developer";
+        /**
+         * @description * `brand` - brand
+         *     * `organisation` - organisation
+         * @enum {string}
+         */
+        TeamKindEnum: "brand" | "organisation";
+        TeamMemberOutput: {
+            user_id: number;
+            username: string;
+            display_name: string;
+            role: components["schemas"]["TeamMemberRoleEnum"];
+        };
+        /**
+         * @description * `owner` - owner
+         *     * `admin` - admin
+         *     * `associate` - associate
+         *     * `developer` - developer
+         * @enum {string}
+         */
+        TeamMemberRoleEnum: "owner" | "admin" | "associate" | "developer";
         TeamOpenInputRequest: {
             sku_id: number;
             /** @default 1 */
@@ -6278,6 +6551,24 @@ export interface components {
             currency: components["schemas"]["CurrencyEnum"];
             pin: string;
         };
+        WorkspaceTeamOutput: {
+            kind: components["schemas"]["WorkspaceTeamOutputKindEnum"];
+            id: number;
+            name: string;
+            /** @description The caller's role.
+             *
+             *     * `owner` - owner
+             *     * `admin` - admin
+             *     * `associate` - associate
+             *     * `developer` - developer */
+            role: components["schemas"]["TeamMemberRoleEnum"];
+        };
+        /**
+         * @description * `brand` - Brand
+         *     * `organisation` - Organisation
+         * @enum {string}
+         */
+        WorkspaceTeamOutputKindEnum: "brand" | "organisation";
         Error: {
             /** @description Stable snake_case error code. */
             code: string;
@@ -6643,7 +6934,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemberAddInputRequest"];
+                "application/json": components["schemas"]["InvitationInputRequest"];
             };
         };
         responses: {
@@ -6652,7 +6943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberOutput"];
+                    "application/json": components["schemas"]["InvitationOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -8201,40 +8492,6 @@ export interface operations {
             };
         };
     };
-    dev_organisations_members_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organisation_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MpMemberAddInputRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MpMemberOutput"];
-                };
-            };
-            /** @description Error: see `code` (docs/api-guide.md lists them). */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     dev_organisations_members_destroy: {
         parameters: {
             query?: never;
@@ -8280,6 +8537,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DiscoverOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invitations_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInvitationOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invitations_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invitations_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -13614,6 +13964,301 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SyncResponse"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWorkspaceTeamOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_audit_log_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTeamAuditEntryOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_invitations_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInvitationOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_invitations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_invitations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: number;
+                kind: string;
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_members_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTeamMemberOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_members_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_members_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                team_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRoleInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

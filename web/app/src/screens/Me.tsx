@@ -15,6 +15,7 @@ import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney } from "../i18n/format";
 import { MemberCards } from "./MemberCards";
+import { InvitationsForMe, WorkspaceEntry } from "../workspace/WorkspaceEntry";
 import { useMe } from "./useMe";
 
 export default function MeScreen() {
@@ -26,6 +27,8 @@ export default function MeScreen() {
   return (
     <>
       <TopBar title={t("tabs.me")} />
+      <InvitationsForMe />
+      <WorkspaceEntry />
       <AvatarPicker avatarUrl={me.data.avatar_url ?? ""} />
       <Profile
         key={me.data.username}

@@ -1,0 +1,32 @@
+"""One write shared by the apps whose teams have members with roles (brands, developer
+organisations): each calls it from its own service with its own model."""
+
+from django.db import IntegrityError, models, transaction
+
+from superapp.core.errors import Conflict
+
+
+@transaction.atomic
+def membership_set(
+    model: type[models.Model], *, scope: dict, user_id: int, role: str | None, conflict: str
+) -> None:
+    """Make ``user_id`` a member of the team ``scope`` names (e.g. ``{"brand_id": 3}``) with
+    ``role``, change their role, or end their membership (``role=None``). Making someone
+    ``owner`` hands the team over: the current owner becomes an ``admin`` (one owner per team).
+    The team's member rows are locked first, in primary-key order, so concurrent changes of one
+    team queue. A concurrent insert of the same member raises ``Conflict`` ``already_member``
+    with the ``conflict`` message."""
+    members = model.objects.filter(**scope)
+    list(members.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if role is None:
+        members.filter(user_id=user_id).delete()
+        return
+    if role == "owner":
+        members.filter(role="owner").exclude(user_id=user_id).update(role="admin")
+    if members.filter(user_id=user_id).update(role=role):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**scope, user_id=user_id, role=role)
+    except IntegrityError as exc:
+        raise Conflict(conflict, code="already_member") from exc

@@ -1,0 +1,107 @@
+import { Suspense, lazy } from "react";
+import { Link, NavLink, Navigate, Outlet, Route, Routes } from "react-router-dom";
+import { useTranslation } from "react-i18next";
+import { ErrorView, Loading } from "../components/Status";
+import { TopBar } from "../components/TopBar";
+import { can, useCurrentTeam, useTeams, type Team } from "./useTeams";
+import { TeamScreen } from "./TeamScreen";
+
+// The shop screens bring the charting library: they load when first opened.
+const ShopScreen = lazy(() => import("./ShopScreen"));
+const OrdersScreen = lazy(() => import("./OrdersScreen"));
+
+/** The workspace (`/workspace/...`): brand staff and developers, switched into from Me. */
+export default function WorkspaceApp() {
+  return (
+    <Routes>
+      <Route index element={<TeamPicker />} />
+      <Route path=":kind/:teamId" element={<WorkspaceLayout />}>
+        <Route index element={<Navigate to="team" replace />} />
+        <Route path="team" element={<TeamScreen />} />
+        <Route path="shop" element={<ManagersOnly screen={<ShopScreen />} />} />
+        <Route path="orders" element={<ManagersOnly screen={<OrdersScreen />} />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/workspace" replace />} />
+    </Routes>
+  );
+}
+
+function teamPath(team: Team): string {
+  return `/workspace/${team.kind}/${team.id}`;
+}
+
+function TeamPicker() {
+  const { t } = useTranslation();
+  const teams = useTeams();
+  if (teams.isPending) return <Loading />;
+  if (teams.isError) return <ErrorView error={teams.error} retry={() => void teams.refetch()} />;
+  const [only] = teams.data;
+  if (teams.data.length === 1 && only) return <Navigate to={`${teamPath(only)}/team`} replace />;
+  return (
+    <div className="layout">
+      <TopBar title={t("workspace.title")} back />
+      {teams.data.length === 0 ? (
+        <p className="empty">{t("workspace.noTeams")}</p>
+      ) : (
+        <ul className="list" aria-label={t("workspace.teams")}>
+          {teams.data.map((team) => (
+            <li key={`${team.kind}-${team.id}`}>
+              <Link className="row" to={`${teamPath(team)}/team`}>
+                <span className="row-main">
+                  <span className="row-title">{team.name}</span>
+                  <span className="row-sub">
+                    {t(`workspace.kinds.${team.kind}`)} · {t(`workspace.roles.${team.role}`)}
+                  </span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function WorkspaceLayout() {
+  const { t } = useTranslation();
+  const { team, isPending } = useCurrentTeam();
+  if (isPending) return <Loading />;
+  if (!team) return <Navigate to="/workspace" replace />;
+  const links = [{ to: "team", label: t("workspace.nav.team") }];
+  if (team.kind === "brand" && can.manage(team.role)) {
+    links.push({ to: "shop", label: t("workspace.nav.shop") });
+    links.push({ to: "orders", label: t("workspace.nav.orders") });
+  }
+  return (
+    <div className="workspace">
+      <nav className="workspace-nav" aria-label={t("workspace.nav.label")}>
+        <p className="workspace-team">
+          <strong>{team.name}</strong>
+          <span className="muted small">{t(`workspace.roles.${team.role}`)}</span>
+        </p>
+        {links.map((link) => (
+          <NavLink key={link.to} to={link.to}>
+            {link.label}
+          </NavLink>
+        ))}
+        <NavLink to="/workspace" end className="workspace-switch">
+          {t("workspace.nav.switch")}
+        </NavLink>
+        <Link to="/me">{t("workspace.nav.exit")}</Link>
+      </nav>
+      <main className="workspace-content">
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+/** Owner- and admin-only screens are not offered to anyone else, and not rendered if typed in. */
+function ManagersOnly({ screen }: { screen: JSX.Element }) {
+  const { team } = useCurrentTeam();
+  if (!team || team.kind !== "brand" || !can.manage(team.role))
+    return <Navigate to="../team" replace />;
+  return screen;
+}
