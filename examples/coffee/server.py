@@ -342,8 +342,10 @@ if __name__ == "__main__":
         os.environ["COFFEE_APP_ID"],
         os.environ["COFFEE_APP_SECRET"],
     )
-    port = int(os.environ.get("COFFEE_PORT", "8401"))
-    public_url = os.environ.get("COFFEE_PUBLIC_URL", f"http://127.0.0.1:{port}")
-    server = serve(CoffeeShop(client, notify_url=f"{public_url}/plaza/notify"), port=port)
-    print(f"coffee server on http://127.0.0.1:{server.server_port}")
+    port = int(os.environ.get("COFFEE_PORT", "8401"))  # 0: any free port
+    shop = CoffeeShop(client)
+    server = serve(shop, port=port)
+    public_url = os.environ.get("COFFEE_PUBLIC_URL", f"http://127.0.0.1:{server.server_port}")
+    shop.notify_url = f"{public_url}/plaza/notify"
+    print(f"coffee server on http://127.0.0.1:{server.server_port}", flush=True)
     server.serve_forever()
