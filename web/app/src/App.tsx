@@ -19,6 +19,7 @@ const OfficialAccountScreen = lazy(() => import("./screens/OfficialAccount"));
 const SearchKindScreen = lazy(() => import("./screens/SearchKind"));
 const MeScreen = lazy(() => import("./screens/Me"));
 const WalletScreen = lazy(() => import("./screens/Wallet"));
+const MiniProgramHostScreen = lazy(() => import("./screens/MiniProgramHost"));
 
 export function App() {
   return (
@@ -61,6 +62,7 @@ function AppRoutes() {
           <Route path="accounts/:id" element={<OfficialAccountScreen />} />
           <Route path="wallet" element={<WalletScreen />} />
           <Route path="search/:kind" element={<SearchKindScreen />} />
+          <Route path="apps/:appId" element={<MiniProgramHostScreen />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

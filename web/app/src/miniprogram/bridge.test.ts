@@ -117,13 +117,18 @@ describe("the mini-program bridge", () => {
   it("times out a call that never settles, and says nothing after dispose", async () => {
     const { send, frame, bridge } = setup({
       timeoutMs: 1000,
-      handlers: { login: () => new Promise(() => undefined), share: () => new Promise(() => undefined) },
+      handlers: {
+        login: () => new Promise(() => undefined),
+        share: () => new Promise(() => undefined),
+      },
     });
     send({ plaza: 1, id: "1", method: "login", params: {} });
     await vi.advanceTimersByTimeAsync(999);
     expect(frame.posted).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(frame.posted.map((p) => (p.message.error as { code: string }).code)).toEqual(["timeout"]);
+    expect(frame.posted.map((p) => (p.message.error as { code: string }).code)).toEqual([
+      "timeout",
+    ]);
     send({ plaza: 1, id: "2", method: "share", params: {} });
     bridge.dispose();
     await vi.advanceTimersByTimeAsync(5000);

@@ -136,7 +136,10 @@ export function createBridge(options: BridgeOptions) {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BridgeError("timeout", `${method} timed out.`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new BridgeError("timeout", `${method} timed out.`)),
+        timeoutMs,
+      );
     });
     try {
       reply(id, { result: await Promise.race([handler(params), timeout]) });
