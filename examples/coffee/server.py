@@ -305,6 +305,14 @@ def make_handler(shop: CoffeeShop):
             except PlazaError as exc:
                 self._answer(502, {"error": "plaza", "plaza": exc.body})
 
+        def do_OPTIONS(self):  # the browser's CORS preflight (JSON body, session header)
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, X-Coffee-Session")
+            self.send_header("Access-Control-Max-Age", "600")
+            self.end_headers()
+
         def do_GET(self):
             session = self.headers.get("X-Coffee-Session", "")
             if self.path == "/api/me":

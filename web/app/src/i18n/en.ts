@@ -249,6 +249,7 @@ export const en = {
     },
   },
   host: {
+    title: "Mini-program",
     loading: "Opening…",
     capsule: "Mini-program controls",
     more: "More",

@@ -250,6 +250,7 @@ export const zhCN: Messages = {
     },
   },
   host: {
+    title: "小程序",
     loading: "正在打开…",
     capsule: "小程序控制",
     more: "更多",

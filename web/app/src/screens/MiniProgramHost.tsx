@@ -5,6 +5,7 @@ import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok, type Schemas } from "../api/client";
 import { Avatar, ErrorView } from "../components/Status";
+import { TopBar } from "../components/TopBar";
 import { AboutSheet } from "../miniprogram/AboutSheet";
 import { ConsentSheet } from "../miniprogram/ConsentSheet";
 import { PaymentSheet } from "../miniprogram/PaymentSheet";
@@ -48,6 +49,7 @@ function text(params: Params, name: string): string {
 /** `/apps/:appId?path=&scene=&from=`: a mini-program in its sandboxed frame, the capsule, and
  * the sheets it asks for (docs/web.md, "Mini-programs"). */
 export default function MiniProgramHostScreen() {
+  const { t } = useTranslation();
   const { appId = "" } = useParams();
   const [search] = useSearchParams();
   const requested = search.get("path") ?? "";
@@ -60,14 +62,24 @@ export default function MiniProgramHostScreen() {
       ok(
         api.POST("/api/v1/miniprograms/{app_id}/open", {
           params: { path: { app_id: appId } },
-          body: { source, scene: scene.slice(0, 64), path: requested.slice(0, 200) },
+          body: {
+            source,
+            ...(scene ? { scene: scene.slice(0, 64) } : {}),
+            ...(requested ? { path: requested.slice(0, 200) } : {}),
+          },
         }),
       ),
     staleTime: Infinity,
     gcTime: 0,
     retry: false,
   });
-  if (launch.isError) return <ErrorView error={launch.error} retry={() => void launch.refetch()} />;
+  if (launch.isError)
+    return (
+      <>
+        <TopBar title={t("host.title")} back />
+        <ErrorView error={launch.error} retry={() => void launch.refetch()} />
+      </>
+    );
   if (!launch.data) return <LoadingApp name="" />;
   return <HostedApp launch={launch.data} requested={requested} scene={scene} source={source} />;
 }
