@@ -62,6 +62,14 @@ async function startCoffee(appId: string, secret: string, plazaUrl: string): Pro
   return { url, process: child };
 }
 
+/** The demo developer alice and the app id of her released Corner Coffee. */
+async function demoDeveloper(api: Api): Promise<{ alice: Person; coffeeId: string }> {
+  const alice = await api.login("alice", DEMO_PASSWORD);
+  const apps = await api.get("/api/v1/dev/miniprograms", alice);
+  const coffee = apps.results.find((a: { name: string }) => a.name === "Corner Coffee");
+  return { alice, coffeeId: coffee.app_id };
+}
+
 function appFrame(page: Page, name: string) {
   return page.frameLocator(`iframe[title="${name}"]`);
 }
@@ -72,9 +80,7 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
   request,
 }) => {
   const api = new Api(request);
-  const alice = await api.login("alice", DEMO_PASSWORD);
-  const apps = await api.get("/api/v1/dev/miniprograms", alice);
-  const appId: string = apps.results.find((a: { name: string }) => a.name === "Corner Coffee").app_id;
+  const { alice, coffeeId: appId } = await demoDeveloper(api);
   const { app_secret: secret } = await api.post(`/api/v1/dev/miniprograms/${appId}/secret`, alice, {});
   const coffee = await startCoffee(appId, secret, baseURL!);
   try {
@@ -151,10 +157,10 @@ test("a mini-program is refused what it was not granted, strangers' messages are
   request,
 }) => {
   const api = new Api(request);
-  const alice = await api.login("alice", DEMO_PASSWORD);
+  const { alice, coffeeId } = await demoDeveloper(api);
   const probe = await api.post("/api/v1/dev/miniprograms", alice, { name: `Probe ${Date.now()}`, scopes: ["profile"] });
   const person = await api.register("Probed");
-  const sdk = await (await request.get(`/mp/${(await api.get(`/api/v1/dev/miniprograms`, alice)).results.find((a: { name: string }) => a.name === "Corner Coffee").app_id}/plaza-sdk.js`)).text();
+  const sdk = await (await request.get(`/mp/${coffeeId}/plaza-sdk.js`)).text(); // the released SDK
   const manifest = { name: probe.name, pages: ["pages/index"], entry_page: "pages/index", scopes: ["profile"] };
   await trial(
     request,

@@ -12,7 +12,8 @@ import { PaymentSheet } from "../miniprogram/PaymentSheet";
 import { ShareSheet } from "../miniprogram/ShareSheet";
 import { SubscribeSheet } from "../miniprogram/SubscribeSheet";
 import { cancelled, useAsks, type Ask, type Launch } from "../miniprogram/asks";
-import { BridgeError, createBridge, type LaunchOptions, type Params } from "../miniprogram/bridge";
+import { BridgeError, createBridge, type Params } from "../miniprogram/bridge";
+import { resolvePage } from "../miniprogram/paths";
 
 type Source = Schemas["EntrySourceEnum"];
 const SOURCES: readonly Source[] = [
@@ -23,22 +24,6 @@ const SOURCES: readonly Source[] = [
   "link",
   "recent",
 ];
-
-/** Where a page path (`pages/order?id=3`) lives in the bundle, and its launch options. */
-export function resolvePage(launch: Launch, requested: string, scene: string, source: string) {
-  const [page = "", query = ""] = requested.split("?", 2);
-  const known = launch.pages.includes(page);
-  const path = known ? page : launch.entry_page;
-  const search = known ? query : "";
-  const options: LaunchOptions = {
-    path,
-    query: Object.fromEntries(new URLSearchParams(search)),
-    scene,
-    source,
-  };
-  const src = `${launch.bundle_url}${path}.html${search ? `?${search}` : ""}`;
-  return { src, options };
-}
 
 function text(params: Params, name: string): string {
   const value = params[name];
