@@ -30,12 +30,13 @@ describe("mini-program paths", () => {
     });
   });
 
-  it("falls back to the entry page for an unknown or hostile path", () => {
-    for (const requested of ["", "pages/nope", "../../api/v1/me", "https://evil.test/x"]) {
+  it("opens the entry page for a path that is not a bundle file, and passes the path on", () => {
+    for (const requested of ["pages/nope?a=1", "/products/12?a=1", "../../api/v1/me?a=1"]) {
       const { src, options } = resolvePage(launch, requested, "", "search");
       expect(src).toBe("https://mp.plaza.test/mp/mp1/pages/index.html");
-      expect(options.path).toBe("pages/index");
-      expect(options.query).toEqual({});
+      expect(options.path).toBe(requested.split("?")[0]);
+      expect(options.query).toEqual({ a: "1" });
     }
+    expect(resolvePage(launch, "", "", "link").options.path).toBe("pages/index");
   });
 });

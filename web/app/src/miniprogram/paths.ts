@@ -14,18 +14,19 @@ export function appPath(
   return `/apps/${encodeURIComponent(appId)}?${query.toString()}`;
 }
 
-/** Where a page path (`pages/order?id=3`) lives in the bundle, and its launch options. */
+/** Where a page path (`pages/order?id=3`) lives in the bundle, and its launch options. A path
+ * that is not one of the bundle's pages (a storefront's client route, `/products/12`) opens the
+ * entry page, and the launch options still carry it for the app's own router. */
 export function resolvePage(launch: Launch, requested: string, scene: string, source: string) {
-  const [page = "", query = ""] = requested.split("?", 2);
+  const [page = "", search = ""] = requested.split("?", 2);
   const known = launch.pages.includes(page);
-  const path = known ? page : launch.entry_page;
-  const search = known ? query : "";
   const options: LaunchOptions = {
-    path,
+    path: page || launch.entry_page,
     query: Object.fromEntries(new URLSearchParams(search)),
     scene,
     source,
   };
-  const src = `${launch.bundle_url}${path}.html${search ? `?${search}` : ""}`;
+  const file = known ? page : launch.entry_page;
+  const src = `${launch.bundle_url}${file}.html${known && search ? `?${search}` : ""}`;
   return { src, options };
 }

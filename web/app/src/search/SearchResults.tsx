@@ -38,6 +38,11 @@ export function resultPath(result: SearchResult): string | null {
       return `/accounts/${Number(open.account_id)}#article-${Number(open.article_id)}`;
     case "miniprograms":
       return appPath(String(open.app_id), { from: "search" });
+    case "products": // the brand's storefront mini-program, at the product's page
+      return appPath(String(open.app_id), {
+        path: `/products/${Number(open.product_id)}`,
+        from: "search",
+      });
     default:
       return null;
   }
