@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Api, DEMO_PASSWORD, PIN, expect, openChat, signedIn, test, type Person } from "./support";
+import { Api, DEMO_PASSWORD, PIN, expect, expectAccessible, openChat, signedIn, test, type Person } from "./support";
 import type { APIRequestContext, Page } from "@playwright/test";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -175,6 +175,7 @@ test("a mini-program is refused what it was not granted, strangers' messages are
   const frame = appFrame(page, probe.name);
   const results = frame.getByRole("list", { name: "Results" });
   await expect(results).toContainText("launch: poster-7 pages/index");
+  await expectAccessible(page);
 
   await frame.getByRole("button", { name: "Pay" }).click();
   await frame.getByRole("button", { name: "Phone" }).click();
@@ -196,6 +197,7 @@ test("a mini-program is refused what it was not granted, strangers' messages are
   await frame.getByRole("button", { name: "Sign in" }).click();
   const consent = page.getByRole("dialog", { name: `Sign in to ${probe.name}` });
   await expect(consent).toBeVisible();
+  await expectAccessible(page);
   await consent.getByRole("button", { name: "Close" }).click();
   await expect(results).toContainText("login: user_cancelled");
   await expect(page.getByRole("dialog")).toHaveCount(0);
