@@ -121,6 +121,17 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
     await expect
       .poll(async () => (await request.post(`${coffee.url}/api/orders/1/ready`)).status(), { timeout: 20_000 })
       .toBe(200);
+
+    // The capsule shares the app back to the chat as a card.
+    await page.getByRole("button", { name: "More" }).click();
+    await page.getByRole("menuitem", { name: "Share" }).click();
+    const share = page.getByRole("dialog", { name: "Share to a chat" });
+    await expect(share.getByRole("group", { name: "Card preview" })).toContainText("Corner Coffee");
+    await share.getByRole("radio", { name: friend.displayName }).check();
+    await share.getByRole("button", { name: "Send" }).click();
+    await expect(share).toBeHidden();
+    await page.getByRole("button", { name: "Close the mini-program" }).click();
+    await expect(page.getByRole("link", { name: "Open mini-program Corner Coffee" })).toBeVisible();
   } finally {
     coffee.process.kill("SIGTERM");
   }
