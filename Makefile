@@ -12,7 +12,8 @@ TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CEL
 
 .PHONY: install system-packages run run-services test test-embedded fuzz lint format check-services \
   migrations-check audit bench clean media-tools \
-  web-install web-build web-types web-types-check web-check web-e2e web-screenshot chromium
+  web-install web-build web-types web-types-check web-check web-e2e web-screenshot \
+  web-screenshot-miniprogram chromium
 
 # The live video media server (docs/live.md, "Video"): Debian's nginx with its RTMP module, and
 # ffmpeg (replays; the system tests push with it). Installed with apt when missing (CI is a
@@ -89,6 +90,10 @@ chromium:
 # docs/img/app-chats.png from a running `make run` (PLAZA_URL, default http://127.0.0.1:$(PORT)).
 web-screenshot: web-install chromium
 	cd web/e2e && PLAZA_URL=$${PLAZA_URL:-http://127.0.0.1:$(PORT)} CHROMIUM=$(CHROMIUM) node screenshot.mjs
+
+# docs/miniprogram-guide.md's screenshots: a DEBUG Plaza with the demo data and the coffee server.
+web-screenshot-miniprogram: web-install chromium
+	cd web/e2e && PLAZA_URL=$${PLAZA_URL:-http://127.0.0.1:$(PORT)} CHROMIUM=$(CHROMIUM) node miniprogram-screenshots.mjs
 
 web-e2e: install web-build chromium check-services
 	cd web/e2e && DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \

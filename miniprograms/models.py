@@ -250,6 +250,8 @@ class EntryVisit(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["miniprogram", "created_at"], name="entry_app_time_idx"),
+            # "Recently used" in the app: a person's latest openings.
+            models.Index(fields=["user", "-created_at"], name="entry_user_time_idx"),
         ]
 
 

@@ -106,6 +106,16 @@ class MiniProgramOAuth2Validator(OAuth2Validator):
             allowed = {"openid"} | (allowed & set(CONSENT_SCOPES))
         return {scope for scope in scopes if scope} <= allowed
 
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """The person approved the consent page: for a mini-program, record each consent scope
+        as a ConsentGrant, exactly as the in-app login does (revocable in the app's settings)."""
+        super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        miniprogram = _miniprogram_of(request.client)
+        if miniprogram is None:
+            return
+        for scope in sorted(set(request.scopes or ()) & set(CONSENT_SCOPES)):
+            services.consent_grant(user=request.user, miniprogram=miniprogram, scope=scope)
+
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         miniprogram = _miniprogram_of(request.client)
         if miniprogram is None:

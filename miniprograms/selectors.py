@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 
 from miniprograms.models import (
@@ -255,6 +255,24 @@ def active_scopes(*, miniprogram: MiniProgram, user) -> set[str]:
         miniprogram=miniprogram, user=user, revoked_at__isnull=True
     ).values_list("scope", flat=True)
     return set(granted) & set(miniprogram.allowed_scopes)
+
+
+def recently_used(*, user, limit: int = 12) -> list[dict]:
+    """The released apps this person opened, most recent first (from their entry visits)."""
+    latest = (
+        EntryVisit.objects.filter(user=user)
+        .values("miniprogram_id")
+        .annotate(last_opened_at=Max("created_at"))
+        .order_by("-last_opened_at")[: limit * 2]
+    )
+    opened = {row["miniprogram_id"]: row["last_opened_at"] for row in latest}
+    apps = MiniProgram.objects.filter(
+        pk__in=opened, versions__status=MiniProgramVersion.Status.RELEASED
+    ).distinct()
+    rows = [
+        {"app_id": app.app_id, "name": app.name, "last_opened_at": opened[app.pk]} for app in apps
+    ]
+    return sorted(rows, key=lambda row: row["last_opened_at"], reverse=True)[:limit]
 
 
 def grants_for_user(*, user) -> QuerySet[ConsentGrant]:

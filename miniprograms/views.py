@@ -24,7 +24,8 @@ from miniprograms import bundles, links, selectors
 from superapp.core.errors import NotFound, error_body
 
 # Development servers a bundle may call while DEBUG is on (examples/coffee: 127.0.0.1:8401).
-DEVELOPMENT_CONNECT_SOURCES = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
+# (CSP host sources cannot name IPv6 literals: Chromium drops "http://[::1]:*" as invalid.)
+DEVELOPMENT_CONNECT_SOURCES = ("http://localhost:*", "http://127.0.0.1:*")
 
 
 def _origin(url: str) -> str:

@@ -75,6 +75,9 @@ def main() -> None:
         "LIVE_REDIS_PREFIX": tag,
         "CELERY_QUEUE": tag,
         "LOG_LEVEL": "WARNING",
+        # A development server: mini-program bundles may call servers on localhost (the coffee
+        # example's), and webhooks may go to them (miniprograms/views.py, settings).
+        "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "superapp.settings",
         "MEDIA_ROOT": media_root,
         "MEDIA_BASE_URL": f"{url}/media/",

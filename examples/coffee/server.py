@@ -305,6 +305,14 @@ def make_handler(shop: CoffeeShop):
             except PlazaError as exc:
                 self._answer(502, {"error": "plaza", "plaza": exc.body})
 
+        def do_OPTIONS(self):  # the browser's CORS preflight (JSON body, session header)
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, X-Coffee-Session")
+            self.send_header("Access-Control-Max-Age", "600")
+            self.end_headers()
+
         def do_GET(self):
             session = self.headers.get("X-Coffee-Session", "")
             if self.path == "/api/me":
@@ -342,8 +350,10 @@ if __name__ == "__main__":
         os.environ["COFFEE_APP_ID"],
         os.environ["COFFEE_APP_SECRET"],
     )
-    port = int(os.environ.get("COFFEE_PORT", "8401"))
-    public_url = os.environ.get("COFFEE_PUBLIC_URL", f"http://127.0.0.1:{port}")
-    server = serve(CoffeeShop(client, notify_url=f"{public_url}/plaza/notify"), port=port)
-    print(f"coffee server on http://127.0.0.1:{server.server_port}")
+    port = int(os.environ.get("COFFEE_PORT", "8401"))  # 0: any free port
+    shop = CoffeeShop(client)
+    server = serve(shop, port=port)
+    public_url = os.environ.get("COFFEE_PUBLIC_URL", f"http://127.0.0.1:{server.server_port}")
+    shop.notify_url = f"{public_url}/plaza/notify"
+    print(f"coffee server on http://127.0.0.1:{server.server_port}", flush=True)
     server.serve_forever()

@@ -161,6 +161,11 @@ class MpLinkOutput(serializers.Serializer):
 # --- Consumer side -----------------------------------------------------------------------------
 
 
+class MpSubscribeTemplateOutput(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+
+
 class MpLaunchOutput(serializers.Serializer):
     app_id = serializers.CharField()
     name = serializers.CharField()
@@ -169,6 +174,12 @@ class MpLaunchOutput(serializers.Serializer):
     entry_page = serializers.CharField()
     pages = serializers.ListField(child=serializers.CharField())
     bundle_url = serializers.CharField(help_text="Base URL of the bundle's files.")
+    developer = serializers.CharField(help_text="The developer organisation's name.")
+    scopes = serializers.ListField(
+        child=serializers.CharField(), help_text="The scopes the platform allows this app."
+    )
+    sandbox = serializers.BooleanField(help_text="Payments are in test money.")
+    subscribe_templates = MpSubscribeTemplateOutput(many=True)
 
 
 class MpOpenInput(serializers.Serializer):
@@ -218,6 +229,12 @@ class MpCardOutput(serializers.Serializer):
     title = serializers.CharField()
     page_path = serializers.CharField()
     image_url = serializers.CharField()
+
+
+class MpRecentOutput(serializers.Serializer):
+    app_id = serializers.CharField()
+    name = serializers.CharField()
+    last_opened_at = serializers.DateTimeField()
 
 
 class MpShareLinkOutput(serializers.Serializer):

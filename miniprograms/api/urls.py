@@ -65,6 +65,7 @@ urlpatterns = [
     ),
     path("miniprograms/<str:app_id>/cards", views.CardView.as_view(), name="miniprogram-card"),
     path("miniprogram-links/<str:code>", views.ShareLinkResolveView.as_view(), name="mp-link"),
+    path("me/miniprograms/recent", views.RecentlyUsedView.as_view(), name="miniprograms-recent"),
     path("me/miniprogram-grants", views.GrantsView.as_view(), name="miniprogram-grants"),
     path(
         "me/miniprogram-grants/<str:app_id>",

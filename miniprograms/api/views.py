@@ -300,6 +300,13 @@ def _launch(request, miniprogram, version) -> dict:
         "entry_page": version.manifest["entry_page"],
         "pages": version.manifest["pages"],
         "bundle_url": links.bundle_url(request=request, miniprogram=miniprogram, version=version),
+        "developer": miniprogram.organisation.name,
+        "scopes": sorted(miniprogram.allowed_scopes),
+        "sandbox": miniprogram.sandbox,
+        "subscribe_templates": [
+            {"id": template, "title": spec["title"]}
+            for template, spec in sorted(version.manifest.get("subscribe_templates", {}).items())
+        ],
     }
 
 
@@ -351,6 +358,15 @@ class ShareLinkResolveView(APIView):
     @extend_schema(responses=s.MpShareLinkOutput, tags=CONSUMER)
     def get(self, request, code: str):
         return Response(s.MpShareLinkOutput(selectors.share_link_resolve(code=code)).data)
+
+
+class RecentlyUsedView(APIView):
+    """The mini-programs this person opened lately (the app's "recently used" list)."""
+
+    @extend_schema(responses=s.MpRecentOutput(many=True), tags=CONSUMER)
+    def get(self, request):
+        rows = selectors.recently_used(user=request.user)
+        return Response(s.MpRecentOutput(rows, many=True).data)
 
 
 class GrantsView(APIView):

@@ -15,24 +15,49 @@
  *   plaza.share({title, pagePath, imageUrl})      -> {shared: true}   (a chat card)
  *   plaza.getLaunchOptions()                      -> {path, query, scene, source}
  *
+ *   plaza.ready()                                 -> the launch options, once the host answered
+ *
  * Wire format (both directions): {plaza: 1, id, method, params} / {plaza: 1, id, result|error}.
+ * Handshake: the SDK first sends method "ready"; the host answers with the launch options, and
+ * only then are other calls sent. Errors carry a stable `code`: user_cancelled (the person closed
+ * the sheet), scope_not_granted, unknown_method, timeout, or the API's own code.
  */
 (function (global) {
   "use strict";
 
   var PROTOCOL = 1;
   var TIMEOUT_MS = 120000;
+  var READY_TIMEOUT_MS = 15000;
   var pending = {};
   var nextId = 1;
+  // The ready/launch handshake: the first message is "ready"; the host answers with the launch
+  // options. Calls made before that wait for it. The origin that answered is pinned: later
+  // answers from another origin are ignored.
+  var hostOrigin = null;
+  var launch = null;
+  var waiting = [];
 
   function hostWindow() {
     if (global.parent && global.parent !== global) return global.parent;
     throw new Error("plaza-sdk: not running inside the Plaza host");
   }
 
+  /** The embedding page's origin where the browser tells it (Chromium, Safari). */
+  function expectedHostOrigin() {
+    var ancestors = global.location && global.location.ancestorOrigins;
+    return ancestors && ancestors.length ? ancestors[0] : null;
+  }
+
+  function fromHost(event) {
+    if (event.source !== global.parent) return false;
+    if (hostOrigin !== null) return event.origin === hostOrigin;
+    var expected = expectedHostOrigin();
+    return expected === null || event.origin === expected;
+  }
+
   global.addEventListener("message", function (event) {
     var data = event.data;
-    if (event.source !== global.parent || !data || data.plaza !== PROTOCOL) return;
+    if (!data || data.plaza !== PROTOCOL || !fromHost(event)) return;
     var call = pending[data.id];
     if (!call) return;
     delete pending[data.id];
@@ -42,11 +67,12 @@
       error.code = data.error.code;
       call.reject(error);
     } else {
+      if (hostOrigin === null) hostOrigin = event.origin;
       call.resolve(data.result);
     }
   });
 
-  function request(method, params) {
+  function post(method, params, timeoutMs) {
     return new Promise(function (resolve, reject) {
       var id = String(nextId++);
       var timer = setTimeout(function () {
@@ -54,14 +80,25 @@
         var error = new Error("plaza-sdk: " + method + " timed out");
         error.code = "timeout";
         reject(error);
-      }, TIMEOUT_MS);
+      }, timeoutMs);
       pending[id] = { resolve: resolve, reject: reject, timer: timer };
       // The frame's origin is opaque ("null"), so the host is addressed with "*"; the host
-      // checks event.source against its own iframe before acting.
+      // checks event.source against its own iframe before acting, and answers only there.
       hostWindow().postMessage(
         { plaza: PROTOCOL, id: id, method: method, params: params || {} },
         "*"
       );
+    });
+  }
+
+  var ready = post("ready", { sdk: "1.1.0" }, READY_TIMEOUT_MS).then(function (options) {
+    launch = options;
+    return options;
+  });
+
+  function request(method, params) {
+    return ready.then(function () {
+      return post(method, params, TIMEOUT_MS);
     });
   }
 
@@ -72,7 +109,11 @@
   }
 
   global.plaza = {
-    version: "1.0.0",
+    version: "1.1.0",
+    /** Resolves with the launch options once the host has answered the handshake. */
+    ready: function () {
+      return ready;
+    },
     login: function (options) {
       options = options || {};
       var params = { scopes: options.scopes || [] };
@@ -105,7 +146,7 @@
       });
     },
     getLaunchOptions: function () {
-      return request("getLaunchOptions", {});
+      return launch ? Promise.resolve(launch) : ready;
     },
   };
 })(typeof window !== "undefined" ? window : this);

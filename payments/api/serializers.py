@@ -156,6 +156,7 @@ class PayOrderOutput(serializers.ModelSerializer):
             "currency",
             "description",
             "status",
+            "sandbox",
             "refunded_amount",
             "expires_at",
             "paid_at",

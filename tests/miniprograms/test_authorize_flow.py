@@ -17,7 +17,7 @@ from oauthlib.oauth2 import WebApplicationClient
 
 from miniprograms import services
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.helpers import basic_auth
+from tests.helpers import basic_auth, consumer_client
 from tests.miniprograms.factories import released_app
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,11 @@ def test_a_signed_in_person_consents_and_the_client_completes_code_and_pkce(app_
     approved = browser.post("/o/authorize/", approval)
     assert approved.status_code == 302
     code = oauth.parse_request_uri_response(approved["Location"], state="state-123")["code"]
+    # The approval is remembered as the app's consent grant, like the in-app sign-in sheet's.
+    assert [
+        g["scope"]
+        for g in consumer_client(user).get("/api/v1/me/miniprogram-grants").json()["results"]
+    ] == ["profile"]
 
     token = Client().post(
         "/o/token/",

@@ -180,6 +180,8 @@ EXPECTED = {
     # the caller's own loyalty cards
     ("GET", "/api/v1/me/member-cards"):
         (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/me/miniprograms/recent"):
+        (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/me/miniprogram-grants"):
         (401, OK, OK, OK, OK, 403, OK),
     ("DELETE", "/api/v1/me/miniprogram-grants/{app_id}"):

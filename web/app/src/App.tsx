@@ -21,6 +21,7 @@ const MeScreen = lazy(() => import("./screens/Me"));
 const WalletScreen = lazy(() => import("./screens/Wallet"));
 // The workspace (brand staff, developers) and its charts: never in the consumer's first screen.
 const WorkspaceApp = lazy(() => import("./workspace/WorkspaceApp"));
+const MiniProgramHostScreen = lazy(() => import("./screens/MiniProgramHost"));
 
 export function App() {
   return (
@@ -63,6 +64,7 @@ function AppRoutes() {
           <Route path="accounts/:id" element={<OfficialAccountScreen />} />
           <Route path="wallet" element={<WalletScreen />} />
           <Route path="search/:kind" element={<SearchKindScreen />} />
+          <Route path="apps/:appId" element={<MiniProgramHostScreen />} />
         </Route>
         <Route path="workspace/*" element={<WorkspaceApp />} />
         <Route path="*" element={<Navigate to="/" replace />} />

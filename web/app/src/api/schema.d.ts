@@ -1660,6 +1660,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/miniprograms/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The mini-programs this person opened lately (the app's "recently used" list). */
+        get: operations["me_miniprograms_recent_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/qr": {
         parameters: {
             query?: never;
@@ -4691,6 +4708,13 @@ export interface components {
             pages: string[];
             /** @description Base URL of the bundle's files. */
             bundle_url: string;
+            /** @description The developer organisation's name. */
+            developer: string;
+            /** @description The scopes the platform allows this app. */
+            scopes: string[];
+            /** @description Payments are in test money. */
+            sandbox: boolean;
+            subscribe_templates: components["schemas"]["MpSubscribeTemplateOutput"][];
         };
         MpLinkInputRequest: {
             path: string;
@@ -4756,6 +4780,12 @@ export interface components {
             used: number;
             window_seconds: number;
         };
+        MpRecentOutput: {
+            app_id: string;
+            name: string;
+            /** Format: date-time */
+            last_opened_at: string;
+        };
         MpRejectInputRequest: {
             reason: string;
         };
@@ -4785,6 +4815,10 @@ export interface components {
             template: string;
             /** Format: date-time */
             sent_at: string;
+        };
+        MpSubscribeTemplateOutput: {
+            id: string;
+            title: string;
         };
         MpSubscriptionInputRequest: {
             templates: string[];
@@ -5490,6 +5524,8 @@ export interface components {
             currency: string;
             description: string;
             status?: components["schemas"]["PayOrderOutputStatusEnum"];
+            /** @description Settled in test money: its app was in sandbox mode when it was created. Never changes afterwards. */
+            sandbox?: boolean;
             /** Format: int64 */
             refunded_amount?: number;
             /** Format: date-time */
@@ -10516,6 +10552,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    me_miniprograms_recent_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MpRecentOutput"][];
+                };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
             "4XX": {

@@ -1,22 +1,25 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
+import type { FormEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/errors";
 import { formatRelative } from "../i18n/format";
 import { Sheet } from "./Sheet";
 
 /** Asks for the 6-digit payment PIN; shows a wrong PIN by the field and a locked PIN with when
- * it unlocks. `pay` runs the payment with the PIN and throws the API's error. */
+ * it unlocks. `pay` runs the payment with the PIN and throws the API's error; `children` (e.g.
+ * the merchant and a test-money banner) shows above the PIN. */
 export function PinSheet({
   open,
   onOpenChange,
   summary,
   pay,
+  children,
 }: {
   open: boolean;
   onOpenChange(open: boolean): void;
   summary: string;
   pay(pin: string): Promise<void>;
+  children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const [pin, setPin] = useState("");
@@ -51,6 +54,7 @@ export function PinSheet({
 
   return (
     <Sheet open={open} onOpenChange={onOpenChange} title={t("pin.title")} description={summary}>
+      {children}
       <form onSubmit={submit} className="stack">
         <label htmlFor="payment-pin">{t("pin.label")}</label>
         <input

@@ -386,6 +386,60 @@ export const en = {
       salesChart: "Bar chart of sales per day: {{total}} in the last 14 days",
     },
   },
+  host: {
+    title: "Mini-program",
+    loading: "Opening…",
+    capsule: "Mini-program controls",
+    more: "More",
+    close: "Close the mini-program",
+    trial: "Trial",
+    recent: "Recently used mini-programs",
+    openCard: "Open mini-program {{title}}",
+    consent: {
+      title: "Sign in to {{name}}",
+      intro: "{{name}} is not Plaza. Allow it to see:",
+      sees: "What the app will see",
+      remembered:
+        "Plaza remembers your choice. Withdraw it any time in Me → Mini-program permissions.",
+      allow: "Allow",
+      deny: "Not now",
+    },
+    scopes: {
+      openid: { name: "An id for you", sees: "A number only this app knows you by." },
+      profile: { name: "Your profile", sees: "Your display name and avatar." },
+      phone: { name: "Your phone number", sees: "The phone number saved in Plaza." },
+      address: { name: "Your addresses", sees: "Your saved shipping addresses." },
+      loyalty: { name: "Your member card", sees: "Your points and tier with this brand." },
+    },
+    pay: {
+      summary: "Pay {{amount}} to {{merchant}}",
+      merchant: "Merchant",
+      item: "For",
+      amount: "Amount",
+      sandbox: "Test money: this payment is in the sandbox and no real money moves.",
+    },
+    subscribe: {
+      title: "Messages from {{name}}",
+      intro: "Allow one message for each notification you tick.",
+      templates: "Notifications",
+      confirm: "Done",
+    },
+    share: {
+      action: "Share",
+      title: "Share to a chat",
+      preview: "Card preview",
+      pickChat: "Send to",
+      send: "Send",
+    },
+    about: {
+      action: "About",
+      developer: "Developer",
+      version: "Version",
+      trial: "{{version}} (trial)",
+      appId: "App ID",
+      grants: "Manage what it can see in Me → Mini-program permissions.",
+    },
+  },
 };
 
 export type Messages = typeof en;

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent, RefObject } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
+import { appPath } from "../miniprogram/paths";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Menu from "@radix-ui/react-dropdown-menu";
@@ -174,10 +175,18 @@ function MessageBody({ message }: { message: Message }) {
     }
     case "miniprogram":
       return (
-        <div className="card" role="group" aria-label={t("cards.miniprogram")}>
+        <Link
+          className="card"
+          to={appPath(String(payload.app_id ?? ""), {
+            path: String(payload.path ?? ""),
+            from: "chat_card",
+          })}
+          aria-label={t("host.openCard", { title: String(payload.title ?? "") })}
+        >
+          {typeof payload.thumb_url === "string" && <img src={payload.thumb_url} alt="" />}
           <strong>{String(payload.title ?? "")}</strong>
           <span className="muted small">{t("cards.miniprogram")}</span>
-        </div>
+        </Link>
       );
     case "official_account":
       return (

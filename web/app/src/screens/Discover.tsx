@@ -2,6 +2,7 @@ import { Link } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
+import { RecentlyUsed } from "../miniprogram/RecentlyUsed";
 import { KindResults, SearchBox } from "../search/SearchResults";
 import { useDiscover } from "../search/useSearch";
 
@@ -23,6 +24,7 @@ export default function DiscoverScreen() {
             </Link>
           </li>
         </ul>
+        <RecentlyUsed />
         <Featured />
       </SearchBox>
     </>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useLocation, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
+import { appPath } from "../miniprogram/paths";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { ErrorView, Loading } from "../components/Status";
@@ -21,6 +22,8 @@ interface MenuAction {
   type?: "link" | "miniprogram" | "keyword";
   url?: string;
   keyword?: string;
+  app_id?: string;
+  path?: string;
   sub_items?: MenuAction[];
 }
 
@@ -141,6 +144,13 @@ function MenuButton({ item, accountId }: { item: MenuAction; accountId: number }
           <MenuButton key={sub.name} item={sub} accountId={accountId} />
         ))}
       </details>
+    );
+  }
+  if (item.type === "miniprogram" && item.app_id) {
+    return (
+      <Link to={appPath(item.app_id, { path: item.path, from: "official_account_menu" })}>
+        {item.name}
+      </Link>
     );
   }
   if (item.type === "link" && item.url) {

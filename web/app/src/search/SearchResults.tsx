@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { appPath } from "../miniprogram/paths";
 import { Link, useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { Avatar, ErrorView, Loading } from "../components/Status";
@@ -35,6 +36,13 @@ export function resultPath(result: SearchResult): string | null {
       return `/accounts/${Number(open.account_id)}`;
     case "articles":
       return `/accounts/${Number(open.account_id)}#article-${Number(open.article_id)}`;
+    case "miniprograms":
+      return appPath(String(open.app_id), { from: "search" });
+    case "products": // the brand's storefront mini-program, at the product's page
+      return appPath(String(open.app_id), {
+        path: `/products/${Number(open.product_id)}`,
+        from: "search",
+      });
     default:
       return null;
   }
