@@ -341,9 +341,7 @@ class Search:
         found (``ts_match_vq``, which no index serves) instead of starting from the GIN
         index: for a few hundred rows known to be the only candidates (a person's messages),
         where the planner misjudges how many rows a phrase of CJK bigrams matches."""
-        return Search(
-            self.text, phase=self.phase, row_by_row=True, candidates=self.candidates
-        )
+        return Search(self.text, phase=self.phase, row_by_row=True, candidates=self.candidates)
 
     # PostgreSQL
 
@@ -416,7 +414,10 @@ class Search:
         if document.names:
             escaped = _like_pattern(self.text.lower())[1:-1]
             escape = "" if postgresql else " ESCAPE '\\'"  # backslash is PostgreSQL's default
-            for score, value, compare in ((30, self.text.lower(), "="), (20, escaped + "%", "LIKE")):
+            for score, value, compare in (
+                (30, self.text.lower(), "="),
+                (20, escaped + "%", "LIKE"),
+            ):
                 either = " OR ".join(
                     f"lower({table}.{name}) {compare} %s" + (escape if compare == "LIKE" else "")
                     for name in document.names
@@ -512,9 +513,7 @@ def _unindexed_order(tie_break: list[str]) -> list:
     return order
 
 
-def _tier_branches(
-    queryset: QuerySet, everything: QuerySet, need: int
-) -> list[tuple[str, list]]:
+def _tier_branches(queryset: QuerySet, everything: QuerySet, need: int) -> list[tuple[str, list]]:
     """For each rank tier of ``queryset`` (ordered by its ``rank`` alias, then a tie-break),
     the ids of the first ``need`` rows ranked at least that tier, in tie-break order, without
     ranking every match: the ``WALK_ROWS`` first rows of ``everything`` (the same rows before
