@@ -60,6 +60,9 @@ def test_a_migration_changing_a_searched_columns_type_is_refused():
     new = models.CharField(max_length=old.max_length + 100)
     new.set_attributes_from_name("title")
     new.model = Article
-    with pytest.raises(NotSupportedError), transaction.atomic():
-        with connection.schema_editor() as editor:
-            editor.alter_field(Article, old, new)
+    with (
+        pytest.raises(NotSupportedError),
+        transaction.atomic(),
+        connection.schema_editor() as editor,
+    ):
+        editor.alter_field(Article, old, new)
