@@ -62,7 +62,11 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shop", "handle"], name="shop_product_unique_handle")
         ]
-        indexes = [models.Index(fields=["shop", "status", "-id"], name="shop_product_listing")]
+        indexes = [
+            models.Index(fields=["shop", "status", "-id"], name="shop_product_listing"),
+            # search across shops: a page of a rank tier, newest first, stops after its rows
+            models.Index(fields=["status", "-published_at", "-id"], name="shop_product_published"),
+        ]
 
     def __str__(self) -> str:
         return self.title

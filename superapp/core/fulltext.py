@@ -20,11 +20,12 @@ reads, and the expression cannot be written for both vendors. docs/search.md has
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, FloatField
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 DOCUMENT_COLUMN = "search_document"
@@ -199,6 +200,34 @@ $$
 """
 
 
+class NamePrefixIndex(_VendorSQL):
+    """PostgreSQL only: a btree index on ``lower(column) text_pattern_ops``, which serves the
+    exact-name and name-prefix rank tiers (``lower(name) = …``, ``LIKE '…%'``) of a large
+    table, so a page of those tiers reads only their rows (docs/search.md)."""
+
+    def __init__(self, table: str, column: str):
+        self.table, self.column = table, column
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.table, self.column], {}
+
+    def describe(self):
+        return f"Name prefix index on {self.table}.{self.column}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_{self.column}_lower"
+
+    def _statements(self, vendor: str, forwards: bool) -> list[str]:
+        if vendor != "postgresql":
+            return []
+        if forwards:
+            return [
+                f"CREATE INDEX {self.name} ON {self.table} (lower({self.column}) text_pattern_ops)"
+            ]
+        return [f"DROP INDEX IF EXISTS {self.name}"]
+
+
 class CreateSearchFunctions(_VendorSQL):
     """PostgreSQL only: the ``pg_trgm`` extension and ``plaza_search_text`` (the text plus
     the bigrams of its CJK runs), which every search document is built from."""
@@ -274,11 +303,19 @@ class Search:
     matches costs several times the word match (docs/search.md, Bench). On SQLite, FTS5's
     trigrams match substrings in one phase."""
 
-    def __init__(self, query: str, *, phase: str = "words", row_by_row: bool = False):
+    def __init__(
+        self,
+        query: str,
+        *,
+        phase: str = "words",
+        row_by_row: bool = False,
+        candidates: tuple[str, list] | None = None,
+    ):
         self.text = " ".join(query.split())
         self.terms = [term.lower() for term in _TERM.findall(self.text)][:MAX_TERMS]
         self.phase = phase
         self.row_by_row = row_by_row
+        self.candidates = candidates  # phase "page": (SQL of the ids, its params)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -289,12 +326,22 @@ class Search:
             return None
         return Search(self.text, phase="inside_names", row_by_row=self.row_by_row)
 
+    def among(self, sql: str, params: list, *, with_inside: bool) -> "Search":
+        """The rows whose ids ``sql`` selects, ranked as this search ranks them, word matches
+        before names containing the query when ``with_inside`` (:func:`ranked_page`)."""
+        return Search(
+            self.text,
+            phase="page_with_inside" if with_inside else "page",
+            row_by_row=self.row_by_row,
+            candidates=(sql, params),
+        )
+
     def checked_row_by_row(self) -> "Search":
         """The same search, written so that PostgreSQL checks it on each row another index
         found (``ts_match_vq``, which no index serves) instead of starting from the GIN
         index: for a few hundred rows known to be the only candidates (a person's messages),
         where the planner misjudges how many rows a phrase of CJK bigrams matches."""
-        return Search(self.text, phase=self.phase, row_by_row=True)
+        return Search(self.text, phase=self.phase, row_by_row=True, candidates=self.candidates)
 
     # PostgreSQL
 
@@ -326,6 +373,11 @@ class Search:
     def condition(self, document: Document) -> RawSQL:
         """A boolean expression: the row of ``document.table`` matches."""
         table = document.table
+        if self.phase == "everything":
+            return RawSQL("(1 = 1)", [], output_field=BooleanField())
+        if self.candidates is not None:
+            sql, params = self.candidates
+            return RawSQL(f"({table}.id IN ({sql}))", params, output_field=BooleanField())
         if connection.vendor == "postgresql":
             document_column = f"{table}.{DOCUMENT_COLUMN}"
             words = (
@@ -352,27 +404,52 @@ class Search:
             output_field=BooleanField(),
         )
 
-    def rank(self, document: Document) -> RawSQL:
+    def _tiers(self, document: Document) -> list[tuple[int, str, list]]:
+        """(score, condition SQL, params) of the rank tiers above the base one, best first:
+        a name equal to the query, one starting with it, on PostgreSQL every term in the
+        weight-A columns. A btree index on ``lower(name) text_pattern_ops`` serves the first
+        two where a table is large (``NamePrefixIndex``)."""
+        table, tiers = document.table, []
+        postgresql = connection.vendor == "postgresql"
+        if document.names:
+            escaped = _like_pattern(self.text.lower())[1:-1]
+            escape = "" if postgresql else " ESCAPE '\\'"  # backslash is PostgreSQL's default
+            for score, value, compare in (
+                (30, self.text.lower(), "="),
+                (20, escaped + "%", "LIKE"),
+            ):
+                either = " OR ".join(
+                    f"lower({table}.{name}) {compare} %s" + (escape if compare == "LIKE" else "")
+                    for name in document.names
+                )
+                tiers.append((score, f"({either})", [value] * len(document.names)))
+        weighted = any(weight != "A" for _, weight in document.fields) or document.json_text
+        if postgresql and weighted:
+            tiers.append(
+                (
+                    15,
+                    f"({table}.{DOCUMENT_COLUMN} @@ to_tsquery('simple', %s))",
+                    [self._tsquery(weights="A")],
+                )
+            )
+        return tiers
+
+    def rank(self, document: Document) -> "Rank":
         """A number to order by, higher first (callers break ties by recency or popularity):
         a name column equal to the query (30), one starting with it (20), on PostgreSQL every
         term found in the name/title columns (weight A: 15), any other match (10). Tiers
         rather than ``ts_rank``: as good on short names and titles, explainable, and cheap on
-        thousands of matches of a common word (docs/search.md)."""
-        table = document.table
-        tiers, params = [], []
-        if document.names:
-            lowered = self.text.lower()
-            for value, score in ((lowered, 30), (_like_pattern(lowered)[1:], 20)):
-                compare = "= %s" if score == 30 else "LIKE %s ESCAPE '\\'"
-                either = " OR ".join(f"lower({table}.{name}) {compare}" for name in document.names)
-                tiers.append(f"WHEN {either} THEN {score}")
-                params += [value] * len(document.names)
-        weighted = any(weight != "A" for _, weight in document.fields) or document.json_text
-        if connection.vendor == "postgresql" and weighted:
-            tiers.append(f"WHEN {table}.{DOCUMENT_COLUMN} @@ to_tsquery('simple', %s) THEN 15")
-            params.append(self._tsquery(weights="A"))
-        sql = f"CASE {' '.join(tiers)} ELSE 10 END" if tiers else "10"
-        return RawSQL(sql, params, output_field=FloatField())
+        thousands of matches of a common word (docs/search.md). In the phase
+        ``page_with_inside``, word matches rank 100 above names containing the query."""
+        tiers = self._tiers(document)
+        whens = " ".join(f"WHEN {sql} THEN {score}" for score, sql, _ in tiers)
+        sql = f"CASE {whens} ELSE 10 END" if tiers else "10"
+        params = [param for _, _, tier_params in tiers for param in tier_params]
+        if self.phase == "page_with_inside":
+            column = f"{document.table}.{DOCUMENT_COLUMN}"
+            sql = f"CASE WHEN {column} @@ to_tsquery('simple', %s) THEN 100 ELSE 0 END + {sql}"
+            params = [self._tsquery(), *params]
+        return Rank(sql, params, tiers=[(sql, params, score < 20) for score, sql, params in tiers])
 
     # Presentation
 
@@ -403,3 +480,122 @@ def _merged(spans: list[list[int]]) -> list[list[int]]:
         else:
             merged.append([start, end])
     return merged
+
+
+class Rank(RawSQL):
+    """:meth:`Search.rank`: the expression, and the conditions of its tiers above the base one
+    (rows ranked at least that tier), best first, for :func:`ranked_page`: (SQL, params,
+    whether to walk), where the name tiers, which a btree on ``lower(name)`` serves with exact
+    estimates, are left to the planner."""
+
+    def __init__(self, sql: str, params: list, *, tiers: list[tuple[str, list, bool]]):
+        super().__init__(sql, params, output_field=FloatField())
+        self.tiers = tiers
+
+
+def _sql(queryset: QuerySet) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+WALK_ROWS = 1000
+
+
+def _unindexed_order(tie_break: list[str]) -> list:
+    """``tie_break`` as expressions no index provides (``COALESCE(x, x)``), so PostgreSQL
+    reads a rare tier from its search index and sorts it, never walks a whole table's order
+    looking for it (its estimate of a rare word can be far too high)."""
+    order = []
+    for name in tie_break:
+        column = name.lstrip("-")
+        same = Func(F(column), F(column), function="COALESCE")
+        order.append(same.desc() if name.startswith("-") else same.asc())
+    return order
+
+
+def _tier_branches(queryset: QuerySet, everything: QuerySet, need: int) -> list[tuple[str, list]]:
+    """For each rank tier of ``queryset`` (ordered by its ``rank`` alias, then a tie-break),
+    the ids of the first ``need`` rows ranked at least that tier, in tie-break order, without
+    ranking every match: the ``WALK_ROWS`` first rows of ``everything`` (the same rows before
+    searching) in tie-break order are checked one by one, which finds a common word's first
+    rows at once; only when they hold fewer than ``need`` (a condition checked once) does the
+    search index find the tier's rows, then few enough to sort."""
+    rank = queryset.query.annotations["rank"]
+    order = list(queryset.query.order_by)
+    if order[:1] != ["-rank"]:
+        raise ValueError("a ranked page needs a queryset ordered by -rank first")
+    tie_break = order[1:]
+    table = queryset.model._meta.db_table
+    recent_sql, recent_params = _sql(everything.order_by(*tie_break).values("pk")[:WALK_ROWS])
+    tiers = [
+        (queryset.filter(RawSQL(sql, params, output_field=BooleanField())), walks)
+        for sql, params, walks in rank.tiers
+    ]
+    branches = []
+    for tier, walks in [*tiers, (queryset, True)]:
+        if not walks or connection.vendor != "postgresql":  # SQLite: embedded sizes
+            branches.append(_sql(tier.order_by(*tie_break).values("pk")[:need]))
+            continue
+        one_sql, one_params = _sql(
+            tier.filter(RawSQL(f"{table}.id = recent.pk", [], output_field=BooleanField()))
+            .order_by()
+            .values("pk")
+        )
+        walk = (  # OFFSET 0: checked row by row, in the order of the recent rows
+            f"SELECT found.pk FROM ({recent_sql}) recent"
+            f" CROSS JOIN LATERAL ({one_sql} OFFSET 0) found LIMIT {need}"
+        )
+        walk_params = recent_params + one_params
+        rest_sql, rest_params = _sql(
+            tier.order_by(*_unindexed_order(tie_break)).values("pk")[:need]
+        )
+        branches.append((walk, walk_params))
+        branches.append(
+            (
+                f"SELECT rest.pk FROM ({rest_sql}) rest"
+                f" WHERE (SELECT count(*) FROM ({walk}) walked) < {need}",
+                rest_params + walk_params,
+            )
+        )
+    return branches
+
+
+def _union(branches: list[tuple[str, list]]) -> tuple[str, list]:
+    """``SELECT id`` of every branch, each in its own subquery (SQLite allows no LIMIT in a
+    compound's members otherwise)."""
+    sql = " UNION ALL ".join(
+        f"SELECT b{number}.pk FROM ({branch}) b{number}"
+        for number, (branch, _) in enumerate(branches)
+    )
+    return sql, [param for _, params in branches for param in params]
+
+
+def ranked_page(
+    find: Callable[["Search"], QuerySet], search: "Search", *, offset: int, limit: int, names: bool
+) -> tuple[list, bool]:
+    """Rows ``offset`` to ``offset + limit`` of ``find(search)`` (a queryset ordered by its
+    ``rank`` alias, then a tie-break), then, on PostgreSQL and when ``names``, of the names
+    containing the query (:meth:`Search.inside_names`, ranked after every word match), and
+    whether more follow. One query: each rank tier contributes the ids of its first rows in
+    tie-break order (``LIMIT offset + limit + 1``), the names containing the query only when
+    the word matches are fewer than that (a condition PostgreSQL checks once, before reading
+    them), and the page is ranked among those few ids (docs/search.md)."""
+    need = offset + limit + 1
+    words = find(search)
+    inside = search.inside_names() if names else None
+    if inside is None and not words.query.annotations["rank"].tiers:
+        rows = list(words[offset:need])
+        return rows[:limit], len(rows) > limit
+    everything = find(Search(search.text, phase="everything"))
+    sql, params = _union(_tier_branches(words, everything, need))
+    if inside is not None:
+        inside_sql, inside_params = _union(_tier_branches(find(inside), everything, need))
+        sql = (
+            f"WITH words AS ({sql}) SELECT pk FROM words UNION ALL"
+            f" SELECT inside.pk FROM ({inside_sql}) inside"
+            f" WHERE (SELECT count(DISTINCT pk) FROM words) < {need}"
+        )
+        params += inside_params
+    page = find(search.among(sql, params, with_inside=inside is not None))
+    rows = list(page[offset:need])
+    return rows[:limit], len(rows) > limit

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms.shop import selectors as shop_selectors
-from superapp.core.fulltext import Search
+from superapp.core.fulltext import Search, ranked_page
 from superapp.live import selectors as live_selectors
 from superapp.messaging import selectors as messaging_selectors
 from superapp.official import selectors as official_selectors
@@ -205,23 +205,23 @@ _BY_NAME = {kind.name: kind for kind in KINDS}
 
 def search_kind(*, viewer, search: Search, kind: str, offset: int, limit: int) -> tuple[list, bool]:
     """One page of ``kind`` results, best first, and whether more follow: the word matches,
-    then, when they do not fill the page, the names containing the query (which rank after
-    every word match anyway). One query, or two when the page is not full."""
+    then the names containing the query (which rank after every word match). One query
+    (``ranked_page``), plus the count of readable messages for ``messages``."""
     found = _BY_NAME[kind]
-    rows = list(found.find(viewer, search)[offset : offset + limit + 1])
-    inside = search.inside_names() if found.has_names else None
-    if len(rows) <= limit and inside is not None:
-        words_total = offset + len(rows)
-        if not rows and offset:  # past the word matches: how many were there?
-            words_total = found.find(viewer, search).count()
-        start = max(0, offset - words_total)
-        rows += list(found.find(viewer, inside)[start : start + limit + 1 - len(rows)])
-    return [found.present(row, search) for row in rows[:limit]], len(rows) > limit
+    rows, more = ranked_page(
+        lambda matching: found.find(viewer, matching),
+        search,
+        offset=offset,
+        limit=limit,
+        names=found.has_names,
+    )
+    return [found.present(row, search) for row in rows], more
 
 
 def search_grouped(*, viewer, search: Search) -> list[dict]:
     """The best ``SEARCH_RESULTS_PER_KIND`` results of every kind that has any, in the fixed
-    kind order, each group saying whether more follow (one query per kind)."""
+    kind order, each group saying whether more follow: one query per kind, plus the count of
+    readable messages."""
     groups = []
     for kind in KINDS:
         results, more = search_kind(

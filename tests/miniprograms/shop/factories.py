@@ -55,6 +55,7 @@ def product_factory(
     stock=10,
     handle=None,
     title="Silk scarf",
+    description="",
     team_tiers=None,
     currency="EUR",
 ) -> tuple[Product, Sku]:
@@ -66,6 +67,7 @@ def product_factory(
         shop_id=shop.pk,
         handle=handle,
         title=title,
+        description=description,
         option_names=["size"],
         team_tiers=team_tiers or [],
     )

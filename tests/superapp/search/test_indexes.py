@@ -47,3 +47,22 @@ def test_a_migration_dropping_a_searched_column_is_caught():
         "official_article_search_gin",
         "official_article_title_trgm",
     ]
+
+
+def test_a_migration_changing_a_searched_columns_type_is_refused():
+    """PostgreSQL refuses to alter a column its generated document reads: such a migration
+    fails loudly instead of leaving a stale index (reverse AddSearchDocument around it)."""
+    from django.db import NotSupportedError, models, transaction
+
+    from superapp.official.models import Article
+
+    old = Article._meta.get_field("title")
+    new = models.CharField(max_length=old.max_length + 100)
+    new.set_attributes_from_name("title")
+    new.model = Article
+    with (
+        pytest.raises(NotSupportedError),
+        transaction.atomic(),
+        connection.schema_editor() as editor,
+    ):
+        editor.alter_field(Article, old, new)

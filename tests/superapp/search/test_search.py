@@ -1,12 +1,22 @@
 """Search on PostgreSQL: what a person may find, how it matches and ranks, what one search
 costs, and the API around it."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from superapp.core.fulltext import Search
+from superapp.live import services as live_services
+from superapp.official import services as official_services
 from superapp.search import selectors
+from tests.factories import UserFactory
 from tests.helpers import consumer_client
+from tests.miniprograms.factories import released_app
+from tests.miniprograms.shop.factories import product_factory
+from tests.superapp.messaging.factories import group_chat, send_text
 from tests.superapp.search import world as search_world
+from tests.superapp.social.factories import befriend
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +75,6 @@ def test_people_who_hide_are_erased_or_blocked_never_appear(world):
 
 def test_a_contact_who_hides_from_strangers_is_found_among_contacts(world):
     hidden = world.objects["hidden"]
-    from tests.superapp.social.factories import befriend
-
     befriend(world.me, hidden)
     assert ids(world.me, "annette", "contacts") == [hidden.pk]
     assert ids(world.me, "annette", "people") == []
@@ -114,22 +122,57 @@ def test_articles_and_live_shows_match_their_text(world):
     assert ids(world.friend, "chocolate club", "conversations") == []
 
 
-def test_the_queries_of_one_search(world, django_assert_num_queries):
-    """A grouped search: one query per kind, one more to size the caller's messages, and one
-    more per kind with names whose words did not fill its group (the names containing the
-    query; none fills 3 here). A page that words fill takes one query."""
-    with_names = [kind for kind in selectors.KINDS if kind.has_names]
-    with django_assert_num_queries(len(selectors.KINDS) + 1 + len(with_names)):
-        groups = selectors.search_grouped(viewer=world.me, search=Search("choc"))
-    kinds = [group["kind"] for group in groups]
-    assert kinds == [
-        "conversations",
-        "messages",
-        "official_accounts",
-        "articles",
-        "miniprograms",
-        "live_shows",
-    ]
+def test_the_queries_of_one_search(world, django_assert_max_num_queries):
+    """A grouped search where every kind has more results than its group shows: one query per
+    kind (word matches and names containing the query together) and one to size the caller's
+    messages, whatever the number of results: a query per result (N+1) fails the bound."""
+    me, owner = world.me, world.shop.brand.members.get(role="owner").user
+    for number in range(4):
+        cocoa = UserFactory(username=f"cocoa{number}", display_name=f"Cocoa {number}")
+        befriend(me, cocoa)
+        group, _, _ = group_chat(owner=me, title=f"Cocoa club {number}")
+        send_text(group, me, f"cocoa at {number}")
+        account = official_services.account_create(
+            actor=owner, brand_id=world.shop.brand_id, name=f"Cocoa {number}", kind="service"
+        )
+        official_services.article_create(
+            actor=owner, account_id=account.pk, title=f"Cocoa {number}", body=[], links=[]
+        )
+        released_app(name=f"Cocoa {number}")
+        product_factory(world.shop, title=f"Cocoa {number}", handle=f"cocoa-{number}")
+        live_services.show_create(
+            actor=owner,
+            brand_id=world.shop.brand_id,
+            title=f"Cocoa {number}",
+            stream_url="https://stream.example/cocoa.m3u8",
+            starts_at=timezone.now() + timedelta(hours=number + 1),
+            host=owner.username,
+            product_ids=[],
+        )
+    with django_assert_max_num_queries(len(selectors.KINDS) + 1):  # 10
+        groups = selectors.search_grouped(viewer=me, search=Search("cocoa"))
+    assert [group["kind"] for group in groups] == selectors.KIND_NAMES
+    assert all(len(group["results"]) == 3 and group["more"] for group in groups)
+
+
+@pytest.mark.parametrize("q", ["scarf", "arf", "hat"])
+def test_pages_follow_one_another_through_every_rank_tier(world, q):
+    """Exact names, names starting with the query, titles, descriptions, then names
+    containing the query ("arf"): paging one at a time gives the order of one long page."""
+    shop = world.shop
+    for number, title in enumerate(["Wool scarf", "Scarf", "Scarfs and hats", "Barfly"]):
+        product_factory(shop, title=title, handle=f"more-{number}")
+    product_factory(shop, title="Hat", handle="hat", description="Goes with a scarf")
+    whole = ids(world.me, q, "products")
+    assert len(whole) >= 2, whole
+    paged = []
+    for offset in range(len(whole) + 1):
+        results, more = selectors.search_kind(
+            viewer=world.me, search=Search(q), kind="products", offset=offset, limit=1
+        )
+        paged += [result["id"] for result in results]
+        assert more == (offset < len(whole) - 1)
+    assert paged == whole
 
 
 def test_a_page_filled_by_word_matches_is_one_query(world, django_assert_num_queries):

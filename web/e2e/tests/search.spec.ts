@@ -49,3 +49,33 @@ test("a search for an official account opens its profile", async ({ browser, bas
   await expect(page.getByRole("heading", { name: "Maison Lune", level: 1 })).toBeVisible();
   await expect(page.getByRole("button", { name: /Follow|Unfollow/ })).toBeVisible();
 });
+
+test("a product opens in its storefront, a mini-program in the host, a live show in its room", async ({ browser, baseURL, request }) => {
+  const api = new Api(request);
+  const alice = await api.login("alice", DEMO_PASSWORD);
+  const [product] = (await api.get("/api/v1/search?q=silk%20scarf&kind=products", alice)).results;
+  const [app] = (await api.get("/api/v1/search?q=corner%20coffee&kind=miniprograms", alice)).results;
+  const [show] = (await api.get("/api/v1/search?q=autumn%20edit&kind=live_shows", alice)).results;
+
+  const page = await signedIn(browser, baseURL, alice, DEMO_PASSWORD);
+  await page.getByRole("link", { name: "Discover" }).click();
+  await expect(page.getByRole("list", { name: "Mini-programs", exact: true }).getByRole("link", { name: /Corner Coffee/ })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Live shows" }).getByRole("link", { name: /autumn edit/ })).toBeVisible();
+  const search = page.getByRole("searchbox", { name: "Search" });
+  await search.fill("silk scarf");
+  await expect(page.getByRole("list", { name: "Products" }).getByRole("link", { name: /Silk scarf/ }).first()).toHaveAttribute(
+    "href",
+    `/apps/${product.open.app_id}?path=%2Fproducts%2F${product.id}&from=search`,
+  );
+  await search.fill("corner coffee");
+  await expect(page.getByRole("list", { name: "Mini-programs", exact: true }).getByRole("link", { name: /Corner Coffee/ })).toHaveAttribute(
+    "href",
+    `/apps/${app.open.app_id}?from=search`,
+  );
+  await search.fill("autumn edit");
+  await expect(page.getByRole("list", { name: "Live shows" }).getByRole("link", { name: /autumn edit/ })).toHaveAttribute(
+    "href",
+    `/live/${show.id}`,
+  );
+  await expectAccessible(page);
+});

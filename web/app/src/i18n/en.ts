@@ -235,7 +235,6 @@ export const en = {
     nothing: "Nothing found.",
     more: "More {{kind}}",
     loadMore: "Load more",
-    opensInHost: "Opens in the mini-program host (coming soon)",
     kinds: {
       contacts: "Contacts",
       people: "People",

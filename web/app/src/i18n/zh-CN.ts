@@ -236,7 +236,6 @@ export const zhCN: Messages = {
     nothing: "没有找到结果。",
     more: "更多{{kind}}",
     loadMore: "加载更多",
-    opensInHost: "将在小程序容器中打开（即将推出）",
     kinds: {
       contacts: "联系人",
       people: "用户",

@@ -24,7 +24,8 @@ export function Highlighted({ value }: { value: HighlightedText }) {
   );
 }
 
-/** Where a result opens in the app; null for what only the mini-program host opens. */
+/** Where a result opens in the app (routes of CONTRACTS.md): a product in its shop's
+ * storefront mini-program, a mini-program in the host; null for people (they open a chat). */
 export function resultPath(result: SearchResult): string | null {
   const open = result.open;
   switch (result.kind) {
@@ -43,6 +44,8 @@ export function resultPath(result: SearchResult): string | null {
         path: `/products/${Number(open.product_id)}`,
         from: "search",
       });
+    case "live_shows":
+      return `/live/${Number(open.show_id)}`;
     default:
       return null;
   }
@@ -64,7 +67,6 @@ function ResultText({ result }: { result: SearchResult }) {
 }
 
 export function ResultRow({ result }: { result: SearchResult }) {
-  const { t } = useTranslation();
   const openChat = useOpenDirectChat();
   const path = resultPath(result);
   if (path) {
@@ -77,27 +79,16 @@ export function ResultRow({ result }: { result: SearchResult }) {
       </li>
     );
   }
-  if (result.kind === "contacts" || result.kind === "people") {
-    return (
-      <li>
-        <button
-          type="button"
-          className="row"
-          onClick={() => void openChat(String(result.open.username))}
-        >
-          <Avatar name={result.title.text} />
-          <ResultText result={result} />
-        </button>
-      </li>
-    );
-  }
   return (
-    <li className="row">
-      <Avatar name={result.title.text} />
-      <span className="row-main">
+    <li>
+      <button
+        type="button"
+        className="row"
+        onClick={() => void openChat(String(result.open.username))}
+      >
+        <Avatar name={result.title.text} />
         <ResultText result={result} />
-        <span className="muted small">{t("search.opensInHost")}</span>
-      </span>
+      </button>
     </li>
   );
 }
