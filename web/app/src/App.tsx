@@ -19,6 +19,8 @@ const OfficialAccountScreen = lazy(() => import("./screens/OfficialAccount"));
 const SearchKindScreen = lazy(() => import("./screens/SearchKind"));
 const MeScreen = lazy(() => import("./screens/Me"));
 const WalletScreen = lazy(() => import("./screens/Wallet"));
+const LiveShowsScreen = lazy(() => import("./live/LiveShows"));
+const LiveRoomScreen = lazy(() => import("./live/LiveRoom"));
 
 export function App() {
   return (
@@ -61,6 +63,8 @@ function AppRoutes() {
           <Route path="accounts/:id" element={<OfficialAccountScreen />} />
           <Route path="wallet" element={<WalletScreen />} />
           <Route path="search/:kind" element={<SearchKindScreen />} />
+          <Route path="live" element={<LiveShowsScreen />} />
+          <Route path="live/:showId" element={<LiveRoomScreen />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

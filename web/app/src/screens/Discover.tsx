@@ -22,6 +22,11 @@ export default function DiscoverScreen() {
               {t("official.title")}
             </Link>
           </li>
+          <li>
+            <Link className="row" to="/live">
+              {t("live.entry")}
+            </Link>
+          </li>
         </ul>
         <Featured />
       </SearchBox>

@@ -35,6 +35,8 @@ export function resultPath(result: SearchResult): string | null {
       return `/accounts/${Number(open.account_id)}`;
     case "articles":
       return `/accounts/${Number(open.account_id)}#article-${Number(open.article_id)}`;
+    case "live_shows":
+      return `/live/${Number(open.show_id)}`;
     default:
       return null;
   }
