@@ -47,11 +47,25 @@ export function Player({
           setFailed(true);
           return;
         }
-        // Low latency: stay about two 1-second fragments behind the live edge.
+        // Low latency: stay about two 1-second fragments behind the live edge. The media server
+        // lists the playlist only once the first fragment is cut (about a second after the show
+        // goes live), so a 404 for it is retried too, for up to ~10 s.
         const hls = new Hls({
           enableWorker: false,
           liveSyncDurationCount: 2,
-          lowLatencyMode: true,
+          manifestLoadPolicy: {
+            default: {
+              maxTimeToFirstByteMs: 10_000,
+              maxLoadTimeMs: 20_000,
+              timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+              errorRetry: {
+                maxNumRetry: 12,
+                retryDelayMs: 500,
+                maxRetryDelayMs: 1000,
+                shouldRetry: (config, count) => count < (config?.maxNumRetry ?? 0),
+              },
+            },
+          },
         });
         hls.on(Hls.Events.ERROR, (_event, data) => {
           if (!data.fatal) return;
