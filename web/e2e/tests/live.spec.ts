@@ -90,6 +90,10 @@ test("a show pushed with ffmpeg goes live, plays in Chromium, sells the pinned p
   await page.getByRole("link", { name: "Live shows" }).click();
   const upcoming = page.getByRole("region", { name: "Upcoming" });
   await expect(upcoming.getByRole("link", { name: new RegExp(show.title) })).toBeVisible();
+  const remind = upcoming.getByRole("button", { name: `Remind me when ${show.title} goes live` });
+  await remind.click();
+  await expect(remind).toHaveAttribute("aria-pressed", "true");
+  await expect(remind).toHaveText("Reminder set");
   await expectAccessible(page);
   await upcoming.getByRole("link", { name: new RegExp(show.title) }).click();
   await expect(page.getByRole("status").filter({ hasText: "has not started yet" })).toBeVisible();

@@ -1,8 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok, type Schemas } from "../api/client";
 import { ErrorView, Loading } from "../components/Status";
+import { errorText, useToast } from "../components/Toast";
 import { TopBar } from "../components/TopBar";
 import { formatDateTime } from "../i18n/format";
 
@@ -59,7 +60,7 @@ function ShowRow({ show, section }: { show: Show; section: Section }) {
   const when =
     section === "upcoming" ? show.starts_at : section === "live" ? show.started_at : show.ended_at;
   return (
-    <li>
+    <li className="live-show">
       <Link className="row" to={`/live/${show.id}`}>
         {show.cover_url ? (
           <img className="live-cover" src={show.cover_url} alt="" width={64} height={64} />
@@ -78,11 +79,48 @@ function ShowRow({ show, section }: { show: Show; section: Section }) {
               </>
             )}
           </span>
-          {section === "upcoming" && (
-            <span className="row-sub muted small">{t("live.reminder", { brand })}</span>
-          )}
         </span>
       </Link>
+      {section === "upcoming" && <RemindMe show={show} brand={brand} />}
     </li>
+  );
+}
+
+const REMINDERS = ["live", "reminders"];
+
+/** "Remind me": told (an event on every device) when this show goes live. */
+function RemindMe({ show, brand }: { show: Show; brand: string }) {
+  const { t } = useTranslation();
+  const notify = useToast();
+  const queryClient = useQueryClient();
+  const reminders = useQuery({
+    queryKey: REMINDERS,
+    queryFn: () => ok(api.GET("/api/v1/live/reminders")).then((r) => r.show_ids),
+  });
+  const reminded = reminders.data?.includes(show.id) ?? false;
+  const toggle = useMutation({
+    mutationFn: () => {
+      const params = { params: { path: { show_id: show.id } } };
+      return reminded
+        ? ok(api.DELETE("/api/v1/live/shows/{show_id}/reminder", params))
+        : ok(api.PUT("/api/v1/live/shows/{show_id}/reminder", params));
+    },
+    onSuccess: () => {
+      notify(reminded ? t("live.reminderOff") : t("live.reminderOn", { brand }));
+      return queryClient.invalidateQueries({ queryKey: REMINDERS });
+    },
+    onError: (error) => notify(errorText(error)),
+  });
+  return (
+    <button
+      type="button"
+      className="live-remind"
+      aria-pressed={reminded}
+      aria-label={t("live.remindMeOf", { title: show.title })}
+      disabled={reminders.isPending || toggle.isPending}
+      onClick={() => toggle.mutate()}
+    >
+      {reminded ? t("live.reminded") : t("live.remindMe")}
+    </button>
   );
 }
