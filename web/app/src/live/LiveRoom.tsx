@@ -292,7 +292,7 @@ function Replay({ showId, title }: { showId: number; title: string }) {
           </p>
         )}
       </div>
-      <section aria-labelledby="replay-pins">
+      <section aria-labelledby="replay-pins" className="padded">
         <h2 id="replay-pins">{t("live.pinsTimeline")}</h2>
         {data.timeline.length === 0 ? (
           <p className="empty">{t("live.noPins")}</p>
