@@ -2,11 +2,14 @@
 
 Creates a fresh PostgreSQL database next to ``DATABASE_URL``'s, migrates it, seeds the demo
 world, starts a Celery worker and uvicorn on a free local port (Redis from ``REDIS_URL``, with
-key prefixes and a queue of its own), prints ``READY <url>`` and serves until stdin closes or a
-SIGTERM arrives; then it stops both processes and drops the database.
+key prefixes and a queue of its own) and, when Debian's nginx with its RTMP module is installed
+(``make media-tools``), the live video media server (``manage.py media_server``) on free ports
+of its own; prints ``READY <url>`` and serves until stdin closes or a SIGTERM arrives; then it
+stops every process it started and drops the database.
 """
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -23,6 +26,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 
 
 def free_port() -> int:
@@ -40,18 +44,37 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
+def wait_healthy(
+    url: str, server: subprocess.Popen, timeout: float = 60.0, name: str = "uvicorn"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("e2e server: uvicorn exited during startup")
+            raise SystemExit(f"e2e server: {name} exited during startup")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("e2e server: not healthy in time")
+    raise SystemExit(f"e2e server: {name} not healthy in time")
+
+
+def media_server_available() -> bool:
+    return shutil.which("nginx") is not None and RTMP_MODULE.exists()
+
+
+def media_settings(tag: str) -> dict[str, str]:
+    """The live media server's ports, folder and callback secret (docs/live.md, "Video")."""
+    rtmp_port, http_port = free_port(), free_port()
+    return {
+        "LIVE_MEDIA_DIR": tempfile.mkdtemp(prefix=f"{tag}-live-"),
+        "LIVE_MEDIA_CALLBACK_SECRET": secrets.token_urlsafe(32),
+        "LIVE_MEDIA_RTMP_URL": f"rtmp://127.0.0.1:{rtmp_port}/live",
+        "LIVE_MEDIA_PUBLIC_URL": f"http://127.0.0.1:{http_port}",
+        "MEDIA_RTMP_PORT": str(rtmp_port),
+        "MEDIA_HTTP_PORT": str(http_port),
+    }
 
 
 def main() -> None:
@@ -82,6 +105,9 @@ def main() -> None:
         "MEDIA_ROOT": media_root,
         "MEDIA_BASE_URL": f"{url}/media/",
     }
+    media = media_server_available()
+    if media:
+        env.update(media_settings(tag))
     with admin_connection(base_url) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     say(f"e2e server: database {name} created")
@@ -138,6 +164,10 @@ def main() -> None:
         )
         children.append(server)
         wait_healthy(url, server)
+        if media:
+            start_media_server(env, url, log_dir, children)
+        else:
+            say("e2e server: no media server (nginx with its RTMP module is not installed)")
         say(f"READY {url}")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -154,7 +184,29 @@ def main() -> None:
         with admin_connection(base_url) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(media_root, ignore_errors=True)
+        if media:
+            shutil.rmtree(env["LIVE_MEDIA_DIR"], ignore_errors=True)
         say(f"e2e server: stopped, database {name} dropped")
+
+
+def start_media_server(env: dict, url: str, log_dir: Path, children: list) -> None:
+    """nginx-rtmp in the foreground (``media_server`` replaces itself with nginx, so stopping
+    the child stops nginx), calling this server back; waits for its ``/healthz``."""
+    media_log = open(log_dir / "e2e-media-server.log", "w")  # noqa: SIM115
+    media = subprocess.Popen(
+        [
+            *(PYTHON, "manage.py", "media_server"),
+            *("--rtmp-port", env["MEDIA_RTMP_PORT"], "--http-port", env["MEDIA_HTTP_PORT"]),
+            *("--plaza-url", url),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=media_log,
+        stderr=subprocess.STDOUT,
+    )
+    children.append(media)
+    wait_healthy(env["LIVE_MEDIA_PUBLIC_URL"], media, timeout=30, name="media server")
+    say(f"e2e server: media server RTMP {env['LIVE_MEDIA_RTMP_URL']}")
 
 
 if __name__ == "__main__":

@@ -255,5 +255,21 @@ class Viewer(models.Model):
         ]
 
 
+class Reminder(models.Model):
+    """Someone asked to be told when a scheduled show goes live ("Remind me" on the live tab's
+    upcoming list). Told once, together with the brand's followers (``reminder_batch_send``)."""
+
+    show = models.ForeignKey(
+        Show, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["show", "user"], name="live_reminder_once"),
+        ]
+
+
 # What search matches (superapp/core/fulltext.py; migration 0002 creates it).
 SHOW_SEARCH = Document(table="live_show", fields=(("title", "A"),), names=("title",))

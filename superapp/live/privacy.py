@@ -1,8 +1,9 @@
-"""Data rights, live's part: the user's room comments and the shows they watched. Erasure
+"""Data rights, live's part: the user's room comments, the shows they watched and
+the shows they asked to be reminded of. Erasure
 deletes both (statistics keep counting the show's peak and likes, which name nobody); deal
 orders are the shop's and stay there."""
 
-from superapp.live.models import Comment, Viewer
+from superapp.live.models import Comment, Reminder, Viewer
 
 
 def export(user) -> dict:
@@ -17,9 +18,14 @@ def export(user) -> dict:
             {"show_id": v.show_id, "first_joined_at": v.first_joined_at.isoformat()}
             for v in viewed.iterator()
         ],
+        "reminders": [
+            {"show_id": r.show_id, "created_at": r.created_at.isoformat()}
+            for r in Reminder.objects.filter(user=user).order_by("created_at", "id").iterator()
+        ],
     }
 
 
 def erase(user) -> None:
     Comment.objects.filter(user=user).delete()
     Viewer.objects.filter(user=user).delete()
+    Reminder.objects.filter(user=user).delete()

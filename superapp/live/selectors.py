@@ -14,6 +14,7 @@ from superapp.live.models import (
     Deal,
     Moderator,
     Pin,
+    Reminder,
     Restriction,
     Show,
     ShowProduct,
@@ -219,4 +220,30 @@ def shows_featured(*, limit: int) -> list[Show]:
         .select_related("brand")
         .alias(live_first=_live_first())
         .order_by("live_first", "starts_at", "id")[:limit]
+    )
+
+
+def reminder_user_ids(*, show_id: int, after_user_id: int, limit: int) -> list[int]:
+    """One keyset page of the people who asked to be reminded of the show."""
+    return list(
+        Reminder.objects.filter(show_id=show_id, user_id__gt=after_user_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:limit]
+    )
+
+
+def reminded_among(*, show_id: int, user_ids: list[int]) -> set[int]:
+    return set(
+        Reminder.objects.filter(show_id=show_id, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def reminded_show_ids(*, user) -> list[int]:
+    """The scheduled shows ``user`` asked to be reminded of (the live tab marks them)."""
+    return list(
+        Reminder.objects.filter(user=user, show__status=Show.Status.SCHEDULED)
+        .order_by("show_id")
+        .values_list("show_id", flat=True)
     )

@@ -25,6 +25,7 @@ from superapp.live.models import (
     DealOrder,
     Moderator,
     Pin,
+    Reminder,
     Restriction,
     Show,
     ShowProduct,
@@ -548,18 +549,26 @@ def room_flush(
 
 
 @transaction.atomic
-def reminder_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int | None:
-    """Remind one page of the brand's followers that the show is live, through each one's
-    event log (stored, pushed to their devices, caught up by sync). Returns the last user id
-    reminded, or None when there is nobody left."""
-    show = Show.objects.select_related("brand").filter(pk=show_id, status=Status.LIVE).first()
-    if show is None:
-        return None
-    user_ids = official_selectors.brand_follower_ids(
-        brand_id=show.brand_id, after_user_id=after_user_id, limit=limit
-    )
-    if not user_ids:
-        return None
+def reminder_set(*, actor, show_id: int) -> Show:
+    """ "Remind me": ``actor`` is told when this scheduled show goes live (once, even if they
+    also follow the brand). Setting it again changes nothing."""
+    show = selectors.show_get(show_id=show_id)
+    if show.status != Status.SCHEDULED:
+        raise DomainError(
+            "Only a show that has not started yet can be reminded of.",
+            code="invalid_show_status",
+        )
+    Reminder.objects.bulk_create([Reminder(show=show, user=actor)], ignore_conflicts=True)
+    return show
+
+
+def reminder_delete(*, actor, show_id: int) -> None:
+    """Take the reminder back (nothing happens if there was none)."""
+    selectors.show_get(show_id=show_id)
+    Reminder.objects.filter(show_id=show_id, user=actor).delete()
+
+
+def _tell_live(show: Show, user_ids: list[int]) -> None:
     realtime.event_publish(
         user_ids=user_ids,
         type="live.show_started",
@@ -573,4 +582,43 @@ def reminder_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int 
             }
         },
     )
+
+
+def _live_show(show_id: int) -> Show | None:
+    return Show.objects.select_related("brand").filter(pk=show_id, status=Status.LIVE).first()
+
+
+@transaction.atomic
+def reminder_requested_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int | None:
+    """Tell one page of the people who asked to be reminded of this show that it is live.
+    Returns the last user id told, or None when there is nobody left."""
+    show = _live_show(show_id)
+    if show is None:
+        return None
+    user_ids = selectors.reminder_user_ids(
+        show_id=show_id, after_user_id=after_user_id, limit=limit
+    )
+    if user_ids:
+        _tell_live(show, user_ids)
+    return user_ids[-1] if len(user_ids) == limit else None
+
+
+@transaction.atomic
+def reminder_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int | None:
+    """Remind one page of the brand's followers that the show is live, through each one's
+    event log (stored, pushed to their devices, caught up by sync) — except those who asked
+    for a reminder of this show, told already by ``reminder_requested_batch_send``. Returns the
+    last follower id of the page, or None when there is nobody left."""
+    show = _live_show(show_id)
+    if show is None:
+        return None
+    user_ids = official_selectors.brand_follower_ids(
+        brand_id=show.brand_id, after_user_id=after_user_id, limit=limit
+    )
+    if not user_ids:
+        return None
+    told = selectors.reminded_among(show_id=show_id, user_ids=user_ids)
+    untold = [user_id for user_id in user_ids if user_id not in told]
+    if untold:
+        _tell_live(show, untold)
     return user_ids[-1] if len(user_ids) == limit else None

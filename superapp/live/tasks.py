@@ -11,14 +11,13 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="live.remind_followers", ignore_result=True)
 def remind_followers(show_id: int) -> None:
-    """The show went live: remind the brand's followers, one batch (and one transaction) of
-    ``LIVE_REMINDER_BATCH`` users at a time, so a large audience never holds one request or
-    one transaction."""
-    after = 0
-    while after is not None:
-        after = services.reminder_batch_send(
-            show_id=show_id, after_user_id=after, limit=settings.LIVE_REMINDER_BATCH
-        )
+    """The show went live: tell those who asked to be reminded of it, then the brand's other
+    followers, one batch (and one transaction) of ``LIVE_REMINDER_BATCH`` users at a time, so a
+    large audience never holds one request or one transaction. Each person is told once."""
+    for send in (services.reminder_requested_batch_send, services.reminder_batch_send):
+        after = 0
+        while after is not None:
+            after = send(show_id=show_id, after_user_id=after, limit=settings.LIVE_REMINDER_BATCH)
 
 
 @shared_task(name="live.make_replay", ignore_result=True)

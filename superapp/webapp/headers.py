@@ -17,21 +17,27 @@ RESERVED_PREFIXES = (
 )
 
 
-def app_content_security_policy(bundle_base_url: str) -> str:
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+def app_content_security_policy(bundle_base_url: str, media_public_url: str = "") -> str:
     """Scripts and styles only from Plaza itself (no inline code), never framed, frames only
-    from the mini-program bundle origin, connections (fetch and the socket) only to Plaza."""
-    parts = urlsplit(bundle_base_url)
-    bundle_origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
+    from the mini-program bundle origin, connections (fetch and the socket) only to Plaza and
+    the live media server (hls.js fetches its playlists and segments); video from Plaza, the
+    media server, MSE's ``blob:`` and https (external streams and replays)."""
+    bundle_origin = _origin(bundle_base_url) or "'self'"
+    media_origin = _origin(media_public_url)
+    media = f" {media_origin}" if media_origin else ""
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data: blob: https:",
-            # Voice notes and videos: Plaza's own media, a bucket or CDN over HTTPS, and blob:
-            # for a recording played before it is sent.
-            "media-src 'self' blob: https:",
-            "connect-src 'self'",
+            f"connect-src 'self'{media}",
+            f"media-src 'self' blob: https:{media}",
             f"frame-src {bundle_origin}",
             "frame-ancestors 'none'",
             "base-uri 'none'",
@@ -53,5 +59,5 @@ def add_app_headers(headers, path: str, url: str) -> None:
     from django.conf import settings
 
     headers["Content-Security-Policy"] = app_content_security_policy(
-        settings.MINIPROGRAM_BUNDLE_BASE_URL
+        settings.MINIPROGRAM_BUNDLE_BASE_URL, settings.LIVE_MEDIA_PUBLIC_URL
     )

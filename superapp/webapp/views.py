@@ -24,7 +24,7 @@ def app_index(request, route: str = ""):
         return json_not_found(request, None)
     response = HttpResponse(index.read_bytes(), content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = app_content_security_policy(
-        settings.MINIPROGRAM_BUNDLE_BASE_URL
+        settings.MINIPROGRAM_BUNDLE_BASE_URL, settings.LIVE_MEDIA_PUBLIC_URL
     )
     response["Cache-Control"] = "no-cache"
     return response

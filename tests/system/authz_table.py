@@ -501,6 +501,13 @@ EXPECTED = {
         (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/live/shows/{show_id}"):
         (401, OK, OK, OK, OK, 403, OK),
+    # anyone signed in may ask to be reminded; alice's show is live already: 422
+    ("PUT", "/api/v1/live/shows/{show_id}/reminder"):
+        (401, 422, 422, 422, 422, 403, 422),
+    ("DELETE", "/api/v1/live/shows/{show_id}/reminder"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("GET", "/api/v1/live/reminders"):
+        (401, OK, OK, OK, OK, 403, OK),
     # alice's show is live already
     ("POST", "/api/v1/live/shows/{show_id}/start"):
         (401, 422, 403, 403, 403, 403, 403),

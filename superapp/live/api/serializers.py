@@ -210,3 +210,15 @@ class LiveStatsOutput(serializers.Serializer):
     buyers = serializers.IntegerField()
     gmv = MoneyOutput(many=True)
     conversion = serializers.FloatField(help_text="Paid orders per unique viewer.")
+
+
+class LiveReminderOutput(serializers.Serializer):
+    show_id = serializers.IntegerField()
+    reminded = serializers.BooleanField()
+
+
+class LiveRemindersOutput(serializers.Serializer):
+    show_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Scheduled shows the caller asked to be reminded of.",
+    )

@@ -18,6 +18,8 @@ urlpatterns = [
     path(f"{SHOW}/comments/<str:comment_id>", views.CommentView.as_view(), name="live-comment"),
     path(f"{SHOW}/replay", views.ReplayView.as_view(), name="live-replay"),
     path(f"{SHOW}/stats", views.StatsView.as_view(), name="live-stats"),
+    path(f"{SHOW}/reminder", views.ReminderView.as_view(), name="live-reminder"),
+    path("live/reminders", views.RemindersView.as_view(), name="live-reminders"),
     path(f"{SHOW}/stream-key", views.StreamKeyView.as_view(), name="live-stream-key"),
     path("live/media/<str:event>", views.MediaCallbackView.as_view(), name="live-media-callback"),
 ]

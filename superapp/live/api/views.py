@@ -191,6 +191,32 @@ class StreamKeyView(APIView):
         return Response(s.LiveStreamKeyOutput(body).data, status=status.HTTP_201_CREATED)
 
 
+class ReminderView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.LiveReminderOutput},
+        tags=TAGS,
+        description="Remind me: the caller is told (event `live.show_started`) when this "
+        "scheduled show goes live, once even if they follow the brand too. Setting it again is "
+        "harmless. 422 `invalid_show_status` once the show has started.",
+    )
+    def put(self, request, show_id: int):
+        services.reminder_set(actor=request.user, show_id=show_id)
+        return Response(s.LiveReminderOutput({"show_id": show_id, "reminded": True}).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=TAGS)
+    def delete(self, request, show_id: int):
+        services.reminder_delete(actor=request.user, show_id=show_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RemindersView(APIView):
+    @extend_schema(responses={200: s.LiveRemindersOutput}, tags=TAGS)
+    def get(self, request):
+        show_ids = selectors.reminded_show_ids(user=request.user)
+        return Response(s.LiveRemindersOutput({"show_ids": show_ids}).data)
+
+
 MEDIA_EVENTS = {
     "publish": lambda data: services.stream_publish_start(
         name=data.get("name", ""), key=data.get("key", "")

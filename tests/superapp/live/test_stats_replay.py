@@ -123,4 +123,4 @@ def test_a_viewers_export_has_their_comments_and_erasure_removes_them():
     assert [c["text"] for c in exported["comments"]] == ["so nice"]
     assert [v["show_id"] for v in exported["shows_watched"]] == [world.show.pk]
     privacy.erase(viewer)
-    assert privacy.export(viewer) == {"comments": [], "shows_watched": []}
+    assert privacy.export(viewer) == {"comments": [], "shows_watched": [], "reminders": []}

@@ -25,6 +25,15 @@ def test_the_app_shell_answers_its_client_routes_with_a_strict_csp(built_app, pa
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
     assert "frame-ancestors 'none'" in csp
     assert "frame-src 'self'" in csp  # bundles on Plaza's own origin unless configured
+    assert "connect-src 'self';" in csp  # no media server configured: Plaza only
+
+
+def test_the_live_room_may_fetch_and_play_the_media_servers_hls(built_app):
+    with override_settings(LIVE_MEDIA_PUBLIC_URL="http://media.plaza.test:8080/"):
+        csp = Client().get("/live/3")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["connect-src"] == "'self' http://media.plaza.test:8080"
+    assert directives["media-src"] == "'self' blob: https: http://media.plaza.test:8080"
 
 
 @pytest.mark.parametrize(

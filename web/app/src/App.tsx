@@ -22,6 +22,8 @@ const WalletScreen = lazy(() => import("./screens/Wallet"));
 // The workspace (brand staff, developers) and its charts: never in the consumer's first screen.
 const WorkspaceApp = lazy(() => import("./workspace/WorkspaceApp"));
 const MiniProgramHostScreen = lazy(() => import("./screens/MiniProgramHost"));
+const LiveShowsScreen = lazy(() => import("./live/LiveShows"));
+const LiveRoomScreen = lazy(() => import("./live/LiveRoom"));
 
 export function App() {
   return (
@@ -65,6 +67,8 @@ function AppRoutes() {
           <Route path="wallet" element={<WalletScreen />} />
           <Route path="search/:kind" element={<SearchKindScreen />} />
           <Route path="apps/:appId" element={<MiniProgramHostScreen />} />
+          <Route path="live" element={<LiveShowsScreen />} />
+          <Route path="live/:showId" element={<LiveRoomScreen />} />
         </Route>
         <Route path="workspace/*" element={<WorkspaceApp />} />
         <Route path="*" element={<Navigate to="/" replace />} />

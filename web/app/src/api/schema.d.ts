@@ -846,6 +846,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["live_reminders_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/shows": {
         parameters: {
             query?: never;
@@ -958,6 +974,23 @@ export interface paths {
         /** @description Pin one of the show's products (replacing the current pin). */
         post: operations["live_shows_pins_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/shows/{show_id}/reminder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Remind me: the caller is told (event `live.show_started`) when this scheduled show goes live, once even if they follow the brand too. Setting it again is harmless. 422 `invalid_show_status` once the show has started. */
+        put: operations["live_shows_reminder_update"];
+        post?: never;
+        delete: operations["live_shows_reminder_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4188,6 +4221,14 @@ export interface components {
             product_id: number;
             /** Format: date-time */
             pinned_at: string;
+        };
+        LiveReminderOutput: {
+            show_id: number;
+            reminded: boolean;
+        };
+        LiveRemindersOutput: {
+            /** @description Scheduled shows the caller asked to be reminded of. */
+            show_ids: number[];
         };
         LiveReplayOutput: {
             show_id: number;
@@ -8679,6 +8720,34 @@ export interface operations {
             };
         };
     };
+    live_reminders_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveRemindersOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     live_shows_list: {
         parameters: {
             query?: {
@@ -8936,6 +9005,65 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LivePinOutput"];
                 };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    live_shows_reminder_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                show_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveReminderOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    live_shows_reminder_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                show_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
             "4XX": {

@@ -23,6 +23,11 @@ export default function DiscoverScreen() {
               {t("official.title")}
             </Link>
           </li>
+          <li>
+            <Link className="row" to="/live">
+              {t("live.entry")}
+            </Link>
+          </li>
         </ul>
         <RecentlyUsed />
         <Featured />

@@ -1,0 +1,163 @@
+/** The live room's state, folded from the room socket's frames (docs/live.md, "The room"). The
+ * socket frames are not part of the REST schema, so their shapes are declared here. */
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface PinnedProduct {
+  id: number;
+  title: string;
+  image: string;
+}
+
+export interface Deal {
+  id: number;
+  product_id: number;
+  sku_id: number;
+  price: Money;
+  quantity: number;
+  remaining: number;
+  per_buyer_limit: number;
+  keyword: string;
+  opens_at: string;
+  closes_at: string;
+}
+
+export interface RoomComment {
+  id: string;
+  user: { id: number; name: string };
+  text: string;
+  at: string;
+}
+
+export interface CheckoutCard {
+  deal: Deal;
+  quantity: number;
+}
+
+export type RoomEvent =
+  | { type: "pinned"; product: PinnedProduct | null }
+  | { type: "deal_started"; deal: Deal }
+  | { type: "deal_remaining"; deal_id: number; remaining: number }
+  | { type: "comment_removed"; id: string }
+  | { type: "show_live"; playback_url: string }
+  | { type: "show_ended" };
+
+export type RoomFrame =
+  | {
+      type: "welcome";
+      show: { id: number; status: string; playback_url: string };
+      pinned: PinnedProduct | null;
+      deal: Deal | null;
+      likes: number;
+      viewers: number;
+      you: { id: number; staff: boolean; muted: boolean };
+    }
+  | {
+      type: "tick";
+      comments: RoomComment[];
+      likes: number;
+      viewers: number;
+      events: RoomEvent[];
+    }
+  | ({ type: "checkout_card" } & CheckoutCard)
+  | { type: "error"; code: string }
+  | { type: "pong" };
+
+export interface RoomState {
+  joined: boolean;
+  status: string | null;
+  playbackUrl: string;
+  pinned: PinnedProduct | null;
+  deal: Deal | null;
+  likes: number;
+  viewers: number;
+  comments: RoomComment[];
+  checkout: CheckoutCard | null;
+  error: string | null;
+}
+
+/** How many comments the overlay keeps (older ones scroll away). */
+export const KEPT_COMMENTS = 50;
+
+export const initialRoom: RoomState = {
+  joined: false,
+  status: null,
+  playbackUrl: "",
+  pinned: null,
+  deal: null,
+  likes: 0,
+  viewers: 0,
+  comments: [],
+  checkout: null,
+  error: null,
+};
+
+function applyEvent(state: RoomState, event: RoomEvent): RoomState {
+  switch (event.type) {
+    case "pinned":
+      return { ...state, pinned: event.product };
+    case "deal_started":
+      return { ...state, deal: event.deal };
+    case "deal_remaining":
+      return state.deal?.id === event.deal_id
+        ? { ...state, deal: { ...state.deal, remaining: event.remaining } }
+        : state;
+    case "comment_removed":
+      return { ...state, comments: state.comments.filter((c) => c.id !== event.id) };
+    case "show_live":
+      return { ...state, status: "live", playbackUrl: event.playback_url };
+    case "show_ended":
+      return { ...state, status: "ended", deal: null, pinned: null, checkout: null };
+  }
+}
+
+export function roomReducer(state: RoomState, frame: RoomFrame): RoomState {
+  switch (frame.type) {
+    case "welcome":
+      return {
+        ...state,
+        joined: true,
+        status: frame.show.status,
+        playbackUrl: frame.show.playback_url,
+        pinned: frame.pinned,
+        deal: frame.deal,
+        likes: frame.likes,
+        viewers: frame.viewers,
+        error: null,
+      };
+    case "tick": {
+      const seen = new Set(state.comments.map((c) => c.id));
+      const fresh = frame.comments.filter((c) => !seen.has(c.id));
+      const next = {
+        ...state,
+        likes: Math.max(state.likes, frame.likes),
+        viewers: frame.viewers,
+        comments: [...state.comments, ...fresh].slice(-KEPT_COMMENTS),
+      };
+      return frame.events.reduce(applyEvent, next);
+    }
+    case "checkout_card":
+      return { ...state, checkout: { deal: frame.deal, quantity: frame.quantity } };
+    case "error":
+      return { ...state, error: frame.code };
+    case "pong":
+      return state;
+  }
+}
+
+/** Seconds until `iso` (negative once past), for the deal's countdown. */
+export function secondsUntil(iso: string, now: number): number {
+  return Math.ceil((Date.parse(iso) - now) / 1000);
+}
+
+/** `m:ss` (or `h:mm:ss`) for a position in a video. */
+export function clock(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = String(whole % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
