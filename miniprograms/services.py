@@ -400,6 +400,50 @@ def version_release(*, actor, app_id: str, version_id: int) -> MiniProgramVersio
 
 
 @transaction.atomic
+def first_party_release(
+    *, miniprogram: MiniProgram, version: str, bundle: bytes, description: str = ""
+) -> tuple[MiniProgramVersion, bool]:
+    """Release a bundle Plaza itself built (a brand's storefront) without the review queue:
+    Plaza's own code, reviewed in its repository. Idempotent: the version already released
+    answers ``(version, False)``; a version stored before is released again as it is."""
+    _lock_app(miniprogram)
+    existing = MiniProgramVersion.objects.filter(miniprogram=miniprogram, version=version).first()
+    if existing is not None and existing.status == Status.RELEASED:
+        return existing, False
+    if existing is None:
+        checked = bundles.bundle_check(bundle, allowed_scopes=miniprogram.allowed_scopes)
+        existing = MiniProgramVersion.objects.create(
+            miniprogram=miniprogram,
+            version=version,
+            description=description,
+            status=Status.APPROVED,
+            manifest=checked.manifest,
+            bundle=bundle,
+            bundle_size=checked.uncompressed_size,
+        )
+        _audit(existing, actor=None, action="upload", from_status="")
+    released = _make_current(
+        miniprogram, existing, actor=None, action="release", previous_status=Status.SUPERSEDED
+    )
+    return released, True
+
+
+@transaction.atomic
+def public_client_set(*, miniprogram: MiniProgram, scopes: list[str]) -> MiniProgram:
+    """Make the app a public OAuth client (a storefront with no server of its own: it redeems
+    its login code with PKCE alone) allowed ``scopes`` besides its own."""
+    application = miniprogram.oauth_application
+    if application.client_type != Application.CLIENT_PUBLIC:
+        application.client_type = Application.CLIENT_PUBLIC
+        application.save(update_fields=["client_type"])
+    wanted = _check_app_scopes([*miniprogram.allowed_scopes, *scopes])
+    if wanted != sorted(miniprogram.allowed_scopes):
+        miniprogram.allowed_scopes = wanted
+        miniprogram.save(update_fields=["allowed_scopes"])
+    return miniprogram
+
+
+@transaction.atomic
 def miniprogram_rollback(*, actor, app_id: str) -> MiniProgramVersion:
     """Serve the previously released version again; the current one is marked rolled back."""
     miniprogram = selectors.miniprogram_for_member(

@@ -16,7 +16,7 @@ from superapp.accounts.selectors import user_by_username
 from superapp.core import ratelimit
 from superapp.core.api import SelectorListView, WebhookDeliveryOutput, validated
 from superapp.core.pagination import page_of, paginate, single_page
-from superapp.core.permissions import IsAppServer, IsPlatformStaff
+from superapp.core.permissions import IsAddressReader, IsAppServer, IsPlatformStaff
 
 DEV = ["miniprogram-developers"]
 REVIEW = ["miniprogram-review"]
@@ -400,6 +400,8 @@ class ContactView(APIView):
 
 
 class AddressesView(APIView):
+    permission_classes = [IsAddressReader]  # a storefront with ``address`` reads it too
+
     @extend_schema(responses=page_of(s.MpAddressSerializer), tags=CONSUMER)
     def get(self, request):
         addresses = selectors.addresses_for_user(user=request.user)

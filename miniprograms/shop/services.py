@@ -9,6 +9,7 @@ Money never moves here: refunds are recorded as approved :class:`RefundRequest` 
 events drive ``order_pay``/``refund_record_executed``.
 """
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import events, selectors
+from miniprograms.shop import events, selectors, storefront
 from miniprograms.shop.models import (
     MAX_STOCK,
     Attribution,
@@ -52,6 +53,8 @@ from superapp.realtime.services import event_publish
 
 Status = Order.Status
 
+logger = logging.getLogger(__name__)
+
 
 class OutOfStock(Conflict):
     code = "out_of_stock"
@@ -77,7 +80,19 @@ def shop_enable(*, actor, brand_id: int, name: str = "", currency: str = "EUR") 
     miniprogram, _secret = miniprogram_services.miniprogram_register(
         actor=actor, organisation=brand.developer_organisation, name=name
     )
-    return Shop.objects.create(brand=brand, miniprogram=miniprogram, name=name, currency=currency)
+    shop = Shop.objects.create(brand=brand, miniprogram=miniprogram, name=name, currency=currency)
+    _storefront_release(shop)
+    return shop
+
+
+def _storefront_release(shop: Shop) -> None:
+    """The shop's mini-program serves the built storefront at once; without a build (a
+    checkout that never ran `make web-build`) the shop opens anyway and says so in the log;
+    ``manage.py storefront_release`` releases it later."""
+    try:
+        storefront.storefront_release(shop=shop)
+    except Conflict as exc:
+        logger.warning("storefront not released for shop %s: %s", shop.pk, exc.detail)
 
 
 # --- Catalogue -----------------------------------------------------------------------------------
