@@ -60,7 +60,13 @@ def storefront_bundle(shop: Shop, files: dict[str, bytes]) -> bytes:
         "app.json": json.dumps(manifest).encode(),
         "plaza-sdk.js": SDK_FILE.read_bytes(),
         "storefront.json": json.dumps(
-            {"shop_id": shop.pk, "app_id": shop.miniprogram.app_id, "currency": shop.currency}
+            {
+                "shop_id": shop.pk,
+                "app_id": shop.miniprogram.app_id,
+                "currency": shop.currency,
+                # where the Storefront API is ("": the origin that serves the bundle)
+                "api_base_url": settings.PUBLIC_BASE_URL,
+            }
         ).encode(),
     }
     out = io.BytesIO()

@@ -4311,17 +4311,19 @@ export interface components {
          *     * `pay` - pay
          *     * `subscribe_message` - subscribe_message
          *     * `loyalty` - loyalty
+         *     * `shop` - shop
          * @enum {string}
          */
-        MiniProgramAppScopeEnum: "profile" | "phone" | "address" | "pay" | "subscribe_message" | "loyalty";
+        MiniProgramAppScopeEnum: "profile" | "phone" | "address" | "pay" | "subscribe_message" | "loyalty" | "shop";
         /**
          * @description * `profile` - profile
          *     * `phone` - phone
          *     * `address` - address
          *     * `loyalty` - loyalty
+         *     * `shop` - shop
          * @enum {string}
          */
-        MiniProgramConsentScopeEnum: "profile" | "phone" | "address" | "loyalty";
+        MiniProgramConsentScopeEnum: "profile" | "phone" | "address" | "loyalty" | "shop";
         MiniProgramCreateInputRequest: {
             name: string;
             /** @description Default: a new one. */
@@ -4332,7 +4334,8 @@ export interface components {
              *       "address",
              *       "pay",
              *       "subscribe_message",
-             *       "loyalty"
+             *       "loyalty",
+             *       "shop"
              *     ] */
             scopes?: components["schemas"]["MiniProgramAppScopeEnum"][];
         };
