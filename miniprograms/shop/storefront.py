@@ -55,6 +55,8 @@ def storefront_bundle(shop: Shop, files: dict[str, bytes]) -> bytes:
         "pages": ["index"],
         "entry_page": "index",
         "scopes": STOREFRONT_SCOPES,
+        # the storefront's pages (CONTRACTS.md), all drawn by index.html
+        "routes": ["/", "/products/", "/cart", "/orders", "/orders/", "/teams/"],
     }
     extra = {
         "app.json": json.dumps(manifest).encode(),

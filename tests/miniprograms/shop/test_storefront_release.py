@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from oauth2_provider.models import Application
 
+from miniprograms import services as miniprogram_services
 from miniprograms.models import MiniProgramVersion
+from superapp.core.errors import InvalidInput
 from tests.miniprograms.shop.factories import shop_factory
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,18 @@ def test_without_a_build_the_shop_opens_and_the_command_says_what_is_missing(set
     assert not MiniProgramVersion.objects.filter(miniprogram=shop.miniprogram).exists()
     with pytest.raises(Exception, match="make web-build"):
         call_command("storefront_release")
+
+
+def test_cards_may_open_the_storefronts_own_pages_and_nothing_else():
+    app_id = shop_factory().miniprogram.app_id
+    image = "https://cdn.example/card.png"
+    for path in ("/", "/teams/12", "/products/3", "/orders/4", "/cart", "index", "/teams/5?x=1"):
+        card = miniprogram_services.card_payload_validate(
+            app_id=app_id, title="Join my team", page_path=path, image_url=image
+        )
+        assert card["page_path"] == path
+    for path in ("/admin", "/teams/1/2", "/teams", "/cartx", "pages/index"):
+        with pytest.raises(InvalidInput):
+            miniprogram_services.card_payload_validate(
+                app_id=app_id, title="Join my team", page_path=path, image_url=image
+            )
