@@ -2,7 +2,8 @@
 released as the shop's own mini-program for every brand that has a shop (docs/shop.md).
 
 The bundle is the built files as they are, plus ``app.json`` (the manifest), ``plaza-sdk.js``
-(the public SDK, miniprograms/static) and ``storefront.json`` (which shop this release serves).
+(the public SDK, miniprograms/static) and ``storefront-config.js`` (which shop this release
+serves).
 Its version is named after a hash of the bundle, so releasing again changes nothing until the
 build or the shop's facts change.
 """
@@ -61,14 +62,20 @@ def storefront_bundle(shop: Shop, files: dict[str, bytes]) -> bytes:
     extra = {
         "app.json": json.dumps(manifest).encode(),
         "plaza-sdk.js": SDK_FILE.read_bytes(),
-        "storefront.json": json.dumps(
-            {
-                "shop_id": shop.pk,
-                "app_id": shop.miniprogram.app_id,
-                "currency": shop.currency,
-                # where the Storefront API is ("": the origin that serves the bundle)
-                "api_base_url": settings.PUBLIC_BASE_URL,
-            }
+        # a classic script, not JSON: the sandboxed page's fetches of its own files are
+        # cross-origin (its origin is opaque) and bundle files answer no CORS
+        "storefront-config.js": (
+            "window.plazaStorefront = "
+            + json.dumps(
+                {
+                    "shop_id": shop.pk,
+                    "app_id": shop.miniprogram.app_id,
+                    "currency": shop.currency,
+                    # where the Storefront API is ("": the origin that serves the bundle)
+                    "api_base_url": settings.PUBLIC_BASE_URL,
+                }
+            )
+            + ";\n"
         ).encode(),
     }
     out = io.BytesIO()

@@ -32,10 +32,18 @@ export class StoreError extends Error {
   }
 }
 
+declare global {
+  interface Window {
+    plazaStorefront?: StorefrontConfig;
+  }
+}
+
+/** storefront-config.js, a classic script (a fetch of the bundle's own file would be
+ * cross-origin from the sandboxed page). */
 export async function loadConfig(): Promise<StorefrontConfig> {
-  const response = await fetch("storefront.json");
-  if (!response.ok) throw new StoreError(response.status, "no_config", "storefront.json");
-  return (await response.json()) as StorefrontConfig;
+  const config = window.plazaStorefront;
+  if (!config) throw new StoreError(0, "no_config", "storefront-config.js is missing");
+  return config;
 }
 
 /** The Storefront API's origin: the configured one, else the origin that serves this page

@@ -101,7 +101,10 @@ function AddressPicker({
             <input
               value={draft[key] ?? ""}
               autoComplete={autoComplete}
-              onChange={(event) => onDraft({ ...draft, [key]: event.target.value })}
+              onChange={(event) => {
+                const value = event.target.value;
+                onDraft({ ...draft, [key]: key === "country" ? value.toUpperCase() : value });
+              }}
             />
           </label>
         ))}

@@ -72,7 +72,7 @@ export function CartPage() {
         api.POST("/api/v1/shops/{shop_id}/checkout", {
           params: { path: { shop_id: config.shop_id } },
           body: {
-            coupon_code: coupon,
+            ...(coupon ? { coupon_code: coupon } : {}),
             ...(shipTo && "address" in shipTo
               ? { address_id: shipTo.address.id }
               : { shipping_address: shipTo!.shipping_address }),
