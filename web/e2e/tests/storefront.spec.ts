@@ -65,8 +65,8 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
   const page = await signedIn(browser, baseURL, ana);
   await page.goto(`/accounts/${lune.id}`);
   await page
-    .getByRole("navigation", { name: "Menu" })
-    .getByRole("button", { name: "Shop" })
+    .getByRole("navigation", { name: "Account menu" })
+    .getByRole("link", { name: "Shop" })
     .click();
   await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
   const store = await consented(page);
