@@ -18,7 +18,7 @@ from superapp.core.errors import InvalidInput
 
 PAGE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
 # A single-page app's own paths (``routes``): its entry page opens with the path in its launch
-# options. ``/teams/`` admits ``/teams/12``; ``/cart`` admits exactly ``/cart``.
+# options. ``/teams/`` admits ``/teams/12``; ``/cart`` and ``/`` admit exactly themselves.
 ROUTE_PATTERN = re.compile(r"^/([A-Za-z0-9_\-]+/?)*$")
 MANIFEST_NAME = "app.json"
 # Files are inflated this many bytes at a time, so no read holds more than one chunk beyond
@@ -214,11 +214,14 @@ def is_route(manifest: dict, path: str) -> bool:
     path = path.partition("?")[0]
     if path in manifest.get("pages", []):
         return True
-    return any(
-        path == route
-        or (route.endswith("/") and path.startswith(route) and "/" not in path[len(route) :])
-        for route in manifest.get("routes", [])
-    )
+    return any(path == route or _under(route, path) for route in manifest.get("routes", []))
+
+
+def _under(route: str, path: str) -> bool:
+    """``/teams/`` admits one more segment (``/teams/12``); ``/`` only itself."""
+    rest = path[len(route) :]
+    inside = route != "/" and route.endswith("/") and path.startswith(route)
+    return inside and rest != "" and "/" not in rest
 
 
 def is_servable(path: str) -> bool:
