@@ -308,6 +308,7 @@ def _launch(request, miniprogram, version) -> dict:
         "trial": trial,
         "entry_page": version.manifest["entry_page"],
         "pages": version.manifest["pages"],
+        "routes": version.manifest.get("routes", []),
         "bundle_url": links.bundle_url(request=request, miniprogram=miniprogram, version=version),
     }
 

@@ -12,6 +12,8 @@ from oauth2_provider.models import Application
 from miniprograms import services as miniprogram_services
 from miniprograms.models import MiniProgramVersion
 from superapp.core.errors import InvalidInput
+from tests.factories import UserFactory
+from tests.helpers import consumer_client
 from tests.miniprograms.shop.factories import shop_factory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,9 @@ def test_opening_a_shop_releases_the_storefront_as_its_miniprogram():
         "currency": shop.currency,
         "api_base_url": "",
     }
+    launch = consumer_client(UserFactory()).get(f"/api/v1/miniprograms/{app_id}")
+    assert launch.status_code == 200, launch.content
+    assert launch.json()["routes"] == ["/", "/products/", "/cart", "/orders", "/orders/", "/teams/"]
     application = shop.miniprogram.oauth_application
     assert application.client_type == Application.CLIENT_PUBLIC  # PKCE alone, no secret
 

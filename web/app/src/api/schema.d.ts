@@ -4489,6 +4489,8 @@ export interface components {
             trial: boolean;
             entry_page: string;
             pages: string[];
+            /** @description Paths the entry page draws itself (a single-page app): opened with the path in the launch options. */
+            routes: string[];
             /** @description Base URL of the bundle's files. */
             bundle_url: string;
         };
