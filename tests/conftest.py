@@ -2,10 +2,16 @@ import pytest
 from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from superapp.media.storage import media_storage
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
+
+# Property tests check invariants, not speed: a per-example wall-clock deadline only makes them
+# fail when the machine is busy (two pytest workers, a browser and a media server on two cores).
+hypothesis_settings.register_profile("plaza", deadline=None)
+hypothesis_settings.load_profile("plaza")
 
 
 def pytest_configure(config):
