@@ -116,7 +116,7 @@ test("a second consumer opens a shared team card from a chat and joins the team"
   const chat = await api.direct(ana, ben);
   const lune = await mainLune(api, ana);
   const account = await api.get(`/api/v1/official-accounts/${lune.id}`, ana);
-  const shop = await api.get(`/api/v1/brands/${account.brand_id}/shop`, ana);
+  const shop = await api.get(`/api/v1/brands/${account.brand.id}/shop`, ana);
   const products = await api.get(
     `/api/v1/shops/${shop.id}/products?q=mug`,
     ana,
