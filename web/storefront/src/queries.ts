@@ -122,11 +122,13 @@ export function useOrder(orderId: number) {
   });
 }
 
+/** A team, read again while it is open: who joined shows without a reload. */
 export function useTeam(teamId: number) {
   const { api, config } = useStore();
   return useQuery({
     queryKey: ["shop", config.shop_id, "team", teamId],
     queryFn: () =>
       ok(api.GET("/api/v1/shop/teams/{team_id}", { params: { path: { team_id: teamId } } })),
+    refetchInterval: (query) => (query.state.data?.status === "open" ? ORDER_POLL_MS : false),
   });
 }
