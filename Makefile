@@ -27,6 +27,9 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
 WEB_SOURCES := $(shell find web/app/src web/app/public web/app/index.html web/app/vite.config.ts -type f 2>/dev/null)
+# The storefront mini-program (web/storefront, docs/shop.md) also reads the app's API types.
+STOREFRONT_SOURCES := $(shell find web/storefront/src web/storefront/public web/storefront/index.html \
+  web/storefront/vite.config.ts web/app/src/api/schema.d.ts -type f 2>/dev/null)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"
@@ -50,6 +53,7 @@ install: system-packages $(STAMP)
 run: install web-build
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py storefront_release
 	@echo "==> Plaza on http://127.0.0.1:$(PORT)  (log in as alice / plaza-demo-pass; API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "==> live shows play external stream URLs only here: no media server (RTMP ingest, HLS, replays) in this mode; make run-services starts one"
 	env -u DATABASE_URL -u REDIS_URL WEBHOOK_ALLOW_PRIVATE_NETWORKS=$${WEBHOOK_ALLOW_PRIVATE_NETWORKS:-1} \
@@ -69,7 +73,12 @@ web/app/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
 	@echo "==> building the web app (vite build)"
 	cd web/app && npx vite build --logLevel warn
 
-web-build: web/app/dist/index.html
+# Released as every shop's mini-program by seed_demo / `manage.py storefront_release`.
+web/storefront/dist/index.html: $(WEB_STAMP) $(STOREFRONT_SOURCES)
+	@echo "==> building the storefront mini-program (vite build)"
+	cd web/storefront && npx vite build --logLevel warn
+
+web-build: web/app/dist/index.html web/storefront/dist/index.html
 
 # Regenerate web/app/src/api/{openapi.yaml,schema.d.ts} after changing an endpoint; commit both.
 web-types: install web-install
@@ -81,6 +90,7 @@ web-types-check: install web-install
 # Type check, lint (ESLint + Prettier) and unit tests of the client.
 web-check: web-install web-types-check
 	cd web/app && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+	cd web/storefront && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 	cd web/e2e && npx tsc -p .
 
 # Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.
@@ -135,7 +145,7 @@ audit: install
 # worker (`--dist loadfile` in pyproject.toml): a module that starts real servers ("servers")
 # owns its ports, so two workers never start the same ones (docs/testing.md).
 PYTEST_WORKERS ?= 2
-test: install check-services media-tools lint migrations-check audit web-check
+test: install check-services media-tools lint migrations-check audit web-check web-build
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-embedded
 	$(MAKE) --no-print-directory web-e2e

@@ -17,6 +17,9 @@ from miniprograms.models import APP_SCOPES
 from superapp.core.errors import InvalidInput
 
 PAGE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
+# A single-page app's own paths (``routes``): its entry page opens with the path in its launch
+# options. ``/teams/`` admits ``/teams/12``; ``/cart`` and ``/`` admit exactly themselves.
+ROUTE_PATTERN = re.compile(r"^/([A-Za-z0-9_\-]+/?)*$")
 MANIFEST_NAME = "app.json"
 # Files are inflated this many bytes at a time, so no read holds more than one chunk beyond
 # what the caller allows, whatever the archive's headers claim.
@@ -145,6 +148,11 @@ def manifest_errors(manifest: dict, names: set[str], allowed_scopes: list[str]) 
         elif not set(scopes) <= set(allowed_scopes):
             denied = ", ".join(sorted(set(scopes) - set(allowed_scopes)))
             errors["scopes"] = [f"This app is not allowed: {denied}."]
+    routes = manifest.get("routes", [])
+    if not isinstance(routes, list) or not all(
+        isinstance(r, str) and ROUTE_PATTERN.match(r) for r in routes
+    ):
+        errors["routes"] = ["A list of paths like '/teams/' that the entry page handles."]
     template_errors = _subscribe_template_errors(manifest.get("subscribe_templates", {}))
     if template_errors:
         errors["subscribe_templates"] = template_errors
@@ -190,6 +198,7 @@ def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
             "pages": pages,
             "entry_page": manifest.get("entry_page", pages[0]),
             "scopes": manifest.get("scopes", []),
+            **({"routes": manifest["routes"]} if manifest.get("routes") else {}),
             **(
                 {"subscribe_templates": manifest["subscribe_templates"]}
                 if manifest.get("subscribe_templates")
@@ -198,6 +207,21 @@ def bundle_check(data: bytes, *, allowed_scopes: list[str]) -> CheckedBundle:
         },
         uncompressed_size=total,
     )
+
+
+def is_route(manifest: dict, path: str) -> bool:
+    """Whether ``path`` (query aside) is one of the app's pages or its single-page routes."""
+    path = path.partition("?")[0]
+    if path in manifest.get("pages", []):
+        return True
+    return any(path == route or _under(route, path) for route in manifest.get("routes", []))
+
+
+def _under(route: str, path: str) -> bool:
+    """``/teams/`` admits one more segment (``/teams/12``); ``/`` only itself."""
+    rest = path[len(route) :]
+    inside = route != "/" and route.endswith("/") and path.startswith(route)
+    return inside and rest != "" and "/" not in rest
 
 
 def is_servable(path: str) -> bool:

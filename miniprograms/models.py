@@ -33,9 +33,10 @@ class OrganisationMember(models.Model):
 
 
 #: Scopes a mini-program may be allowed, and so request on its tokens.
-APP_SCOPES = ("profile", "phone", "address", "pay", "subscribe_message", "loyalty")
-#: Scopes that are a user's consent to share personal data with an app.
-CONSENT_SCOPES = ("profile", "phone", "address", "loyalty")
+APP_SCOPES = ("profile", "phone", "address", "pay", "subscribe_message", "loyalty", "shop")
+#: Scopes that are a user's consent to share personal data with an app (``shop``: shop as the
+#: user through the Storefront API, docs/shop.md).
+CONSENT_SCOPES = ("profile", "phone", "address", "loyalty", "shop")
 
 
 class MiniProgram(models.Model):

@@ -36,12 +36,20 @@ def _origin(url: str) -> str:
 def bundle_csp() -> str:
     """The bundle pages' policy. ``frame-ancestors`` admits the Plaza app's origin
     (``PUBLIC_BASE_URL``) besides the serving origin, so a bundle on a separate origin can be
-    framed by the app; ``connect-src`` admits localhost development servers only under DEBUG."""
+    framed by the app; ``connect-src`` admits Plaza itself (its API) and localhost development
+    servers only under DEBUG."""
     ancestors = [
         "'self'",
         *([_origin(settings.PUBLIC_BASE_URL)] if settings.PUBLIC_BASE_URL else []),
     ]
-    connect = ["https:", *(DEVELOPMENT_CONNECT_SOURCES if settings.DEBUG else ())]
+    # Plaza's own API (the Storefront API, docs/shop.md) is reachable from every bundle.
+    plaza = [_origin(settings.PUBLIC_BASE_URL)] if settings.PUBLIC_BASE_URL else []
+    connect = [
+        "'self'",
+        *plaza,
+        "https:",
+        *(DEVELOPMENT_CONNECT_SOURCES if settings.DEBUG else ()),
+    ]
     return "; ".join(
         [
             "default-src 'self'",

@@ -379,6 +379,10 @@ OFFICIAL_MAX_ACCOUNTS_PER_BRAND = env.int("OFFICIAL_MAX_ACCOUNTS_PER_BRAND", def
 OFFICIAL_FOLLOWER_COUNTER_SHARDS = env.int("OFFICIAL_FOLLOWER_COUNTER_SHARDS", default=16)
 OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE = env.int("OFFICIAL_FOLLOWER_MESSAGES_PER_MINUTE", default=20)
 # Mini-programs (docs/miniprograms.md)
+# The built storefront bundle (web/storefront, `make web-build`), released as every shop's app.
+STOREFRONT_DIST_DIR = env(
+    "STOREFRONT_DIST_DIR", default=str(BASE_DIR / "web" / "storefront" / "dist")
+)
 MINIPROGRAM_PACKAGE_MAX_BYTES = env.int("MINIPROGRAM_PACKAGE_MAX_BYTES", default=2 * 1024 * 1024)
 MINIPROGRAM_APP_MAX_BYTES = env.int("MINIPROGRAM_APP_MAX_BYTES", default=20 * 1024 * 1024)
 MINIPROGRAM_PACKAGE_MAX_FILES = env.int("MINIPROGRAM_PACKAGE_MAX_FILES", default=500)

@@ -46,6 +46,17 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _storefront_build(settings, tmp_path):
+    """A small built storefront (what `make web-build` leaves in web/storefront/dist), so
+    every shop a test opens releases the same bundle whether or not this checkout built it."""
+    dist = tmp_path / "storefront-dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<div id="root"></div><script src="assets/app.js"></script>')
+    (dist / "assets" / "app.js").write_text("document.title = 'storefront';")
+    settings.STOREFRONT_DIST_DIR = str(dist)
+
+
+@pytest.fixture(autouse=True)
 def _celery_not_inside_a_task():
     """Celery's eager ``apply`` marks "inside a task" in one process-wide flag, saving and
     restoring it around each task. Two threads running eager tasks at once (the concurrency

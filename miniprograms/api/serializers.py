@@ -173,6 +173,11 @@ class MpLaunchOutput(serializers.Serializer):
     trial = serializers.BooleanField()
     entry_page = serializers.CharField()
     pages = serializers.ListField(child=serializers.CharField())
+    routes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Paths the entry page draws itself (a single-page app): opened with the path "
+        "in the launch options.",
+    )
     bundle_url = serializers.CharField(help_text="Base URL of the bundle's files.")
     developer = serializers.CharField(help_text="The developer organisation's name.")
     scopes = serializers.ListField(

@@ -16,7 +16,7 @@ from superapp.accounts.selectors import user_by_username
 from superapp.core import ratelimit
 from superapp.core.api import SelectorListView, WebhookDeliveryOutput, validated
 from superapp.core.pagination import page_of, paginate, single_page
-from superapp.core.permissions import IsAppServer, IsPlatformStaff
+from superapp.core.permissions import IsAddressReader, IsAppServer, IsPlatformStaff
 
 DEV = ["miniprogram-developers"]
 REVIEW = ["miniprogram-review"]
@@ -299,6 +299,7 @@ def _launch(request, miniprogram, version) -> dict:
         "trial": trial,
         "entry_page": version.manifest["entry_page"],
         "pages": version.manifest["pages"],
+        "routes": version.manifest.get("routes", []),
         "bundle_url": links.bundle_url(request=request, miniprogram=miniprogram, version=version),
         "developer": miniprogram.organisation.name,
         "scopes": sorted(miniprogram.allowed_scopes),
@@ -407,6 +408,8 @@ class ContactView(APIView):
 
 
 class AddressesView(APIView):
+    permission_classes = [IsAddressReader]  # a storefront with ``address`` reads it too
+
     @extend_schema(responses=page_of(s.MpAddressSerializer), tags=CONSUMER)
     def get(self, request):
         addresses = selectors.addresses_for_user(user=request.user)

@@ -12,6 +12,7 @@ from miniprograms.services.apps import (
     miniprogram_register,
     miniprogram_secret_rotate,
     miniprogram_update,
+    public_client_set,
     tester_add,
     tester_remove,
 )
@@ -37,6 +38,7 @@ from miniprograms.services.sharing import (
 )
 from miniprograms.services.subscriptions import subscribe_message_send, subscription_accept
 from miniprograms.services.versions import (
+    first_party_release,
     miniprogram_rollback,
     version_approve,
     version_delete,
@@ -57,6 +59,7 @@ __all__ = [
     "consent_revoke",
     "contact_set",
     "entry_record",
+    "first_party_release",
     "identity_for",
     "login_code_issue",
     "miniprogram_create",
@@ -67,6 +70,7 @@ __all__ = [
     "organisation_create",
     "organisation_member_remove",
     "organisation_membership_set",
+    "public_client_set",
     "share_link_create",
     "subscribe_message_send",
     "subscription_accept",

@@ -123,3 +123,18 @@ def tester_add(*, actor, app_id: str, user) -> MiniProgramTester:
 def tester_remove(*, actor, app_id: str, user) -> None:
     miniprogram = selectors.miniprogram_for_member(app_id=app_id, user=actor)
     MiniProgramTester.objects.filter(miniprogram=miniprogram, user=user).delete()
+
+
+@transaction.atomic
+def public_client_set(*, miniprogram: MiniProgram, scopes: list[str]) -> MiniProgram:
+    """Make the app a public OAuth client (a storefront with no server of its own: it redeems
+    its login code with PKCE alone) allowed ``scopes`` besides its own."""
+    application = miniprogram.oauth_application
+    if application.client_type != Application.CLIENT_PUBLIC:
+        application.client_type = Application.CLIENT_PUBLIC
+        application.save(update_fields=["client_type"])
+    wanted = _check_app_scopes([*miniprogram.allowed_scopes, *scopes])
+    if wanted != sorted(miniprogram.allowed_scopes):
+        miniprogram.allowed_scopes = wanted
+        miniprogram.save(update_fields=["allowed_scopes"])
+    return miniprogram

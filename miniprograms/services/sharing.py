@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 
-from miniprograms import links, selectors
+from miniprograms import bundles, links, selectors
 from miniprograms.models import (
     EntryVisit,
     ShareLink,
@@ -51,7 +51,7 @@ def _is_released_page(app_id: str, page_path: str) -> bool:
     version = selectors.released_bundle(app_id=app_id)
     if version is None:
         raise NotFound("No such mini-program.", code="miniprogram_not_found")
-    return page_path.partition("?")[0] in version.manifest["pages"]
+    return bundles.is_route(version.manifest, page_path)
 
 
 def chat_card_check(payload: dict) -> dict:

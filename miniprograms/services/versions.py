@@ -220,6 +220,35 @@ def version_release(*, actor, app_id: str, version_id: int) -> MiniProgramVersio
 
 
 @transaction.atomic
+def first_party_release(
+    *, miniprogram: MiniProgram, version: str, bundle: bytes, description: str = ""
+) -> tuple[MiniProgramVersion, bool]:
+    """Release a bundle Plaza itself built (a brand's storefront) without the review queue:
+    Plaza's own code, reviewed in its repository. Idempotent: the version already released
+    answers ``(version, False)``; a version stored before is released again as it is."""
+    _lock_app(miniprogram)
+    existing = MiniProgramVersion.objects.filter(miniprogram=miniprogram, version=version).first()
+    if existing is not None and existing.status == Status.RELEASED:
+        return existing, False
+    if existing is None:
+        checked = bundles.bundle_check(bundle, allowed_scopes=miniprogram.allowed_scopes)
+        existing = MiniProgramVersion.objects.create(
+            miniprogram=miniprogram,
+            version=version,
+            description=description,
+            status=Status.APPROVED,
+            manifest=checked.manifest,
+            bundle=bundle,
+            bundle_size=checked.uncompressed_size,
+        )
+        _audit(existing, actor=None, action="upload", from_status="")
+    released = _make_current(
+        miniprogram, existing, actor=None, action="release", previous_status=Status.SUPERSEDED
+    )
+    return released, True
+
+
+@transaction.atomic
 def miniprogram_rollback(*, actor, app_id: str) -> MiniProgramVersion:
     """Serve the previously released version again; the current one is marked rolled back."""
     miniprogram = selectors.miniprogram_for_member(

@@ -6,6 +6,9 @@ class ShopConfig(AppConfig):
     label = "shop"
 
     def ready(self) -> None:
+        from corsheaders.signals import check_request_enabled
+
+        from miniprograms.shop.cors import storefront_cors
         from miniprograms.shop.events import OrderStatusChanged, RewardRedeemed
         from payments.events import PayOrderPaid, PayOrderRefunded
         from superapp.core.domain_events import subscribe
@@ -14,3 +17,4 @@ class ShopConfig(AppConfig):
         subscribe(PayOrderRefunded, "miniprograms.shop.payment.on_payorder_refunded")
         subscribe(OrderStatusChanged, "miniprograms.shop.payment.on_order_status_changed")
         subscribe(RewardRedeemed, "miniprograms.shop.handlers.on_reward_redeemed")
+        check_request_enabled.connect(storefront_cors, dispatch_uid="shop-storefront-cors")

@@ -30,6 +30,21 @@ ARTICLE = {
 }
 
 
+def storefront_menu_set(owner, *, app_id: str) -> bool:
+    """Point the demo account's "Shop" menu item at the brand's storefront mini-program (the
+    shop's demo calls this once the shop exists); False when it already does."""
+    brand = demo_brand(owner)
+    account = OfficialAccount.objects.filter(brand=brand).order_by("pk").first()
+    if account is None:
+        return False
+    item = {"name": "Shop", "type": "miniprogram", "app_id": app_id, "path": "/"}
+    menu = [item if entry.get("name") == "Shop" else entry for entry in account.menu or MENU]
+    if menu == account.menu:
+        return False
+    services.account_menu_set(actor=owner, account_id=account.pk, menu=menu)
+    return True
+
+
 def demo_brand(owner) -> Brand:
     """The demo brand ``owner`` (alice) owns, created bare if it is missing. Found by its owner
     and name, never "alice's first brand": she may have joined other brands meanwhile."""

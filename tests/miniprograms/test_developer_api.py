@@ -47,6 +47,7 @@ def test_registering_shows_the_secret_once_and_it_works(api):
         "pay",
         "subscribe_message",
         "loyalty",
+        "shop",
     }
     assert token_status(body["app_id"], body["app_secret"]) == 200
     listed = api.get("/api/v1/dev/miniprograms").json()["results"]

@@ -150,7 +150,14 @@ def test_localhost_development_servers_are_refused_in_production(settings):
     app, _, _ = released_app()
     settings.DEBUG = False
     connect = csp_directive(Client().get(f"/mp/{app.app_id}/pages/index.html"), "connect-src")
-    assert connect == "https:"
+    assert connect == "'self' https:"
+
+
+def test_bundles_may_call_plazas_own_api_on_its_public_origin(settings):
+    app, _, _ = released_app()
+    settings.DEBUG, settings.PUBLIC_BASE_URL = False, "http://127.0.0.1:8123"
+    connect = csp_directive(Client().get(f"/mp/{app.app_id}/pages/index.html"), "connect-src")
+    assert connect.split() == ["'self'", "http://127.0.0.1:8123", "https:"]
 
 
 def test_the_sign_in_page_is_a_plain_form_without_scripts():

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +16,7 @@ from miniprograms.shop.models import Collection, Coupon, Order, Product, Review,
 from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
-from superapp.core.permissions import IsPlatformStaff
+from superapp.core.permissions import IsConsumer, IsPlatformStaff, IsShopper
 from superapp.official.selectors import MANAGERS
 
 TAGS = ["shop"]
@@ -25,6 +26,9 @@ TAGS = ["shop"]
 
 
 class BrandShopView(APIView):
+    permission_classes = [IsShopper]
+    granted_methods = SAFE_METHODS  # its writes are the brand's
+
     @extend_schema(responses={200: s.ShopOutput}, tags=TAGS)
     def get(self, request, brand_id: int):
         return Response(s.ShopOutput(selectors.shop_for_brand(brand_id=brand_id)).data)
@@ -37,12 +41,17 @@ class BrandShopView(APIView):
 
 
 class ShopDetailView(APIView):
+    permission_classes = [IsShopper]
+    granted_methods = SAFE_METHODS  # its writes are the brand's
+
     @extend_schema(responses={200: s.ShopOutput}, tags=TAGS)
     def get(self, request, shop_id: int):
         return Response(s.ShopOutput(selectors.shop_get(shop_id=shop_id)).data)
 
 
 class CollectionsView(ListAPIView):
+    permission_classes = [IsShopper]
+    granted_methods = SAFE_METHODS  # its writes are the brand's
     queryset = Collection.objects.none()  # for the schema; get_queryset scopes it
     serializer_class = s.CollectionOutput
     pagination_class = None
@@ -63,6 +72,9 @@ class CollectionsView(ListAPIView):
 
 class ProductSearchView(ListAPIView):
     """Published products: search by text, collection and price range (in ``currency``)."""
+
+    permission_classes = [IsShopper]
+    granted_methods = SAFE_METHODS  # its writes are the brand's
 
     queryset = Product.objects.none()  # for the schema; get_queryset scopes it
     serializer_class = s.ProductOutput
@@ -99,6 +111,7 @@ class ProductsView(ProductSearchView):
 class StaffProductsView(ProductSearchView):
     """Every product of the shop, drafts included (brand staff)."""
 
+    permission_classes = [IsConsumer]  # brand staff, through the first-party app only
     include_drafts = True
 
     def get_shop(self):
@@ -111,6 +124,9 @@ def _product_response(product, code=status.HTTP_200_OK) -> Response:
 
 
 class ProductDetailView(APIView):
+    permission_classes = [IsShopper]
+    granted_methods = SAFE_METHODS  # its writes are the brand's
+
     @extend_schema(responses={200: s.ProductOutput}, tags=TAGS)
     def get(self, request, shop_id: int, product_id: int):
         shop = selectors.shop_get(shop_id=shop_id)
@@ -179,6 +195,8 @@ class CatalogueImportView(APIView):
 
 
 class ProductReviewsView(ListAPIView):
+    permission_classes = [IsShopper]
+    granted_methods = SAFE_METHODS  # its writes are the brand's
     queryset = Review.objects.none()  # for the schema; get_queryset scopes it
     serializer_class = s.ReviewOutput
 
@@ -202,12 +220,16 @@ def _cart_response(user, shop_id: int) -> Response:
 
 
 class CartView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(responses={200: s.CartOutput}, tags=TAGS)
     def get(self, request, shop_id: int):
         return _cart_response(request.user, shop_id)
 
 
 class CartItemsView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=s.CartItemInput, responses={200: s.CartOutput}, tags=TAGS)
     def put(self, request, shop_id: int):
         data = validated(s.CartItemInput, request.data)
@@ -221,6 +243,8 @@ def _order_created(order) -> Response:
 
 
 class CheckoutView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(
         request=s.CheckoutInput,
         responses={201: s.OrderOutput},
@@ -239,6 +263,8 @@ class CheckoutView(APIView):
 
 
 class TeamOpenView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=s.TeamOpenInput, responses={201: s.OrderOutput}, tags=TAGS)
     def post(self, request, shop_id: int, product_id: int):
         data = validated(s.TeamOpenInput, request.data)
@@ -253,12 +279,16 @@ class TeamOpenView(APIView):
 
 
 class TeamView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(responses={200: s.TeamOutput}, tags=TAGS)
     def get(self, request, team_id: int):
         return Response(s.TeamOutput(selectors.team_get(team_id=team_id)).data)
 
 
 class TeamJoinView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=s.TeamOpenInput, responses={201: s.OrderOutput}, tags=TAGS)
     def post(self, request, team_id: int):
         data = validated(s.TeamOpenInput, request.data)
@@ -274,6 +304,7 @@ class TeamJoinView(APIView):
 
 
 class MyOrdersView(ListAPIView):
+    permission_classes = [IsShopper]
     queryset = Order.objects.none()  # for the schema; get_queryset scopes it
     serializer_class = s.OrderOutput
 
@@ -286,6 +317,8 @@ class MyOrdersView(ListAPIView):
 
 
 class MyOrderView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(responses={200: s.OrderOutput}, tags=TAGS)
     def get(self, request, order_id: int):
         order = selectors.order_for_buyer(user=request.user, order_id=order_id)
@@ -294,6 +327,8 @@ class MyOrderView(APIView):
 
 class BuyerOrderActionView(APIView):
     """cancel (unpaid) or confirm-receipt (delivered → completed)."""
+
+    permission_classes = [IsShopper]
 
     buyer_action = None
 
@@ -305,6 +340,8 @@ class BuyerOrderActionView(APIView):
 
 
 class OrderPayView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(
         request=None,
         responses={201: s.OrderPayOutput, 200: s.OrderPayOutput},
@@ -322,6 +359,8 @@ class OrderPayView(APIView):
 
 
 class RefundRequestView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=s.RefundRequestInput, responses={201: s.RefundRequestOutput}, tags=TAGS)
     def post(self, request, order_id: int):
         data = validated(s.RefundRequestInput, request.data)
@@ -400,6 +439,8 @@ class CouponsView(ListAPIView):
 class MyCouponsView(ListAPIView):
     """The caller's personal coupons (e.g. loyalty rewards) that are still valid."""
 
+    permission_classes = [IsShopper]
+
     queryset = Coupon.objects.none()  # for the schema; get_queryset scopes it
     serializer_class = s.CouponOutput
 
@@ -430,6 +471,8 @@ class ShareLinksView(APIView):
 
 
 class ShareLinkOpenView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=None, responses={200: s.ShareLinkOutput}, tags=TAGS)
     def post(self, request, code: str):
         link = services.share_link_open(actor=request.user, code=code)
@@ -440,6 +483,8 @@ class ShareLinkOpenView(APIView):
 
 
 class ReviewsView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=s.ReviewInput, responses={201: s.ReviewOutput}, tags=TAGS)
     def post(self, request):
         data = validated(s.ReviewInput, request.data)
@@ -448,6 +493,8 @@ class ReviewsView(APIView):
 
 
 class ReviewReportView(APIView):
+    permission_classes = [IsShopper]
+
     @extend_schema(request=s.ReportInput, responses={201: s.ReportOutput}, tags=TAGS)
     def post(self, request, review_id: int):
         data = validated(s.ReportInput, request.data)

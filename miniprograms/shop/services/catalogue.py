@@ -1,6 +1,8 @@
 """Enabling a shop and writing its catalogue: collections, products, team tiers, SKUs, prices
 and the CSV catalogue import."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_slug
@@ -8,7 +10,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import selectors
+from miniprograms.shop import selectors, storefront
 from miniprograms.shop.models import (
     MAX_STOCK,
     Collection,
@@ -21,6 +23,8 @@ from miniprograms.shop.models import (
 from superapp.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from superapp.media import selectors as media_selectors
 from superapp.official.selectors import MANAGERS, brand_for_member
+
+logger = logging.getLogger(__name__)
 
 # --- Shop ----------------------------------------------------------------------------------------
 
@@ -36,7 +40,19 @@ def shop_enable(*, actor, brand_id: int, name: str = "", currency: str = "EUR") 
     miniprogram, _secret = miniprogram_services.miniprogram_register(
         actor=actor, organisation=brand.developer_organisation, name=name
     )
-    return Shop.objects.create(brand=brand, miniprogram=miniprogram, name=name, currency=currency)
+    shop = Shop.objects.create(brand=brand, miniprogram=miniprogram, name=name, currency=currency)
+    _storefront_release(shop)
+    return shop
+
+
+def _storefront_release(shop: Shop) -> None:
+    """The shop's mini-program serves the built storefront at once; without a build (a
+    checkout that never ran `make web-build`) the shop opens anyway and says so in the log;
+    ``manage.py storefront_release`` releases it later."""
+    try:
+        storefront.storefront_release(shop=shop)
+    except Conflict as exc:
+        logger.warning("storefront not released for shop %s: %s", shop.pk, exc.detail)
 
 
 # --- Catalogue -----------------------------------------------------------------------------------

@@ -4572,17 +4572,19 @@ export interface components {
          *     * `pay` - pay
          *     * `subscribe_message` - subscribe_message
          *     * `loyalty` - loyalty
+         *     * `shop` - shop
          * @enum {string}
          */
-        MiniProgramAppScopeEnum: "profile" | "phone" | "address" | "pay" | "subscribe_message" | "loyalty";
+        MiniProgramAppScopeEnum: "profile" | "phone" | "address" | "pay" | "subscribe_message" | "loyalty" | "shop";
         /**
          * @description * `profile` - profile
          *     * `phone` - phone
          *     * `address` - address
          *     * `loyalty` - loyalty
+         *     * `shop` - shop
          * @enum {string}
          */
-        MiniProgramConsentScopeEnum: "profile" | "phone" | "address" | "loyalty";
+        MiniProgramConsentScopeEnum: "profile" | "phone" | "address" | "loyalty" | "shop";
         MiniProgramCreateInputRequest: {
             name: string;
             /** @description Default: a new one. */
@@ -4593,7 +4595,8 @@ export interface components {
              *       "address",
              *       "pay",
              *       "subscribe_message",
-             *       "loyalty"
+             *       "loyalty",
+             *       "shop"
              *     ] */
             scopes?: components["schemas"]["MiniProgramAppScopeEnum"][];
         };
@@ -4747,6 +4750,8 @@ export interface components {
             trial: boolean;
             entry_page: string;
             pages: string[];
+            /** @description Paths the entry page draws itself (a single-page app): opened with the path in the launch options. */
+            routes: string[];
             /** @description Base URL of the bundle's files. */
             bundle_url: string;
             /** @description The developer organisation's name. */

@@ -409,6 +409,10 @@ export const en = {
       phone: { name: "Your phone number", sees: "The phone number saved in Plaza." },
       address: { name: "Your addresses", sees: "Your saved shipping addresses." },
       loyalty: { name: "Your member card", sees: "Your points and tier with this brand." },
+      shop: {
+        name: "Shopping as you",
+        sees: "Your cart and orders in this shop; it can start payments you confirm.",
+      },
     },
     pay: {
       summary: "Pay {{amount}} to {{merchant}}",

@@ -409,6 +409,7 @@ export const zhCN: Messages = {
       phone: { name: "你的手机号", sees: "保存在 Plaza 的手机号。" },
       address: { name: "你的地址", sees: "你保存的收货地址。" },
       loyalty: { name: "你的会员卡", sees: "你在此品牌的积分和等级。" },
+      shop: { name: "以你的身份购物", sees: "你在此商店的购物车和订单；可发起需你确认的付款。" },
     },
     pay: {
       summary: "向 {{merchant}} 支付 {{amount}}",

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Sheet } from "../components/Sheet";
 
-const KNOWN_SCOPES = ["profile", "phone", "address", "loyalty"] as const;
+const KNOWN_SCOPES = ["profile", "phone", "address", "loyalty", "shop"] as const;
 
 function isKnown(scope: string): scope is (typeof KNOWN_SCOPES)[number] {
   return (KNOWN_SCOPES as readonly string[]).includes(scope);

@@ -1,0 +1,187 @@
+import { type FrameLocator, type Page } from "@playwright/test";
+import {
+  Api,
+  PIN,
+  expect,
+  openChat,
+  signedIn,
+  test,
+  type Person,
+} from "./support";
+
+// Issue 17: Maison Lune's store is a mini-program (web/storefront) in the app's host
+// (`/apps/:appId?path=…`, CONTRACTS.md). The host's sheets (consent, payment) are the app's;
+// everything inside the frame is the storefront, talking to Plaza through the SDK and the
+// Storefront API with the token the person granted it.
+
+const NEW_ADDRESS: [string, string][] = [
+  ["Name", "Ana Silva"],
+  ["Phone", "+351 912 345 678"],
+  ["Address", "Rua Augusta 10"],
+  ["City", "Lisboa"],
+  ["Postal code", "1100-053"],
+  ["Country (2 letters)", "PT"],
+];
+
+async function mainLune(
+  api: Api,
+  person: Person,
+): Promise<{ id: number; name: string }> {
+  const accounts = await api.get(
+    "/api/v1/official-accounts?discover=true",
+    person,
+  );
+  return accounts.results.find((a: { name: string }) =>
+    a.name.startsWith("Maison Lune"),
+  );
+}
+
+/** The storefront's frame once the person allowed what it asks (host's consent sheet). */
+async function consented(page: Page): Promise<FrameLocator> {
+  const consent = page.getByRole("dialog").filter({ hasText: /shop/i });
+  await expect(consent).toBeVisible();
+  await consent.getByRole("button", { name: /allow/i }).click();
+  const store = page.frameLocator("iframe");
+  await expect(store.getByRole("navigation")).toBeVisible();
+  return store;
+}
+
+async function fillNewAddress(store: FrameLocator): Promise<void> {
+  await store.getByLabel("A new address").check();
+  for (const [label, value] of NEW_ADDRESS)
+    await store.getByLabel(label, { exact: true }).fill(value);
+}
+
+test("a consumer opens Maison Lune's store from its menu, buys two items and sees the order turn paid", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const api = new Api(request);
+  const ana = await api.register("Ana");
+  await api.fund(ana, 50_000);
+  const lune = await mainLune(api, ana);
+
+  const page = await signedIn(browser, baseURL, ana);
+  await page.goto(`/accounts/${lune.id}`);
+  await page
+    .getByRole("navigation", { name: "Account menu" })
+    .getByRole("link", { name: "Shop" })
+    .click();
+  await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
+  const store = await consented(page);
+
+  await expect(
+    store.getByRole("heading", { name: /Welcome to Maison Lune/ }),
+  ).toBeVisible();
+  await store.getByRole("button", { name: /Silk scarf/ }).click();
+  await store.getByRole("button", { name: "Add to cart" }).click();
+  await expect(store.getByText("Added to your cart")).toBeVisible();
+  await store.getByRole("button", { name: "Shop", exact: true }).click();
+  await store.getByRole("button", { name: /Ceramic mug/ }).click();
+  await store.getByRole("button", { name: "Add to cart" }).click();
+  await store.getByRole("button", { name: "Cart (2)" }).click();
+  await expect(
+    store.getByRole("list", { name: "Your cart" }).getByRole("listitem"),
+  ).toHaveCount(2);
+
+  await fillNewAddress(store);
+  await store.getByRole("button", { name: "Place order" }).click();
+  const status = store
+    .getByRole("status")
+    .filter({ hasText: /Awaiting payment|Paid/ });
+  await expect(status).toHaveText("Awaiting payment");
+  await store.getByRole("button", { name: /^Pay / }).click();
+
+  const sheet = page.getByRole("dialog", { name: "Payment PIN" });
+  await sheet.getByLabel("6-digit PIN").fill(PIN);
+  await sheet.getByRole("button", { name: "Pay" }).click();
+  await expect(sheet).toBeHidden();
+  // no reload: the order page reads the order again until it changes
+  await expect(status).toHaveText("Paid");
+  await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
+});
+
+test("a second consumer opens a shared team card from a chat and joins the team", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const api = new Api(request);
+  const ana = await api.register("Ana");
+  const ben = await api.register("Ben");
+  await api.befriend(ana, ben);
+  await api.fund(ana, 10_000);
+  await api.fund(ben, 10_000);
+  const chat = await api.direct(ana, ben);
+  const lune = await mainLune(api, ana);
+  const account = await api.get(`/api/v1/official-accounts/${lune.id}`, ana);
+  const shop = await api.get(`/api/v1/brands/${account.brand.id}/shop`, ana);
+  const products = await api.get(
+    `/api/v1/shops/${shop.id}/products?q=mug`,
+    ana,
+  );
+  const mug = products.results[0];
+  // Ana started a team in the storefront (the Storefront API, as her storefront calls it) and
+  // shared it: the card is what plaza.share puts in the chat.
+  const order = await api.post(
+    `/api/v1/shops/${shop.id}/products/${mug.id}/teams`,
+    ana,
+    {
+      sku_id: mug.skus[0].id,
+      quantity: 1,
+      shipping_address: Object.fromEntries(
+        ["name", "phone", "line1", "city", "postal_code", "country"].map(
+          (key, i) => [key, NEW_ADDRESS[i]![1]],
+        ),
+      ),
+    },
+  );
+  const started = await api.post(
+    `/api/v1/shop/orders/${order.id}/pay`,
+    ana,
+    {},
+  );
+  await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, ana, {
+    pin: PIN,
+  });
+  await api.post(`/api/v1/conversations/${chat}/messages`, ana, {
+    type: "miniprogram",
+    payload: {
+      app_id: shop.app_id,
+      title: "Join my team for Ceramic mug",
+      path: `/teams/${order.team_id}`,
+    },
+    client_msg_id: `team-${Date.now()}`,
+  });
+
+  const page = await signedIn(browser, baseURL, ben);
+  await openChat(page, ana.displayName);
+  await page
+    .getByRole("link", { name: /Join my team for Ceramic mug/ })
+    .click();
+  await expect(page).toHaveURL(
+    new RegExp(
+      `/apps/${shop.app_id}\\?path=%2Fteams%2F${order.team_id}|/apps/${shop.app_id}\\?path=/teams/${order.team_id}`,
+    ),
+  );
+  const store = await consented(page);
+
+  await expect(
+    store.getByRole("heading", { name: "Team purchase" }),
+  ).toBeVisible();
+  await expect(store.getByText("1 joined")).toBeVisible();
+  await fillNewAddress(store);
+  await store.getByRole("button", { name: "Join the team" }).click();
+  const status = store
+    .getByRole("status")
+    .filter({ hasText: /Awaiting payment|Paid/ });
+  await expect(status).toHaveText("Awaiting payment");
+  await store.getByRole("button", { name: /^Pay / }).click();
+  const sheet = page.getByRole("dialog", { name: "Payment PIN" });
+  await sheet.getByLabel("6-digit PIN").fill(PIN);
+  await sheet.getByRole("button", { name: "Pay" }).click();
+  await expect(status).toHaveText("Paid");
+  await store.getByRole("button", { name: "Team purchase" }).click();
+  await expect(store.getByText(/2 joined/)).toBeVisible();
+});
