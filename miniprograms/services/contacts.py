@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from miniprograms.errors import ADDRESS_NOT_FOUND
 from miniprograms.models import (
     ConsumerContact,
     ShippingAddress,
@@ -36,4 +37,4 @@ def address_add(*, user, is_default: bool = False, **fields) -> ShippingAddress:
 def address_delete(*, user, address_id: int) -> None:
     deleted, _ = ShippingAddress.objects.filter(user=user, pk=address_id).delete()
     if not deleted:
-        raise NotFound("No such address.", code="address_not_found")
+        raise NotFound("No such address.", code=ADDRESS_NOT_FOUND)

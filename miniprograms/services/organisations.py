@@ -3,11 +3,19 @@
 from django.db import IntegrityError, transaction
 
 from miniprograms import selectors
+from miniprograms.errors import OWNER_NOT_REMOVABLE
 from miniprograms.models import (
     DeveloperOrganisation,
     OrganisationMember,
 )
-from superapp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import (
+    ALREADY_MEMBER,
+    MEMBER_NOT_FOUND,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 
 Role = OrganisationMember.Role
 
@@ -38,7 +46,7 @@ def organisation_member_add(*, actor, organisation_id: int, user, role: str) -> 
                 organisation=organisation, user=user, role=role
             )
     except IntegrityError as exc:
-        raise Conflict("Already a member of this organisation.", code="already_member") from exc
+        raise Conflict("Already a member of this organisation.", code=ALREADY_MEMBER) from exc
 
 
 @transaction.atomic
@@ -48,7 +56,7 @@ def organisation_member_remove(*, actor, organisation_id: int, member_id: int) -
     )
     member = OrganisationMember.objects.filter(pk=member_id, organisation=organisation).first()
     if member is None:
-        raise NotFound("No such member.", code="member_not_found")
+        raise NotFound("No such member.", code=MEMBER_NOT_FOUND)
     if member.role == Role.OWNER:
-        raise Forbidden("The owner cannot be removed.", code="owner_not_removable")
+        raise Forbidden("The owner cannot be removed.", code=OWNER_NOT_REMOVABLE)
     member.delete()

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from miniprograms import events, selectors
+from miniprograms.errors import NO_SUBSCRIPTION, SCOPE_NOT_ALLOWED
 from miniprograms.models import (
     MiniProgram,
     SubscribeAcceptance,
@@ -21,7 +22,7 @@ def subscription_accept(*, user, app_id: str, templates: list[str]) -> list[Subs
     """The user allows one message per listed template."""
     miniprogram, _version = selectors.miniprogram_for_consumer(app_id=app_id, user=user)
     if "subscribe_message" not in miniprogram.allowed_scopes:
-        raise Forbidden("This app may not send subscribe messages.", code="scope_not_allowed")
+        raise Forbidden("This app may not send subscribe messages.", code=SCOPE_NOT_ALLOWED)
     return SubscribeAcceptance.objects.bulk_create(
         [SubscribeAcceptance(miniprogram=miniprogram, user=user, template=t) for t in templates]
     )
@@ -49,7 +50,7 @@ def subscribe_message_send(
     )
     if acceptance is None:
         raise Forbidden(
-            "The user has no unused subscription to this template.", code="no_subscription"
+            "The user has no unused subscription to this template.", code=NO_SUBSCRIPTION
         )
     acceptance.used_at = timezone.now()
     acceptance.save(update_fields=["used_at"])

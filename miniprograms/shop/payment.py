@@ -24,6 +24,7 @@ import logging
 from django.db import transaction
 
 from miniprograms.shop import events, selectors, services
+from miniprograms.shop.errors import SHOP_SANDBOX
 from miniprograms.shop.models import Order, RefundRequest
 from payments import events as payment_events
 from payments import services as payments
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 
 class ShopInSandbox(Conflict):
-    code = "shop_sandbox"
+    code = SHOP_SANDBOX
     default_detail = "This shop's mini-program is in sandbox mode: it cannot take payments."
 
 

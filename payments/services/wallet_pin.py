@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments import pins
+from payments.errors import INVALID_PIN, PIN_LOCKED, PIN_NOT_SET
 from payments.models import (
     WalletSecurity,
 )
@@ -24,14 +25,14 @@ PIN_ATTEMPTS = "pin-attempts"  # every PIN-bearing attempt per user, per minute
 
 
 class InvalidPin(DomainError):
-    code = "invalid_pin"
+    code = INVALID_PIN
     default_detail = "Wrong payment PIN."
 
 
 class PinLocked(RateLimited):
     """429 ``pin_locked``: the detail says when payments unlock; ``Retry-After`` in seconds."""
 
-    code = "pin_locked"
+    code = PIN_LOCKED
 
     def __init__(self, until):
         seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
@@ -67,7 +68,7 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
         raise PinLocked(until)
     security = security or WalletSecurity.objects.filter(user=user).first()
     if security is None:
-        raise DomainError("Set a payment PIN first.", code="pin_not_set")
+        raise DomainError("Set a payment PIN first.", code=PIN_NOT_SET)
     # A guess is taken (one atomic increment) before the PIN is checked: of any number of
     # concurrent attempts only PAYMENTS_PIN_MAX_FAILURES are ever checked.
     lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())

@@ -19,6 +19,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from oauthlib.common import generate_token
 
+from superapp.accounts.errors import INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, USERNAME_TAKEN
 from superapp.accounts.models import User
 from superapp.accounts.selectors import first_party_application
 from superapp.core import ratelimit
@@ -29,13 +30,13 @@ CONSUMER_SCOPE = "consumer"
 
 class InvalidCredentials(DomainError):
     status = 401
-    code = "invalid_credentials"
+    code = INVALID_CREDENTIALS
     default_detail = "Wrong username or password."
 
 
 class InvalidRefreshToken(DomainError):
     status = 401
-    code = "invalid_refresh_token"
+    code = INVALID_REFRESH_TOKEN
     default_detail = "The refresh token is invalid, expired or already used."
 
 
@@ -76,13 +77,13 @@ def user_register(*, username: str, password: str, display_name: str) -> tuple[U
     except DjangoValidationError as exc:
         raise InvalidInput(fields={"password": list(exc.messages)}) from exc
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("This username is taken.", code="username_taken")
+        raise Conflict("This username is taken.", code=USERNAME_TAKEN)
     candidate.set_password(password)
     try:
         with transaction.atomic():
             candidate.save()
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise Conflict("This username is taken.", code="username_taken") from exc
+        raise Conflict("This username is taken.", code=USERNAME_TAKEN) from exc
     return candidate, token_issue(user=candidate)
 
 

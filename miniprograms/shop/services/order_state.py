@@ -4,6 +4,7 @@ each move, and cancelling (which releases the stock)."""
 from django.conf import settings
 
 from miniprograms.shop import events
+from miniprograms.shop.errors import ORDER_NOT_FOUND
 from miniprograms.shop.models import (
     Order,
     OrderStatusChange,
@@ -93,7 +94,7 @@ def _locked_order(**lookup) -> Order:
         .first()
     )
     if order is None:
-        raise NotFound("No such order.", code="order_not_found")
+        raise NotFound("No such order.", code=ORDER_NOT_FOUND)
     return order
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from miniprograms.shop import selectors
+from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED
 from miniprograms.shop.models import (
     Order,
     RefundRequest,
@@ -36,7 +37,7 @@ def order_payable(*, actor, order_id: int) -> Order:
     if order.status != Status.CREATED:
         raise InvalidTransition(status=order.status, to=Status.PAID)
     if order.reserved_until <= timezone.now():
-        raise DomainError("The reservation of this order has expired.", code="reservation_expired")
+        raise DomainError("The reservation of this order has expired.", code=RESERVATION_EXPIRED)
     return order
 
 
@@ -103,7 +104,7 @@ def _staff_order(actor, shop_id: int, order_id: int) -> Order:
 def order_ship(*, actor, shop_id: int, order_id: int, carrier: str, tracking_number: str) -> Order:
     order = _staff_order(actor, shop_id, order_id)
     if order.team_id is not None and order.team.status != Team.Status.SUCCEEDED:
-        raise DomainError("The team has not formed yet.", code="team_not_formed")
+        raise DomainError("The team has not formed yet.", code=TEAM_NOT_FORMED)
     order.carrier, order.tracking_number = carrier, tracking_number
     _transition(order, Status.SHIPPED, f"{carrier} {tracking_number}")
     return order

@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from miniprograms.shop import events, selectors
+from miniprograms.shop.errors import REFUND_REQUEST_NOT_FOUND, REFUND_TOO_LARGE
 from miniprograms.shop.models import (
     Order,
     OrderLine,
@@ -42,7 +43,7 @@ def refund_request_create(*, actor, order_id: int, amount: int | None, note: str
     if not 0 < amount <= refundable:
         raise DomainError(
             "The amount exceeds what can be refunded.",
-            code="refund_too_large",
+            code=REFUND_TOO_LARGE,
             refundable=refundable,
         )
     previous = order.status
@@ -71,7 +72,7 @@ def refund_request_decide(
         .first()
     )
     if request is None:
-        raise NotFound("No such pending refund request.", code="refund_request_not_found")
+        raise NotFound("No such pending refund request.", code=REFUND_REQUEST_NOT_FOUND)
     order = _locked_order(pk=request.order_id)
     request.decided_at = timezone.now()
     if not approve:
