@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments import services as payments
-from redpackets import splits
+from redpackets import locks, splits
 from redpackets.errors import (
     OWN_RED_PACKET,
     RED_PACKET_COUNT_EXCEEDED,
@@ -166,7 +166,7 @@ def red_packet_create(
 
 def _red_packet_locked(packet_id: int) -> RedPacket | None:
     return (
-        RedPacket.objects.select_for_update(of=("self",))
+        locks.red_packets()
         .select_related("sender", "conversation", "escrow")
         .filter(pk=packet_id)
         .first()

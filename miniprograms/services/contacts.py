@@ -8,6 +8,7 @@ from miniprograms.models import (
     ShippingAddress,
 )
 from superapp.core.errors import NotFound
+from superapp.core.locks import lock_objects
 
 # --- The consumer's contact data ---------------------------------------------------------------
 
@@ -21,7 +22,7 @@ def contact_set(*, user, phone: str) -> ConsumerContact:
 def _address_book_lock(user) -> None:
     """Serialise one person's address changes on their user row: two first addresses added
     at once would otherwise both become the default."""
-    type(user).objects.select_for_update().filter(pk=user.pk).values("pk").first()
+    lock_objects(type(user).objects).filter(pk=user.pk).values("pk").first()
 
 
 @transaction.atomic

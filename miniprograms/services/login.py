@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import Grant
 
-from miniprograms import links, selectors
+from miniprograms import links, locks, selectors
 from miniprograms.errors import GRANT_NOT_FOUND, INVALID_CODE, SANDBOX_RESTRICTED
 from miniprograms.models import (
     CONSENT_SCOPES,
@@ -81,7 +81,7 @@ def login_code_issue(
 def _redeem_code(miniprogram: MiniProgram, code: str):
     """Delete the grant (single use) and return its user; concurrent redeemers: one wins."""
     grant = (
-        Grant.objects.select_for_update()
+        locks.grants()
         .select_related("user")
         .filter(code=code, application_id=miniprogram.oauth_application_id)
         .first()

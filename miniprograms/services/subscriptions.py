@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms import events, selectors
+from miniprograms import events, locks, selectors
 from miniprograms.errors import NO_SUBSCRIPTION, SCOPE_NOT_ALLOWED
 from miniprograms.models import (
     MiniProgram,
@@ -43,7 +43,7 @@ def subscribe_message_send(
     )
     user = selectors.user_for_openid(miniprogram=miniprogram, openid=openid)
     acceptance = (
-        SubscribeAcceptance.objects.select_for_update(skip_locked=True)
+        locks.subscribe_acceptances(skip_locked=True)
         .filter(miniprogram=miniprogram, user=user, template=template, used_at__isnull=True)
         .order_by("id")
         .first()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from miniprograms import bundles, selectors
+from miniprograms import bundles, locks, selectors
 from miniprograms.errors import (
     APP_STORAGE_EXCEEDED,
     INVALID_VERSION_STATE,
@@ -41,12 +41,12 @@ def _audit(version, *, actor, action: str, from_status: str, reason: str = "") -
 def _lock_app(miniprogram: MiniProgram) -> None:
     """Serialise the steps that look at all of an app's versions (storage quota, the one trial,
     the one release) so concurrent requests cannot both pass the same check."""
-    MiniProgram.objects.select_for_update().filter(pk=miniprogram.pk).first()
+    locks.mini_programs().filter(pk=miniprogram.pk).first()
 
 
 def _locked_version(version_id: int, miniprogram_id: int) -> MiniProgramVersion:
     version = (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .defer("bundle")
         .filter(pk=version_id, miniprogram_id=miniprogram_id)
         .first()
@@ -122,7 +122,7 @@ def version_trial(*, actor, app_id: str, version_id: int) -> MiniProgramVersion:
     _lock_app(miniprogram)
     version = _locked_version(version_id, miniprogram.pk)
     for previous in (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .filter(miniprogram=miniprogram, status=Status.TRIAL)
         .exclude(pk=version.pk)
         .defer("bundle")
@@ -151,9 +151,7 @@ def version_submit(*, actor, app_id: str, version_id: int) -> MiniProgramVersion
 def _reviewable(reviewer, version_id: int) -> MiniProgramVersion:
     if not reviewer.is_staff:
         raise Forbidden("Only platform reviewers review versions.", code=NOT_A_REVIEWER)
-    version = (
-        MiniProgramVersion.objects.select_for_update().defer("bundle").filter(pk=version_id).first()
-    )
+    version = locks.mini_program_versions().defer("bundle").filter(pk=version_id).first()
     if version is None:
         raise NotFound("No such version.", code=VERSION_NOT_FOUND)
     return version
@@ -197,7 +195,7 @@ def _make_current(
 ) -> MiniProgramVersion:
     """Swap the released version: the current one becomes ``previous_status``."""
     current = (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .defer("bundle")
         .filter(miniprogram=miniprogram, status=Status.RELEASED)
         .first()
@@ -235,7 +233,7 @@ def miniprogram_rollback(*, actor, app_id: str) -> MiniProgramVersion:
     )
     _lock_app(miniprogram)
     previous = (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .defer("bundle")
         .filter(miniprogram=miniprogram, status=Status.SUPERSEDED)
         .order_by("-released_at", "-id")

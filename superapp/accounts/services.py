@@ -19,6 +19,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from oauthlib.common import generate_token
 
+from superapp.accounts import locks
 from superapp.accounts.errors import INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, USERNAME_TAKEN
 from superapp.accounts.models import User
 from superapp.accounts.selectors import first_party_application
@@ -144,7 +145,7 @@ def _token_rotate(refresh_token: str) -> tuple[TokenPair | None, uuid.UUID | Non
     """(new pair, None), or (None, family) for a reused token. Locking the row makes two
     concurrent refreshes with one token yield one new pair."""
     token = (
-        RefreshToken.objects.select_for_update()
+        locks.refresh_tokens()
         .select_related("user")
         .filter(token=refresh_token, application__client_id=settings.FIRST_PARTY_CLIENT_ID)
         .first()

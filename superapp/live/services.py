@@ -24,7 +24,7 @@ from superapp.core.errors import (
     InvalidInput,
     NotFound,
 )
-from superapp.live import bus, media, selectors
+from superapp.live import bus, locks, media, selectors
 from superapp.live.errors import (
     BANNED,
     CANNOT_RESTRICT_STAFF,
@@ -161,7 +161,7 @@ def show_create(
 
 
 def _locked_show(show_id: int) -> Show:
-    return Show.objects.select_for_update().get(pk=show_id)
+    return locks.shows().get(pk=show_id)
 
 
 def _move(show: Show, to: str) -> None:
@@ -234,7 +234,7 @@ def stream_key_rotate(*, actor, show_id: int) -> tuple[Show, str]:
 
 def _streamed_show(name: str) -> Show:
     show_id = media.show_id_of(name)
-    show = None if show_id is None else Show.objects.select_for_update().filter(pk=show_id).first()
+    show = None if show_id is None else locks.shows().filter(pk=show_id).first()
     if show is None:
         raise NotFound("No show streams under this name.", code=SHOW_NOT_FOUND)
     return show

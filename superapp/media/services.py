@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from superapp.accounts import services as account_services
 from superapp.core.errors import Conflict, DomainError, NotFound
-from superapp.media import inspection, selectors, storage
+from superapp.core.locks import lock_objects
+from superapp.media import inspection, locks, selectors, storage
 from superapp.media.errors import (
     MEDIA_NOT_FOUND,
     STORAGE_QUOTA_EXCEEDED,
@@ -45,7 +46,7 @@ class QuotaExceeded(DomainError):
 
 def _check_quota(owner, adding: int) -> None:
     """Under a lock on the owner's row, so two uploads cannot both take the last bytes."""
-    type(owner).objects.select_for_update().only("pk").get(pk=owner.pk)
+    lock_objects(type(owner).objects).only("pk").get(pk=owner.pk)
     used = Media.objects.filter(owner=owner).aggregate(total=Sum("size"))["total"] or 0
     if used + adding > settings.MEDIA_USER_QUOTA_BYTES:
         raise QuotaExceeded(
@@ -187,7 +188,7 @@ def media_upload_complete(*, actor, media_id: int) -> Media:
     fields = _store(inspected, purpose=media.purpose)
     try:
         with transaction.atomic():
-            locked = Media.objects.select_for_update().get(pk=media.pk)
+            locked = locks.media().get(pk=media.pk)
             if locked.status != Media.Status.PENDING:
                 raise Conflict("This upload is already complete.", code=UPLOAD_ALREADY_COMPLETE)
             for name, value in fields.items():

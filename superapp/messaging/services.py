@@ -27,7 +27,7 @@ from superapp.core.errors import (
 )
 from superapp.media import selectors as media_selectors
 from superapp.media import services as media_services
-from superapp.messaging import selectors
+from superapp.messaging import locks, selectors
 from superapp.messaging.errors import (
     ALREADY_RECALLED,
     CANNOT_CHAT_WITH_SELF,
@@ -56,7 +56,7 @@ MANAGERS = (Role.OWNER, Role.ADMIN)
 
 
 def _locked_conversation(conversation_id: int) -> Conversation:
-    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    conversation = locks.conversations().filter(pk=conversation_id).first()
     if conversation is None:
         raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     return conversation

@@ -25,7 +25,7 @@ from superapp.core.errors import (
     RateLimited,
 )
 from superapp.media import selectors as media_selectors
-from superapp.official import events, selectors
+from superapp.official import events, locks, selectors
 from superapp.official.errors import (
     ACCOUNT_LIMIT_REACHED,
     BRAND_NOT_VERIFIED,
@@ -124,7 +124,7 @@ def _require_platform_staff(actor) -> None:
 def brand_verify(*, actor, brand: Brand) -> Brand:
     """Platform staff vouch for the brand; its service accounts get the advanced features."""
     _require_platform_staff(actor)
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    brand = locks.brands().get(pk=brand.pk)
     if brand.verified_at is None:
         brand.verified_at = timezone.now()
         brand.save(update_fields=["verified_at"])
@@ -135,7 +135,7 @@ def brand_verify(*, actor, brand: Brand) -> Brand:
 @transaction.atomic
 def brand_verification_revoke(*, actor, brand: Brand) -> Brand:
     _require_platform_staff(actor)
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    brand = locks.brands().get(pk=brand.pk)
     if brand.verified_at is not None:
         brand.verified_at = None
         brand.save(update_fields=["verified_at"])
@@ -197,7 +197,7 @@ def account_create(
     *, actor, brand_id: int, name: str, kind: str, description: str = "", avatar_url: str = ""
 ) -> OfficialAccount:
     brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
-    Brand.objects.select_for_update().filter(pk=brand.pk).first()  # serialise the limit check
+    locks.brands().filter(pk=brand.pk).first()  # serialise the limit check
     if (
         OfficialAccount.objects.filter(brand=brand).count()
         >= settings.OFFICIAL_MAX_ACCOUNTS_PER_BRAND
@@ -371,7 +371,7 @@ def broadcast_publish(
     The account row is locked while the quota is counted, so two concurrent publishes cannot
     both take the last slot."""
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
-    OfficialAccount.objects.select_for_update().filter(pk=account.pk).first()
+    locks.official_accounts().filter(pk=account.pk).first()
     now = timezone.now()
     limit, start, end = _quota_window(account.kind, now)
     used = Broadcast.objects.filter(account=account, created_at__gte=start).count()
@@ -412,7 +412,7 @@ def keyword_reply_create(
     *, actor, account_id: int, keyword: str, match: str, reply: str
 ) -> KeywordReply:
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
-    OfficialAccount.objects.select_for_update().filter(pk=account.pk).first()
+    locks.official_accounts().filter(pk=account.pk).first()
     if (
         KeywordReply.objects.filter(account=account).count()
         >= settings.OFFICIAL_MAX_KEYWORD_REPLIES
@@ -488,7 +488,7 @@ def service_message_send(*, user, account_id: int, text: str) -> ServiceMessage:
         window_seconds=60,
     )
     now = timezone.now()
-    conversation, _ = ServiceConversation.objects.select_for_update().get_or_create(
+    conversation, _ = locks.service_conversations().get_or_create(
         account=account, user=user, defaults={"last_message_at": now}
     )
     conversation.window_opened_at = conversation.last_message_at = now
@@ -558,7 +558,7 @@ def service_reply_send(*, actor, conversation_id: int, text: str) -> ServiceMess
     48-hour rule: at most 5 replies within 48 h of the follower's last message)."""
     account = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor).account
     _require_customer_service(account)
-    conversation = ServiceConversation.objects.select_for_update().get(pk=conversation_id)
+    conversation = locks.service_conversations().get(pk=conversation_id)
     if conversation.claimed_by_id != actor.pk:
         raise Conflict("Claim the conversation before replying.", code=NOT_CLAIMED_BY_YOU)
     if not selectors.service_window_is_open(conversation):

@@ -11,7 +11,7 @@ from superapp.core.errors import USER_NOT_FOUND, Conflict, InvalidInput, NotFoun
 from superapp.media import selectors as media_selectors
 from superapp.media import services as media_services
 from superapp.realtime.services import event_publish
-from superapp.social import selectors
+from superapp.social import locks, selectors
 from superapp.social.errors import (
     ALREADY_BLOCKED,
     ALREADY_CONTACTS,
@@ -70,9 +70,7 @@ def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
     if selectors.are_contacts(actor, to):
         raise Conflict("Already a contact.", code=ALREADY_CONTACTS)
     reverse = (
-        ContactRequest.objects.select_for_update()
-        .filter(from_user=to, to_user=actor, status=Status.PENDING)
-        .first()
+        locks.contact_requests().filter(from_user=to, to_user=actor, status=Status.PENDING).first()
     )
     if reverse is not None:
         return contact_request_accept(actor=actor, request_id=reverse.pk)
@@ -97,7 +95,7 @@ def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
 
 def _pending_request_to(actor, request_id: int) -> ContactRequest:
     request = (
-        ContactRequest.objects.select_for_update()
+        locks.contact_requests()
         .select_related("from_user", "to_user")
         .filter(pk=request_id, to_user=actor)
         .first()

@@ -8,7 +8,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import (
     COLLECTION_EXISTS,
     CSV_TOO_LARGE,
@@ -156,7 +156,7 @@ def _product_create(
 
 def _staff_product(actor, shop_id: int, product_id: int) -> Product:
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
-    product = Product.objects.select_for_update().filter(shop=shop, pk=product_id).first()
+    product = locks.products().filter(shop=shop, pk=product_id).first()
     if product is None:
         raise NotFound("No such product.", code=PRODUCT_NOT_FOUND)
     return product

@@ -3,7 +3,7 @@ each move, and cancelling (which releases the stock)."""
 
 from django.conf import settings
 
-from miniprograms.shop import events
+from miniprograms.shop import events, locks
 from miniprograms.shop.errors import ORDER_NOT_FOUND
 from miniprograms.shop.models import (
     Order,
@@ -88,7 +88,7 @@ def _locked_order(**lookup) -> Order:
     """The order, row-locked. Only the order: the shop row it joins is shared by every order
     of the shop and must never be locked, or a busy shop's orders would serialise on it."""
     order = (
-        Order.objects.select_for_update(of=("self",))
+        locks.orders()
         .select_related("shop__miniprogram", "buyer")  # what paying and announcing read
         .filter(**lookup)
         .first()

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED
 from miniprograms.shop.models import (
     Order,
@@ -45,7 +45,7 @@ def order_payable(*, actor, order_id: int) -> Order:
 def order_expire(*, order_id: int) -> bool:
     """Cancel an order whose reservation lapsed unpaid. Skips it if paid meanwhile."""
     order = (
-        Order.objects.select_for_update(skip_locked=True, of=("self",))
+        locks.orders(skip_locked=True)
         .select_related("shop")
         .filter(pk=order_id, status=Status.CREATED, reserved_until__lt=timezone.now())
         .first()
@@ -69,7 +69,7 @@ def order_pay(
 ) -> Order | None:
     """Record a settled pay order against its order. A payment that does not match a payable
     order (cancelled meanwhile, wrong amount or payer, paid twice) is owed back in full."""
-    order = Order.objects.select_for_update().filter(shop=shop, out_trade_no=out_trade_no).first()
+    order = locks.orders().filter(shop=shop, out_trade_no=out_trade_no).first()
     if order is None:
         return None
     order.shop = shop  # read once by the caller: announcing the change reads its brand

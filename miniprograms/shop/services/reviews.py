@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import (
     ALREADY_REPLIED,
     ALREADY_REPORTED,
@@ -60,11 +60,7 @@ def review_create(*, actor, line_id: int, rating: int, text: str = "", photos=No
 def review_reply(*, actor, shop_id: int, review_id: int, text: str) -> Review:
     """The brand answers once; it can neither edit nor delete the buyer's review."""
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor)
-    review = (
-        Review.objects.select_for_update(of=("self",))
-        .filter(pk=review_id, product__shop=shop)
-        .first()
-    )
+    review = locks.reviews().filter(pk=review_id, product__shop=shop).first()
     if review is None:
         raise NotFound("No such review.", code=REVIEW_NOT_FOUND)
     if review.replied_at is not None:
@@ -89,7 +85,7 @@ def review_report(*, actor, review_id: int, reason: str) -> ReviewReport:
 @transaction.atomic
 def review_moderate(*, actor, review_id: int, visible: bool) -> Review:
     """Platform staff hide or restore a review; its open reports are resolved."""
-    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    review = locks.reviews().filter(pk=review_id).first()
     if review is None:
         raise NotFound("No such review.", code=REVIEW_NOT_FOUND)
     review.status = Review.Status.VISIBLE if visible else Review.Status.HIDDEN

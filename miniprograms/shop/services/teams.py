@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import (
     ALREADY_IN_TEAM,
     NO_TEAM_PRICE,
@@ -72,12 +72,7 @@ def _team_order(actor, team: Team, sku_id, quantity, shipping_address, percent) 
 
 @transaction.atomic
 def team_join(*, actor, team_id: int, sku_id: int, quantity: int, shipping_address: dict) -> Order:
-    team = (
-        Team.objects.select_for_update(of=("self",))
-        .select_related("product")
-        .filter(pk=team_id)
-        .first()
-    )
+    team = locks.teams().select_related("product").filter(pk=team_id).first()
     if team is None:
         raise NotFound("No such team.", code=TEAM_NOT_FOUND)
     if team.status != Team.Status.OPEN or team.expires_at <= timezone.now():
