@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from payments import locks
 from payments.errors import DAILY_LIMIT_EXCEEDED, INSUFFICIENT_FUNDS, MERCHANT_INSUFFICIENT_FUNDS
 from payments.models import Account, JournalTransaction, Posting
 from superapp.core import sql
@@ -188,7 +189,7 @@ def is_hot(account: Account) -> bool:
 def _lock(ids) -> dict[int, Account]:
     if not ids:
         return {}
-    rows = Account.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk")
+    rows = locks.accounts().filter(pk__in=sorted(ids)).order_by("pk")
     return {account.pk: account for account in rows}
 
 

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from payments import ledger
+from payments import ledger, locks
 from payments.errors import CALLBACK_MISMATCH, CALLBACK_REPLAYED, UNKNOWN_REFERENCE
 from payments.gateways import CallbackRejected, gateway
 from payments.models import (
@@ -78,7 +78,7 @@ def gateway_callback_receive(*, body: bytes, signature: str) -> GatewayCallback 
     event = gateway().callback_parse(body=body, signature=signature)
     if event is None:  # genuine, about nothing Plaza acts on
         return None
-    order = GatewayOrder.objects.select_for_update().filter(reference=event.reference).first()
+    order = locks.gateway_orders().filter(reference=event.reference).first()
     if order is None:
         raise CallbackRejected("Unknown reference.", code=UNKNOWN_REFERENCE)
     if (event.kind, event.amount, event.currency) != (order.kind, order.amount, order.currency):

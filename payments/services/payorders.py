@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from payments import events, ledger
+from payments import events, ledger, locks
 from payments.errors import OUT_TRADE_NO_REUSED, PAYORDER_EXPIRED, PAYORDER_NOT_FOUND, PAYORDER_PAID
 from payments.models import (
     Account,
@@ -101,12 +101,7 @@ def payorder_create(
 
 def _payorder_locked(**lookup) -> PayOrder:
     """The pay order, locked, with its app and its payer (for the merchant's operations)."""
-    order = (
-        PayOrder.objects.select_for_update(of=("self",))
-        .select_related("miniprogram", "payer")
-        .filter(**lookup)
-        .first()
-    )
+    order = locks.pay_orders().select_related("miniprogram", "payer").filter(**lookup).first()
     if order is None:
         raise NotFound("No such pay order.", code=PAYORDER_NOT_FOUND)
     return order

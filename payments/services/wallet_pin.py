@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from payments import pins
+from payments import locks, pins
 from payments.errors import INVALID_PIN, PIN_LOCKED, PIN_NOT_SET
 from payments.models import (
     WalletSecurity,
@@ -91,7 +91,7 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
 def pin_set(*, actor, pin: str, old_pin: str | None = None) -> WalletSecurity:
     """Set the 6-digit payment PIN; changing an existing one needs the old one."""
     _pin_validate(pin)
-    security = WalletSecurity.objects.select_for_update().filter(user=actor).first()
+    security = locks.wallet_securities().filter(user=actor).first()
     if security is not None:
         if not old_pin:
             raise InvalidInput(fields={"old_pin": ["Required to change the PIN."]})

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import CART_FULL, QUANTITY_LIMIT, SKU_NOT_FOUND
 from miniprograms.shop.models import (
     Cart,
@@ -47,7 +47,7 @@ def cart_item_set(*, actor, shop_id: int, sku_id: int, quantity: int) -> Cart:
     """Put ``quantity`` of a SKU in the user's cart of this shop (0 removes it)."""
     shop = selectors.shop_get(shop_id=shop_id)
     cart, _ = Cart.objects.get_or_create(user=actor, shop=shop)
-    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    cart = locks.carts().get(pk=cart.pk)
     if quantity == 0:
         CartItem.objects.filter(cart=cart, sku_id=sku_id).delete()
     else:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import (
     CART_EMPTY,
     COUPON_CURRENCY,
@@ -44,9 +44,7 @@ from superapp.core.errors import DomainError, NotFound
 def _coupon_discount(*, coupon_code: str, user, shop: Shop, currency: str, subtotal: int):
     """The coupon (row-locked, so its per-user limit holds under concurrency) and its
     discount on ``subtotal``; refuses codes that do not apply with a stable code."""
-    coupon = (
-        Coupon.objects.select_for_update().filter(brand_id=shop.brand_id, code=coupon_code).first()
-    )
+    coupon = locks.coupons().filter(brand_id=shop.brand_id, code=coupon_code).first()
     if coupon is None or (coupon.owner_id is not None and coupon.owner_id != user.pk):
         raise NotFound("No such coupon.", code=COUPON_NOT_FOUND)
     now = timezone.now()
