@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ["superapp", "miniprograms", "payments", "redpackets", "loyalty"]
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 

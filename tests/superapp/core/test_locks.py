@@ -11,7 +11,7 @@ from superapp.core.locks import lock_objects
 from superapp.official import locks as official_locks
 from superapp.official.models import Brand
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ["superapp", "miniprograms", "payments", "redpackets", "loyalty"]
 
 
