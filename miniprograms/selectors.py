@@ -5,6 +5,15 @@ from django.contrib.auth.hashers import check_password
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 
+from miniprograms.errors import (
+    ADDRESS_NOT_FOUND,
+    INVALID_CLIENT,
+    LINK_NOT_FOUND,
+    MINIPROGRAM_NOT_FOUND,
+    OPENID_NOT_FOUND,
+    ORGANISATION_NOT_FOUND,
+    VERSION_NOT_FOUND,
+)
 from miniprograms.models import (
     MINIPROGRAM_SEARCH,
     AppIdentity,
@@ -20,7 +29,7 @@ from miniprograms.models import (
     ShippingAddress,
 )
 from superapp.core import ratelimit
-from superapp.core.errors import DomainError, Forbidden, NotFound
+from superapp.core.errors import INSUFFICIENT_ROLE, DomainError, Forbidden, NotFound
 from superapp.core.fulltext import Search
 from superapp.webhooks.selectors import deliveries_for_owner
 
@@ -45,7 +54,7 @@ def user_for_openid(*, miniprogram: MiniProgram, openid: str):
         .first()
     )
     if identity is None:
-        raise NotFound("No user with this openid for this app.", code="openid_not_found")
+        raise NotFound("No user with this openid for this app.", code=OPENID_NOT_FOUND)
     return identity.user
 
 
@@ -58,7 +67,7 @@ def _require_role(role: str | None, roles, not_found: NotFound) -> None:
         raise not_found
     if role not in roles:
         raise Forbidden(
-            "Your role in this organisation does not allow this.", code="insufficient_role"
+            "Your role in this organisation does not allow this.", code=INSUFFICIENT_ROLE
         )
 
 
@@ -73,7 +82,7 @@ def organisation_role(*, organisation_id: int, user) -> str | None:
 def organisation_for_member(*, organisation_id: int, user, roles=DEVELOPERS):
     organisation = DeveloperOrganisation.objects.filter(pk=organisation_id).first()
     role = organisation_role(organisation_id=organisation_id, user=user) if organisation else None
-    _require_role(role, roles, NotFound("No such organisation.", code="organisation_not_found"))
+    _require_role(role, roles, NotFound("No such organisation.", code=ORGANISATION_NOT_FOUND))
     return organisation
 
 
@@ -113,7 +122,7 @@ def miniprogram_for_member(*, app_id: str, user, roles=DEVELOPERS) -> MiniProgra
         if miniprogram
         else None
     )
-    _require_role(role, roles, NotFound("No such mini-program.", code="miniprogram_not_found"))
+    _require_role(role, roles, NotFound("No such mini-program.", code=MINIPROGRAM_NOT_FOUND))
     return miniprogram
 
 
@@ -142,7 +151,7 @@ def version_for_member(*, app_id: str, version_id: int, user, roles=DEVELOPERS):
         .first()
     )
     if version is None:
-        raise NotFound("No such version.", code="version_not_found")
+        raise NotFound("No such version.", code=VERSION_NOT_FOUND)
     return version
 
 
@@ -227,7 +236,7 @@ def miniprogram_for_consumer(*, app_id: str, user) -> tuple[MiniProgram, MiniPro
         else None
     )
     if version is None:
-        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+        raise NotFound("No such mini-program.", code=MINIPROGRAM_NOT_FOUND)
     return miniprogram, version
 
 
@@ -321,7 +330,7 @@ def address_for_user(*, user, address_id: int) -> ShippingAddress:
     """One address of the user's own book; anyone else's is simply not found."""
     address = ShippingAddress.objects.filter(user=user, pk=address_id).first()
     if address is None:
-        raise NotFound("No such address.", code="address_not_found")
+        raise NotFound("No such address.", code=ADDRESS_NOT_FOUND)
     return address
 
 
@@ -332,7 +341,7 @@ def contact_for_user(*, user) -> ConsumerContact | None:
 def share_link_resolve(*, code: str) -> ShareLink:
     link = ShareLink.objects.select_related("miniprogram").filter(code=code).first()
     if link is None:
-        raise NotFound("No such link.", code="link_not_found")
+        raise NotFound("No such link.", code=LINK_NOT_FOUND)
     return link
 
 
@@ -348,7 +357,7 @@ def webhook_owner(miniprogram: MiniProgram) -> str:
 
 class InvalidClient(DomainError):
     status = 401
-    code = "invalid_client"
+    code = INVALID_CLIENT
     default_detail = "Wrong app_id or app_secret."
 
 
@@ -402,7 +411,7 @@ def webhook_deliveries(*, miniprogram: MiniProgram):
 def miniprogram_by_app_id(app_id: str) -> MiniProgram:
     miniprogram = MiniProgram.objects.filter(app_id=app_id).first()
     if miniprogram is None:
-        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+        raise NotFound("No such mini-program.", code=MINIPROGRAM_NOT_FOUND)
     return miniprogram
 
 

@@ -21,6 +21,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from payments.errors import (
+    GATEWAY_UNAVAILABLE,
+    INVALID_CALLBACK,
+    INVALID_SIGNATURE,
+    MALFORMED_CALLBACK,
+    WITHDRAWALS_UNAVAILABLE,
+)
 from superapp.core import signing
 from superapp.core.errors import DomainError, InvalidInput
 
@@ -29,7 +36,7 @@ OUTCOMES = ("succeeded", "failed")
 
 
 class CallbackRejected(InvalidInput):
-    code = "invalid_callback"
+    code = INVALID_CALLBACK
     default_detail = "The gateway callback was refused."
 
 
@@ -48,7 +55,7 @@ class GatewayEvent:
 
 class GatewayUnavailable(DomainError):
     status = 502
-    code = "gateway_unavailable"
+    code = GATEWAY_UNAVAILABLE
     default_detail = "The payment gateway did not accept the request; nothing was charged."
 
 
@@ -137,7 +144,7 @@ class SandboxGateway(PaymentGateway):
                 tolerance=settings.PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS,
             )
         except signing.SignatureError as exc:
-            raise CallbackRejected(f"Signature refused: {exc}.", code="invalid_signature") from exc
+            raise CallbackRejected(f"Signature refused: {exc}.", code=INVALID_SIGNATURE) from exc
         try:
             data = json.loads(body)
             event = GatewayEvent(
@@ -150,9 +157,9 @@ class SandboxGateway(PaymentGateway):
                 failure_reason=str(data.get("failure_reason", ""))[:200],
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise CallbackRejected("Malformed callback body.", code="malformed_callback") from exc
+            raise CallbackRejected("Malformed callback body.", code=MALFORMED_CALLBACK) from exc
         if event.outcome not in OUTCOMES:
-            raise CallbackRejected("Unknown outcome.", code="malformed_callback")
+            raise CallbackRejected("Unknown outcome.", code=MALFORMED_CALLBACK)
         return event
 
 
@@ -204,7 +211,7 @@ class StripeGateway(PaymentGateway):
     def payout_start(self, *, reference: str, amount: int, currency: str) -> None:
         raise DomainError(
             "Withdrawals are not available with this payment gateway.",
-            code="withdrawals_unavailable",
+            code=WITHDRAWALS_UNAVAILABLE,
         )
 
     def callback_parse(self, *, body: bytes, signature: str) -> GatewayEvent | None:
@@ -225,7 +232,7 @@ class StripeGateway(PaymentGateway):
                 failure_reason=str((intent.get("last_payment_error") or {}).get("code", ""))[:200],
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise CallbackRejected("Malformed Stripe event.", code="malformed_callback") from exc
+            raise CallbackRejected("Malformed Stripe event.", code=MALFORMED_CALLBACK) from exc
 
     @staticmethod
     def _verify(body: bytes, header: str) -> None:
@@ -235,15 +242,15 @@ class StripeGateway(PaymentGateway):
         timestamps = [value for key, value in parts if key == "t"]
         candidates = [value for key, value in parts if key == "v1"]
         if len(timestamps) != 1 or not timestamps[0].isdigit() or not candidates:
-            raise CallbackRejected("Malformed Stripe-Signature.", code="invalid_signature")
+            raise CallbackRejected("Malformed Stripe-Signature.", code=INVALID_SIGNATURE)
         signed = timestamps[0].encode() + b"." + body
         expected = hmac.new(
             settings.STRIPE_WEBHOOK_SECRET.encode(), signed, hashlib.sha256
         ).hexdigest()
         if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
-            raise CallbackRejected("Signature refused: no match.", code="invalid_signature")
+            raise CallbackRejected("Signature refused: no match.", code=INVALID_SIGNATURE)
         if (
             abs(time.time() - int(timestamps[0]))
             > settings.PAYMENTS_GATEWAY_CALLBACK_TOLERANCE_SECONDS
         ):
-            raise CallbackRejected("Signature refused: too old.", code="invalid_signature")
+            raise CallbackRejected("Signature refused: too old.", code=INVALID_SIGNATURE)

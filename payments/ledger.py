@@ -36,6 +36,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from payments import locks
+from payments.errors import DAILY_LIMIT_EXCEEDED, INSUFFICIENT_FUNDS, MERCHANT_INSUFFICIENT_FUNDS
 from payments.models import Account, JournalTransaction, Posting
 from superapp.core import sql
 from superapp.core.errors import DomainError
@@ -47,12 +49,12 @@ _LOOKUP_COLUMNS = ("kind", "currency", "sandbox", "shard", "user_id", "organisat
 
 
 class InsufficientFunds(DomainError):
-    code = "insufficient_funds"
+    code = INSUFFICIENT_FUNDS
     default_detail = "Not enough money in the account."
 
 
 class DailyLimitExceeded(DomainError):
-    code = "daily_limit_exceeded"
+    code = DAILY_LIMIT_EXCEEDED
     default_detail = "This would exceed your daily outgoing limit."
 
 
@@ -187,7 +189,7 @@ def is_hot(account: Account) -> bool:
 def _lock(ids) -> dict[int, Account]:
     if not ids:
         return {}
-    rows = Account.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk")
+    rows = locks.accounts().filter(pk__in=sorted(ids)).order_by("pk")
     return {account.pk: account for account in rows}
 
 
@@ -204,7 +206,7 @@ def split_debit(shards: list[Account], amount: int) -> list[tuple[Account, int]]
     """Debit ``amount`` from a sharded account, richest (locked) shards first, none below 0."""
     if sum(shard.balance for shard in shards) < amount:
         raise InsufficientFunds(
-            "The merchant's balance does not cover this.", code="merchant_insufficient_funds"
+            "The merchant's balance does not cover this.", code=MERCHANT_INSUFFICIENT_FUNDS
         )
     legs, remaining = [], amount
     for shard in sorted(shards, key=lambda s: (-s.balance, s.pk)):

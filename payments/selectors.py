@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from payments.errors import GATEWAY_ORDER_NOT_FOUND, PAYORDER_NOT_FOUND
 from payments.models import (
     Account,
     GatewayOrder,
@@ -43,7 +44,7 @@ def wallet_statement(*, user, sandbox: bool = False) -> QuerySet[Posting]:
 def gateway_order_for_user(*, user, reference: str) -> GatewayOrder:
     order = GatewayOrder.objects.filter(user=user, reference=reference).first()
     if order is None:
-        raise NotFound("No such top-up or withdrawal.", code="gateway_order_not_found")
+        raise NotFound("No such top-up or withdrawal.", code=GATEWAY_ORDER_NOT_FOUND)
     return order
 
 
@@ -67,7 +68,7 @@ def payorder_visible(*, prepay_id: str, miniprogram=None, payer=None) -> PayOrde
         .first()
     )
     if order is None:
-        raise NotFound("No such pay order.", code="payorder_not_found")
+        raise NotFound("No such pay order.", code=PAYORDER_NOT_FOUND)
     return order
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from redpackets.errors import RED_PACKET_NOT_FOUND
 from redpackets.models import RedPacket, RedPacketClaim
 from superapp.core.errors import NotFound
 from superapp.messaging import selectors as messaging_selectors
@@ -25,7 +26,7 @@ def red_packet_for_member(*, packet_id: int, user) -> RedPacket:
     if packet is None or not messaging_selectors.is_member(
         conversation_id=packet.conversation_id, user=user
     ):
-        raise NotFound("No such red packet.", code="red_packet_not_found")
+        raise NotFound("No such red packet.", code=RED_PACKET_NOT_FOUND)
     return packet
 
 

@@ -6,9 +6,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments import services as payments
-from redpackets import splits
+from redpackets import locks, splits
+from redpackets.errors import (
+    OWN_RED_PACKET,
+    RED_PACKET_COUNT_EXCEEDED,
+    RED_PACKET_EMPTY,
+    RED_PACKET_EXPIRED,
+    RED_PACKET_NOT_ALLOWED,
+    RED_PACKET_NOT_FOUND,
+    RED_PACKET_TOTAL_EXCEEDED,
+)
 from redpackets.models import RedPacket, RedPacketClaim
-from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import (
+    ALREADY_CLAIMED,
+    BLOCKED,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 from superapp.messaging import selectors as messaging_selectors
 from superapp.messaging import services as messaging_services
 from superapp.realtime.services import event_publish
@@ -56,12 +73,12 @@ def _red_packet_total(*, mode: str, count: int, total, amount_each) -> int:
 def _red_packet_limits_check(*, actor, conversation, total: int, count: int, currency) -> None:
     """Where red packets may go, how big and how many shares (422 with the limit)."""
     if conversation.kind == conversation.Kind.SERVICE:
-        raise DomainError("Red packets go to chats and groups.", code="red_packet_not_allowed")
+        raise DomainError("Red packets go to chats and groups.", code=RED_PACKET_NOT_ALLOWED)
     member_ids = messaging_selectors.conversation_member_ids(conversation.pk)
     if conversation.kind == conversation.Kind.DIRECT:
         peers = [uid for uid in member_ids if uid != actor.pk]  # none if the peer was erased
         if any(social.either_blocked(actor, peer) for peer in peers):
-            raise Forbidden("You cannot message this user.", code="blocked")
+            raise Forbidden("You cannot message this user.", code=BLOCKED)
         max_count = len(peers)
     else:
         max_count = min(len(member_ids), settings.RED_PACKET_MAX_COUNT)
@@ -69,13 +86,13 @@ def _red_packet_limits_check(*, actor, conversation, total: int, count: int, cur
     if total > max_total:
         raise DomainError(
             "This red packet is larger than allowed.",
-            code="red_packet_total_exceeded",
+            code=RED_PACKET_TOTAL_EXCEEDED,
             max_total=max_total,
         )
     if count > max_count:
         raise DomainError(
             "More shares than this chat allows.",
-            code="red_packet_count_exceeded",
+            code=RED_PACKET_COUNT_EXCEEDED,
             max_count=max_count,
         )
 
@@ -149,7 +166,7 @@ def red_packet_create(
 
 def _red_packet_locked(packet_id: int) -> RedPacket | None:
     return (
-        RedPacket.objects.select_for_update(of=("self",))
+        locks.red_packets()
         .select_related("sender", "conversation", "escrow")
         .filter(pk=packet_id)
         .first()
@@ -168,18 +185,18 @@ def red_packet_claim(*, actor, packet_id: int) -> RedPacketClaim:
     if packet is None or not messaging_selectors.is_member(
         conversation_id=packet.conversation_id, user=actor
     ):
-        raise NotFound("No such red packet.", code="red_packet_not_found")
+        raise NotFound("No such red packet.", code=RED_PACKET_NOT_FOUND)
     previous = packet.claims.filter(user=actor).first()
     if previous is not None:
         raise Conflict(
-            "You already opened this red packet.", code="already_claimed", amount=previous.amount
+            "You already opened this red packet.", code=ALREADY_CLAIMED, amount=previous.amount
         )
     if packet.sender_id == actor.pk and packet.conversation.kind == packet.conversation.Kind.DIRECT:
-        raise DomainError("This red packet is for the other person.", code="own_red_packet")
+        raise DomainError("This red packet is for the other person.", code=OWN_RED_PACKET)
     if packet.claimed_count >= packet.count:
-        raise DomainError("Every share of this red packet was claimed.", code="red_packet_empty")
+        raise DomainError("Every share of this red packet was claimed.", code=RED_PACKET_EMPTY)
     if packet.status == RedPacket.Status.EXPIRED or packet.expires_at <= timezone.now():
-        raise DomainError("This red packet has expired.", code="red_packet_expired")
+        raise DomainError("This red packet has expired.", code=RED_PACKET_EXPIRED)
     amount = packet.shares[packet.claimed_count]
     journal = payments.red_packet_share_pay(
         actor=actor, escrow=packet.escrow, amount=amount, reference=_red_packet_reference(packet)

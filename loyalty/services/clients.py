@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from loyalty import errors, selectors
+from loyalty import errors, locks, selectors
 from loyalty.models import (
     AssociateHandover,
     Client,
@@ -110,7 +110,7 @@ def client_reassign(*, actor, brand_id: int, client_id: int, associate, reason: 
     """Managers, or the client's current associate, hand a client over to another associate.
     The hand-over is audited and shown to the client."""
     client = selectors.client_for_staff(brand_id=brand_id, client_id=client_id, user=actor)
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client = locks.clients().get(pk=client.pk)
     role = official_selectors.brand_role(brand=client.brand, user=actor)
     if role not in official_selectors.MANAGERS and client.associate_id != actor.pk:
         raise errors.NotYourClient()
@@ -166,7 +166,7 @@ def follow_up_create(
 def follow_up_complete(*, actor, brand_id: int, task_id: int) -> FollowUpTask:
     official_selectors.brand_for_member(brand_id=brand_id, user=actor)
     task = (
-        FollowUpTask.objects.select_for_update()
+        locks.follow_up_tasks()
         .filter(pk=task_id, client__brand_id=brand_id, assignee=actor)
         .first()
     )

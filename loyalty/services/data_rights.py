@@ -5,10 +5,10 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from loyalty import locks
 from loyalty.models import (
     Client,
     Consent,
-    Member,
     Tag,
 )
 from loyalty.services.ledger import Kind, Reason, _debit
@@ -23,7 +23,7 @@ def member_data_erase(*, user) -> None:
     content: client-book records with their notes, tags, tasks and chats, consents, and the
     user's personal tags."""
     now = timezone.now()
-    members = Member.objects.select_for_update(of=("self",)).select_related("program")
+    members = locks.members().select_related("program")
     for member in members.filter(user=user).order_by("pk"):
         if member.points:
             _debit(member, member.points, Kind.EXPIRE, Reason.ERASURE, now)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from loyalty import errors, selectors
+from loyalty import errors, locks, selectors
 from loyalty.models import (
     LotDraw,
     Member,
@@ -80,11 +80,7 @@ def _debit(member: Member, points: int, kind: str, reason: str, now, **refs) -> 
         member=member, kind=kind, reason=reason, points=points, created_at=now, **refs
     )
     needed, draws, drained = points, [], []
-    lots = (
-        PointLot.objects.select_for_update()
-        .filter(member=member, remaining__gt=0)
-        .order_by("expires_at", "id")
-    )
+    lots = locks.point_lots().filter(member=member, remaining__gt=0).order_by("expires_at", "id")
     for lot in lots.iterator(chunk_size=100) if points else ():
         take = min(needed, lot.remaining)
         lot.remaining -= take
@@ -106,7 +102,7 @@ def _expire_due_lots(member: Member, now) -> None:
     points that are already expired but not yet swept by the nightly job. The caller holds
     the member row locked and saves it."""
     lots = list(
-        PointLot.objects.select_for_update()
+        locks.point_lots()
         .filter(member=member, remaining__gt=0, expires_at__lte=now)
         .order_by("id")
     )
@@ -149,9 +145,9 @@ def points_expire(*, now=None, batch_size: int | None = None) -> int:
 def _expire_batch(member_ids: list[int], now) -> int:
     """Expire the due lots of these members: one expiry entry per member, one draw per lot,
     set-based (a handful of statements per batch whatever its size)."""
-    list(Member.objects.select_for_update().filter(pk__in=member_ids).order_by("pk").values("pk"))
+    list(locks.members().filter(pk__in=member_ids).order_by("pk").values("pk"))
     lots = list(
-        PointLot.objects.select_for_update()
+        locks.point_lots()
         .filter(member_id__in=member_ids, remaining__gt=0, expires_at__lte=now)
         .order_by("member_id", "id")
         .values_list("pk", "member_id", "remaining")
@@ -208,12 +204,7 @@ def redemption_create(
     so the balance can never be overspent."""
     now = now or timezone.now()
     program = selectors.program_for_brand(brand_id=brand_id)
-    member = (
-        Member.objects.select_for_update(of=("self",))
-        .select_related("program")
-        .filter(program=program, user=actor)
-        .first()
-    )
+    member = locks.members().select_related("program").filter(program=program, user=actor).first()
     if member is None:
         raise errors.NotAMember()
     if reward_id is not None:

@@ -4,7 +4,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
-from loyalty import errors, selectors
+from loyalty import errors, locks, selectors
 from loyalty.models import (
     Member,
     Program,
@@ -65,7 +65,7 @@ def _member_locked(*, program: Program, user_id: int) -> Member:
     row = next((row for row in rows if row[MEMBER_COLUMNS.index("user_id")] == user_id), None)
     if row is None:
         created, _ = _member_create(program=program, user_id=user_id)
-        locked = Member.objects.select_for_update(of=("self",)).select_related("tier", "program")
+        locked = locks.members().select_related("tier", "program")
         return locked.get(pk=created.pk)
     member = sql.instance(Member, MEMBER_COLUMNS, row[: len(MEMBER_COLUMNS)])
     member.tier = sql.instance(Tier, TIER_COLUMNS, row[len(MEMBER_COLUMNS) :])

@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from loyalty import errors, selectors
+from loyalty import errors, locks, selectors
 from loyalty.models import (
     BonusCampaign,
     Program,
@@ -64,7 +64,7 @@ def program_update(*, actor, brand_id: int, **changes) -> Program:
     official_selectors.brand_for_member(
         brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
     )
-    program = Program.objects.select_for_update().filter(brand_id=brand_id).first()
+    program = locks.programs().filter(brand_id=brand_id).first()
     if program is None:
         raise errors.ProgramNotFound()
     unknown = set(changes) - PROGRAM_EDITABLE

@@ -8,7 +8,7 @@ from django.db.models import Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from loyalty import selectors
+from loyalty import locks, selectors
 from loyalty.models import (
     Commission,
     Member,
@@ -90,7 +90,7 @@ def _purchase_locked(brand_id: int, **natural_keys) -> Purchase | None:
     for field, value in natural_keys.items():
         if value is not None:
             match |= Q(**{field: value})
-    return Purchase.objects.select_for_update().filter(match, brand_id=brand_id).first()
+    return locks.purchases().filter(match, brand_id=brand_id).first()
 
 
 def _purchase_claim(**fields) -> tuple[Purchase, bool]:
@@ -141,7 +141,7 @@ def _welcome_rewards(program: Program, member: Member, purchase: Purchase, now) 
     if member.referred_by_id and program.referred_points:
         _credit(member, program.referred_points, Reason.REFERRAL, now, purchase)
     if member.referred_by_id and program.referrer_points:
-        referrer = Member.objects.select_for_update(of=("self",)).select_related("program")
+        referrer = locks.members().select_related("program")
         referrer = referrer.get(pk=member.referred_by_id)
         _credit(referrer, program.referrer_points, Reason.REFERRAL, now, purchase)
         referrer.save(update_fields=["points", "debt"])
@@ -209,7 +209,7 @@ def _points_reverse(purchase: Purchase, now) -> None:
     due = target - purchase.points_reversed
     if due <= 0:
         return
-    member = Member.objects.select_for_update(of=("self",)).select_related("program")
+    member = locks.members().select_related("program")
     member = member.get(pk=purchase.member_id)
     _expire_due_lots(member, now)
     taken = min(due, member.points)

@@ -7,6 +7,7 @@ from django.db import transaction
 from oauth2_provider.models import Application
 
 from miniprograms import links, selectors
+from miniprograms.errors import TOO_MANY_TESTERS
 from miniprograms.models import (
     APP_SCOPES,
     DeveloperOrganisation,
@@ -113,7 +114,7 @@ def tester_add(*, actor, app_id: str, user) -> MiniProgramTester:
     if miniprogram.testers.count() >= settings.MINIPROGRAM_TESTERS_MAX:
         raise DomainError(
             f"An app has at most {settings.MINIPROGRAM_TESTERS_MAX} testers.",
-            code="too_many_testers",
+            code=TOO_MANY_TESTERS,
         )
     tester, _ = MiniProgramTester.objects.get_or_create(miniprogram=miniprogram, user=user)
     return tester

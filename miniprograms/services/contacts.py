@@ -2,11 +2,13 @@
 
 from django.db import transaction
 
+from miniprograms.errors import ADDRESS_NOT_FOUND
 from miniprograms.models import (
     ConsumerContact,
     ShippingAddress,
 )
 from superapp.core.errors import NotFound
+from superapp.core.locks import lock_objects
 
 # --- The consumer's contact data ---------------------------------------------------------------
 
@@ -20,7 +22,7 @@ def contact_set(*, user, phone: str) -> ConsumerContact:
 def _address_book_lock(user) -> None:
     """Serialise one person's address changes on their user row: two first addresses added
     at once would otherwise both become the default."""
-    type(user).objects.select_for_update().filter(pk=user.pk).values("pk").first()
+    lock_objects(type(user).objects).filter(pk=user.pk).values("pk").first()
 
 
 @transaction.atomic
@@ -36,4 +38,4 @@ def address_add(*, user, is_default: bool = False, **fields) -> ShippingAddress:
 def address_delete(*, user, address_id: int) -> None:
     deleted, _ = ShippingAddress.objects.filter(user=user, pk=address_id).delete()
     if not deleted:
-        raise NotFound("No such address.", code="address_not_found")
+        raise NotFound("No such address.", code=ADDRESS_NOT_FOUND)

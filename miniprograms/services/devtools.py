@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from miniprograms import selectors
-from superapp.core.errors import NotFound
+from superapp.core.errors import DELIVERY_NOT_FOUND, NotFound
 from superapp.webhooks import services as webhook_services
 from superapp.webhooks.selectors import deliveries_for_owner
 
@@ -17,5 +17,5 @@ def webhook_replay(*, actor, app_id: str, delivery_id: int):
         deliveries_for_owner(selectors.webhook_owner(miniprogram)).filter(pk=delivery_id).first()
     )
     if delivery is None:
-        raise NotFound("No such delivery.", code="delivery_not_found")
+        raise NotFound("No such delivery.", code=DELIVERY_NOT_FOUND)
     return webhook_services.webhook_resend(delivery=delivery)

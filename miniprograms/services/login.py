@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import Grant
 
-from miniprograms import links, selectors
+from miniprograms import links, locks, selectors
+from miniprograms.errors import GRANT_NOT_FOUND, INVALID_CODE, SANDBOX_RESTRICTED
 from miniprograms.models import (
     CONSENT_SCOPES,
     AppIdentity,
@@ -24,7 +25,7 @@ from superapp.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 class InvalidLoginCode(DomainError):
     status = 400
-    code = "invalid_code"
+    code = INVALID_CODE
     default_detail = "The login code is invalid, expired or already used."
 
 
@@ -56,7 +57,7 @@ def login_code_issue(
     grant at /o/token/ (scope ``openid``: the answer carries an ID token)."""
     miniprogram, _version = selectors.miniprogram_for_consumer(app_id=app_id, user=actor)
     if miniprogram.sandbox and not selectors.is_tester(miniprogram=miniprogram, user=actor):
-        raise Forbidden("This app is in sandbox mode.", code="sandbox_restricted")
+        raise Forbidden("This app is in sandbox mode.", code=SANDBOX_RESTRICTED)
     scopes = _check_consent_scopes(miniprogram, scopes)
     for scope in scopes:
         consent_grant(user=actor, miniprogram=miniprogram, scope=scope)
@@ -80,7 +81,7 @@ def login_code_issue(
 def _redeem_code(miniprogram: MiniProgram, code: str):
     """Delete the grant (single use) and return its user; concurrent redeemers: one wins."""
     grant = (
-        Grant.objects.select_for_update()
+        locks.grants()
         .select_related("user")
         .filter(code=code, application_id=miniprogram.oauth_application_id)
         .first()
@@ -137,7 +138,7 @@ def consent_revoke(*, user, app_id: str, scope: str | None = None) -> int:
     application_ids = set(grants.values_list("miniprogram__oauth_application_id", flat=True))
     revoked = grants.update(revoked_at=timezone.now())
     if not revoked:
-        raise NotFound("No such grant.", code="grant_not_found")
+        raise NotFound("No such grant.", code=GRANT_NOT_FOUND)
     for application_id in application_ids:  # the app's tokens for this user carrying it end
         accounts_services.app_tokens_revoke(
             application_id=application_id, user=user, scopes=[scope] if scope else ()

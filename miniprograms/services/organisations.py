@@ -3,11 +3,12 @@
 from django.db import transaction
 
 from miniprograms import selectors
+from miniprograms.errors import OWNER_NOT_REMOVABLE
 from miniprograms.models import (
     DeveloperOrganisation,
     OrganisationMember,
 )
-from superapp.core.errors import Forbidden, NotFound
+from superapp.core.errors import MEMBER_NOT_FOUND, Forbidden, NotFound
 from superapp.core.memberships import membership_set
 
 Role = OrganisationMember.Role
@@ -45,7 +46,7 @@ def organisation_member_remove(*, actor, organisation_id: int, member_id: int) -
     )
     member = OrganisationMember.objects.filter(pk=member_id, organisation=organisation).first()
     if member is None:
-        raise NotFound("No such member.", code="member_not_found")
+        raise NotFound("No such member.", code=MEMBER_NOT_FOUND)
     if member.role == Role.OWNER:
-        raise Forbidden("The owner cannot be removed.", code="owner_not_removable")
+        raise Forbidden("The owner cannot be removed.", code=OWNER_NOT_REMOVABLE)
     member.delete()

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import transaction
 
 from miniprograms import bundles, links, selectors
+from miniprograms.errors import MINIPROGRAM_NOT_FOUND
 from miniprograms.models import (
     EntryVisit,
     ShareLink,
 )
-from superapp.core.errors import InvalidInput, NotFound
+from superapp.core.errors import INVALID_CARD, InvalidInput, NotFound
 
 # --- Opening, sharing --------------------------------------------------------------------------
 
@@ -36,7 +37,7 @@ def card_payload_validate(*, app_id: str, title: str, page_path: str, image_url:
     if not image_url.startswith("https://") or len(image_url) > 500:
         errors["image_url"] = ["An https URL of at most 500 characters."]
     if errors:
-        raise InvalidInput("Invalid mini-program card.", code="invalid_card", fields=errors)
+        raise InvalidInput("Invalid mini-program card.", code=INVALID_CARD, fields=errors)
     return {
         "app_id": app_id,
         "title": title.strip(),
@@ -50,7 +51,7 @@ def _is_released_page(app_id: str, page_path: str) -> bool:
     ``miniprogram_not_found`` if nothing is released."""
     version = selectors.released_bundle(app_id=app_id)
     if version is None:
-        raise NotFound("No such mini-program.", code="miniprogram_not_found")
+        raise NotFound("No such mini-program.", code=MINIPROGRAM_NOT_FOUND)
     return bundles.is_route(version.manifest, page_path)
 
 
@@ -60,7 +61,7 @@ def chat_card_check(payload: dict) -> dict:
     if not _is_released_page(payload["app_id"], payload["path"]):
         raise InvalidInput(
             "Invalid mini-program card.",
-            code="invalid_card",
+            code=INVALID_CARD,
             fields={"path": ["Not a page of the released version."]},
         )
     return payload

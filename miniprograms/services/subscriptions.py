@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms import events, selectors
+from miniprograms import events, locks, selectors
+from miniprograms.errors import NO_SUBSCRIPTION, SCOPE_NOT_ALLOWED
 from miniprograms.models import (
     MiniProgram,
     SubscribeAcceptance,
@@ -21,7 +22,7 @@ def subscription_accept(*, user, app_id: str, templates: list[str]) -> list[Subs
     """The user allows one message per listed template."""
     miniprogram, _version = selectors.miniprogram_for_consumer(app_id=app_id, user=user)
     if "subscribe_message" not in miniprogram.allowed_scopes:
-        raise Forbidden("This app may not send subscribe messages.", code="scope_not_allowed")
+        raise Forbidden("This app may not send subscribe messages.", code=SCOPE_NOT_ALLOWED)
     return SubscribeAcceptance.objects.bulk_create(
         [SubscribeAcceptance(miniprogram=miniprogram, user=user, template=t) for t in templates]
     )
@@ -42,14 +43,14 @@ def subscribe_message_send(
     )
     user = selectors.user_for_openid(miniprogram=miniprogram, openid=openid)
     acceptance = (
-        SubscribeAcceptance.objects.select_for_update(skip_locked=True)
+        locks.subscribe_acceptances(skip_locked=True)
         .filter(miniprogram=miniprogram, user=user, template=template, used_at__isnull=True)
         .order_by("id")
         .first()
     )
     if acceptance is None:
         raise Forbidden(
-            "The user has no unused subscription to this template.", code="no_subscription"
+            "The user has no unused subscription to this template.", code=NO_SUBSCRIPTION
         )
     acceptance.used_at = timezone.now()
     acceptance.save(update_fields=["used_at"])

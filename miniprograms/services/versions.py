@@ -5,7 +5,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from miniprograms import bundles, selectors
+from miniprograms import bundles, locks, selectors
+from miniprograms.errors import (
+    APP_STORAGE_EXCEEDED,
+    INVALID_VERSION_STATE,
+    NOT_A_REVIEWER,
+    NOTHING_TO_ROLL_BACK,
+    VERSION_EXISTS,
+    VERSION_NOT_FOUND,
+)
 from miniprograms.models import (
     MiniProgram,
     MiniProgramVersion,
@@ -33,18 +41,18 @@ def _audit(version, *, actor, action: str, from_status: str, reason: str = "") -
 def _lock_app(miniprogram: MiniProgram) -> None:
     """Serialise the steps that look at all of an app's versions (storage quota, the one trial,
     the one release) so concurrent requests cannot both pass the same check."""
-    MiniProgram.objects.select_for_update().filter(pk=miniprogram.pk).first()
+    locks.mini_programs().filter(pk=miniprogram.pk).first()
 
 
 def _locked_version(version_id: int, miniprogram_id: int) -> MiniProgramVersion:
     version = (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .defer("bundle")
         .filter(pk=version_id, miniprogram_id=miniprogram_id)
         .first()
     )
     if version is None:
-        raise NotFound("No such version.", code="version_not_found")
+        raise NotFound("No such version.", code=VERSION_NOT_FOUND)
     return version
 
 
@@ -52,7 +60,7 @@ def _transition(version, *, actor, action: str, allowed_from, to: str, reason: s
     if version.status not in allowed_from:
         raise Conflict(
             f"A {version.status} version cannot be {action}.",
-            code="invalid_version_state",
+            code=INVALID_VERSION_STATE,
             status=version.status,
         )
     from_status = version.status
@@ -76,7 +84,7 @@ def version_upload(
         raise InvalidInput(
             f"The app would store {used + checked.uncompressed_size} bytes; the limit is "
             f"{settings.MINIPROGRAM_APP_MAX_BYTES}. Delete old drafts first.",
-            code="app_storage_exceeded",
+            code=APP_STORAGE_EXCEEDED,
         )
     try:
         with transaction.atomic():
@@ -90,7 +98,7 @@ def version_upload(
                 uploaded_by=actor,
             )
     except IntegrityError as exc:
-        raise Conflict("This version number exists.", code="version_exists") from exc
+        raise Conflict("This version number exists.", code=VERSION_EXISTS) from exc
     _audit(created, actor=actor, action="upload", from_status="")
     return created
 
@@ -102,7 +110,7 @@ def version_delete(*, actor, app_id: str, version_id: int) -> None:
     version = _locked_version(version_id, miniprogram.pk)
     if version.status not in (Status.DRAFT, Status.REJECTED):
         raise Conflict(
-            "Only drafts and rejected versions can be deleted.", code="invalid_version_state"
+            "Only drafts and rejected versions can be deleted.", code=INVALID_VERSION_STATE
         )
     version.delete()
 
@@ -114,7 +122,7 @@ def version_trial(*, actor, app_id: str, version_id: int) -> MiniProgramVersion:
     _lock_app(miniprogram)
     version = _locked_version(version_id, miniprogram.pk)
     for previous in (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .filter(miniprogram=miniprogram, status=Status.TRIAL)
         .exclude(pk=version.pk)
         .defer("bundle")
@@ -142,12 +150,10 @@ def version_submit(*, actor, app_id: str, version_id: int) -> MiniProgramVersion
 
 def _reviewable(reviewer, version_id: int) -> MiniProgramVersion:
     if not reviewer.is_staff:
-        raise Forbidden("Only platform reviewers review versions.", code="not_a_reviewer")
-    version = (
-        MiniProgramVersion.objects.select_for_update().defer("bundle").filter(pk=version_id).first()
-    )
+        raise Forbidden("Only platform reviewers review versions.", code=NOT_A_REVIEWER)
+    version = locks.mini_program_versions().defer("bundle").filter(pk=version_id).first()
     if version is None:
-        raise NotFound("No such version.", code="version_not_found")
+        raise NotFound("No such version.", code=VERSION_NOT_FOUND)
     return version
 
 
@@ -189,7 +195,7 @@ def _make_current(
 ) -> MiniProgramVersion:
     """Swap the released version: the current one becomes ``previous_status``."""
     current = (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .defer("bundle")
         .filter(miniprogram=miniprogram, status=Status.RELEASED)
         .first()
@@ -213,7 +219,7 @@ def version_release(*, actor, app_id: str, version_id: int) -> MiniProgramVersio
     _lock_app(miniprogram)
     version = _locked_version(version_id, miniprogram.pk)
     if version.status != Status.APPROVED:
-        raise Conflict("Only an approved version can be released.", code="invalid_version_state")
+        raise Conflict("Only an approved version can be released.", code=INVALID_VERSION_STATE)
     return _make_current(
         miniprogram, version, actor=actor, action="release", previous_status=Status.SUPERSEDED
     )
@@ -256,14 +262,14 @@ def miniprogram_rollback(*, actor, app_id: str) -> MiniProgramVersion:
     )
     _lock_app(miniprogram)
     previous = (
-        MiniProgramVersion.objects.select_for_update()
+        locks.mini_program_versions()
         .defer("bundle")
         .filter(miniprogram=miniprogram, status=Status.SUPERSEDED)
         .order_by("-released_at", "-id")
         .first()
     )
     if previous is None:
-        raise Conflict("There is no previous release to roll back to.", code="nothing_to_roll_back")
+        raise Conflict("There is no previous release to roll back to.", code=NOTHING_TO_ROLL_BACK)
     return _make_current(
         miniprogram, previous, actor=actor, action="rollback", previous_status=Status.ROLLED_BACK
     )

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from miniprograms.shop import selectors
+from miniprograms.shop.errors import NOT_A_BRAND_MANAGER
 from miniprograms.shop.models import (
     Collection,
     Coupon,
@@ -137,7 +138,7 @@ class BrandManagerLoginForm(AuthenticationForm):
             raise ValidationError(
                 "This sign-in is for the owners and admins of a brand with a shop. "
                 "Sign in to the Plaza app and open Me → Workspace instead.",
-                code="not_a_brand_manager",
+                code=NOT_A_BRAND_MANAGER,
             )
 
 

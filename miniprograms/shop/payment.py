@@ -23,7 +23,8 @@ import logging
 
 from django.db import transaction
 
-from miniprograms.shop import events, selectors, services
+from miniprograms.shop import events, locks, selectors, services
+from miniprograms.shop.errors import SHOP_SANDBOX
 from miniprograms.shop.models import Order, RefundRequest
 from payments import events as payment_events
 from payments import services as payments
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 
 class ShopInSandbox(Conflict):
-    code = "shop_sandbox"
+    code = SHOP_SANDBOX
     default_detail = "This shop's mini-program is in sandbox mode: it cannot take payments."
 
 
@@ -94,7 +95,7 @@ def refund_execute(*, request_id: int) -> RefundRequest | None:
     refund id settles it (restock, order status, ``shop.order_refunded``). Skips requests that
     another worker holds or that were executed already."""
     request = (
-        RefundRequest.objects.select_for_update(skip_locked=True, of=("self",))
+        locks.refund_requests(skip_locked=True)
         .select_related("order__shop__miniprogram")
         .filter(pk=request_id, status=RefundRequest.Status.APPROVED, refund_id__isnull=True)
         .first()

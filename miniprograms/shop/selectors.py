@@ -3,6 +3,12 @@
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from miniprograms.shop.errors import (
+    ORDER_NOT_FOUND,
+    PRODUCT_NOT_FOUND,
+    SHOP_NOT_FOUND,
+    SKU_NOT_FOUND,
+)
 from miniprograms.shop.models import (
     PRODUCT_SEARCH,
     Attribution,
@@ -19,7 +25,7 @@ from miniprograms.shop.models import (
     SkuPrice,
     Team,
 )
-from superapp.core.errors import InvalidInput, NotFound
+from superapp.core.errors import INVALID_CARD, TEAM_NOT_FOUND, InvalidInput, NotFound
 from superapp.core.fulltext import Search
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
 
@@ -35,14 +41,14 @@ TEAM_MEMBER_STATUSES = (
 def shop_get(*, shop_id: int) -> Shop:
     shop = Shop.objects.select_related("brand", "miniprogram").filter(pk=shop_id).first()
     if shop is None:
-        raise NotFound("No such shop.", code="shop_not_found")
+        raise NotFound("No such shop.", code=SHOP_NOT_FOUND)
     return shop
 
 
 def shop_for_brand(*, brand_id: int) -> Shop:
     shop = Shop.objects.select_related("brand", "miniprogram").filter(brand_id=brand_id).first()
     if shop is None:
-        raise NotFound("This brand has no shop.", code="shop_not_found")
+        raise NotFound("This brand has no shop.", code=SHOP_NOT_FOUND)
     return shop
 
 
@@ -57,7 +63,7 @@ def shop_for_staff(*, shop_id: int, user, roles=STAFF) -> Shop:
     try:
         brand_for_member(brand_id=shop.brand_id, user=user, roles=roles)
     except NotFound as exc:
-        raise NotFound("No such shop.", code="shop_not_found") from exc
+        raise NotFound("No such shop.", code=SHOP_NOT_FOUND) from exc
     return shop
 
 
@@ -113,7 +119,7 @@ def product_get(*, shop: Shop, product_id: int, include_drafts: bool = False) ->
         products_search(shop=shop, include_drafts=include_drafts).filter(pk=product_id).first()
     )
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise NotFound("No such product.", code=PRODUCT_NOT_FOUND)
     return product
 
 
@@ -147,7 +153,7 @@ def orders_for_buyer(*, user) -> QuerySet[Order]:
 def order_for_buyer(*, user, order_id: int) -> Order:
     order = orders_for_buyer(user=user).filter(pk=order_id).first()
     if order is None:
-        raise NotFound("No such order.", code="order_not_found")
+        raise NotFound("No such order.", code=ORDER_NOT_FOUND)
     return order
 
 
@@ -169,7 +175,7 @@ def team_get(*, team_id: int) -> Team:
         .first()
     )
     if team is None:
-        raise NotFound("No such team.", code="team_not_found")
+        raise NotFound("No such team.", code=TEAM_NOT_FOUND)
     return team
 
 
@@ -264,7 +270,7 @@ def sku_for_sale(*, shop: Shop, sku_id: int) -> Sku:
         .first()
     )
     if sku is None:
-        raise NotFound("No such item in this shop.", code="sku_not_found")
+        raise NotFound("No such item in this shop.", code=SKU_NOT_FOUND)
     return sku
 
 
@@ -288,14 +294,14 @@ def chat_card_check(payload: dict) -> dict:
         .first()
     )
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise NotFound("No such product.", code=PRODUCT_NOT_FOUND)
     price = payload["price"]
     if not SkuPrice.objects.filter(
         sku__product=product, currency=price["currency"], amount=price["amount"]
     ).exists():
         raise InvalidInput(
             "Invalid product card.",
-            code="invalid_card",
+            code=INVALID_CARD,
             fields={"price": ["Not a price of this product."]},
         )
     return {**payload, "title": product.title}

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from miniprograms import services as miniprogram_services
+from miniprograms.shop.errors import STOREFRONT_NOT_BUILT
 from miniprograms.shop.models import Shop
 from superapp.core.errors import Conflict
 
@@ -41,7 +42,7 @@ def _dist_files() -> dict[str, bytes]:
     if not (dist / "index.html").is_file():
         raise Conflict(
             f"The storefront is not built ({dist}/index.html is missing): run `make web-build`.",
-            code="storefront_not_built",
+            code=STOREFRONT_NOT_BUILT,
         )
     return {
         path.relative_to(dist).as_posix(): path.read_bytes()

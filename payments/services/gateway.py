@@ -3,7 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from payments import ledger
+from payments import ledger, locks
+from payments.errors import CALLBACK_MISMATCH, CALLBACK_REPLAYED, UNKNOWN_REFERENCE
 from payments.gateways import CallbackRejected, gateway
 from payments.models import (
     GatewayCallback,
@@ -77,11 +78,11 @@ def gateway_callback_receive(*, body: bytes, signature: str) -> GatewayCallback 
     event = gateway().callback_parse(body=body, signature=signature)
     if event is None:  # genuine, about nothing Plaza acts on
         return None
-    order = GatewayOrder.objects.select_for_update().filter(reference=event.reference).first()
+    order = locks.gateway_orders().filter(reference=event.reference).first()
     if order is None:
-        raise CallbackRejected("Unknown reference.", code="unknown_reference")
+        raise CallbackRejected("Unknown reference.", code=UNKNOWN_REFERENCE)
     if (event.kind, event.amount, event.currency) != (order.kind, order.amount, order.currency):
-        raise CallbackRejected("The callback does not match the order.", code="callback_mismatch")
+        raise CallbackRejected("The callback does not match the order.", code=CALLBACK_MISMATCH)
     applies = order.status == GatewayOrder.Status.PENDING
     try:
         with transaction.atomic():
@@ -89,7 +90,7 @@ def gateway_callback_receive(*, body: bytes, signature: str) -> GatewayCallback 
                 event_id=event.event_id, order=order, outcome=event.outcome, applied=applies
             )
     except IntegrityError as exc:
-        raise Conflict("This callback was already received.", code="callback_replayed") from exc
+        raise Conflict("This callback was already received.", code=CALLBACK_REPLAYED) from exc
     if applies:
         _gateway_order_complete(
             order=order,

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from payments import events, ledger
+from payments import events, ledger, locks
+from payments.errors import OUT_TRADE_NO_REUSED, PAYORDER_EXPIRED, PAYORDER_NOT_FOUND, PAYORDER_PAID
 from payments.models import (
     Account,
     MerchantKey,
@@ -93,21 +94,16 @@ def payorder_create(
         order = PayOrder.objects.get(**lookup)
     if not _same_order_request(order, **params):
         raise Conflict(
-            "This out_trade_no was used with other parameters.", code="out_trade_no_reused"
+            "This out_trade_no was used with other parameters.", code=OUT_TRADE_NO_REUSED
         )
     return order, False
 
 
 def _payorder_locked(**lookup) -> PayOrder:
     """The pay order, locked, with its app and its payer (for the merchant's operations)."""
-    order = (
-        PayOrder.objects.select_for_update(of=("self",))
-        .select_related("miniprogram", "payer")
-        .filter(**lookup)
-        .first()
-    )
+    order = locks.pay_orders().select_related("miniprogram", "payer").filter(**lookup).first()
     if order is None:
-        raise NotFound("No such pay order.", code="payorder_not_found")
+        raise NotFound("No such pay order.", code=PAYORDER_NOT_FOUND)
     return order
 
 
@@ -136,7 +132,7 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
         [prepay_id, payer.pk],
     )
     if row is None:
-        raise NotFound("No such pay order.", code="payorder_not_found")
+        raise NotFound("No such pay order.", code=PAYORDER_NOT_FOUND)
     alias, count = connection.alias, len(_PAYORDER_FIELDS)
     order = sql.instance(PayOrder, _PAYORDER_FIELDS, row[:count])
     app_id, pin_id, pin_hash, notify_secret = row[count:]
@@ -196,7 +192,7 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.status != PayOrder.Status.PENDING:
         raise Conflict(f"This pay order is {order.status}.", code=f"payorder_{order.status}")
     if order.expires_at <= timezone.now():
-        raise DomainError("This pay order has expired.", code="payorder_expired")
+        raise DomainError("This pay order has expired.", code=PAYORDER_EXPIRED)
     pin_verify(user=actor, pin=pin, security=pin_row)
     sandbox, currency = order.sandbox, order.currency
     merchant, fees, wallet = ledger.accounts_resolve(
@@ -266,7 +262,7 @@ def payorder_close(*, miniprogram, prepay_id: str) -> PayOrder:
     if order.status == PayOrder.Status.CLOSED:
         return order
     if order.status != PayOrder.Status.PENDING:
-        raise Conflict("A paid order cannot be closed; refund it.", code="payorder_paid")
+        raise Conflict("A paid order cannot be closed; refund it.", code=PAYORDER_PAID)
     order.status, order.closed_at = PayOrder.Status.CLOSED, timezone.now()
     order.save(update_fields=["status", "closed_at"])
     return order

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from payments import events, ledger
+from payments.errors import OUT_REFUND_NO_REUSED, PAYORDER_NOT_PAID, REFUND_EXCEEDS_REMAINING
 from payments.models import (
     PayOrder,
     Refund,
@@ -48,15 +49,15 @@ def refund_create(
     if existing is not None:
         if existing.amount != amount:
             raise Conflict(
-                "This out_refund_no was used with another amount.", code="out_refund_no_reused"
+                "This out_refund_no was used with another amount.", code=OUT_REFUND_NO_REUSED
             )
         return existing, False
     if order.status not in (PayOrder.Status.PAID, PayOrder.Status.REFUNDED):
-        raise DomainError("Only a paid order can be refunded.", code="payorder_not_paid")
+        raise DomainError("Only a paid order can be refunded.", code=PAYORDER_NOT_PAID)
     if amount > order.refundable_amount:
         raise DomainError(
             "The refund exceeds what remains of the order.",
-            code="refund_exceeds_remaining",
+            code=REFUND_EXCEEDS_REMAINING,
             remaining=order.refundable_amount,
         )
     refund = _refund_post(order=order, out_refund_no=out_refund_no, amount=amount)

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from payments import ledger
+from payments.errors import CANNOT_PAY_SELF
 from payments.models import (
     Transfer,
     public_id,
@@ -10,6 +11,8 @@ from payments.models import (
 from payments.services.wallet import Type, money_validate, wallet_changed_announce
 from payments.services.wallet_pin import pin_verify
 from superapp.core.errors import (
+    NOT_A_CONTACT,
+    USER_NOT_FOUND,
     DomainError,
     NotFound,
 )
@@ -28,11 +31,11 @@ def transfer_create(
     same answer: a block ends the friendship, and saying so would tell the blocked user."""
     money_validate(amount=amount, currency=currency)
     if recipient.pk == actor.pk:
-        raise DomainError("You cannot send money to yourself.", code="cannot_pay_self")
+        raise DomainError("You cannot send money to yourself.", code=CANNOT_PAY_SELF)
     if not recipient.is_active:
-        raise NotFound("No such user.", code="user_not_found")
+        raise NotFound("No such user.", code=USER_NOT_FOUND)
     if not social.are_contacts(actor, recipient) or social.either_blocked(actor, recipient):
-        raise DomainError("You can only send money to your contacts.", code="not_a_contact")
+        raise DomainError("You can only send money to your contacts.", code=NOT_A_CONTACT)
     pin_verify(user=actor, pin=pin)
     source, target = ledger.accounts_resolve(
         ledger.wallet_lookup(user=actor, currency=currency),

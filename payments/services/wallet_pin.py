@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from payments import pins
+from payments import locks, pins
+from payments.errors import INVALID_PIN, PIN_LOCKED, PIN_NOT_SET
 from payments.models import (
     WalletSecurity,
 )
@@ -24,14 +25,14 @@ PIN_ATTEMPTS = "pin-attempts"  # every PIN-bearing attempt per user, per minute
 
 
 class InvalidPin(DomainError):
-    code = "invalid_pin"
+    code = INVALID_PIN
     default_detail = "Wrong payment PIN."
 
 
 class PinLocked(RateLimited):
     """429 ``pin_locked``: the detail says when payments unlock; ``Retry-After`` in seconds."""
 
-    code = "pin_locked"
+    code = PIN_LOCKED
 
     def __init__(self, until):
         seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
@@ -67,7 +68,7 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
         raise PinLocked(until)
     security = security or WalletSecurity.objects.filter(user=user).first()
     if security is None:
-        raise DomainError("Set a payment PIN first.", code="pin_not_set")
+        raise DomainError("Set a payment PIN first.", code=PIN_NOT_SET)
     # A guess is taken (one atomic increment) before the PIN is checked: of any number of
     # concurrent attempts only PAYMENTS_PIN_MAX_FAILURES are ever checked.
     lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
@@ -90,7 +91,7 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
 def pin_set(*, actor, pin: str, old_pin: str | None = None) -> WalletSecurity:
     """Set the 6-digit payment PIN; changing an existing one needs the old one."""
     _pin_validate(pin)
-    security = WalletSecurity.objects.select_for_update().filter(user=actor).first()
+    security = locks.wallet_securities().filter(user=actor).first()
     if security is not None:
         if not old_pin:
             raise InvalidInput(fields={"old_pin": ["Required to change the PIN."]})

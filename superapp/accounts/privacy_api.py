@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
+from superapp.accounts.errors import INVALID_PASSWORD
 from superapp.core.errors import Forbidden
 
 ARCHIVE_FORMAT = "plaza-data-export/1"
@@ -48,6 +49,6 @@ def account_erase(*, actor, password: str) -> None:
     its personal content (ledgers stay, pointing at the anonymised user), then the account
     itself is anonymised and signed out everywhere. All or nothing."""
     if not actor.check_password(password):
-        raise Forbidden("The password is wrong.", code="invalid_password")
+        raise Forbidden("The password is wrong.", code=INVALID_PASSWORD)
     for module in privacy_modules().values():
         module.erase(actor)

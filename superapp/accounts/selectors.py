@@ -9,7 +9,7 @@ from oauth2_provider.models import AccessToken, get_application_model
 
 from superapp.accounts.models import USER_SEARCH, User
 from superapp.core import sql
-from superapp.core.errors import NotFound
+from superapp.core.errors import USER_NOT_FOUND, NotFound
 from superapp.core.fulltext import Search
 
 
@@ -36,7 +36,7 @@ def user_by_username(username: str) -> User:
         .first()
     )
     if user is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise NotFound("No such user.", code=USER_NOT_FOUND)
     return user
 
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from oauthlib.common import generate_token
 
+from superapp.accounts import locks
+from superapp.accounts.errors import INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, USERNAME_TAKEN
 from superapp.accounts.models import User
 from superapp.accounts.selectors import first_party_application
 from superapp.core import ratelimit
@@ -29,13 +31,13 @@ CONSUMER_SCOPE = "consumer"
 
 class InvalidCredentials(DomainError):
     status = 401
-    code = "invalid_credentials"
+    code = INVALID_CREDENTIALS
     default_detail = "Wrong username or password."
 
 
 class InvalidRefreshToken(DomainError):
     status = 401
-    code = "invalid_refresh_token"
+    code = INVALID_REFRESH_TOKEN
     default_detail = "The refresh token is invalid, expired or already used."
 
 
@@ -76,13 +78,13 @@ def user_register(*, username: str, password: str, display_name: str) -> tuple[U
     except DjangoValidationError as exc:
         raise InvalidInput(fields={"password": list(exc.messages)}) from exc
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("This username is taken.", code="username_taken")
+        raise Conflict("This username is taken.", code=USERNAME_TAKEN)
     candidate.set_password(password)
     try:
         with transaction.atomic():
             candidate.save()
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise Conflict("This username is taken.", code="username_taken") from exc
+        raise Conflict("This username is taken.", code=USERNAME_TAKEN) from exc
     return candidate, token_issue(user=candidate)
 
 
@@ -143,7 +145,7 @@ def _token_rotate(refresh_token: str) -> tuple[TokenPair | None, uuid.UUID | Non
     """(new pair, None), or (None, family) for a reused token. Locking the row makes two
     concurrent refreshes with one token yield one new pair."""
     token = (
-        RefreshToken.objects.select_for_update()
+        locks.refresh_tokens()
         .select_related("user")
         .filter(token=refresh_token, application__client_id=settings.FIRST_PARTY_CLIENT_ID)
         .first()

@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from superapp.core import sql, wakeup
+from superapp.core import locks, sql, wakeup
 from superapp.core.models import DomainEvent, DomainEventDelivery
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ def delivery_handle(*, delivery_id: int) -> bool:
     try:
         with transaction.atomic():
             delivery = (
-                DomainEventDelivery.objects.select_for_update(skip_locked=True)
+                locks.domain_event_deliveries(skip_locked=True)
                 .select_related("event")
                 .filter(pk=delivery_id, handled_at__isnull=True)
                 .first()

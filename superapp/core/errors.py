@@ -10,12 +10,36 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# Error codes (the stable `code` of a 4xx body), each spelled once in the tree.
+ACCOUNT_NOT_FOUND = "account_not_found"
+ALREADY_CLAIMED = "already_claimed"
+ALREADY_MEMBER = "already_member"
+BLOCKED = "blocked"
+CONFLICT = "conflict"
+CONVERSATION_NOT_FOUND = "conversation_not_found"
+DELIVERY_NOT_FOUND = "delivery_not_found"
+FORBIDDEN = "forbidden"
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+INSUFFICIENT_ROLE = "insufficient_role"
+INVALID_CARD = "invalid_card"
+INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+MEMBER_NOT_FOUND = "member_not_found"
+NOT_A_CONTACT = "not_a_contact"
+NOT_FOUND = "not_found"
+PRICE_UNAVAILABLE = "price_unavailable"
+RATE_LIMITED = "rate_limited"
+REQUEST_TOO_LARGE = "request_too_large"
+RULE_VIOLATION = "rule_violation"
+TEAM_NOT_FOUND = "team_not_found"
+USER_NOT_FOUND = "user_not_found"
+VALIDATION_ERROR = "validation_error"
+
 
 class DomainError(Exception):
     """A business rule refused the request. Subclasses fix the HTTP status and default code."""
 
     status = 422
-    code = "rule_violation"
+    code = RULE_VIOLATION
     default_detail = "The request breaks a business rule."
 
     def __init__(self, detail: str | None = None, *, code: str | None = None, **extra):
@@ -28,31 +52,31 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     status = 400
-    code = "validation_error"
+    code = VALIDATION_ERROR
     default_detail = "Invalid input."
 
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code = NOT_FOUND
     default_detail = "Not found."
 
 
 class Forbidden(DomainError):
     status = 403
-    code = "forbidden"
+    code = FORBIDDEN
     default_detail = "You are not allowed to do this."
 
 
 class Conflict(DomainError):
     status = 409
-    code = "conflict"
+    code = CONFLICT
     default_detail = "The request conflicts with the current state."
 
 
 class RateLimited(DomainError):
     status = 429
-    code = "rate_limited"
+    code = RATE_LIMITED
     default_detail = "Too many requests; try again later."
 
 

@@ -29,6 +29,8 @@ from asgiref.wsgi import WsgiToAsgiInstance
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
+from superapp.core.errors import REQUEST_TOO_LARGE
+
 
 def body_limit_for(path: str) -> int:
     """The most bytes a request body to ``path`` may hold: the first ``HTTP_BODY_LIMITS``
@@ -99,7 +101,7 @@ class ThreadedWsgiApplication:
 
 async def _send_too_large(send, limit: int) -> None:
     body = json.dumps(
-        {"code": "request_too_large", "detail": f"The request body exceeds {limit} bytes."}
+        {"code": REQUEST_TOO_LARGE, "detail": f"The request body exceeds {limit} bytes."}
     ).encode()
     start = _plain(413, body)
     start["headers"] = [(b"content-type", b"application/json"), *start["headers"][1:]]

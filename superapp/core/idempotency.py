@@ -14,7 +14,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from superapp.core.errors import Conflict, InvalidInput
+from superapp.core.errors import (
+    IDEMPOTENCY_KEY_REUSED,
+    INVALID_IDEMPOTENCY_KEY,
+    Conflict,
+    InvalidInput,
+)
 from superapp.core.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
@@ -50,7 +55,7 @@ def run_idempotent(
             return handler()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidInput(
-            "Idempotency-Key must be 1-255 characters.", code="invalid_idempotency_key"
+            "Idempotency-Key must be 1-255 characters.", code=INVALID_IDEMPOTENCY_KEY
         )
     owner, fingerprint = caller_identity(request), _fingerprint(request)
     with transaction.atomic():
@@ -72,7 +77,7 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     if record.request_fingerprint != fingerprint:
         raise Conflict(
             "This Idempotency-Key was used with a different request.",
-            code="idempotency_key_reused",
+            code=IDEMPOTENCY_KEY_REUSED,
         )
     response = Response(record.response_body, status=record.response_status)
     response["Idempotent-Replayed"] = "true"

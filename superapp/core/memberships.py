@@ -3,7 +3,8 @@ organisations): each calls it from its own service with its own model."""
 
 from django.db import IntegrityError, models, transaction
 
-from superapp.core.errors import Conflict
+from superapp.core.errors import ALREADY_MEMBER, Conflict
+from superapp.core.locks import lock_objects
 
 
 @transaction.atomic
@@ -17,7 +18,7 @@ def membership_set(
     team queue. A concurrent insert of the same member raises ``Conflict`` ``already_member``
     with the ``conflict`` message."""
     members = model.objects.filter(**scope)
-    list(members.select_for_update().order_by("pk").values_list("pk", flat=True))
+    list(lock_objects(members).values_list("pk", flat=True))
     if role is None:
         members.filter(user_id=user_id).delete()
         return
@@ -29,4 +30,4 @@ def membership_set(
         with transaction.atomic():
             model.objects.create(**scope, user_id=user_id, role=role)
     except IntegrityError as exc:
-        raise Conflict(conflict, code="already_member") from exc
+        raise Conflict(conflict, code=ALREADY_MEMBER) from exc

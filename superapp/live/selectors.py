@@ -8,6 +8,7 @@ from django.utils import timezone
 from miniprograms.shop import selectors as shop_selectors
 from superapp.core.errors import Forbidden, NotFound
 from superapp.core.fulltext import Search
+from superapp.live.errors import DEAL_NOT_FOUND, NOT_HOST_TEAM, NOT_ROOM_STAFF, SHOW_NOT_FOUND
 from superapp.live.models import (
     SHOW_SEARCH,
     Comment,
@@ -62,7 +63,7 @@ def shows_list(
 def show_get(*, show_id: int) -> Show:
     show = _shows().filter(pk=show_id).first()
     if show is None:
-        raise NotFound("No such live show.", code="show_not_found")
+        raise NotFound("No such live show.", code=SHOW_NOT_FOUND)
     return show
 
 
@@ -81,7 +82,7 @@ def show_for_room_staff(*, show_id: int, user) -> Show:
     show itself is public)."""
     show = show_get(show_id=show_id)
     if not is_room_staff(show=show, user=user):
-        raise Forbidden("Only the host and moderators may do this.", code="not_room_staff")
+        raise Forbidden("Only the host and moderators may do this.", code=NOT_ROOM_STAFF)
     return show
 
 
@@ -92,7 +93,7 @@ def show_for_host_team(*, show_id: int, user) -> Show:
     is_host = user is not None and user.is_authenticated and show.host_id == user.pk
     role = official_selectors.brand_role(brand=show.brand, user=user)
     if not is_host and role not in official_selectors.MANAGERS:
-        raise Forbidden("Only the host and the brand's managers may do this.", code="not_host_team")
+        raise Forbidden("Only the host and the brand's managers may do this.", code=NOT_HOST_TEAM)
     return show
 
 
@@ -109,7 +110,7 @@ def current_deal(*, show: Show, now=None) -> Deal | None:
 def deal_get(*, show_id: int, deal_id: int) -> Deal:
     deal = Deal.objects.select_related("show").filter(pk=deal_id, show_id=show_id).first()
     if deal is None:
-        raise NotFound("No such deal.", code="deal_not_found")
+        raise NotFound("No such deal.", code=DEAL_NOT_FOUND)
     return deal
 
 

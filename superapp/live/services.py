@@ -16,8 +16,34 @@ from django.utils import timezone
 
 from miniprograms.shop import selectors as shop_selectors
 from miniprograms.shop import services as shop_services
-from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from superapp.live import bus, media, selectors
+from superapp.core.errors import (
+    PRICE_UNAVAILABLE,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
+from superapp.live import bus, locks, media, selectors
+from superapp.live.errors import (
+    BANNED,
+    CANNOT_RESTRICT_STAFF,
+    DEAL_CLOSED,
+    DEAL_IN_PROGRESS,
+    DEAL_LIMIT_REACHED,
+    DEAL_NOT_OPEN,
+    DEAL_PRICE_ABOVE_LIST,
+    DEAL_SOLD_OUT,
+    INSUFFICIENT_STOCK,
+    INVALID_SHOW_STATUS,
+    NO_PINNED_PRODUCT,
+    PER_BUYER_LIMIT_ABOVE_QUANTITY,
+    PRODUCT_NOT_IN_SHOW,
+    RECORDING_NOT_FOUND,
+    SHOW_NOT_FOUND,
+    SHOW_NOT_LIVE,
+    STREAM_KEY_INVALID,
+)
 from superapp.live.models import (
     Comment,
     Deal,
@@ -40,7 +66,7 @@ TRANSITIONS = {Status.SCHEDULED: {Status.LIVE}, Status.LIVE: {Status.ENDED}, Sta
 
 
 class InvalidShowTransition(DomainError):
-    code = "invalid_show_status"
+    code = INVALID_SHOW_STATUS
     default_detail = "The show cannot make this change in its current status."
 
 
@@ -136,7 +162,7 @@ def show_create(
 
 
 def _locked_show(show_id: int) -> Show:
-    return Show.objects.select_for_update().get(pk=show_id)
+    return locks.shows().get(pk=show_id)
 
 
 def _move(show: Show, to: str) -> None:
@@ -209,9 +235,9 @@ def stream_key_rotate(*, actor, show_id: int) -> tuple[Show, str]:
 
 def _streamed_show(name: str) -> Show:
     show_id = media.show_id_of(name)
-    show = None if show_id is None else Show.objects.select_for_update().filter(pk=show_id).first()
+    show = None if show_id is None else locks.shows().filter(pk=show_id).first()
     if show is None:
-        raise NotFound("No show streams under this name.", code="show_not_found")
+        raise NotFound("No show streams under this name.", code=SHOW_NOT_FOUND)
     return show
 
 
@@ -221,7 +247,7 @@ def stream_publish_start(*, name: str, key: str) -> Show:
     only for a scheduled show, which goes live. Any refusal makes nginx drop the publisher."""
     show = _streamed_show(name)
     if not media.key_matches(key, show.stream_key_hash):
-        raise Forbidden("Wrong stream key.", code="stream_key_invalid")
+        raise Forbidden("Wrong stream key.", code=STREAM_KEY_INVALID)
     _go_live(show)
     return show
 
@@ -244,7 +270,7 @@ def stream_recorded(*, name: str, path: str) -> Show:
     recording = media.recording_of(show.pk, path)
     if recording is None:
         raise InvalidInput(
-            fields={"path": ["Not a recording of this show."]}, code="recording_not_found"
+            fields={"path": ["Not a recording of this show."]}, code=RECORDING_NOT_FOUND
         )
     show.replay_status = Show.ReplayStatus.PROCESSING
     show.save(update_fields=["replay_status"])
@@ -270,7 +296,7 @@ def _live_show_for_staff(actor, show_id: int) -> Show:
     selectors.show_for_room_staff(show_id=show_id, user=actor)
     show = _locked_show(show_id)
     if show.status != Status.LIVE:
-        raise DomainError("The show is not live.", code="show_not_live")
+        raise DomainError("The show is not live.", code=SHOW_NOT_LIVE)
     return show
 
 
@@ -285,7 +311,7 @@ def pin_set(*, actor, show_id: int, product_id: int) -> Pin:
     link = ShowProduct.objects.select_related("product").filter(show=show, product_id=product_id)
     link = link.first()
     if link is None:
-        raise NotFound("This product is not in the show.", code="product_not_in_show")
+        raise NotFound("This product is not in the show.", code=PRODUCT_NOT_IN_SHOW)
     now = timezone.now()
     Pin.objects.filter(show=show, unpinned_at__isnull=True).update(unpinned_at=now)
     pin = Pin.objects.create(show=show, product=link.product, pinned_by=actor, pinned_at=now)
@@ -339,27 +365,27 @@ def deal_start(
     if per_buyer_limit > quantity:
         raise InvalidInput(
             fields={"per_buyer_limit": ["At most the deal's quantity."]},
-            code="per_buyer_limit_above_quantity",
+            code=PER_BUYER_LIMIT_ABOVE_QUANTITY,
         )
     pin = selectors.open_pin(show=show)
     if pin is None:
-        raise DomainError("Pin the product before starting a deal.", code="no_pinned_product")
+        raise DomainError("Pin the product before starting a deal.", code=NO_PINNED_PRODUCT)
     if selectors.current_deal(show=show) is not None:
-        raise Conflict("A deal is already running in this show.", code="deal_in_progress")
+        raise Conflict("A deal is already running in this show.", code=DEAL_IN_PROGRESS)
     shop = shop_selectors.shop_for_brand(brand_id=show.brand_id)
     sku = shop_selectors.sku_for_sale(shop=shop, sku_id=sku_id)
     if sku.product_id != pin.product_id:
         raise InvalidInput(fields={"sku_id": ["Not a SKU of the pinned product."]})
     list_price = next((p.amount for p in sku.prices.all() if p.currency == shop.currency), None)
     if list_price is None:
-        raise DomainError(f"No price in {shop.currency}.", code="price_unavailable")
+        raise DomainError(f"No price in {shop.currency}.", code=PRICE_UNAVAILABLE)
     if price > list_price:
         raise InvalidInput(
             fields={"price": [f"At most the list price ({list_price})."]},
-            code="deal_price_above_list",
+            code=DEAL_PRICE_ABOVE_LIST,
         )
     if quantity > sku.stock:
-        raise DomainError("Not enough stock for this deal.", code="insufficient_stock")
+        raise DomainError("Not enough stock for this deal.", code=INSUFFICIENT_STOCK)
     opens_at = timezone.now() + timedelta(seconds=countdown_seconds)
     deal = Deal.objects.create(
         show=show,
@@ -386,11 +412,11 @@ def _deal_open(deal: Deal) -> None:
     if now < deal.opens_at:
         raise DomainError(
             "The deal has not opened yet.",
-            code="deal_not_open",
+            code=DEAL_NOT_OPEN,
             opens_in_seconds=round((deal.opens_at - now).total_seconds(), 3),
         )
     if now >= deal.closes_at:
-        raise DomainError("The deal is over.", code="deal_closed")
+        raise DomainError("The deal is over.", code=DEAL_CLOSED)
 
 
 def _take_units(deal: Deal, buyer, quantity: int) -> None:
@@ -403,14 +429,14 @@ def _take_units(deal: Deal, buyer, quantity: int) -> None:
     if not within_limit:
         raise DomainError(
             f"At most {deal.per_buyer_limit} per buyer in this deal.",
-            code="deal_limit_reached",
+            code=DEAL_LIMIT_REACHED,
             per_buyer_limit=deal.per_buyer_limit,
         )
     taken = Deal.objects.filter(pk=deal.pk, remaining__gte=quantity).update(
         remaining=F("remaining") - quantity
     )
     if not taken:
-        raise Conflict("The deal is sold out.", code="deal_sold_out")
+        raise Conflict("The deal is sold out.", code=DEAL_SOLD_OUT)
 
 
 @transaction.atomic
@@ -429,7 +455,7 @@ def deal_buy(
     deal = selectors.deal_get(show_id=show_id, deal_id=deal_id)
     show = deal.show
     if selectors.restricted(show=show, user_id=actor.pk, kind=Restriction.Kind.BAN):
-        raise Forbidden("You are banned from this show.", code="banned")
+        raise Forbidden("You are banned from this show.", code=BANNED)
     _deal_open(deal)
     _take_units(deal, actor, quantity)
     shop = shop_selectors.shop_for_brand(brand_id=show.brand_id)
@@ -481,7 +507,7 @@ def restriction_add(*, actor, show_id: int, username: str, kind: str) -> Restric
     show = selectors.show_for_room_staff(show_id=show_id, user=actor)
     (user,) = _users_named([username], "username")
     if selectors.is_room_staff(show=show, user=user):
-        raise DomainError("The room's staff cannot be restricted.", code="cannot_restrict_staff")
+        raise DomainError("The room's staff cannot be restricted.", code=CANNOT_RESTRICT_STAFF)
     try:
         with transaction.atomic():
             restriction = Restriction.objects.create(
@@ -556,7 +582,7 @@ def reminder_set(*, actor, show_id: int) -> Show:
     if show.status != Status.SCHEDULED:
         raise DomainError(
             "Only a show that has not started yet can be reminded of.",
-            code="invalid_show_status",
+            code=INVALID_SHOW_STATUS,
         )
     Reminder.objects.bulk_create([Reminder(show=show, user=actor)], ignore_conflicts=True)
     return show

@@ -24,6 +24,7 @@ from django.conf import settings
 from PIL import Image, ImageOps
 
 from superapp.core.errors import DomainError
+from superapp.media.errors import MEDIA_REFUSED
 
 # Sniffed image types Plaza accepts, and the extension/format each is re-encoded to.
 IMAGE_FORMATS = {
@@ -45,7 +46,7 @@ VIDEO_CODECS = {"h264", "hevc", "av1", "vp9"}
 
 class MediaRefused(DomainError):
     status = 400
-    code = "media_refused"
+    code = MEDIA_REFUSED
     default_detail = "This file cannot be accepted."
 
 

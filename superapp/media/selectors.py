@@ -9,6 +9,13 @@ from django.utils.module_loading import import_string
 
 from superapp.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from superapp.media import storage
+from superapp.media.errors import (
+    MEDIA_KIND_MISMATCH,
+    MEDIA_NOT_FOUND,
+    MEDIA_NOT_READY,
+    MEDIA_WRONG_PURPOSE,
+    UPLOAD_NOT_FOUND,
+)
 from superapp.media.models import Media, MediaUse
 
 
@@ -34,14 +41,14 @@ def media_for_viewer(*, viewer, media_id: int) -> Media:
     """A completed upload ``viewer`` may see; 404 for one that is not, or not visible."""
     media = Media.objects.filter(pk=media_id, status=Media.Status.READY).first()
     if media is None or not _may_see(viewer, media):
-        raise NotFound("No such media.", code="media_not_found")
+        raise NotFound("No such media.", code=MEDIA_NOT_FOUND)
     return media
 
 
 def upload_for_owner(*, owner, media_id: int) -> Media:
     media = Media.objects.filter(pk=media_id, owner=owner).first()
     if media is None:
-        raise NotFound("No such upload.", code="upload_not_found")
+        raise NotFound("No such upload.", code=UPLOAD_NOT_FOUND)
     return media
 
 
@@ -53,18 +60,18 @@ def media_to_attach(*, actor, media_ids: list[int], purpose: str, kinds=None) ->
     for media_id in media_ids:
         media = found.get(media_id)
         if media is None:
-            raise NotFound(f"No media {media_id} of yours.", code="media_not_found")
+            raise NotFound(f"No media {media_id} of yours.", code=MEDIA_NOT_FOUND)
         if media.status != Media.Status.READY:
-            raise Conflict(f"Media {media_id} is not completed yet.", code="media_not_ready")
+            raise Conflict(f"Media {media_id} is not completed yet.", code=MEDIA_NOT_READY)
         if media.purpose != purpose:
             raise DomainError(
                 f"Media {media_id} was uploaded for {media.purpose}, not {purpose}.",
-                code="media_wrong_purpose",
+                code=MEDIA_WRONG_PURPOSE,
             )
         if kinds and media.kind not in kinds:
             raise InvalidInput(
                 f"Media {media_id} is a {media.kind}, not a {' or '.join(kinds)}.",
-                code="media_kind_mismatch",
+                code=MEDIA_KIND_MISMATCH,
             )
         attached.append(media)
     return attached

@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from superapp.accounts import services as account_services
 from superapp.core.errors import Conflict, DomainError, NotFound
-from superapp.media import inspection, selectors, storage
+from superapp.core.locks import lock_objects
+from superapp.media import inspection, locks, selectors, storage
+from superapp.media.errors import (
+    MEDIA_NOT_FOUND,
+    STORAGE_QUOTA_EXCEEDED,
+    UPLOAD_ALREADY_COMPLETE,
+    UPLOAD_INCOMPLETE,
+    UPLOAD_NOT_FOUND,
+)
 from superapp.media.inspection import Inspected, MediaRefused, refused
 from superapp.media.models import Media, MediaUse
 
@@ -32,13 +40,13 @@ def allowed_kinds(purpose: str) -> set[str]:
 
 
 class QuotaExceeded(DomainError):
-    code = "storage_quota_exceeded"
+    code = STORAGE_QUOTA_EXCEEDED
     default_detail = "Your storage quota is used up; delete some media first."
 
 
 def _check_quota(owner, adding: int) -> None:
     """Under a lock on the owner's row, so two uploads cannot both take the last bytes."""
-    type(owner).objects.select_for_update().only("pk").get(pk=owner.pk)
+    lock_objects(type(owner).objects).only("pk").get(pk=owner.pk)
     used = Media.objects.filter(owner=owner).aggregate(total=Sum("size"))["total"] or 0
     if used + adding > settings.MEDIA_USER_QUOTA_BYTES:
         raise QuotaExceeded(
@@ -135,9 +143,9 @@ def _open_session(*, actor, media_id: int) -> Media:
     if media is None or (
         media.status == Media.Status.PENDING and media.expires_at < timezone.now()
     ):
-        raise NotFound("No such upload.", code="upload_not_found")
+        raise NotFound("No such upload.", code=UPLOAD_NOT_FOUND)
     if media.status != Media.Status.PENDING:
-        raise Conflict("This upload is already complete.", code="upload_already_complete")
+        raise Conflict("This upload is already complete.", code=UPLOAD_ALREADY_COMPLETE)
     return media
 
 
@@ -164,7 +172,7 @@ def media_upload_complete(*, actor, media_id: int) -> Media:
     with its session, so nothing of it stays."""
     media = _open_session(actor=actor, media_id=media_id)
     if not storage.exists(media.key):
-        raise Conflict("No bytes were received for this upload.", code="upload_incomplete")
+        raise Conflict("No bytes were received for this upload.", code=UPLOAD_INCOMPLETE)
     staged_key = media.key
     data = storage.read(staged_key)
     try:
@@ -180,9 +188,9 @@ def media_upload_complete(*, actor, media_id: int) -> Media:
     fields = _store(inspected, purpose=media.purpose)
     try:
         with transaction.atomic():
-            locked = Media.objects.select_for_update().get(pk=media.pk)
+            locked = locks.media().get(pk=media.pk)
             if locked.status != Media.Status.PENDING:
-                raise Conflict("This upload is already complete.", code="upload_already_complete")
+                raise Conflict("This upload is already complete.", code=UPLOAD_ALREADY_COMPLETE)
             for name, value in fields.items():
                 setattr(locked, name, value)
             if inspected.kind != Kind.FILE:
@@ -269,7 +277,7 @@ def media_delete(*, actor, media_id: int) -> None:
     """The uploader deletes their media: the row now, the objects once that commits."""
     media = Media.objects.filter(pk=media_id, owner=actor).first()
     if media is None:
-        raise NotFound("No such media.", code="media_not_found")
+        raise NotFound("No such media.", code=MEDIA_NOT_FOUND)
     keys = media.stored_keys()
     media.delete()
     transaction.on_commit(lambda: storage.delete(keys))

@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 from rest_framework import serializers
 
 from superapp.core.errors import InvalidInput
+from superapp.messaging.errors import TEXT_TOO_LONG
 from superapp.messaging.models import Message
 
 Type = Message.Type
@@ -110,7 +111,7 @@ def validated_content(*, type: str, text: str, payload: dict | None) -> tuple[st
     if len(text) > settings.MESSAGE_TEXT_MAX_LENGTH:
         raise InvalidInput(
             "The text is too long.",
-            code="text_too_long",
+            code=TEXT_TOO_LONG,
             fields={"text": [f"At most {settings.MESSAGE_TEXT_MAX_LENGTH} characters."]},
         )
     if type == Type.TEXT:

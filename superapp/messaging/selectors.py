@@ -4,8 +4,9 @@
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from superapp.core.errors import NotFound
+from superapp.core.errors import CONVERSATION_NOT_FOUND, NotFound
 from superapp.core.fulltext import Search
+from superapp.messaging.errors import MESSAGE_NOT_FOUND
 from superapp.messaging.models import (
     CONVERSATION_SEARCH,
     MESSAGE_SEARCH,
@@ -41,7 +42,7 @@ def membership(*, conversation_id: int, user) -> Member:
         .first()
     )
     if member is None:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     return member
 
 
@@ -94,7 +95,7 @@ def conversation_detail(*, conversation_id: int, user) -> Member:
         .first()
     )
     if member is None:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     return member
 
 
@@ -134,7 +135,7 @@ def message_for_member(*, message_id: int, user) -> Message:
         .first()
     )
     if message is None:
-        raise NotFound("No such message.", code="message_not_found")
+        raise NotFound("No such message.", code=MESSAGE_NOT_FOUND)
     return message
 
 

@@ -14,10 +14,34 @@ from django.utils import timezone
 
 from superapp.accounts.models import User
 from superapp.core import ratelimit, sql
-from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import (
+    BLOCKED,
+    CONVERSATION_NOT_FOUND,
+    MEMBER_NOT_FOUND,
+    NOT_A_CONTACT,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 from superapp.media import selectors as media_selectors
 from superapp.media import services as media_services
-from superapp.messaging import selectors
+from superapp.messaging import locks, selectors
+from superapp.messaging.errors import (
+    ALREADY_RECALLED,
+    CANNOT_CHAT_WITH_SELF,
+    CLIENT_MSG_ID_REUSED,
+    GROUP_FULL,
+    MENTION_ALL_FORBIDDEN,
+    NOT_A_GROUP,
+    NOT_A_GROUP_ADMIN,
+    NOT_GROUP_OWNER,
+    NOT_SENDER,
+    READ_ONLY_CONVERSATION,
+    RECALL_WINDOW_PASSED,
+    USE_LEAVE,
+)
 from superapp.messaging.models import Conversation, Member, Message, NoticeName
 from superapp.messaging.payloads import MEDIA_FACTS, USER_TYPES, validated_content
 from superapp.realtime.services import event_copies_replace, event_publish
@@ -32,9 +56,9 @@ MANAGERS = (Role.OWNER, Role.ADMIN)
 
 
 def _locked_conversation(conversation_id: int) -> Conversation:
-    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    conversation = locks.conversations().filter(pk=conversation_id).first()
     if conversation is None:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     return conversation
 
 
@@ -43,7 +67,7 @@ def _locked_membership(conversation_id: int, user) -> tuple[Conversation, Member
     conversation = _locked_conversation(conversation_id)
     member = Member.objects.filter(conversation=conversation, user=user).first()
     if member is None:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     return conversation, member
 
 
@@ -68,17 +92,17 @@ def _get_or_create_keyed(
 
 def _assert_may_chat(actor, other) -> None:
     if social.either_blocked(actor, other):
-        raise Forbidden("You cannot message this user.", code="blocked")
+        raise Forbidden("You cannot message this user.", code=BLOCKED)
 
 
 @transaction.atomic
 def direct_conversation_open(*, actor, other) -> tuple[Conversation, bool]:
     """The one direct conversation between two contacts (created on first use)."""
     if other.pk == actor.pk:
-        raise InvalidInput("A direct chat needs another user.", code="cannot_chat_with_self")
+        raise InvalidInput("A direct chat needs another user.", code=CANNOT_CHAT_WITH_SELF)
     _assert_may_chat(actor, other)
     if not social.are_contacts(actor, other):
-        raise Forbidden("Add this user as a contact first.", code="not_a_contact")
+        raise Forbidden("Add this user as a contact first.", code=NOT_A_CONTACT)
     low, high = sorted((actor.pk, other.pk))
     conversation, created = _get_or_create_keyed(
         key=f"direct:{low}:{high}", kind=Kind.DIRECT, user_ids=(low, high)
@@ -95,9 +119,7 @@ def _check_invitees(actor, users: list[User]) -> list[User]:
     )
     strangers = sorted(u.username for uid, u in invitees.items() if uid not in contact_ids)
     if strangers:
-        raise Forbidden(
-            "You can only add your contacts.", code="not_a_contact", usernames=strangers
-        )
+        raise Forbidden("You can only add your contacts.", code=NOT_A_CONTACT, usernames=strangers)
     return list(invitees.values())
 
 
@@ -105,7 +127,7 @@ def _assert_group_size(count: int) -> None:
     if count > settings.GROUP_MAX_MEMBERS:
         raise DomainError(
             f"A group has at most {settings.GROUP_MAX_MEMBERS} members.",
-            code="group_full",
+            code=GROUP_FULL,
             max_members=settings.GROUP_MAX_MEMBERS,
         )
 
@@ -143,9 +165,9 @@ def _publish_conversation(conversation: Conversation, type: str, user_ids=None) 
 def _group_managed_by(actor, conversation_id: int) -> tuple[Conversation, Member]:
     conversation, member = _locked_membership(conversation_id, actor)
     if conversation.kind != Kind.GROUP:
-        raise DomainError("Only groups have members to manage.", code="not_a_group")
+        raise DomainError("Only groups have members to manage.", code=NOT_A_GROUP)
     if member.role not in MANAGERS:
-        raise Forbidden("Only the owner and admins may do this.", code="not_a_group_admin")
+        raise Forbidden("Only the owner and admins may do this.", code=NOT_A_GROUP_ADMIN)
     return conversation, member
 
 
@@ -193,11 +215,11 @@ def group_member_remove(*, actor, conversation_id: int, user: User) -> None:
     conversation, acting = _group_managed_by(actor, conversation_id)
     target = Member.objects.filter(conversation=conversation, user=user).first()
     if target is None:
-        raise NotFound("Not a member of this group.", code="member_not_found")
+        raise NotFound("Not a member of this group.", code=MEMBER_NOT_FOUND)
     if target.pk == acting.pk:
-        raise InvalidInput("Leave the group instead.", code="use_leave")
+        raise InvalidInput("Leave the group instead.", code=USE_LEAVE)
     if acting.role != Role.OWNER and target.role != Role.MEMBER:
-        raise Forbidden("Only the owner removes admins.", code="not_group_owner")
+        raise Forbidden("Only the owner removes admins.", code=NOT_GROUP_OWNER)
     _remove(conversation, target, "{0} removed {1}", [actor, user])
 
 
@@ -207,7 +229,7 @@ def group_leave(*, actor, conversation_id: int) -> None:
     or else its longest-standing member."""
     conversation, member = _locked_membership(conversation_id, actor)
     if conversation.kind != Kind.GROUP:
-        raise DomainError("Only groups can be left.", code="not_a_group")
+        raise DomainError("Only groups can be left.", code=NOT_A_GROUP)
     if member.role == Role.OWNER:
         heir = (
             Member.objects.filter(conversation=conversation)
@@ -225,14 +247,14 @@ def group_leave(*, actor, conversation_id: int) -> None:
 def group_member_role_set(*, actor, conversation_id: int, user: User, role: str) -> Member:
     conversation, acting = _group_managed_by(actor, conversation_id)
     if acting.role != Role.OWNER:
-        raise Forbidden("Only the owner appoints admins.", code="not_group_owner")
+        raise Forbidden("Only the owner appoints admins.", code=NOT_GROUP_OWNER)
     if role not in (Role.ADMIN, Role.MEMBER):
         raise InvalidInput(fields={"role": ["Must be admin or member."]})
     target = (
         Member.objects.filter(conversation=conversation, user=user).exclude(pk=acting.pk).first()
     )
     if target is None:
-        raise NotFound("Not a member of this group.", code="member_not_found")
+        raise NotFound("Not a member of this group.", code=MEMBER_NOT_FOUND)
     target.role = role
     target.save(update_fields=["role"])
     return target
@@ -405,7 +427,7 @@ def _resolve_mentions(
     mentions_all = "all" in names
     if mentions_all and (conversation.kind != Kind.GROUP or role not in MANAGERS):
         raise Forbidden(
-            "Only group owners and admins may mention everyone.", code="mention_all_forbidden"
+            "Only group owners and admins may mention everyone.", code=MENTION_ALL_FORBIDDEN
         )
     names.discard("all")
     if not names:
@@ -454,7 +476,7 @@ def _conversation_to_send(conversation_id: int, actor, client_msg_id: str | None
         [conversation_id],
     )
     if locked is None:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     rows = sql.fetch_all(
         "SELECT user_id, role, (SELECT id FROM"
         f" {Message._meta.db_table} WHERE conversation_id = %s AND sender_id = %s"
@@ -478,7 +500,7 @@ def _replay(existing: Message, *, type: str, text: str, payload: dict) -> Messag
     if (existing.type, existing.text, existing.payload) != (type, text, payload):
         raise Conflict(
             "This client_msg_id was already used for another message.",
-            code="client_msg_id_reused",
+            code=CLIENT_MSG_ID_REUSED,
         )
     return existing
 
@@ -505,12 +527,12 @@ def message_send(
     sending = _conversation_to_send(conversation_id, actor, client_msg_id)
     conversation, roles = sending.conversation, sending.roles
     if actor.pk not in roles:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     if sending.sent_id is not None:
         existing = Message.objects.select_related("sender").get(pk=sending.sent_id)
         return _replay(existing, type=type, text=text, payload=payload), False
     if conversation.kind == Kind.SERVICE:
-        raise Forbidden("Service notifications are read-only.", code="read_only_conversation")
+        raise Forbidden("Service notifications are read-only.", code=READ_ONLY_CONVERSATION)
     if conversation.kind == Kind.DIRECT:
         _assert_may_chat(actor, next(uid for uid in roles if uid != actor.pk))
     # counted only for new messages: a client retrying a stored one is never refused
@@ -567,15 +589,13 @@ def message_recall(*, actor, message_id: int) -> Message:
     system notice (see ``Message.as_dict``); the seq stays, so nobody's position moves."""
     message = selectors.message_for_member(message_id=message_id, user=actor)
     if message.sender_id != actor.pk:
-        raise Forbidden("Only the sender may recall a message.", code="not_sender")
+        raise Forbidden("Only the sender may recall a message.", code=NOT_SENDER)
     _locked_conversation(message.conversation_id)
     message.refresh_from_db(fields=["recalled_at"])
     if message.recalled_at is not None:
-        raise Conflict("Already recalled.", code="already_recalled")
+        raise Conflict("Already recalled.", code=ALREADY_RECALLED)
     if timezone.now() - message.created_at > settings.MESSAGE_RECALL_WINDOW:
-        raise DomainError(
-            "Messages can only be recalled for 2 minutes.", code="recall_window_passed"
-        )
+        raise DomainError("Messages can only be recalled for 2 minutes.", code=RECALL_WINDOW_PASSED)
     message.recalled_at = timezone.now()
     message.save(update_fields=["recalled_at"])
     message_copies_refresh(message)

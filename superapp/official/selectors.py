@@ -15,8 +15,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from superapp.core.errors import Forbidden, NotFound
+from superapp.core.errors import (
+    ACCOUNT_NOT_FOUND,
+    CONVERSATION_NOT_FOUND,
+    DELIVERY_NOT_FOUND,
+    INSUFFICIENT_ROLE,
+    Forbidden,
+    NotFound,
+)
 from superapp.core.fulltext import Search
+from superapp.official.errors import BRAND_NOT_FOUND, NOT_FOLLOWING
 from superapp.official.models import (
     ACCOUNT_SEARCH,
     ARTICLE_SEARCH,
@@ -51,9 +59,9 @@ def brand_for_member(*, brand_id: int, user, roles=STAFF) -> Brand:
     brand = Brand.objects.filter(pk=brand_id).first()
     role = brand_role(brand=brand, user=user) if brand else None
     if role is None:
-        raise NotFound("No such brand.", code="brand_not_found")
+        raise NotFound("No such brand.", code=BRAND_NOT_FOUND)
     if role not in roles:
-        raise Forbidden("Your role in this brand does not allow this.", code="insufficient_role")
+        raise Forbidden("Your role in this brand does not allow this.", code=INSUFFICIENT_ROLE)
     return brand
 
 
@@ -120,7 +128,7 @@ def account_get(*, account_id: int) -> OfficialAccount:
     """A public account profile (any signed-in user may see it), with its follower count."""
     account = _with_follower_count(OfficialAccount.objects.filter(pk=account_id)).first()
     if account is None:
-        raise NotFound("No such official account.", code="account_not_found")
+        raise NotFound("No such official account.", code=ACCOUNT_NOT_FOUND)
     return account
 
 
@@ -131,7 +139,7 @@ def chat_card_check(payload: dict) -> dict:
         OfficialAccount.objects.filter(pk=payload["account_id"]).only("name", "avatar_url").first()
     )
     if account is None:
-        raise NotFound("No such official account.", code="account_not_found")
+        raise NotFound("No such official account.", code=ACCOUNT_NOT_FOUND)
     return {"account_id": account.pk, "name": account.name, "avatar_url": account.avatar_url}
 
 
@@ -140,7 +148,7 @@ def account_for_member(*, account_id: int, user, roles=STAFF) -> OfficialAccount
     brand's back office is invisible to them), 403 ``insufficient_role`` to lesser roles."""
     account = OfficialAccount.objects.select_related("brand").filter(pk=account_id).first()
     if account is None:
-        raise NotFound("No such official account.", code="account_not_found")
+        raise NotFound("No such official account.", code=ACCOUNT_NOT_FOUND)
     brand_for_member(brand_id=account.brand_id, user=user, roles=roles)
     return account
 
@@ -174,7 +182,7 @@ def broadcasts_visible_to(*, account: OfficialAccount, user) -> QuerySet[Broadca
         return broadcasts
     follow = follow_of(account=account, user=user)
     if follow is None:
-        raise Forbidden("Follow this account to read its broadcasts.", code="not_following")
+        raise Forbidden("Follow this account to read its broadcasts.", code=NOT_FOLLOWING)
     return broadcasts.filter(created_at__gte=follow.followed_at)
 
 
@@ -240,7 +248,7 @@ def brand_deliveries(*, brand: Brand):
 def brand_delivery(*, brand: Brand, delivery_id: int):
     delivery = brand_deliveries(brand=brand).filter(pk=delivery_id).first()
     if delivery is None:
-        raise NotFound("No such delivery.", code="delivery_not_found")
+        raise NotFound("No such delivery.", code=DELIVERY_NOT_FOUND)
     return delivery
 
 
@@ -295,7 +303,7 @@ def conversation_for_staff(*, conversation_id: int, user) -> ServiceConversation
         .first()
     )
     if conversation is None or brand_role(brand=conversation.account.brand, user=user) is None:
-        raise NotFound("No such conversation.", code="conversation_not_found")
+        raise NotFound("No such conversation.", code=CONVERSATION_NOT_FOUND)
     return conversation
 
 
@@ -345,7 +353,7 @@ def brand_get(*, brand_id: int) -> Brand:
     """Any brand by id (brands are public); 404 ``brand_not_found`` otherwise."""
     brand = Brand.objects.filter(pk=brand_id).first()
     if brand is None:
-        raise NotFound("No such brand.", code="brand_not_found")
+        raise NotFound("No such brand.", code=BRAND_NOT_FOUND)
     return brand
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from miniprograms import services as miniprogram_services
 from superapp.core import domain_events, ratelimit
 from superapp.core.errors import (
+    ALREADY_CLAIMED,
+    ALREADY_MEMBER,
     Conflict,
     DomainError,
     Forbidden,
@@ -24,7 +26,21 @@ from superapp.core.errors import (
 )
 from superapp.core.memberships import membership_set
 from superapp.media import selectors as media_selectors
-from superapp.official import events, selectors
+from superapp.official import events, locks, selectors
+from superapp.official.errors import (
+    ACCOUNT_LIMIT_REACHED,
+    BRAND_NOT_VERIFIED,
+    BROADCAST_QUOTA_EXCEEDED,
+    KEYWORD_REPLY_LIMIT_REACHED,
+    KEYWORD_REPLY_NOT_FOUND,
+    KEYWORD_TAKEN,
+    NAME_TAKEN,
+    NOT_CLAIMED_BY_YOU,
+    NOT_FOLLOWING,
+    PLATFORM_STAFF_ONLY,
+    SERVICE_WINDOW_CLOSED,
+    VERIFIED_SERVICE_ACCOUNT_REQUIRED,
+)
 from superapp.official.models import (
     Article,
     Brand,
@@ -50,12 +66,12 @@ Direction = ServiceMessage.Direction
 
 
 class ServiceWindowClosed(DomainError):
-    code = "service_window_closed"
+    code = SERVICE_WINDOW_CLOSED
     default_detail = "The customer-service window is closed: wait for the follower to write again."
 
 
 class VerifiedServiceAccountRequired(DomainError):
-    code = "verified_service_account_required"
+    code = VERIFIED_SERVICE_ACCOUNT_REQUIRED
     default_detail = "Customer service needs a service account of a verified brand."
 
 
@@ -88,7 +104,7 @@ def brand_member_add(*, actor, brand_id: int, user, role: str) -> BrandMember:
         with transaction.atomic():
             member = BrandMember.objects.create(brand=brand, user=user, role=role)
     except IntegrityError as exc:
-        raise Conflict("Already a member of this brand.", code="already_member") from exc
+        raise Conflict("Already a member of this brand.", code=ALREADY_MEMBER) from exc
     _audit(
         brand=brand,
         actor=actor,
@@ -115,14 +131,14 @@ def brand_membership_set(*, brand_id: int, user_id: int, role: str | None) -> No
 
 def _require_platform_staff(actor) -> None:
     if not (actor.is_active and actor.is_staff):
-        raise Forbidden("Only platform staff verify brands.", code="platform_staff_only")
+        raise Forbidden("Only platform staff verify brands.", code=PLATFORM_STAFF_ONLY)
 
 
 @transaction.atomic
 def brand_verify(*, actor, brand: Brand) -> Brand:
     """Platform staff vouch for the brand; its service accounts get the advanced features."""
     _require_platform_staff(actor)
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    brand = locks.brands().get(pk=brand.pk)
     if brand.verified_at is None:
         brand.verified_at = timezone.now()
         brand.save(update_fields=["verified_at"])
@@ -133,7 +149,7 @@ def brand_verify(*, actor, brand: Brand) -> Brand:
 @transaction.atomic
 def brand_verification_revoke(*, actor, brand: Brand) -> Brand:
     _require_platform_staff(actor)
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    brand = locks.brands().get(pk=brand.pk)
     if brand.verified_at is not None:
         brand.verified_at = None
         brand.save(update_fields=["verified_at"])
@@ -146,7 +162,7 @@ def brand_callback_set(*, actor, brand_id: int, url: str) -> BrandCallback:
     """Register (or move) the brand's developer server; a fresh signing secret each time."""
     brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
     if not brand.is_verified:
-        raise DomainError("Only verified brands get server push.", code="brand_not_verified")
+        raise DomainError("Only verified brands get server push.", code=BRAND_NOT_VERIFIED)
     callback, _ = BrandCallback.objects.update_or_create(
         brand=brand, defaults={"url": url, "secret": "whsec_" + secrets.token_urlsafe(32)}
     )
@@ -195,19 +211,19 @@ def account_create(
     *, actor, brand_id: int, name: str, kind: str, description: str = "", avatar_url: str = ""
 ) -> OfficialAccount:
     brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
-    Brand.objects.select_for_update().filter(pk=brand.pk).first()  # serialise the limit check
+    locks.brands().filter(pk=brand.pk).first()  # serialise the limit check
     if (
         OfficialAccount.objects.filter(brand=brand).count()
         >= settings.OFFICIAL_MAX_ACCOUNTS_PER_BRAND
     ):
-        raise DomainError("This brand has its maximum of accounts.", code="account_limit_reached")
+        raise DomainError("This brand has its maximum of accounts.", code=ACCOUNT_LIMIT_REACHED)
     try:
         with transaction.atomic():
             account = OfficialAccount.objects.create(
                 brand=brand, name=name, kind=kind, description=description, avatar_url=avatar_url
             )
     except IntegrityError as exc:
-        raise Conflict("The brand already has an account by that name.", code="name_taken") from exc
+        raise Conflict("The brand already has an account by that name.", code=NAME_TAKEN) from exc
     FollowerCounterShard.objects.bulk_create(
         FollowerCounterShard(account=account, shard=shard)
         for shard in range(settings.OFFICIAL_FOLLOWER_COUNTER_SHARDS)
@@ -369,14 +385,14 @@ def broadcast_publish(
     The account row is locked while the quota is counted, so two concurrent publishes cannot
     both take the last slot."""
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
-    OfficialAccount.objects.select_for_update().filter(pk=account.pk).first()
+    locks.official_accounts().filter(pk=account.pk).first()
     now = timezone.now()
     limit, start, end = _quota_window(account.kind, now)
     used = Broadcast.objects.filter(account=account, created_at__gte=start).count()
     if used >= limit:
         raise RateLimited(
             f"This {account.kind} account may broadcast {limit} time(s) per period.",
-            code="broadcast_quota_exceeded",
+            code=BROADCAST_QUOTA_EXCEEDED,
             limit=limit,
             retry_after=int((end - now).total_seconds()) + 1,
         )
@@ -410,19 +426,19 @@ def keyword_reply_create(
     *, actor, account_id: int, keyword: str, match: str, reply: str
 ) -> KeywordReply:
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
-    OfficialAccount.objects.select_for_update().filter(pk=account.pk).first()
+    locks.official_accounts().filter(pk=account.pk).first()
     if (
         KeywordReply.objects.filter(account=account).count()
         >= settings.OFFICIAL_MAX_KEYWORD_REPLIES
     ):
-        raise DomainError("Too many keyword replies.", code="keyword_reply_limit_reached")
+        raise DomainError("Too many keyword replies.", code=KEYWORD_REPLY_LIMIT_REACHED)
     try:
         with transaction.atomic():
             rule = KeywordReply.objects.create(
                 account=account, keyword=keyword.strip(), match=match, reply=reply
             )
     except IntegrityError as exc:
-        raise Conflict("This keyword already has a reply.", code="keyword_taken") from exc
+        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
     _audit(
         brand=account.brand,
         actor=actor,
@@ -438,7 +454,7 @@ def keyword_reply_delete(*, actor, account_id: int, reply_id: int) -> None:
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
     deleted, _ = KeywordReply.objects.filter(pk=reply_id, account=account).delete()
     if not deleted:
-        raise NotFound("No such keyword reply.", code="keyword_reply_not_found")
+        raise NotFound("No such keyword reply.", code=KEYWORD_REPLY_NOT_FOUND)
     _audit(
         brand=account.brand,
         actor=actor,
@@ -478,7 +494,7 @@ def service_message_send(*, user, account_id: int, text: str) -> ServiceMessage:
     brand's developer server."""
     account = selectors.account_get(account_id=account_id)
     if selectors.follow_of(account=account, user=user) is None:
-        raise Forbidden("Follow this account to message it.", code="not_following")
+        raise Forbidden("Follow this account to message it.", code=NOT_FOLLOWING)
     ratelimit.hit(
         "official.message",
         f"{user.pk}",
@@ -486,7 +502,7 @@ def service_message_send(*, user, account_id: int, text: str) -> ServiceMessage:
         window_seconds=60,
     )
     now = timezone.now()
-    conversation, _ = ServiceConversation.objects.select_for_update().get_or_create(
+    conversation, _ = locks.service_conversations().get_or_create(
         account=account, user=user, defaults={"last_message_at": now}
     )
     conversation.window_opened_at = conversation.last_message_at = now
@@ -546,7 +562,7 @@ def conversation_claim(*, actor, conversation_id: int) -> ServiceConversation:
     ).update(claimed_by=actor, claimed_at=timezone.now())
     conversation.refresh_from_db()
     if not claimed and conversation.claimed_by_id != actor.pk:
-        raise Conflict("Another associate has claimed this conversation.", code="already_claimed")
+        raise Conflict("Another associate has claimed this conversation.", code=ALREADY_CLAIMED)
     return conversation
 
 
@@ -556,9 +572,9 @@ def service_reply_send(*, actor, conversation_id: int, text: str) -> ServiceMess
     48-hour rule: at most 5 replies within 48 h of the follower's last message)."""
     account = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor).account
     _require_customer_service(account)
-    conversation = ServiceConversation.objects.select_for_update().get(pk=conversation_id)
+    conversation = locks.service_conversations().get(pk=conversation_id)
     if conversation.claimed_by_id != actor.pk:
-        raise Conflict("Claim the conversation before replying.", code="not_claimed_by_you")
+        raise Conflict("Claim the conversation before replying.", code=NOT_CLAIMED_BY_YOU)
     if not selectors.service_window_is_open(conversation):
         raise ServiceWindowClosed()
     now = timezone.now()

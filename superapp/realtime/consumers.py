@@ -8,6 +8,12 @@ from django.utils import timezone
 
 from superapp.accounts.selectors import access_token_is_live
 from superapp.realtime import selectors
+from superapp.realtime.errors import (
+    INVALID_CURSOR,
+    INVALID_JSON,
+    UNKNOWN_COMMAND,
+    UNSUPPORTED_FRAME,
+)
 from superapp.realtime.selectors import extra_socket_groups
 from superapp.realtime.services import user_group
 
@@ -79,12 +85,12 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         """Text frames holding JSON only; anything else gets an error frame, never a crash."""
         if text_data is None:
-            await self.send_json({"type": "error", "code": "unsupported_frame"})
+            await self.send_json({"type": "error", "code": UNSUPPORTED_FRAME})
             return
         try:
             content = json.loads(text_data)
         except ValueError:
-            await self.send_json({"type": "error", "code": "invalid_json"})
+            await self.send_json({"type": "error", "code": INVALID_JSON})
             return
         await self.receive_json(content, **kwargs)
 
@@ -95,14 +101,14 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "sync":
             await self._send_missed(content.get("cursor"))
         else:
-            await self.send_json({"type": "error", "code": "unknown_command"})
+            await self.send_json({"type": "error", "code": UNKNOWN_COMMAND})
 
     async def _send_missed(self, cursor) -> None:
         if not await self._token_is_live():
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
-            await self.send_json({"type": "error", "code": "invalid_cursor"})
+            await self.send_json({"type": "error", "code": INVALID_CURSOR})
             return
         events = await database_sync_to_async(selectors.events_since)(
             user=self.scope["user"], cursor=cursor, limit=settings.SYNC_MAX_EVENTS

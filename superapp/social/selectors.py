@@ -9,8 +9,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from superapp.accounts import selectors as account_selectors
 from superapp.accounts.models import User
-from superapp.core.errors import NotFound
+from superapp.core.errors import USER_NOT_FOUND, NotFound
 from superapp.core.fulltext import Search
+from superapp.social.errors import INVALID_QR, MOMENT_NOT_FOUND
 from superapp.social.models import (
     Block,
     Contact,
@@ -83,14 +84,14 @@ def user_for_qr_token(*, viewer, token: str) -> User:
     try:
         data = signing.loads(token, salt=QR_SALT, max_age=settings.CONTACT_QR_MAX_AGE)
     except signing.BadSignature as exc:  # SignatureExpired is a subclass
-        raise NotFound("This QR code is invalid or expired.", code="invalid_qr") from exc
+        raise NotFound("This QR code is invalid or expired.", code=INVALID_QR) from exc
     return visible_user(viewer=viewer, user=User.objects.filter(pk=data.get("u")).first())
 
 
 def visible_user(*, viewer, user: User | None) -> User:
     """``user`` unless missing, inactive or blocking ``viewer`` (then 404, revealing nothing)."""
     if user is None or not user.is_active or is_blocked(blocker=user, blocked=viewer):
-        raise NotFound("No such user.", code="user_not_found")
+        raise NotFound("No such user.", code=USER_NOT_FOUND)
     return user
 
 
@@ -99,7 +100,7 @@ def user_findable_by_username(*, viewer, user: User) -> User:
     are already ``viewer``'s contact (others still find them by their QR code)."""
     user = visible_user(viewer=viewer, user=user)
     if not user.findable_by_username and not are_contacts(viewer, user):
-        raise NotFound("No such user.", code="user_not_found")
+        raise NotFound("No such user.", code=USER_NOT_FOUND)
     return user
 
 
@@ -156,7 +157,7 @@ def moment_for_viewer(*, viewer, moment_id: int, with_interactions: bool = False
     moments = moments_feed(viewer=viewer) if with_interactions else visible_moments(viewer=viewer)
     moment = moments.filter(pk=moment_id).first()
     if moment is None:
-        raise NotFound("No such moment.", code="moment_not_found")
+        raise NotFound("No such moment.", code=MOMENT_NOT_FOUND)
     return moment
 
 

@@ -7,11 +7,29 @@ from django.db.models import Q
 from django.utils import timezone
 
 from superapp.core import ratelimit
-from superapp.core.errors import Conflict, InvalidInput, NotFound
+from superapp.core.errors import USER_NOT_FOUND, Conflict, InvalidInput, NotFound
 from superapp.media import selectors as media_selectors
 from superapp.media import services as media_services
 from superapp.realtime.services import event_publish
-from superapp.social import selectors
+from superapp.social import locks, selectors
+from superapp.social.errors import (
+    ALREADY_BLOCKED,
+    ALREADY_CONTACTS,
+    AUDIENCE_NOT_CONTACTS,
+    AUDIENCE_REQUIRED,
+    AUDIENCE_UNEXPECTED,
+    BLOCK_NOT_FOUND,
+    CANNOT_ADD_SELF,
+    CANNOT_BLOCK_SELF,
+    CONTACT_NOT_FOUND,
+    EMPTY_COMMENT,
+    EMPTY_MOMENT,
+    MOMENT_NOT_FOUND,
+    REQUEST_ANSWERED,
+    REQUEST_NOT_FOUND,
+    REQUEST_PENDING,
+    USER_BLOCKED,
+)
 from superapp.social.models import (
     Block,
     Contact,
@@ -44,17 +62,15 @@ def _request_brief(request: ContactRequest) -> dict:
 def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
     """Ask ``to`` to become a contact. If ``to`` already asked ``actor``, this accepts it."""
     if to.pk == actor.pk:
-        raise InvalidInput("You cannot add yourself.", code="cannot_add_self")
+        raise InvalidInput("You cannot add yourself.", code=CANNOT_ADD_SELF)
     if selectors.is_blocked(blocker=to, blocked=actor):
-        raise NotFound("No such user.", code="user_not_found")
+        raise NotFound("No such user.", code=USER_NOT_FOUND)
     if selectors.is_blocked(blocker=actor, blocked=to):
-        raise Conflict("Unblock this user first.", code="user_blocked")
+        raise Conflict("Unblock this user first.", code=USER_BLOCKED)
     if selectors.are_contacts(actor, to):
-        raise Conflict("Already a contact.", code="already_contacts")
+        raise Conflict("Already a contact.", code=ALREADY_CONTACTS)
     reverse = (
-        ContactRequest.objects.select_for_update()
-        .filter(from_user=to, to_user=actor, status=Status.PENDING)
-        .first()
+        locks.contact_requests().filter(from_user=to, to_user=actor, status=Status.PENDING).first()
     )
     if reverse is not None:
         return contact_request_accept(actor=actor, request_id=reverse.pk)
@@ -68,7 +84,7 @@ def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
         with transaction.atomic():
             request = ContactRequest.objects.create(from_user=actor, to_user=to, message=message)
     except IntegrityError as exc:
-        raise Conflict("A request is already pending.", code="request_pending") from exc
+        raise Conflict("A request is already pending.", code=REQUEST_PENDING) from exc
     event_publish(
         user_ids=[to.pk],
         type="contact.request_received",
@@ -79,15 +95,15 @@ def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
 
 def _pending_request_to(actor, request_id: int) -> ContactRequest:
     request = (
-        ContactRequest.objects.select_for_update()
+        locks.contact_requests()
         .select_related("from_user", "to_user")
         .filter(pk=request_id, to_user=actor)
         .first()
     )
     if request is None:
-        raise NotFound("No such request.", code="request_not_found")
+        raise NotFound("No such request.", code=REQUEST_NOT_FOUND)
     if request.status != Status.PENDING:
-        raise Conflict("This request was already answered.", code="request_answered")
+        raise Conflict("This request was already answered.", code=REQUEST_ANSWERED)
     return request
 
 
@@ -127,7 +143,7 @@ def _unfriend(a, b) -> int:
 @transaction.atomic
 def contact_remove(*, actor, contact) -> None:
     if not _unfriend(actor, contact):
-        raise NotFound("Not a contact.", code="contact_not_found")
+        raise NotFound("Not a contact.", code=CONTACT_NOT_FOUND)
     event_publish(
         user_ids=[actor.pk], type="contact.removed", payload={"user": _user_brief(contact)}
     )
@@ -138,10 +154,10 @@ def block_create(*, actor, user) -> Block:
     """Block ``user``: the friendship ends and pending requests between them are declined.
     A blocked user cannot message the blocker, see their Moments or ask again."""
     if user.pk == actor.pk:
-        raise InvalidInput("You cannot block yourself.", code="cannot_block_self")
+        raise InvalidInput("You cannot block yourself.", code=CANNOT_BLOCK_SELF)
     block, created = Block.objects.get_or_create(blocker=actor, blocked=user)
     if not created:
-        raise Conflict("Already blocked.", code="already_blocked")
+        raise Conflict("Already blocked.", code=ALREADY_BLOCKED)
     _unfriend(actor, user)
     ContactRequest.objects.filter(
         Q(from_user=actor, to_user=user) | Q(from_user=user, to_user=actor),
@@ -155,7 +171,7 @@ def block_create(*, actor, user) -> Block:
 def block_delete(*, actor, user) -> None:
     deleted, _ = Block.objects.filter(blocker=actor, blocked=user).delete()
     if not deleted:
-        raise NotFound("This user is not blocked.", code="block_not_found")
+        raise NotFound("This user is not blocked.", code=BLOCK_NOT_FOUND)
 
 
 @transaction.atomic
@@ -173,20 +189,20 @@ def moment_create(
     Moment may see them) or URLs of images hosted elsewhere."""
     images = images or []
     if not text and not images:
-        raise InvalidInput("A moment needs text or images.", code="empty_moment")
+        raise InvalidInput("A moment needs text or images.", code=EMPTY_MOMENT)
     audience = audience or []
     if visibility == Moment.Visibility.SELECTED:
         if not audience:
-            raise InvalidInput("Choose who may see it.", code="audience_required")
+            raise InvalidInput("Choose who may see it.", code=AUDIENCE_REQUIRED)
         allowed = set(
             selectors.contacts_of(user=actor)
             .filter(pk__in=[u.pk for u in audience])
             .values_list("pk", flat=True)
         )
         if allowed != {u.pk for u in audience}:
-            raise InvalidInput("The audience must be your contacts.", code="audience_not_contacts")
+            raise InvalidInput("The audience must be your contacts.", code=AUDIENCE_NOT_CONTACTS)
     elif audience:
-        raise InvalidInput("An audience only goes with 'selected'.", code="audience_unexpected")
+        raise InvalidInput("An audience only goes with 'selected'.", code=AUDIENCE_UNEXPECTED)
     media_ids = [image for image in images if isinstance(image, int)]
     media_selectors.media_to_attach(
         actor=actor, media_ids=media_ids, purpose="moment", kinds=["image"]
@@ -207,7 +223,7 @@ def moment_create(
 def moment_delete(*, actor, moment_id: int) -> None:
     deleted, _ = Moment.objects.filter(pk=moment_id, author=actor).delete()
     if not deleted:
-        raise NotFound("No such moment.", code="moment_not_found")
+        raise NotFound("No such moment.", code=MOMENT_NOT_FOUND)
 
 
 def _notify_author(moment: Moment, actor, type: str, payload: dict) -> None:
@@ -238,7 +254,7 @@ def moment_unlike(*, actor, moment_id: int) -> None:
 def moment_comment(*, actor, moment_id: int, text: str) -> MomentComment:
     moment = selectors.moment_for_viewer(viewer=actor, moment_id=moment_id)
     if not text.strip():
-        raise InvalidInput("A comment needs text.", code="empty_comment")
+        raise InvalidInput("A comment needs text.", code=EMPTY_COMMENT)
     comment = MomentComment.objects.create(moment=moment, user=actor, text=text)
     _notify_author(moment, actor, "moment.commented", {"comment": {"id": comment.pk, "text": text}})
     return comment

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from miniprograms import selectors as miniprogram_selectors
-from superapp.core.errors import Forbidden, NotFound
+from superapp.core.errors import INSUFFICIENT_ROLE, TEAM_NOT_FOUND, Forbidden, NotFound
 from superapp.official import selectors as official_selectors
 from superapp.teams.models import Invitation, TeamAuditEntry, TeamKind
 
@@ -69,9 +69,9 @@ def team_for_member(*, kind: str, team_id: int, user, roles=EVERYONE) -> Team:
     ``insufficient_role``."""
     team = next((t for t in teams_for_user(user=user) if t.kind == kind and t.id == team_id), None)
     if team is None:
-        raise NotFound("No such team.", code="team_not_found")
+        raise NotFound("No such team.", code=TEAM_NOT_FOUND)
     if team.role not in roles:
-        raise Forbidden("Your role in this team does not allow this.", code="insufficient_role")
+        raise Forbidden("Your role in this team does not allow this.", code=INSUFFICIENT_ROLE)
     return team
 
 

@@ -7,9 +7,24 @@ from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
 from superapp.accounts.selectors import user_by_username
-from superapp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from superapp.core.errors import (
+    ALREADY_MEMBER,
+    MEMBER_NOT_FOUND,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 from superapp.official import services as official_services
-from superapp.teams import selectors
+from superapp.teams import locks, selectors
+from superapp.teams.errors import (
+    INVITATION_NOT_FOUND,
+    INVITATION_NOT_PENDING,
+    INVITATION_PENDING,
+    LAST_OWNER,
+    OWN_MEMBERSHIP,
+)
 from superapp.teams.models import INVITABLE_ROLES, ROLES, Invitation, TeamAuditEntry, TeamKind
 from superapp.teams.selectors import MANAGERS, OWNERS, Team
 
@@ -17,13 +32,13 @@ Status = Invitation.Status
 
 
 class LastOwner(DomainError):
-    code = "last_owner"
+    code = LAST_OWNER
     default_detail = "The owner cannot leave: hand the team over to another member first."
 
 
 class InvitationNotPending(DomainError):
     status = 409
-    code = "invitation_not_pending"
+    code = INVITATION_NOT_PENDING
     default_detail = "This invitation has already been answered or revoked."
 
 
@@ -57,7 +72,7 @@ def invitation_create(*, actor, kind: str, team_id: int, username: str, role: st
         allowed = " or ".join(INVITABLE_ROLES[kind])
         raise InvalidInput(fields={"role": [f"Must be {allowed}."]})
     if selectors.member_role(kind=kind, team_id=team_id, user_id=invitee.pk) is not None:
-        raise Conflict(f"{invitee.username} is already a member.", code="already_member")
+        raise Conflict(f"{invitee.username} is already a member.", code=ALREADY_MEMBER)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -70,16 +85,16 @@ def invitation_create(*, actor, kind: str, team_id: int, username: str, role: st
             )
     except IntegrityError as exc:
         raise Conflict(
-            f"{invitee.username} already has an invitation waiting.", code="invitation_pending"
+            f"{invitee.username} already has an invitation waiting.", code=INVITATION_PENDING
         ) from exc
     _audit(team=team, actor=actor, action="invitation.sent", target=invitee.username, role=role)
     return invitation
 
 
 def _pending_for_update(queryset, invitation_id: int) -> Invitation:
-    invitation = queryset.select_for_update().filter(pk=invitation_id).first()
+    invitation = locks.invitations(queryset.filter(pk=invitation_id)).first()
     if invitation is None:
-        raise NotFound("No such invitation.", code="invitation_not_found")
+        raise NotFound("No such invitation.", code=INVITATION_NOT_FOUND)
     if invitation.status != Status.PENDING:
         raise InvitationNotPending()
     return invitation
@@ -129,11 +144,11 @@ def team_leave(*, actor, kind: str, team_id: int) -> None:
 def _other_member(*, team: Team, actor, user_id: int) -> str:
     if user_id == actor.pk:
         raise Forbidden(
-            "Change your own membership by leaving or handing the team over.", code="own_membership"
+            "Change your own membership by leaving or handing the team over.", code=OWN_MEMBERSHIP
         )
     role = selectors.member_role(kind=team.kind, team_id=team.id, user_id=user_id)
     if role is None:
-        raise NotFound("No such member.", code="member_not_found")
+        raise NotFound("No such member.", code=MEMBER_NOT_FOUND)
     return role
 
 

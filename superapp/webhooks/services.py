@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from superapp.core import signing, sql, wakeup
-from superapp.webhooks import destinations
+from superapp.webhooks import destinations, locks
 from superapp.webhooks.models import WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def deliveries_lease(limit: int = 500) -> list[tuple[int, datetime]]:
     """Lease up to ``limit`` due deliveries to one dispatch, oldest first: each goes to exactly
     one ``deliver`` job, which claims it with its lease. Dispatches running side by side skip
     each other's rows; a lease that runs out (the job was lost) makes the row due again."""
-    rows = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
+    rows = locks.webhook_deliveries(skip_locked=True).filter(
         status=Status.PENDING, next_attempt_at__lte=timezone.now()
     )
     ids = list(rows.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

@@ -38,6 +38,8 @@ def tree(tmp_path_factory):
 def with_import(tree, module: str, statement: str):
     """Add ``statement`` at the end of ``module`` in the copied tree; undo it afterwards."""
     path = tree.joinpath(*module.split(".")).with_suffix(".py")
+    if not path.exists():  # a package (payments/services/)
+        path = tree.joinpath(*module.split("."), "__init__.py")
     original = path.read_text()
     path.write_text(original + f"\n{statement}\n")
     return path, original

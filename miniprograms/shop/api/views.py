@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from miniprograms.shop import payment, selectors, services
 from miniprograms.shop.api import serializers as s
+from miniprograms.shop.errors import CSV_TOO_LARGE, INVALID_CSV
 from miniprograms.shop.models import Collection, Coupon, Order, Product, Review, ReviewReport
 from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
@@ -184,11 +185,11 @@ class CatalogueImportView(APIView):
         selectors.shop_for_staff(shop_id=shop_id, user=request.user, roles=MANAGERS)
         upload = validated(s.CatalogueImportInput, request.data)["file"]
         if upload.size > settings.SHOP_MAX_CSV_BYTES:
-            raise InvalidInput("The file is too large.", code="csv_too_large")
+            raise InvalidInput("The file is too large.", code=CSV_TOO_LARGE)
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput("The file must be UTF-8 CSV.", code="invalid_csv") from exc
+            raise InvalidInput("The file must be UTF-8 CSV.", code=INVALID_CSV) from exc
         rows = list(csv.DictReader(io.StringIO(text)))
         report = services.catalogue_import(actor=request.user, shop_id=shop_id, rows=rows)
         return Response(s.ImportReportOutput(report).data)

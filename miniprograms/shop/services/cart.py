@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
+from miniprograms.shop.errors import CART_FULL, QUANTITY_LIMIT, SKU_NOT_FOUND
 from miniprograms.shop.models import (
     Cart,
     CartItem,
@@ -29,7 +30,7 @@ def _sellable_sku(shop: Shop, sku_id: int) -> Sku:
         .first()
     )
     if sku is None:
-        raise NotFound("No such item in this shop.", code="sku_not_found")
+        raise NotFound("No such item in this shop.", code=SKU_NOT_FOUND)
     return sku
 
 
@@ -37,7 +38,7 @@ def _check_quantity(quantity: int) -> None:
     if quantity > settings.SHOP_MAX_LINE_QUANTITY:
         raise InvalidInput(
             fields={"quantity": [f"At most {settings.SHOP_MAX_LINE_QUANTITY} per item."]},
-            code="quantity_limit",
+            code=QUANTITY_LIMIT,
         )
 
 
@@ -46,7 +47,7 @@ def cart_item_set(*, actor, shop_id: int, sku_id: int, quantity: int) -> Cart:
     """Put ``quantity`` of a SKU in the user's cart of this shop (0 removes it)."""
     shop = selectors.shop_get(shop_id=shop_id)
     cart, _ = Cart.objects.get_or_create(user=actor, shop=shop)
-    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    cart = locks.carts().get(pk=cart.pk)
     if quantity == 0:
         CartItem.objects.filter(cart=cart, sku_id=sku_id).delete()
     else:
@@ -55,7 +56,7 @@ def cart_item_set(*, actor, shop_id: int, sku_id: int, quantity: int) -> Cart:
         other_lines = CartItem.objects.filter(cart=cart).exclude(sku=sku).count()
         if other_lines >= settings.SHOP_MAX_CART_LINES:
             raise DomainError(
-                f"A cart holds at most {settings.SHOP_MAX_CART_LINES} items.", code="cart_full"
+                f"A cart holds at most {settings.SHOP_MAX_CART_LINES} items.", code=CART_FULL
             )
         CartItem.objects.update_or_create(cart=cart, sku=sku, defaults={"quantity": quantity})
     cart.save(update_fields=["updated_at"])

@@ -10,7 +10,22 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import selectors, storefront
+from miniprograms.shop import locks, selectors, storefront
+from miniprograms.shop.errors import (
+    COLLECTION_EXISTS,
+    CSV_TOO_LARGE,
+    INVALID_OPTIONS,
+    INVALID_PRICE,
+    PRODUCT_EXISTS,
+    PRODUCT_INCOMPLETE,
+    PRODUCT_NOT_FOUND,
+    SHOP_ALREADY_ENABLED,
+    SKU_EXISTS,
+    SKU_NOT_FOUND,
+    TOO_MANY_IMAGES,
+    UNSUPPORTED_CURRENCY,
+    VALUE_OUT_OF_RANGE,
+)
 from miniprograms.shop.models import (
     MAX_STOCK,
     Collection,
@@ -35,7 +50,7 @@ def shop_enable(*, actor, brand_id: int, name: str = "", currency: str = "EUR") 
     third-party apps (its own app_id and OAuth client, used for pay orders)."""
     brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
     if Shop.objects.filter(brand=brand).exists():
-        raise Conflict("This brand already has a shop.", code="shop_already_enabled")
+        raise Conflict("This brand already has a shop.", code=SHOP_ALREADY_ENABLED)
     name = name or f"{brand.name} Shop"
     miniprogram, _secret = miniprogram_services.miniprogram_register(
         actor=actor, organisation=brand.developer_organisation, name=name
@@ -65,7 +80,7 @@ def collection_create(*, actor, shop_id: int, title: str) -> Collection:
         with transaction.atomic():
             return Collection.objects.create(shop=shop, title=title)
     except IntegrityError as exc:
-        raise Conflict("A collection with this title exists.", code="collection_exists") from exc
+        raise Conflict("A collection with this title exists.", code=COLLECTION_EXISTS) from exc
 
 
 def _collections_of(shop: Shop, collection_ids: list[int]) -> list[Collection]:
@@ -88,7 +103,7 @@ def _check_images(images: list[str]) -> None:
     if len(images) > settings.SHOP_MAX_PRODUCT_IMAGES:
         raise InvalidInput(
             fields={"images": [f"At most {settings.SHOP_MAX_PRODUCT_IMAGES} images."]},
-            code="too_many_images",
+            code=TOO_MANY_IMAGES,
         )
     for image in images:
         try:
@@ -149,7 +164,7 @@ def _product_create(
                 option_names=option_names,
             )
     except IntegrityError as exc:
-        raise Conflict("A product with this handle exists.", code="product_exists") from exc
+        raise Conflict("A product with this handle exists.", code=PRODUCT_EXISTS) from exc
     product.collections.set(collections)
     _set_team_tiers(product, team_tiers)
     return product
@@ -157,9 +172,9 @@ def _product_create(
 
 def _staff_product(actor, shop_id: int, product_id: int) -> Product:
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
-    product = Product.objects.select_for_update().filter(shop=shop, pk=product_id).first()
+    product = locks.products().filter(shop=shop, pk=product_id).first()
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise NotFound("No such product.", code=PRODUCT_NOT_FOUND)
     return product
 
 
@@ -191,7 +206,7 @@ def product_publish(*, actor, shop_id: int, product_id: int, published: bool) ->
 
 def _set_published(product: Product, published: bool) -> None:
     if published and not SkuPrice.objects.filter(sku__product=product).exists():
-        raise DomainError("Add a priced SKU before publishing.", code="product_incomplete")
+        raise DomainError("Add a priced SKU before publishing.", code=PRODUCT_INCOMPLETE)
     product.status = Product.Status.PUBLISHED if published else Product.Status.DRAFT
     product.published_at = timezone.now() if published else None
     product.save(update_fields=["status", "published_at", "updated_at"])
@@ -201,7 +216,7 @@ def _check_options(product: Product, options: dict) -> None:
     if sorted(options) != sorted(product.option_names):
         raise InvalidInput(
             fields={"options": [f"Give exactly the options {product.option_names}."]},
-            code="invalid_options",
+            code=INVALID_OPTIONS,
         )
 
 
@@ -210,16 +225,16 @@ def _set_prices(sku: Sku, prices: list[dict]) -> None:
         if price["currency"] not in settings.PAYMENTS_CURRENCIES:
             raise InvalidInput(
                 fields={"currency": [f"One of {', '.join(settings.PAYMENTS_CURRENCIES)}."]},
-                code="unsupported_currency",
+                code=UNSUPPORTED_CURRENCY,
             )
         if price["amount"] > settings.PAYMENTS_MAX_AMOUNT:
             raise InvalidInput(
-                fields={"price": [f"At most {settings.PAYMENTS_MAX_AMOUNT}."]}, code="invalid_price"
+                fields={"price": [f"At most {settings.PAYMENTS_MAX_AMOUNT}."]}, code=INVALID_PRICE
             )
         compare_at = price.get("compare_at_amount")
         if compare_at is not None and compare_at <= price["amount"]:
             raise InvalidInput(
-                fields={"compare_at_amount": ["Must be above the price."]}, code="invalid_price"
+                fields={"compare_at_amount": ["Must be above the price."]}, code=INVALID_PRICE
             )
         SkuPrice.objects.update_or_create(
             sku=sku,
@@ -251,7 +266,7 @@ def _sku_create(*, product, code, options, stock, prices) -> Sku:
                 product=product, shop=product.shop, code=code, options=options, stock=stock
             )
     except IntegrityError as exc:
-        raise Conflict("A SKU with this code or these options exists.", code="sku_exists") from exc
+        raise Conflict("A SKU with this code or these options exists.", code=SKU_EXISTS) from exc
     _set_prices(sku, prices)
     return sku
 
@@ -264,7 +279,7 @@ def sku_update(
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
     sku = Sku.objects.filter(shop=shop, pk=sku_id).first()
     if sku is None:
-        raise NotFound("No such SKU.", code="sku_not_found")
+        raise NotFound("No such SKU.", code=SKU_NOT_FOUND)
     if stock is not None:
         Sku.objects.filter(pk=sku.pk).update(stock=stock)
     _set_prices(sku, prices or [])
@@ -386,7 +401,7 @@ def _import_row(shop: Shop, values: dict) -> str:
         )
     sku = Sku.objects.filter(shop=shop, code=values["code"]).first()
     if sku is not None and sku.product_id != product.pk:
-        raise Conflict("This SKU code belongs to another product.", code="sku_exists")
+        raise Conflict("This SKU code belongs to another product.", code=SKU_EXISTS)
     if sku is None:
         _sku_create(
             product=product,
@@ -416,7 +431,7 @@ def catalogue_import(*, actor, shop_id: int, rows: list[dict]) -> dict:
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
     if len(rows) > settings.SHOP_MAX_CSV_ROWS:
         raise InvalidInput(
-            f"At most {settings.SHOP_MAX_CSV_ROWS} rows per import.", code="csv_too_large"
+            f"At most {settings.SHOP_MAX_CSV_ROWS} rows per import.", code=CSV_TOO_LARGE
         )
     report = {"rows": len(rows), "created": 0, "updated": 0, "errors": []}
     for number, row in enumerate(rows, start=2):
@@ -429,6 +444,6 @@ def catalogue_import(*, actor, shop_id: int, rows: list[dict]) -> dict:
             )
         except DataError:  # a value the database cannot hold: this row only
             report["errors"].append(
-                {"row": number, "code": "value_out_of_range", "fields": {"row": ["Out of range."]}}
+                {"row": number, "code": VALUE_OUT_OF_RANGE, "fields": {"row": ["Out of range."]}}
             )
     return report

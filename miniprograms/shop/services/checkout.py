@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
 from miniprograms import services as miniprogram_services
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
+from miniprograms.shop.errors import (
+    CART_EMPTY,
+    COUPON_CURRENCY,
+    COUPON_EXPIRED,
+    COUPON_LIMIT_REACHED,
+    COUPON_MIN_SPEND,
+    COUPON_NOT_FOUND,
+    COUPON_NOT_YET_VALID,
+    SHIPPING_ADDRESS_REQUIRED,
+    SKU_NOT_FOUND,
+)
 from miniprograms.shop.models import (
     CartItem,
     Coupon,
@@ -33,21 +44,19 @@ from superapp.core.errors import DomainError, NotFound
 def _coupon_discount(*, coupon_code: str, user, shop: Shop, currency: str, subtotal: int):
     """The coupon (row-locked, so its per-user limit holds under concurrency) and its
     discount on ``subtotal``; refuses codes that do not apply with a stable code."""
-    coupon = (
-        Coupon.objects.select_for_update().filter(brand_id=shop.brand_id, code=coupon_code).first()
-    )
+    coupon = locks.coupons().filter(brand_id=shop.brand_id, code=coupon_code).first()
     if coupon is None or (coupon.owner_id is not None and coupon.owner_id != user.pk):
-        raise NotFound("No such coupon.", code="coupon_not_found")
+        raise NotFound("No such coupon.", code=COUPON_NOT_FOUND)
     now = timezone.now()
     if coupon.valid_from and now < coupon.valid_from:
-        raise DomainError("This coupon is not valid yet.", code="coupon_not_yet_valid")
+        raise DomainError("This coupon is not valid yet.", code=COUPON_NOT_YET_VALID)
     if coupon.valid_until and now >= coupon.valid_until:
-        raise DomainError("This coupon has expired.", code="coupon_expired")
+        raise DomainError("This coupon has expired.", code=COUPON_EXPIRED)
     if coupon.currency and coupon.currency != currency:
-        raise DomainError(f"This coupon is for {coupon.currency}.", code="coupon_currency")
+        raise DomainError(f"This coupon is for {coupon.currency}.", code=COUPON_CURRENCY)
     if subtotal < coupon.min_spend:
         raise DomainError(
-            "Spend more to use this coupon.", code="coupon_min_spend", min_spend=coupon.min_spend
+            "Spend more to use this coupon.", code=COUPON_MIN_SPEND, min_spend=coupon.min_spend
         )
     used = (
         CouponRedemption.objects.filter(coupon=coupon, user=user)
@@ -55,7 +64,7 @@ def _coupon_discount(*, coupon_code: str, user, shop: Shop, currency: str, subto
         .count()
     )
     if used >= coupon.per_user_limit:
-        raise DomainError("You have used this coupon already.", code="coupon_limit_reached")
+        raise DomainError("You have used this coupon already.", code=COUPON_LIMIT_REACHED)
     if coupon.kind == Coupon.Kind.FIXED:
         return coupon, min(coupon.value, subtotal)
     return coupon, subtotal - discounted(subtotal, coupon.value)
@@ -76,7 +85,7 @@ def _checkout_items(shop: Shop, user, items: list[dict] | None) -> tuple[list[di
         .values_list("cart_id", "sku_id", "quantity")
     )
     if not rows:
-        raise DomainError("Your cart is empty.", code="cart_empty")
+        raise DomainError("Your cart is empty.", code=CART_EMPTY)
     return [{"sku_id": sku_id, "quantity": quantity} for _, sku_id, quantity in rows], rows[0][0]
 
 
@@ -95,7 +104,7 @@ def _priced_lines(
     lines = []
     for sku_id, quantity in quantities.items():
         if sku_id not in skus:
-            raise NotFound("No such item in this shop.", code="sku_not_found", sku_id=sku_id)
+            raise NotFound("No such item in this shop.", code=SKU_NOT_FOUND, sku_id=sku_id)
         _check_quantity(quantity)
         sku = skus[sku_id]
         if sku.stock < quantity:  # fast refusal; the conditional UPDATE is the real guard
@@ -199,7 +208,7 @@ def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address
         if address is None:
             raise DomainError(
                 "Give a shipping address, or add one to your address book first.",
-                code="shipping_address_required",
+                code=SHIPPING_ADDRESS_REQUIRED,
             )
     miniprogram_services.consent_grant(user=actor, miniprogram=shop.miniprogram, scope="address")
     return {

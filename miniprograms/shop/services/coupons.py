@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from miniprograms.shop import selectors
+from miniprograms.shop.errors import COUPON_EXISTS
 from miniprograms.shop.models import (
     Coupon,
 )
@@ -30,7 +31,7 @@ def _coupon_create(*, brand_id: int, **fields) -> Coupon:
         with transaction.atomic():
             return Coupon.objects.create(brand_id=brand_id, **fields)
     except IntegrityError as exc:
-        raise Conflict("This coupon code exists.", code="coupon_exists") from exc
+        raise Conflict("This coupon code exists.", code=COUPON_EXISTS) from exc
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The shop's order status alias and the refusals its services raise."""
 
+from miniprograms.shop.errors import INVALID_ORDER_STATUS, OUT_OF_STOCK
 from miniprograms.shop.models import (
     Order,
 )
@@ -9,10 +10,10 @@ Status = Order.Status
 
 
 class OutOfStock(Conflict):
-    code = "out_of_stock"
+    code = OUT_OF_STOCK
     default_detail = "Not enough stock left for this item."
 
 
 class InvalidTransition(DomainError):
-    code = "invalid_order_status"
+    code = INVALID_ORDER_STATUS
     default_detail = "The order cannot make this change in its current status."

@@ -3,7 +3,8 @@ each move, and cancelling (which releases the stock)."""
 
 from django.conf import settings
 
-from miniprograms.shop import events
+from miniprograms.shop import events, locks
+from miniprograms.shop.errors import ORDER_NOT_FOUND
 from miniprograms.shop.models import (
     Order,
     OrderStatusChange,
@@ -87,13 +88,13 @@ def _locked_order(**lookup) -> Order:
     """The order, row-locked. Only the order: the shop row it joins is shared by every order
     of the shop and must never be locked, or a busy shop's orders would serialise on it."""
     order = (
-        Order.objects.select_for_update(of=("self",))
+        locks.orders()
         .select_related("shop__miniprogram", "buyer")  # what paying and announcing read
         .filter(**lookup)
         .first()
     )
     if order is None:
-        raise NotFound("No such order.", code="order_not_found")
+        raise NotFound("No such order.", code=ORDER_NOT_FOUND)
     return order
 
 

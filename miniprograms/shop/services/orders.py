@@ -6,7 +6,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
+from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED
 from miniprograms.shop.models import (
     Order,
     RefundRequest,
@@ -36,7 +37,7 @@ def order_payable(*, actor, order_id: int) -> Order:
     if order.status != Status.CREATED:
         raise InvalidTransition(status=order.status, to=Status.PAID)
     if order.reserved_until <= timezone.now():
-        raise DomainError("The reservation of this order has expired.", code="reservation_expired")
+        raise DomainError("The reservation of this order has expired.", code=RESERVATION_EXPIRED)
     return order
 
 
@@ -44,7 +45,7 @@ def order_payable(*, actor, order_id: int) -> Order:
 def order_expire(*, order_id: int) -> bool:
     """Cancel an order whose reservation lapsed unpaid. Skips it if paid meanwhile."""
     order = (
-        Order.objects.select_for_update(skip_locked=True, of=("self",))
+        locks.orders(skip_locked=True)
         .select_related("shop")
         .filter(pk=order_id, status=Status.CREATED, reserved_until__lt=timezone.now())
         .first()
@@ -68,7 +69,7 @@ def order_pay(
 ) -> Order | None:
     """Record a settled pay order against its order. A payment that does not match a payable
     order (cancelled meanwhile, wrong amount or payer, paid twice) is owed back in full."""
-    order = Order.objects.select_for_update().filter(shop=shop, out_trade_no=out_trade_no).first()
+    order = locks.orders().filter(shop=shop, out_trade_no=out_trade_no).first()
     if order is None:
         return None
     order.shop = shop  # read once by the caller: announcing the change reads its brand
@@ -103,7 +104,7 @@ def _staff_order(actor, shop_id: int, order_id: int) -> Order:
 def order_ship(*, actor, shop_id: int, order_id: int, carrier: str, tracking_number: str) -> Order:
     order = _staff_order(actor, shop_id, order_id)
     if order.team_id is not None and order.team.status != Team.Status.SUCCEEDED:
-        raise DomainError("The team has not formed yet.", code="team_not_formed")
+        raise DomainError("The team has not formed yet.", code=TEAM_NOT_FORMED)
     order.carrier, order.tracking_number = carrier, tracking_number
     _transition(order, Status.SHIPPED, f"{carrier} {tracking_number}")
     return order

@@ -3,14 +3,14 @@
 from miniprograms.shop.models import (
     Sku,
 )
-from superapp.core.errors import DomainError
+from superapp.core.errors import PRICE_UNAVAILABLE, DomainError
 
 
 def _unit_price(sku: Sku, currency: str) -> int:
     price = next((p for p in sku.prices.all() if p.currency == currency), None)
     if price is None:
         raise DomainError(
-            f"{sku.code} has no price in {currency}.", code="price_unavailable", sku_id=sku.pk
+            f"{sku.code} has no price in {currency}.", code=PRICE_UNAVAILABLE, sku_id=sku.pk
         )
     return price.amount
 

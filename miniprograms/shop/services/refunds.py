@@ -5,10 +5,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from miniprograms.shop import events, selectors
+from miniprograms.shop import events, locks, selectors
+from miniprograms.shop.errors import REFUND_REQUEST_NOT_FOUND, REFUND_TOO_LARGE
 from miniprograms.shop.models import (
     Order,
-    OrderLine,
     RefundRequest,
     Shop,
 )
@@ -17,6 +17,7 @@ from miniprograms.shop.services.errors import Status
 from miniprograms.shop.services.order_state import _locked_order, _transition
 from superapp.core.domain_events import emit
 from superapp.core.errors import DomainError, InvalidInput, NotFound
+from superapp.core.locks import lock_objects
 from superapp.official.selectors import MANAGERS
 
 # --- Refunds -------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def refund_request_create(*, actor, order_id: int, amount: int | None, note: str
     if not 0 < amount <= refundable:
         raise DomainError(
             "The amount exceeds what can be refunded.",
-            code="refund_too_large",
+            code=REFUND_TOO_LARGE,
             refundable=refundable,
         )
     previous = order.status
@@ -66,12 +67,12 @@ def refund_request_decide(
     came back to restock when the money has gone, or reject it (the order resumes)."""
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
     request = (
-        RefundRequest.objects.select_for_update(of=("self",))
+        locks.refund_requests()
         .filter(pk=request_id, order__shop=shop, status=RefundRequest.Status.REQUESTED)
         .first()
     )
     if request is None:
-        raise NotFound("No such pending refund request.", code="refund_request_not_found")
+        raise NotFound("No such pending refund request.", code=REFUND_REQUEST_NOT_FOUND)
     order = _locked_order(pk=request.order_id)
     request.decided_at = timezone.now()
     if not approve:
@@ -120,12 +121,11 @@ def refund_record_executed(
     """Payments refunded ``amount`` for the request ``payment.refund_execute`` made it for:
     settle that request, restock its units, and close the order when everything is back with
     the buyer. A repeat of the event, or a refund the shop did not ask for, changes nothing."""
-    order = Order.objects.select_for_update().filter(shop=shop, prepay_id=prepay_id).first()
+    order = locks.orders().filter(shop=shop, prepay_id=prepay_id).first()
     if order is None:
         return None
     request = (
-        selectors.refunds_awaiting_payment(order=order)
-        .select_for_update()
+        lock_objects(selectors.refunds_awaiting_payment(order=order))
         .filter(refund_id=refund_id, amount=amount)
         .first()
     )
@@ -152,7 +152,7 @@ def refund_record_executed(
 
 def _restock_lines(restock: dict[str, int]) -> None:
     quantities = {int(k): v for k, v in restock.items()}
-    lines = OrderLine.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
+    lines = locks.order_lines().filter(pk__in=quantities).order_by("pk")
     for line in lines:
         line.restocked_quantity += quantities[line.pk]
         line.save(update_fields=["restocked_quantity"])

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from miniprograms.shop import selectors
+from miniprograms.shop.errors import PRODUCT_NOT_FOUND, SHARE_LINK_NOT_FOUND
 from miniprograms.shop.models import (
     Attribution,
     Product,
@@ -25,7 +26,7 @@ def share_link_create(
     """A brand associate's link, shared in chat or in a Moments post (``moment_id``)."""
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor)
     if product_id is not None and not Product.objects.filter(shop=shop, pk=product_id).exists():
-        raise NotFound("No such product.", code="product_not_found")
+        raise NotFound("No such product.", code=PRODUCT_NOT_FOUND)
     return ShareLink.objects.create(
         shop=shop,
         associate=actor,
@@ -41,7 +42,7 @@ def share_link_open(*, actor, code: str) -> ShareLink:
     """The buyer followed a link: their orders in this shop within the window credit it."""
     link = ShareLink.objects.filter(code=code).first()
     if link is None:
-        raise NotFound("No such link.", code="share_link_not_found")
+        raise NotFound("No such link.", code=SHARE_LINK_NOT_FOUND)
     Attribution.objects.create(
         user=actor,
         link=link,

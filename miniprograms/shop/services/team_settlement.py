@@ -4,7 +4,7 @@ the difference of a bigger team's price."""
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
 from miniprograms.shop.models import (
     Order,
     RefundRequest,
@@ -14,10 +14,11 @@ from miniprograms.shop.services.errors import Status
 from miniprograms.shop.services.order_state import _cancel
 from miniprograms.shop.services.pricing import discounted
 from miniprograms.shop.services.refunds import _refund_owed
+from superapp.core.locks import lock_objects
 
 
 def _team_settle_if_full(team_id: int) -> None:
-    team = Team.objects.select_for_update().get(pk=team_id)
+    team = locks.teams().get(pk=team_id)
     paid = team.orders.filter(status__in=selectors.TEAM_MEMBER_STATUSES).count()
     if team.status == Team.Status.OPEN and paid >= team.product.team_tiers.last().size:
         _team_settle(team)
@@ -27,7 +28,7 @@ def _team_settle_if_full(team_id: int) -> None:
 def team_expire(*, team_id: int) -> Team | None:
     """The window closed: settle at the tier reached, or refund everyone in full."""
     team = (
-        Team.objects.select_for_update(skip_locked=True)
+        locks.teams(skip_locked=True)
         .filter(pk=team_id, status=Team.Status.OPEN, expires_at__lte=timezone.now())
         .first()
     )
@@ -41,10 +42,10 @@ def _team_settle(team: Team) -> None:
     """Close the team. Every paid member pays the price of the largest tier the final size
     reached (the difference is owed back); below the smallest tier everyone is refunded in
     full and the stock returns. Unpaid orders are cancelled."""
-    for order in team.orders.select_for_update().filter(status=Status.CREATED).order_by("pk"):
+    for order in lock_objects(team.orders).filter(status=Status.CREATED).order_by("pk"):
         _cancel(order, "team closed")
     members = list(
-        team.orders.select_for_update()
+        lock_objects(team.orders)
         .filter(status__in=selectors.TEAM_MEMBER_STATUSES)
         .prefetch_related("lines")
         .order_by("pk")

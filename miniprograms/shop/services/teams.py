@@ -6,7 +6,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from miniprograms.shop import selectors
+from miniprograms.shop import locks, selectors
+from miniprograms.shop.errors import (
+    ALREADY_IN_TEAM,
+    NO_TEAM_PRICE,
+    PRODUCT_NOT_FOUND,
+    SKU_NOT_FOUND,
+    TEAM_CLOSED,
+    TEAM_FULL,
+)
 from miniprograms.shop.models import (
     Order,
     Product,
@@ -15,7 +23,7 @@ from miniprograms.shop.models import (
 )
 from miniprograms.shop.services.checkout import order_checkout
 from miniprograms.shop.services.errors import Status
-from superapp.core.errors import Conflict, DomainError, NotFound
+from superapp.core.errors import TEAM_NOT_FOUND, Conflict, DomainError, NotFound
 
 # --- Group buying --------------------------------------------------------------------------------
 
@@ -24,7 +32,7 @@ def _entry_percent(product: Product) -> int:
     """Members pay the smallest team's price up front; bigger teams get the difference back."""
     tiers = list(product.team_tiers.all())
     if not tiers:
-        raise DomainError("This product has no team price.", code="no_team_price")
+        raise DomainError("This product has no team price.", code=NO_TEAM_PRICE)
     return tiers[0].discount_percent
 
 
@@ -38,7 +46,7 @@ def team_open(
         shop=shop, pk=product_id, status=Product.Status.PUBLISHED
     ).first()
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise NotFound("No such product.", code=PRODUCT_NOT_FOUND)
     percent = _entry_percent(product)
     team = Team.objects.create(
         product=product,
@@ -50,7 +58,7 @@ def team_open(
 
 def _team_order(actor, team: Team, sku_id, quantity, shipping_address, percent) -> Order:
     if not Sku.objects.filter(pk=sku_id, product=team.product).exists():
-        raise NotFound("No such item in this product.", code="sku_not_found")
+        raise NotFound("No such item in this product.", code=SKU_NOT_FOUND)
     return order_checkout(
         actor=actor,
         shop_id=team.product.shop_id,
@@ -63,20 +71,15 @@ def _team_order(actor, team: Team, sku_id, quantity, shipping_address, percent) 
 
 @transaction.atomic
 def team_join(*, actor, team_id: int, sku_id: int, quantity: int, shipping_address: dict) -> Order:
-    team = (
-        Team.objects.select_for_update(of=("self",))
-        .select_related("product")
-        .filter(pk=team_id)
-        .first()
-    )
+    team = locks.teams().select_related("product").filter(pk=team_id).first()
     if team is None:
-        raise NotFound("No such team.", code="team_not_found")
+        raise NotFound("No such team.", code=TEAM_NOT_FOUND)
     if team.status != Team.Status.OPEN or team.expires_at <= timezone.now():
-        raise Conflict("This team is closed.", code="team_closed")
+        raise Conflict("This team is closed.", code=TEAM_CLOSED)
     percent = _entry_percent(team.product)
     active = team.orders.exclude(status=Status.CANCELLED)
     if active.filter(buyer=actor).exists():
-        raise Conflict("You are in this team already.", code="already_in_team")
+        raise Conflict("You are in this team already.", code=ALREADY_IN_TEAM)
     if active.count() >= team.product.team_tiers.last().size:
-        raise Conflict("This team is full.", code="team_full")
+        raise Conflict("This team is full.", code=TEAM_FULL)
     return _team_order(actor, team, sku_id, quantity, shipping_address, percent)

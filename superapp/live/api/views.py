@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.core.api import validated
-from superapp.core.errors import NotFound
+from superapp.core.errors import NOT_FOUND, NotFound
 from superapp.core.idempotency import run_idempotent
 from superapp.live import media, selectors, services
 from superapp.live.api import serializers as s
@@ -243,8 +243,8 @@ class MediaCallbackView(APIView):
         expected = settings.LIVE_MEDIA_CALLBACK_SECRET
         secret = request.query_params.get("secret", "")
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
-            raise NotFound("Not found.", code="not_found")
+            raise NotFound("Not found.", code=NOT_FOUND)
         if event not in MEDIA_EVENTS:
-            raise NotFound("No such media event.", code="not_found")
+            raise NotFound("No such media event.", code=NOT_FOUND)
         show = MEDIA_EVENTS[event](request.data)
         return Response({"show_id": show.pk, "status": show.status})

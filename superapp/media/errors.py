@@ -1,0 +1,11 @@
+"""The error codes the media app answers with, each spelled once (architecture.md)."""
+
+MEDIA_KIND_MISMATCH = "media_kind_mismatch"
+MEDIA_NOT_FOUND = "media_not_found"
+MEDIA_NOT_READY = "media_not_ready"
+MEDIA_REFUSED = "media_refused"
+MEDIA_WRONG_PURPOSE = "media_wrong_purpose"
+STORAGE_QUOTA_EXCEEDED = "storage_quota_exceeded"
+UPLOAD_ALREADY_COMPLETE = "upload_already_complete"
+UPLOAD_INCOMPLETE = "upload_incomplete"
+UPLOAD_NOT_FOUND = "upload_not_found"

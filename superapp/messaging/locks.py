@@ -1,0 +1,10 @@
+"""The messaging app's row locks: each a queryset locked FOR UPDATE (of its own rows)
+in primary-key order, so two transactions always take them in the same order (docs/architecture.md,
+"Locks")."""
+
+from superapp.core.locks import lock_objects
+from superapp.messaging.models import Conversation
+
+
+def conversations(*, skip_locked: bool = False):
+    return lock_objects(Conversation.objects, skip_locked=skip_locked)
