@@ -1,0 +1,94 @@
+"""Loyalty programs and what they offer: rules, tiers, bonus campaigns and rewards."""
+
+from django.db import IntegrityError, transaction
+
+from loyalty import errors, selectors
+from loyalty.models import (
+    BonusCampaign,
+    Program,
+    Reward,
+    Tier,
+)
+from superapp.core.errors import InvalidInput
+from superapp.official import selectors as official_selectors
+
+DEFAULT_TIER = {"name": "Member", "min_spend": 0, "multiplier_percent": 100}
+
+
+# --- Programs ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_create(*, actor, brand_id: int, tiers: list[dict] | None = None, **rules) -> Program:
+    """A brand's owner or admin starts its program. A base tier at zero spend always exists."""
+    brand = official_selectors.brand_for_member(
+        brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
+    )
+    tiers = list(tiers or [])
+    for key in ("name", "min_spend"):
+        if len({t[key] for t in tiers}) != len(tiers):
+            raise InvalidInput(fields={"tiers": [f"Tier {key}s must be unique."]})
+    if all(t["min_spend"] != 0 for t in tiers):
+        tiers.append(DEFAULT_TIER)
+    try:
+        with transaction.atomic():
+            program = Program.objects.create(brand=brand, **rules)
+    except IntegrityError as exc:
+        raise errors.ProgramExists() from exc
+    Tier.objects.bulk_create([Tier(program=program, **t) for t in tiers])
+    return program
+
+
+PROGRAM_EDITABLE = {
+    "name",
+    "points_name",
+    "points_per_unit",
+    "unit_minor",
+    "expiry_months",
+    "signup_points",
+    "referrer_points",
+    "referred_points",
+    "redeem_points_per_unit",
+    "checkout_max_amount",
+    "checkout_max_percent",
+    "coupon_valid_days",
+    "commission_bps",
+    "is_active",
+}
+
+
+@transaction.atomic
+def program_update(*, actor, brand_id: int, **changes) -> Program:
+    """Managers change the rules from now on: lots already earned keep their expiry and
+    coupons already issued keep their value; the currency and tiers are fixed once set."""
+    official_selectors.brand_for_member(
+        brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
+    )
+    program = Program.objects.select_for_update().filter(brand_id=brand_id).first()
+    if program is None:
+        raise errors.ProgramNotFound()
+    unknown = set(changes) - PROGRAM_EDITABLE
+    if unknown:
+        raise InvalidInput(fields={name: ["Not editable."] for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(program, name, value)
+    program.save(update_fields=list(changes) or None)
+    return program
+
+
+@transaction.atomic
+def bonus_campaign_create(*, actor, brand_id: int, **fields) -> BonusCampaign:
+    program = selectors.program_for_manager(brand_id=brand_id, user=actor)
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise InvalidInput(fields={"ends_at": ["Must be after starts_at."]})
+    if fields.get("product_id") and fields.get("collection_id"):
+        raise InvalidInput(fields={"product_id": ["Target a product or a collection, not both."]})
+    return BonusCampaign.objects.create(program=program, **fields)
+
+
+@transaction.atomic
+def reward_create(*, actor, brand_id: int, **fields) -> Reward:
+    program = selectors.program_for_manager(brand_id=brand_id, user=actor)
+    if fields["coupon_kind"] == Reward.CouponKind.PERCENT and fields["coupon_value"] > 100:
+        raise InvalidInput(fields={"coupon_value": ["A percent coupon is at most 100."]})
+    return Reward.objects.create(program=program, **fields)

@@ -1,0 +1,258 @@
+"""Purchases: earning points, welcome rewards, tiers, associate commission, and reversing them
+on refunds. Purchases are locked before their member."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from loyalty import selectors
+from loyalty.models import (
+    Commission,
+    Member,
+    Program,
+    Purchase,
+    PurchaseRefund,
+)
+from loyalty.services.clients import _client_touch
+from loyalty.services.ledger import Kind, Reason, _credit, _debit, _expire_due_lots
+from loyalty.services.members import _member_locked
+from superapp.core import sql
+from superapp.official import selectors as official_selectors
+
+# --- Purchases: earning, tiers, commission, refunds -------------------------------------------
+
+
+@transaction.atomic
+def purchase_record(
+    *,
+    brand_id: int,
+    user_id: int,
+    source: str,
+    amount: int,
+    currency: str,
+    paid_at: datetime,
+    order_id: int | None = None,
+    prepay_id: str | None = None,
+    reference: str | None = None,
+    lines: list | None = None,
+    associate_id: int | None = None,
+    live_show_id: int | None = None,
+    now=None,
+) -> Purchase:
+    """Record a paid purchase once and award its points; idempotent on its natural keys.
+
+    A shop order arrives as ``payments.payorder_paid`` and ``shop.order_paid`` with the same
+    ``prepay_id``: the second one enriches the purchase (lines for bonus campaigns, the
+    associate, the live show) and only the extra points are awarded."""
+    now = now or timezone.now()
+    purchase, created = _purchase_claim(
+        brand_id=brand_id,
+        user_id=user_id,
+        source=source,
+        amount=amount,
+        currency=currency,
+        paid_at=paid_at,
+        order_id=order_id,
+        prepay_id=prepay_id,
+        reference=reference,
+        lines=lines or [],
+        associate_id=associate_id,
+        live_show_id=live_show_id,
+    )
+    if not created:
+        if not _enriches(purchase, source):
+            return purchase
+        purchase.source = source
+        purchase.order_id = order_id
+        purchase.lines = lines or []
+        purchase.associate_id = associate_id
+        purchase.live_show_id = live_show_id
+    program = Program.objects.filter(brand_id=brand_id, is_active=True).first()
+    if program is None:
+        _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
+    else:  # the member row first, then the client (the order membership_join takes them in)
+        _purchase_award(program, purchase, now)
+        _commission_settle(program, purchase)
+    purchase.save()
+    return purchase
+
+
+def _enriches(purchase: Purchase, source: str) -> bool:
+    return source == Purchase.Source.SHOP_ORDER and purchase.source == Purchase.Source.PAY_ORDER
+
+
+def _purchase_locked(brand_id: int, **natural_keys) -> Purchase | None:
+    """The brand's purchase matching any of the given natural keys, locked."""
+    match = Q(pk__in=[])
+    for field, value in natural_keys.items():
+        if value is not None:
+            match |= Q(**{field: value})
+    return Purchase.objects.select_for_update().filter(match, brand_id=brand_id).first()
+
+
+def _purchase_claim(**fields) -> tuple[Purchase, bool]:
+    """(purchase, created): the new purchase, inserted in one statement, or — when one of its
+    natural keys is taken (an event seen again, the second event of a shop order, or a
+    concurrent one that inserted first) — the brand's purchase with that key, locked."""
+    row = sql.all_values(Purchase(**fields))
+    purchase_id = sql.insert_unless_conflicting(Purchase, row)
+    if purchase_id is not None:
+        return sql.loaded(Purchase, purchase_id, row), True
+    keys = {key: fields[key] for key in ("order_id", "prepay_id", "reference")}
+    purchase = _purchase_locked(fields["brand_id"], **keys)
+    if purchase is None:
+        raise IntegrityError("a purchase key conflicted with a row that is gone")
+    return purchase, False
+
+
+def _purchase_award(program: Program, purchase: Purchase, now) -> None:
+    member = _member_locked(program=program, user_id=purchase.user_id)
+    _client_touch(
+        brand_id=program.brand_id,
+        user_id=purchase.user_id,
+        purchased_at=purchase.paid_at,
+        member=member,
+    )
+    purchase.member = member
+    purchase.save(update_fields=["member"])
+    if member.first_purchase_at is None:
+        member.first_purchase_at = purchase.paid_at
+        _welcome_rewards(program, member, purchase, now)
+    if purchase.currency == program.currency:
+        member.rolling_spend = selectors.rolling_spend(member=member, now=now)
+        best = selectors.tier_for_spend(program=program, spend=member.rolling_spend)
+        if best.min_spend > member.tier.min_spend:
+            member.tier = best
+        due = selectors.purchase_points(program=program, purchase=purchase, tier=member.tier)
+        if due > purchase.points_awarded:
+            _credit(member, due - purchase.points_awarded, Reason.PURCHASE, now, purchase)
+            purchase.points_awarded = due
+    member.save(update_fields=["points", "debt", "tier", "rolling_spend", "first_purchase_at"])
+
+
+def _welcome_rewards(program: Program, member: Member, purchase: Purchase, now) -> None:
+    """Sign-up points, and referral points for both friends, on the first purchase (the
+    entries point at it; a later refund of that purchase does not take them back)."""
+    if program.signup_points:
+        _credit(member, program.signup_points, Reason.SIGNUP, now, purchase)
+    if member.referred_by_id and program.referred_points:
+        _credit(member, program.referred_points, Reason.REFERRAL, now, purchase)
+    if member.referred_by_id and program.referrer_points:
+        referrer = Member.objects.select_for_update(of=("self",)).select_related("program")
+        referrer = referrer.get(pk=member.referred_by_id)
+        _credit(referrer, program.referrer_points, Reason.REFERRAL, now, purchase)
+        referrer.save(update_fields=["points", "debt"])
+
+
+def _commission_settle(program: Program, purchase: Purchase) -> None:
+    """Bring the associate's commission for this purchase to rate x (amount - refunded)."""
+    if purchase.associate_id is None or not program.commission_bps:
+        return
+    if purchase.associate_id not in official_selectors.brand_user_ids(brand_id=program.brand_id):
+        return
+    due = (purchase.amount - purchase.refunded_amount) * program.commission_bps // 10000
+    booked = purchase.commissions.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    if due != booked:
+        Commission.objects.create(
+            brand_id=program.brand_id,
+            associate_id=purchase.associate_id,
+            purchase=purchase,
+            amount=due - booked,
+            currency=purchase.currency,
+        )
+
+
+@transaction.atomic
+def purchase_refund(
+    *,
+    event_id: int,
+    brand_id: int,
+    source: str,
+    amount: int,
+    refunded_total: int | None = None,
+    order_id: int | None = None,
+    prepay_id: str | None = None,
+    now=None,
+) -> Purchase | None:
+    """Apply a refund seen by the shop (``amount`` of this refund) or by payments
+    (``refunded_total`` so far). Both views of one refund count once: the larger total wins.
+    Points are reversed in proportion to the refunded share; what the member no longer has
+    becomes a debt the next earnings pay first."""
+    now = now or timezone.now()
+    purchase = _purchase_locked(brand_id, order_id=order_id, prepay_id=prepay_id)
+    if purchase is None:
+        return None
+    try:
+        with transaction.atomic():
+            PurchaseRefund.objects.create(
+                purchase=purchase, event_id=event_id, source=source, amount=amount
+            )
+    except IntegrityError:
+        return purchase
+    if source == Purchase.Source.PAY_ORDER:
+        purchase.pay_refunded_total = max(purchase.pay_refunded_total, refunded_total or amount)
+    else:
+        purchase.shop_refunded_total += amount
+    if purchase.member_id is not None:
+        _points_reverse(purchase, now)
+        program = Program.objects.get(pk=purchase.member.program_id)
+        _commission_settle(program, purchase)
+    purchase.save()
+    return purchase
+
+
+def _points_reverse(purchase: Purchase, now) -> None:
+    target = purchase.points_awarded * purchase.refunded_amount // purchase.amount
+    due = target - purchase.points_reversed
+    if due <= 0:
+        return
+    member = Member.objects.select_for_update(of=("self",)).select_related("program")
+    member = member.get(pk=purchase.member_id)
+    _expire_due_lots(member, now)
+    taken = min(due, member.points)
+    entry = _debit(member, taken, Kind.REVERSE, Reason.REFUND, now, purchase=purchase)
+    entry.debt_change = due - taken
+    entry.save(update_fields=["debt_change"])
+    member.debt += due - taken
+    member.save(update_fields=["points", "debt"])
+    purchase.points_reversed = target
+
+
+@transaction.atomic
+def in_store_purchase_record(
+    *, actor, brand_id: int, card: str, amount: int, currency: str, reference: str
+) -> Purchase:
+    """An associate scans a member card and books an in-store purchase attributed to them."""
+    official_selectors.brand_for_member(brand_id=brand_id, user=actor)
+    member = selectors.member_for_card(brand_id=brand_id, card=card)
+    return purchase_record(
+        brand_id=brand_id,
+        user_id=member.user_id,
+        source=Purchase.Source.IN_STORE,
+        amount=amount,
+        currency=currency,
+        paid_at=timezone.now(),
+        reference=reference,
+        associate_id=actor.pk,
+    )
+
+
+def tiers_reevaluate(*, now=None) -> int:
+    """Scheduled: recompute every member's rolling 12-month spend and move each to the tier
+    it qualifies for (this is where downgrades happen). Returns how many members changed."""
+    now = now or timezone.now()
+    changed = 0
+    for program in Program.objects.filter(is_active=True).only("pk", "currency"):
+        with transaction.atomic():
+            members = Member.objects.filter(program=program)
+            members.update(
+                rolling_spend=Coalesce(
+                    Subquery(selectors.rolling_spend_subquery(program=program, now=now)), 0
+                )
+            )
+            qualified = Subquery(selectors.qualified_tier_subquery())
+            changed += members.exclude(tier=qualified).update(tier=qualified)
+    return changed

@@ -1,0 +1,214 @@
+"""Checkout: pricing the lines, applying a coupon, snapshotting the shipping address and
+reserving stock in one transaction."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from miniprograms import selectors as miniprogram_selectors
+from miniprograms import services as miniprogram_services
+from miniprograms.shop import selectors
+from miniprograms.shop.models import (
+    CartItem,
+    Coupon,
+    CouponRedemption,
+    Order,
+    OrderLine,
+    Product,
+    Shop,
+    Sku,
+    Team,
+)
+from miniprograms.shop.services.cart import _check_quantity, _reserve_stock
+from miniprograms.shop.services.errors import OutOfStock, Status
+from miniprograms.shop.services.order_state import _announce
+from miniprograms.shop.services.paid import _mark_paid
+from miniprograms.shop.services.pricing import _unit_price, discounted
+from superapp.core.errors import DomainError, NotFound
+
+
+def _coupon_discount(*, coupon_code: str, user, shop: Shop, currency: str, subtotal: int):
+    """The coupon (row-locked, so its per-user limit holds under concurrency) and its
+    discount on ``subtotal``; refuses codes that do not apply with a stable code."""
+    coupon = (
+        Coupon.objects.select_for_update().filter(brand_id=shop.brand_id, code=coupon_code).first()
+    )
+    if coupon is None or (coupon.owner_id is not None and coupon.owner_id != user.pk):
+        raise NotFound("No such coupon.", code="coupon_not_found")
+    now = timezone.now()
+    if coupon.valid_from and now < coupon.valid_from:
+        raise DomainError("This coupon is not valid yet.", code="coupon_not_yet_valid")
+    if coupon.valid_until and now >= coupon.valid_until:
+        raise DomainError("This coupon has expired.", code="coupon_expired")
+    if coupon.currency and coupon.currency != currency:
+        raise DomainError(f"This coupon is for {coupon.currency}.", code="coupon_currency")
+    if subtotal < coupon.min_spend:
+        raise DomainError(
+            "Spend more to use this coupon.", code="coupon_min_spend", min_spend=coupon.min_spend
+        )
+    used = (
+        CouponRedemption.objects.filter(coupon=coupon, user=user)
+        .exclude(order__status=Status.CANCELLED)
+        .count()
+    )
+    if used >= coupon.per_user_limit:
+        raise DomainError("You have used this coupon already.", code="coupon_limit_reached")
+    if coupon.kind == Coupon.Kind.FIXED:
+        return coupon, min(coupon.value, subtotal)
+    return coupon, subtotal - discounted(subtotal, coupon.value)
+
+
+def _new_out_trade_no() -> str:
+    return "shop" + secrets.token_hex(12)
+
+
+def _checkout_items(shop: Shop, user, items: list[dict] | None) -> tuple[list[dict], int | None]:
+    """The requested items, or the cart's when none are given (one read), with the cart's id
+    to empty it."""
+    if items:
+        return items, None
+    rows = list(
+        CartItem.objects.filter(cart__user=user, cart__shop=shop)
+        .order_by("id")
+        .values_list("cart_id", "sku_id", "quantity")
+    )
+    if not rows:
+        raise DomainError("Your cart is empty.", code="cart_empty")
+    return [{"sku_id": sku_id, "quantity": quantity} for _, sku_id, quantity in rows], rows[0][0]
+
+
+def _priced_lines(
+    shop: Shop, items: list[dict], currency: str, team_percent: int, unit_amounts: dict[int, int]
+) -> list:
+    quantities: dict[int, int] = {}
+    for item in items:
+        quantities[item["sku_id"]] = quantities.get(item["sku_id"], 0) + item["quantity"]
+    skus = {
+        s.pk: s
+        for s in Sku.objects.select_related("product")
+        .prefetch_related("prices")
+        .filter(pk__in=quantities, shop=shop, product__status=Product.Status.PUBLISHED)
+    }
+    lines = []
+    for sku_id, quantity in quantities.items():
+        if sku_id not in skus:
+            raise NotFound("No such item in this shop.", code="sku_not_found", sku_id=sku_id)
+        _check_quantity(quantity)
+        sku = skus[sku_id]
+        if sku.stock < quantity:  # fast refusal; the conditional UPDATE is the real guard
+            raise OutOfStock(sku_id=sku_id)
+        list_unit = _unit_price(sku, currency)
+        unit = unit_amounts.get(sku_id, discounted(list_unit, team_percent))
+        lines.append((sku, quantity, list_unit, unit))
+    return lines
+
+
+@transaction.atomic
+def order_checkout(
+    *,
+    actor,
+    shop_id: int,
+    shipping_address: dict | None = None,
+    address_id: int | None = None,
+    items: list[dict] | None = None,
+    currency: str | None = None,
+    coupon_code: str = "",
+    team: Team | None = None,
+    team_percent: int = 0,
+    unit_amounts: dict[int, int] | None = None,
+    live_show_id: int | None = None,
+    live_host_id: int | None = None,
+) -> Order:
+    """Create an order from ``items`` (or the cart) with a price snapshot, reserving stock for
+    ``SHOP_RESERVATION_MINUTES``; unpaid, it is cancelled by beat and its stock released. It
+    ships to ``shipping_address``, or to the buyer's saved address ``address_id``.
+
+    ``unit_amounts`` ({sku_id: amount}, at most the list price) are prices agreed elsewhere (a
+    live flash deal); an order placed in a live show records ``live_show_id`` and is attributed
+    to the show's host (``live_host_id``) instead of a share link's associate."""
+    shop = selectors.shop_get(shop_id=shop_id)
+    shipping_address = _shipping_snapshot(shop, actor, shipping_address, address_id)
+    currency = currency or shop.currency
+    items, cart_id = _checkout_items(shop, actor, items)
+    lines = _priced_lines(shop, items, currency, team_percent, unit_amounts or {})
+    subtotal = sum(list_unit * quantity for _, quantity, list_unit, _ in lines)
+    paid_total = sum(unit * quantity for _, quantity, _, unit in lines)
+    coupon, coupon_discount = None, 0
+    if coupon_code:
+        coupon, coupon_discount = _coupon_discount(
+            coupon_code=coupon_code, user=actor, shop=shop, currency=currency, subtotal=paid_total
+        )
+    _reserve_stock({sku.pk: quantity for sku, quantity, _, _ in lines})
+    order = Order.objects.create(
+        shop=shop,
+        buyer=actor,
+        out_trade_no=_new_out_trade_no(),
+        currency=currency,
+        subtotal=subtotal,
+        discount=subtotal - paid_total + coupon_discount,
+        total=paid_total - coupon_discount,
+        coupon=coupon,
+        team=team,
+        associate_id=(
+            live_host_id
+            if live_show_id is not None
+            else selectors.attributed_associate_id(user=actor, shop=shop)
+        ),
+        live_show_id=live_show_id,
+        shipping_address=shipping_address,
+        reserved_until=timezone.now() + timedelta(minutes=settings.SHOP_RESERVATION_MINUTES),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            sku=sku,
+            product=sku.product,
+            title=sku.product.title,
+            options=sku.options,
+            list_unit_amount=list_unit,
+            unit_amount=unit,
+            quantity=quantity,
+            amount=unit * quantity,
+        )
+        for sku, quantity, list_unit, unit in lines
+    )
+    if coupon is not None:
+        CouponRedemption.objects.create(coupon=coupon, user=actor, order=order)
+    if cart_id is not None:
+        CartItem.objects.filter(cart_id=cart_id).delete()
+    _announce(order, Status.CREATED)
+    if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
+        _mark_paid(order, prepay_id="", paid_at=timezone.now())
+    return order
+
+
+def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address_id) -> dict:
+    """The address an order ships to, copied into the order: given inline, or picked from the
+    buyer's address book (``address_id``, else their default address). Picking one is the
+    buyer granting this shop the ``address`` scope (as choosing an address in a mini-program
+    does), recorded with the other consents."""
+    if shipping_address is not None:
+        return shipping_address
+    if address_id is not None:
+        address = miniprogram_selectors.address_for_user(user=actor, address_id=address_id)
+    else:
+        address = miniprogram_selectors.default_address_for_user(user=actor)
+        if address is None:
+            raise DomainError(
+                "Give a shipping address, or add one to your address book first.",
+                code="shipping_address_required",
+            )
+    miniprogram_services.consent_grant(user=actor, miniprogram=shop.miniprogram, scope="address")
+    return {
+        "name": address.recipient,
+        "phone": address.phone,
+        "line1": address.line1,
+        "line2": address.line2,
+        "city": address.city,
+        "postal_code": address.postal_code,
+        "region": "",
+        "country": address.country,
+    }

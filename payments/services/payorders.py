@@ -1,0 +1,282 @@
+"""Pay orders: created by a mini-program's merchant, confirmed by the payer with a PIN, closed
+or expired, with merchant notifications and fees."""
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from miniprograms import selectors as miniprogram_selectors
+from miniprograms import services as miniprogram_services
+from payments import events, ledger
+from payments.models import (
+    Account,
+    MerchantKey,
+    PayOrder,
+    WalletSecurity,
+    public_id,
+)
+from payments.services.wallet import Kind, Type, money_validate
+from payments.services.wallet_pin import pin_verify
+from superapp.core import sql
+from superapp.core.domain_events import emit
+from superapp.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+)
+from superapp.webhooks.services import webhook_enqueue
+
+# --- pay orders -------------------------------------------------------------------------------
+
+
+def merchant_key_get(*, organisation_id: int) -> str:
+    """The merchant's notification-signing secret, created on first use."""
+    key, _ = MerchantKey.objects.get_or_create(
+        organisation_id=organisation_id, defaults={"webhook_secret": public_id("whsec_")}
+    )
+    return key.webhook_secret
+
+
+def _same_order_request(order: PayOrder, **params) -> bool:
+    return all(getattr(order, name) == value for name, value in params.items())
+
+
+@transaction.atomic
+def payorder_create(
+    *,
+    miniprogram,
+    payer,
+    out_trade_no: str,
+    amount: int,
+    currency: str,
+    description: str,
+    notify_url: str,
+) -> tuple[PayOrder, bool]:
+    """Create a pay order for ``payer`` on behalf of ``miniprogram``'s organisation (the merchant).
+
+    Returns (order, created). A retry with the same ``out_trade_no`` and parameters returns the
+    existing order; the same ``out_trade_no`` with other parameters is a 409. An order of an app
+    in sandbox mode is a ``sandbox`` order for good: it moves test money only, whatever the app's
+    flag says when it is paid or refunded. The shop calls this
+    directly with its MiniProgram and an empty ``notify_url`` (no webhook: it listens to the
+    domain events); mini-program servers reach it through the API, which requires the URL."""
+    money_validate(amount=amount, currency=currency)
+    if not out_trade_no or len(out_trade_no) > 64:
+        raise InvalidInput(fields={"out_trade_no": ["Must be 1-64 characters."]})
+    params = {
+        "miniprogram_id": miniprogram.pk,
+        "payer_id": payer.pk,
+        "amount": amount,
+        "currency": currency,
+        "description": description,
+        "notify_url": notify_url,
+    }
+    lookup = {"organisation_id": miniprogram.organisation_id, "out_trade_no": out_trade_no}
+    # Created now, not while paying: payments must not insert rows while holding account locks.
+    merchant_key_get(organisation_id=miniprogram.organisation_id)
+    identity = miniprogram_services.identity_for(miniprogram=miniprogram, user=payer)
+    try:
+        with transaction.atomic():
+            order = PayOrder.objects.create(
+                **lookup,
+                **params,
+                payer_openid=identity.openid,
+                sandbox=miniprogram_selectors.is_sandbox(app_id=miniprogram.app_id),
+                prepay_id=public_id("pp_"),
+                expires_at=timezone.now() + settings.PAYMENTS_PAYORDER_TTL,
+            )
+        return order, True
+    except IntegrityError:
+        order = PayOrder.objects.get(**lookup)
+    if not _same_order_request(order, **params):
+        raise Conflict(
+            "This out_trade_no was used with other parameters.", code="out_trade_no_reused"
+        )
+    return order, False
+
+
+def _payorder_locked(**lookup) -> PayOrder:
+    """The pay order, locked, with its app and its payer (for the merchant's operations)."""
+    order = (
+        PayOrder.objects.select_for_update(of=("self",))
+        .select_related("miniprogram", "payer")
+        .filter(**lookup)
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such pay order.", code="payorder_not_found")
+    return order
+
+
+class _OrderToPay(NamedTuple):
+    order: PayOrder  # locked; ``order.miniprogram`` carries the app's id and app_id
+    pin: WalletSecurity | None  # the payer's PIN, if set
+    notify_secret: str  # the merchant's key that signs the notification
+
+
+_PAYORDER_FIELDS = sql.field_names(PayOrder)
+_App = PayOrder._meta.get_field("miniprogram").related_model
+
+
+def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
+    """The payer's pay order, locked, read in one statement with what paying it needs: the
+    app's ``app_id``, the payer's PIN row and the merchant's notification key (written by hand:
+    it is a payment's first statement, docs/payments.md "Benchmark")."""
+    columns = ", ".join(f"o.{name}" for name in _PAYORDER_FIELDS)
+    row = sql.fetch_one(
+        f"SELECT {columns}, m.app_id, s.id, s.pin_hash, k.webhook_secret"
+        f" FROM {PayOrder._meta.db_table} o"
+        f" JOIN {_App._meta.db_table} m ON m.id = o.miniprogram_id"
+        f" LEFT JOIN {WalletSecurity._meta.db_table} s ON s.user_id = o.payer_id"
+        f" LEFT JOIN {MerchantKey._meta.db_table} k ON k.organisation_id = o.organisation_id"
+        " WHERE o.prepay_id = %s AND o.payer_id = %s" + sql.row_lock("o"),
+        [prepay_id, payer.pk],
+    )
+    if row is None:
+        raise NotFound("No such pay order.", code="payorder_not_found")
+    alias, count = connection.alias, len(_PAYORDER_FIELDS)
+    order = sql.instance(PayOrder, _PAYORDER_FIELDS, row[:count])
+    app_id, pin_id, pin_hash, notify_secret = row[count:]
+    order.payer = payer
+    order.miniprogram = _App.from_db(alias, ["id", "app_id"], [order.miniprogram_id, app_id])
+    pin = WalletSecurity.from_db(alias, ["id", "user_id", "pin_hash"], [pin_id, payer.pk, pin_hash])
+    return _OrderToPay(order, pin if pin_id else None, notify_secret)
+
+
+def _merchant_notify(*, order: PayOrder, event_type: str, data: dict, secret: str) -> None:
+    """Tell the merchant's server, through the signed, retried webhook outbox. A first-party
+    mini-program (the shop) runs in-process, passes an empty ``notify_url`` and learns of its
+    payments from the domain events instead."""
+    if not order.notify_url:
+        return
+    webhook_enqueue(
+        owner=miniprogram_selectors.webhook_owner(order.miniprogram),
+        url=order.notify_url,
+        secret=secret,
+        event_type=event_type,
+        data={
+            "prepay_id": order.prepay_id,
+            "out_trade_no": order.out_trade_no,
+            "payer_openid": order.payer_openid,
+            "status": order.status,
+            "amount": order.amount,
+            "currency": order.currency,
+            "sandbox": order.sandbox,
+            **data,
+        },
+    )
+
+
+def _emit_for_real_money(order: PayOrder, event: events.PayOrderPaid | events.PayOrderRefunded):
+    """Emit a pay-order domain event unless the order is test money: the events are a fixed
+    contract (payments/events.py), and the shop and loyalty must never fulfil or award points
+    for a sandbox order."""
+    if not order.sandbox:
+        emit(event)
+
+
+def merchant_fee(amount: int) -> int:
+    return amount * settings.PAYMENTS_MERCHANT_FEE_BPS // 10_000
+
+
+@transaction.atomic
+def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
+    """The payer pays: money moves payer → merchant (minus the platform fee) in one
+    transaction; the merchant is notified and ``payments.payorder_paid`` is emitted.
+    Confirming an order that is already paid answers it unchanged.
+
+    A sandbox order does the same in the sandbox world (test money, topped up as needed, no
+    daily limit) and emits no domain event: only the merchant's notification tells of it."""
+    order, pin_row, notify_secret = _payorder_to_pay(prepay_id=prepay_id, payer=actor)
+    if order.status == PayOrder.Status.PAID:
+        return order
+    if order.status != PayOrder.Status.PENDING:
+        raise Conflict(f"This pay order is {order.status}.", code=f"payorder_{order.status}")
+    if order.expires_at <= timezone.now():
+        raise DomainError("This pay order has expired.", code="payorder_expired")
+    pin_verify(user=actor, pin=pin, security=pin_row)
+    sandbox, currency = order.sandbox, order.currency
+    merchant, fees, wallet = ledger.accounts_resolve(
+        ledger.merchant_lookup(
+            organisation_id=order.organisation_id, currency=currency, sandbox=sandbox
+        ),
+        ledger.platform_lookup(kind=Kind.FEES, currency=currency, sandbox=sandbox),
+        ledger.wallet_lookup(user=actor, currency=currency, sandbox=sandbox),
+    )
+    if sandbox:
+        _sandbox_top_up(order=order, wallet=wallet)
+    order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
+    order.fee = merchant_fee(order.amount)
+    sql.execute(
+        f"UPDATE {PayOrder._meta.db_table} SET status = %s, fee = %s, paid_at = %s WHERE id = %s",
+        [order.status, order.fee, order.paid_at, order.pk],
+    )
+    _emit_for_real_money(
+        order,
+        events.PayOrderPaid(
+            prepay_id=order.prepay_id,
+            app_id=order.miniprogram.app_id,
+            organisation_id=order.organisation_id,
+            payer_user_id=order.payer_id,
+            amount=order.amount,
+            currency=order.currency,
+            out_trade_no=order.out_trade_no,
+            paid_at=order.paid_at,
+        ),
+    )
+    _merchant_notify(
+        order=order,
+        event_type="payment.succeeded",
+        data={"paid_at": order.paid_at.isoformat()},
+        secret=notify_secret,
+    )
+    # The posting comes last: it locks a merchant shard (hot during a flash sale) until commit.
+    ledger.journal_post(
+        type=Type.PAYMENT,
+        reference=f"payorder:{order.prepay_id}",
+        actor=actor,
+        legs=[(wallet, -order.amount), (merchant, order.amount - order.fee), (fees, order.fee)],
+    )
+    return order
+
+
+def _sandbox_top_up(*, order: PayOrder, wallet: Account) -> None:
+    """Lock the payer's sandbox ``wallet`` and top it up from the sandbox gateway clearing account
+    with whatever it lacks for ``order``, so testers never fund anything and the wallet never
+    goes negative. Test money has no daily limit."""
+    currency = order.currency
+    clearing = ledger.platform_account(kind=Kind.GATEWAY_CLEARING, currency=currency, sandbox=True)
+    shortfall = order.amount - ledger.lock_accounts([wallet])[wallet.pk].balance
+    if shortfall > 0:
+        ledger.journal_post(
+            type=Type.TOPUP,
+            reference=f"sandbox-topup:{order.prepay_id}",
+            actor=None,
+            legs=[(clearing, -shortfall), (wallet, shortfall)],
+        )
+
+
+@transaction.atomic
+def payorder_close(*, miniprogram, prepay_id: str) -> PayOrder:
+    """The merchant closes an unpaid order so it can no longer be paid (idempotent)."""
+    order = _payorder_locked(prepay_id=prepay_id, miniprogram=miniprogram)
+    if order.status == PayOrder.Status.CLOSED:
+        return order
+    if order.status != PayOrder.Status.PENDING:
+        raise Conflict("A paid order cannot be closed; refund it.", code="payorder_paid")
+    order.status, order.closed_at = PayOrder.Status.CLOSED, timezone.now()
+    order.save(update_fields=["status", "closed_at"])
+    return order
+
+
+@transaction.atomic
+def payorders_close_expired() -> int:
+    """Close every pending order past its expiry (beat). A concurrent payment wins: the UPDATE
+    re-checks ``status`` on rows it had to wait for."""
+    now = timezone.now()
+    return PayOrder.objects.filter(status=PayOrder.Status.PENDING, expires_at__lte=now).update(
+        status=PayOrder.Status.CLOSED, closed_at=now
+    )
