@@ -165,12 +165,12 @@ fuzz: install check-services
 # the figures against their targets go to docs/benchmarks.md, every run's figures are appended
 # to bench/history.csv and charted in docs/benchmarks-history.svg. QUICK=1: smaller sizes
 # (~15 min on 2 cores instead of ~45). bench/payments.py runs pgbench (PostgreSQL's client
-# package), installed here if missing.
-bench: install check-services
+# package), installed here if missing; bench/web.py needs the built app and Debian's Chromium.
+bench: install check-services web-build chromium
 	@command -v pgbench >/dev/null || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || \
 	  { echo "==> installing pgbench (postgresql-client)"; \
 	    apt-get update -q && apt-get install -y -q postgresql-client; }
-	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) \
+	DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(SERVICE_REDIS_URL) CHROMIUM=$(CHROMIUM) \
 	  $(BIN)/python bench/run_all.py $(if $(QUICK),--quick)
 
 clean:

@@ -51,9 +51,9 @@ def create_bench_users(count: int) -> list[int]:
             f"""
             INSERT INTO {User._meta.db_table} (password, is_superuser, username, first_name,
                 last_name, email, is_staff, is_active, date_joined, display_name, avatar_url,
-                bio, region)
+                bio, region, findable_by_username)
             SELECT '!', false, 'bench_' || n, '', '', '', false, true, now(),
-                'Bench ' || n, '', '', ''
+                'Bench ' || n, '', '', '', true
             FROM generate_series(0, %s) AS n
             """,
             [count - 1],

@@ -82,8 +82,10 @@ def build_world(size: int):
 
 SETUP_SQL = [
     """INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
-           is_staff, is_active, date_joined, display_name, avatar_url, bio, region)
-       SELECT '!', false, 'bench-' || g, '', '', '', false, true, now(), 'Bench ' || g, '', '', ''
+           is_staff, is_active, date_joined, display_name, avatar_url, bio, region,
+           findable_by_username)
+       SELECT '!', false, 'bench-' || g, '', '', '', false, true, now(), 'Bench ' || g, '', '', '',
+           true
        FROM generate_series(1, %(size)s) g""",
     """INSERT INTO loyalty_member (program_id, user_id, member_number, card_token, tier_id,
            points, debt, rolling_spend, joined_at)

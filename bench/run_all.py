@@ -126,6 +126,18 @@ BENCHES = [
         (Target("publish_ratio", "<=", 2), Target("first_read_ms_1m", "<", 50)),
     ),
     Bench("miniprograms_login.py", [], ["100"], ()),
+    Bench(  # needs the built app (make web-build) and Debian's Chromium (CHROMIUM)
+        "web.py",
+        [],
+        [],
+        (
+            Target("first_screen_js_gzip_kb", "<=", 200),
+            Target("lighthouse_performance", ">=", 90),
+            Target("lighthouse_accessibility", ">=", 95),
+            Target("send_to_render_p95_ms", "<", 300),
+        ),
+        timeout_s=600,
+    ),
 ]
 
 

@@ -31,6 +31,7 @@ from loyalty.models import (
     Tag,
     Tier,
 )
+from superapp.core import sql
 from superapp.core.errors import InvalidInput
 from superapp.official import selectors as official_selectors
 
@@ -143,6 +144,17 @@ def qualified_tier_subquery() -> QuerySet:
         .order_by("-min_spend")
         .values("pk")[:1]
     )
+
+
+def next_tier_spend(*, program_id: int, above: int) -> int | None:
+    """The lowest threshold of the program's tiers above ``above`` (None at the top tier): one
+    hand-written read per earn, the ORM's compile cost left out."""
+    (spend,) = sql.fetch_one(
+        f"SELECT MIN(min_spend) FROM {Tier._meta.db_table} WHERE program_id = %s"
+        " AND min_spend > %s",
+        [program_id, above],
+    )
+    return spend
 
 
 def tier_for_spend(*, program: Program, spend: int) -> Tier:

@@ -74,9 +74,12 @@ def purchase_record(
     if program is None:
         _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
     else:  # the member row first, then the client (the order membership_join takes them in)
-        _purchase_award(program, purchase, now)
+        _purchase_award(program, purchase, now, counted=not created)
         _commission_settle(program, purchase)
-    purchase.save()
+    if not created:
+        purchase.save()
+    elif program is not None:  # a new purchase: what the award set, in one statement
+        purchase.save(update_fields=["member", "points_awarded"])
     return purchase
 
 
@@ -108,7 +111,9 @@ def _purchase_claim(**fields) -> tuple[Purchase, bool]:
     return purchase, False
 
 
-def _purchase_award(program: Program, purchase: Purchase, now) -> None:
+def _purchase_award(program: Program, purchase: Purchase, now, *, counted: bool) -> None:
+    """The member's points (and tier) for ``purchase``; the caller saves the purchase.
+    ``counted``: the purchase was seen before (its amount is in the member's spend already)."""
     member = _member_locked(program=program, user_id=purchase.user_id)
     _client_touch(
         brand_id=program.brand_id,
@@ -117,20 +122,33 @@ def _purchase_award(program: Program, purchase: Purchase, now) -> None:
         member=member,
     )
     purchase.member = member
-    purchase.save(update_fields=["member"])
     if member.first_purchase_at is None:
         member.first_purchase_at = purchase.paid_at
         _welcome_rewards(program, member, purchase, now)
     if purchase.currency == program.currency:
-        member.rolling_spend = selectors.rolling_spend(member=member, now=now)
-        best = selectors.tier_for_spend(program=program, spend=member.rolling_spend)
-        if best.min_spend > member.tier.min_spend:
-            member.tier = best
+        _tier_update(program, member, purchase, now, counted=counted)
         due = selectors.purchase_points(program=program, purchase=purchase, tier=member.tier)
         if due > purchase.points_awarded:
             _credit(member, due - purchase.points_awarded, Reason.PURCHASE, now, purchase)
             purchase.points_awarded = due
     member.save(update_fields=["points", "debt", "tier", "rolling_spend", "first_purchase_at"])
+
+
+def _tier_update(program: Program, member: Member, purchase: Purchase, now, *, counted: bool):
+    """Upgrade at once when the purchase reaches the next tier. The stored rolling spend (exact
+    after each scheduled ``tiers_reevaluate``) plus this purchase can only overstate the
+    12-month spend, so below the next tier's threshold it is kept as that running total and
+    nothing is summed; at or above it, the spend is summed exactly and decides the upgrade."""
+    reach = member.rolling_spend + (0 if counted else purchase.amount - purchase.refunded_amount)
+    next_spend = selectors.next_tier_spend(program_id=program.pk, above=member.tier.min_spend)
+    if not counted and (next_spend is None or reach < next_spend):
+        member.rolling_spend = reach
+        return
+    purchase.save(update_fields=["member"])  # the sum counts it
+    member.rolling_spend = selectors.rolling_spend(member=member, now=now)
+    best = selectors.tier_for_spend(program=program, spend=member.rolling_spend)
+    if best.min_spend > member.tier.min_spend:
+        member.tier = best
 
 
 def _welcome_rewards(program: Program, member: Member, purchase: Purchase, now) -> None:

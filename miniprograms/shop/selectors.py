@@ -25,6 +25,7 @@ from miniprograms.shop.models import (
     SkuPrice,
     Team,
 )
+from superapp.core import sql
 from superapp.core.errors import INVALID_CARD, TEAM_NOT_FOUND, InvalidInput, NotFound
 from superapp.core.fulltext import Search
 from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
@@ -186,6 +187,24 @@ def coupons_for_brand(*, brand_id: int) -> QuerySet[Coupon]:
 def coupons_for_user(*, user) -> QuerySet[Coupon]:
     return Coupon.objects.filter(owner=user).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+    )
+
+
+def sku_stock(*, shop_id: int, sku_ids) -> dict[int, int]:
+    """{sku_id: stock on hand} of those of ``sku_ids`` that are on sale in the shop (published).
+    One hand-written read by primary key, outside any transaction: a flash sale refuses its
+    sold-out buyers with it before anything is written (the conditional stock decrement stays
+    the real guard)."""
+    ids = sorted(set(sku_ids))
+    if not ids:
+        return {}
+    return dict(
+        sql.fetch_all(
+            f"SELECT s.id, s.stock FROM {Sku._meta.db_table} s"
+            f" JOIN {Product._meta.db_table} p ON p.id = s.product_id"
+            f" WHERE s.shop_id = %s AND p.status = %s AND s.id IN ({', '.join(['%s'] * len(ids))})",
+            [shop_id, Product.Status.PUBLISHED, *ids],
+        )
     )
 
 

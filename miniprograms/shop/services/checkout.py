@@ -115,8 +115,40 @@ def _priced_lines(
     return lines
 
 
+def _refuse_sold_out(shop_id: int, items: list[dict] | None) -> None:
+    """Refuse a buyer whose items are on sale but short of stock before any transaction, with
+    one read (a flash sale's whole audience after the last unit). Anything else (an unknown
+    SKU, a quantity over the limit, a cart checkout) goes the whole way, so errors keep their
+    order; the conditional decrement in the transaction stays the real guard."""
+    if not items:
+        return
+    quantities: dict[int, int] = {}
+    for item in items:
+        quantities[item["sku_id"]] = quantities.get(item["sku_id"], 0) + item["quantity"]
+    if max(quantities.values()) > settings.SHOP_MAX_LINE_QUANTITY:
+        return
+    stock = selectors.sku_stock(shop_id=shop_id, sku_ids=quantities)
+    if len(stock) == len(quantities):
+        for sku_id, quantity in quantities.items():
+            if stock[sku_id] < quantity:
+                raise OutOfStock(sku_id=sku_id)
+
+
+def order_checkout(*, actor, shop_id: int, items: list[dict] | None = None, **options) -> Order:
+    """Create an order from ``items`` (or the cart) with a price snapshot, reserving stock for
+    ``SHOP_RESERVATION_MINUTES``; unpaid, it is cancelled by beat and its stock released. It
+    ships to ``shipping_address``, or to the buyer's saved address ``address_id``.
+
+    ``unit_amounts`` ({sku_id: amount}, at most the list price) are prices agreed elsewhere (a
+    live flash deal); an order placed in a live show records ``live_show_id`` and is attributed
+    to the show's host (``live_host_id``) instead of a share link's associate. Sold-out items
+    are refused before the transaction starts (``_refuse_sold_out``)."""
+    _refuse_sold_out(shop_id, items)
+    return _order_checkout(actor=actor, shop_id=shop_id, items=items, **options)
+
+
 @transaction.atomic
-def order_checkout(
+def _order_checkout(
     *,
     actor,
     shop_id: int,
@@ -131,13 +163,6 @@ def order_checkout(
     live_show_id: int | None = None,
     live_host_id: int | None = None,
 ) -> Order:
-    """Create an order from ``items`` (or the cart) with a price snapshot, reserving stock for
-    ``SHOP_RESERVATION_MINUTES``; unpaid, it is cancelled by beat and its stock released. It
-    ships to ``shipping_address``, or to the buyer's saved address ``address_id``.
-
-    ``unit_amounts`` ({sku_id: amount}, at most the list price) are prices agreed elsewhere (a
-    live flash deal); an order placed in a live show records ``live_show_id`` and is attributed
-    to the show's host (``live_host_id``) instead of a share link's associate."""
     shop = selectors.shop_get(shop_id=shop_id)
     shipping_address = _shipping_snapshot(shop, actor, shipping_address, address_id)
     currency = currency or shop.currency

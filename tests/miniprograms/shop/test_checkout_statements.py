@@ -2,6 +2,8 @@
 path a brand's whole audience takes at once in a flash sale. Like the payment's
 (tests/payments/test_ledger.py), a regression shows here first."""
 
+import functools
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from miniprograms.shop import payment, services
 from miniprograms.shop.models import Order
 from payments import services as payments_services
 from superapp.core import domain_events
+from superapp.core.errors import InvalidInput, NotFound
 from superapp.core.models import DomainEventDelivery
 from tests.factories import UserFactory
 from tests.miniprograms.shop.factories import ADDRESS, fund_buyer, world
@@ -76,8 +79,9 @@ def test_a_cart_to_paid_checkout_is_a_fixed_handful_of_statements(settings):
     assert counts == {"checkout": 11, "pay_order": 7, "confirm": 5, "marked_paid": 11}, sent
 
 
-def test_a_sold_out_checkout_is_refused_in_three_reads():
-    """The shop, the SKU, its prices: no write, nothing to roll back but the transaction."""
+def test_a_sold_out_checkout_is_refused_in_one_read_before_any_transaction():
+    """The SKUs' stock by primary key, outside any transaction: no write, nothing to roll back
+    (a flash sale's whole audience after the last unit)."""
     w = world(price=2500, stock=0)
     buyer = UserFactory()
     items = [{"sku_id": w.sku.pk, "quantity": 1}]
@@ -88,6 +92,26 @@ def test_a_sold_out_checkout_is_refused_in_three_reads():
                 actor=buyer, shop_id=w.shop.pk, items=items, shipping_address=ADDRESS
             )
 
-    sent = statements(refused)
-    assert len(sent) == 3, sent
-    assert all(statement.startswith("SELECT") for statement in sent), sent
+    depth = len(connection.savepoint_ids)
+    with CaptureQueriesContext(connection) as queries:
+        refused()
+    sent = [q["sql"] for q in queries.captured_queries]
+    assert len(sent) == 1, sent
+    assert sent[0].startswith("SELECT") and "shop_sku" in sent[0], sent
+    assert len(connection.savepoint_ids) == depth
+
+
+def test_a_sold_out_refusal_keeps_the_order_of_errors():
+    """An unknown SKU before a sold-out one is still 404, a quantity over the limit still 400:
+    only a request the whole way would refuse for stock is refused early."""
+    w = world(price=2500, stock=0)
+    buyer = UserFactory()
+    checkout = functools.partial(
+        services.order_checkout, actor=buyer, shop_id=w.shop.pk, shipping_address=ADDRESS
+    )
+    with pytest.raises(NotFound):
+        checkout(items=[{"sku_id": 999_999, "quantity": 1}, {"sku_id": w.sku.pk, "quantity": 1}])
+    with pytest.raises(InvalidInput):
+        checkout(items=[{"sku_id": w.sku.pk, "quantity": 10_000}])
+    with pytest.raises(services.OutOfStock):
+        checkout(items=[{"sku_id": w.sku.pk, "quantity": 1}])
