@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
+from oauth2_provider.models import get_application_model
 
 from miniprograms.errors import (
     ADDRESS_NOT_FOUND,
@@ -212,6 +213,20 @@ def is_tester(*, miniprogram: MiniProgram, user) -> bool:
     return (
         MiniProgramTester.objects.filter(miniprogram=miniprogram, user=user).exists()
         or organisation_role(organisation_id=miniprogram.organisation_id, user=user) is not None
+    )
+
+
+Application = get_application_model()
+
+
+def registered_redirect_uri(*, miniprogram: MiniProgram) -> str:
+    """The first redirect URI registered with the app's OAuth application (links.oauth_redirect_uri
+    when it was registered): what a login code's grant must carry for /o/token/ to redeem it."""
+    return (
+        Application.objects.filter(pk=miniprogram.oauth_application_id)
+        .values_list("redirect_uris", flat=True)
+        .get()
+        .split()[0]
     )
 
 

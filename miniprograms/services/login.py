@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import Grant
 
-from miniprograms import links, locks, selectors
+from miniprograms import locks, selectors
 from miniprograms.errors import GRANT_NOT_FOUND, INVALID_CODE, SANDBOX_RESTRICTED
 from miniprograms.models import (
     CONSENT_SCOPES,
@@ -69,7 +69,10 @@ def login_code_issue(
         application_id=miniprogram.oauth_application_id,
         code=code,
         expires=timezone.now() + timedelta(seconds=settings.MINIPROGRAM_LOGIN_CODE_SECONDS),
-        redirect_uri=links.oauth_redirect_uri(app_id=app_id),
+        # the URI registered with the app, not one computed now: the token endpoint compares the
+        # two, and PUBLIC_BASE_URL may differ from when the app was registered (a seed run before
+        # the server got its address)
+        redirect_uri=selectors.registered_redirect_uri(miniprogram=miniprogram),
         scope=" ".join(["openid", *scopes]),
         code_challenge=code_challenge,
         code_challenge_method=code_challenge_method if code_challenge else "",

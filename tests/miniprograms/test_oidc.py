@@ -151,3 +151,17 @@ def test_userinfo_stops_the_moment_the_profile_grant_is_revoked(api):
     assert userinfo().json()["name"] == api.user.display_name
     api.delete(f"/api/v1/me/miniprogram-grants/{app.app_id}/profile")
     assert userinfo().status_code == 401
+
+
+def test_a_code_is_redeemed_though_plaza_learnt_its_address_after_the_app_was_registered(
+    api, settings
+):
+    """`make run` seeds the demo before the server is told its address (PUBLIC_BASE_URL): the
+    login code carries the redirect URI registered then, which is what /o/token/ compares."""
+    settings.PUBLIC_BASE_URL = ""
+    app, secret, _ = released_app(scopes=["profile"])
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8123"
+    verifier, challenge = pkce_pair()
+    code = login_code(api, app, challenge, scopes=["profile"])
+    response = token_exchange(app, secret, code, verifier)
+    assert response.status_code == 200, response.content
