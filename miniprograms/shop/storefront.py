@@ -98,7 +98,7 @@ def storefront_release(*, shop: Shop, files: dict[str, bytes] | None = None) -> 
         miniprogram=miniprogram,
         version=version,
         bundle=bundle,
-        description="The Plaza storefront (web/storefront).",
+        description=f"{shop.name}: browse the collections, order and pay in Plaza.",
     )
     return Release(shop=shop, version=version, released=released)
 

@@ -35,7 +35,7 @@ function ShowSection({ section }: { section: Section }) {
   });
   const heading = `live-${section}`;
   return (
-    <section aria-labelledby={heading}>
+    <section className="live-section" aria-labelledby={heading}>
       <h2 id={heading}>{t(`live.sections.${section}`)}</h2>
       {shows.isPending ? (
         <Loading />
