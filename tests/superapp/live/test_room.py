@@ -91,9 +91,10 @@ async def leave_all(show_id: int, *viewers) -> None:
     raise AssertionError("the room did not close")
 
 
-async def until(condition, timeout: float = 5.0) -> None:
+async def until(condition, timeout: float = 20.0) -> None:
     """Wait until ``condition()`` (or the coroutine it returns) holds: a state the test can
-    observe (the room's own sets, a stored row), polled, never a guessed sleep."""
+    observe (the room's own sets, a stored row), polled, never a guessed sleep. The timeout
+    only bounds a failure: a busy machine (two workers, a browser) can take seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not await _value(condition()):
         if asyncio.get_running_loop().time() > deadline:

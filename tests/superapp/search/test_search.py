@@ -218,7 +218,11 @@ def test_findable_by_username_is_a_profile_setting(world):
 def test_discover_lists_featured_accounts_released_apps_and_upcoming_shows(world):
     body = consumer_client(world.me).get("/api/v1/discover").json()
     assert [r["id"] for r in body["official_accounts"]] == [world.objects["account"].pk]
-    assert [r["open"]["app_id"] for r in body["miniprograms"]] == [world.objects["released"].app_id]
+    # the released app and the shop's storefront, released when the shop was turned on
+    assert {r["open"]["app_id"] for r in body["miniprograms"]} == {
+        world.objects["released"].app_id,
+        world.shop.miniprogram.app_id,
+    }
     assert [r["open"]["show_id"] for r in body["live_shows"]] == [world.objects["show"].pk]
 
 
