@@ -243,7 +243,12 @@ test("a buyer reviews a delivered mug with a photo that opens full size on the p
     mimeType: "image/png",
     buffer: PNG,
   });
-  await expect(form.getByRole("img", { name: "Photo 1" })).toBeVisible();
+  const preview = form.getByRole("img", { name: "Photo 1" });
+  await expect(preview).toBeVisible();
+  // the preview really draws (a blob: address would be refused by the storefront's CSP)
+  await expect
+    .poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBe(24);
   await form.getByRole("button", { name: "Post review" }).click();
   await expect(store.getByText("Thank you for your review.")).toBeVisible();
 

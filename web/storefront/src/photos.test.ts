@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keepPhotos, photoAddresses, reviewPhotoForm } from "./photos";
+import { dataAddress, keepPhotos, photoAddresses, reviewPhotoForm } from "./photos";
 
 const photo = (name: string) => new File([new Uint8Array([1, 2, 3])], name, { type: "image/png" });
 
@@ -27,5 +27,9 @@ describe("review photos", () => {
       "https://cdn.example/a.webp",
     ]);
     expect(photoAddresses(null)).toEqual([]);
+  });
+
+  it("previews a picked photo as a data: address (the storefront's CSP refuses blob:)", async () => {
+    expect(await dataAddress(photo("a.png"))).toBe("data:image/png;base64,AQID");
   });
 });

@@ -43,3 +43,13 @@ export function photoAddresses(photos: unknown): string[] {
     ? photos.filter((photo): photo is string => typeof photo === "string" && photo !== "")
     : [];
 }
+
+/** A picked file as a data: address, to preview it before it is uploaded. */
+export function dataAddress(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => reject(reader.error ?? new Error("unreadable file"));
+    reader.readAsDataURL(file);
+  });
+}

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ok, type Order } from "../api";
-import { keepPhotos, uploadReviewPhotos } from "../photos";
+import { dataAddress, keepPhotos, uploadReviewPhotos } from "../photos";
 import { useOrder } from "../queries";
 import { sdk, sdkErrorCode } from "../sdk";
 import { useStore } from "../store";
@@ -45,6 +45,19 @@ function PayButton({ order }: { order: Order }) {
   );
 }
 
+/** data: addresses of the picked photos (the storefront's CSP allows data: images, not blob:). */
+function usePreviews(photos: File[]): string[] {
+  const [previews, setPreviews] = useState<string[]>([]);
+  useEffect(() => {
+    let current = true;
+    void Promise.all(photos.map(dataAddress)).then((urls) => current && setPreviews(urls));
+    return () => {
+      current = false;
+    };
+  }, [photos]);
+  return previews;
+}
+
 function ReviewPhotos({
   photos,
   onChange,
@@ -55,15 +68,14 @@ function ReviewPhotos({
   const { t } = useTranslation();
   const { config } = useStore();
   const [dropped, setDropped] = useState(0);
-  const previews = useMemo(() => photos.map((file) => URL.createObjectURL(file)), [photos]);
-  useEffect(() => () => previews.forEach((url) => URL.revokeObjectURL(url)), [previews]);
+  const previews = usePreviews(photos);
   const limit = config.max_review_photos;
   return (
     <fieldset className="sf-field">
       <legend>{t("review.photos", { limit })}</legend>
       <ul className="sf-photos">
         {previews.map((url, index) => (
-          <li key={url}>
+          <li key={index}>
             <img src={url} alt={t("review.photo", { number: index + 1 })} />
             <button
               type="button"
