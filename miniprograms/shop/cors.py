@@ -3,7 +3,8 @@
 A storefront runs in a sandboxed frame whose origin is opaque (``Origin: null``), or on a
 developer's own origin. The Storefront API is authorised by a bearer token only (never a
 cookie), so answering CORS for any origin on exactly these paths lends nobody an ambient
-credential; every other API path keeps ``CORS_ALLOWED_ORIGINS``.
+credential (``/api/v1/media`` is there for review photos, the only upload a storefront's
+token may make); every other API path keeps ``CORS_ALLOWED_ORIGINS``.
 """
 
 import re
@@ -12,7 +13,7 @@ STOREFRONT_PATHS = re.compile(
     r"^/(?:o/token/"
     r"|api/v1/(?:shops/\d+(?:/(?:collections|products(?:/\d+(?:/(?:reviews|teams))?)?"
     r"|cart(?:/items)?|checkout))?"
-    r"|brands/\d+/shop|shop/.+|me/addresses))$"
+    r"|brands/\d+/shop|shop/.+|me/addresses|media))$"
 )
 
 

@@ -74,6 +74,7 @@ def storefront_bundle(shop: Shop, files: dict[str, bytes]) -> bytes:
                     "currency": shop.currency,
                     # where the Storefront API is ("": the origin that serves the bundle)
                     "api_base_url": settings.PUBLIC_BASE_URL,
+                    "max_review_photos": settings.SHOP_MAX_REVIEW_PHOTOS,
                 }
             )
             + ";\n"

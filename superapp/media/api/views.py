@@ -7,7 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.core.api import validated
-from superapp.media import selectors, services, storage
+from superapp.core.errors import Forbidden
+from superapp.core.permissions import IsShopper, is_app_user_request
+from superapp.media import errors, selectors, services, storage
 from superapp.media.api.serializers import (
     AvatarInput,
     AvatarOutput,
@@ -17,6 +19,7 @@ from superapp.media.api.serializers import (
     UploadStartInput,
 )
 from superapp.media.inspection import refused
+from superapp.media.models import Media
 
 TAGS = ["media"]
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -41,11 +44,18 @@ class MediaUploadView(APIView):
     The type is sniffed from the bytes; images come back re-encoded without EXIF/GPS."""
 
     parser_classes = [MultiPartParser]
+    # the first-party app, or a storefront's user token with the ``shop`` scope: review photos
+    permission_classes = [IsShopper]
 
     @extend_schema(request=UploadInput, responses={201: MediaOutput}, tags=TAGS)
     def post(self, request):
         _refuse_oversized_body(request)
         data = validated(UploadInput, request.data)
+        if is_app_user_request(request) and data["purpose"] != Media.Purpose.REVIEW:
+            raise Forbidden(
+                "A storefront's token may upload review photos only.",
+                code=errors.PURPOSE_NOT_GRANTED,
+            )
         upload = data["file"]
         if upload.size > settings.MEDIA_MAX_UPLOAD_BYTES:
             raise refused(

@@ -5,13 +5,17 @@ a storefront mini-program through authorization code + PKCE and the ``shop`` sco
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from miniprograms.shop.models import Order
+from superapp.media.models import Media
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.shop.factories import BOOK_ADDRESS, fund_buyer, world
+from tests.miniprograms.shop.test_reviews import delivered_line
 from tests.miniprograms.test_oidc import login_code, pkce_pair
+from tests.superapp.media.samples import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +131,50 @@ def test_the_storefront_api_answers_cors_for_a_sandboxed_frame_and_nothing_else_
         assert "authorization" in answer["Access-Control-Allow-Headers"]
     for path in ("/api/v1/me", "/api/v1/conversations", f"/api/v1/shops/{shop.pk}/manage/orders"):
         assert "Access-Control-Allow-Origin" not in client.options(path, **preflight), path
+
+
+def test_a_shop_token_uploads_review_photos_and_nothing_else():
+    """The review form's photos go up with the storefront's own token: ``purpose=review``
+    only; a token without the ``shop`` scope uploads nothing."""
+    shop_world, buyer = world(), UserFactory()
+    store = client_with(storefront_token(buyer, shop_world.shop, ["shop"]))
+
+    def upload(client, purpose):
+        photo = SimpleUploadedFile("photo.png", image_bytes("PNG"), content_type="image/png")
+        return client.post("/api/v1/media", {"purpose": purpose, "file": photo}, format="multipart")
+
+    uploaded = upload(store, "review")
+    assert uploaded.status_code == 201, uploaded.content
+    line = delivered_line(shop_world, buyer)
+    posted = store.post(
+        "/api/v1/shop/reviews",
+        {"line_id": line.pk, "rating": 5, "photos": [uploaded.json()["id"]]},
+    )
+    assert posted.status_code == 201, posted.content
+    assert posted.json()["photos"] == [uploaded.json()["url"]]
+    reviews = store.get(
+        f"/api/v1/shops/{shop_world.shop.pk}/products/{shop_world.product.pk}/reviews"
+    )
+    assert reviews.json()["results"][0]["photos"] == [uploaded.json()["url"]]
+
+    for purpose in ("chat", "moment", "avatar", "product"):
+        assert_refused(upload(store, purpose), 403, "purpose_not_granted")
+    unscoped = client_with(storefront_token(buyer, shop_world.shop, ["address"]))
+    assert_refused(upload(unscoped, "review"), 403, "shop_scope_required")
+    assert Media.objects.filter(owner=buyer).count() == 1
+
+
+def test_the_upload_endpoint_answers_cors_for_a_storefront():
+    preflight = APIClient().options(
+        "/api/v1/media",
+        HTTP_ORIGIN="null",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+    assert preflight["Access-Control-Allow-Origin"] == "null"
+    sessions = APIClient().options(
+        "/api/v1/media/uploads",
+        HTTP_ORIGIN="null",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert "Access-Control-Allow-Origin" not in sessions

@@ -44,6 +44,7 @@ def test_opening_a_shop_releases_the_storefront_as_its_miniprogram():
         "app_id": app_id,
         "currency": shop.currency,
         "api_base_url": "",
+        "max_review_photos": 9,
     }
     launch = consumer_client(UserFactory()).get(f"/api/v1/miniprograms/{app_id}")
     assert launch.status_code == 200, launch.content

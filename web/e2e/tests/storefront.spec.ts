@@ -1,6 +1,7 @@
 import { type FrameLocator, type Page } from "@playwright/test";
 import {
   Api,
+  DEMO_PASSWORD,
   PIN,
   expect,
   openChat,
@@ -184,4 +185,84 @@ test("a second consumer opens a shared team card from a chat and joins the team"
   await expect(status).toHaveText("Paid");
   await store.getByRole("button", { name: "Team purchase" }).click();
   await expect(store.getByText(/2 joined/)).toBeVisible();
+});
+
+// A 24×16 red PNG, made here so that no binary is committed.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAAGklEQVR42mO4Y6NBFcQwatCoQaMGjRpEGQIAUsjgEI6JxbcAAAAASUVORK5CYII=",
+  "base64",
+);
+
+test("a buyer reviews a delivered mug with a photo that opens full size on the product page", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const api = new Api(request);
+  const ana = await api.register("Ana");
+  await api.fund(ana, 10_000);
+  const lune = await mainLune(api, ana);
+  const account = await api.get(`/api/v1/official-accounts/${lune.id}`, ana);
+  const shop = await api.get(`/api/v1/brands/${account.brand.id}/shop`, ana);
+  const mug = (await api.get(`/api/v1/shops/${shop.id}/products?q=mug`, ana))
+    .results[0];
+  const order = await api.post(`/api/v1/shops/${shop.id}/checkout`, ana, {
+    items: [{ sku_id: mug.skus[0].id, quantity: 1 }],
+    shipping_address: Object.fromEntries(
+      ["name", "phone", "line1", "city", "postal_code", "country"].map(
+        (key, i) => [key, NEW_ADDRESS[i]![1]],
+      ),
+    ),
+  });
+  const started = await api.post(
+    `/api/v1/shop/orders/${order.id}/pay`,
+    ana,
+    {},
+  );
+  await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, ana, {
+    pin: PIN,
+  });
+  // the brand (alice owns Maison Lune) ships and delivers it
+  const alice = await api.login("alice", DEMO_PASSWORD);
+  const manage = `/api/v1/shops/${shop.id}/manage/orders/${order.id}`;
+  await api.post(`${manage}/ship`, alice, {
+    carrier: "DHL",
+    tracking_number: "LUNE1",
+  });
+  await api.post(`${manage}/deliver`, alice, {});
+
+  const page = await signedIn(browser, baseURL, ana);
+  await page.goto(
+    `/apps/${shop.app_id}?path=${encodeURIComponent(`/orders/${order.id}`)}`,
+  );
+  const store = await consented(page);
+  const form = store.getByRole("form", { name: /Review Ceramic mug/ });
+  await form.getByLabel("Your review").fill("Holds a lot of tea.");
+  await form.getByLabel("Add photos").setInputFiles({
+    name: "mug.png",
+    mimeType: "image/png",
+    buffer: PNG,
+  });
+  const preview = form.getByRole("img", { name: "Photo 1" });
+  await expect(preview).toBeVisible();
+  // the preview really draws (a blob: address would be refused by the storefront's CSP)
+  await expect
+    .poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBe(24);
+  await form.getByRole("button", { name: "Post review" }).click();
+  await expect(store.getByText("Thank you for your review.")).toBeVisible();
+
+  await store.getByRole("button", { name: "Shop", exact: true }).click();
+  await store.getByRole("button", { name: /Ceramic mug/ }).click();
+  const reviews = store.getByRole("region", { name: "Reviews" });
+  await expect(reviews.getByText("Holds a lot of tea.")).toBeVisible();
+  await reviews.getByRole("button", { name: "Open photo 1 full size" }).click();
+  const viewer = store.getByRole("dialog", { name: "Photo 1" });
+  const full = viewer.getByRole("img", { name: "Photo 1" });
+  await expect(full).toBeVisible();
+  expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(
+    24,
+  );
+  await viewer.getByRole("button", { name: "Close" }).click();
+  await expect(viewer).toBeHidden();
 });

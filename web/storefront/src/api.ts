@@ -17,6 +17,8 @@ export interface StorefrontConfig {
   app_id: string;
   currency: string;
   api_base_url: string;
+  /** SHOP_MAX_REVIEW_PHOTOS: how many photos a review may carry. */
+  max_review_photos: number;
 }
 
 /** The scopes this storefront asks the person for (the host's consent sheet explains each). */

@@ -1,7 +1,8 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ok, type Order } from "../api";
+import { dataAddress, keepPhotos, uploadReviewPhotos } from "../photos";
 import { useOrder } from "../queries";
 import { sdk, sdkErrorCode } from "../sdk";
 import { useStore } from "../store";
@@ -44,14 +45,83 @@ function PayButton({ order }: { order: Order }) {
   );
 }
 
+/** data: addresses of the picked photos (the storefront's CSP allows data: images, not blob:). */
+function usePreviews(photos: File[]): string[] {
+  const [previews, setPreviews] = useState<string[]>([]);
+  useEffect(() => {
+    let current = true;
+    void Promise.all(photos.map(dataAddress)).then((urls) => current && setPreviews(urls));
+    return () => {
+      current = false;
+    };
+  }, [photos]);
+  return previews;
+}
+
+function ReviewPhotos({
+  photos,
+  onChange,
+}: {
+  photos: File[];
+  onChange: (photos: File[]) => void;
+}) {
+  const { t } = useTranslation();
+  const { config } = useStore();
+  const [dropped, setDropped] = useState(0);
+  const previews = usePreviews(photos);
+  const limit = config.max_review_photos;
+  return (
+    <fieldset className="sf-field">
+      <legend>{t("review.photos", { limit })}</legend>
+      <ul className="sf-photos">
+        {previews.map((url, index) => (
+          <li key={index}>
+            <img src={url} alt={t("review.photo", { number: index + 1 })} />
+            <button
+              type="button"
+              onClick={() => onChange(photos.filter((_, other) => other !== index))}
+            >
+              {t("review.removePhoto", { number: index + 1 })}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {photos.length < limit && (
+        <label>
+          {t("review.addPhotos")}
+          <input
+            type="file"
+            accept="image/*"
+            multiple
+            onChange={(event) => {
+              const kept = keepPhotos(photos, Array.from(event.target.files ?? []), limit);
+              setDropped(kept.dropped);
+              onChange(kept.photos);
+              event.target.value = "";
+            }}
+          />
+        </label>
+      )}
+      {dropped > 0 && <p role="status">{t("review.photosDropped", { count: dropped, limit })}</p>}
+    </fieldset>
+  );
+}
+
 function ReviewForm({ lineId, title }: { lineId: number; title: string }) {
   const { t } = useTranslation();
   const { api } = useStore();
   const [rating, setRating] = useState(5);
   const [text, setText] = useState("");
+  const [photos, setPhotos] = useState<File[]>([]);
   const send = useMutation({
-    mutationFn: () =>
-      ok(api.POST("/api/v1/shop/reviews", { body: { line_id: lineId, rating, text } })),
+    mutationFn: async () => {
+      const ids = await uploadReviewPhotos(api, photos);
+      return ok(
+        api.POST("/api/v1/shop/reviews", {
+          body: { line_id: lineId, rating, text, photos: ids },
+        }),
+      );
+    },
   });
   if (send.isSuccess) return <p role="status">{t("review.thanks")}</p>;
   return (
@@ -78,9 +148,10 @@ function ReviewForm({ lineId, title }: { lineId: number; title: string }) {
         {t("review.text")}
         <textarea value={text} onChange={(event) => setText(event.target.value)} />
       </label>
+      <ReviewPhotos photos={photos} onChange={setPhotos} />
       <Status loading={false} error={send.error} />
       <button type="submit" disabled={send.isPending}>
-        {t("review.send")}
+        {send.isPending && photos.length > 0 ? t("review.uploading") : t("review.send")}
       </button>
     </form>
   );

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ok, priceOf, type Sku } from "../api";
+import { photoAddresses } from "../photos";
 import { useCart, useProduct, useReviews } from "../queries";
 import { useStore } from "../store";
 import { asAddressInput, useAddressPicker } from "./AddressPicker";
@@ -10,6 +11,45 @@ import { Status } from "./Status";
 
 function optionText(sku: Sku): string {
   return Object.values((sku.options ?? {}) as Record<string, string>).join(" · ") || sku.code;
+}
+
+/** A review's photos, small; one opens full size over the page. */
+function ReviewPhotoList({ photos }: { photos: string[] }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<number | null>(null);
+  if (photos.length === 0) return null;
+  return (
+    <>
+      <ul className="sf-photos">
+        {photos.map((url, index) => (
+          <li key={url}>
+            <button
+              type="button"
+              className="sf-photo-button"
+              aria-label={t("review.openPhoto", { number: index + 1 })}
+              onClick={() => setOpen(index)}
+            >
+              <img src={url} alt="" loading="lazy" />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {open !== null && (
+        <div
+          className="sf-viewer"
+          role="dialog"
+          aria-modal="true"
+          aria-label={t("review.photo", { number: open + 1 })}
+          onKeyDown={(event) => event.key === "Escape" && setOpen(null)}
+        >
+          <img src={photos[open]} alt={t("review.photo", { number: open + 1 })} />
+          <button type="button" autoFocus onClick={() => setOpen(null)}>
+            {t("review.closePhoto")}
+          </button>
+        </div>
+      )}
+    </>
+  );
 }
 
 function Reviews({ productId }: { productId: number }) {
@@ -29,6 +69,7 @@ function Reviews({ productId }: { productId: number }) {
             </span>{" "}
             <strong>{review.author}</strong>
             {review.text && <p>{review.text}</p>}
+            <ReviewPhotoList photos={photoAddresses(review.photos)} />
             {review.brand_reply && <p className="sf-muted">{review.brand_reply}</p>}
           </li>
         ))}
