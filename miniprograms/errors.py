@@ -19,3 +19,5 @@ SCOPE_NOT_ALLOWED = "scope_not_allowed"
 TOO_MANY_TESTERS = "too_many_testers"
 VERSION_EXISTS = "version_exists"
 VERSION_NOT_FOUND = "version_not_found"
+# /api/v1/oauth/authorize: an authorization request django-oauth-toolkit refuses
+AUTHORIZATION_REQUEST_INVALID = "authorization_request_invalid"

@@ -5,9 +5,10 @@
 - A mini-program may also redeem a consumer's login code with the standard authorization-code
   grant (+ PKCE); the answer then includes an OpenID Connect ID token whose ``sub`` is the user's
   openid for that app, never the Plaza user id, plus the ``unionid``.
-- The same code can come from the browser flow: /o/authorize/ answers ``response_type=code``
-  (only that) for a mini-program, after the sign-in page and the consent page, with the scope
-  ``openid`` and the app's consent scopes (``CONSENT_SCOPES``).
+- The same code can come from the browser flow: /o/authorize/ lands on the app's consent page,
+  which decides through /api/v1/oauth/authorize (services/authorize.py, this validator):
+  ``response_type=code`` only for a mini-program, the scope ``openid`` and the app's consent
+  scopes (``CONSENT_SCOPES``).
 """
 
 import base64

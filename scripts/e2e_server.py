@@ -104,6 +104,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "superapp.settings",
         "MEDIA_ROOT": media_root,
         "MEDIA_BASE_URL": f"{url}/media/",
+        # Links, QR codes and the apps' registered OAuth redirect URIs name this server.
+        "PUBLIC_BASE_URL": url,
     }
     media = media_server_available()
     if media:

@@ -343,7 +343,7 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 FIRST_PARTY_CLIENT_ID = "plaza-first-party"
-# The sign-in page /o/authorize/ sends signed-out people to (superapp/accounts/web.py).
+# Django's own sign-in page (superapp/accounts/web.py); /o/authorize/ lands in the app instead.
 LOGIN_URL = "/accounts/login/"
 # Where people reach the Plaza app, e.g. https://plaza.example.com (links, QR codes, and the
 # origin allowed to frame bundles); empty: the origin of the request being answered.

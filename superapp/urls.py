@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from superapp.core.health import healthz, metrics
@@ -27,6 +28,13 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The authorization endpoint is the app's consent page (web/app AuthorizeScreen; the app
+    # signs the person in first); it decides through /api/v1/oauth/authorize.
+    path(
+        "o/authorize/",
+        RedirectView.as_view(url="/authorize", query_string=True),
+        name="oauth-authorize-in-app",
+    ),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("accounts/", include("superapp.accounts.web")),
     path("mp/", include("miniprograms.urls")),

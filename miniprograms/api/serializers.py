@@ -322,3 +322,31 @@ class MpSubscribeMessageOutput(serializers.Serializer):
     id = serializers.IntegerField()
     template = serializers.CharField()
     sent_at = serializers.DateTimeField()
+
+
+class OAuthAuthorizeQuery(serializers.Serializer):
+    """An authorization request's parameters, as the client put them on /o/authorize/."""
+
+    client_id = serializers.CharField(max_length=100)
+    redirect_uri = serializers.CharField(max_length=2000, required=False, default="")
+    response_type = serializers.CharField(max_length=40)
+    scope = serializers.CharField(max_length=500, required=False, default="")
+    state = serializers.CharField(max_length=500, required=False, default="")
+    code_challenge = serializers.CharField(max_length=128, required=False, default="")
+    code_challenge_method = serializers.CharField(max_length=10, required=False, default="")
+    nonce = serializers.CharField(max_length=255, required=False, default="")
+
+
+class OAuthAuthorizeInput(OAuthAuthorizeQuery):
+    allow = serializers.BooleanField()
+
+
+class OAuthAuthorizeRequestOutput(serializers.Serializer):
+    client_id = serializers.CharField()
+    name = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    redirect_uri = serializers.CharField()
+
+
+class OAuthAuthorizeOutput(serializers.Serializer):
+    redirect_to = serializers.CharField()

@@ -77,6 +77,7 @@ urlpatterns = [
         views.GrantRevokeView.as_view(),
         name="miniprogram-grant",
     ),
+    path("oauth/authorize", views.OAuthAuthorizeView.as_view(), name="oauth-authorize"),
     path("me/contact", views.ContactView.as_view(), name="me-contact"),
     path("me/addresses", views.AddressesView.as_view(), name="me-addresses"),
     path("me/addresses/<int:address_id>", views.AddressView.as_view(), name="me-address"),

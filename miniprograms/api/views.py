@@ -334,6 +334,27 @@ class LoginView(APIView):
         return Response({"code": code, "expires_in": settings.MINIPROGRAM_LOGIN_CODE_SECONDS})
 
 
+class OAuthAuthorizeView(APIView):
+    """The app's consent page for /o/authorize/ (docs/miniprograms.md): read the request, then
+    approve or deny it."""
+
+    @extend_schema(
+        parameters=[s.OAuthAuthorizeQuery],
+        responses=s.OAuthAuthorizeRequestOutput,
+        tags=CONSUMER,
+    )
+    def get(self, request):
+        params = validated(s.OAuthAuthorizeQuery, request.query_params)
+        return Response(services.authorization_request_check(user=request.user, params=params))
+
+    @extend_schema(request=s.OAuthAuthorizeInput, responses=s.OAuthAuthorizeOutput, tags=CONSUMER)
+    def post(self, request):
+        data = validated(s.OAuthAuthorizeInput, request.data)
+        allow = data.pop("allow")
+        redirect_to = services.authorization_decide(user=request.user, params=data, allow=allow)
+        return Response({"redirect_to": redirect_to})
+
+
 class SubscriptionsView(APIView):
     @extend_schema(
         request=s.MpSubscriptionInput, responses={201: s.MpSubscriptionOutput}, tags=CONSUMER

@@ -16,6 +16,7 @@ from miniprograms.services.apps import (
     tester_add,
     tester_remove,
 )
+from miniprograms.services.authorize import authorization_decide, authorization_request_check
 from miniprograms.services.contacts import address_add, address_delete, contact_set
 from miniprograms.services.devtools import webhook_replay
 from miniprograms.services.identities import identity_for, unionid_for
@@ -52,6 +53,8 @@ from miniprograms.services.versions import (
 __all__ = [
     "address_add",
     "address_delete",
+    "authorization_decide",
+    "authorization_request_check",
     "card_payload_validate",
     "chat_card_check",
     "code2session",

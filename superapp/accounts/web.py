@@ -1,5 +1,5 @@
-"""The server-rendered sign-in page (``LOGIN_URL``): where django-oauth-toolkit's
-``/o/authorize/`` sends a signed-out person before its consent page. A plain form, no scripts;
+"""The server-rendered sign-in page (``LOGIN_URL``) for Django's own views (``/o/authorize/``
+lands in the app, which signs people in itself). A plain form, no scripts;
 Django's ``LoginView`` authenticates through ``AUTHENTICATION_BACKENDS``, so it shares the API
 login's lockout (superapp/accounts/backends.py)."""
 

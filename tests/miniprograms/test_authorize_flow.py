@@ -1,18 +1,19 @@
-"""The browser authorization-code + PKCE flow the discovery document advertises: a signed-out
-person sent to /o/authorize/ reaches a sign-in page, then django-oauth-toolkit's consent page,
-and the client redeems the code at /o/token/ for an ID token whose subject is the openid.
+"""The browser authorization-code + PKCE flow the discovery document advertises: /o/authorize/
+lands in the app's consent page (/authorize, same query), the signed-in person approves through
+/api/v1/oauth/authorize, and the client redeems the code at /o/token/ for an ID token whose
+subject is the openid.
 
 The client side is oauthlib's ``WebApplicationClient`` (RFC 6749 + RFC 7636 PKCE), the
 library django-oauth-toolkit itself is built on; authlib and requests-oauthlib are not
 dependencies of Plaza."""
 
 import json
-from html.parser import HTMLParser
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.test import Client
 from jwcrypto import jwk, jwt
+from oauth2_provider.models import Grant
 from oauthlib.oauth2 import WebApplicationClient
 
 from miniprograms import services
@@ -35,25 +36,6 @@ def app_and_secret(settings, monkeypatch):
     return app, secret
 
 
-class HiddenInputs(HTMLParser):
-    """The hidden fields of the consent form, as a browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields = {}
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "input" and attributes.get("type") == "hidden":
-            self.fields[attributes["name"]] = attributes.get("value") or ""
-
-
-def consent_approval(consent_page) -> dict:
-    parser = HiddenInputs()
-    parser.feed(consent_page.content.decode())
-    return {**parser.fields, "allow": "Authorize"}
-
-
 def authorization_request(oauth: WebApplicationClient, app, verifier: str) -> str:
     return oauth.prepare_request_uri(
         f"{PLAZA}/o/authorize/",
@@ -66,16 +48,116 @@ def authorization_request(oauth: WebApplicationClient, app, verifier: str) -> st
     )
 
 
-def test_discovery_points_at_an_authorization_endpoint_that_signs_people_in(app_and_secret):
+def query_of(uri: str) -> dict:
+    return dict(parse_qsl(urlsplit(uri).query))
+
+
+def decide(user, request_uri: str, *, allow: bool):
+    return consumer_client(user).post(
+        "/api/v1/oauth/authorize", {**query_of(request_uri), "allow": allow}, format="json"
+    )
+
+
+def test_discovery_points_at_an_authorization_endpoint_that_lands_in_the_app(
+    app_and_secret, settings, tmp_path
+):
     app, _ = app_and_secret
+    (tmp_path / "index.html").write_text("<!doctype html><title>Plaza</title>")
+    settings.WEB_APP_DIR = tmp_path
     document = Client().get("/o/.well-known/openid-configuration").json()
     assert document["authorization_endpoint"].endswith("/o/authorize/")
     oauth = WebApplicationClient(app.app_id)
     request_uri = authorization_request(oauth, app, oauth.create_code_verifier(64))
-    response = Client().get(request_uri, follow=True)
-    assert response.status_code == 200
-    assert response.request["PATH_INFO"] == "/accounts/login/"
-    assert b'name="password"' in response.content
+    response = Client().get(request_uri)
+    assert response.status_code == 302
+    landing = urlsplit(response["Location"])
+    assert landing.path == "/authorize"
+    assert dict(parse_qsl(landing.query)) == query_of(request_uri)
+    # the app's shell answers the route (it signs the person in first)
+    shell = Client().get(response["Location"])
+    assert shell.status_code == 200
+    assert b"<title>Plaza</title>" in shell.content
+
+
+def test_the_consent_page_reads_the_client_and_its_scopes(app_and_secret):
+    app, _ = app_and_secret
+    oauth = WebApplicationClient(app.app_id)
+    request_uri = authorization_request(oauth, app, oauth.create_code_verifier(64))
+    shown = consumer_client(UserFactory()).get("/api/v1/oauth/authorize", query_of(request_uri))
+    assert shown.status_code == 200, shown.content
+    assert shown.json() == {
+        "client_id": app.app_id,
+        "name": app.name,
+        "scopes": ["openid", "profile"],
+        "redirect_uri": app.oauth_application.default_redirect_uri,
+    }
+
+
+def test_a_redirect_uri_the_client_did_not_register_is_refused_without_redirecting(
+    app_and_secret,
+):
+    app, _ = app_and_secret
+    oauth = WebApplicationClient(app.app_id)
+    request_uri = oauth.prepare_request_uri(
+        f"{PLAZA}/o/authorize/",
+        redirect_uri="https://attacker.example/cb",
+        scope=["openid"],
+        code_challenge=oauth.create_code_challenge(oauth.create_code_verifier(64), "S256"),
+        code_challenge_method="S256",
+    )
+    user = UserFactory()
+    refused = decide(user, request_uri, allow=True)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "authorization_request_invalid"
+    assert "redirect_to" not in refused.json()
+    assert not Grant.objects.filter(user=user).exists()
+
+
+def test_a_request_without_pkce_is_refused(app_and_secret):
+    app, _ = app_and_secret
+    oauth = WebApplicationClient(app.app_id)
+    request_uri = oauth.prepare_request_uri(
+        f"{PLAZA}/o/authorize/",
+        redirect_uri=app.oauth_application.default_redirect_uri,
+        scope=["openid"],
+        state="state-123",
+    )
+    user = UserFactory()
+    refused = decide(user, request_uri, allow=True)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "authorization_request_invalid"
+    assert refused.json()["error"] == "invalid_request"
+    assert not Grant.objects.filter(user=user).exists()
+
+
+def test_a_scope_the_app_may_not_ask_for_is_refused(app_and_secret):
+    app, _ = app_and_secret
+    oauth = WebApplicationClient(app.app_id)
+    request_uri = oauth.prepare_request_uri(
+        f"{PLAZA}/o/authorize/",
+        redirect_uri=app.oauth_application.default_redirect_uri,
+        scope=["openid", "phone"],
+        code_challenge=oauth.create_code_challenge(oauth.create_code_verifier(64), "S256"),
+        code_challenge_method="S256",
+    )
+    refused = decide(UserFactory(), request_uri, allow=True)
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_scope"
+
+
+def test_denying_sends_access_denied_back_and_grants_nothing(app_and_secret):
+    app, _ = app_and_secret
+    user = UserFactory()
+    oauth = WebApplicationClient(app.app_id)
+    denied = decide(
+        user, authorization_request(oauth, app, oauth.create_code_verifier(64)), allow=False
+    )
+    assert denied.status_code == 200, denied.content
+    target = denied.json()["redirect_to"]
+    assert target.startswith(app.oauth_application.default_redirect_uri)
+    assert query_of(target) == {"error": "access_denied", "state": "state-123"}
+    assert not Grant.objects.filter(user=user).exists()
+    assert consumer_client(user).get("/api/v1/me/miniprogram-grants").json()["results"] == []
 
 
 def test_the_sign_in_page_shares_the_login_lockout(settings):
@@ -96,21 +178,11 @@ def test_a_signed_in_person_consents_and_the_client_completes_code_and_pkce(app_
     user = UserFactory()
     oauth = WebApplicationClient(app.app_id)
     verifier = oauth.create_code_verifier(64)
-    browser = Client()
-    sign_in = browser.get(authorization_request(oauth, app, verifier), follow=True)
-    consent = browser.post(
-        sign_in.request["PATH_INFO"] + "?" + sign_in.request["QUERY_STRING"],
-        {"username": user.username, "password": DEFAULT_PASSWORD},
-        follow=True,
-    )
-    assert consent.status_code == 200
-    assert consent.request["PATH_INFO"] == "/o/authorize/"
-    approval = consent_approval(consent)
-    assert approval["client_id"] == app.app_id
-
-    approved = browser.post("/o/authorize/", approval)
-    assert approved.status_code == 302
-    code = oauth.parse_request_uri_response(approved["Location"], state="state-123")["code"]
+    approved = decide(user, authorization_request(oauth, app, verifier), allow=True)
+    assert approved.status_code == 200, approved.content
+    code = oauth.parse_request_uri_response(approved.json()["redirect_to"], state="state-123")[
+        "code"
+    ]
     # The approval is remembered as the app's consent grant, like the in-app sign-in sheet's.
     assert [
         g["scope"]
@@ -139,13 +211,12 @@ def test_a_signed_in_person_consents_and_the_client_completes_code_and_pkce(app_
 
 def test_a_wrong_verifier_ends_the_browser_flow_at_the_token_endpoint(app_and_secret):
     app, secret = app_and_secret
-    user = UserFactory()
     oauth = WebApplicationClient(app.app_id)
-    browser = Client()
-    browser.force_login(user)
-    consent = browser.get(authorization_request(oauth, app, oauth.create_code_verifier(64)))
-    approved = browser.post("/o/authorize/", consent_approval(consent))
-    code = oauth.parse_request_uri_response(approved["Location"], state="state-123")["code"]
+    request_uri = authorization_request(oauth, app, oauth.create_code_verifier(64))
+    approved = decide(UserFactory(), request_uri, allow=True)
+    code = oauth.parse_request_uri_response(approved.json()["redirect_to"], state="state-123")[
+        "code"
+    ]
     token = Client().post(
         "/o/token/",
         urlencode(

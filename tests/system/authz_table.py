@@ -173,6 +173,11 @@ EXPECTED = {
         (401, OK, OK, OK, OK, 403, OK),
     ("DELETE", "/api/v1/me/addresses/{address_id}"):
         (401, OK, 404, 404, 404, 403, 404),
+    # the app's consent page for /o/authorize/: a minimal (empty) request is refused
+    ("GET", "/api/v1/oauth/authorize"):
+        (401, 400, 400, 400, 400, 403, 400),
+    ("POST", "/api/v1/oauth/authorize"):
+        (401, 400, 400, 400, 400, 403, 400),
     ("GET", "/api/v1/me/contact"):
         (401, OK, OK, OK, OK, 403, OK),
     ("PUT", "/api/v1/me/contact"):

@@ -2072,6 +2072,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The app's consent page for /o/authorize/ (docs/miniprograms.md): read the request, then
+         *     approve or deny it. */
+        get: operations["oauth_authorize_retrieve"];
+        put?: never;
+        /** @description The app's consent page for /o/authorize/ (docs/miniprograms.md): read the request, then
+         *     approve or deny it. */
+        post: operations["oauth_authorize_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/official-accounts": {
         parameters: {
             query?: never;
@@ -4937,6 +4957,33 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        /** @description An authorization request's parameters, as the client put them on /o/authorize/. */
+        OAuthAuthorizeInputRequest: {
+            client_id: string;
+            /** @default  */
+            redirect_uri?: string;
+            response_type: string;
+            /** @default  */
+            scope?: string;
+            /** @default  */
+            state?: string;
+            /** @default  */
+            code_challenge?: string;
+            /** @default  */
+            code_challenge_method?: string;
+            /** @default  */
+            nonce?: string;
+            allow: boolean;
+        };
+        OAuthAuthorizeOutput: {
+            redirect_to: string;
+        };
+        OAuthAuthorizeRequestOutput: {
+            client_id: string;
+            name: string;
+            scopes: string[];
+            redirect_uri: string;
+        };
         /**
          * @description * `subscription` - Subscription
          *     * `service` - Service
@@ -11494,6 +11541,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MpAppUserOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    oauth_authorize_retrieve: {
+        parameters: {
+            query: {
+                client_id: string;
+                code_challenge?: string;
+                code_challenge_method?: string;
+                nonce?: string;
+                redirect_uri?: string;
+                response_type: string;
+                scope?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAuthorizeRequestOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    oauth_authorize_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthAuthorizeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAuthorizeOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

@@ -385,6 +385,7 @@ export const en = {
       salesChart: "Bar chart of sales per day: {{total}} in the last 14 days",
     },
   },
+  authorize: { title: "Authorize an app" },
   host: {
     title: "Mini-program",
     loading: "Opening…",

@@ -386,6 +386,7 @@ export const zhCN: Messages = {
       salesChart: "每日销售额柱状图：近 14 天 {{total}}",
     },
   },
+  authorize: { title: "授权应用" },
   host: {
     title: "小程序",
     loading: "正在打开…",
