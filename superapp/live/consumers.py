@@ -169,16 +169,19 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     # --- called by the hub --------------------------------------------------------------------
 
-    def push(self, text: str) -> None:
-        """Queue a tick frame without waiting; a viewer still busy receiving the previous
-        frame skips this one (the next frame carries the current totals anyway)."""
+    def push(self, message: dict) -> None:
+        """Queue a tick frame (an ASGI ``websocket.send`` message the room built once for all
+        its viewers) without waiting; a viewer still busy receiving the previous frame skips
+        this one (the next frame carries the current totals anyway)."""
         if self._sending is not None and not self._sending.done():
             return
-        self._sending = asyncio.ensure_future(self._send_frame(text))
+        self._sending = asyncio.ensure_future(self._send_frame(message))
 
-    async def _send_frame(self, text: str) -> None:
+    async def _send_frame(self, message: dict) -> None:
+        """Straight to the server's ASGI send: the same message object for every viewer, no
+        per-viewer copy or wrapper layers (5,000 viewers, 4 ticks a second)."""
         try:
-            await self.send(text_data=text)
+            await self.base_send(message)
         except Exception:  # the viewer went away meanwhile: disconnect() cleans up
             return
 

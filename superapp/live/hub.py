@@ -201,13 +201,13 @@ class Room:
             "viewers": self.viewers_total,
             "events": events,
         }
-        text = json.dumps(frame, separators=(",", ":"))
+        # serialised once; one ASGI message object shared by every local viewer's send
+        message = send_message(frame)
         for sock in list(self.sockets):
             if sock in extra:
-                own = {**frame, "comments": sampled + extra[sock]}
-                sock.push(json.dumps(own, separators=(",", ":")))
+                sock.push(send_message({**frame, "comments": sampled + extra[sock]}))
             else:
-                sock.push(text)
+                sock.push(message)
         if self.ended:
             for sock in list(self.sockets):
                 sock.kick(1000)
@@ -224,6 +224,11 @@ class Room:
             likes_total=self.likes_total,
             peak_viewers=self.peak,
         )
+
+
+def send_message(frame: dict) -> dict:
+    """The ASGI ``websocket.send`` message carrying ``frame`` as a JSON text frame."""
+    return {"type": "websocket.send", "text": json.dumps(frame, separators=(",", ":"))}
 
 
 class MemoryTransport:

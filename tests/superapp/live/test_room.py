@@ -5,15 +5,17 @@ processes' shape) and on the in-memory hub (embedded default)."""
 
 import asyncio
 import json
+import uuid
 
 import pytest
 import pytest_asyncio
+import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from superapp.asgi import application
-from superapp.live import services
+from superapp.live import bus, services
 from superapp.live.hub import MemoryTransport, RedisTransport, current_hub
 from superapp.live.models import Comment, Show, Viewer
 from tests.factories import UserFactory
@@ -279,3 +281,34 @@ async def test_a_comment_sent_the_moment_the_room_opens_reaches_its_author(hub_b
     await viewer.send(type="comment", text="first!")
     await viewer.frame(with_comment("first!"))
     await leave_all(world.show.pk, viewer)
+
+
+async def test_a_comment_is_one_redis_publish_however_many_viewers_watch(settings, fast_ticks):
+    """The fan-out is per process: a comment crosses Redis ONCE (one PUBLISH to the room's
+    channel, which this process reads through ONE subscription), then the process writes it
+    to each of its local sockets. Redis's MONITOR sees every command: were a viewer to get a
+    Redis message of its own (a channel-layer group_send, a publish per socket), the comment's
+    text would cross Redis once per viewer."""
+    settings.LIVE_HUB_BUS = "redis"
+    world = await world_()
+    viewers = [await join(world.show.pk) for _ in range(12)]
+    channel = bus.channel(world.show.pk)
+    client = aioredis.Redis.from_url(settings.REDIS_URL)
+    numsub = dict(await client.pubsub_numsub(channel))
+    assert numsub[channel.encode()] == 1, "one subscription per process, not per viewer"
+    marker, done = f"hello {uuid.uuid4().hex}", f"done {uuid.uuid4().hex}"
+    async with client.monitor() as monitor:
+        await viewers[0].send(type="comment", text=marker)
+        for viewer in viewers:
+            await viewer.frame(with_comment(marker))
+        await client.echo(done)  # MONITOR lists commands in order: everything before is seen
+        carrying = []
+        async for command in monitor.listen():
+            if done in command["command"]:
+                break
+            if marker in command["command"]:
+                carrying.append(command["command"])
+    await client.aclose()
+    assert len(carrying) == 1, carrying
+    assert carrying[0].startswith(f"PUBLISH {channel} ")
+    await leave_all(world.show.pk, *viewers)
