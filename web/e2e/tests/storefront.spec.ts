@@ -24,6 +24,30 @@ const NEW_ADDRESS: [string, string][] = [
   ["Country (2 letters)", "PT"],
 ];
 
+/** The same address, as the Storefront API takes it. */
+const SHIPPING_ADDRESS = Object.fromEntries(
+  ["name", "phone", "line1", "city", "postal_code", "country"].map((key, i) => [
+    key,
+    NEW_ADDRESS[i]![1],
+  ]),
+);
+
+/** Pays a shop order through the API with the wallet PIN (setup the test is not about). */
+async function payOrder(
+  api: Api,
+  person: Person,
+  orderId: number,
+): Promise<void> {
+  const started = await api.post(
+    `/api/v1/shop/orders/${orderId}/pay`,
+    person,
+    {},
+  );
+  await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, person, {
+    pin: PIN,
+  });
+}
+
 async function mainLune(
   api: Api,
   person: Person,
@@ -131,21 +155,10 @@ test("a second consumer opens a shared team card from a chat and joins the team"
     {
       sku_id: mug.skus[0].id,
       quantity: 1,
-      shipping_address: Object.fromEntries(
-        ["name", "phone", "line1", "city", "postal_code", "country"].map(
-          (key, i) => [key, NEW_ADDRESS[i]![1]],
-        ),
-      ),
+      shipping_address: SHIPPING_ADDRESS,
     },
   );
-  const started = await api.post(
-    `/api/v1/shop/orders/${order.id}/pay`,
-    ana,
-    {},
-  );
-  await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, ana, {
-    pin: PIN,
-  });
+  await payOrder(api, ana, order.id);
   await api.post(`/api/v1/conversations/${chat}/messages`, ana, {
     type: "miniprogram",
     payload: {
@@ -208,20 +221,9 @@ test("a buyer reviews a delivered mug with a photo that opens full size on the p
     .results[0];
   const order = await api.post(`/api/v1/shops/${shop.id}/checkout`, ana, {
     items: [{ sku_id: mug.skus[0].id, quantity: 1 }],
-    shipping_address: Object.fromEntries(
-      ["name", "phone", "line1", "city", "postal_code", "country"].map(
-        (key, i) => [key, NEW_ADDRESS[i]![1]],
-      ),
-    ),
+    shipping_address: SHIPPING_ADDRESS,
   });
-  const started = await api.post(
-    `/api/v1/shop/orders/${order.id}/pay`,
-    ana,
-    {},
-  );
-  await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, ana, {
-    pin: PIN,
-  });
+  await payOrder(api, ana, order.id);
   // the brand (alice owns Maison Lune) ships and delivers it
   const alice = await api.login("alice", DEMO_PASSWORD);
   const manage = `/api/v1/shops/${shop.id}/manage/orders/${order.id}`;
