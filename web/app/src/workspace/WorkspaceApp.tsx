@@ -1,14 +1,11 @@
-import { Suspense, lazy } from "react";
+import { Suspense } from "react";
 import { Link, NavLink, Navigate, Outlet, Route, Routes } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
-import { can, useCurrentTeam, useTeams, type Team } from "./useTeams";
+import { useCurrentTeam, useTeams, type Team } from "./useTeams";
 import { TeamScreen } from "./TeamScreen";
-
-// The shop screens bring the charting library: they load when first opened.
-const ShopScreen = lazy(() => import("./ShopScreen"));
-const OrdersScreen = lazy(() => import("./OrdersScreen"));
+import { sections, type Section } from "./sections";
 
 /** The workspace (`/workspace/...`): brand staff and developers, switched into from Me. */
 export default function WorkspaceApp() {
@@ -18,8 +15,13 @@ export default function WorkspaceApp() {
       <Route path=":kind/:teamId" element={<WorkspaceLayout />}>
         <Route index element={<Navigate to="team" replace />} />
         <Route path="team" element={<TeamScreen />} />
-        <Route path="shop" element={<ManagersOnly screen={<ShopScreen />} />} />
-        <Route path="orders" element={<ManagersOnly screen={<OrdersScreen />} />} />
+        {sections.map((section) => (
+          <Route
+            key={section.path}
+            path={section.path}
+            element={<AllowedOnly section={section} />}
+          />
+        ))}
       </Route>
       <Route path="*" element={<Navigate to="/workspace" replace />} />
     </Routes>
@@ -67,11 +69,12 @@ function WorkspaceLayout() {
   const { team, isPending } = useCurrentTeam();
   if (isPending) return <Loading />;
   if (!team) return <Navigate to="/workspace" replace />;
-  const links = [{ to: "team", label: t("workspace.nav.team") }];
-  if (team.kind === "brand" && can.manage(team.role)) {
-    links.push({ to: "shop", label: t("workspace.nav.shop") });
-    links.push({ to: "orders", label: t("workspace.nav.orders") });
-  }
+  const links = [
+    { to: "team", label: t("workspace.nav.team") },
+    ...sections
+      .filter((section) => isAllowed(section, team))
+      .map((section) => ({ to: section.path, label: t(section.label) })),
+  ];
   return (
     <div className="workspace">
       <nav className="workspace-nav" aria-label={t("workspace.nav.label")}>
@@ -98,10 +101,14 @@ function WorkspaceLayout() {
   );
 }
 
-/** Owner- and admin-only screens are not offered to anyone else, and not rendered if typed in. */
-function ManagersOnly({ screen }: { screen: JSX.Element }) {
+function isAllowed(section: Section, team: Team): boolean {
+  return section.kind === team.kind && section.allowed(team.role);
+}
+
+/** A screen the person's role is not offered is not rendered either, even if its path is typed in. */
+function AllowedOnly({ section }: { section: Section }) {
   const { team } = useCurrentTeam();
-  if (!team || team.kind !== "brand" || !can.manage(team.role))
-    return <Navigate to="../team" replace />;
-  return screen;
+  if (!team || !isAllowed(section, team)) return <Navigate to="../team" replace />;
+  const Screen = section.screen;
+  return <Screen />;
 }

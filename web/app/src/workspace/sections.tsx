@@ -1,0 +1,38 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import { can, type Role, type TeamKind } from "./useTeams";
+
+/** One screen of the workspace: its path under the team, its nav label and who is offered it. */
+export interface Section {
+  path: string;
+  /** An i18n key for the nav link. */
+  label: string;
+  kind: TeamKind;
+  allowed: (role: Role) => boolean;
+  screen: LazyExoticComponent<ComponentType>;
+}
+
+/** For sections every member of the team may open. */
+export const anyMember = () => true;
+
+/**
+ * Every workspace screen beyond the team page. Screens load when first opened (some bring the
+ * charting library). A section not allowed for a role is neither linked nor rendered; the API
+ * refuses it anyway.
+ */
+export const sections: Section[] = [
+  {
+    path: "shop",
+    label: "workspace.nav.shop",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./ShopScreen")),
+  },
+  {
+    path: "orders",
+    label: "workspace.nav.orders",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./OrdersScreen")),
+  },
+  // New sections are appended here, one entry each.
+];
