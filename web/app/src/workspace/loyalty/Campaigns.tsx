@@ -36,7 +36,7 @@ export function Campaigns({ brandId, brandName }: { brandId: number; brandName: 
         <p className="muted">{t("loyaltyWorkspace.campaigns.none")}</p>
       )}
       {campaigns.data && campaigns.data.length > 0 && <ResultsChart campaigns={campaigns.data} />}
-      <ul className="list" aria-label={t("loyaltyWorkspace.campaigns.sent")}>
+      <ul className="list loyalty-list" aria-label={t("loyaltyWorkspace.campaigns.sent")}>
         {campaigns.data?.map((campaign) => <CampaignRow key={campaign.id} campaign={campaign} />)}
       </ul>
     </section>

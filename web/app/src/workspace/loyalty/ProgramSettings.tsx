@@ -240,7 +240,7 @@ export function Tiers({ brandId, program }: { brandId: number; program: Program 
   return (
     <section aria-labelledby="tiers-heading" className="padded">
       <h2 id="tiers-heading">{t("loyaltyWorkspace.tiers.title")}</h2>
-      <ul className="list">
+      <ul className="list loyalty-list">
         {program.tiers.map((tier) => (
           <li key={tier.name} className="row">
             <span className="row-main">

@@ -20,7 +20,7 @@ export function Rewards({ brandId, program }: { brandId: number; program: Progra
       {program.rewards.length === 0 && (
         <p className="muted">{t("loyaltyWorkspace.rewards.none")}</p>
       )}
-      <ul className="list">
+      <ul className="list loyalty-list">
         {program.rewards.map((reward) => (
           <RewardRow key={reward.id} brandId={brandId} program={program} reward={reward} />
         ))}

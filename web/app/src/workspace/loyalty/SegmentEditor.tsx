@@ -81,7 +81,7 @@ export function SegmentEditor({ brandId, program }: { brandId: number; program: 
   return (
     <section aria-labelledby="segments-heading" className="padded">
       <h2 id="segments-heading">{t("loyaltyWorkspace.segments.title")}</h2>
-      <ul className="list" aria-label={t("loyaltyWorkspace.segments.saved_list")}>
+      <ul className="list loyalty-list" aria-label={t("loyaltyWorkspace.segments.saved_list")}>
         {segments.data?.map((segment) => (
           <li key={segment.id} className="row">
             <span className="row-main">
