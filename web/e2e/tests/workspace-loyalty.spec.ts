@@ -159,6 +159,9 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
     `Only clients who consent to marketing by ${brand.name} receive it`,
   );
   await compose.getByLabel("Segment").selectOption({ label: "Gold clients" });
+  await expect(compose.getByRole("status")).toHaveText(
+    "2 clients in this segment · 1 consenting will receive it",
+  );
   await compose.getByLabel("Title").fill("Private sale");
   await compose
     .getByLabel("Message")

@@ -580,6 +580,8 @@ export const en = {
       compose: "New campaign",
       consentNote:
         "Only clients who consent to marketing by {{brand}} receive it, as a message from its official account; the others are counted as skipped.",
+      reach_one: "{{count}} client in this segment · {{consenting}} consenting will receive it",
+      reach_other: "{{count}} clients in this segment · {{consenting}} consenting will receive it",
       segment: "Segment",
       chooseSegment: "Choose a segment",
       subject: "Title",

@@ -577,6 +577,8 @@ export const zhCN: Messages = {
       compose: "新营销活动",
       consentNote:
         "只有同意接收 {{brand}} 营销信息的客户会通过其公众号收到消息；其他客户计为跳过。",
+      reach_one: "该分群共 {{count}} 位客户 · {{consenting}} 位同意的客户将收到",
+      reach_other: "该分群共 {{count}} 位客户 · {{consenting}} 位同意的客户将收到",
       segment: "分群",
       chooseSegment: "选择分群",
       subject: "标题",

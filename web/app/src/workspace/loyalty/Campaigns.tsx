@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
   Bar,
@@ -49,6 +49,18 @@ function Compose({ brandId, brandName }: { brandId: number; brandName: string })
   const queryClient = useQueryClient();
   const segments = useSegments(brandId);
   const [form, setForm] = useState({ segment: "", title: "", body: "" });
+  const chosen = segments.data?.find((segment) => String(segment.id) === form.segment);
+  const reach = useQuery({
+    queryKey: [...loyaltyKey(brandId), "audience", chosen?.filters],
+    enabled: chosen !== undefined,
+    queryFn: () =>
+      ok(
+        api.POST("/api/v1/loyalty/brands/{brand_id}/segments/preview", {
+          params: { path: { brand_id: brandId } },
+          body: chosen?.filters ?? {},
+        }),
+      ),
+  });
   const send = useMutation({
     mutationFn: () =>
       ok(
@@ -94,6 +106,14 @@ function Compose({ brandId, brandName }: { brandId: number; brandName: string })
           ))}
         </select>
       </div>
+      {chosen && reach.data && (
+        <p className="loyalty-audience" role="status">
+          {t("loyaltyWorkspace.campaigns.reach", {
+            count: reach.data.size,
+            consenting: reach.data.consenting,
+          })}
+        </p>
+      )}
       <TextField
         id="campaign-title"
         label={t("loyaltyWorkspace.campaigns.subject")}
