@@ -34,5 +34,19 @@ export const sections: Section[] = [
     allowed: can.manage,
     screen: lazy(() => import("./OrdersScreen")),
   },
+  {
+    path: "loyalty",
+    label: "loyaltyWorkspace.nav.loyalty",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./loyalty/LoyaltyScreen")),
+  },
+  {
+    path: "in-store",
+    label: "loyaltyWorkspace.nav.inStore",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./loyalty/InStoreScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
