@@ -358,7 +358,7 @@ test("the payment sheet shows a sandbox app's test money and the PIN lockout", a
   await expectAccessible(page);
 
   const alert = sheet.getByRole("alert");
-  const wrong = PIN === "000000" ? "111111" : "000000";
+  const wrong = "000000"; // not PIN
   for (let attempt = 1; attempt <= 4; attempt++) {
     await sheet.getByLabel("6-digit PIN").fill(wrong);
     await sheet.getByRole("button", { name: "Pay" }).click();
