@@ -13,7 +13,7 @@ import { ShareSheet } from "../miniprogram/ShareSheet";
 import { SubscribeSheet } from "../miniprogram/SubscribeSheet";
 import { cancelled, useAsks, type Ask, type Launch } from "../miniprogram/asks";
 import { BridgeError, createBridge, type Params } from "../miniprogram/bridge";
-import { resolvePage } from "../miniprogram/paths";
+import { requestedPage, resolvePage } from "../miniprogram/paths";
 
 type Source = Schemas["EntrySourceEnum"];
 const SOURCES: readonly Source[] = [
@@ -37,7 +37,7 @@ export default function MiniProgramHostScreen() {
   const { t } = useTranslation();
   const { appId = "" } = useParams();
   const [search] = useSearchParams();
-  const requested = search.get("path") ?? "";
+  const requested = requestedPage(search);
   const scene = search.get("scene") ?? "";
   const from = search.get("from") as Source | null;
   const source: Source = from && SOURCES.includes(from) ? from : "link";
