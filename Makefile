@@ -52,8 +52,10 @@ install: system-packages $(STAMP)
 
 run: install web-build
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py storefront_release
+	env -u DATABASE_URL -u REDIS_URL PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/python manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/python manage.py storefront_release
 	@echo "==> Plaza on http://127.0.0.1:$(PORT)  (log in as alice / plaza-demo-pass; API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "==> live shows play external stream URLs only here: no media server (RTMP ingest, HLS, replays) in this mode; make run-services starts one"
 	env -u DATABASE_URL -u REDIS_URL WEBHOOK_ALLOW_PRIVATE_NETWORKS=$${WEBHOOK_ALLOW_PRIVATE_NETWORKS:-1} \

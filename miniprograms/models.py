@@ -196,36 +196,71 @@ class ConsentGrant(models.Model):
 
 
 class SubscribeAcceptance(models.Model):
-    """The user said yes to one message of ``template`` from this app. Used by exactly one send."""
+    """The user said yes to messages of ``template`` from this app: ``once`` allows exactly one
+    send (``used_at`` stamps it), ``always`` is a standing acceptance that allows every send
+    until the user turns it off (``revoked_at``)."""
+
+    class Mode(models.TextChoices):
+        ONCE = "once"
+        ALWAYS = "always"
 
     miniprogram = models.ForeignKey(MiniProgram, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     template = models.CharField(max_length=64)
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.ONCE)
     accepted_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["miniprogram", "user", "template"],
+                condition=models.Q(mode="always", revoked_at__isnull=True),
+                name="subscribe_one_standing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mode="once") | models.Q(used_at__isnull=True),
+                name="subscribe_standing_never_used_up",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["miniprogram", "user", "template"],
                 condition=models.Q(used_at__isnull=True),
                 name="subscribe_unused_idx",
-            )
+            ),
+            models.Index(
+                fields=["user", "miniprogram"],
+                condition=models.Q(mode="always", revoked_at__isnull=True),
+                name="subscribe_standing_user_idx",
+            ),
         ]
 
 
 class SubscribeMessage(models.Model):
-    """A message sent on one acceptance (the one-to-one makes "one acceptance, one message"
-    a database fact)."""
+    """A message sent on one acceptance. ``once`` copies the acceptance's mode so that "one
+    once-acceptance, one message" stays a database fact (the conditional unique constraint);
+    a standing acceptance carries any number of messages."""
 
-    acceptance = models.OneToOneField(
-        SubscribeAcceptance, on_delete=models.CASCADE, related_name="message"
+    acceptance = models.ForeignKey(
+        SubscribeAcceptance, on_delete=models.CASCADE, related_name="messages"
     )
+    once = models.BooleanField(default=True)
     miniprogram = models.ForeignKey(MiniProgram, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     template = models.CharField(max_length=64)
     data = models.JSONField()
     sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["acceptance"],
+                condition=models.Q(once=True),
+                name="subscribe_message_once",
+            )
+        ]
 
 
 class EntryVisit(models.Model):

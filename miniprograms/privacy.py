@@ -50,8 +50,10 @@ def export(user) -> dict:
             {
                 "app_id": a.miniprogram.app_id,
                 "template": a.template,
+                "mode": a.mode,
                 "accepted_at": _iso(a.accepted_at),
                 "used_at": _iso(a.used_at),
+                "revoked_at": _iso(a.revoked_at),
             }
             for a in SubscribeAcceptance.objects.filter(user=user).select_related("miniprogram")
         ],

@@ -85,8 +85,12 @@ def _serve(request, version, path: str) -> HttpResponse:
         return _not_found()
     if not path:
         # The entry page's relative URLs (``../plaza-sdk.js``) must resolve inside the bundle,
-        # so the bundle's root sends the frame to the page's own path.
-        response = HttpResponseRedirect(f"{request.path}{version.manifest['entry_page']}.html")
+        # so the bundle's root sends the frame to the page's own path — with the query, which
+        # carries ``code`` and ``state`` when the root is the app's OAuth redirect URI.
+        query = request.META.get("QUERY_STRING", "")
+        response = HttpResponseRedirect(
+            f"{request.path}{version.manifest['entry_page']}.html" + (f"?{query}" if query else "")
+        )
         response["Cache-Control"] = "no-cache"
         return _harden(response)
     if not bundles.is_servable(path):

@@ -215,12 +215,45 @@ class MpLoginOutput(serializers.Serializer):
 
 class MpSubscriptionInput(serializers.Serializer):
     templates = serializers.ListField(
-        child=serializers.CharField(max_length=64), min_length=1, max_length=3
+        child=serializers.CharField(max_length=64),
+        max_length=3,
+        required=False,
+        default=list,
+        help_text="Templates accepted once: each allows exactly one message.",
     )
+    always = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=3,
+        required=False,
+        default=list,
+        help_text="Templates accepted always: every message until the person turns it off.",
+    )
+
+    def validate(self, attrs):
+        if not attrs["templates"] and not attrs["always"]:
+            raise serializers.ValidationError("Accept at least one template.")
+        return attrs
 
 
 class MpSubscriptionOutput(serializers.Serializer):
-    accepted = serializers.ListField(child=serializers.CharField())
+    accepted = serializers.ListField(
+        child=serializers.CharField(), help_text="Every template accepted (once or always)."
+    )
+    always = serializers.ListField(
+        child=serializers.CharField(), help_text="The templates accepted always."
+    )
+
+
+class MpStandingSubscriptionsQuery(serializers.Serializer):
+    app_id = serializers.CharField(max_length=40, required=False, default="")
+
+
+class MpStandingSubscriptionOutput(serializers.Serializer):
+    app_id = serializers.CharField()
+    app_name = serializers.CharField()
+    template = serializers.CharField()
+    title = serializers.CharField()
+    accepted_at = serializers.DateTimeField()
 
 
 class MpCardInput(serializers.Serializer):

@@ -77,6 +77,16 @@ urlpatterns = [
         views.GrantRevokeView.as_view(),
         name="miniprogram-grant",
     ),
+    path(
+        "me/miniprogram-subscriptions",
+        views.StandingSubscriptionsView.as_view(),
+        name="miniprogram-standing-subscriptions",
+    ),
+    path(
+        "me/miniprogram-subscriptions/<str:app_id>/<str:template>",
+        views.StandingSubscriptionView.as_view(),
+        name="miniprogram-standing-subscription",
+    ),
     path("oauth/authorize", views.OAuthAuthorizeView.as_view(), name="oauth-authorize"),
     path("me/contact", views.ContactView.as_view(), name="me-contact"),
     path("me/addresses", views.AddressesView.as_view(), name="me-addresses"),

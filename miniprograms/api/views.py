@@ -362,10 +362,14 @@ class SubscriptionsView(APIView):
     def post(self, request, app_id: str):
         data = validated(s.MpSubscriptionInput, request.data)
         accepted = services.subscription_accept(
-            user=request.user, app_id=app_id, templates=data["templates"]
+            user=request.user, app_id=app_id, templates=data["templates"], always=data["always"]
         )
         return Response(
-            {"accepted": [a.template for a in accepted]}, status=status.HTTP_201_CREATED
+            {
+                "accepted": [a.template for a in accepted],
+                "always": [a.template for a in accepted if a.mode == "always"],
+            },
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -412,6 +416,32 @@ class GrantRevokeView(APIView):
     @extend_schema(responses={204: None}, tags=CONSUMER, operation_id="me_miniprogram_scope_revoke")
     def delete(self, request, app_id: str, scope: str):
         services.consent_revoke(user=request.user, app_id=app_id, scope=scope)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StandingSubscriptionsView(APIView):
+    """The person's "always" subscribe-message acceptances, of every app or of one
+    (``?app_id=``)."""
+
+    @extend_schema(
+        parameters=[s.MpStandingSubscriptionsQuery],
+        responses=s.MpStandingSubscriptionOutput(many=True),
+        tags=CONSUMER,
+    )
+    def get(self, request):
+        query = validated(s.MpStandingSubscriptionsQuery, request.query_params)
+        rows = selectors.standing_subscriptions_for_user(
+            user=request.user, app_id=query["app_id"] or None
+        )
+        return Response(s.MpStandingSubscriptionOutput(rows, many=True).data)
+
+
+class StandingSubscriptionView(APIView):
+    """Turn one "always" subscription off."""
+
+    @extend_schema(responses={204: None}, tags=CONSUMER)
+    def delete(self, request, app_id: str, template: str):
+        services.subscription_turn_off(user=request.user, app_id=app_id, template=template)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

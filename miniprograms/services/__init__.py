@@ -37,7 +37,11 @@ from miniprograms.services.sharing import (
     entry_record,
     share_link_create,
 )
-from miniprograms.services.subscriptions import subscribe_message_send, subscription_accept
+from miniprograms.services.subscriptions import (
+    subscribe_message_send,
+    subscription_accept,
+    subscription_turn_off,
+)
 from miniprograms.services.versions import (
     first_party_release,
     miniprogram_rollback,
@@ -77,6 +81,7 @@ __all__ = [
     "share_link_create",
     "subscribe_message_send",
     "subscription_accept",
+    "subscription_turn_off",
     "tester_add",
     "tester_remove",
     "unionid_for",

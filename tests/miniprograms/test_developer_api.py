@@ -232,6 +232,24 @@ def test_a_card_payload_is_validated_against_the_released_pages(api):
     assert set(bad.json()["fields"]) == {"page_path", "image_url"}
 
 
+def test_a_card_image_may_be_plain_http_only_while_debug_is_on(api, settings):
+    app, _, _ = released_app()
+    url = f"/api/v1/miniprograms/{app.app_id}/cards"
+    card = {
+        "title": "Join my team",
+        "page_path": "pages/index",
+        "image_url": f"http://127.0.0.1:8000/mp/{app.app_id}/card.svg",
+    }
+    settings.DEBUG = False
+    refused = api.post(url, card, format="json")
+    assert (refused.status_code, list(refused.json()["fields"])) == (400, ["image_url"])
+    settings.DEBUG = True
+    assert api.post(url, card, format="json").json()["image_url"] == card["image_url"]
+    for bad in ("ftp://cdn.example/a.png", "http:///no-host.png", "card.svg"):
+        refused = api.post(url, {**card, "image_url": bad}, format="json")
+        assert refused.status_code == 400, bad
+
+
 def test_listing_versions_has_no_n_plus_one(client_for):
     app, _, owner = developer_app()
     client = client_for(owner)

@@ -8,7 +8,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from miniprograms import services
-from miniprograms.models import SubscribeMessage
+from miniprograms.models import SubscribeAcceptance, SubscribeMessage
 from superapp.core.models import DomainEvent
 from superapp.messaging.models import Message
 from tests.helpers import app_server_token, consumer_client
@@ -31,10 +31,10 @@ def app_client(app, secret) -> APIClient:
     return client
 
 
-def accept(consumer, app, *templates):
+def accept(consumer, app, *templates, always=()):
     response = consumer.post(
         f"/api/v1/miniprograms/{app.app_id}/subscriptions",
-        {"templates": list(templates)},
+        {"templates": list(templates), "always": list(always)},
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -184,3 +184,128 @@ def test_concurrent_sends_spend_one_acceptance_once(api):
     assert sorted(statuses) == [201, 403, 403, 403]
     assert SubscribeMessage.objects.count() == 1
     assert DomainEvent.objects.filter(type="miniprograms.subscribe_message_sent").count() == 1
+
+
+# --- "Always": a standing acceptance ------------------------------------------------------------
+
+
+def test_once_refuses_a_second_send_and_always_allows_it(api, setup):
+    app, client, openid = setup
+    accept(api, app, "order_ready")
+    assert send(client, openid, template="order_ready").status_code == 201
+    assert send(client, openid, template="order_ready").json()["code"] == "no_subscription"
+
+    accept(api, app, always=["order_ready"])
+    assert [send(client, openid).status_code for _ in range(3)] == [201, 201, 201]
+    assert SubscribeMessage.objects.filter(once=False).count() == 3
+
+
+def test_the_accept_answer_says_which_templates_are_always(api, setup):
+    app, _, _ = setup
+    response = accept(api, app, "promo", always=["order_ready"])
+    assert response.json() == {"accepted": ["promo", "order_ready"], "always": ["order_ready"]}
+
+
+def test_accepting_nothing_is_400_and_writes_nothing(api, setup):
+    app, _, _ = setup
+    response = api.post(
+        f"/api/v1/miniprograms/{app.app_id}/subscriptions",
+        {"templates": [], "always": []},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert not SubscribeAcceptance.objects.exists()
+
+
+def test_accepting_always_twice_keeps_one_standing_acceptance(api, setup):
+    app, _, _ = setup
+    accept(api, app, always=["order_ready"])
+    accept(api, app, "order_ready", always=["order_ready"])
+    assert SubscribeAcceptance.objects.filter(mode="always").count() == 1
+    assert not SubscribeAcceptance.objects.filter(mode="once").exists()
+
+
+def test_a_standing_acceptance_does_not_spend_one_time_acceptances(api, setup):
+    app, client, openid = setup
+    accept(api, app, "order_ready", always=["order_ready"])
+    assert send(client, openid).status_code == 201
+    api.delete(f"/api/v1/me/miniprogram-subscriptions/{app.app_id}/order_ready")
+    assert send(client, openid).status_code == 201  # the one-time acceptance is still there
+    assert send(client, openid).status_code == 403
+
+
+def test_the_person_lists_and_turns_off_always_subscriptions(api, setup):
+    app, client, openid = setup
+    accept(api, app, "promo", always=["order_ready"])
+    listed = api.get("/api/v1/me/miniprogram-subscriptions")
+    assert listed.status_code == 200
+    assert [(row["app_id"], row["template"], row["title"]) for row in listed.json()] == [
+        (app.app_id, "order_ready", "order_ready")  # not in the manifest: the id; once: not listed
+    ]
+
+    assert (
+        api.delete(f"/api/v1/me/miniprogram-subscriptions/{app.app_id}/order_ready").status_code
+        == 204
+    )
+    assert api.get("/api/v1/me/miniprogram-subscriptions").json() == []
+    refused = send(client, openid)
+    assert (refused.status_code, refused.json()["code"]) == (403, "no_subscription")
+    again = api.delete(f"/api/v1/me/miniprogram-subscriptions/{app.app_id}/order_ready")
+    assert (again.status_code, again.json()["code"]) == (404, "subscription_not_found")
+
+
+def test_the_list_shows_template_titles_and_filters_by_app(api):
+    templates = {"order_ready": {"title": "Order ready", "body": "Your {drink}."}}
+    coffee, _, _ = released_app(
+        name="Coffee", bundle=bundle_bytes(manifest(scopes=[], subscribe_templates=templates))
+    )
+    tea, _, _ = released_app(name="Tea")
+    accept(api, coffee, always=["order_ready"])
+    accept(api, tea, always=["steeped"])
+    rows = api.get("/api/v1/me/miniprogram-subscriptions", {"app_id": coffee.app_id}).json()
+    assert [(row["app_name"], row["title"]) for row in rows] == [("Coffee", "Order ready")]
+
+
+def test_listing_subscriptions_takes_the_same_queries_for_many_apps(
+    api, django_assert_max_num_queries
+):
+    for name in ("A", "B", "C", "D"):
+        app, _, _ = released_app(name=name)
+        accept(api, app, always=["order_ready", "promo"])
+    with django_assert_max_num_queries(4):  # the session, the acceptances, the manifests
+        rows = api.get("/api/v1/me/miniprogram-subscriptions").json()
+    assert len(rows) == 8
+
+
+def test_another_persons_subscription_cannot_be_turned_off(api, setup, other_user):
+    app, client, openid = setup
+    accept(api, app, always=["order_ready"])
+    other = consumer_client(other_user)
+    response = other.delete(f"/api/v1/me/miniprogram-subscriptions/{app.app_id}/order_ready")
+    assert response.status_code == 404
+    assert send(client, openid).status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sends_under_always_all_deliver(api):
+    app, secret, _ = released_app()
+    openid = services.identity_for(miniprogram=app, user=api.user).openid
+    accept(api, app, always=["order_ready"])
+    client = app_client(app, secret)
+    statuses = []
+    barrier = threading.Barrier(3)
+
+    def worker():
+        try:
+            barrier.wait()
+            statuses.append(send(client, openid).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201, 201, 201]
+    assert SubscribeMessage.objects.count() == 3

@@ -212,6 +212,11 @@ def test_releases_are_served_with_a_strict_csp_and_no_cookies(client_for):
     assert "default-src 'self'" in csp
     assert not response.cookies
     assert client.get(f"/mp/{app.app_id}/")["Location"] == f"/mp/{app.app_id}/pages/index.html"
+    # The root is the app's OAuth redirect URI: the code and state reach the entry page.
+    assert (
+        client.get(f"/mp/{app.app_id}/?code=abc&state=xyz")["Location"]
+        == f"/mp/{app.app_id}/pages/index.html?code=abc&state=xyz"
+    )
     assert client.get(f"/mp/{app.app_id}/app.json").status_code == 404
     assert client.get(f"/mp/{app.app_id}/nope.js").status_code == 404
 

@@ -193,6 +193,11 @@ EXPECTED = {
         (401, OK, 404, 404, 404, 403, 404),
     ("DELETE", "/api/v1/me/miniprogram-grants/{app_id}/{scope}"):
         (401, OK, 404, 404, 404, 403, 404),
+    # the caller's own "always" subscribe-message acceptances
+    ("GET", "/api/v1/me/miniprogram-subscriptions"):
+        (401, OK, OK, OK, OK, 403, OK),
+    ("DELETE", "/api/v1/me/miniprogram-subscriptions/{app_id}/{template}"):
+        (401, OK, 404, 404, 404, 403, 404),
     ("GET", "/api/v1/me/qr"):
         (401, OK, OK, OK, OK, 403, OK),
     ("GET", "/api/v1/me/qr.png"):

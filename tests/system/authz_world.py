@@ -127,6 +127,9 @@ def build_world() -> World:
     )
     mp_services.tester_add(actor=alice, app_id=miniprogram.app_id, user=bob)
     mp_services.consent_grant(user=alice, miniprogram=miniprogram, scope="profile")
+    mp_services.subscription_accept(
+        user=alice, app_id=miniprogram.app_id, templates=[], always=["order_ready"]
+    )
     link = mp_services.share_link_create(
         base_url="http://testserver",
         actor=alice,
@@ -187,6 +190,7 @@ def build_world() -> World:
         "my_invitation_id": to_alice.pk,
         "address_id": address.pk,
         "scope": "profile",
+        "template": "order_ready",
         "code": ShareLink.objects.get(miniprogram=miniprogram).code if link else "",
         "openid": openid,
         "account_id": account.pk,

@@ -1,8 +1,10 @@
 /**
  * docs/miniprogram-guide.md's screenshots from the real app with the demo data: bob opens Corner
  * Coffee (the demo's released app) in the mini-program host, signs in through the consent sheet,
- * pre-orders and reaches the payment sheet. Needs Plaza at PLAZA_URL (run with DEBUG=1) and the
- * example's server on http://127.0.0.1:8401 (the guide's "Run the example").
+ * pre-orders (accepting "Your coffee is ready" always), pays, and ends in Me → Mini-program
+ * permissions, where it turns the message off and revokes the profile again so that the next run
+ * sees the same sheets. Needs Plaza at PLAZA_URL (run with DEBUG=1) and the example's server on
+ * http://127.0.0.1:8401 (the guide's "Run the example").
  * Run: `make web-screenshot-miniprogram`. Writes docs/img/mp-*.png.
  */
 import { chromium } from "@playwright/test";
@@ -36,6 +38,7 @@ await page.screenshot({ path: shot("mp-app.png") });
 await frame.getByRole("button", { name: "Pre-order" }).click();
 const subscribe = page.getByRole("dialog", { name: "Messages from Corner Coffee" });
 await subscribe.waitFor();
+await subscribe.getByRole("radio", { name: "Always" }).check();
 await page.screenshot({ path: shot("mp-subscribe.png") });
 await subscribe.getByRole("button", { name: "Done" }).click();
 const pay = page.getByRole("dialog", { name: "Payment PIN" });
@@ -45,5 +48,18 @@ await pay.getByLabel("6-digit PIN").fill("123456");
 await pay.getByRole("button", { name: "Pay" }).click();
 await frame.getByText(/paid: Flat white/).waitFor();
 await page.screenshot({ path: shot("mp-paid.png") });
+
+await page.getByRole("button", { name: "Close the mini-program" }).click();
+await page.getByRole("link", { name: "Me" }).click();
+await page.getByRole("link", { name: "Mini-program permissions" }).click();
+const coffee = page.getByRole("region", { name: "Corner Coffee" });
+await coffee.getByText("Your coffee is ready").waitFor();
+await page.screenshot({ path: shot("mp-permissions.png") });
+await coffee.getByRole("button", { name: "Turn off Your coffee is ready from Corner Coffee" }).click();
+await coffee.getByText("Your coffee is ready").waitFor({ state: "detached" });
+await coffee.getByRole("button", { name: "Revoke Your profile from Corner Coffee" }).click();
+await coffee.waitFor({ state: "detached" });
 await browser.close();
-console.log("screenshots: docs/img/mp-consent.png, mp-app.png, mp-subscribe.png, mp-pay.png, mp-paid.png");
+console.log(
+  "screenshots: docs/img/mp-consent.png, mp-app.png, mp-subscribe.png, mp-pay.png, mp-paid.png, mp-permissions.png",
+);

@@ -22,6 +22,7 @@ const WalletScreen = lazy(() => import("./screens/Wallet"));
 // The workspace (brand staff, developers) and its charts: never in the consumer's first screen.
 const WorkspaceApp = lazy(() => import("./workspace/WorkspaceApp"));
 const MiniProgramHostScreen = lazy(() => import("./screens/MiniProgramHost"));
+const MiniProgramPermissionsScreen = lazy(() => import("./screens/MiniProgramPermissions"));
 const AuthorizeScreen = lazy(() => import("./screens/Authorize"));
 const LiveShowsScreen = lazy(() => import("./live/LiveShows"));
 const LiveRoomScreen = lazy(() => import("./live/LiveRoom"));
@@ -69,6 +70,7 @@ function AppRoutes() {
           <Route path="search/:kind" element={<SearchKindScreen />} />
           <Route path="apps/:appId" element={<MiniProgramHostScreen />} />
           <Route path="authorize" element={<AuthorizeScreen />} />
+          <Route path="me/miniprogram-permissions" element={<MiniProgramPermissionsScreen />} />
           <Route path="live" element={<LiveShowsScreen />} />
           <Route path="live/:showId" element={<LiveRoomScreen />} />
         </Route>

@@ -108,7 +108,9 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
 
     await frame.getByRole("button", { name: "Pre-order" }).click();
     const subscribe = page.getByRole("dialog", { name: "Messages from Corner Coffee" });
-    await expect(subscribe.getByRole("checkbox", { name: "Your coffee is ready" })).toBeChecked();
+    const ready = subscribe.getByRole("group", { name: "Your coffee is ready" });
+    await expect(ready.getByRole("radio", { name: "Once" })).toBeChecked();
+    await ready.getByRole("radio", { name: "Always" }).check();
     await subscribe.getByRole("button", { name: "Done" }).click();
     const pay = page.getByRole("dialog", { name: "Payment PIN" });
     await expect(pay).toContainText("Pay €3.50 to Corner Coffee");
@@ -132,6 +134,48 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
     await expect(share).toBeHidden();
     await page.getByRole("button", { name: "Close the mini-program" }).click();
     await expect(page.getByRole("link", { name: "Open mini-program Corner Coffee" })).toBeVisible();
+
+    // From Discover's "Recently used": "Always" was chosen, so a second pre-order goes straight
+    // to the payment sheet without asking about messages again.
+    await page.goto("/discover");
+    await page
+      .getByRole("region", { name: "Recently used mini-programs" })
+      .getByRole("link", { name: "Corner Coffee" })
+      .click();
+    await expect(page).toHaveURL(/\/apps\/.+from=recent/);
+    await expect(frame.getByText(`Hello ${mei.displayName}!`)).toBeVisible();
+    await frame.getByRole("button", { name: "Pre-order" }).click();
+    await expect(pay).toContainText("Pay €3.50 to Corner Coffee");
+    await expect(subscribe).toHaveCount(0);
+    await pay.getByRole("button", { name: "Close" }).click();
+    await expect(frame.getByText(/Order failed/)).toBeVisible();
+
+    // From search.
+    await page.goto("/discover");
+    await page.getByRole("searchbox", { name: "Search" }).fill("corner coffee");
+    await page
+      .getByRole("list", { name: "Mini-programs", exact: true })
+      .getByRole("link", { name: /Corner Coffee/ })
+      .click();
+    await expect(page).toHaveURL(/\/apps\/.+from=search/);
+    await expect(frame.getByText(`Hello ${mei.displayName}!`)).toBeVisible();
+
+    // Me → Mini-program permissions: the granted profile and the "always" message, each revocable.
+    await page.goto("/me");
+    await page.getByRole("link", { name: "Mini-program permissions" }).click();
+    const permissions = page.getByRole("region", { name: "Corner Coffee" });
+    await expect(permissions.getByRole("list", { name: "What Corner Coffee may see" })).toContainText("Your profile");
+    const always = permissions.getByRole("list", { name: "Messages Corner Coffee may always send" });
+    await expect(always).toContainText("Your coffee is ready");
+    await expectAccessible(page);
+    await always.getByRole("button", { name: "Turn off Your coffee is ready from Corner Coffee" }).click();
+    await expect(always).toHaveCount(0);
+    expect(await api.get("/api/v1/me/miniprogram-subscriptions", mei)).toEqual([]);
+    await permissions.getByRole("button", { name: "Revoke Your profile from Corner Coffee" }).click();
+    await expect(permissions.getByText("Your profile")).toHaveCount(0);
+    expect((await api.get("/api/v1/me/miniprogram-grants", mei)).results).not.toContainEqual(
+      expect.objectContaining({ app_id: appId, scope: "profile" }),
+    );
   } finally {
     coffee.process.kill("SIGTERM");
   }
@@ -247,4 +291,89 @@ test("a mini-program is refused what it was not granted, strangers' messages are
   expect(seen.parent).toBe("blocked SecurityError");
   expect([401, 403, "failed"]).toContain(seen.me);
   expect([400, 401, 403, "failed"]).toContain(seen.refresh);
+});
+
+const TILL_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Till</title>
+<script src="../plaza-sdk.js"></script><script src="../till.js" defer></script></head>
+<body><h1>Till</h1><button id="pay">Pay</button><p id="result" role="status"></p></body></html>`;
+
+const TILL_JS = `
+document.getElementById("pay").onclick = function () {
+  var prepayId = new URLSearchParams(location.search).get("prepay");
+  plaza.requestPayment({ prepayId: prepayId }).then(
+    function () { document.getElementById("result").textContent = "paid"; },
+    function (e) { document.getElementById("result").textContent = e.code; });
+};`;
+
+test("the payment sheet shows a sandbox app's test money and the PIN lockout", async ({ browser, baseURL, request }) => {
+  const api = new Api(request);
+  const { alice } = await demoDeveloper(api);
+  const till = await api.post("/api/v1/dev/miniprograms", alice, { name: `Till ${Date.now()}`, scopes: ["profile", "pay"] });
+  const patched = await request.patch(`/api/v1/dev/miniprograms/${till.app_id}`, {
+    headers: { Authorization: `Bearer ${alice.token}` },
+    data: { sandbox: true },
+  });
+  expect(patched.status(), await patched.text()).toBe(200);
+  const buyer = await api.register("Tester");
+  await api.post("/api/v1/wallet/pin", buyer, { pin: PIN });
+  const sdk = await (await request.get(`/mp/${(await demoDeveloper(api)).coffeeId}/plaza-sdk.js`)).text();
+  const manifest = { name: till.name, pages: ["pages/index"], entry_page: "pages/index", scopes: ["profile", "pay"] };
+  await trial(
+    request,
+    alice,
+    till.app_id,
+    zipped({ "app.json": JSON.stringify(manifest), "pages/index.html": TILL_HTML, "till.js": TILL_JS, "plaza-sdk.js": sdk }),
+    buyer,
+  );
+
+  // The app's server side: the buyer's openid (code2session) and a pay order for it.
+  const basic = { Authorization: `Basic ${Buffer.from(`${till.app_id}:${till.app_secret}`).toString("base64")}` };
+  const { code } = await api.post(`/api/v1/miniprograms/${till.app_id}/login`, buyer, { scopes: [] });
+  const session = await request.post("/api/v1/mp/code2session", { headers: basic, data: { code } });
+  expect(session.status(), await session.text()).toBe(200);
+  const token = await request.post("/o/token/", { headers: basic, form: { grant_type: "client_credentials" } });
+  expect(token.status(), await token.text()).toBe(200);
+  const order = await request.post("/api/v1/pay/orders", {
+    headers: { Authorization: `Bearer ${(await token.json()).access_token}` },
+    data: {
+      out_trade_no: `till-${Date.now()}`,
+      payer_openid: (await session.json()).openid,
+      amount: 250,
+      currency: "EUR",
+      description: "Till: a test coffee",
+      notify_url: "https://till.example/notify",
+    },
+  });
+  expect(order.status(), await order.text()).toBe(201);
+  const { prepay_id: prepayId } = await order.json();
+
+  const page = await signedIn(browser, baseURL, buyer);
+  await page.goto(`/apps/${till.app_id}?path=${encodeURIComponent(`pages/index?prepay=${prepayId}`)}`);
+  const frame = appFrame(page, till.name);
+  await frame.getByRole("button", { name: "Pay" }).click();
+  const sheet = page.getByRole("dialog", { name: "Payment PIN" });
+  await expect(sheet).toContainText(`Pay €2.50 to ${till.name}`);
+  await expect(sheet.getByRole("note")).toHaveText("Test money: this payment is in the sandbox and no real money moves.");
+  await expect(sheet).toContainText("Till: a test coffee");
+  await expectAccessible(page);
+
+  const alert = sheet.getByRole("alert");
+  const wrong = "000000"; // not PIN
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await sheet.getByLabel("6-digit PIN").fill(wrong);
+    await sheet.getByRole("button", { name: "Pay" }).click();
+    await expect(alert).toBeVisible();
+    await expect(alert).not.toContainText("Too many wrong PINs");
+    await expect(sheet.getByRole("button", { name: "Pay" })).toBeEnabled();
+  }
+  await sheet.getByLabel("6-digit PIN").fill(wrong);
+  await sheet.getByRole("button", { name: "Pay" }).click();
+  await expect(alert).toContainText(/Too many wrong PINs\. Payments unlock in \d+ (minutes?|hours?)\./);
+  // Even the right PIN is refused while locked.
+  await sheet.getByLabel("6-digit PIN").fill(PIN);
+  await sheet.getByRole("button", { name: "Pay" }).click();
+  await expect(alert).toContainText("Too many wrong PINs");
+  await sheet.getByRole("button", { name: "Close" }).click();
+  await expect(frame.getByRole("status")).toHaveText("user_cancelled");
+  expect((await api.get(`/api/v1/pay/orders/${prepayId}`, buyer)).status).toBe("pending");
 });

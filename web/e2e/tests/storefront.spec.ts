@@ -147,8 +147,7 @@ test("a second consumer opens a shared team card from a chat and joins the team"
     ana,
   );
   const mug = products.results[0];
-  // Ana started a team in the storefront (the Storefront API, as her storefront calls it) and
-  // shared it: the card is what plaza.share puts in the chat.
+  // Ana started a team (the Storefront API, as her storefront calls it) and paid her share.
   const order = await api.post(
     `/api/v1/shops/${shop.id}/products/${mug.id}/teams`,
     ana,
@@ -159,21 +158,38 @@ test("a second consumer opens a shared team card from a chat and joins the team"
     },
   );
   await payOrder(api, ana, order.id);
-  await api.post(`/api/v1/conversations/${chat}/messages`, ana, {
-    type: "miniprogram",
-    payload: {
-      app_id: shop.app_id,
-      title: "Join my team for Ceramic mug",
-      path: `/teams/${order.team_id}`,
-    },
-    client_msg_id: `team-${Date.now()}`,
-  });
+
+  // She shares it from the team page: plaza.share, the host's share sheet, a card in the chat
+  // whose image is the storefront bundle's own (plain http on this DEBUG server).
+  const anaPage = await signedIn(browser, baseURL, ana);
+  await anaPage.goto(
+    `/apps/${shop.app_id}?path=${encodeURIComponent(`/teams/${order.team_id}`)}`,
+  );
+  const anaStore = await consented(anaPage);
+  await anaStore.getByRole("button", { name: "Share to a chat" }).click();
+  const share = anaPage.getByRole("dialog", { name: "Share to a chat" });
+  const preview = share.getByRole("group", { name: "Card preview" });
+  await expect(preview).toContainText("Join my team for Ceramic mug");
+  await expect(preview.locator("img")).toHaveAttribute(
+    "src",
+    /^http:\/\/.+\/storefront-card\.svg$/,
+  );
+  await share.getByRole("radio", { name: ben.displayName }).check();
+  await share.getByRole("button", { name: "Send" }).click();
+  await expect(anaStore.getByText("Shared.")).toBeVisible();
+  await anaPage.context().close();
 
   const page = await signedIn(browser, baseURL, ben);
   await openChat(page, ana.displayName);
-  await page
-    .getByRole("link", { name: /Join my team for Ceramic mug/ })
-    .click();
+  const card = page.getByRole("link", { name: /Join my team for Ceramic mug/ });
+  await expect
+    .poll(() =>
+      card
+        .locator("img")
+        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+    )
+    .toBeGreaterThan(0);
+  await card.click();
   await expect(page).toHaveURL(
     new RegExp(
       `/apps/${shop.app_id}\\?path=%2Fteams%2F${order.team_id}|/apps/${shop.app_id}\\?path=/teams/${order.team_id}`,

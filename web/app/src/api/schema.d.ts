@@ -1757,6 +1757,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/miniprogram-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The person's "always" subscribe-message acceptances, of every app or of one
+         *     (``?app_id=``). */
+        get: operations["me_miniprogram_subscriptions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/miniprogram-subscriptions/{app_id}/{template}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Turn one "always" subscription off. */
+        delete: operations["me_miniprogram_subscriptions_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/miniprograms/recent": {
         parameters: {
             query?: never;
@@ -4965,6 +5000,14 @@ export interface components {
             path: string;
             query: string;
         };
+        MpStandingSubscriptionOutput: {
+            app_id: string;
+            app_name: string;
+            template: string;
+            title: string;
+            /** Format: date-time */
+            accepted_at: string;
+        };
         MpSubscribeMessageInputRequest: {
             openid: string;
             template: string;
@@ -4983,10 +5026,16 @@ export interface components {
             title: string;
         };
         MpSubscriptionInputRequest: {
-            templates: string[];
+            /** @description Templates accepted once: each allows exactly one message. */
+            templates?: string[];
+            /** @description Templates accepted always: every message until the person turns it off. */
+            always?: string[];
         };
         MpSubscriptionOutput: {
+            /** @description Every template accepted (once or always). */
             accepted: string[];
+            /** @description The templates accepted always. */
+            always: string[];
         };
         MpTesterInputRequest: {
             username: string;
@@ -11083,6 +11132,66 @@ export interface operations {
             };
         };
     };
+    me_miniprogram_subscriptions_list: {
+        parameters: {
+            query?: {
+                app_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MpStandingSubscriptionOutput"][];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    me_miniprogram_subscriptions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                template: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     me_miniprograms_recent_list: {
         parameters: {
             query?: never;
@@ -11551,7 +11660,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["MpSubscriptionInputRequest"];
             };

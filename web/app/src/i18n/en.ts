@@ -217,9 +217,7 @@ export const en = {
       refunded: "refunded",
     },
     grants: "Mini-program permissions",
-    noGrants: "No mini-program has any of your data.",
     revoke: "Revoke",
-    revokeApp: "Revoke {{name}}",
     privacy: "Privacy",
     export: "Download my data",
     erase: "Erase my account",
@@ -424,8 +422,6 @@ export const en = {
     },
     subscribe: {
       title: "Messages from {{name}}",
-      intro: "Allow one message for each notification you tick.",
-      templates: "Notifications",
       confirm: "Done",
     },
     share: {
@@ -614,6 +610,18 @@ export const en = {
       record: "Record the purchase",
       recorded: "{{amount}} recorded: {{points}} {{name}} earned",
     },
+  },
+  mpAccess: {
+    title: "Mini-program permissions",
+    none: "No mini-program has any of your data or may send you messages.",
+    sees: "What {{name}} may see",
+    always: "Messages {{name}} may always send",
+    revokeScope: "Revoke {{scope}} from {{name}}",
+    turnOff: "Turn off {{title}} from {{name}}",
+    turnOffShort: "Turn off",
+    subscribeIntro: "Choose, for each notification, one message, every message, or none.",
+    alwaysHint: "“Always” lasts until you turn it off in Me → Mini-program permissions.",
+    mode: { once: "Once", always: "Always", no: "No" },
   },
 };
 

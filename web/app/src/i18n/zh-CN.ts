@@ -219,9 +219,7 @@ export const zhCN: Messages = {
       refunded: "已退款",
     },
     grants: "小程序授权",
-    noGrants: "没有小程序持有你的数据。",
     revoke: "撤销",
-    revokeApp: "撤销 {{name}} 的授权",
     privacy: "隐私",
     export: "下载我的数据",
     erase: "注销账号",
@@ -421,8 +419,6 @@ export const zhCN: Messages = {
     },
     subscribe: {
       title: "来自 {{name}} 的消息",
-      intro: "勾选的每种通知允许发送一条消息。",
-      templates: "通知",
       confirm: "完成",
     },
     share: {
@@ -610,5 +606,17 @@ export const zhCN: Messages = {
       record: "记录消费",
       recorded: "已记录 {{amount}}：获得 {{points}} {{name}}",
     },
+  },
+  mpAccess: {
+    title: "小程序权限",
+    none: "没有小程序可以查看你的数据或给你发消息。",
+    sees: "{{name}} 可以查看",
+    always: "{{name}} 可以一直发送的消息",
+    revokeScope: "撤销 {{name}} 的“{{scope}}”权限",
+    turnOff: "关闭 {{name}} 的“{{title}}”",
+    turnOffShort: "关闭",
+    subscribeIntro: "为每种通知选择：仅一次、总是接收，或不接收。",
+    alwaysHint: "“总是”一直有效，直到你在“我 → 小程序权限”中关闭。",
+    mode: { once: "仅一次", always: "总是", no: "不接收" },
   },
 };

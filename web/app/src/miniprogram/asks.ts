@@ -6,6 +6,13 @@ export type Launch = Schemas["MpLaunchOutput"];
 export type PayOrder = Schemas["PayOrderOutput"];
 export type Template = Schemas["MpSubscribeTemplateOutput"];
 
+/** What the person chose in the subscribe sheet: templates allowed one message, and allowed
+ * every message until turned off. */
+export interface SubscribeChoice {
+  once: string[];
+  always: string[];
+}
+
 /** What a mini-program shares: a chat card (messaging's `miniprogram` payload). */
 export interface Card {
   title: string;
@@ -18,7 +25,7 @@ export interface Card {
 export type Ask =
   | { kind: "consent"; scopes: string[]; settle(allowed: boolean): void }
   | { kind: "payment"; order: PayOrder; settle(paid: boolean): void }
-  | { kind: "subscribe"; templates: Template[]; settle(accepted: string[] | null): void }
+  | { kind: "subscribe"; templates: Template[]; settle(choice: SubscribeChoice | null): void }
   | { kind: "share"; card: Card; settle(sent: boolean): void }
   | { kind: "about"; settle(closed: boolean): void };
 

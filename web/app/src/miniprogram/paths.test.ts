@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Launch } from "./asks";
-import { appPath, resolvePage } from "./paths";
+import { appPath, requestedPage, resolvePage } from "./paths";
 
 const launch = {
   app_id: "mp1",
@@ -17,6 +17,16 @@ describe("mini-program paths", () => {
     expect(appPath("mp 1", { scene: "t=12", from: "qr" })).toBe(
       "/apps/mp%201?scene=t%3D12&from=qr",
     );
+  });
+
+  it("adds a long link's query to the requested page", () => {
+    const page = (search: string) => requestedPage(new URLSearchParams(search));
+    expect(page("path=pages%2Forder&query=campaign%3Dx%26y%3D2")).toBe(
+      "pages/order?campaign=x&y=2",
+    );
+    expect(page("path=pages%2Forder%3Fid%3D3&query=c%3D1")).toBe("pages/order?id=3&c=1");
+    expect(page("path=pages%2Forder&scene=t%3D12")).toBe("pages/order");
+    expect(page("")).toBe("");
   });
 
   it("opens a known page with its query inside the bundle", () => {

@@ -14,6 +14,15 @@ export function appPath(
   return `/apps/${encodeURIComponent(appId)}?${query.toString()}`;
 }
 
+/** The page a host route asks for: `path`, with the long link's `query` (`/mp/l/{code}` lands on
+ * `?path=pages%2Forder&query=campaign%3Dx`) added as the page's own query. */
+export function requestedPage(search: URLSearchParams): string {
+  const path = search.get("path") ?? "";
+  const query = search.get("query") ?? "";
+  if (!query) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}${query}`;
+}
+
 /** Where a page path (`pages/order?id=3`) lives in the bundle, and its launch options. A path
  * that is not one of the bundle's pages (a storefront's client route, `/products/12`) opens the
  * entry page, and the launch options still carry it for the app's own router. */

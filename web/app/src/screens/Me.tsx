@@ -48,7 +48,13 @@ export default function MeScreen() {
       </section>
       <MemberCards />
       <Orders />
-      <Grants />
+      <ul className="list">
+        <li>
+          <Link className="row" to="/me/miniprogram-permissions">
+            {t("me.grants")}
+          </Link>
+        </li>
+      </ul>
       <Privacy />
       <section className="padded">
         <button type="button" onClick={() => void logOut()}>
@@ -180,53 +186,6 @@ function Orders() {
               </time>
             </span>
             <span>{formatMoney(order.total.amount, order.total.currency, i18n.language)}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function Grants() {
-  const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
-  const notify = useToast();
-  const grants = useQuery({
-    queryKey: ["grants"],
-    queryFn: () => ok(api.GET("/api/v1/me/miniprogram-grants")).then((p) => p.results),
-  });
-  const revoke = useMutation({
-    mutationFn: (appId: string) =>
-      ok(
-        api.DELETE("/api/v1/me/miniprogram-grants/{app_id}", {
-          params: { path: { app_id: appId } },
-        }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["grants"] }),
-    onError: (error) => notify(errorText(error)),
-  });
-  return (
-    <section aria-labelledby="grants-heading" className="padded">
-      <h2 id="grants-heading">{t("me.grants")}</h2>
-      {grants.data?.length === 0 && <p className="empty">{t("me.noGrants")}</p>}
-      <ul className="list">
-        {grants.data?.map((grant) => (
-          <li key={`${grant.app_id}-${grant.scope}`} className="row">
-            <span className="row-main">
-              <span className="name">
-                {grant.app_name} · {grant.scope}
-              </span>
-              <time className="muted small" dateTime={grant.granted_at}>
-                {formatDateTime(grant.granted_at, i18n.language)}
-              </time>
-            </span>
-            <button
-              type="button"
-              onClick={() => revoke.mutate(grant.app_id)}
-              aria-label={t("me.revokeApp", { name: grant.app_name })}
-            >
-              {t("me.revoke")}
-            </button>
           </li>
         ))}
       </ul>

@@ -13,7 +13,7 @@ import { ShareSheet } from "../miniprogram/ShareSheet";
 import { SubscribeSheet } from "../miniprogram/SubscribeSheet";
 import { cancelled, useAsks, type Ask, type Launch } from "../miniprogram/asks";
 import { BridgeError, createBridge, type Params } from "../miniprogram/bridge";
-import { resolvePage } from "../miniprogram/paths";
+import { requestedPage, resolvePage } from "../miniprogram/paths";
 
 type Source = Schemas["EntrySourceEnum"];
 const SOURCES: readonly Source[] = [
@@ -37,7 +37,7 @@ export default function MiniProgramHostScreen() {
   const { t } = useTranslation();
   const { appId = "" } = useParams();
   const [search] = useSearchParams();
-  const requested = search.get("path") ?? "";
+  const requested = requestedPage(search);
   const scene = search.get("scene") ?? "";
   const from = search.get("from") as Source | null;
   const source: Source = from && SOURCES.includes(from) ? from : "link";
@@ -153,15 +153,29 @@ function HostedApp({
           const templates = launch.subscribe_templates.filter((tpl) => ids.includes(tpl.id));
           if (ids.length === 0 || templates.length !== ids.length)
             throw new BridgeError("invalid_params", "Unknown subscribe template.");
-          const accepted = await show("subscribe", { templates });
-          if (accepted === null) throw cancelled();
-          if (accepted.length === 0) return { accepted: [] };
-          return ok(
-            api.POST("/api/v1/miniprograms/{app_id}/subscriptions", {
-              ...path,
-              body: { templates: accepted },
+          const standing = await ok(
+            api.GET("/api/v1/me/miniprogram-subscriptions", {
+              params: { query: { app_id: appId } },
             }),
           );
+          const always = standing.map((row) => row.template).filter((id) => ids.includes(id));
+          const toAsk = templates.filter((tpl) => !always.includes(tpl.id));
+          if (toAsk.length === 0) return { accepted: always, always };
+          const choice = await show("subscribe", { templates: toAsk });
+          if (choice === null) throw cancelled();
+          if (choice.once.length === 0 && choice.always.length === 0)
+            return { accepted: always, always };
+          const answer = await ok(
+            api.POST("/api/v1/miniprograms/{app_id}/subscriptions", {
+              ...path,
+              body: { templates: choice.once, always: choice.always },
+            }),
+          );
+          void queryClient.invalidateQueries({ queryKey: ["miniprogram-subscriptions"] });
+          return {
+            accepted: [...always, ...answer.accepted],
+            always: [...always, ...answer.always],
+          };
         },
         share: async (params) => {
           const card = await ok(
