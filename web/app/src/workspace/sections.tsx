@@ -34,5 +34,19 @@ export const sections: Section[] = [
     allowed: can.manage,
     screen: lazy(() => import("./OrdersScreen")),
   },
+  {
+    path: "reviews",
+    label: "shopDesk.nav.reviews",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./shop/ReviewsScreen")),
+  },
+  {
+    path: "coupons",
+    label: "shopDesk.nav.coupons",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./shop/CouponsScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
