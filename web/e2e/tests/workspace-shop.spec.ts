@@ -329,3 +329,94 @@ test("an owner narrows the orders with filters, refunds a paid order (the buyer'
   await expect(unpaidRow).toContainText("Cancelled");
   await expectAccessible(page);
 });
+
+test("an owner replies to a review, reports another, and creates then disables a coupon that checkout then refuses", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const api = new Api(request);
+  const { owner, shop } = await ownerWithShop(api, "Rosa");
+  const { sku } = await productOf(api, owner, shop, "Cotton tote", 1500);
+  const reviews: { author: Person; text: string }[] = [];
+  for (const [name, text] of [
+    ["Kai", "Sturdy and pretty"],
+    ["Lou", "Buy followers at spam.example"],
+  ] as const) {
+    const buyer = await api.register(name);
+    await api.fund(buyer, 1_500);
+    const bought = await order(api, buyer, shop, sku.id);
+    await pay(api, buyer, bought.id);
+    await expect
+      .poll(
+        async () =>
+          (await api.get(`/api/v1/shop/orders/${bought.id}`, buyer)).status,
+      )
+      .toBe("paid");
+    const manage = `/api/v1/shops/${shop.id}/manage/orders/${bought.id}`;
+    await api.post(`${manage}/ship`, owner, {
+      carrier: "DHL",
+      tracking_number: "1",
+    });
+    await api.post(`${manage}/deliver`, owner, {});
+    await api.post("/api/v1/shop/reviews", buyer, {
+      line_id: bought.lines[0].id,
+      rating: name === "Kai" ? 5 : 1,
+      text,
+    });
+    reviews.push({ author: buyer, text });
+  }
+
+  const page = await openWorkspace(browser, baseURL, owner, shop, "reviews");
+  const [kind, spam] = reviews.map((r) =>
+    page.getByRole("listitem", { name: `Review by ${r.author.displayName}` }),
+  );
+  await expect(kind!).toContainText("5 stars · Cotton tote");
+  await kind!
+    .getByLabel(`Reply to ${reviews[0]!.author.displayName}`)
+    .fill("Thank you, Kai!");
+  await kind!.getByRole("button", { name: "Reply" }).click();
+  await expect(kind!).toContainText("Your reply: Thank you, Kai!");
+  await spam!.getByRole("button", { name: "Report" }).click();
+  await spam!.getByLabel("Why should moderators look at it?").fill("Spam link");
+  await spam!.getByRole("button", { name: "Send the report" }).click();
+  await expect(spam!).toContainText("1 open report");
+  await expectAccessible(page);
+  await page.screenshot({
+    path: "test-results/workspace-reviews.png",
+    fullPage: true,
+  });
+
+  await page.goto(`/workspace/brand/${shop.brand_id}/coupons`);
+  const form = page.getByRole("region", { name: "New coupon" });
+  await form.getByLabel("Code").fill("SPRING10");
+  await form.getByLabel("Kind").selectOption("percent");
+  await form.getByLabel("Value").fill("150");
+  await expect(form.getByText("A percentage from 1 to 100")).toBeVisible();
+  await form.getByLabel("Value").fill("10");
+  await form.getByRole("button", { name: "Create coupon" }).click();
+  const coupon = page
+    .getByRole("region", { name: "Your coupons" })
+    .getByRole("listitem")
+    .filter({ hasText: "SPRING10" });
+  await expect(coupon).toContainText("10% off · Active");
+  await coupon.getByRole("button", { name: "Disable SPRING10" }).click();
+  await expect(coupon).toContainText("10% off · Disabled");
+  await expectAccessible(page);
+  await page.screenshot({
+    path: "test-results/workspace-coupons.png",
+    fullPage: true,
+  });
+
+  const buyer = await api.register("Max");
+  const refused = await request.post(`/api/v1/shops/${shop.id}/checkout`, {
+    headers: { Authorization: `Bearer ${buyer.token}` },
+    data: {
+      items: [{ sku_id: sku.id, quantity: 1 }],
+      coupon_code: "SPRING10",
+      shipping_address: ADDRESS,
+    },
+  });
+  expect(refused.status()).toBe(422);
+  expect((await refused.json()).code).toBe("coupon_disabled");
+});
