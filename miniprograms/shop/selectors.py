@@ -186,6 +186,8 @@ def orders_for_shop(
         if text.isdigit():
             match |= Q(pk=int(text))
         orders = orders.filter(match)
+    pending = Q(refund_requests__status=RefundRequest.Status.APPROVED)
+    orders = orders.annotate(refund_pending=Sum("refund_requests__amount", filter=pending))
     return _orders_with_lines(orders.select_related("buyer")).order_by("-id")
 
 

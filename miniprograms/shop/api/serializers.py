@@ -389,9 +389,15 @@ class OrderOutput(serializers.ModelSerializer):
 
 class StaffOrderOutput(OrderOutput):
     buyer = serializers.CharField(source="buyer.username")
+    refund_pending = serializers.SerializerMethodField(
+        help_text="approved refunds payments has not paid back yet"
+    )
 
     class Meta(OrderOutput.Meta):
-        fields = [*OrderOutput.Meta.fields, "buyer"]
+        fields = [*OrderOutput.Meta.fields, "buyer", "refund_pending"]
+
+    def get_refund_pending(self, order) -> MoneyOutput:
+        return money(order.refund_pending or 0, order.currency)
 
 
 class OrderListQuery(serializers.Serializer):

@@ -211,6 +211,10 @@ def test_a_refund_above_what_is_left_is_refused_and_nothing_is_owed():
     assert not RefundRequest.objects.filter(order=order).exists()
     # approved and owed, not paid back yet (payments runs after commit): nothing is left
     services.order_refund(actor=w.owner, shop_id=w.shop.pk, order_id=order.pk, amount=None)
+    [listed] = (
+        consumer_client(w.owner).get(f"/api/v1/shops/{w.shop.pk}/manage/orders").json()["results"]
+    )
+    assert (listed["refund_pending"]["amount"], listed["refunded"]["amount"]) == (2000, 0)
     assert_refused(refund(w, order, amount=1), 422, "nothing_to_refund")
     assert RefundRequest.objects.filter(order=order).count() == 1
 

@@ -307,10 +307,9 @@ test("an owner narrows the orders with filters, refunds a paid order (the buyer'
       `Order #${paid.id}: €10.00 is on its way back to the buyer.`,
     ),
   ).toBeVisible();
-  // payments pays it back (a task); the buyer's wallet rises and the order shows it
-  await expect.poll(() => api.balance(ana), { timeout: 20_000 }).toBe(6_500);
-  await page.reload();
-  await expect(paidRow).toContainText("€10.00 refunded");
+  // payments pays it back (a task): the row follows it until the money is with Ana
+  await expect(paidRow).toContainText("€10.00 refunded", { timeout: 20_000 });
+  await expect.poll(() => api.balance(ana)).toBe(6_500);
   await page.screenshot({
     path: "test-results/workspace-orders-refund.png",
     fullPage: true,

@@ -6571,6 +6571,8 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             buyer: string;
+            /** @description approved refunds payments has not paid back yet */
+            readonly refund_pending: components["schemas"]["MoneyOutput"];
         };
         StaffReviewOutput: {
             readonly id: number;

@@ -563,6 +563,7 @@ export const en = {
       to: "Placed until",
       results: "Orders found",
       refundedSoFar: "{{amount}} refunded",
+      refundPending: "{{amount}} refund on its way",
       refund: "Refund",
       refundOrder: "Refund order #{{id}}",
       refundAmount: "Amount to refund ({{currency}})",

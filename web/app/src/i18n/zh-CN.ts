@@ -560,6 +560,7 @@ export const zhCN: Messages = {
       to: "下单截止日",
       results: "找到的订单",
       refundedSoFar: "已退款 {{amount}}",
+      refundPending: "{{amount}} 退款处理中",
       refund: "退款",
       refundOrder: "为订单 #{{id}} 退款",
       refundAmount: "退款金额（{{currency}}）",

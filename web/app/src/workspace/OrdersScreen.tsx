@@ -15,6 +15,7 @@ import { NO_FILTERS, OrderFilters, orderQuery, type Filters } from "./shop/Order
 import { OrderActions } from "./shop/OrderActions";
 
 type Order = Schemas["StaffOrderOutput"];
+const REFUND_POLL_MS = 1500;
 
 /** The shop's orders, filtered (status, days, search), shipped, refunded or cancelled from
  * here; sales per day above them. */
@@ -29,6 +30,9 @@ export default function OrdersScreen() {
     queryKey: ["workspace", "orders", shopId, query],
     enabled: shopId !== undefined,
     placeholderData: (previous) => previous,
+    // a refund is paid back by a task: follow it until the money is back with the buyer
+    refetchInterval: (query) =>
+      query.state.data?.results.some((o) => o.refund_pending.amount > 0) ? REFUND_POLL_MS : false,
     queryFn: () =>
       ok(
         api.GET("/api/v1/shops/{shop_id}/manage/orders", {
@@ -75,6 +79,19 @@ function OrderRow({ order, shopId }: { order: Order; shopId: number }) {
         <span className="row-title">
           {t("workspace.orders.number", { id: order.id })} ·{" "}
           {formatMoney(order.total.amount, order.total.currency, i18n.language)}
+          {order.refund_pending.amount > 0 && (
+            <>
+              {" "}
+              ·{" "}
+              {t("shopDesk.orders.refundPending", {
+                amount: formatMoney(
+                  order.refund_pending.amount,
+                  order.refund_pending.currency,
+                  i18n.language,
+                ),
+              })}
+            </>
+          )}
           {order.refunded.amount > 0 && (
             <>
               {" "}

@@ -11,9 +11,9 @@ type Order = Schemas["StaffOrderOutput"];
 const REFUNDABLE: Order["status"][] = ["paid", "shipped", "delivered"];
 const CANCELLABLE: Order["status"][] = ["created", "paid"];
 
-/** What is still refundable of the order (the server also counts refunds under way). */
+/** What is still refundable of the order: not refunded, nor on its way back. */
 export function refundableOf(order: Order): number {
-  return order.total.amount - order.refunded.amount;
+  return order.total.amount - order.refunded.amount - order.refund_pending.amount;
 }
 
 /** The brand's refund (full or partial) and cancel buttons of one order. */
