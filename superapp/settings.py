@@ -461,6 +461,7 @@ SHOP_MAX_PRODUCT_IMAGES = env.int("SHOP_MAX_PRODUCT_IMAGES", default=12)
 SHOP_MAX_REVIEW_PHOTOS = env.int("SHOP_MAX_REVIEW_PHOTOS", default=9)
 SHOP_MAX_CSV_ROWS = env.int("SHOP_MAX_CSV_ROWS", default=5000)
 SHOP_MAX_CSV_BYTES = env.int("SHOP_MAX_CSV_BYTES", default=2_000_000)
+SHOP_MAX_BANNERS = env.int("SHOP_MAX_BANNERS", default=5)
 # Live shopping (docs/live.md). The room hub batches per tick: one frame per viewer per tick.
 LIVE_HUB_BUS = env("LIVE_HUB_BUS", default="redis" if REDIS_URL else "memory")
 LIVE_REDIS_PREFIX = env("LIVE_REDIS_PREFIX", default="plaza-live") + _PARALLEL_SUFFIX
@@ -525,6 +526,9 @@ HTTP_BODY_LIMITS.setdefault(
 )
 HTTP_BODY_LIMITS.setdefault(
     "/api/v1/shops/*/catalogue/import", SHOP_MAX_CSV_BYTES + _MULTIPART_OVERHEAD
+)
+HTTP_BODY_LIMITS.setdefault(
+    "/api/v1/shops/*/catalogue/imports", SHOP_MAX_CSV_BYTES + _MULTIPART_OVERHEAD
 )
 
 # --- Media (docs/media.md) --------------------------------------------------------------------

@@ -4,6 +4,7 @@ in primary-key order, so two transactions always take them in the same order (do
 
 from miniprograms.shop.models import (
     Cart,
+    CatalogueImport,
     Coupon,
     Order,
     OrderLine,
@@ -17,6 +18,10 @@ from superapp.core.locks import lock_objects
 
 def carts(*, skip_locked: bool = False):
     return lock_objects(Cart.objects, skip_locked=skip_locked)
+
+
+def catalogue_imports(*, skip_locked: bool = False):
+    return lock_objects(CatalogueImport.objects, skip_locked=skip_locked)
 
 
 def coupons(*, skip_locked: bool = False):

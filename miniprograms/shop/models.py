@@ -21,7 +21,21 @@ class Shop(models.Model):
     )
     name = models.CharField(max_length=64)
     currency = models.CharField(max_length=3, default="EUR")
+    # Branding the storefront shows on its home (docs/shop.md, "Branding").
+    logo = models.URLField(max_length=500, blank=True)
+    accent_color = models.CharField(max_length=7, blank=True, help_text="#rrggbb")
+    banners = models.JSONField(
+        default=list, blank=True, help_text='[{"image": url, "link": {"kind", "id"}}]'
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accent_color="") | Q(accent_color__regex=r"^#[0-9a-f]{6}$"),
+                name="shop_accent_color_rrggbb",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -178,6 +192,8 @@ class Coupon(models.Model):
         related_name="+",
     )
     loyalty_redemption_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # A disabled coupon is refused at checkout; orders that used it keep it.
+    disabled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -362,6 +378,8 @@ class RefundRequest(models.Model):
         TEAM_PRICE_DIFFERENCE = "team_price_difference"
         TEAM_FAILED = "team_failed"
         UNMATCHED_PAYMENT = "unmatched_payment"
+        BRAND_REFUND = "brand_refund"
+        BRAND_CANCEL = "brand_cancel"
 
     class Status(models.TextChoices):
         REQUESTED = "requested"
@@ -427,6 +445,34 @@ class ReviewReport(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["review", "reporter"], name="shop_report_unique")
+        ]
+
+
+class CatalogueImport(models.Model):
+    """A CSV catalogue import run by a task: its rows, how far it got, and what it refused."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        DONE = "done"
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="imports")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows = models.JSONField(default=list, help_text="The parsed CSV rows, cleared once done.")
+    total = models.PositiveIntegerField()
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed__lte=F("total")), name="shop_import_processed_le_total"
+            )
         ]
 
 

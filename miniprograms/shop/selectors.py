@@ -1,9 +1,12 @@
 """Reads of the shop. Lists prefetch what their serializers show (no N+1)."""
 
+from datetime import date
+
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from miniprograms.shop.errors import (
+    IMPORT_NOT_FOUND,
     ORDER_NOT_FOUND,
     PRODUCT_NOT_FOUND,
     SHOP_NOT_FOUND,
@@ -14,6 +17,7 @@ from miniprograms.shop.models import (
     Attribution,
     Cart,
     CartItem,
+    CatalogueImport,
     Coupon,
     Order,
     Product,
@@ -158,11 +162,50 @@ def order_for_buyer(*, user, order_id: int) -> Order:
     return order
 
 
-def orders_for_shop(*, shop: Shop, status: str | None = None) -> QuerySet[Order]:
+def orders_for_shop(
+    *,
+    shop: Shop,
+    status: str | None = None,
+    text: str = "",
+    created_from: date | None = None,
+    created_to: date | None = None,
+) -> QuerySet[Order]:
+    """The shop's orders, newest first: of a status, placed between two days (inclusive, in
+    the server's time zone), matching ``text`` (an order number, or part of the buyer's
+    username or name)."""
     orders = Order.objects.filter(shop=shop)
     if status:
         orders = orders.filter(status=status)
-    return _orders_with_lines(orders.select_related("buyer"))
+    if created_from:
+        orders = orders.filter(created_at__date__gte=created_from)
+    if created_to:
+        orders = orders.filter(created_at__date__lte=created_to)
+    text = text.strip().lstrip("#")
+    if text:
+        match = Q(buyer__username__icontains=text) | Q(buyer__display_name__icontains=text)
+        if text.isdigit():
+            match |= Q(pk=int(text))
+        orders = orders.filter(match)
+    pending = Q(refund_requests__status=RefundRequest.Status.APPROVED)
+    orders = orders.annotate(refund_pending=Sum("refund_requests__amount", filter=pending))
+    return _orders_with_lines(orders.select_related("buyer")).order_by("-id")
+
+
+def reviews_for_shop(*, shop: Shop) -> QuerySet[Review]:
+    """Every review of the shop's products, hidden ones too, newest first (brand staff)."""
+    return (
+        Review.objects.filter(product__shop=shop)
+        .select_related("author", "line", "product")
+        .annotate(open_reports=Count("reports", filter=Q(reports__status="open")))
+        .order_by("-id")
+    )
+
+
+def catalogue_import_get(*, shop: Shop, import_id: int) -> CatalogueImport:
+    job = CatalogueImport.objects.filter(shop=shop, pk=import_id).defer("rows").first()
+    if job is None:
+        raise NotFound("No such import.", code=IMPORT_NOT_FOUND)
+    return job
 
 
 def team_get(*, team_id: int) -> Team:
@@ -185,7 +228,7 @@ def coupons_for_brand(*, brand_id: int) -> QuerySet[Coupon]:
 
 
 def coupons_for_user(*, user) -> QuerySet[Coupon]:
-    return Coupon.objects.filter(owner=user).filter(
+    return Coupon.objects.filter(owner=user, disabled_at__isnull=True).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
     )
 

@@ -37,6 +37,12 @@ def execute_refunds() -> int:
     return sum(execute_refund(i) for i in selectors.refunds_to_execute())
 
 
+@shared_task(name="shop.run_catalogue_import", ignore_result=True)
+def run_catalogue_import(import_id: int) -> bool:
+    """Apply a queued CSV catalogue import (services.catalogue_import_start)."""
+    return services.catalogue_import_run(import_id=import_id) is not None
+
+
 PERIODIC_TASKS = [
     (60.0, expire_orders),
     (60.0, close_teams),

@@ -359,11 +359,18 @@ EXPECTED = {
         (401, 409, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/shops/{shop_id}"):
         (401, OK, OK, OK, OK, 403, OK),
+    # brand managers brand the storefront
+    ("PATCH", "/api/v1/shops/{shop_id}/branding"):
+        (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/shops/{shop_id}/cart"):
         (401, OK, OK, OK, OK, 403, OK),
     ("PUT", "/api/v1/shops/{shop_id}/cart/items"):
         (401, OK, OK, OK, OK, 403, OK),
     ("POST", "/api/v1/shops/{shop_id}/catalogue/import"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/catalogue/imports"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/catalogue/imports/{import_id}"):
         (401, OK, 404, 403, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/checkout"):
         (401, OK, OK, OK, OK, 403, OK),
@@ -375,6 +382,8 @@ EXPECTED = {
         (401, OK, 404, 403, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/coupons"):
         (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/coupons/{coupon_id}/disable"):
+        (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/shops/{shop_id}/manage/orders"):
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/ship"):
@@ -382,10 +391,17 @@ EXPECTED = {
     # a paid order is shipped before it is delivered: staff get past authorization to 422
     ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/deliver"):
         (401, 422, 404, 422, 404, 403, 404),
+    # the brand refunds (in full, by default) or cancels (refunding) the paid order
+    ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/refund"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/shops/{shop_id}/manage/orders/{order_id}/cancel"):
+        (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/shops/{shop_id}/manage/products"):
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/refund-requests/{request_id}/decision"):
         (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/shops/{shop_id}/manage/reviews"):
+        (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/reviews/{review_id}/reply"):
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/shops/{shop_id}/manage/share-links"):

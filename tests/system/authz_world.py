@@ -218,9 +218,10 @@ def shop_world(alice, brand) -> dict:
     product, sku = product_factory(
         shop, price=2500, stock=50, team_tiers=[{"size": 2, "discount_percent": 10}]
     )
-    shop_services.coupon_create(
+    coupon = shop_services.coupon_create(
         actor=alice, shop_id=shop.pk, code="WELCOME", kind="percent", value=10
     )
+    catalogue_import = shop_services.catalogue_import_start(actor=alice, shop_id=shop.pk, rows=[])
     link = shop_services.share_link_create(actor=alice, shop_id=shop.pk, product_id=product.pk)
     shop_services.cart_item_set(actor=alice, shop_id=shop.pk, sku_id=sku.pk, quantity=1)
     created = checkout(alice, sku)
@@ -258,6 +259,8 @@ def shop_world(alice, brand) -> dict:
         "team_id": team_order.team_id,
         "share_code": link.code,
         "line_id": delivered.lines.get().pk,
+        "coupon_id": coupon.pk,
+        "import_id": catalogue_import.pk,
     }
 
 

@@ -196,6 +196,8 @@ def shop_bodies(p: dict) -> dict:
             "shipping_address": ADDRESS,
         },
         f"POST {shops}/collections": {"title": "Hats"},
+        f"PATCH {shops}/branding": {"accent_color": "#112233"},
+        f"POST {shops}/catalogue/imports": {"file": b"handle,title\n"},
         f"POST {shops}/manage/coupons": {"code": "SPRING", "kind": "percent", "value": 5},
         f"POST {shops}/manage/orders/{{order_id}}/ship": {
             "carrier": "DHL",

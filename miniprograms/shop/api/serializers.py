@@ -3,6 +3,7 @@ from rest_framework import serializers
 from miniprograms.shop import selectors
 from miniprograms.shop.models import (
     MAX_STOCK,
+    CatalogueImport,
     Collection,
     Coupon,
     Order,
@@ -34,12 +35,50 @@ class ShopEnableInput(serializers.Serializer):
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="EUR")
 
 
+class BannerLinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["collection", "product"])
+    id = serializers.IntegerField(min_value=1)
+
+
+class BannerInput(serializers.Serializer):
+    image = ImageReference(help_text="An image URL, or the id of the caller's 'product' upload.")
+    link = BannerLinkSerializer(required=False, allow_null=True, default=None)
+
+
+class BannerOutput(serializers.Serializer):
+    image = serializers.URLField()
+    link = BannerLinkSerializer(allow_null=True)
+
+
+class ShopBrandingInput(serializers.Serializer):
+    logo = ImageReference(
+        required=False,
+        allow_null=True,
+        help_text="An image URL or the id of the caller's 'product' upload; null clears it.",
+    )
+    accent_color = serializers.CharField(
+        max_length=7, required=False, allow_blank=True, help_text="#rrggbb; empty clears it"
+    )
+    banners = BannerInput(many=True, required=False, help_text="The whole list, in order.")
+
+
 class ShopOutput(serializers.ModelSerializer):
     app_id = serializers.CharField(source="miniprogram.app_id")
+    banners = BannerOutput(many=True)
 
     class Meta:
         model = Shop
-        fields = ["id", "brand_id", "name", "currency", "app_id", "created_at"]
+        fields = [
+            "id",
+            "brand_id",
+            "name",
+            "currency",
+            "app_id",
+            "logo",
+            "accent_color",
+            "banners",
+            "created_at",
+        ]
 
 
 class CollectionInput(serializers.Serializer):
@@ -166,6 +205,24 @@ class ImportErrorOutput(serializers.Serializer):
     row = serializers.IntegerField()
     code = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class CatalogueImportOutput(serializers.ModelSerializer):
+    rejected = ImportErrorOutput(many=True, source="errors", help_text="the refused rows")
+
+    class Meta:
+        model = CatalogueImport
+        fields = [
+            "id",
+            "status",
+            "total",
+            "processed",
+            "created",
+            "updated",
+            "rejected",
+            "created_at",
+            "finished_at",
+        ]
 
 
 class ImportReportOutput(serializers.Serializer):
@@ -332,13 +389,39 @@ class OrderOutput(serializers.ModelSerializer):
 
 class StaffOrderOutput(OrderOutput):
     buyer = serializers.CharField(source="buyer.username")
+    refund_pending = serializers.SerializerMethodField(
+        help_text="approved refunds payments has not paid back yet"
+    )
 
     class Meta(OrderOutput.Meta):
-        fields = [*OrderOutput.Meta.fields, "buyer"]
+        fields = [*OrderOutput.Meta.fields, "buyer", "refund_pending"]
+
+    def get_refund_pending(self, order) -> MoneyOutput:
+        return money(order.refund_pending or 0, order.currency)
 
 
 class OrderListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
+    q = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="an order number, or part of the buyer's username or name",
+    )
+    created_from = serializers.DateField(required=False, help_text="placed on or after this day")
+    created_to = serializers.DateField(required=False, help_text="placed on or before this day")
+
+
+class BrandRefundInput(serializers.Serializer):
+    amount = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="minor units; default: everything still refundable",
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ShipInput(serializers.Serializer):
@@ -394,6 +477,7 @@ class CouponOutput(serializers.ModelSerializer):
             "per_user_limit",
             "valid_from",
             "valid_until",
+            "disabled_at",
         ]
 
 
@@ -468,6 +552,14 @@ class ReviewOutput(serializers.ModelSerializer):
             "replied_at",
             "created_at",
         ]
+
+
+class StaffReviewOutput(ReviewOutput):
+    product_title = serializers.CharField(source="product.title")
+    open_reports = serializers.IntegerField()
+
+    class Meta(ReviewOutput.Meta):
+        fields = [*ReviewOutput.Meta.fields, "product_title", "status", "open_reports"]
 
 
 class ReplyInput(serializers.Serializer):

@@ -9,6 +9,7 @@ manage = f"{shop}/manage"
 urlpatterns = [
     path("brands/<int:brand_id>/shop", views.BrandShopView.as_view(), name="brand-shop"),
     path(shop, views.ShopDetailView.as_view(), name="shop"),
+    path(f"{shop}/branding", views.ShopBrandingView.as_view(), name="shop-branding"),
     path(f"{shop}/collections", views.CollectionsView.as_view(), name="shop-collections"),
     path(f"{shop}/products", views.ProductsView.as_view(), name="shop-products"),
     path(
@@ -39,6 +40,12 @@ urlpatterns = [
         name="shop-team-open",
     ),
     path(f"{shop}/catalogue/import", views.CatalogueImportView.as_view(), name="shop-import"),
+    path(f"{shop}/catalogue/imports", views.CatalogueImportsView.as_view(), name="shop-imports"),
+    path(
+        f"{shop}/catalogue/imports/<int:import_id>",
+        views.CatalogueImportDetailView.as_view(),
+        name="shop-import-detail",
+    ),
     path(f"{shop}/cart", views.CartView.as_view(), name="shop-cart"),
     path(f"{shop}/cart/items", views.CartItemsView.as_view(), name="shop-cart-items"),
     path(f"{shop}/checkout", views.CheckoutView.as_view(), name="shop-checkout"),
@@ -55,11 +62,27 @@ urlpatterns = [
         name="shop-order-deliver",
     ),
     path(
+        f"{manage}/orders/<int:order_id>/refund",
+        views.OrderRefundView.as_view(),
+        name="shop-order-refund-brand",
+    ),
+    path(
+        f"{manage}/orders/<int:order_id>/cancel",
+        views.OrderBrandCancelView.as_view(),
+        name="shop-order-cancel-brand",
+    ),
+    path(
         f"{manage}/refund-requests/<int:request_id>/decision",
         views.RefundDecisionView.as_view(),
         name="shop-refund-decision",
     ),
     path(f"{manage}/coupons", views.CouponsView.as_view(), name="shop-coupons"),
+    path(
+        f"{manage}/coupons/<int:coupon_id>/disable",
+        views.CouponDisableView.as_view(),
+        name="shop-coupon-disable",
+    ),
+    path(f"{manage}/reviews", views.StaffReviewsView.as_view(), name="shop-manage-reviews"),
     path(
         f"{manage}/reviews/<int:review_id>/reply",
         views.ReviewReplyView.as_view(),

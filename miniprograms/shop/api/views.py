@@ -41,6 +41,21 @@ class BrandShopView(APIView):
         return Response(s.ShopOutput(shop).data, status=status.HTTP_201_CREATED)
 
 
+class ShopBrandingView(APIView):
+    @extend_schema(
+        request=s.ShopBrandingInput,
+        responses={200: s.ShopOutput},
+        tags=TAGS,
+        description="Brand managers change the storefront's logo, accent colour (#rrggbb) and "
+        "home banners (each an image, optionally linking to a collection or product of the "
+        "shop). 400 `invalid_accent_color`, `banner_target_not_found`, `too_many_banners`.",
+    )
+    def patch(self, request, shop_id: int):
+        data = validated(s.ShopBrandingInput, request.data, partial=True)
+        services.shop_branding_update(actor=request.user, shop_id=shop_id, **data)
+        return Response(s.ShopOutput(selectors.shop_get(shop_id=shop_id)).data)
+
+
 class ShopDetailView(APIView):
     permission_classes = [IsShopper]
     granted_methods = SAFE_METHODS  # its writes are the brand's
@@ -183,16 +198,48 @@ class CatalogueImportView(APIView):
     def post(self, request, shop_id: int):
         # who may import is settled before the upload is parsed or read
         selectors.shop_for_staff(shop_id=shop_id, user=request.user, roles=MANAGERS)
-        upload = validated(s.CatalogueImportInput, request.data)["file"]
-        if upload.size > settings.SHOP_MAX_CSV_BYTES:
-            raise InvalidInput("The file is too large.", code=CSV_TOO_LARGE)
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("The file must be UTF-8 CSV.", code=INVALID_CSV) from exc
-        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = _read_csv(request)
         report = services.catalogue_import(actor=request.user, shop_id=shop_id, rows=rows)
         return Response(s.ImportReportOutput(report).data)
+
+
+def _read_csv(request) -> list[dict]:
+    upload = validated(s.CatalogueImportInput, request.data)["file"]
+    if upload.size > settings.SHOP_MAX_CSV_BYTES:
+        raise InvalidInput("The file is too large.", code=CSV_TOO_LARGE)
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("The file must be UTF-8 CSV.", code=INVALID_CSV) from exc
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+class CatalogueImportsView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.CatalogueImportInput},
+        responses={202: s.CatalogueImportOutput},
+        tags=TAGS,
+        description="Queues the CSV for a task that applies it in batches (same columns and "
+        "rules as `catalogue/import`); follow its progress and rejected rows at "
+        "`catalogue/imports/{import_id}`.",
+    )
+    def post(self, request, shop_id: int):
+        # who may import is settled before the upload is parsed or read
+        selectors.shop_for_staff(shop_id=shop_id, user=request.user, roles=MANAGERS)
+        job = services.catalogue_import_start(
+            actor=request.user, shop_id=shop_id, rows=_read_csv(request)
+        )
+        return Response(s.CatalogueImportOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CatalogueImportDetailView(APIView):
+    @extend_schema(responses={200: s.CatalogueImportOutput}, tags=TAGS)
+    def get(self, request, shop_id: int, import_id: int):
+        shop = selectors.shop_for_staff(shop_id=shop_id, user=request.user, roles=MANAGERS)
+        job = selectors.catalogue_import_get(shop=shop, import_id=import_id)
+        return Response(s.CatalogueImportOutput(job).data)
 
 
 class ProductReviewsView(ListAPIView):
@@ -379,7 +426,13 @@ class StaffOrdersView(ListAPIView):
     def get_queryset(self):
         shop = selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
         query = validated(s.OrderListQuery, self.request.query_params)
-        return selectors.orders_for_shop(shop=shop, status=query.get("status"))
+        return selectors.orders_for_shop(
+            shop=shop,
+            status=query.get("status"),
+            text=query["q"],
+            created_from=query.get("created_from"),
+            created_to=query.get("created_to"),
+        )
 
     @extend_schema(parameters=[s.OrderListQuery], tags=TAGS)
     def get(self, request, *args, **kwargs):
@@ -403,6 +456,38 @@ class OrderDeliverView(APIView):
     @extend_schema(request=None, responses={200: s.StaffOrderOutput}, tags=TAGS)
     def post(self, request, shop_id: int, order_id: int):
         order = services.order_deliver(actor=request.user, shop_id=shop_id, order_id=order_id)
+        return _staff_order_response(order)
+
+
+class OrderRefundView(APIView):
+    @extend_schema(
+        request=s.BrandRefundInput,
+        responses={201: s.RefundRequestOutput},
+        tags=TAGS,
+        description="Brand managers pay back `amount` (default: all that is still refundable) "
+        "of a paid, shipped or delivered order, through payments, right after the call. 422 "
+        "`refund_too_large` (with `refundable`), `nothing_to_refund`, `invalid_order_status`.",
+    )
+    def post(self, request, shop_id: int, order_id: int):
+        data = validated(s.BrandRefundInput, request.data)
+        refund = services.order_refund(
+            actor=request.user, shop_id=shop_id, order_id=order_id, **data
+        )
+        return Response(s.RefundRequestOutput(refund).data, status=status.HTTP_201_CREATED)
+
+
+class OrderBrandCancelView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.StaffOrderOutput},
+        tags=TAGS,
+        description="Brand managers cancel an unpaid order (stock released), or a paid, "
+        "unshipped one: refunded in full with every unit restocked, then `refunded`.",
+    )
+    def post(self, request, shop_id: int, order_id: int):
+        order = services.order_cancel_by_brand(
+            actor=request.user, shop_id=shop_id, order_id=order_id
+        )
         return _staff_order_response(order)
 
 
@@ -437,6 +522,13 @@ class CouponsView(ListAPIView):
         return Response(s.CouponOutput(coupon).data, status=status.HTTP_201_CREATED)
 
 
+class CouponDisableView(APIView):
+    @extend_schema(request=None, responses={200: s.CouponOutput}, tags=TAGS)
+    def post(self, request, shop_id: int, coupon_id: int):
+        coupon = services.coupon_disable(actor=request.user, shop_id=shop_id, coupon_id=coupon_id)
+        return Response(s.CouponOutput(coupon).data)
+
+
 class MyCouponsView(ListAPIView):
     """The caller's personal coupons (e.g. loyalty rewards) that are still valid."""
 
@@ -447,6 +539,21 @@ class MyCouponsView(ListAPIView):
 
     def get_queryset(self):
         return selectors.coupons_for_user(user=self.request.user)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class StaffReviewsView(ListAPIView):
+    """Every review of the shop's products, newest first, with its open reports."""
+
+    queryset = Review.objects.none()  # for the schema; get_queryset scopes it
+    serializer_class = s.StaffReviewOutput
+
+    def get_queryset(self):
+        shop = selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
+        return selectors.reviews_for_shop(shop=shop)
 
     @extend_schema(tags=TAGS)
     def get(self, request, *args, **kwargs):

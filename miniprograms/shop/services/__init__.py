@@ -15,9 +15,12 @@ Split by feature; this package root re-exports what other apps, the shop's api/ 
 ``coupons``, ``reviews`` and ``sharing``.
 """
 
+from miniprograms.shop.services.branding import shop_branding_update
 from miniprograms.shop.services.cart import cart_item_set
 from miniprograms.shop.services.catalogue import (
     catalogue_import,
+    catalogue_import_run,
+    catalogue_import_start,
     collection_create,
     product_create,
     product_publish,
@@ -27,7 +30,7 @@ from miniprograms.shop.services.catalogue import (
     sku_update,
 )
 from miniprograms.shop.services.checkout import order_checkout
-from miniprograms.shop.services.coupons import coupon_create, coupon_issue_reward
+from miniprograms.shop.services.coupons import coupon_create, coupon_disable, coupon_issue_reward
 from miniprograms.shop.services.errors import InvalidTransition, OutOfStock
 from miniprograms.shop.services.orders import (
     order_cancel,
@@ -41,6 +44,8 @@ from miniprograms.shop.services.orders import (
 )
 from miniprograms.shop.services.pricing import discounted
 from miniprograms.shop.services.refunds import (
+    order_cancel_by_brand,
+    order_refund,
     refund_record_executed,
     refund_request_create,
     refund_request_decide,
@@ -60,11 +65,15 @@ __all__ = [
     "OutOfStock",
     "cart_item_set",
     "catalogue_import",
+    "catalogue_import_run",
+    "catalogue_import_start",
     "collection_create",
     "coupon_create",
+    "coupon_disable",
     "coupon_issue_reward",
     "discounted",
     "order_cancel",
+    "order_cancel_by_brand",
     "order_checkout",
     "order_complete",
     "order_deliver",
@@ -72,6 +81,7 @@ __all__ = [
     "order_pay",
     "order_payable",
     "order_payorder_create",
+    "order_refund",
     "order_ship",
     "product_create",
     "product_publish",
@@ -85,6 +95,7 @@ __all__ = [
     "review_report",
     "share_link_create",
     "share_link_open",
+    "shop_branding_update",
     "shop_enable",
     "sku_create",
     "sku_update",

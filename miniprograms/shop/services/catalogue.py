@@ -28,6 +28,7 @@ from miniprograms.shop.errors import (
 )
 from miniprograms.shop.models import (
     MAX_STOCK,
+    CatalogueImport,
     Collection,
     Product,
     Shop,
@@ -424,26 +425,83 @@ def _error_fields(error: DomainError) -> dict:
     return error.extra.get("fields") or {"row": [str(error.detail)]}
 
 
+def _import_one(shop: Shop, number: int, row: dict, report: dict) -> None:
+    """Apply one CSV row in its own savepoint, or add its refusal to ``report``."""
+    try:
+        with transaction.atomic():
+            report[_import_row(shop, _csv_row_values(row))] += 1
+    except DomainError as error:
+        report["errors"].append({"row": number, "code": error.code, "fields": _error_fields(error)})
+    except DataError:  # a value the database cannot hold: this row only
+        report["errors"].append(
+            {"row": number, "code": VALUE_OUT_OF_RANGE, "fields": {"row": ["Out of range."]}}
+        )
+
+
+def _check_row_count(rows: list[dict]) -> None:
+    if len(rows) > settings.SHOP_MAX_CSV_ROWS:
+        raise InvalidInput(
+            f"At most {settings.SHOP_MAX_CSV_ROWS} rows per import.", code=CSV_TOO_LARGE
+        )
+
+
 @transaction.atomic
 def catalogue_import(*, actor, shop_id: int, rows: list[dict]) -> dict:
     """Import CSV rows (one SKU each). Good rows are applied, each in its own savepoint; bad
     ones are reported by row number (the header is row 1) and change nothing."""
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
-    if len(rows) > settings.SHOP_MAX_CSV_ROWS:
-        raise InvalidInput(
-            f"At most {settings.SHOP_MAX_CSV_ROWS} rows per import.", code=CSV_TOO_LARGE
-        )
+    _check_row_count(rows)
     report = {"rows": len(rows), "created": 0, "updated": 0, "errors": []}
     for number, row in enumerate(rows, start=2):
-        try:
-            with transaction.atomic():
-                report[_import_row(shop, _csv_row_values(row))] += 1
-        except DomainError as error:
-            report["errors"].append(
-                {"row": number, "code": error.code, "fields": _error_fields(error)}
-            )
-        except DataError:  # a value the database cannot hold: this row only
-            report["errors"].append(
-                {"row": number, "code": VALUE_OUT_OF_RANGE, "fields": {"row": ["Out of range."]}}
-            )
+        _import_one(shop, number, row, report)
     return report
+
+
+@transaction.atomic
+def catalogue_import_start(*, actor, shop_id: int, rows: list[dict]) -> CatalogueImport:
+    """Queue an import of CSV rows; the ``shop.run_catalogue_import`` task applies them a
+    batch at a time, so its progress (``processed`` of ``total``) can be followed."""
+    shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
+    _check_row_count(rows)
+    job = CatalogueImport.objects.create(shop=shop, actor=actor, rows=rows, total=len(rows))
+    from miniprograms.shop.tasks import run_catalogue_import
+
+    transaction.on_commit(lambda: run_catalogue_import.delay(job.pk), robust=True)
+    return job
+
+
+IMPORT_BATCH = 25
+
+
+def catalogue_import_run(*, import_id: int) -> CatalogueImport | None:
+    """Apply the import's remaining rows, one committed batch at a time (each row in its own
+    savepoint). A rerun (a retried task) resumes after the last committed batch."""
+    while True:
+        with transaction.atomic():
+            job = (
+                locks.catalogue_imports()
+                .select_related("shop")
+                .filter(pk=import_id)
+                .exclude(status=CatalogueImport.Status.DONE)
+                .first()
+            )
+            if job is None:
+                return None
+            batch = job.rows[job.processed : job.processed + IMPORT_BATCH]
+            report = {"created": 0, "updated": 0, "errors": []}
+            for offset, row in enumerate(batch):
+                _import_one(job.shop, job.processed + offset + 2, row, report)
+            job.processed += len(batch)
+            job.created += report["created"]
+            job.updated += report["updated"]
+            job.errors = [*job.errors, *report["errors"]]
+            job.status = CatalogueImport.Status.RUNNING
+            if job.processed >= job.total:
+                job.status, job.finished_at, job.rows = (
+                    CatalogueImport.Status.DONE,
+                    timezone.now(),
+                    [],
+                )
+            job.save()
+            if job.status == CatalogueImport.Status.DONE:
+                return job

@@ -14,6 +14,7 @@ from miniprograms.shop import locks, selectors
 from miniprograms.shop.errors import (
     CART_EMPTY,
     COUPON_CURRENCY,
+    COUPON_DISABLED,
     COUPON_EXPIRED,
     COUPON_LIMIT_REACHED,
     COUPON_MIN_SPEND,
@@ -47,6 +48,8 @@ def _coupon_discount(*, coupon_code: str, user, shop: Shop, currency: str, subto
     coupon = locks.coupons().filter(brand_id=shop.brand_id, code=coupon_code).first()
     if coupon is None or (coupon.owner_id is not None and coupon.owner_id != user.pk):
         raise NotFound("No such coupon.", code=COUPON_NOT_FOUND)
+    if coupon.disabled_at is not None:
+        raise DomainError("This coupon is no longer offered.", code=COUPON_DISABLED)
     now = timezone.now()
     if coupon.valid_from and now < coupon.valid_from:
         raise DomainError("This coupon is not valid yet.", code=COUPON_NOT_YET_VALID)

@@ -4,13 +4,14 @@ import secrets
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from miniprograms.shop import selectors
-from miniprograms.shop.errors import COUPON_EXISTS
+from miniprograms.shop import locks, selectors
+from miniprograms.shop.errors import COUPON_EXISTS, COUPON_NOT_FOUND
 from miniprograms.shop.models import (
     Coupon,
 )
-from superapp.core.errors import Conflict, InvalidInput
+from superapp.core.errors import Conflict, InvalidInput, NotFound
 from superapp.official.selectors import MANAGERS
 
 # --- Coupons -------------------------------------------------------------------------------------
@@ -32,6 +33,22 @@ def _coupon_create(*, brand_id: int, **fields) -> Coupon:
             return Coupon.objects.create(brand_id=brand_id, **fields)
     except IntegrityError as exc:
         raise Conflict("This coupon code exists.", code=COUPON_EXISTS) from exc
+
+
+@transaction.atomic
+def coupon_disable(*, actor, shop_id: int, coupon_id: int) -> Coupon:
+    """Checkout refuses the code from now on (orders that used it keep it); disabling a
+    disabled coupon changes nothing."""
+    shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
+    coupon = (
+        locks.coupons().filter(brand_id=shop.brand_id, owner__isnull=True, pk=coupon_id).first()
+    )
+    if coupon is None:
+        raise NotFound("No such coupon.", code=COUPON_NOT_FOUND)
+    if coupon.disabled_at is None:
+        coupon.disabled_at = timezone.now()
+        coupon.save(update_fields=["disabled_at"])
+    return coupon
 
 
 @transaction.atomic

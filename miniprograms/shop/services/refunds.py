@@ -6,15 +6,19 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from miniprograms.shop import events, locks, selectors
-from miniprograms.shop.errors import REFUND_REQUEST_NOT_FOUND, REFUND_TOO_LARGE
+from miniprograms.shop.errors import (
+    NOTHING_TO_REFUND,
+    REFUND_REQUEST_NOT_FOUND,
+    REFUND_TOO_LARGE,
+)
 from miniprograms.shop.models import (
     Order,
     RefundRequest,
     Shop,
 )
 from miniprograms.shop.services.cart import _release_stock
-from miniprograms.shop.services.errors import Status
-from miniprograms.shop.services.order_state import _locked_order, _transition
+from miniprograms.shop.services.errors import InvalidTransition, Status
+from miniprograms.shop.services.order_state import _cancel, _locked_order, _transition
 from superapp.core.domain_events import emit
 from superapp.core.errors import DomainError, InvalidInput, NotFound
 from superapp.core.locks import lock_objects
@@ -93,7 +97,9 @@ def refund_request_decide(
     return request
 
 
-def _refund_owed(*, order: Order, amount: int, reason: str, note: str = "", restock=None) -> None:
+def _refund_owed(
+    *, order: Order, amount: int, reason: str, note: str = "", restock=None
+) -> RefundRequest:
     """Record money owed back without a buyer's request (approved at once) and pay it."""
     request = RefundRequest.objects.create(
         order=order,
@@ -105,6 +111,7 @@ def _refund_owed(*, order: Order, amount: int, reason: str, note: str = "", rest
         decided_at=timezone.now(),
     )
     _refund_schedule(request.pk)
+    return request
 
 
 def _refund_schedule(request_id: int) -> None:
@@ -167,5 +174,76 @@ def _close_after_refund(order: Order, request: RefundRequest) -> None:
         return
     if order.refunded_amount >= order.total:
         _transition(order, Status.REFUNDED, f"refund {request.refund_id}")
-    elif order.status == Status.REFUND_REQUESTED:
+    elif order.status == Status.REFUND_REQUESTED and request.reason != Reason.BRAND_REFUND:
         _transition(order, order.status_before_refund_request, "partial refund")
+
+
+# --- The brand refunds or cancels ----------------------------------------------------------------
+
+# Orders the brand may refund on its own initiative: paid, and not under a buyer's request (that
+# one is decided at manage/refund-requests/{id}/decision).
+BRAND_REFUNDABLE = (Status.PAID, Status.SHIPPED, Status.DELIVERED)
+
+
+def _brand_order(actor, shop_id: int, order_id: int) -> Order:
+    shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
+    return _locked_order(pk=order_id, shop=shop)
+
+
+def _owed_amount(order: Order, amount: int | None) -> int:
+    refundable = _refundable(order)
+    if refundable <= 0:
+        raise DomainError(
+            "Everything paid is refunded or owed back already.", code=NOTHING_TO_REFUND
+        )
+    amount = refundable if amount is None else amount
+    if not 0 < amount <= refundable:
+        raise DomainError(
+            "The amount exceeds what can be refunded.",
+            code=REFUND_TOO_LARGE,
+            refundable=refundable,
+        )
+    return amount
+
+
+@transaction.atomic
+def order_refund(*, actor, shop_id: int, order_id: int, amount: int | None, note: str = ""):
+    """The brand pays back ``amount`` (default: everything refundable) of a paid order. The
+    order row lock serialises concurrent refunds, and what is approved but not yet paid counts
+    as owed, so two refunds never give back more than was paid. Payments pays it (right after
+    commit); a full refund then closes the order, a partial one leaves it where it is."""
+    order = _brand_order(actor, shop_id, order_id)
+    if order.status not in BRAND_REFUNDABLE:
+        raise InvalidTransition(status=order.status, to=Status.REFUNDED)
+    return _refund_owed(
+        order=order,
+        amount=_owed_amount(order, amount),
+        reason=RefundRequest.Reason.BRAND_REFUND,
+        note=note,
+    )
+
+
+@transaction.atomic
+def order_cancel_by_brand(*, actor, shop_id: int, order_id: int) -> Order:
+    """The brand cancels an order it has not shipped: an unpaid one is cancelled (its stock
+    goes back on sale); a paid one is refunded in full, every unit back in stock, and closes
+    as refunded once payments has paid it back."""
+    order = _brand_order(actor, shop_id, order_id)
+    if order.status == Status.CREATED:
+        _cancel(order, "cancelled by the brand")
+        return order
+    if order.status != Status.PAID:
+        raise InvalidTransition(status=order.status, to=Status.CANCELLED)
+    restock = {
+        str(line.pk): line.quantity - line.restocked_quantity
+        for line in order.lines.all()
+        if line.quantity > line.restocked_quantity
+    }
+    _refund_owed(
+        order=order,
+        amount=_owed_amount(order, None),
+        reason=RefundRequest.Reason.BRAND_CANCEL,
+        note="cancelled by the brand",
+        restock=restock,
+    )
+    return order

@@ -11,6 +11,7 @@ import { CartPage } from "./pages/CartPage";
 import { OrdersPage } from "./pages/OrdersPage";
 import { OrderPage } from "./pages/OrderPage";
 import { TeamPage } from "./pages/TeamPage";
+import { ShopAccent } from "./pages/Branding";
 
 type Session = Omit<Store, "route" | "go"> & { start: Route };
 
@@ -78,6 +79,7 @@ export function App() {
     );
   return (
     <StoreContext.Provider value={{ ...session, route, go }}>
+      <ShopAccent />
       <TopBar />
       <main className="sf-page">
         <Page route={route} />

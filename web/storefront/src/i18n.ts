@@ -14,6 +14,9 @@ export const en = {
     collections: "Collections",
     all: "All products",
     empty: "Nothing for sale yet.",
+    logo: "{{name}} logo",
+    featured: "Featured",
+    bannerImage: "Banner {{number}}",
   },
   product: {
     from: "from {{price}}",
@@ -117,6 +120,9 @@ export const zhCN: Shape<Texts> = {
     collections: "系列",
     all: "全部商品",
     empty: "暂无商品。",
+    logo: "{{name}} 标志",
+    featured: "精选",
+    bannerImage: "横幅 {{number}}",
   },
   product: {
     from: "{{price}} 起",

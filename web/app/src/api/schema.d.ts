@@ -2968,6 +2968,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops/{shop_id}/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Brand managers change the storefront's logo, accent colour (#rrggbb) and home banners (each an image, optionally linking to a collection or product of the shop). 400 `invalid_accent_color`, `banner_target_not_found`, `too_many_banners`. */
+        patch: operations["shops_branding_partial_update"];
+        trace?: never;
+    };
     "/api/v1/shops/{shop_id}/cart": {
         parameters: {
             query?: never;
@@ -3010,6 +3027,39 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["shops_catalogue_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/catalogue/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queues the CSV for a task that applies it in batches (same columns and rules as `catalogue/import`); follow its progress and rejected rows at `catalogue/imports/{import_id}`. */
+        post: operations["shops_catalogue_imports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/catalogue/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shops_catalogue_imports_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3065,6 +3115,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops/{shop_id}/manage/coupons/{coupon_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shops_manage_coupons_disable_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{shop_id}/manage/orders": {
         parameters: {
             query?: never;
@@ -3081,6 +3147,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops/{shop_id}/manage/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Brand managers cancel an unpaid order (stock released), or a paid, unshipped one: refunded in full with every unit restocked, then `refunded`. */
+        post: operations["shops_manage_orders_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{shop_id}/manage/orders/{order_id}/deliver": {
         parameters: {
             query?: never;
@@ -3091,6 +3174,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["shops_manage_orders_deliver_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/manage/orders/{order_id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Brand managers pay back `amount` (default: all that is still refundable) of a paid, shipped or delivered order, through payments, right after the call. 422 `refund_too_large` (with `refundable`), `nothing_to_refund`, `invalid_order_status`. */
+        post: operations["shops_manage_orders_refund_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3140,6 +3240,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["shops_manage_refund_requests_decision_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/manage/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every review of the shop's products, newest first, with its open reports. */
+        get: operations["shops_manage_reviews_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3702,6 +3819,30 @@ export interface components {
             currency: string;
             available: number;
         };
+        BannerInputRequest: {
+            /** @description An image URL, or the id of the caller's 'product' upload. */
+            image: number | string;
+            link?: components["schemas"]["BannerLinkRequest"] | null;
+        };
+        BannerLink: {
+            kind: components["schemas"]["BannerLinkKindEnum"];
+            id: number;
+        };
+        /**
+         * @description * `collection` - collection
+         *     * `product` - product
+         * @enum {string}
+         */
+        BannerLinkKindEnum: "collection" | "product";
+        BannerLinkRequest: {
+            kind: components["schemas"]["BannerLinkKindEnum"];
+            id: number;
+        };
+        BannerOutput: {
+            /** Format: uri */
+            image: string;
+            link: components["schemas"]["BannerLink"] | null;
+        };
         /** @description A rich-text block: heading, paragraph or quote (``text``), image (``url``, ``alt``). */
         BlockInputRequest: {
             type: components["schemas"]["ArticleBlockTypeEnum"];
@@ -3744,6 +3885,12 @@ export interface components {
             verified: boolean;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        BrandRefundInputRequest: {
+            /** @description minor units; default: everything still refundable */
+            amount?: number | null;
+            /** @default  */
+            note?: string;
         };
         BroadcastInputRequest: {
             title: string;
@@ -3856,6 +4003,31 @@ export interface components {
              */
             file: string;
         };
+        CatalogueImportOutput: {
+            readonly id: number;
+            status?: components["schemas"]["CatalogueImportOutputStatusEnum"];
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            processed?: number;
+            /** Format: int64 */
+            created?: number;
+            /** Format: int64 */
+            updated?: number;
+            /** @description the refused rows */
+            rejected: components["schemas"]["ImportErrorOutput"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `running` - Running
+         *     * `done` - Done
+         * @enum {string}
+         */
+        CatalogueImportOutputStatusEnum: "pending" | "running" | "done";
         ChatUser: {
             id: number;
             username: string;
@@ -4114,6 +4286,8 @@ export interface components {
             valid_from?: string | null;
             /** Format: date-time */
             valid_until?: string | null;
+            /** Format: date-time */
+            disabled_at?: string | null;
         };
         CreatedOutput: {
             id: number;
@@ -5624,6 +5798,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["StaffOrderOutput"][];
         };
+        PaginatedStaffReviewOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["StaffReviewOutput"][];
+        };
         PaginatedStatementEntryOutputList: {
             /**
              * Format: uri
@@ -5757,6 +5944,14 @@ export interface components {
         };
         PatchedRoleInputRequest: {
             role?: components["schemas"]["TeamMemberRoleEnum"];
+        };
+        PatchedShopBrandingInputRequest: {
+            /** @description An image URL or the id of the caller's 'product' upload; null clears it. */
+            logo?: (number | string) | null;
+            /** @description #rrggbb; empty clears it */
+            accent_color?: string;
+            /** @description The whole list, in order. */
+            banners?: components["schemas"]["BannerInputRequest"][];
         };
         PatchedSkuUpdateInputRequest: {
             stock?: number;
@@ -6169,9 +6364,11 @@ export interface components {
          *     * `team_price_difference` - Team Price Difference
          *     * `team_failed` - Team Failed
          *     * `unmatched_payment` - Unmatched Payment
+         *     * `brand_refund` - Brand Refund
+         *     * `brand_cancel` - Brand Cancel
          * @enum {string}
          */
-        RefundRequestOutputReasonEnum: "buyer_request" | "team_price_difference" | "team_failed" | "unmatched_payment";
+        RefundRequestOutputReasonEnum: "buyer_request" | "team_price_difference" | "team_failed" | "unmatched_payment" | "brand_refund" | "brand_cancel";
         RegisterInputRequest: {
             username: string;
             password: string;
@@ -6479,6 +6676,10 @@ export interface components {
             name: string;
             currency?: string;
             app_id: string;
+            logo?: string;
+            /** @description #rrggbb */
+            accent_color?: string;
+            banners: components["schemas"]["BannerOutput"][];
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -6556,7 +6757,35 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             buyer: string;
+            /** @description approved refunds payments has not paid back yet */
+            readonly refund_pending: components["schemas"]["MoneyOutput"];
         };
+        StaffReviewOutput: {
+            readonly id: number;
+            readonly product_id: number;
+            author: string;
+            options: {
+                [key: string]: unknown;
+            };
+            /** Format: int64 */
+            rating: number;
+            text?: string;
+            photos?: unknown;
+            brand_reply?: string;
+            /** Format: date-time */
+            replied_at?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            product_title: string;
+            status?: components["schemas"]["StaffReviewOutputStatusEnum"];
+            open_reports: number;
+        };
+        /**
+         * @description * `visible` - Visible
+         *     * `hidden` - Hidden
+         * @enum {string}
+         */
+        StaffReviewOutputStatusEnum: "visible" | "hidden";
         /** @description One line of the statement: a wallet posting (positive in, negative out). */
         StatementEntryOutput: {
             readonly id: number;
@@ -13783,6 +14012,40 @@ export interface operations {
             };
         };
     };
+    shops_branding_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedShopBrandingInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     shops_cart_retrieve: {
         parameters: {
             query?: never;
@@ -13868,6 +14131,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReportOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    shops_catalogue_imports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CatalogueImportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueImportOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    shops_catalogue_imports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueImportOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -14048,13 +14376,50 @@ export interface operations {
             };
         };
     };
+    shops_manage_coupons_disable_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                coupon_id: number;
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     shops_manage_orders_list: {
         parameters: {
             query?: {
+                /** @description placed on or after this day */
+                created_from?: string;
+                /** @description placed on or before this day */
+                created_to?: string;
                 /** @description The pagination cursor value. */
                 cursor?: string;
                 /** @description Number of results to return per page. */
                 limit?: number;
+                /** @description an order number, or part of the buyer's username or name */
+                q?: string;
                 /** @description * `created` - Created
                  *     * `paid` - Paid
                  *     * `shipped` - Shipped
@@ -14092,6 +14457,37 @@ export interface operations {
             };
         };
     };
+    shops_manage_orders_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffOrderOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     shops_manage_orders_deliver_create: {
         parameters: {
             query?: never;
@@ -14110,6 +14506,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffOrderOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    shops_manage_orders_refund_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BrandRefundInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundRequestOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -14220,6 +14651,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefundRequestOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    shops_manage_reviews_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                shop_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedStaffReviewOutputList"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

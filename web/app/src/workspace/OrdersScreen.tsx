@@ -11,34 +11,32 @@ import { formatDateTime, formatMoney } from "../i18n/format";
 import { useCurrentTeam } from "./useTeams";
 import { useBrandShop } from "./useShop";
 import { salesPerDay } from "./sales";
+import { NO_FILTERS, OrderFilters, orderQuery, type Filters } from "./shop/OrderFilters";
+import { OrderActions } from "./shop/OrderActions";
 
 type Order = Schemas["StaffOrderOutput"];
-type OrderStatus = Schemas["ShopOrderStatusEnum"];
-const STATUSES: OrderStatus[] = [
-  "created",
-  "paid",
-  "shipped",
-  "delivered",
-  "completed",
-  "cancelled",
-  "refund_requested",
-  "refunded",
-];
+const REFUND_POLL_MS = 1500;
 
-/** The shop's orders, filtered by status, shipped from here; sales per day above them. */
+/** The shop's orders, filtered (status, days, search), shipped, refunded or cancelled from
+ * here; sales per day above them. */
 export default function OrdersScreen() {
   const { t } = useTranslation();
   const { team } = useCurrentTeam();
   const shop = useBrandShop(team?.id ?? 0);
-  const [status, setStatus] = useState<OrderStatus | "">("");
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const shopId = shop.data?.id;
+  const query = orderQuery(filters);
   const orders = useQuery({
-    queryKey: ["workspace", "orders", shopId, status],
+    queryKey: ["workspace", "orders", shopId, query],
     enabled: shopId !== undefined,
+    placeholderData: (previous) => previous,
+    // a refund is paid back by a task: follow it until the money is back with the buyer
+    refetchInterval: (query) =>
+      query.state.data?.results.some((o) => o.refund_pending.amount > 0) ? REFUND_POLL_MS : false,
     queryFn: () =>
       ok(
         api.GET("/api/v1/shops/{shop_id}/manage/orders", {
-          params: { path: { shop_id: shopId ?? 0 }, query: status ? { status } : {} },
+          params: { path: { shop_id: shopId ?? 0 }, query },
         }),
       ),
     select: (page) => page.results,
@@ -59,25 +57,11 @@ export default function OrdersScreen() {
       <SalesChart shopId={shop.data.id} currency={shop.data.currency ?? "EUR"} />
       <section aria-labelledby="orders-heading" className="padded">
         <h2 id="orders-heading">{t("workspace.orders.list")}</h2>
-        <div className="field">
-          <label htmlFor="order-status">{t("workspace.orders.filter")}</label>
-          <select
-            id="order-status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as OrderStatus | "")}
-          >
-            <option value="">{t("workspace.orders.all")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`workspace.orders.status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <OrderFilters filters={filters} onChange={setFilters} />
         {orders.isPending && <Loading />}
         {orders.isError && <ErrorView error={orders.error} retry={() => void orders.refetch()} />}
         {orders.data?.length === 0 && <p className="muted">{t("workspace.orders.none")}</p>}
-        <ul className="list">
+        <ul className="list" aria-label={t("shopDesk.orders.results")}>
           {orders.data?.map((order) => (
             <OrderRow key={order.id} order={order} shopId={shopId ?? 0} />
           ))}
@@ -95,6 +79,28 @@ function OrderRow({ order, shopId }: { order: Order; shopId: number }) {
         <span className="row-title">
           {t("workspace.orders.number", { id: order.id })} ·{" "}
           {formatMoney(order.total.amount, order.total.currency, i18n.language)}
+          {order.refund_pending.amount > 0 && (
+            <>
+              {" "}
+              ·{" "}
+              {t("shopDesk.orders.refundPending", {
+                amount: formatMoney(
+                  order.refund_pending.amount,
+                  order.refund_pending.currency,
+                  i18n.language,
+                ),
+              })}
+            </>
+          )}
+          {order.refunded.amount > 0 && (
+            <>
+              {" "}
+              ·{" "}
+              {t("shopDesk.orders.refundedSoFar", {
+                amount: formatMoney(order.refunded.amount, order.refunded.currency, i18n.language),
+              })}
+            </>
+          )}
         </span>
         <span className="row-sub">
           @{order.buyer} · {t(`workspace.orders.status.${order.status ?? "created"}`)} ·{" "}
@@ -102,6 +108,7 @@ function OrderRow({ order, shopId }: { order: Order; shopId: number }) {
         </span>
       </span>
       {order.status === "paid" && <Ship order={order} shopId={shopId} />}
+      <OrderActions order={order} shopId={shopId} />
     </li>
   );
 }
@@ -160,7 +167,7 @@ function SalesChart({ shopId, currency }: { shopId: number; currency: string }) 
   const { t, i18n } = useTranslation();
   // The last page of every order: the chart sums what was paid, whatever the filter below.
   const orders = useQuery({
-    queryKey: ["workspace", "orders", shopId, ""],
+    queryKey: ["workspace", "orders", shopId, orderQuery(NO_FILTERS)],
     queryFn: () =>
       ok(
         api.GET("/api/v1/shops/{shop_id}/manage/orders", { params: { path: { shop_id: shopId } } }),

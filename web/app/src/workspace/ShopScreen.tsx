@@ -13,11 +13,16 @@ import { errorText, useToast } from "../components/Toast";
 import { formatMoney, parseMoney } from "../i18n/format";
 import { useCurrentTeam } from "./useTeams";
 import { useBrandShop } from "./useShop";
+import { BrandingEditor } from "./shop/BrandingEditor";
+import { CatalogueImport } from "./shop/CatalogueImport";
+import { Collections } from "./shop/Collections";
+import { VariantsEditor } from "./shop/VariantsEditor";
 
 type Shop = Schemas["ShopOutput"];
 type Product = Schemas["ProductOutput"];
 
-/** The brand's storefront: turn it on, then its products (variants, stock, prices, photos). */
+/** The brand's storefront: turn it on, brand it, then its collections and products (variants,
+ * stock, prices, photos), added one by one or imported from a CSV file. */
 export default function ShopScreen() {
   const { t } = useTranslation();
   const { team } = useCurrentTeam();
@@ -32,7 +37,10 @@ export default function ShopScreen() {
       ) : (
         <>
           <Storefront shop={shop.data} />
+          <BrandingEditor shop={shop.data} />
+          <Collections shopId={shop.data.id} />
           <NewProduct shop={shop.data} />
+          <CatalogueImport shopId={shop.data.id} />
           <Products shop={shop.data} />
         </>
       )}
@@ -296,6 +304,11 @@ function Products({ shop }: { shop: Shop }) {
                   {t("workspace.shop.variantCount", { count: product.skus.length })}
                   {price && <> · {formatMoney(price.amount, price.currency, i18n.language)}</>}
                 </span>
+                <VariantsEditor
+                  shopId={shop.id}
+                  product={product}
+                  currency={shop.currency ?? "EUR"}
+                />
               </span>
             </li>
           );

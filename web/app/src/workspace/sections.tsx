@@ -35,6 +35,20 @@ export const sections: Section[] = [
     screen: lazy(() => import("./OrdersScreen")),
   },
   {
+    path: "reviews",
+    label: "shopDesk.nav.reviews",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./shop/ReviewsScreen")),
+  },
+  {
+    path: "coupons",
+    label: "shopDesk.nav.coupons",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./shop/CouponsScreen")),
+  },
+  {
     path: "loyalty",
     label: "loyaltyWorkspace.nav.loyalty",
     kind: "brand",

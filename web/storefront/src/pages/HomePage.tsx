@@ -5,6 +5,7 @@ import { useCollections, useProducts, useShop } from "../queries";
 import { useStore } from "../store";
 import { useMoney } from "./Money";
 import { Status } from "./Status";
+import { Banners } from "./Branding";
 
 function ProductCard({ product }: { product: Product }) {
   const { t } = useTranslation();
@@ -31,9 +32,10 @@ function ProductCard({ product }: { product: Product }) {
   );
 }
 
-/** The brand's banner, its collections as filters, and the products. */
+/** The brand's header (logo, accent colour), its banners, its collections as filters, and the products. */
 export function HomePage() {
   const { t } = useTranslation();
+  const { go } = useStore();
   const shop = useShop();
   const collections = useCollections();
   const [collection, setCollection] = useState<number | null>(null);
@@ -42,9 +44,22 @@ export function HomePage() {
   return (
     <>
       <header className="sf-banner">
+        {shop.data?.logo && (
+          <img
+            className="sf-logo"
+            src={shop.data.logo}
+            alt={t("home.logo", { name: shop.data.name })}
+          />
+        )}
         <h1>{t("home.welcome", { name: shop.data?.name ?? "" })}</h1>
         <p>{t("home.banner")}</p>
       </header>
+      <Banners
+        banners={shop.data?.banners ?? []}
+        onOpen={(link) =>
+          link.kind === "product" ? go({ page: "product", id: link.id }) : setCollection(link.id)
+        }
+      />
       <section aria-labelledby="sf-collections">
         <h2 id="sf-collections">{t("home.collections")}</h2>
         <div className="sf-chips" role="group" aria-labelledby="sf-collections">
