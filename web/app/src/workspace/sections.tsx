@@ -34,5 +34,12 @@ export const sections: Section[] = [
     allowed: can.manage,
     screen: lazy(() => import("./OrdersScreen")),
   },
+  {
+    path: "official",
+    label: "workspace.nav.official",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./official/OfficialScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
