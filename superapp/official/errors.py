@@ -1,6 +1,7 @@
 """The error codes the official app answers with, each spelled once (architecture.md)."""
 
 ACCOUNT_LIMIT_REACHED = "account_limit_reached"
+BRAND_ALREADY_VERIFIED = "brand_already_verified"
 BRAND_NOT_FOUND = "brand_not_found"
 BRAND_NOT_VERIFIED = "brand_not_verified"
 BROADCAST_QUOTA_EXCEEDED = "broadcast_quota_exceeded"

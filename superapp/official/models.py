@@ -11,6 +11,9 @@ class Brand(models.Model):
 
     name = models.CharField(max_length=100)
     verified_at = models.DateTimeField(null=True, blank=True)
+    verification_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an owner last asked platform staff to verify."
+    )
     developer_organisation = models.OneToOneField(
         "miniprograms.DeveloperOrganisation", on_delete=models.PROTECT, related_name="brand"
     )

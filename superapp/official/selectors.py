@@ -13,7 +13,7 @@ from django.db.models import (
     Sum,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from superapp.core.errors import (
@@ -423,3 +423,67 @@ def campaign_delivered_counts(*, campaign_ids: list[int]) -> dict[int, int]:
         .values_list("campaign_id", "n")
     )
     return dict(rows)
+
+
+def accounts_of_brand(*, brand: Brand) -> QuerySet[OfficialAccount]:
+    """The brand's own accounts (the workspace's list), newest first, with follower counts."""
+    return _with_follower_count(OfficialAccount.objects.filter(brand=brand)).order_by("-id")
+
+
+def broadcast_quota_window(kind: str, now: datetime) -> tuple[int, datetime, datetime]:
+    """(limit, window start, window end): a calendar day (UTC) for subscription accounts, a
+    calendar month for service accounts, as in WeChat."""
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind == OfficialAccount.Kind.SUBSCRIPTION:
+        return settings.OFFICIAL_SUBSCRIPTION_BROADCASTS_PER_DAY, day, day + timedelta(days=1)
+    month = day.replace(day=1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    return settings.OFFICIAL_SERVICE_BROADCASTS_PER_MONTH, month, next_month
+
+
+def broadcasts_in_window(*, account: OfficialAccount, start: datetime) -> int:
+    return Broadcast.objects.filter(account=account, created_at__gte=start).count()
+
+
+def broadcast_quota(*, account: OfficialAccount, now: datetime | None = None) -> dict:
+    """How many broadcasts the account may still send in its current window, and when the
+    window resets (what the composer shows before a publish is refused with 429)."""
+    now = now or timezone.now()
+    limit, start, end = broadcast_quota_window(account.kind, now)
+    used = broadcasts_in_window(account=account, start=start)
+    return {
+        "period": "day" if account.kind == OfficialAccount.Kind.SUBSCRIPTION else "month",
+        "limit": limit,
+        "used": used,
+        "remaining": max(limit - used, 0),
+        "resets_at": end,
+    }
+
+
+def follower_counts_per_day(*, account: OfficialAccount, days: int, today=None) -> list[dict]:
+    """The follower count at the end of each of the last ``days`` days (UTC), oldest first.
+
+    Counted from the follows that still exist (one grouped query): a follower who unfollowed
+    leaves the whole curve, since an unfollow deletes its follow."""
+    today = today or timezone.now().astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    rows = (
+        Follow.objects.filter(account=account)
+        .annotate(day=TruncDate("followed_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    before = 0
+    per_day: dict = {}
+    for row in rows:
+        if row["day"] < first:
+            before += row["n"]
+        else:
+            per_day[row["day"]] = row["n"]
+    series, running = [], before
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        running += per_day.get(day, 0)
+        series.append({"day": day, "followers": running})
+    return series

@@ -5,7 +5,6 @@ Each change a brand makes is recorded in its audit log (``_audit``) inside the s
 
 import random
 import secrets
-from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +28,7 @@ from superapp.media import selectors as media_selectors
 from superapp.official import events, locks, selectors
 from superapp.official.errors import (
     ACCOUNT_LIMIT_REACHED,
+    BRAND_ALREADY_VERIFIED,
     BRAND_NOT_VERIFIED,
     BROADCAST_QUOTA_EXCEEDED,
     KEYWORD_REPLY_LIMIT_REACHED,
@@ -158,6 +158,20 @@ def brand_verification_revoke(*, actor, brand: Brand) -> Brand:
 
 
 @transaction.atomic
+def brand_verification_request(*, actor, brand_id: int) -> Brand:
+    """The owner asks platform staff to verify the brand (they verify with ``brand_verify``).
+    Asking again only moves the request's time; a verified brand has nothing to ask."""
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=(Role.OWNER,))
+    brand = locks.brands().get(pk=brand.pk)
+    if brand.is_verified:
+        raise Conflict("This brand is already verified.", code=BRAND_ALREADY_VERIFIED)
+    brand.verification_requested_at = timezone.now()
+    brand.save(update_fields=["verification_requested_at"])
+    _audit(brand=brand, actor=actor, action="brand.verification_requested")
+    return brand
+
+
+@transaction.atomic
 def brand_callback_set(*, actor, brand_id: int, url: str) -> BrandCallback:
     """Register (or move) the brand's developer server; a fresh signing secret each time."""
     brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
@@ -240,6 +254,51 @@ def account_create(
 
 
 @transaction.atomic
+def account_update(
+    *,
+    actor,
+    account_id: int,
+    name: str | None = None,
+    description: str | None = None,
+    avatar_url: str | None = None,
+    avatar_media: int | None = None,
+) -> OfficialAccount:
+    """Change the profile: name, description, avatar (a URL, or the actor's upload with
+    purpose ``avatar`` as ``avatar_media``). Omitted fields stay as they are."""
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    if avatar_media:
+        (avatar_url,) = media_selectors.public_image_urls(
+            actor=actor, references=[avatar_media], purpose="avatar"
+        )
+    changes = {
+        field: value
+        for field, value in (
+            ("name", name),
+            ("description", description),
+            ("avatar_url", avatar_url),
+        )
+        if value is not None and value != getattr(account, field)
+    }
+    if not changes:
+        return account
+    for field, value in changes.items():
+        setattr(account, field, value)
+    try:
+        with transaction.atomic():
+            account.save(update_fields=list(changes))
+    except IntegrityError as exc:
+        raise Conflict("The brand already has an account by that name.", code=NAME_TAKEN) from exc
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="account.updated",
+        target=f"account:{account.pk}",
+        fields=sorted(changes),
+    )
+    return account
+
+
+@transaction.atomic
 def account_delete(*, actor, account_id: int) -> None:
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
     _audit(
@@ -273,11 +332,21 @@ def _menu_problems(menu: list[dict]) -> list[str]:
     return problems
 
 
+def _menu_article_problems(account: OfficialAccount, menu: list[dict]) -> list[str]:
+    """An ``article`` action must open one of this account's own articles."""
+    actions = [sub for item in menu for sub in [item, *(item.get("sub_items") or [])]]
+    wanted = {a["article_id"] for a in actions if a.get("type") == "article"}
+    if not wanted:
+        return []
+    found = set(Article.objects.filter(account=account, pk__in=wanted).values_list("pk", flat=True))
+    return [f"Article {pk} is not one of this account's articles." for pk in sorted(wanted - found)]
+
+
 @transaction.atomic
 def account_menu_set(*, actor, account_id: int, menu: list[dict]) -> OfficialAccount:
     """Replace the custom menu (already shape-checked by the API) after checking its rules."""
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
-    problems = _menu_problems(menu)
+    problems = _menu_problems(menu) + _menu_article_problems(account, menu)
     if problems:
         raise InvalidInput("The menu breaks its rules.", fields={"menu": problems})
     account.menu = menu
@@ -358,17 +427,6 @@ def article_create(
     return article
 
 
-def _quota_window(kind: str, now: datetime) -> tuple[int, datetime, datetime]:
-    """(limit, window start, window end): a calendar day (UTC) for subscription accounts, a
-    calendar month for service accounts, as in WeChat."""
-    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if kind == Kind.SUBSCRIPTION:
-        return settings.OFFICIAL_SUBSCRIPTION_BROADCASTS_PER_DAY, day, day + timedelta(days=1)
-    month = day.replace(day=1)
-    next_month = (month + timedelta(days=32)).replace(day=1)
-    return settings.OFFICIAL_SERVICE_BROADCASTS_PER_MONTH, month, next_month
-
-
 @transaction.atomic
 def broadcast_publish(
     *,
@@ -387,8 +445,8 @@ def broadcast_publish(
     account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
     locks.official_accounts().filter(pk=account.pk).first()
     now = timezone.now()
-    limit, start, end = _quota_window(account.kind, now)
-    used = Broadcast.objects.filter(account=account, created_at__gte=start).count()
+    limit, start, end = selectors.broadcast_quota_window(account.kind, now)
+    used = selectors.broadcasts_in_window(account=account, start=start)
     if used >= limit:
         raise RateLimited(
             f"This {account.kind} account may broadcast {limit} time(s) per period.",
@@ -443,6 +501,42 @@ def keyword_reply_create(
         brand=account.brand,
         actor=actor,
         action="keyword_reply.created",
+        target=f"keyword_reply:{rule.pk}",
+        keyword=rule.keyword,
+    )
+    return rule
+
+
+@transaction.atomic
+def keyword_reply_update(
+    *,
+    actor,
+    account_id: int,
+    reply_id: int,
+    keyword: str | None = None,
+    match: str | None = None,
+    reply: str | None = None,
+) -> KeywordReply:
+    """Edit a rule; omitted fields stay as they are."""
+    account = selectors.account_for_member(account_id=account_id, user=actor, roles=MANAGERS)
+    rule = KeywordReply.objects.filter(pk=reply_id, account=account).first()
+    if rule is None:
+        raise NotFound("No such keyword reply.", code=KEYWORD_REPLY_NOT_FOUND)
+    if keyword is not None:
+        rule.keyword = keyword.strip()
+    if match is not None:
+        rule.match = match
+    if reply is not None:
+        rule.reply = reply
+    try:
+        with transaction.atomic():
+            rule.save(update_fields=["keyword", "match", "reply"])
+    except IntegrityError as exc:
+        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="keyword_reply.updated",
         target=f"keyword_reply:{rule.pk}",
         keyword=rule.keyword,
     )

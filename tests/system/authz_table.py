@@ -41,6 +41,12 @@ EXPECTED = {
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/brands/{brand_id}/members"):
         (401, OK, 404, 403, 404, 403, 404),
+    # every member sees the brand's accounts (public profiles anyway); outsiders 404
+    ("GET", "/api/v1/brands/{brand_id}/official-accounts"):
+        (401, OK, 404, OK, 404, 403, 404),
+    # the owner only; alice's brand is verified already: 409 after authorization
+    ("POST", "/api/v1/brands/{brand_id}/verification-request"):
+        (401, 409, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/brands/{brand_id}/webhook-deliveries"):
         (401, OK, 404, 403, 404, 403, 404),
     ("POST", "/api/v1/brands/{brand_id}/webhook-deliveries/{delivery_id}/resend"):
@@ -261,6 +267,8 @@ EXPECTED = {
         (401, OK, OK, OK, OK, 403, OK),
     ("DELETE", "/api/v1/official-accounts/{account_id}"):
         (401, OK, 404, 403, 404, 403, 404),
+    ("PATCH", "/api/v1/official-accounts/{account_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/official-accounts/{account_id}/articles"):
         (401, OK, OK, OK, OK, 403, OK),
     ("POST", "/api/v1/official-accounts/{account_id}/articles"):
@@ -270,6 +278,13 @@ EXPECTED = {
     ("POST", "/api/v1/official-accounts/{account_id}/auto-replies"):
         (401, OK, 404, 403, 404, 403, 404),
     ("DELETE", "/api/v1/official-accounts/{account_id}/auto-replies/{reply_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("PATCH", "/api/v1/official-accounts/{account_id}/auto-replies/{reply_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    # managers only: the composer's quota and the followers chart
+    ("GET", "/api/v1/official-accounts/{account_id}/broadcast-quota"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("GET", "/api/v1/official-accounts/{account_id}/follower-stats"):
         (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/official-accounts/{account_id}/broadcasts"):
         (401, OK, 403, OK, 403, 403, 403),

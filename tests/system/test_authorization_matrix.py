@@ -161,6 +161,8 @@ def body_for(method: str, path: str, world) -> dict:
             "reply": "Ask us",
         },
         "PUT /api/v1/official-accounts/{account_id}/menu": {"menu": []},
+        "PATCH /api/v1/official-accounts/{account_id}": {"description": "New"},
+        "PATCH /api/v1/official-accounts/{account_id}/auto-replies/{reply_id}": {"reply": "10-6"},
         "GET /api/v1/users/lookup": {"username": p["username"]},
         "GET /api/v1/search": {"q": "a"},
         "POST /api/v1/review/versions/{version_id}/reject": {"reason": "Broken"},

@@ -22,7 +22,7 @@ class BrandOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Brand
-        fields = ["id", "name", "verified", "created_at"]
+        fields = ["id", "name", "verified", "verification_requested_at", "created_at"]
 
 
 class AuditEntryOutput(serializers.ModelSerializer):
@@ -51,6 +51,17 @@ class AccountCreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OfficialAccount.Kind.choices)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
     avatar_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+class AccountUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=64, required=False)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    avatar_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    avatar_media = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Instead of avatar_url: the id of the caller's upload with purpose 'avatar'.",
+    )
 
 
 class AccountOutput(serializers.ModelSerializer):
@@ -84,7 +95,7 @@ class FollowOutput(serializers.Serializer):
     follower_count = serializers.IntegerField()
 
 
-MENU_ACTION_TYPES = ["link", "miniprogram", "keyword"]
+MENU_ACTION_TYPES = ["link", "miniprogram", "keyword", "article"]
 LINK_TYPES = ["product", "miniprogram", "url"]
 BLOCK_TYPES = ["heading", "paragraph", "quote", "image"]
 
@@ -92,7 +103,12 @@ BLOCK_TYPES = ["heading", "paragraph", "quote", "image"]
 class MenuActionInput(serializers.Serializer):
     """One menu action. ``type`` says which target field is required."""
 
-    REQUIRED = {"link": ("url",), "miniprogram": ("app_id", "path"), "keyword": ("keyword",)}
+    REQUIRED = {
+        "link": ("url",),
+        "miniprogram": ("app_id", "path"),
+        "keyword": ("keyword",),
+        "article": ("article_id",),
+    }
 
     name = serializers.CharField(max_length=16)
     type = serializers.ChoiceField(choices=MENU_ACTION_TYPES)
@@ -100,6 +116,9 @@ class MenuActionInput(serializers.Serializer):
     app_id = serializers.CharField(max_length=32, required=False)
     path = serializers.CharField(max_length=200, required=False)
     keyword = serializers.CharField(max_length=32, required=False)
+    article_id = serializers.IntegerField(
+        min_value=1, required=False, help_text="type article: one of the account's articles."
+    )
 
     def validate(self, attrs):
         missing = [f for f in self.REQUIRED.get(attrs.get("type"), ()) if not attrs.get(f)]
@@ -195,6 +214,27 @@ class BroadcastOutput(serializers.ModelSerializer):
         ]
 
 
+class BroadcastQuotaOutput(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["day", "month"])
+    limit = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    resets_at = serializers.DateTimeField()
+
+
+class FollowerStatsQuery(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=365, default=30)
+
+
+class FollowerDayOutput(serializers.Serializer):
+    day = serializers.DateField()
+    followers = serializers.IntegerField()
+
+
+class FollowerStatsOutput(serializers.Serializer):
+    results = FollowerDayOutput(many=True)
+
+
 class FeedQuery(serializers.Serializer):
     cursor = serializers.CharField(required=False, max_length=64)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
@@ -209,6 +249,12 @@ class KeywordReplyInput(serializers.Serializer):
     keyword = serializers.CharField(max_length=32)
     match = serializers.ChoiceField(choices=KeywordReply.Match.choices, default="exact")
     reply = serializers.CharField(max_length=1000)
+
+
+class KeywordReplyUpdateInput(serializers.Serializer):
+    keyword = serializers.CharField(max_length=32, required=False)
+    match = serializers.ChoiceField(choices=KeywordReply.Match.choices, required=False)
+    reply = serializers.CharField(max_length=1000, required=False)
 
 
 class KeywordReplyOutput(serializers.ModelSerializer):

@@ -21,6 +21,12 @@ urlpatterns = [
         name="brand-delivery-resend",
     ),
     path(f"{brand}/inbox", views.BrandInboxView.as_view(), name="brand-inbox"),
+    path(f"{brand}/official-accounts", views.BrandAccountsView.as_view(), name="brand-accounts"),
+    path(
+        f"{brand}/verification-request",
+        views.BrandVerificationRequestView.as_view(),
+        name="brand-verification-request",
+    ),
     path(
         "staff/brands/<int:brand_id>/verification",
         views.StaffBrandVerificationView.as_view(),
@@ -30,6 +36,16 @@ urlpatterns = [
     path("official-accounts/feed", views.FeedView.as_view(), name="official-feed"),
     path(account, views.AccountDetailView.as_view(), name="official-account"),
     path(f"{account}/menu", views.AccountMenuView.as_view(), name="official-account-menu"),
+    path(
+        f"{account}/broadcast-quota",
+        views.AccountBroadcastQuotaView.as_view(),
+        name="official-broadcast-quota",
+    ),
+    path(
+        f"{account}/follower-stats",
+        views.AccountFollowerStatsView.as_view(),
+        name="official-follower-stats",
+    ),
     path(f"{account}/follow", views.AccountFollowView.as_view(), name="official-account-follow"),
     path(f"{account}/articles", views.AccountArticlesView.as_view(), name="official-articles"),
     path(

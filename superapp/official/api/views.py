@@ -128,6 +128,33 @@ class BrandInboxView(SelectorListView):
         return selectors.brand_inbox(brand=brand, user=request.user, status=query["status"])
 
 
+class BrandVerificationRequestView(APIView):
+    """The owner asks platform staff to verify the brand."""
+
+    @extend_schema(
+        request=None,
+        responses={200: s.BrandOutput},
+        tags=BRANDS,
+        summary="Ask for verification (owner; 409 brand_already_verified)",
+    )
+    def post(self, request, brand_id: int):
+        brand = services.brand_verification_request(actor=request.user, brand_id=brand_id)
+        return Response(s.BrandOutput(brand).data)
+
+
+@extend_schema_view(get=extend_schema(tags=BRANDS, summary="The brand's own official accounts"))
+class BrandAccountsView(SelectorListView):
+    """The brand's accounts with their follower counts: the workspace's starting point."""
+
+    model = OfficialAccount
+    serializer_class = s.AccountOutput
+
+    @staticmethod
+    def selector(request, brand_id):
+        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
+        return selectors.accounts_of_brand(brand=brand)
+
+
 class StaffBrandVerificationView(APIView):
     """Platform staff verify a brand (or revoke it)."""
 
@@ -206,6 +233,17 @@ class AccountDetailView(APIView):
     @extend_schema(responses={200: s.ProfileOutput}, tags=ACCOUNTS, summary="Profile page")
     def get(self, request, account_id: int):
         return Response(s.ProfileOutput(_profile(account_id, request.user)).data)
+
+    @extend_schema(
+        request=s.AccountUpdateInput,
+        responses={200: s.AccountOutput},
+        tags=ACCOUNTS,
+        summary="Edit the profile: name, description, avatar",
+    )
+    def patch(self, request, account_id: int):
+        data = validated(s.AccountUpdateInput, request.data)
+        services.account_update(actor=request.user, account_id=account_id, **data)
+        return Response(s.AccountOutput(selectors.account_get(account_id=account_id)).data)
 
     @extend_schema(responses={204: None}, tags=ACCOUNTS)
     def delete(self, request, account_id: int):
@@ -306,6 +344,35 @@ class AccountBroadcastsView(SelectorListView):
         return run_idempotent(request, publish)
 
 
+class AccountBroadcastQuotaView(APIView):
+    @extend_schema(
+        responses={200: s.BroadcastQuotaOutput},
+        tags=ACCOUNTS,
+        summary="Broadcasts left in the current day (subscription) or month (service)",
+    )
+    def get(self, request, account_id: int):
+        account = selectors.account_for_member(
+            account_id=account_id, user=request.user, roles=MANAGERS
+        )
+        return Response(s.BroadcastQuotaOutput(selectors.broadcast_quota(account=account)).data)
+
+
+class AccountFollowerStatsView(APIView):
+    @extend_schema(
+        parameters=[s.FollowerStatsQuery],
+        responses={200: s.FollowerStatsOutput},
+        tags=ACCOUNTS,
+        summary="The follower count at the end of each of the last `days` days (UTC)",
+    )
+    def get(self, request, account_id: int):
+        query = validated(s.FollowerStatsQuery, request.query_params)
+        account = selectors.account_for_member(
+            account_id=account_id, user=request.user, roles=MANAGERS
+        )
+        series = selectors.follower_counts_per_day(account=account, days=query["days"])
+        return Response(s.FollowerStatsOutput({"results": series}).data)
+
+
 def _encode_feed_cursor(broadcast) -> str:
     raw = f"{broadcast.created_at.isoformat()}|{broadcast.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
@@ -367,6 +434,16 @@ class AccountKeywordRepliesView(SelectorListView):
 
 
 class KeywordReplyDetailView(APIView):
+    @extend_schema(
+        request=s.KeywordReplyUpdateInput, responses={200: s.KeywordReplyOutput}, tags=SERVICE
+    )
+    def patch(self, request, account_id: int, reply_id: int):
+        data = validated(s.KeywordReplyUpdateInput, request.data)
+        rule = services.keyword_reply_update(
+            actor=request.user, account_id=account_id, reply_id=reply_id, **data
+        )
+        return Response(s.KeywordReplyOutput(rule).data)
+
     @extend_schema(responses={204: None}, tags=SERVICE)
     def delete(self, request, account_id: int, reply_id: int):
         services.keyword_reply_delete(actor=request.user, account_id=account_id, reply_id=reply_id)

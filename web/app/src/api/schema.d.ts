@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brands/{brand_id}/official-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The brand's own official accounts
+         * @description The brand's accounts with their follower counts: the workspace's starting point.
+         */
+        get: operations["brands_official_accounts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/brands/{brand_id}/shop": {
         parameters: {
             query?: never;
@@ -178,6 +198,26 @@ export interface paths {
         get: operations["brands_shop_retrieve"];
         put?: never;
         post: operations["brands_shop_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brands/{brand_id}/verification-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for verification (owner; 409 brand_already_verified)
+         * @description The owner asks platform staff to verify the brand.
+         */
+        post: operations["brands_verification_request_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2226,7 +2266,8 @@ export interface paths {
         delete: operations["official_accounts_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit the profile: name, description, avatar */
+        patch: operations["official_accounts_partial_update"];
         trace?: never;
     };
     "/api/v1/official-accounts/{account_id}/articles": {
@@ -2293,6 +2334,23 @@ export interface paths {
         delete: operations["official_accounts_auto_replies_destroy"];
         options?: never;
         head?: never;
+        patch: operations["official_accounts_auto_replies_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/official-accounts/{account_id}/broadcast-quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcasts left in the current day (subscription) or month (service) */
+        get: operations["official_accounts_broadcast_quota_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -2337,6 +2395,23 @@ export interface paths {
         put?: never;
         post: operations["official_accounts_follow_create"];
         delete: operations["official_accounts_follow_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/official-accounts/{account_id}/follower-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The follower count at the end of each of the last `days` days (UTC) */
+        get: operations["official_accounts_follower_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3883,6 +3958,11 @@ export interface components {
             readonly id: number;
             name: string;
             verified: boolean;
+            /**
+             * Format: date-time
+             * @description When an owner last asked platform staff to verify.
+             */
+            verification_requested_at?: string | null;
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -3908,6 +3988,14 @@ export interface components {
             article?: number | null;
             /** Format: date-time */
             created_at: string;
+        };
+        BroadcastQuotaOutput: {
+            period: components["schemas"]["PeriodEnum"];
+            limit: number;
+            used: number;
+            remaining: number;
+            /** Format: date-time */
+            resets_at: string;
         };
         CallbackAckOutput: {
             received: boolean;
@@ -4344,6 +4432,11 @@ export interface components {
             following: boolean;
             follower_count: number;
         };
+        FollowerDayOutput: {
+            /** Format: date */
+            day: string;
+            followers: number;
+        };
         /** @description A follower sees what the brand said, never which associate said it. */
         FollowerMessageOutput: {
             readonly id: number;
@@ -4353,6 +4446,9 @@ export interface components {
             text: string;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        FollowerStatsOutput: {
+            results: components["schemas"]["FollowerDayOutput"][];
         };
         GatewayOrderOutput: {
             id: string;
@@ -4794,14 +4890,17 @@ export interface components {
             app_id?: string;
             path?: string;
             keyword?: string;
+            /** @description type article: one of the account's articles. */
+            article_id?: number;
         };
         /**
          * @description * `link` - link
          *     * `miniprogram` - miniprogram
          *     * `keyword` - keyword
+         *     * `article` - article
          * @enum {string}
          */
-        MenuActionTypeEnum: "link" | "miniprogram" | "keyword";
+        MenuActionTypeEnum: "link" | "miniprogram" | "keyword" | "article";
         MenuInputRequest: {
             menu: components["schemas"]["MenuItemInputRequest"][];
         };
@@ -4814,6 +4913,8 @@ export interface components {
             app_id?: string;
             path?: string;
             keyword?: string;
+            /** @description type article: one of the account's articles. */
+            article_id?: number;
             sub_items?: components["schemas"]["MenuActionInputRequest"][];
         };
         MerchantKeyOutput: {
@@ -5877,9 +5978,21 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["WorkspaceTeamOutput"][];
         };
+        PatchedAccountUpdateInputRequest: {
+            name?: string;
+            description?: string;
+            avatar_url?: string;
+            /** @description Instead of avatar_url: the id of the caller's upload with purpose 'avatar'. */
+            avatar_media?: number;
+        };
         PatchedConversationUpdateInputRequest: {
             title?: string;
             announcement?: string;
+        };
+        PatchedKeywordReplyUpdateInputRequest: {
+            keyword?: string;
+            match?: components["schemas"]["MatchEnum"];
+            reply?: string;
         };
         PatchedMeRequest: {
             display_name?: string;
@@ -6003,6 +6116,12 @@ export interface components {
          * @enum {string}
          */
         PayOrderOutputStatusEnum: "pending" | "paid" | "refunded" | "closed";
+        /**
+         * @description * `day` - day
+         *     * `month` - month
+         * @enum {string}
+         */
+        PeriodEnum: "day" | "month";
         PinInputRequest: {
             pin: string;
             old_pin?: string;
@@ -7501,6 +7620,41 @@ export interface operations {
             };
         };
     };
+    brands_official_accounts_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAccountOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     brands_shop_retrieve: {
         parameters: {
             query?: never;
@@ -7552,6 +7706,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShopOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    brands_verification_request_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -12426,6 +12610,40 @@ export interface operations {
             };
         };
     };
+    official_accounts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAccountUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     official_accounts_articles_list: {
         parameters: {
             query?: {
@@ -12594,6 +12812,71 @@ export interface operations {
             };
         };
     };
+    official_accounts_auto_replies_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+                reply_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedKeywordReplyUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeywordReplyOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    official_accounts_broadcast_quota_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastQuotaOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     official_accounts_broadcasts_list: {
         parameters: {
             query?: {
@@ -12713,6 +12996,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FollowOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    official_accounts_follower_stats_retrieve: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowerStatsOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

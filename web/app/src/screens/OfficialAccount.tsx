@@ -10,7 +10,8 @@ import { TopBar } from "../components/TopBar";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime } from "../i18n/format";
 
-interface Block {
+/** One typed block of an article body (the API's BlockInput). */
+export interface Block {
   type: "heading" | "paragraph" | "quote" | "image";
   text?: string;
   url?: string;
@@ -19,7 +20,8 @@ interface Block {
 
 interface MenuAction {
   name: string;
-  type?: "link" | "miniprogram" | "keyword";
+  type?: "link" | "miniprogram" | "keyword" | "article";
+  article_id?: number;
   url?: string;
   keyword?: string;
   app_id?: string;
@@ -152,6 +154,9 @@ function MenuButton({ item, accountId }: { item: MenuAction; accountId: number }
         {item.name}
       </Link>
     );
+  }
+  if (item.type === "article" && item.article_id) {
+    return <a href={`#article-${item.article_id}`}>{item.name}</a>;
   }
   if (item.type === "link" && item.url) {
     return (

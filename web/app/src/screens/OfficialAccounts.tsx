@@ -43,6 +43,11 @@ export default function OfficialAccountsScreen() {
                   </p>
                   <h3>{broadcast.title}</h3>
                   <p>{broadcast.body}</p>
+                  {broadcast.article && (
+                    <Link to={`/accounts/${broadcast.account}#article-${broadcast.article}`}>
+                      {t("official.readArticle")}
+                    </Link>
+                  )}
                 </article>
               </li>
             ))}

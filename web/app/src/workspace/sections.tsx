@@ -62,5 +62,12 @@ export const sections: Section[] = [
     allowed: anyMember,
     screen: lazy(() => import("./loyalty/InStoreScreen")),
   },
+  {
+    path: "official",
+    label: "workspace.nav.official",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./official/OfficialScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
