@@ -56,14 +56,14 @@ export function LiveFigures({
   return (
     <section aria-labelledby="figures-heading" className="padded">
       <h2 id="figures-heading">{t("liveControl.figures.title")}</h2>
-      <dl className="live-figures">
+      <div className="live-figures">
         {figures.map(([label, value]) => (
-          <div key={label} className="live-figure">
-            <dt>{label}</dt>
-            <dd aria-label={`${label}: ${value}`}>{value}</dd>
+          <div key={label} className="live-figure" role="group" aria-label={`${label}: ${value}`}>
+            <span className="live-figure-label">{label}</span>
+            <strong className="live-figure-value">{value}</strong>
           </div>
         ))}
-      </dl>
+      </div>
       {live && (
         <figure className="chart" aria-label={t("liveControl.figures.chart")}>
           <ResponsiveContainer width="100%" height={180}>

@@ -74,39 +74,41 @@ export function Moderation({ showId, room }: { showId: number; room: RoomState }
   return (
     <section aria-labelledby="moderation-heading" className="padded">
       <h2 id="moderation-heading">{t("liveControl.moderation.title")}</h2>
-      <ol className="live-moderated-comments" role="log" aria-label={t("live.comments")}>
-        {room.comments.length === 0 && (
-          <li className="muted">{t("liveControl.moderation.quiet")}</li>
-        )}
-        {room.comments.map((comment) => (
-          <li key={comment.id}>
-            <span>
-              <strong>{comment.user.name}</strong> {comment.text}
-            </span>
-            <span className="live-comment-actions">
-              <button
-                type="button"
-                disabled={busy}
-                aria-label={t("liveControl.moderation.remove", { text: comment.text })}
-                onClick={() => remove.mutate(comment)}
-              >
-                {t("liveControl.moderation.removeShort")}
-              </button>
-              {(["mute", "ban"] as const).map((kind) => (
+      <div role="log" aria-label={t("live.comments")}>
+        <ol className="live-moderated-comments">
+          {room.comments.length === 0 && (
+            <li className="muted">{t("liveControl.moderation.quiet")}</li>
+          )}
+          {room.comments.map((comment) => (
+            <li key={comment.id}>
+              <span>
+                <strong>{comment.user.name}</strong> {comment.text}
+              </span>
+              <span className="live-comment-actions">
                 <button
-                  key={kind}
                   type="button"
                   disabled={busy}
-                  aria-label={t(`liveControl.moderation.${kind}`, { name: comment.user.name })}
-                  onClick={() => restrict.mutate({ userId: comment.user.id, kind })}
+                  aria-label={t("liveControl.moderation.remove", { text: comment.text })}
+                  onClick={() => remove.mutate(comment)}
                 >
-                  {t(`liveControl.moderation.${kind}Short`)}
+                  {t("liveControl.moderation.removeShort")}
                 </button>
-              ))}
-            </span>
-          </li>
-        ))}
-      </ol>
+                {(["mute", "ban"] as const).map((kind) => (
+                  <button
+                    key={kind}
+                    type="button"
+                    disabled={busy}
+                    aria-label={t(`liveControl.moderation.${kind}`, { name: comment.user.name })}
+                    onClick={() => restrict.mutate({ userId: comment.user.id, kind })}
+                  >
+                    {t(`liveControl.moderation.${kind}Short`)}
+                  </button>
+                ))}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </div>
       {removed.length > 0 && (
         <>
           <h3>{t("liveControl.moderation.removed")}</h3>

@@ -42,27 +42,33 @@ export function StreamKey({ showId }: { showId: number }) {
       <h2 id="stream-key-heading">{t("liveControl.key.title")}</h2>
       <p className="muted small">{t("liveControl.key.hint")}</p>
       {key ? (
-        <dl className="live-key-fields">
-          <dt>{t("liveControl.key.server")}</dt>
-          <dd>
-            <code>{key.server}</code>{" "}
+        <div className="live-key-fields">
+          <div className="field">
+            <label htmlFor="stream-server">{t("liveControl.key.server")}</label>
+            <input id="stream-server" readOnly value={key.server} />
             <button type="button" onClick={() => void copy(key.server)}>
               {t("liveControl.key.copyServer")}
             </button>
-          </dd>
-          <dt>{t("liveControl.key.key")}</dt>
-          <dd>
-            <code aria-label={t("liveControl.key.key")}>
-              {revealed ? key.stream_key : "•".repeat(16)}
-            </code>{" "}
-            <button type="button" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
-              {revealed ? t("liveControl.key.hide") : t("liveControl.key.reveal")}
-            </button>{" "}
-            <button type="button" onClick={() => void copy(key.stream_key)}>
-              {t("liveControl.key.copyKey")}
-            </button>
-          </dd>
-        </dl>
+          </div>
+          <div className="field">
+            <label htmlFor="stream-key">{t("liveControl.key.key")}</label>
+            <input
+              id="stream-key"
+              readOnly
+              type={revealed ? "text" : "password"}
+              value={key.stream_key}
+              autoComplete="off"
+            />
+            <span>
+              <button type="button" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
+                {revealed ? t("liveControl.key.hide") : t("liveControl.key.reveal")}
+              </button>{" "}
+              <button type="button" onClick={() => void copy(key.stream_key)}>
+                {t("liveControl.key.copyKey")}
+              </button>
+            </span>
+          </div>
+        </div>
       ) : (
         <p>{t("liveControl.key.none")}</p>
       )}
