@@ -155,7 +155,7 @@ export function ScheduleForm({
           <legend>{t("liveControl.products")}</legend>
           {products.data?.length === 0 && <p className="muted">{t("liveControl.noProducts")}</p>}
           {products.data?.map((product) => (
-            <label key={product.id} className="check">
+            <label key={product.id} className="live-product-choice">
               <input
                 type="checkbox"
                 checked={productIds.includes(product.id)}
