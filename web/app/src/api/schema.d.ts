@@ -1138,7 +1138,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["loyalty_brands_campaigns_list"];
         put?: never;
         post: operations["loyalty_brands_campaigns_create"];
         delete?: never;
@@ -1339,6 +1339,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/brands/{brand_id}/members/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["loyalty_brands_members_lookup_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loyalty/brands/{brand_id}/membership": {
         parameters: {
             query?: never;
@@ -1435,6 +1451,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/brands/{brand_id}/rewards/{reward_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["loyalty_brands_rewards_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["loyalty_brands_rewards_partial_update"];
+        trace?: never;
+    };
     "/api/v1/loyalty/brands/{brand_id}/segments": {
         parameters: {
             query?: never;
@@ -1467,6 +1499,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/brands/{brand_id}/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["loyalty_brands_segments_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loyalty/brands/{brand_id}/tasks": {
         parameters: {
             query?: never;
@@ -1493,6 +1541,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["loyalty_brands_tasks_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loyalty/brands/{brand_id}/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["loyalty_brands_tiers_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3714,8 +3778,8 @@ export interface components {
         };
         CampaignInputRequest: {
             segment_id: number;
-            /** @description The brand's official account to send from. */
-            account_id: number;
+            /** @description The brand's official account to send from (default: its oldest account). */
+            account_id?: number;
             title: string;
             body: string;
         };
@@ -3732,6 +3796,23 @@ export interface components {
             skipped_without_consent: number;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        CampaignResultOutput: {
+            readonly id: number;
+            readonly segment_id: number;
+            /** Format: int64 */
+            account_id: number;
+            title: string;
+            body: string;
+            /** Format: int64 */
+            recipient_count: number;
+            /** Format: int64 */
+            skipped_without_consent: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            segment_name: string;
+            /** @description Recipients who follow the account and so received it. */
+            readonly delivered_count: number;
         };
         CardOutput: {
             brand_id: number;
@@ -4157,6 +4238,7 @@ export interface components {
         };
         InStorePurchaseInputRequest: {
             currency: string;
+            /** @description The card's QR payload, or its member number typed in. */
             card: string;
             /** Format: int64 */
             amount: number;
@@ -4494,6 +4576,16 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "pending" | "ready";
+        /** @description A member as brand staff see them at the till. */
+        MemberAtTillOutput: {
+            member_number: string;
+            user: components["schemas"]["PublicUserOutput"];
+            tier: string;
+            /** Format: int64 */
+            points?: number;
+            points_name: string;
+            currency: string;
+        };
         /** @description A card in the person's list: the brand's name, without the per-card expiry sum. */
         MemberCardOutput: {
             brand_id: number;
@@ -4507,6 +4599,10 @@ export interface components {
             readonly qr_payload: string;
             /** Format: date-time */
             readonly joined_at: string;
+        };
+        MemberLookupInputRequest: {
+            /** @description The card's QR payload, or its member number typed in. */
+            card: string;
         };
         /**
          * @description * `admin` - admin
@@ -5141,6 +5237,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["BroadcastOutput"][];
         };
+        PaginatedCampaignResultOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CampaignResultOutput"][];
+        };
         PaginatedClientOutputList: {
             /**
              * Format: uri
@@ -5622,6 +5731,17 @@ export interface components {
             /** @default 0 */
             commission_bps?: number;
             is_active?: boolean;
+        };
+        /** @description What may change in an offered reward: not its kind (percent or fixed). */
+        PatchedRewardUpdateInputRequest: {
+            name?: string;
+            points_cost?: number;
+            /** Format: int64 */
+            coupon_value?: number;
+            /** Format: int64 */
+            min_spend?: number;
+            /** Format: int64 */
+            valid_days?: number;
         };
         PatchedRoleInputRequest: {
             role?: components["schemas"]["TeamMemberRoleEnum"];
@@ -6197,6 +6317,23 @@ export interface components {
             /** Format: date-time */
             last_purchase_before?: string;
             tags?: number[];
+        };
+        /** @description Filters being edited: none at all is the whole client book. */
+        SegmentPreviewInputRequest: {
+            tiers?: string[];
+            min_spend?: number;
+            max_spend?: number;
+            /** Format: date-time */
+            last_purchase_after?: string;
+            /** Format: date-time */
+            last_purchase_before?: string;
+            tags?: number[];
+        };
+        SegmentPreviewOutput: {
+            /** @description Clients the filters match. */
+            size: number;
+            /** @description Of those, the clients a campaign reaches: active marketing consent. */
+            consenting: number;
         };
         SegmentRequest: {
             name: string;
@@ -9444,6 +9581,41 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_campaigns_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCampaignResultOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_campaigns_create: {
         parameters: {
             query?: never;
@@ -9919,6 +10091,40 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_members_lookup_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberLookupInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberAtTillOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_membership_create: {
         parameters: {
             query?: never;
@@ -10152,6 +10358,71 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_rewards_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+                reward_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    loyalty_brands_rewards_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+                reward_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRewardUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_segments_list: {
         parameters: {
             query?: {
@@ -10257,6 +10528,40 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_segments_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SegmentPreviewInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreviewOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_tasks_list: {
         parameters: {
             query?: {
@@ -10310,6 +10615,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    loyalty_brands_tiers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tier"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

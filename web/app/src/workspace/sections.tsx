@@ -35,6 +35,20 @@ export const sections: Section[] = [
     screen: lazy(() => import("./OrdersScreen")),
   },
   {
+    path: "loyalty",
+    label: "loyaltyWorkspace.nav.loyalty",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./loyalty/LoyaltyScreen")),
+  },
+  {
+    path: "in-store",
+    label: "loyaltyWorkspace.nav.inStore",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./loyalty/InStoreScreen")),
+  },
+  {
     // Associates may host or moderate a show (the API lets the host run its room): they see
     // the shows they run; scheduling is for managers.
     path: "live",
