@@ -116,6 +116,8 @@ class Room:
             self._event(message["e"])
         elif kind == "restrict":
             self._restrict(message["user_id"], message["kind"])
+        elif kind == "unrestrict":
+            (self.muted if message["kind"] == "mute" else self.banned).discard(message["user_id"])
         elif kind == "end":
             self.events.append({"type": "show_ended"})
             self.ended = True
@@ -131,6 +133,8 @@ class Room:
         elif kind == "comment_removed":
             self.removed.add(event["id"])
             self.comments = [c for c in self.comments if c["id"] != event["id"]]
+        elif kind == "comment_restored":
+            self.removed.discard(event["id"])
         self.events.append(event)
 
     def _restrict(self, user_id: int, kind: str) -> None:

@@ -114,6 +114,26 @@ def deal_get(*, show_id: int, deal_id: int) -> Deal:
     return deal
 
 
+def restrictions_list(*, show: Show) -> QuerySet[Restriction]:
+    """The show's mutes and bans, latest first (the control room's "undo" list)."""
+    return (
+        Restriction.objects.filter(show=show).select_related("user").order_by("-created_at", "-id")
+    )
+
+
+def comment_payload(*, show: Show, comment_id: str) -> dict | None:
+    """A stored comment as the room sends it, or None if it is not stored (yet)."""
+    comment = Comment.objects.select_related("user").filter(show=show, public_id=comment_id).first()
+    if comment is None:
+        return None
+    return {
+        "id": comment.public_id,
+        "user": {"id": comment.user_id, "name": comment.user.display_name or comment.user.username},
+        "text": comment.text,
+        "at": comment.created_at.isoformat(),
+    }
+
+
 def restricted(*, show: Show, user_id: int, kind: str) -> bool:
     return Restriction.objects.filter(show=show, user_id=user_id, kind=kind).exists()
 

@@ -501,11 +501,14 @@ def deal_order_release(*, order_id: int) -> bool:
 
 
 @transaction.atomic
-def restriction_add(*, actor, show_id: int, username: str, kind: str) -> Restriction:
+def restriction_add(
+    *, actor, show_id: int, kind: str, username: str = "", user_id: int | None = None
+) -> Restriction:
     """Mute (no comments) or ban (no comments, removed from the room, cannot rejoin or buy
-    in the deal) a viewer. Idempotent. Room staff cannot be restricted."""
+    in the deal) a viewer, named by ``username`` or by ``user_id`` (as room comments name
+    their authors). Idempotent. Room staff cannot be restricted."""
     show = selectors.show_for_room_staff(show_id=show_id, user=actor)
-    (user,) = _users_named([username], "username")
+    user = _restricted_user(username, user_id)
     if selectors.is_room_staff(show=show, user=user):
         raise DomainError("The room's staff cannot be restricted.", code=CANNOT_RESTRICT_STAFF)
     try:
@@ -519,6 +522,25 @@ def restriction_add(*, actor, show_id: int, username: str, kind: str) -> Restric
     return restriction
 
 
+def _restricted_user(username: str, user_id: int | None):
+    if user_id is None:
+        return _users_named([username], "username")[0]
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise InvalidInput(fields={"user_id": ["No such user."]})
+    return user
+
+
+@transaction.atomic
+def restriction_remove(*, actor, show_id: int, username: str, kind: str) -> None:
+    """Undo a mute or a ban: the viewer may comment (and, unbanned, rejoin and buy) again.
+    Removing a restriction that is not there changes nothing."""
+    show = selectors.show_for_room_staff(show_id=show_id, user=actor)
+    (user,) = _users_named([username], "username")
+    Restriction.objects.filter(show=show, user=user, kind=kind).delete()
+    bus.publish_after_commit(show.pk, {"k": "unrestrict", "user_id": user.pk, "kind": kind})
+
+
 @transaction.atomic
 def comment_remove(*, actor, show_id: int, comment_id: str) -> None:
     """Take a comment down: viewers drop it, statistics count it as removed."""
@@ -528,6 +550,19 @@ def comment_remove(*, actor, show_id: int, comment_id: str) -> None:
     )
     bus.publish_after_commit(
         show.pk, {"k": "event", "e": {"type": "comment_removed", "id": comment_id}}
+    )
+
+
+@transaction.atomic
+def comment_restore(*, actor, show_id: int, comment_id: str) -> None:
+    """Undo a removal: the comment counts again and viewers get it back (the stored comment;
+    one not flushed yet is only kept in the rooms, which stop dropping it)."""
+    show = selectors.show_for_room_staff(show_id=show_id, user=actor)
+    Comment.objects.filter(show=show, public_id=comment_id).update(removed_at=None)
+    comment = selectors.comment_payload(show=show, comment_id=comment_id)
+    bus.publish_after_commit(
+        show.pk,
+        {"k": "event", "e": {"type": "comment_restored", "id": comment_id, "comment": comment}},
     )
 
 

@@ -578,7 +578,13 @@ EXPECTED = {
         (401, 422, 422, 422, 422, 403, 422),
     ("POST", "/api/v1/live/shows/{show_id}/restrictions"):
         (401, OK, 403, 403, 403, 403, 403),
+    ("GET", "/api/v1/live/shows/{show_id}/restrictions"):
+        (401, OK, 403, 403, 403, 403, 403),
+    ("DELETE", "/api/v1/live/shows/{show_id}/restrictions/{restriction_kind}/{username}"):
+        (401, OK, 403, 403, 403, 403, 403),
     ("DELETE", "/api/v1/live/shows/{show_id}/comments/{comment_id}"):
+        (401, OK, 403, 403, 403, 403, 403),
+    ("POST", "/api/v1/live/shows/{show_id}/comments/{comment_id}/restore"):
         (401, OK, 403, 403, 403, 403, 403),
     ("GET", "/api/v1/live/shows/{show_id}/replay"):
         (401, OK, OK, OK, OK, 403, OK),

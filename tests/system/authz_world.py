@@ -291,7 +291,12 @@ def live_world(alice, brand, shop: dict) -> dict:
     comment = Comment.objects.create(
         show=show, public_id="c0ffee", user=alice, text="Hello", created_at=timezone.now()
     )
-    return {"show_id": show.pk, "deal_id": deal.pk, "comment_id": comment.public_id}
+    return {
+        "show_id": show.pk,
+        "deal_id": deal.pk,
+        "comment_id": comment.public_id,
+        "restriction_kind": "mute",
+    }
 
 
 def loyalty_world(alice, brand, bob) -> dict:

@@ -168,8 +168,18 @@ class LiveDealOrderOutput(serializers.Serializer):
 
 
 class LiveRestrictionInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=150, required=False)
+    user_id = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Instead of username: the id a room comment names its author by.",
+    )
     kind = serializers.ChoiceField(choices=Restriction.Kind.choices)
+
+    def validate(self, attrs):
+        if ("username" in attrs) == ("user_id" in attrs):
+            raise serializers.ValidationError("Give exactly one of username, user_id.")
+        return attrs
 
 
 class LiveRestrictionOutput(serializers.Serializer):

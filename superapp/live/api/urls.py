@@ -15,7 +15,17 @@ urlpatterns = [
         f"{SHOW}/deals/<int:deal_id>/orders", views.DealOrderView.as_view(), name="live-deal-orders"
     ),
     path(f"{SHOW}/restrictions", views.RestrictionsView.as_view(), name="live-restrictions"),
+    path(
+        f"{SHOW}/restrictions/<str:restriction_kind>/<str:username>",
+        views.RestrictionView.as_view(),
+        name="live-restriction",
+    ),
     path(f"{SHOW}/comments/<str:comment_id>", views.CommentView.as_view(), name="live-comment"),
+    path(
+        f"{SHOW}/comments/<str:comment_id>/restore",
+        views.CommentRestoreView.as_view(),
+        name="live-comment-restore",
+    ),
     path(f"{SHOW}/replay", views.ReplayView.as_view(), name="live-replay"),
     path(f"{SHOW}/stats", views.StatsView.as_view(), name="live-stats"),
     path(f"{SHOW}/reminder", views.ReminderView.as_view(), name="live-reminder"),

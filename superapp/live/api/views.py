@@ -129,6 +129,16 @@ class DealOrderView(APIView):
 
 class RestrictionsView(APIView):
     @extend_schema(
+        responses={200: s.LiveRestrictionOutput(many=True)},
+        tags=TAGS,
+        description="The show's mutes and bans, latest first (room staff).",
+    )
+    def get(self, request, show_id: int):
+        show = selectors.show_for_room_staff(show_id=show_id, user=request.user)
+        rows = selectors.restrictions_list(show=show)
+        return Response(s.LiveRestrictionOutput(rows, many=True).data)
+
+    @extend_schema(
         request=s.LiveRestrictionInput,
         responses={201: s.LiveRestrictionOutput},
         tags=TAGS,
@@ -138,6 +148,36 @@ class RestrictionsView(APIView):
         data = validated(s.LiveRestrictionInput, request.data)
         restriction = services.restriction_add(actor=request.user, show_id=show_id, **data)
         return Response(s.LiveRestrictionOutput(restriction).data, status=status.HTTP_201_CREATED)
+
+
+class RestrictionView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=TAGS,
+        description="Undo a mute or a ban (room staff); 204 also when there was none.",
+        parameters=[
+            OpenApiParameter("restriction_kind", str, OpenApiParameter.PATH, enum=["mute", "ban"]),
+            OpenApiParameter("username", str, OpenApiParameter.PATH),
+        ],
+    )
+    def delete(self, request, show_id: int, restriction_kind: str, username: str):
+        data = validated(s.LiveRestrictionInput, {"kind": restriction_kind, "username": username})
+        services.restriction_remove(actor=request.user, show_id=show_id, **data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentRestoreView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=TAGS,
+        description="Undo the removal of a comment (room staff): viewers get it back.",
+        parameters=[OpenApiParameter("comment_id", str, OpenApiParameter.PATH)],
+    )
+    def post(self, request, show_id: int, comment_id: str):
+        services.comment_restore(actor=request.user, show_id=show_id, comment_id=comment_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CommentView(APIView):

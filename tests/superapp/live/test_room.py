@@ -205,6 +205,59 @@ async def test_a_banned_viewer_is_removed_and_cannot_rejoin(hub_bus):
     await leave_all(world.show.pk, other)
 
 
+async def test_lifting_a_mute_or_a_ban_lets_the_viewer_comment_and_rejoin(hub_bus):
+    world = await world_()
+    viewer = await join(world.show.pk)
+    show_id, name = world.show.pk, viewer.user.username
+    await sync_to_async(services.restriction_add)(
+        actor=world.host, show_id=show_id, username=name, kind="mute"
+    )
+    await until(lambda: viewer.user.pk in current_hub().rooms[show_id].muted)
+    await sync_to_async(services.restriction_remove)(
+        actor=world.host, show_id=show_id, username=name, kind="mute"
+    )
+    await until(lambda: viewer.user.pk not in current_hub().rooms[show_id].muted)
+    await viewer.send(type="comment", text="back again")
+    await viewer.frame(with_comment("back again"))
+
+    watcher = await join(world.show.pk)
+    await sync_to_async(services.restriction_add)(
+        actor=world.host, show_id=show_id, username=name, kind="ban"
+    )
+    output = await viewer.socket.receive_output(timeout=5)
+    while output["type"] != "websocket.close":
+        output = await viewer.socket.receive_output(timeout=5)
+    await sync_to_async(services.restriction_remove)(
+        actor=world.host, show_id=show_id, username=name, kind="ban"
+    )
+    await until(lambda: viewer.user.pk not in current_hub().rooms[show_id].banned)
+    rejoined = await join(show_id, viewer.user)
+    assert rejoined.welcome["type"] == "welcome"
+    await leave_all(show_id, rejoined, watcher)
+
+
+async def test_an_undone_removal_brings_the_comment_back_to_viewers(hub_bus):
+    world = await world_()
+    viewer = await join(world.show.pk)
+    await viewer.send(type="comment", text="keep me")
+    comment = (await viewer.frame(with_comment("keep me")))["comments"][0]
+    await until(sync_to_async(Comment.objects.filter(public_id=comment["id"]).exists))
+    await sync_to_async(services.comment_remove)(
+        actor=world.host, show_id=world.show.pk, comment_id=comment["id"]
+    )
+    await viewer.frame(lambda f: f["type"] == "tick" and f["events"])
+    await sync_to_async(services.comment_restore)(
+        actor=world.host, show_id=world.show.pk, comment_id=comment["id"]
+    )
+    frame = await viewer.frame(lambda f: f["type"] == "tick" and f["events"])
+    assert frame["events"] == [
+        {"type": "comment_restored", "id": comment["id"], "comment": comment}
+    ]
+    await leave_all(world.show.pk, viewer)
+    kept = await sync_to_async(Comment.objects.get)(public_id=comment["id"])
+    assert kept.removed_at is None
+
+
 async def test_pins_deals_and_removals_reach_every_viewer(hub_bus):
     world = await world_()
     viewer = await join(world.show.pk)

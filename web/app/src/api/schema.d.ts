@@ -952,6 +952,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/shows/{show_id}/comments/{comment_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Undo the removal of a comment (room staff): viewers get it back. */
+        post: operations["live_shows_comments_restore_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/shows/{show_id}/deals": {
         parameters: {
             query?: never;
@@ -1059,11 +1076,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description The show's mutes and bans, latest first (room staff). */
+        get: operations["live_shows_restrictions_list"];
         put?: never;
         /** @description Mute a viewer (no comments) or ban them (removed, cannot rejoin). */
         post: operations["live_shows_restrictions_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/shows/{show_id}/restrictions/{restriction_kind}/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Undo a mute or a ban (room staff); 204 also when there was none. */
+        delete: operations["live_shows_restrictions_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4665,7 +4700,9 @@ export interface components {
             end_offset_seconds: number | null;
         };
         LiveRestrictionInputRequest: {
-            username: string;
+            username?: string;
+            /** @description Instead of username: the id a room comment names its author by. */
+            user_id?: number;
             kind: components["schemas"]["LiveRestrictionKindEnum"];
         };
         /**
@@ -9535,6 +9572,36 @@ export interface operations {
             };
         };
     };
+    live_shows_comments_restore_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: string;
+                show_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     live_shows_deals_create: {
         parameters: {
             query?: never;
@@ -9757,6 +9824,36 @@ export interface operations {
             };
         };
     };
+    live_shows_restrictions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                show_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveRestrictionOutput"][];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     live_shows_restrictions_create: {
         parameters: {
             query?: never;
@@ -9779,6 +9876,37 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LiveRestrictionOutput"];
                 };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    live_shows_restrictions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                restriction_kind: "ban" | "mute";
+                show_id: number;
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
             "4XX": {

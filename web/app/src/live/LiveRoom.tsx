@@ -12,6 +12,7 @@ import { Player } from "./Player";
 import { clock, secondsUntil, type Deal, type PinnedProduct, type RoomState } from "./room";
 import { useBuy } from "./useBuy";
 import { useRoom } from "./useRoom";
+import { useNow } from "./useNow";
 
 /** `/live/:showId?t=<seconds>`: the live room, or the replay once the show has ended. */
 export default function LiveRoomScreen() {
@@ -175,16 +176,6 @@ function PinnedCard({
       )}
     </section>
   );
-}
-
-function useNow(ticking: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!ticking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [ticking]);
-  return now;
 }
 
 function Comments({ room }: { room: RoomState }) {

@@ -121,3 +121,49 @@ describe("time", () => {
     expect(clock(3725)).toBe("1:02:05");
   });
 });
+
+describe("an undone removal", () => {
+  const withTwo = roomReducer(welcome, {
+    type: "tick",
+    comments: [
+      { ...comment("a"), at: "2026-12-06T10:00:01Z" },
+      { ...comment("c"), at: "2026-12-06T10:00:03Z" },
+    ],
+    likes: 5,
+    viewers: 2,
+    events: [],
+  });
+
+  it("puts the comment back in its place by time", () => {
+    const restored = roomReducer(withTwo, {
+      type: "tick",
+      comments: [],
+      likes: 5,
+      viewers: 2,
+      events: [
+        {
+          type: "comment_restored",
+          id: "b",
+          comment: { ...comment("b"), at: "2026-12-06T10:00:02Z" },
+        },
+      ],
+    });
+    expect(restored.comments.map((c) => c.id)).toEqual(["a", "b", "c"]);
+  });
+
+  it("changes nothing when the comment is still shown or was never stored", () => {
+    for (const event of [
+      { type: "comment_restored" as const, id: "a", comment: comment("a") },
+      { type: "comment_restored" as const, id: "z", comment: null },
+    ]) {
+      const after = roomReducer(withTwo, {
+        type: "tick",
+        comments: [],
+        likes: 5,
+        viewers: 2,
+        events: [event],
+      });
+      expect(after.comments.map((c) => c.id)).toEqual(["a", "c"]);
+    }
+  });
+});

@@ -42,6 +42,7 @@ export type RoomEvent =
   | { type: "deal_started"; deal: Deal }
   | { type: "deal_remaining"; deal_id: number; remaining: number }
   | { type: "comment_removed"; id: string }
+  | { type: "comment_restored"; id: string; comment: RoomComment | null }
   | { type: "show_live"; playback_url: string }
   | { type: "show_ended" };
 
@@ -107,6 +108,13 @@ function applyEvent(state: RoomState, event: RoomEvent): RoomState {
         : state;
     case "comment_removed":
       return { ...state, comments: state.comments.filter((c) => c.id !== event.id) };
+    case "comment_restored": {
+      // An undone removal: the comment goes back in its place by time (if it was stored).
+      const back = event.comment;
+      if (!back || state.comments.some((c) => c.id === back.id)) return state;
+      const comments = [...state.comments, back].sort((a, b) => a.at.localeCompare(b.at));
+      return { ...state, comments: comments.slice(-KEPT_COMMENTS) };
+    }
     case "show_live":
       return { ...state, status: "live", playbackUrl: event.playback_url };
     case "show_ended":

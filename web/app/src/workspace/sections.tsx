@@ -69,5 +69,14 @@ export const sections: Section[] = [
     allowed: can.manage,
     screen: lazy(() => import("./official/OfficialScreen")),
   },
+  {
+    // Associates may host or moderate a show (the API lets the host run its room): they see
+    // the shows they run; scheduling is for managers.
+    path: "live",
+    label: "liveControl.nav",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./live/LiveScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
