@@ -22,6 +22,16 @@ urlpatterns = [
     ),
     path(f"{brand}/inbox", views.BrandInboxView.as_view(), name="brand-inbox"),
     path(
+        f"{brand}/canned-replies",
+        views.BrandCannedRepliesView.as_view(),
+        name="brand-canned-replies",
+    ),
+    path(
+        f"{brand}/canned-replies/<int:canned_reply_id>",
+        views.CannedReplyDetailView.as_view(),
+        name="brand-canned-reply",
+    ),
+    path(
         "staff/brands/<int:brand_id>/verification",
         views.StaffBrandVerificationView.as_view(),
         name="staff-brand-verification",
@@ -47,6 +57,11 @@ urlpatterns = [
     ),
     path(f"{account}/messages", views.AccountMessagesView.as_view(), name="official-messages"),
     path(f"{conversation}/claim", views.ConversationClaimView.as_view(), name="service-claim"),
+    path(
+        f"{conversation}/handover",
+        views.ConversationHandoverView.as_view(),
+        name="service-handover",
+    ),
     path(
         f"{conversation}/messages",
         views.ConversationMessagesView.as_view(),
