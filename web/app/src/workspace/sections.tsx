@@ -34,5 +34,19 @@ export const sections: Section[] = [
     allowed: can.manage,
     screen: lazy(() => import("./OrdersScreen")),
   },
+  {
+    path: "service",
+    label: "cs.nav.service",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./service/ServiceScreen")),
+  },
+  {
+    path: "clients",
+    label: "cs.nav.clients",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./clients/ClientsScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
