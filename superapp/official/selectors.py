@@ -304,6 +304,14 @@ def brand_inbox(
     return conversations
 
 
+def conversation_for_inbox(*, conversation_id: int, user) -> ServiceConversation:
+    """One conversation as the inbox lists it, for a member of its brand; 404 otherwise."""
+    conversation = conversation_for_staff(conversation_id=conversation_id, user=user)
+    return brand_inbox(brand=conversation.account.brand, user=user, status=InboxFilter.ALL).get(
+        pk=conversation.pk
+    )
+
+
 def canned_replies_for(*, brand: Brand) -> QuerySet[CannedReply]:
     return CannedReply.objects.filter(brand=brand).order_by(Lower("title"), "id")
 

@@ -318,6 +318,8 @@ EXPECTED = {
         (401, 403, 403, 403, 403, 403, 409),
     ("POST", "/api/v1/review/versions/{version_id}/reject"):
         (401, 403, 403, 403, 403, 403, 409),
+    ("GET", "/api/v1/service-conversations/{conversation_id}"):
+        (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/service-conversations/{conversation_id}/claim"):
         (401, OK, 404, OK, 404, 403, 404),
     # a manager hands over any conversation; an associate only one they hold (409 otherwise)

@@ -56,6 +56,7 @@ urlpatterns = [
         name="official-auto-reply",
     ),
     path(f"{account}/messages", views.AccountMessagesView.as_view(), name="official-messages"),
+    path(conversation, views.ConversationDetailView.as_view(), name="service-conversation"),
     path(f"{conversation}/claim", views.ConversationClaimView.as_view(), name="service-claim"),
     path(
         f"{conversation}/handover",

@@ -441,6 +441,19 @@ class AccountMessagesView(SelectorListView):
         return Response(s.FollowerMessageOutput(message).data, status=status.HTTP_201_CREATED)
 
 
+class ConversationDetailView(APIView):
+    @extend_schema(
+        responses={200: s.ServiceConversationOutput},
+        tags=SERVICE,
+        summary="One conversation of the brand's inbox (who holds it, its reply window)",
+    )
+    def get(self, request, conversation_id: int):
+        conversation = selectors.conversation_for_inbox(
+            conversation_id=conversation_id, user=request.user
+        )
+        return Response(s.ServiceConversationOutput(conversation).data)
+
+
 class ConversationClaimView(APIView):
     @extend_schema(request=None, responses={200: s.ServiceConversationOutput}, tags=SERVICE)
     def post(self, request, conversation_id: int):

@@ -227,3 +227,11 @@ def test_the_inbox_narrows_to_one_follower(brand, account, conversation):
     assert len(inbox(brand, brand.associate)) == 2
     (only,) = inbox(brand, brand.associate, follower=conversation.user.username.upper())
     assert only["id"] == conversation.pk
+
+
+def test_one_conversation_reads_as_its_inbox_entry(brand, conversation):
+    url = f"/api/v1/service-conversations/{conversation.pk}"
+    (listed,) = inbox(brand, brand.associate)
+    assert consumer_client(brand.associate).get(url).json() == listed
+    outsider = consumer_client(official_account(kind="service").brand.owner).get(url)
+    assert_refused(outsider, 404, "conversation_not_found")

@@ -2626,6 +2626,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/service-conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation of the brand's inbox (who holds it, its reply window) */
+        get: operations["service_conversations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-conversations/{conversation_id}/claim": {
         parameters: {
             query?: never;
@@ -13027,6 +13044,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    service_conversations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceConversationOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
