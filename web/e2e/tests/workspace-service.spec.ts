@@ -133,6 +133,11 @@ test("an associate answers a follower live with a canned reply, then notes and t
   await expect(client.getByRole("list", { name: "Timeline" })).toContainText(
     "Wrote to customer service",
   );
+  await client
+    .getByRole("textbox", { name: "What to do" })
+    .fill("Send the size guide");
+  await client.getByRole("button", { name: "Add follow-up" }).click();
+  await expect(associatePage.getByText("Follow-up added.")).toBeVisible();
   await expectAccessible(associatePage);
   await associatePage.screenshot({
     path: "test-results/workspace-clients-phone.png",
@@ -160,10 +165,19 @@ test("an associate answers a follower live with a canned reply, then notes and t
   await expect(
     associatePage.getByRole("region", { name: "My commission this month" }),
   ).toBeVisible();
+  const dueToday = associatePage.getByRole("region", { name: "Due today" });
+  const task = dueToday
+    .getByRole("listitem")
+    .filter({ hasText: "Send the size guide" });
+  await expect(task).toContainText(follower.displayName);
   await associatePage.screenshot({
     path: "test-results/workspace-clients-desktop.png",
     fullPage: true,
   });
+  await task
+    .getByRole("button", { name: "Mark “Send the size guide” done" })
+    .click();
+  await expect(task).toHaveCount(0);
 
   // Owner-only screens: not offered, not rendered when typed in, refused by the API.
   await associatePage.goto(`/workspace/brand/${brand.id}/orders`);

@@ -510,6 +510,7 @@ export const en = {
     nav: { service: "Customer service", clients: "Clients" },
     service: {
       title: "Customer service",
+      pick: "Choose a conversation to read and answer it.",
       inbox: "Inbox",
       filter: "Show",
       filters: { all: "All", unclaimed: "Unclaimed", mine: "Mine" },
@@ -552,6 +553,7 @@ export const en = {
     },
     clients: {
       title: "Clients",
+      pick: "Choose a client to see their page.",
       commission: "My commission this month",
       noCommission: "No commission yet.",
       commissionDetail_one: "{{total}} in all, from {{count}} sale",
@@ -582,6 +584,11 @@ export const en = {
       notes: "Notes",
       newNote: "Write a note…",
       addNote: "Add note",
+      followUp: "Follow up",
+      taskTitle: "What to do",
+      dueOn: "Due on",
+      addTask: "Add follow-up",
+      taskAdded: "Follow-up added.",
       handOver: "Hand over to a colleague",
       reason: "Reason (optional)",
       handedOver: "{{name}} now looks after this client.",

@@ -507,6 +507,7 @@ export const zhCN: Messages = {
     nav: { service: "客服", clients: "客户" },
     service: {
       title: "客服",
+      pick: "选择一个会话以查看并回复。",
       inbox: "收件箱",
       filter: "显示",
       filters: { all: "全部", unclaimed: "未认领", mine: "我的" },
@@ -546,6 +547,7 @@ export const zhCN: Messages = {
     },
     clients: {
       title: "客户",
+      pick: "选择一位客户查看详情。",
       commission: "本月我的佣金",
       noCommission: "暂无佣金。",
       commissionDetail_one: "累计 {{total}}，共 {{count}} 笔销售",
@@ -575,6 +577,11 @@ export const zhCN: Messages = {
       notes: "备注",
       newNote: "写备注…",
       addNote: "添加备注",
+      followUp: "跟进",
+      taskTitle: "待办事项",
+      dueOn: "截止日期",
+      addTask: "添加跟进",
+      taskAdded: "已添加跟进。",
       handOver: "转交给同事",
       reason: "原因（可选）",
       handedOver: "现在由 {{name}} 负责该客户。",

@@ -47,6 +47,7 @@ export function ClientPage({ brandId, clientId, onClose }: Ids & { onClose: () =
       <MessageClient brandId={brandId} username={c.user.username} />
       <Tags brandId={brandId} clientId={clientId} tags={c.tags} />
       <Notes brandId={brandId} clientId={clientId} />
+      <FollowUp brandId={brandId} clientId={clientId} />
       <HandClientOver brandId={brandId} clientId={clientId} />
       <Timeline brandId={brandId} clientId={clientId} />
     </section>
@@ -210,6 +211,68 @@ function Notes({ brandId, clientId }: Ids) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/** Today's date as the date input wants it (local time). */
+function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A follow-up for me, due at 18:00 local time on the chosen day (it shows in "Due today"). */
+function FollowUp({ brandId, clientId }: Ids) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const notify = useToast();
+  const [form, setForm] = useState({ title: "", day: today() });
+  const create = useMutation({
+    mutationFn: () =>
+      ok(
+        api.POST("/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/tasks", {
+          params: { path: { brand_id: brandId, client_id: clientId } },
+          body: {
+            title: form.title.trim(),
+            due_at: new Date(`${form.day}T18:00:00`).toISOString(),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      notify(t("cs.clients.taskAdded"));
+      setForm({ title: "", day: today() });
+      void queryClient.invalidateQueries({ queryKey: clientKeys.tasks(brandId) });
+    },
+    onError: (error) => notify(errorText(error)),
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate();
+  }
+  return (
+    <section className="cs-card" aria-labelledby="follow-up-heading">
+      <h3 id="follow-up-heading">{t("cs.clients.followUp")}</h3>
+      <form className="cs-note-form" onSubmit={submit}>
+        <input
+          aria-label={t("cs.clients.taskTitle")}
+          placeholder={t("cs.clients.taskTitle")}
+          maxLength={200}
+          required
+          value={form.title}
+          onChange={(e) => setForm({ ...form, title: e.target.value })}
+        />
+        <input
+          type="date"
+          aria-label={t("cs.clients.dueOn")}
+          required
+          value={form.day}
+          onChange={(e) => setForm({ ...form, day: e.target.value })}
+        />
+        <button type="submit" disabled={!form.title.trim() || create.isPending}>
+          {t("cs.clients.addTask")}
+        </button>
+      </form>
     </section>
   );
 }

@@ -32,6 +32,7 @@ export default function ClientsScreen() {
           <TasksDueToday brandId={brandId} onOpen={open} />
           <ClientList brandId={brandId} selected={selected} onOpen={open} />
         </div>
+        {!selected && <p className="empty cs-placeholder">{t("cs.clients.pick")}</p>}
         {selected && (
           <ClientPage
             key={selected}

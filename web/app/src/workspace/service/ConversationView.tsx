@@ -3,6 +3,7 @@ import type { FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
+import { ApiError } from "../../api/errors";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
@@ -13,7 +14,7 @@ import {
   useCannedReplies,
   useColleagues,
   useConversationMessages,
-  useInbox,
+  useConversation,
   type Conversation,
 } from "./useService";
 
@@ -28,12 +29,15 @@ export function ConversationView({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const inbox = useInbox(brandId, "all");
-  const conversation = inbox.data?.find((c) => c.id === conversationId);
+  const query = useConversation(conversationId);
   const me = useMe();
-  if (inbox.isPending) return <Loading />;
-  if (inbox.isError) return <ErrorView error={inbox.error} retry={() => void inbox.refetch()} />;
-  if (!conversation) return <p className="empty">{t("cs.service.notFound")}</p>;
+  if (query.isPending) return <Loading />;
+  if (query.isError) {
+    if (query.error instanceof ApiError && query.error.status === 404)
+      return <p className="empty">{t("cs.service.notFound")}</p>;
+    return <ErrorView error={query.error} retry={() => void query.refetch()} />;
+  }
+  const conversation = query.data;
   const mine = conversation.claimed_by === me.data?.username;
   return (
     <section className="cs-detail" aria-labelledby="conversation-heading">

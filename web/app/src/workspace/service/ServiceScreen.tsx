@@ -29,6 +29,7 @@ export default function ServiceScreen() {
       {team && can.manage(team.role) && !selected && <CannedRepliesEditor brandId={brandId} />}
       <div className={selected ? "cs-split cs-has-detail" : "cs-split"}>
         <InboxList brandId={brandId} selected={selected} onOpen={open} />
+        {!selected && <p className="empty cs-placeholder">{t("cs.service.pick")}</p>}
         {selected && (
           <ConversationView
             key={selected}

@@ -11,6 +11,7 @@ export type InboxStatus = "unclaimed" | "mine" | "all";
 export const serviceKeys = {
   all: ["official", "service"] as const,
   inbox: (brandId: number, status: string) => ["official", "service", "inbox", brandId, status],
+  conversation: (conversationId: number) => ["official", "service", "conversation", conversationId],
   messages: (conversationId: number) => ["official", "service", "messages", conversationId],
   canned: (brandId: number) => ["official", "service", "canned", brandId],
 };
@@ -25,6 +26,18 @@ export function useInbox(brandId: number, status: InboxStatus) {
         }),
       ),
     select: (page) => page.results,
+  });
+}
+
+export function useConversation(conversationId: number) {
+  return useQuery({
+    queryKey: serviceKeys.conversation(conversationId),
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/service-conversations/{conversation_id}", {
+          params: { path: { conversation_id: conversationId } },
+        }),
+      ),
   });
 }
 
