@@ -2,7 +2,7 @@
 in primary-key order, so two transactions always take them in the same order (docs/architecture.md,
 "Locks")."""
 
-from loyalty.models import Client, FollowUpTask, Member, PointLot, Program, Purchase
+from loyalty.models import Client, FollowUpTask, Member, PointLot, Program, Purchase, Reward
 from superapp.core.locks import lock_objects
 
 
@@ -28,3 +28,7 @@ def programs(*, skip_locked: bool = False):
 
 def purchases(*, skip_locked: bool = False):
     return lock_objects(Purchase.objects, skip_locked=skip_locked)
+
+
+def rewards(*, skip_locked: bool = False):
+    return lock_objects(Reward.objects, skip_locked=skip_locked)

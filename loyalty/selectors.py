@@ -15,6 +15,7 @@ from loyalty import errors
 from loyalty.models import (
     AssociateHandover,
     BonusCampaign,
+    Campaign,
     Client,
     ClientNote,
     ClientTag,
@@ -88,11 +89,28 @@ def member_for_card(*, brand_id: int, card: str) -> Member:
     member = None
     if len(parts) == 4 and parts[0] == CARD_PREFIX and parts[1] == str(brand_id):
         member = (
-            Member.objects.select_related("program")
+            Member.objects.select_related("program", "tier", "user")
             .filter(program__brand_id=brand_id, member_number=parts[2])
             .first()
         )
     if member is None or not constant_time_compare(member.card_token, parts[3]):
+        raise errors.CardNotFound()
+    return member
+
+
+def member_for_staff(*, brand_id: int, user, card: str) -> Member:
+    """The member a brand's staff looked up at the till: a scanned card QR (checked like
+    ``member_for_card``) or the member number printed under it, typed in."""
+    official_selectors.brand_for_member(brand_id=brand_id, user=user)
+    card = card.strip()
+    if card.startswith(f"{CARD_PREFIX}:"):
+        return member_for_card(brand_id=brand_id, card=card)
+    member = (
+        Member.objects.select_related("program", "tier", "user")
+        .filter(program__brand_id=brand_id, member_number=card)
+        .first()
+    )
+    if member is None:
         raise errors.CardNotFound()
     return member
 
@@ -518,6 +536,34 @@ def clients_matching(*, brand_id: int, filters: dict, user) -> QuerySet[Client]:
         tagged = Q(visible_tags_q(user=user, prefix="tag__"), client=OuterRef("pk"), tag_id=tag_id)
         clients = clients.filter(Exists(ClientTag.objects.filter(tagged)))
     return clients
+
+
+def segment_preview(*, brand_id: int, user, filters: dict) -> dict:
+    """The audience of unsaved filters: how many clients match and how many of them a campaign
+    would reach (active marketing consent). Two counts, whatever the brand's size."""
+    official_selectors.brand_for_member(brand_id=brand_id, user=user)
+    segment_filters_check(brand_id=brand_id, user=user, filters=filters)
+    clients = clients_matching(brand_id=brand_id, filters=filters, user=user)
+    consenting = Consent.objects.filter(
+        brand_id=brand_id,
+        user=OuterRef("user"),
+        purpose=Consent.Purpose.MARKETING,
+        withdrawn_at__isnull=True,
+    )
+    return clients.aggregate(size=Count("pk"), consenting=Count("pk", filter=Q(Exists(consenting))))
+
+
+def campaigns_for_manager(*, brand_id: int, user) -> QuerySet[Campaign]:
+    """The brand's campaigns, newest first, with the segment they went to."""
+    official_selectors.brand_for_member(
+        brand_id=brand_id, user=user, roles=official_selectors.MANAGERS
+    )
+    return Campaign.objects.filter(brand_id=brand_id).select_related("segment").order_by("-pk")
+
+
+def campaign_delivered_counts(*, campaigns: list[Campaign]) -> dict[int, int]:
+    """How many followers each campaign reached (only followers of the account receive it)."""
+    return official_selectors.campaign_delivered_counts(campaign_ids=[c.pk for c in campaigns])
 
 
 def marketing_consenting_user_ids(*, brand_id: int, clients: QuerySet[Client]) -> list[int]:

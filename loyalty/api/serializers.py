@@ -107,6 +107,13 @@ class RewardSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
+class RewardUpdateInput(RewardSerializer):
+    """What may change in an offered reward: not its kind (percent or fixed)."""
+
+    class Meta(RewardSerializer.Meta):
+        fields = ["name", "points_cost", "coupon_value", "min_spend", "valid_days"]
+
+
 class ProgramOutput(serializers.ModelSerializer):
     tiers = TierSerializer(many=True)
     rewards = serializers.SerializerMethodField()
@@ -229,7 +236,9 @@ class RedemptionOutput(serializers.ModelSerializer):
 
 
 class InStorePurchaseInput(serializers.Serializer):
-    card = serializers.CharField(max_length=120)
+    card = serializers.CharField(
+        max_length=120, help_text="The card's QR payload, or its member number typed in."
+    )
     amount = serializers.IntegerField(min_value=1, max_value=10**12)
     currency = currency_field
     reference = serializers.CharField(max_length=64)
@@ -408,9 +417,26 @@ class SegmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class SegmentPreviewInput(SegmentFilters):
+    """Filters being edited: none at all is the whole client book."""
+
+    def validate(self, attrs):
+        return attrs
+
+
+class SegmentPreviewOutput(serializers.Serializer):
+    size = serializers.IntegerField(help_text="Clients the filters match.")
+    consenting = serializers.IntegerField(
+        help_text="Of those, the clients a campaign reaches: active marketing consent."
+    )
+
+
 class CampaignInput(serializers.Serializer):
     segment_id = serializers.IntegerField()
-    account_id = serializers.IntegerField(help_text="The brand's official account to send from.")
+    account_id = serializers.IntegerField(
+        required=False,
+        help_text="The brand's official account to send from (default: its oldest account).",
+    )
     title = serializers.CharField(max_length=100)
     body = serializers.CharField(max_length=2000)
 
@@ -428,6 +454,38 @@ class CampaignOutput(serializers.ModelSerializer):
             "skipped_without_consent",
             "created_at",
         ]
+
+
+class CampaignResultOutput(CampaignOutput):
+    segment_name = serializers.CharField(source="segment.name")
+    delivered_count = serializers.SerializerMethodField(
+        help_text="Recipients who follow the account and so received it."
+    )
+
+    class Meta(CampaignOutput.Meta):
+        fields = [*CampaignOutput.Meta.fields, "segment_name", "delivered_count"]
+
+    def get_delivered_count(self, campaign) -> int:
+        return self.context.get("delivered", {}).get(campaign.pk, 0)
+
+
+class MemberLookupInput(serializers.Serializer):
+    card = serializers.CharField(
+        max_length=120, help_text="The card's QR payload, or its member number typed in."
+    )
+
+
+class MemberAtTillOutput(serializers.ModelSerializer):
+    """A member as brand staff see them at the till."""
+
+    user = PublicUserOutput()
+    tier = serializers.CharField(source="tier.name")
+    points_name = serializers.CharField(source="program.points_name")
+    currency = serializers.CharField(source="program.currency")
+
+    class Meta:
+        model = Member
+        fields = ["member_number", "user", "tier", "points", "points_name", "currency"]
 
 
 class CommissionOutput(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from loyalty import selectors, services
 from loyalty.api import serializers as s
 from loyalty.models import (
+    Campaign,
     Client,
     ClientNote,
     Commission,
@@ -63,6 +64,29 @@ class BonusCampaignCreateView(APIView):
         data = validated(s.BonusCampaignSerializer, request.data)
         campaign = services.bonus_campaign_create(actor=request.user, brand_id=brand_id, **data)
         return Response(s.BonusCampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class TierCreateView(APIView):
+    @extend_schema(request=s.TierSerializer, responses={201: s.TierSerializer}, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = validated(s.TierSerializer, request.data)
+        tier = services.tier_add(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.TierSerializer(tier).data, status=status.HTTP_201_CREATED)
+
+
+class RewardView(APIView):
+    @extend_schema(request=s.RewardUpdateInput, responses=s.RewardSerializer, tags=TAGS)
+    def patch(self, request, brand_id: int, reward_id: int):
+        data = validated(s.RewardUpdateInput, request.data, partial=True)
+        reward = services.reward_update(
+            actor=request.user, brand_id=brand_id, reward_id=reward_id, **data
+        )
+        return Response(s.RewardSerializer(reward).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=TAGS)
+    def delete(self, request, brand_id: int, reward_id: int):
+        services.reward_retire(actor=request.user, brand_id=brand_id, reward_id=reward_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RewardCreateView(APIView):
@@ -159,6 +183,14 @@ class InStorePurchaseView(APIView):
             return Response(s.PurchaseOutput(purchase).data, status=status.HTTP_201_CREATED)
 
         return run_idempotent(request, record)
+
+
+class MemberLookupView(APIView):
+    @extend_schema(request=s.MemberLookupInput, responses=s.MemberAtTillOutput, tags=TAGS)
+    def post(self, request, brand_id: int):
+        data = validated(s.MemberLookupInput, request.data)
+        member = selectors.member_for_staff(brand_id=brand_id, user=request.user, **data)
+        return Response(s.MemberAtTillOutput(member).data)
 
 
 class MyAssociateView(APIView):
@@ -338,6 +370,14 @@ class SegmentListView(generics.ListAPIView):
         return Response(s.SegmentSerializer(segment).data, status=status.HTTP_201_CREATED)
 
 
+class SegmentPreviewView(APIView):
+    @extend_schema(request=s.SegmentPreviewInput, responses=s.SegmentPreviewOutput, tags=TAGS)
+    def post(self, request, brand_id: int):
+        filters = s.SegmentFilters(validated(s.SegmentPreviewInput, request.data)).data
+        size = selectors.segment_preview(brand_id=brand_id, user=request.user, filters=filters)
+        return Response(s.SegmentPreviewOutput(size).data)
+
+
 class SegmentClientsView(generics.ListAPIView):
     serializer_class = s.ClientOutput
     queryset = Client.objects.none()
@@ -354,7 +394,25 @@ class SegmentClientsView(generics.ListAPIView):
         )
 
 
-class CampaignCreateView(APIView):
+class CampaignListCreateView(generics.ListAPIView):
+    serializer_class = s.CampaignResultOutput
+    queryset = Campaign.objects.none()
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.campaigns_for_manager(
+            brand_id=self.kwargs["brand_id"], user=self.request.user
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        if args:  # the page: how many followers each of its campaigns reached, in one query
+            delivered = selectors.campaign_delivered_counts(campaigns=list(args[0]))
+            kwargs["context"] = {**self.get_serializer_context(), "delivered": delivered}
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(request=s.CampaignInput, responses={201: s.CampaignOutput}, tags=TAGS)
     def post(self, request, brand_id: int):
         data = validated(s.CampaignInput, request.data)

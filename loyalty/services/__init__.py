@@ -29,6 +29,9 @@ from loyalty.services.programs import (
     program_create,
     program_update,
     reward_create,
+    reward_retire,
+    reward_update,
+    tier_add,
 )
 from loyalty.services.purchases import (
     in_store_purchase_record,
@@ -59,7 +62,10 @@ __all__ = [
     "purchase_refund",
     "redemption_create",
     "reward_create",
+    "reward_retire",
+    "reward_update",
     "segment_create",
     "service_chat_record",
+    "tier_add",
     "tiers_reevaluate",
 ]

@@ -24,13 +24,24 @@ def segment_create(*, actor, brand_id: int, name: str, filters: dict) -> Segment
 
 @transaction.atomic
 def campaign_send(
-    *, actor, brand_id: int, segment_id: int, account_id: int, title: str, body: str
+    *,
+    actor,
+    brand_id: int,
+    segment_id: int,
+    title: str,
+    body: str,
+    account_id: int | None = None,
 ) -> Campaign:
-    """Message a segment through the brand's official account, only to clients who consent to
-    marketing by this brand now; ``loyalty.campaign_sent`` carries the final recipients."""
+    """Message a segment through the brand's official account (its oldest one when none is
+    named), only to clients who consent to marketing by this brand now;
+    ``loyalty.campaign_sent`` carries the final recipients."""
     official_selectors.brand_for_member(
         brand_id=brand_id, user=actor, roles=official_selectors.MANAGERS
     )
+    if account_id is None:
+        account_id = official_selectors.brand_first_account_id(brand_id=brand_id)
+        if account_id is None:
+            raise errors.AccountNotFound("This brand has no official account to send from.")
     account = official_selectors.account_get(account_id=account_id)
     if account.brand_id != brand_id:  # another brand's account is as good as none
         raise errors.AccountNotFound()

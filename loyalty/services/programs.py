@@ -1,6 +1,7 @@
 """Loyalty programs and what they offer: rules, tiers, bonus campaigns and rewards."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from loyalty import errors, locks, selectors
 from loyalty.models import (
@@ -92,3 +93,52 @@ def reward_create(*, actor, brand_id: int, **fields) -> Reward:
     if fields["coupon_kind"] == Reward.CouponKind.PERCENT and fields["coupon_value"] > 100:
         raise InvalidInput(fields={"coupon_value": ["A percent coupon is at most 100."]})
     return Reward.objects.create(program=program, **fields)
+
+
+@transaction.atomic
+def tier_add(*, actor, brand_id: int, name: str, min_spend: int, multiplier_percent: int) -> Tier:
+    """A new status level. Members reach it on their next purchase or at the scheduled
+    re-evaluation of tiers; nobody is moved now."""
+    program = selectors.program_for_manager(brand_id=brand_id, user=actor)
+    locks.programs().filter(pk=program.pk).first()  # one tier change at a time per program
+    taken = program.tiers.filter(Q(name=name) | Q(min_spend=min_spend)).first()
+    if taken is not None:
+        field = "name" if taken.name == name else "min_spend"
+        raise InvalidInput(fields={field: [f"Another tier has this {field}."]})
+    return Tier.objects.create(
+        program=program, name=name, min_spend=min_spend, multiplier_percent=multiplier_percent
+    )
+
+
+REWARD_EDITABLE = {"name", "points_cost", "coupon_value", "min_spend", "valid_days"}
+
+
+@transaction.atomic
+def reward_update(*, actor, brand_id: int, reward_id: int, **changes) -> Reward:
+    """Change an offered reward from now on; coupons already issued keep their terms."""
+    reward = _reward_for_manager(actor=actor, brand_id=brand_id, reward_id=reward_id)
+    unknown = set(changes) - REWARD_EDITABLE
+    if unknown:
+        raise InvalidInput(fields={name: ["Not editable."] for name in sorted(unknown)})
+    if reward.coupon_kind == Reward.CouponKind.PERCENT and changes.get("coupon_value", 0) > 100:
+        raise InvalidInput(fields={"coupon_value": ["A percent coupon is at most 100."]})
+    for name, value in changes.items():
+        setattr(reward, name, value)
+    reward.save(update_fields=list(changes) or None)
+    return reward
+
+
+@transaction.atomic
+def reward_retire(*, actor, brand_id: int, reward_id: int) -> None:
+    """Stop offering a reward; redemptions already made stay (their coupons keep working)."""
+    reward = _reward_for_manager(actor=actor, brand_id=brand_id, reward_id=reward_id)
+    reward.is_active = False
+    reward.save(update_fields=["is_active"])
+
+
+def _reward_for_manager(*, actor, brand_id: int, reward_id: int) -> Reward:
+    program = selectors.program_for_manager(brand_id=brand_id, user=actor)
+    reward = locks.rewards().filter(program=program, pk=reward_id, is_active=True).first()
+    if reward is None:
+        raise errors.RewardNotFound()
+    return reward

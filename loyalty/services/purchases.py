@@ -243,9 +243,9 @@ def _points_reverse(purchase: Purchase, now) -> None:
 def in_store_purchase_record(
     *, actor, brand_id: int, card: str, amount: int, currency: str, reference: str
 ) -> Purchase:
-    """An associate scans a member card and books an in-store purchase attributed to them."""
-    official_selectors.brand_for_member(brand_id=brand_id, user=actor)
-    member = selectors.member_for_card(brand_id=brand_id, card=card)
+    """Brand staff scan a member card (or type its member number) and book an in-store
+    purchase attributed to them."""
+    member = selectors.member_for_staff(brand_id=brand_id, user=actor, card=card)
     return purchase_record(
         brand_id=brand_id,
         user_id=member.user_id,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    Count,
     Exists,
     OuterRef,
     Q,
@@ -439,3 +440,20 @@ def articles_search(*, search: Search) -> QuerySet[Article]:
         .alias(rank=search.rank(ARTICLE_SEARCH))
         .order_by("-rank", "-id")
     )
+
+
+def brand_first_account_id(*, brand_id: int) -> int | None:
+    """The brand's oldest official account: where its loyalty campaigns go out by default."""
+    accounts = OfficialAccount.objects.filter(brand_id=brand_id).order_by("pk")
+    return accounts.values_list("pk", flat=True).first()
+
+
+def campaign_delivered_counts(*, campaign_ids: list[int]) -> dict[int, int]:
+    """How many followers received each loyalty campaign (one query for the whole list)."""
+    rows = (
+        ServiceMessage.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id")
+        .annotate(n=Count("pk"))
+        .values_list("campaign_id", "n")
+    )
+    return dict(rows)

@@ -463,6 +463,15 @@ EXPECTED = {
         (401, OK, 404, 403, 404, 403, 404),
     ("POST", "/api/v1/loyalty/brands/{brand_id}/rewards"):
         (401, OK, 404, 403, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/tiers"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("PATCH", "/api/v1/loyalty/brands/{brand_id}/rewards/{reward_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("DELETE", "/api/v1/loyalty/brands/{brand_id}/rewards/{reward_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    # any staff of the brand looks a member up at the till
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/members/lookup"):
+        (401, OK, 404, OK, 404, 403, 404),
     # alice is a member already
     ("POST", "/api/v1/loyalty/brands/{brand_id}/membership"):
         (401, 409, OK, OK, OK, 403, OK),
@@ -508,6 +517,11 @@ EXPECTED = {
         (401, OK, 404, OK, 404, 403, 404),
     ("GET", "/api/v1/loyalty/brands/{brand_id}/segments/{segment_id}/clients"):
         (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/loyalty/brands/{brand_id}/segments/preview"):
+        (401, OK, 404, OK, 404, 403, 404),
+    # campaigns and their results are the managers'
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/campaigns"):
+        (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/loyalty/brands/{brand_id}/tasks"):
         (401, OK, 404, OK, 404, 403, 404),
     # the task is alice's

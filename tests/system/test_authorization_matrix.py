@@ -293,6 +293,10 @@ def loyalty_bodies(p: dict, alice) -> dict:
             "coupon_kind": "fixed",
             "coupon_value": 1000,
         },
+        f"POST {brand}/tiers": {"name": "Platinum", "min_spend": 900_000},
+        f"PATCH {brand}/rewards/{{reward_id}}": {"points_cost": 150},
+        f"POST {brand}/members/lookup": {"card": p["card"]},
+        f"POST {brand}/segments/preview": {"min_spend": 1},
         f"POST {brand}/redemptions": {"reward_id": p["reward_id"]},
         f"POST {brand}/in-store-purchases": {
             "card": p["card"],

@@ -1140,7 +1140,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["loyalty_brands_campaigns_list"];
         put?: never;
         post: operations["loyalty_brands_campaigns_create"];
         delete?: never;
@@ -1358,6 +1358,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/brands/{brand_id}/members/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["loyalty_brands_members_lookup_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loyalty/brands/{brand_id}/membership": {
         parameters: {
             query?: never;
@@ -1454,6 +1470,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/brands/{brand_id}/rewards/{reward_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["loyalty_brands_rewards_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["loyalty_brands_rewards_partial_update"];
+        trace?: never;
+    };
     "/api/v1/loyalty/brands/{brand_id}/segments": {
         parameters: {
             query?: never;
@@ -1486,6 +1518,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/brands/{brand_id}/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["loyalty_brands_segments_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loyalty/brands/{brand_id}/tasks": {
         parameters: {
             query?: never;
@@ -1512,6 +1560,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["loyalty_brands_tasks_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loyalty/brands/{brand_id}/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["loyalty_brands_tiers_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3767,8 +3831,8 @@ export interface components {
         };
         CampaignInputRequest: {
             segment_id: number;
-            /** @description The brand's official account to send from. */
-            account_id: number;
+            /** @description The brand's official account to send from (default: its oldest account). */
+            account_id?: number;
             title: string;
             body: string;
         };
@@ -3785,6 +3849,23 @@ export interface components {
             skipped_without_consent: number;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        CampaignResultOutput: {
+            readonly id: number;
+            readonly segment_id: number;
+            /** Format: int64 */
+            account_id: number;
+            title: string;
+            body: string;
+            /** Format: int64 */
+            recipient_count: number;
+            /** Format: int64 */
+            skipped_without_consent: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            segment_name: string;
+            /** @description Recipients who follow the account and so received it. */
+            readonly delivered_count: number;
         };
         CannedReplyInputRequest: {
             title: string;
@@ -4236,6 +4317,7 @@ export interface components {
         };
         InStorePurchaseInputRequest: {
             currency: string;
+            /** @description The card's QR payload, or its member number typed in. */
             card: string;
             /** Format: int64 */
             amount: number;
@@ -4571,6 +4653,16 @@ export interface components {
          * @enum {string}
          */
         MediaStatusEnum: "pending" | "ready";
+        /** @description A member as brand staff see them at the till. */
+        MemberAtTillOutput: {
+            member_number: string;
+            user: components["schemas"]["PublicUserOutput"];
+            tier: string;
+            /** Format: int64 */
+            points?: number;
+            points_name: string;
+            currency: string;
+        };
         /** @description A card in the person's list: the brand's name, without the per-card expiry sum. */
         MemberCardOutput: {
             brand_id: number;
@@ -4584,6 +4676,10 @@ export interface components {
             readonly qr_payload: string;
             /** Format: date-time */
             readonly joined_at: string;
+        };
+        MemberLookupInputRequest: {
+            /** @description The card's QR payload, or its member number typed in. */
+            card: string;
         };
         /**
          * @description * `admin` - admin
@@ -5218,6 +5314,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["BroadcastOutput"][];
         };
+        PaginatedCampaignResultOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CampaignResultOutput"][];
+        };
         PaginatedCannedReplyOutputList: {
             /**
              * Format: uri
@@ -5716,6 +5825,17 @@ export interface components {
             /** @default 0 */
             commission_bps?: number;
             is_active?: boolean;
+        };
+        /** @description What may change in an offered reward: not its kind (percent or fixed). */
+        PatchedRewardUpdateInputRequest: {
+            name?: string;
+            points_cost?: number;
+            /** Format: int64 */
+            coupon_value?: number;
+            /** Format: int64 */
+            min_spend?: number;
+            /** Format: int64 */
+            valid_days?: number;
         };
         PatchedRoleInputRequest: {
             role?: components["schemas"]["TeamMemberRoleEnum"];
@@ -6291,6 +6411,23 @@ export interface components {
             /** Format: date-time */
             last_purchase_before?: string;
             tags?: number[];
+        };
+        /** @description Filters being edited: none at all is the whole client book. */
+        SegmentPreviewInputRequest: {
+            tiers?: string[];
+            min_spend?: number;
+            max_spend?: number;
+            /** Format: date-time */
+            last_purchase_after?: string;
+            /** Format: date-time */
+            last_purchase_before?: string;
+            tags?: number[];
+        };
+        SegmentPreviewOutput: {
+            /** @description Clients the filters match. */
+            size: number;
+            /** @description Of those, the clients a campaign reaches: active marketing consent. */
+            consenting: number;
         };
         SegmentRequest: {
             name: string;
@@ -9590,6 +9727,41 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_campaigns_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCampaignResultOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_campaigns_create: {
         parameters: {
             query?: never;
@@ -10097,6 +10269,40 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_members_lookup_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberLookupInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberAtTillOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_membership_create: {
         parameters: {
             query?: never;
@@ -10330,6 +10536,71 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_rewards_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+                reward_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    loyalty_brands_rewards_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+                reward_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRewardUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_segments_list: {
         parameters: {
             query?: {
@@ -10435,6 +10706,40 @@ export interface operations {
             };
         };
     };
+    loyalty_brands_segments_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SegmentPreviewInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreviewOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     loyalty_brands_tasks_list: {
         parameters: {
             query?: {
@@ -10488,6 +10793,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    loyalty_brands_tiers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tier"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

@@ -35,6 +35,20 @@ export const sections: Section[] = [
     screen: lazy(() => import("./OrdersScreen")),
   },
   {
+    path: "loyalty",
+    label: "loyaltyWorkspace.nav.loyalty",
+    kind: "brand",
+    allowed: can.manage,
+    screen: lazy(() => import("./loyalty/LoyaltyScreen")),
+  },
+  {
+    path: "in-store",
+    label: "loyaltyWorkspace.nav.inStore",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./loyalty/InStoreScreen")),
+  },
+  {
     path: "service",
     label: "cs.nav.service",
     kind: "brand",
