@@ -329,6 +329,14 @@ def clients_for_staff(*, brand_id: int, user) -> QuerySet[Client]:
     return _for_display(Client.objects.filter(brand_id=brand_id))
 
 
+def clients_search(clients: QuerySet[Client], *, text: str) -> QuerySet[Client]:
+    """Clients whose username or display name contains ``text`` (case-insensitive)."""
+    text = text.strip()
+    if not text:
+        return clients
+    return clients.filter(Q(user__username__icontains=text) | Q(user__display_name__icontains=text))
+
+
 def client_for_staff(*, brand_id: int, client_id: int, user) -> Client:
     """A client of this brand for one of its staff; any other client is not found."""
     client = clients_for_staff(brand_id=brand_id, user=user).filter(pk=client_id).first()
@@ -357,7 +365,7 @@ def tasks_for(*, brand_id: int, user, open_only: bool = True) -> QuerySet[Follow
 
 def client_timeline(*, client: Client, before: datetime | None, limit: int) -> list[dict]:
     """The client's story at this brand, newest first: purchases (live-show ones marked),
-    points movements, service chats and associate hand-overs."""
+    points movements, service chats, campaigns received and associate hand-overs."""
     at = {"lt": before} if before else {}
 
     def window(queryset, field_name):
@@ -376,6 +384,18 @@ def client_timeline(*, client: Client, before: datetime | None, limit: int) -> l
     items += [
         _item("service_chat", c.received_at, message_id=c.message_id, account_id=c.account_id)
         for c in window(chats, "received_at")
+    ]
+    items += [
+        _item(
+            "campaign",
+            m["created_at"],
+            campaign_id=m["campaign_id"],
+            title=m["title"],
+            account=m["conversation__account__name"],
+        )
+        for m in official_selectors.campaign_messages(
+            brand_id=client.brand_id, user_id=client.user_id, before=before, limit=limit
+        )
     ]
     handovers = AssociateHandover.objects.filter(client=client).select_related(
         "from_associate", "to_associate"
@@ -438,6 +458,24 @@ def commissions_for(*, brand_id: int, user, associate=None) -> QuerySet[Commissi
     if associate is not None:
         entries = entries.filter(associate=associate)
     return entries
+
+
+def commission_totals(*, brand_id: int, user, now: datetime | None = None) -> list[dict]:
+    """The caller's own commission at the brand, per currency: all time and this month."""
+    brand = official_selectors.brand_for_member(brand_id=brand_id, user=user)
+    now = now or timezone.now()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    rows = (
+        Commission.objects.filter(brand=brand, associate=user)
+        .values("currency")
+        .annotate(
+            total=Sum("amount"),
+            this_month=Coalesce(Sum("amount", filter=Q(created_at__gte=month_start)), 0),
+            entries=Count("pk"),
+        )
+        .order_by("currency")
+    )
+    return [{**row, "amount": row.pop("total")} for row in rows]
 
 
 # --- Segments ---------------------------------------------------------------------------------

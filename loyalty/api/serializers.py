@@ -372,7 +372,14 @@ class TaskOutput(serializers.ModelSerializer):
 
 class TimelineItemOutput(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=["purchase", "live_show_purchase", "points", "service_chat", "handover"]
+        choices=[
+            "purchase",
+            "live_show_purchase",
+            "points",
+            "service_chat",
+            "campaign",
+            "handover",
+        ]
     )
     at = serializers.DateTimeField()
     details = serializers.DictField()
@@ -487,6 +494,17 @@ class CommissionOutput(serializers.ModelSerializer):
     class Meta:
         model = Commission
         fields = ["id", "associate", "purchase_id", "amount", "currency", "created_at"]
+
+
+class CommissionTotalOutput(serializers.Serializer):
+    currency = serializers.CharField()
+    amount = serializers.IntegerField(help_text="All time, in minor units (refunds deducted).")
+    this_month = serializers.IntegerField(help_text="Since the first of this month (UTC).")
+    entries = serializers.IntegerField()
+
+
+class CommissionSummaryOutput(serializers.Serializer):
+    totals = CommissionTotalOutput(many=True)
 
 
 # --- Consent ----------------------------------------------------------------------------------

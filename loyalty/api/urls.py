@@ -35,6 +35,7 @@ urlpatterns = [
     path(f"{brand}/segments/<int:segment_id>/clients", views.SegmentClientsView.as_view()),
     path(f"{brand}/campaigns", views.CampaignListCreateView.as_view(), name="loyalty-campaigns"),
     path(f"{brand}/commissions", views.CommissionListView.as_view()),
+    path(f"{brand}/commissions/mine", views.MyCommissionView.as_view()),
     path("me/member-cards", views.MemberCardListView.as_view(), name="me-member-cards"),
     path("me/consents", views.ConsentListView.as_view(), name="me-consents"),
     path("me/consents/withdraw", views.ConsentWithdrawView.as_view()),

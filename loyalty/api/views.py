@@ -211,7 +211,10 @@ class ClientListView(generics.ListAPIView):
     @extend_schema(
         tags=TAGS,
         parameters=[
-            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only clients assigned to me.")
+            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only clients assigned to me."),
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="Username or display name contains this."
+            ),
         ],
     )
     def get(self, request, *args, **kwargs):
@@ -223,7 +226,8 @@ class ClientListView(generics.ListAPIView):
         )
         if self.request.query_params.get("mine") in ("1", "true"):
             clients = clients.filter(associate=self.request.user)
-        return clients
+        search = self.request.query_params.get("q", "")[:100]
+        return selectors.clients_search(clients, text=search)
 
 
 class ClientDetailView(APIView):
@@ -434,6 +438,15 @@ class CommissionListView(generics.ListAPIView):
             user=self.request.user,
             associate=user_by_username(username) if username else None,
         )
+
+
+class MyCommissionView(APIView):
+    """The caller's own commission figure at the brand (every member may ask for theirs)."""
+
+    @extend_schema(responses=s.CommissionSummaryOutput, tags=TAGS)
+    def get(self, request, brand_id: int):
+        totals = selectors.commission_totals(brand_id=brand_id, user=request.user)
+        return Response(s.CommissionSummaryOutput({"totals": totals}).data)
 
 
 # --- Consent ----------------------------------------------------------------------------------

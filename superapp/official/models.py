@@ -283,6 +283,26 @@ class ServiceMessage(models.Model):
         ]
 
 
+class CannedReply(models.Model):
+    """A ready-made customer-service answer: managers write them, every associate picks one
+    to fill the reply box (it is sent as an ordinary reply, within the window)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="canned_replies")
+    title = models.CharField(max_length=60)
+    text = models.TextField(max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                models.F("brand"), Lower("title"), name="canned_reply_title_unique"
+            ),
+        ]
+
+
 # What search matches (superapp/core/fulltext.py; migration 0003 creates it).
 ACCOUNT_SEARCH = Document(
     table="official_officialaccount",

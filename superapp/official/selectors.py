@@ -13,7 +13,7 @@ from django.db.models import (
     Sum,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 
 from superapp.core.errors import (
@@ -34,6 +34,7 @@ from superapp.official.models import (
     BrandAuditEntry,
     BrandMember,
     Broadcast,
+    CannedReply,
     Follow,
     FollowerCounterShard,
     KeywordReply,
@@ -279,22 +280,55 @@ class InboxFilter:
     CHOICES = (UNCLAIMED, MINE, ALL)
 
 
-def brand_inbox(*, brand: Brand, user, status: str) -> QuerySet[ServiceConversation]:
-    """The brand's shared customer-service inbox, most recently active first."""
-    last_text = (
-        ServiceMessage.objects.filter(conversation=OuterRef("pk")).order_by("-id").values("text")
-    )
+def brand_inbox(
+    *, brand: Brand, user, status: str, follower: str | None = None
+) -> QuerySet[ServiceConversation]:
+    """The brand's shared customer-service inbox, most recently active first. Each
+    conversation carries its last message's text and whether the follower spoke last (it
+    awaits an answer); ``follower`` narrows it to one follower's conversations (by username)."""
+    last = ServiceMessage.objects.filter(conversation=OuterRef("pk")).order_by("-id")
     conversations = (
         ServiceConversation.objects.filter(account__brand=brand)
         .select_related("account", "user", "claimed_by")
-        .annotate(last_text=Subquery(last_text[:1]))
+        .annotate(
+            last_text=Subquery(last.values("text")[:1]),
+            last_direction=Subquery(last.values("direction")[:1]),
+        )
         .order_by("-last_message_at", "-id")
     )
+    if follower:
+        conversations = conversations.filter(user__username__iexact=follower)
     if status == InboxFilter.UNCLAIMED:
         return conversations.filter(claimed_by__isnull=True)
     if status == InboxFilter.MINE:
         return conversations.filter(claimed_by=user)
     return conversations
+
+
+def conversation_for_inbox(*, conversation_id: int, user) -> ServiceConversation:
+    """One conversation as the inbox lists it, for a member of its brand; 404 otherwise."""
+    conversation = conversation_for_staff(conversation_id=conversation_id, user=user)
+    return brand_inbox(brand=conversation.account.brand, user=user, status=InboxFilter.ALL).get(
+        pk=conversation.pk
+    )
+
+
+def canned_replies_for(*, brand: Brand) -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(brand=brand).order_by(Lower("title"), "id")
+
+
+def campaign_messages(*, brand_id: int, user_id: int, before: datetime | None, limit: int):
+    """The loyalty campaigns the brand's accounts delivered to a follower, newest first."""
+    messages = ServiceMessage.objects.filter(
+        conversation__account__brand_id=brand_id,
+        conversation__user_id=user_id,
+        kind=ServiceMessage.Kind.CAMPAIGN,
+    )
+    if before is not None:
+        messages = messages.filter(created_at__lt=before)
+    return messages.order_by("-created_at", "-id").values(
+        "campaign_id", "title", "created_at", "conversation__account__name"
+    )[:limit]
 
 
 def conversation_for_staff(*, conversation_id: int, user) -> ServiceConversation:

@@ -31,10 +31,15 @@ from superapp.official.errors import (
     BRAND_ALREADY_VERIFIED,
     BRAND_NOT_VERIFIED,
     BROADCAST_QUOTA_EXCEEDED,
+    CANNED_REPLY_LIMIT_REACHED,
+    CANNED_REPLY_NOT_FOUND,
+    CANNED_REPLY_TITLE_TAKEN,
+    HANDOVER_TO_SELF,
     KEYWORD_REPLY_LIMIT_REACHED,
     KEYWORD_REPLY_NOT_FOUND,
     KEYWORD_TAKEN,
     NAME_TAKEN,
+    NOT_BRAND_STAFF,
     NOT_CLAIMED_BY_YOU,
     NOT_FOLLOWING,
     PLATFORM_STAFF_ONLY,
@@ -48,6 +53,7 @@ from superapp.official.models import (
     BrandCallback,
     BrandMember,
     Broadcast,
+    CannedReply,
     Follow,
     FollowerCounterShard,
     KeywordReply,
@@ -55,7 +61,7 @@ from superapp.official.models import (
     ServiceConversation,
     ServiceMessage,
 )
-from superapp.official.selectors import MANAGERS, brand_for_member
+from superapp.official.selectors import MANAGERS, STAFF, brand_for_member
 from superapp.official.tasks import push_broadcast
 from superapp.realtime import services as realtime
 from superapp.webhooks import services as webhooks
@@ -560,6 +566,74 @@ def keyword_reply_delete(*, actor, account_id: int, reply_id: int) -> None:
 # --- Customer service -------------------------------------------------------------------------
 
 
+def _canned_reply_save(reply: CannedReply) -> CannedReply:
+    try:
+        with transaction.atomic():
+            reply.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "A canned reply already has this title.", code=CANNED_REPLY_TITLE_TAKEN
+        ) from exc
+    return reply
+
+
+@transaction.atomic
+def canned_reply_create(*, actor, brand_id: int, title: str, text: str) -> CannedReply:
+    """Managers write the brand's canned replies; every associate may pick them."""
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    locks.brands().filter(pk=brand.pk).first()
+    if CannedReply.objects.filter(brand=brand).count() >= settings.OFFICIAL_MAX_CANNED_REPLIES:
+        raise DomainError("Too many canned replies.", code=CANNED_REPLY_LIMIT_REACHED)
+    reply = _canned_reply_save(
+        CannedReply(brand=brand, title=title.strip(), text=text, created_by=actor)
+    )
+    _audit(
+        brand=brand,
+        actor=actor,
+        action="canned_reply.created",
+        target=f"canned_reply:{reply.pk}",
+        title=reply.title,
+    )
+    return reply
+
+
+def _canned_reply_of(*, brand: Brand, reply_id: int) -> CannedReply:
+    reply = CannedReply.objects.filter(pk=reply_id, brand=brand).first()
+    if reply is None:
+        raise NotFound("No such canned reply.", code=CANNED_REPLY_NOT_FOUND)
+    return reply
+
+
+@transaction.atomic
+def canned_reply_update(
+    *, actor, brand_id: int, reply_id: int, title: str | None = None, text: str | None = None
+) -> CannedReply:
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    reply = _canned_reply_of(brand=brand, reply_id=reply_id)
+    if title is not None:
+        reply.title = title.strip()
+    if text is not None:
+        reply.text = text
+    _canned_reply_save(reply)
+    _audit(
+        brand=brand,
+        actor=actor,
+        action="canned_reply.updated",
+        target=f"canned_reply:{reply.pk}",
+        title=reply.title,
+    )
+    return reply
+
+
+@transaction.atomic
+def canned_reply_delete(*, actor, brand_id: int, reply_id: int) -> None:
+    brand = brand_for_member(brand_id=brand_id, user=actor, roles=MANAGERS)
+    _canned_reply_of(brand=brand, reply_id=reply_id).delete()
+    _audit(
+        brand=brand, actor=actor, action="canned_reply.deleted", target=f"canned_reply:{reply_id}"
+    )
+
+
 def _message_payload(message: ServiceMessage, account: OfficialAccount) -> dict:
     return {
         "id": message.pk,
@@ -646,6 +720,18 @@ def _require_customer_service(account: OfficialAccount) -> None:
         raise VerifiedServiceAccountRequired()
 
 
+def _announce_claim(conversation: ServiceConversation, account: OfficialAccount) -> None:
+    """Tell every member of the brand who now holds the conversation, so each inbox shows it."""
+    realtime.event_publish(
+        user_ids=selectors.brand_staff_ids(brand=account.brand),
+        type="official.inbox_claimed",
+        payload={
+            "conversation_id": conversation.pk,
+            "claimed_by": conversation.claimed_by.username if conversation.claimed_by else None,
+        },
+    )
+
+
 @transaction.atomic
 def conversation_claim(*, actor, conversation_id: int) -> ServiceConversation:
     """An associate takes a conversation from the shared inbox; first come, first served."""
@@ -657,7 +743,42 @@ def conversation_claim(*, actor, conversation_id: int) -> ServiceConversation:
     conversation.refresh_from_db()
     if not claimed and conversation.claimed_by_id != actor.pk:
         raise Conflict("Another associate has claimed this conversation.", code=ALREADY_CLAIMED)
+    if claimed:
+        _announce_claim(conversation, conversation.account)
     return conversation
+
+
+@transaction.atomic
+def conversation_handover(*, actor, conversation_id: int, to) -> ServiceConversation:
+    """The associate holding a conversation (or a manager) passes it to a colleague of the
+    brand, who may answer at once; the hand-over is in the brand's audit log."""
+    account = selectors.conversation_for_staff(conversation_id=conversation_id, user=actor).account
+    _require_customer_service(account)
+    conversation = locks.service_conversations().get(pk=conversation_id)
+    role = selectors.brand_role(brand=account.brand, user=actor)
+    if conversation.claimed_by_id != actor.pk and role not in MANAGERS:
+        raise Conflict("Claim the conversation before handing it over.", code=NOT_CLAIMED_BY_YOU)
+    if to.pk not in selectors.brand_user_ids(brand_id=account.brand_id, roles=STAFF):
+        raise InvalidInput(
+            "Hand the conversation to a member of the brand.",
+            fields={"username": ["Not a member of this brand."]},
+            code=NOT_BRAND_STAFF,
+        )
+    if to.pk == conversation.claimed_by_id:
+        raise Conflict("They already hold this conversation.", code=HANDOVER_TO_SELF)
+    previous = conversation.claimed_by
+    conversation.claimed_by, conversation.claimed_at = to, timezone.now()
+    conversation.save(update_fields=["claimed_by", "claimed_at"])
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action="service_conversation.handed_over",
+        target=f"service_conversation:{conversation.pk}",
+        from_user=previous.username if previous else None,
+        to_user=to.username,
+    )
+    _announce_claim(conversation, account)
+    return selectors.conversation_for_staff(conversation_id=conversation.pk, user=actor)
 
 
 @transaction.atomic

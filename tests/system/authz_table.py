@@ -39,6 +39,15 @@ EXPECTED = {
         (401, OK, 404, 403, 404, 403, 404),
     ("GET", "/api/v1/brands/{brand_id}/inbox"):
         (401, OK, 404, OK, 404, 403, 404),
+    # every member reads the canned replies; managers write them
+    ("GET", "/api/v1/brands/{brand_id}/canned-replies"):
+        (401, OK, 404, OK, 404, 403, 404),
+    ("POST", "/api/v1/brands/{brand_id}/canned-replies"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("PATCH", "/api/v1/brands/{brand_id}/canned-replies/{canned_reply_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
+    ("DELETE", "/api/v1/brands/{brand_id}/canned-replies/{canned_reply_id}"):
+        (401, OK, 404, 403, 404, 403, 404),
     ("POST", "/api/v1/brands/{brand_id}/members"):
         (401, OK, 404, 403, 404, 403, 404),
     # every member sees the brand's accounts (public profiles anyway); outsiders 404
@@ -329,8 +338,13 @@ EXPECTED = {
         (401, 403, 403, 403, 403, 403, 409),
     ("POST", "/api/v1/review/versions/{version_id}/reject"):
         (401, 403, 403, 403, 403, 403, 409),
+    ("GET", "/api/v1/service-conversations/{conversation_id}"):
+        (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/service-conversations/{conversation_id}/claim"):
         (401, OK, 404, OK, 404, 403, 404),
+    # a manager hands over any conversation; an associate only one they hold (409 otherwise)
+    ("POST", "/api/v1/service-conversations/{conversation_id}/handover"):
+        (401, OK, 404, 409, 404, 403, 404),
     ("GET", "/api/v1/service-conversations/{conversation_id}/messages"):
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/service-conversations/{conversation_id}/replies"):
@@ -527,6 +541,9 @@ EXPECTED = {
     ("POST", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/tasks"):
         (401, OK, 404, OK, 404, 403, 404),
     ("GET", "/api/v1/loyalty/brands/{brand_id}/clients/{client_id}/timeline"):
+        (401, OK, 404, OK, 404, 403, 404),
+    # every member's own commission figure
+    ("GET", "/api/v1/loyalty/brands/{brand_id}/commissions/mine"):
         (401, OK, 404, OK, 404, 403, 404),
     ("GET", "/api/v1/loyalty/brands/{brand_id}/commissions"):
         (401, OK, 404, OK, 404, 403, 404),

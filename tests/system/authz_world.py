@@ -92,6 +92,9 @@ def build_world() -> World:
     reply = official_services.keyword_reply_create(
         actor=alice, account_id=account.pk, keyword="hours", match="exact", reply="9-5"
     )
+    canned = official_services.canned_reply_create(
+        actor=alice, brand_id=brand.pk, title="Hours", text="We open at 9."
+    )
     other_admin = UserFactory()
     other_brand = official_services.brand_create(actor=UserFactory(), name="Other brand")
     official_services.brand_member_add(
@@ -195,6 +198,7 @@ def build_world() -> World:
         "openid": openid,
         "account_id": account.pk,
         "reply_id": reply.pk,
+        "canned_reply_id": canned.pk,
         "prepay_id": order.prepay_id,
         "day": date.today().isoformat(),
         "service_conversation_id": account.service_conversations.get().pk,

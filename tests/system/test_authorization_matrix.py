@@ -105,6 +105,11 @@ def body_for(method: str, path: str, world) -> dict:
         "POST /api/v1/official-accounts/{account_id}/broadcasts": {"title": "t", "body": "b"},
         "POST /api/v1/official-accounts/{account_id}/messages": {"text": "hello"},
         "POST /api/v1/service-conversations/{conversation_id}/replies": {"text": "hello"},
+        "POST /api/v1/service-conversations/{conversation_id}/handover": {
+            "username": p["associate"]
+        },
+        "POST /api/v1/brands/{brand_id}/canned-replies": {"title": "Thanks", "text": "Thank you!"},
+        "PATCH /api/v1/brands/{brand_id}/canned-replies/{canned_reply_id}": {"text": "Hello!"},
         "POST /api/v1/pay/orders": {
             "out_trade_no": "matrix-1",
             "payer_openid": p["openid"],

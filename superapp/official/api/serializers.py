@@ -1,3 +1,6 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from rest_framework import serializers
 
 from superapp.official.models import (
@@ -5,6 +8,7 @@ from superapp.official.models import (
     Brand,
     BrandAuditEntry,
     Broadcast,
+    CannedReply,
     KeywordReply,
     OfficialAccount,
     ServiceConversation,
@@ -288,14 +292,43 @@ class FollowerMessageOutput(serializers.ModelSerializer):
 
 class InboxQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=InboxFilter.CHOICES, default=InboxFilter.ALL)
+    follower = serializers.CharField(
+        max_length=150, required=False, help_text="Only this follower's conversations (username)."
+    )
+
+
+class HandoverInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="The colleague taking it over.")
+
+
+class CannedReplyInput(serializers.Serializer):
+    title = serializers.CharField(max_length=60)
+    text = serializers.CharField(max_length=2000)
+
+
+class CannedReplyUpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=60, required=False)
+    text = serializers.CharField(max_length=2000, required=False)
+
+
+class CannedReplyOutput(serializers.ModelSerializer):
+    class Meta:
+        model = CannedReply
+        fields = ["id", "title", "text", "created_at"]
 
 
 class ServiceConversationOutput(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name")
     follower = serializers.CharField(source="user.display_name")
+    follower_username = serializers.CharField(source="user.username")
     claimed_by = serializers.CharField(source="claimed_by.username", default=None, allow_null=True)
     last_text = serializers.CharField(allow_null=True, default=None)
+    awaiting_reply = serializers.SerializerMethodField(
+        help_text="The follower spoke last: the conversation waits for an answer."
+    )
     window_open = serializers.SerializerMethodField()
+    window_closes_at = serializers.SerializerMethodField()
+    replies_left = serializers.SerializerMethodField()
 
     class Meta:
         model = ServiceConversation
@@ -304,14 +337,35 @@ class ServiceConversationOutput(serializers.ModelSerializer):
             "account",
             "account_name",
             "follower",
+            "follower_username",
             "claimed_by",
             "claimed_at",
             "last_text",
             "last_message_at",
+            "awaiting_reply",
             "window_opened_at",
+            "window_closes_at",
             "replies_in_window",
+            "replies_left",
             "window_open",
         ]
+
+    def get_awaiting_reply(self, conversation) -> bool:
+        direction = getattr(conversation, "last_direction", None)
+        if direction is None:
+            last = conversation.messages.order_by("-id").values_list("direction", flat=True)
+            direction = last.first()
+        return direction == ServiceMessage.Direction.FROM_FOLLOWER
+
+    def get_window_closes_at(self, conversation) -> datetime | None:
+        opened = conversation.window_opened_at
+        if opened is None:
+            return None
+        return opened + timedelta(hours=settings.OFFICIAL_SERVICE_WINDOW_HOURS)
+
+    def get_replies_left(self, conversation) -> int:
+        left = settings.OFFICIAL_SERVICE_WINDOW_MAX_REPLIES - conversation.replies_in_window
+        return max(0, left) if service_window_is_open(conversation) else 0
 
     def get_window_open(self, conversation) -> bool:
         return service_window_is_open(conversation)

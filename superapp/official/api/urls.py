@@ -28,6 +28,16 @@ urlpatterns = [
         name="brand-verification-request",
     ),
     path(
+        f"{brand}/canned-replies",
+        views.BrandCannedRepliesView.as_view(),
+        name="brand-canned-replies",
+    ),
+    path(
+        f"{brand}/canned-replies/<int:canned_reply_id>",
+        views.CannedReplyDetailView.as_view(),
+        name="brand-canned-reply",
+    ),
+    path(
         "staff/brands/<int:brand_id>/verification",
         views.StaffBrandVerificationView.as_view(),
         name="staff-brand-verification",
@@ -62,7 +72,13 @@ urlpatterns = [
         name="official-auto-reply",
     ),
     path(f"{account}/messages", views.AccountMessagesView.as_view(), name="official-messages"),
+    path(conversation, views.ConversationDetailView.as_view(), name="service-conversation"),
     path(f"{conversation}/claim", views.ConversationClaimView.as_view(), name="service-claim"),
+    path(
+        f"{conversation}/handover",
+        views.ConversationHandoverView.as_view(),
+        name="service-handover",
+    ),
     path(
         f"{conversation}/messages",
         views.ConversationMessagesView.as_view(),

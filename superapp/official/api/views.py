@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from superapp.accounts.selectors import user_by_username
 from superapp.core.api import (
     SelectorListView,
     WebhookDeliveryOutput,
@@ -24,6 +25,7 @@ from superapp.official.models import (
     Brand,
     BrandAuditEntry,
     Broadcast,
+    CannedReply,
     KeywordReply,
     OfficialAccount,
     ServiceConversation,
@@ -125,7 +127,47 @@ class BrandInboxView(SelectorListView):
     def selector(request, brand_id):
         query = validated(s.InboxQuery, request.query_params)
         brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
-        return selectors.brand_inbox(brand=brand, user=request.user, status=query["status"])
+        return selectors.brand_inbox(
+            brand=brand, user=request.user, status=query["status"], follower=query.get("follower")
+        )
+
+
+@extend_schema_view(get=extend_schema(tags=SERVICE, summary="The brand's canned replies"))
+class BrandCannedRepliesView(SelectorListView):
+    """Ready-made answers: every member of the brand reads them, managers write them."""
+
+    model = CannedReply
+    serializer_class = s.CannedReplyOutput
+
+    @staticmethod
+    def selector(request, brand_id):
+        brand = brand_for_member(brand_id=brand_id, user=request.user, roles=STAFF)
+        return selectors.canned_replies_for(brand=brand)
+
+    @extend_schema(request=s.CannedReplyInput, responses={201: s.CannedReplyOutput}, tags=SERVICE)
+    def post(self, request, brand_id: int):
+        data = validated(s.CannedReplyInput, request.data)
+        reply = services.canned_reply_create(actor=request.user, brand_id=brand_id, **data)
+        return Response(s.CannedReplyOutput(reply).data, status=status.HTTP_201_CREATED)
+
+
+class CannedReplyDetailView(APIView):
+    @extend_schema(
+        request=s.CannedReplyUpdateInput, responses={200: s.CannedReplyOutput}, tags=SERVICE
+    )
+    def patch(self, request, brand_id: int, canned_reply_id: int):
+        data = validated(s.CannedReplyUpdateInput, request.data)
+        reply = services.canned_reply_update(
+            actor=request.user, brand_id=brand_id, reply_id=canned_reply_id, **data
+        )
+        return Response(s.CannedReplyOutput(reply).data)
+
+    @extend_schema(responses={204: None}, tags=SERVICE)
+    def delete(self, request, brand_id: int, canned_reply_id: int):
+        services.canned_reply_delete(
+            actor=request.user, brand_id=brand_id, reply_id=canned_reply_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class BrandVerificationRequestView(APIView):
@@ -476,11 +518,41 @@ class AccountMessagesView(SelectorListView):
         return Response(s.FollowerMessageOutput(message).data, status=status.HTTP_201_CREATED)
 
 
+class ConversationDetailView(APIView):
+    @extend_schema(
+        responses={200: s.ServiceConversationOutput},
+        tags=SERVICE,
+        summary="One conversation of the brand's inbox (who holds it, its reply window)",
+    )
+    def get(self, request, conversation_id: int):
+        conversation = selectors.conversation_for_inbox(
+            conversation_id=conversation_id, user=request.user
+        )
+        return Response(s.ServiceConversationOutput(conversation).data)
+
+
 class ConversationClaimView(APIView):
     @extend_schema(request=None, responses={200: s.ServiceConversationOutput}, tags=SERVICE)
     def post(self, request, conversation_id: int):
         conversation = services.conversation_claim(
             actor=request.user, conversation_id=conversation_id
+        )
+        return Response(s.ServiceConversationOutput(conversation).data)
+
+
+class ConversationHandoverView(APIView):
+    @extend_schema(
+        request=s.HandoverInput,
+        responses={200: s.ServiceConversationOutput},
+        tags=SERVICE,
+        summary="Hand the conversation to a colleague (audited)",
+    )
+    def post(self, request, conversation_id: int):
+        data = validated(s.HandoverInput, request.data)
+        conversation = services.conversation_handover(
+            actor=request.user,
+            conversation_id=conversation_id,
+            to=user_by_username(data["username"]),
         )
         return Response(s.ServiceConversationOutput(conversation).data)
 

@@ -130,6 +130,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brands/{brand_id}/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The brand's canned replies
+         * @description Ready-made answers: every member of the brand reads them, managers write them.
+         */
+        get: operations["brands_canned_replies_list"];
+        put?: never;
+        /** @description Ready-made answers: every member of the brand reads them, managers write them. */
+        post: operations["brands_canned_replies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brands/{brand_id}/canned-replies/{canned_reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["brands_canned_replies_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["brands_canned_replies_partial_update"];
+        trace?: never;
+    };
     "/api/v1/brands/{brand_id}/inbox": {
         parameters: {
             query?: never;
@@ -1355,6 +1392,23 @@ export interface paths {
             cookie?: never;
         };
         get: operations["loyalty_brands_commissions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loyalty/brands/{brand_id}/commissions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's own commission figure at the brand (every member may ask for theirs). */
+        get: operations["loyalty_brands_commissions_mine_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2781,6 +2835,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/service-conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation of the brand's inbox (who holds it, its reply window) */
+        get: operations["service_conversations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-conversations/{conversation_id}/claim": {
         parameters: {
             query?: never;
@@ -2791,6 +2862,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["service_conversations_claim_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-conversations/{conversation_id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand the conversation to a colleague (audited) */
+        post: operations["service_conversations_handover_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4084,6 +4172,17 @@ export interface components {
             /** @description Recipients who follow the account and so received it. */
             readonly delivered_count: number;
         };
+        CannedReplyInputRequest: {
+            title: string;
+            text: string;
+        };
+        CannedReplyOutput: {
+            readonly id: number;
+            title: string;
+            text: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
         CardOutput: {
             brand_id: number;
             program: string;
@@ -4244,6 +4343,17 @@ export interface components {
             currency: string;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        CommissionSummaryOutput: {
+            totals: components["schemas"]["CommissionTotalOutput"][];
+        };
+        CommissionTotalOutput: {
+            currency: string;
+            /** @description All time, in minor units (refunds deducted). */
+            amount: number;
+            /** @description Since the first of this month (UTC). */
+            this_month: number;
+            entries: number;
         };
         ConfirmInputRequest: {
             pin: string;
@@ -4515,6 +4625,10 @@ export interface components {
          * @enum {string}
          */
         GatewayOrderOutputStatusEnum: "pending" | "succeeded" | "failed";
+        HandoverInputRequest: {
+            /** @description The colleague taking it over. */
+            username: string;
+        };
         HandoverOutput: {
             readonly id: number;
             from_associate: components["schemas"]["PublicUserOutput"] | null;
@@ -5574,6 +5688,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["CampaignResultOutput"][];
         };
+        PaginatedCannedReplyOutputList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CannedReplyOutput"][];
+        };
         PaginatedClientOutputList: {
             /**
              * Format: uri
@@ -6021,6 +6148,10 @@ export interface components {
             avatar_url?: string;
             /** @description Instead of avatar_url: the id of the caller's upload with purpose 'avatar'. */
             avatar_media?: number;
+        };
+        PatchedCannedReplyUpdateInputRequest: {
+            title?: string;
+            text?: string;
         };
         PatchedConversationUpdateInputRequest: {
             title?: string;
@@ -6712,16 +6843,22 @@ export interface components {
             account: number;
             account_name: string;
             follower: string;
+            follower_username: string;
             claimed_by?: string | null;
             /** Format: date-time */
             claimed_at?: string | null;
             last_text?: string | null;
             /** Format: date-time */
             last_message_at: string;
+            /** @description The follower spoke last: the conversation waits for an answer. */
+            readonly awaiting_reply: boolean;
             /** Format: date-time */
             window_opened_at?: string | null;
+            /** Format: date-time */
+            readonly window_closes_at: string | null;
             /** Format: int64 */
             replies_in_window?: number;
+            readonly replies_left: number;
             readonly window_open: boolean;
         };
         ServiceMessageInputRequest: {
@@ -7082,10 +7219,11 @@ export interface components {
          *     * `live_show_purchase` - live_show_purchase
          *     * `points` - points
          *     * `service_chat` - service_chat
+         *     * `campaign` - campaign
          *     * `handover` - handover
          * @enum {string}
          */
-        TimelineItemOutputKindEnum: "purchase" | "live_show_purchase" | "points" | "service_chat" | "handover";
+        TimelineItemOutputKindEnum: "purchase" | "live_show_purchase" | "points" | "service_chat" | "campaign" | "handover";
         TimelineOutput: {
             results: components["schemas"]["TimelineItemOutput"][];
             /**
@@ -7584,11 +7722,147 @@ export interface operations {
             };
         };
     };
+    brands_canned_replies_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCannedReplyOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    brands_canned_replies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedReplyInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    brands_canned_replies_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+                canned_reply_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    brands_canned_replies_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+                canned_reply_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCannedReplyUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     brands_inbox_list: {
         parameters: {
             query?: {
                 /** @description The pagination cursor value. */
                 cursor?: string;
+                /** @description Only this follower's conversations (username). */
+                follower?: string;
                 /** @description Number of results to return per page. */
                 limit?: number;
                 /** @description * `unclaimed` - unclaimed
@@ -10181,6 +10455,8 @@ export interface operations {
                 limit?: number;
                 /** @description Only clients assigned to me. */
                 mine?: boolean;
+                /** @description Username or display name contains this. */
+                q?: string;
             };
             header?: never;
             path: {
@@ -10504,6 +10780,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCommissionOutputList"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    loyalty_brands_commissions_mine_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                brand_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionSummaryOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -13871,6 +14177,36 @@ export interface operations {
             };
         };
     };
+    service_conversations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceConversationOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     service_conversations_claim_create: {
         parameters: {
             query?: never;
@@ -13881,6 +14217,40 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceConversationOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    service_conversations_handover_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverInputRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

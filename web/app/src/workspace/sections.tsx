@@ -78,5 +78,19 @@ export const sections: Section[] = [
     allowed: anyMember,
     screen: lazy(() => import("./live/LiveScreen")),
   },
+  {
+    path: "service",
+    label: "cs.nav.service",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./service/ServiceScreen")),
+  },
+  {
+    path: "clients",
+    label: "cs.nav.clients",
+    kind: "brand",
+    allowed: anyMember,
+    screen: lazy(() => import("./clients/ClientsScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
