@@ -25,6 +25,12 @@ class BrandOutput(serializers.ModelSerializer):
         fields = ["id", "name", "verified", "created_at"]
 
 
+class StaffBrandsQuery(serializers.Serializer):
+    verified = serializers.BooleanField(
+        required=False, default=False, help_text="false (default): brands awaiting verification."
+    )
+
+
 class AuditEntryOutput(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="brand-delivery-resend",
     ),
     path(f"{brand}/inbox", views.BrandInboxView.as_view(), name="brand-inbox"),
+    path("staff/brands", views.StaffBrandsView.as_view(), name="staff-brands"),
     path(
         "staff/brands/<int:brand_id>/verification",
         views.StaffBrandVerificationView.as_view(),
