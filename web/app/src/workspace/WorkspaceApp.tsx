@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, NavLink, Navigate, Outlet, Route, Routes } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { ErrorView, Loading } from "../components/Status";
@@ -6,12 +6,24 @@ import { TopBar } from "../components/TopBar";
 import { useCurrentTeam, useTeams, type Team } from "./useTeams";
 import { TeamScreen } from "./TeamScreen";
 import { sections, type Section } from "./sections";
+import { NewOrganisation, ReviewEntry } from "./developer/NewOrganisation";
+
+// Platform staff, not a team: the review queue and brand verification.
+const ReviewScreen = lazy(() => import("./developer/ReviewScreen"));
 
 /** The workspace (`/workspace/...`): brand staff and developers, switched into from Me. */
 export default function WorkspaceApp() {
   return (
     <Routes>
       <Route index element={<TeamPicker />} />
+      <Route
+        path="review"
+        element={
+          <Suspense fallback={<Loading />}>
+            <ReviewScreen />
+          </Suspense>
+        }
+      />
       <Route path=":kind/:teamId" element={<WorkspaceLayout />}>
         <Route index element={<Navigate to="team" replace />} />
         <Route path="team" element={<TeamScreen />} />
@@ -60,6 +72,8 @@ function TeamPicker() {
           ))}
         </ul>
       )}
+      <ReviewEntry />
+      <NewOrganisation />
     </div>
   );
 }

@@ -34,5 +34,12 @@ export const sections: Section[] = [
     allowed: can.manage,
     screen: lazy(() => import("./OrdersScreen")),
   },
+  {
+    path: "apps",
+    label: "developer.nav.apps",
+    kind: "organisation",
+    allowed: anyMember,
+    screen: lazy(() => import("./developer/AppsScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
