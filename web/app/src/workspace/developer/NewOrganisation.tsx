@@ -3,9 +3,14 @@ import type { FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ok } from "../../api/client";
+import { api, ok, type Schemas } from "../../api/client";
 import { errorText, useToast } from "../../components/Toast";
 import { useMe } from "../../screens/useMe";
+import type { Team } from "../useTeams";
+
+type TeamsPage = Schemas["PaginatedWorkspaceTeamOutputList"];
+
+export const CREATE_ORGANISATION = ["workspace", "create-organisation"];
 
 /** On the team picker: start a developer organisation (anyone may), and go to its apps. */
 export function NewOrganisation() {
@@ -15,10 +20,22 @@ export function NewOrganisation() {
   const notify = useToast();
   const [name, setName] = useState("");
   const create = useMutation({
+    mutationKey: CREATE_ORGANISATION,
     mutationFn: () => ok(api.POST("/api/v1/dev/organisations", { body: { name: name.trim() } })),
-    onSuccess: async (organisation) => {
-      await queryClient.invalidateQueries({ queryKey: ["teams"] });
+    onSuccess: (organisation) => {
+      // The new team is known at once (the picker would otherwise jump to a sole team's page),
+      // then the list is read again from the server.
+      const team: Team = {
+        kind: "organisation",
+        id: organisation.id,
+        name: organisation.name,
+        role: "owner",
+      };
+      queryClient.setQueryData<TeamsPage>(["teams"], (page) =>
+        page ? { ...page, results: [...page.results, team] } : page,
+      );
       navigate(`/workspace/organisation/${organisation.id}/apps`);
+      void queryClient.invalidateQueries({ queryKey: ["teams"] });
     },
     onError: (error) => notify(errorText(error)),
   });
