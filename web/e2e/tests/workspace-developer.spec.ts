@@ -44,6 +44,7 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
 }) => {
   const api = new Api(request);
   const developer = await api.register("Devi");
+  const tester = await api.register("Tess");
   const page = await signedIn(browser, baseURL, developer);
 
   // From Me into the workspace: no team yet, so start a developer organisation.
@@ -88,6 +89,15 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   await uploadBundle(page, "1.0.0", zipped({ "app.json": JSON.stringify(manifest), "pages/index.html": PAGE }));
   await expect(versionRow(page, "1.0.0")).toContainText("Draft");
   await expect(refused).toBeHidden();
+
+  // Its testers open it first: a trial, a tester, the trial's QR code.
+  await page.getByRole("button", { name: "Make 1.0.0 the trial version" }).click();
+  await expect(versionRow(page, "1.0.0")).toContainText("Trial");
+  await page.getByLabel("Tester's username").fill(tester.username);
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByRole("list", { name: "Testers" })).toContainText(`@${tester.username}`);
+  await page.getByRole("button", { name: "Show the trial QR code" }).click();
+  await expect(page.getByRole("img", { name: "QR code that opens trial version 1.0.0" })).toBeVisible();
   await page.getByRole("button", { name: "Submit 1.0.0 for review" }).click();
   await expect(versionRow(page, "1.0.0")).toContainText("In review");
   await expectAccessible(page);
@@ -114,6 +124,8 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   await page.getByRole("button", { name: "Release 1.0.0" }).click();
   await expect(versionRow(page, "1.0.0")).toContainText("Released");
   await page.screenshot({ path: "test-results/workspace-developer-app.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: "test-results/workspace-developer-app-desktop.png", fullPage: true });
   await page.goto(`/apps/${appId}`);
   await expect(
     page.frameLocator(`iframe[title="${appName}"]`).getByRole("heading", { name: "Tea time is served" }),

@@ -613,6 +613,8 @@ export const en = {
       title: "Quotas",
       used_one: "{{used}} of {{limit}} per minute",
       used_other: "{{used}} of {{limit}} per {{count}} minutes",
+      usedDays_one: "{{used}} of {{limit}} per day",
+      usedDays_other: "{{used}} of {{limit}} per {{count}} days",
       meter: "{{name}} used",
     },
     webhooks: {

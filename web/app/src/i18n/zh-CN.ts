@@ -610,6 +610,8 @@ export const zhCN: Messages = {
       title: "配额",
       used_one: "每分钟 {{used}} / {{limit}}",
       used_other: "每 {{count}} 分钟 {{used}} / {{limit}}",
+      usedDays_one: "每天 {{used}} / {{limit}}",
+      usedDays_other: "每 {{count}} 天 {{used}} / {{limit}}",
       meter: "{{name}} 已用",
     },
     webhooks: {

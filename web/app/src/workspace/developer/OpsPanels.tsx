@@ -7,6 +7,7 @@ import { formatDateTime } from "../../i18n/format";
 import { devKeys } from "./useDeveloper";
 
 type Delivery = Schemas["WebhookDeliveryOutput"];
+const DAY = 86_400;
 
 /** The app's rate-limited calls: how much of each window is used. */
 export function QuotasPanel({ appId }: { appId: string }) {
@@ -31,11 +32,17 @@ export function QuotasPanel({ appId }: { appId: string }) {
             <span className="row-main">
               <span className="row-title">{quota.name}</span>
               <span className="row-sub">
-                {t("developer.quotas.used", {
-                  used: quota.used,
-                  limit: quota.limit,
-                  count: Math.round(quota.window_seconds / 60),
-                })}
+                {quota.window_seconds >= DAY
+                  ? t("developer.quotas.usedDays", {
+                      used: quota.used,
+                      limit: quota.limit,
+                      count: Math.round(quota.window_seconds / DAY),
+                    })
+                  : t("developer.quotas.used", {
+                      used: quota.used,
+                      limit: quota.limit,
+                      count: Math.round(quota.window_seconds / 60),
+                    })}
               </span>
             </span>
             <meter

@@ -226,18 +226,20 @@ function VersionsTable({
                   )}
                 </td>
                 <td>{formatDateTime(v.created_at, i18n.language)}</td>
-                <td className="dev-actions">
-                  {buttons(v).map((action) => (
-                    <button
-                      key={action}
-                      type="button"
-                      disabled={act.isPending}
-                      aria-label={t(`developer.versions.${action}Label`, { version: v.version })}
-                      onClick={() => act.mutate({ action, id: v.id })}
-                    >
-                      {t(`developer.versions.${action}`)}
-                    </button>
-                  ))}
+                <td>
+                  <div className="dev-actions">
+                    {buttons(v).map((action) => (
+                      <button
+                        key={action}
+                        type="button"
+                        disabled={act.isPending}
+                        aria-label={t(`developer.versions.${action}Label`, { version: v.version })}
+                        onClick={() => act.mutate({ action, id: v.id })}
+                      >
+                        {t(`developer.versions.${action}`)}
+                      </button>
+                    ))}
+                  </div>
                 </td>
               </tr>
             ))}
