@@ -131,6 +131,12 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
     page.frameLocator(`iframe[title="${appName}"]`).getByRole("heading", { name: "Tea time is served" }),
   ).toBeVisible();
 
+  // That opening is in the app's entries chart.
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "Entries" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /Bar chart of openings per day and source: 1 in all/ })).toBeVisible();
+  await page.screenshot({ path: "test-results/workspace-developer-entries.png", fullPage: true });
+
   // A developer of the organisation (not a manager): no owner-only controls, and the API refuses.
   const member = await api.register("Mika");
   const organisation = (await api.get("/api/v1/teams", developer)).results.find(

@@ -14,7 +14,7 @@ import { api, ok } from "../../api/client";
 import { ErrorView } from "../../components/Status";
 import { entriesPerDay, SOURCES } from "./entries";
 
-const COLOURS = ["var(--accent)", "#1d4ed8", "#b45309", "#7c3aed", "#0f766e", "#6b7280"];
+const COLOURS = ["var(--accent)", "#1d4ed8", "#b45309", "#7c3aed", "#be185d", "#6b7280"];
 
 /** How people opened the app, per day and entry source, as stacked bars. */
 export default function EntryChart({ appId }: { appId: string }) {
@@ -54,6 +54,7 @@ export default function EntryChart({ appId }: { appId: string }) {
                   key={source}
                   dataKey={source}
                   stackId="entries"
+                  maxBarSize={48}
                   name={t(`developer.entries.source.${source}`)}
                   fill={COLOURS[index % COLOURS.length]}
                 />
