@@ -58,6 +58,24 @@ def merchant_balances(*, organisation_id: int, sandbox: bool = False) -> list[di
     )
 
 
+def sandbox_balances(*, miniprogram) -> dict:
+    """A sandbox app's test money: its organisation's sandbox merchant balance and each
+    tester's test wallet (``{"merchant": [...], "testers": [...]}``), in two queries."""
+    testers = (
+        Account.objects.filter(
+            kind=Kind.USER_WALLET,
+            sandbox=True,
+            user_id__in=miniprogram.testers.values("user_id"),
+        )
+        .order_by("user__username", "currency")
+        .values("currency", available=F("balance"), username=F("user__username"))
+    )
+    return {
+        "merchant": merchant_balances(organisation_id=miniprogram.organisation_id, sandbox=True),
+        "testers": list(testers),
+    }
+
+
 def payorder_visible(*, prepay_id: str, miniprogram=None, payer=None) -> PayOrder:
     """A pay order as its mini-program or its payer sees it; 404 for anyone else."""
     lookup = {"miniprogram": miniprogram} if miniprogram is not None else {"payer": payer}

@@ -12,11 +12,7 @@ urlpatterns = [
         views.OrganisationMembersView.as_view(),
         name="dev-organisation-members",
     ),
-    path(
-        "dev/organisations/<int:organisation_id>/members/<int:member_id>",
-        views.OrganisationMemberView.as_view(),
-        name="dev-organisation-member",
-    ),
+    # DELETE .../members/<member_id> is served by superapp.teams (it writes the team's audit log)
     path("dev/miniprograms", views.DevMiniProgramsView.as_view(), name="dev-miniprograms"),
     path(APP, views.DevMiniProgramView.as_view(), name="dev-miniprogram"),
     path(f"{APP}/secret", views.SecretRotateView.as_view(), name="dev-miniprogram-secret"),

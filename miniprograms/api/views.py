@@ -56,15 +56,6 @@ class OrganisationMembersView(APIView):
         return paginate(self, request, members, s.MpMemberOutput)
 
 
-class OrganisationMemberView(APIView):
-    @extend_schema(responses={204: None}, tags=DEV)
-    def delete(self, request, organisation_id: int, member_id: int):
-        services.organisation_member_remove(
-            actor=request.user, organisation_id=organisation_id, member_id=member_id
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
 # --- Developer: apps ---------------------------------------------------------------------------
 
 

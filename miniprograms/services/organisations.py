@@ -40,13 +40,22 @@ def organisation_membership_set(*, organisation_id: int, user_id: int, role: str
 
 
 @transaction.atomic
-def organisation_member_remove(*, actor, organisation_id: int, member_id: int) -> None:
+def organisation_member_remove(
+    *, actor, organisation_id: int, member_id: int
+) -> OrganisationMember:
+    """Owners and admins remove a member by membership id (not the owner); returns the removed
+    membership (the caller, ``superapp.teams``, writes it to the team's audit log)."""
     organisation = selectors.organisation_for_member(
         organisation_id=organisation_id, user=actor, roles=selectors.MANAGERS
     )
-    member = OrganisationMember.objects.filter(pk=member_id, organisation=organisation).first()
+    member = (
+        OrganisationMember.objects.filter(pk=member_id, organisation=organisation)
+        .select_related("user", "organisation")
+        .first()
+    )
     if member is None:
         raise NotFound("No such member.", code=MEMBER_NOT_FOUND)
     if member.role == Role.OWNER:
         raise Forbidden("The owner cannot be removed.", code=OWNER_NOT_REMOVABLE)
     member.delete()
+    return member

@@ -28,6 +28,16 @@ class BalanceOutput(serializers.Serializer):
     available = serializers.IntegerField()
 
 
+class TesterBalanceOutput(BalanceOutput):
+    username = serializers.CharField()
+
+
+class SandboxOutput(serializers.Serializer):
+    sandbox = serializers.BooleanField(help_text="Whether the app's new pay orders are test money.")
+    merchant = BalanceOutput(many=True, help_text="The organisation's test-money takings.")
+    testers = TesterBalanceOutput(many=True, help_text="Each tester's test wallet.")
+
+
 class WalletOutput(serializers.Serializer):
     balances = BalanceOutput(many=True)
     daily_outgoing_limit = serializers.IntegerField()

@@ -36,6 +36,11 @@ urlpatterns = [
         views.RefundCreateView.as_view(),
         name="pay-order-refunds",
     ),
+    path(
+        "dev/miniprograms/<str:app_id>/sandbox",
+        views.DevSandboxView.as_view(),
+        name="dev-miniprogram-sandbox",
+    ),
     path("pay/merchant-key", views.MerchantKeyView.as_view(), name="pay-merchant-key"),
     path("pay/settlements/<str:day>", views.SettlementView.as_view(), name="pay-settlement"),
     path(

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from miniprograms.selectors import miniprogram_for_token, user_for_openid
+from miniprograms.selectors import miniprogram_for_member, miniprogram_for_token, user_for_openid
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.gateways import SIGNATURE_HEADER, StripeGateway, gateway
@@ -50,6 +50,19 @@ class WalletView(APIView):
             "daily_outgoing_limit": settings.PAYMENTS_DAILY_OUTGOING_LIMIT,
         }
         return Response(s.WalletOutput(data).data)
+
+
+class DevSandboxView(APIView):
+    """A developer's view of their app's sandbox mode and the test money it moved."""
+
+    @extend_schema(responses=s.SandboxOutput, tags=["miniprogram-developers"])
+    def get(self, request, app_id: str):
+        miniprogram = miniprogram_for_member(app_id=app_id, user=request.user)
+        data = {
+            "sandbox": miniprogram.sandbox,
+            **selectors.sandbox_balances(miniprogram=miniprogram),
+        }
+        return Response(s.SandboxOutput(data).data)
 
 
 class PinView(APIView):

@@ -384,6 +384,11 @@ def service_window_is_open(conversation: ServiceConversation, now: datetime | No
     )
 
 
+def brands_by_verification(*, verified: bool) -> QuerySet[Brand]:
+    """For platform staff: the brands awaiting verification, or the verified ones."""
+    return Brand.objects.filter(verified_at__isnull=not verified)
+
+
 def brand_get(*, brand_id: int) -> Brand:
     """Any brand by id (brands are public); 404 ``brand_not_found`` otherwise."""
     brand = Brand.objects.filter(pk=brand_id).first()

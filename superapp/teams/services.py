@@ -183,6 +183,24 @@ def member_remove(*, actor, kind: str, team_id: int, user_id: int) -> None:
     _audit(team=team, actor=actor, action="member.removed", target=member.username, role=role)
 
 
+@transaction.atomic
+def organisation_member_remove(*, actor, organisation_id: int, member_id: int) -> None:
+    """The developer API's removal by membership id (``DELETE /api/v1/dev/organisations/{id}/
+    members/{member_id}``): its own rules (owners and admins; never the owner), audited like
+    ``member_remove``."""
+    removed = miniprogram_services.organisation_member_remove(
+        actor=actor, organisation_id=organisation_id, member_id=member_id
+    )
+    team = Team(TeamKind.ORGANISATION, organisation_id, removed.organisation.name, "")
+    _audit(
+        team=team,
+        actor=actor,
+        action="member.removed",
+        target=removed.user.username,
+        role=removed.role,
+    )
+
+
 def _member(*, team: Team, user_id: int) -> selectors.Member:
     return next(
         m for m in selectors.team_members(kind=team.kind, team_id=team.id) if m.user_id == user_id

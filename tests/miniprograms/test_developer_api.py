@@ -103,6 +103,27 @@ def test_members_are_listed_and_removed_but_the_owner_stays(api, client_for):
     assert api.delete(f"{url}/{admin_id}").status_code == 204
 
 
+def test_removing_a_member_by_membership_id_is_in_the_teams_audit_log(api, client_for):
+    organisation = api.post("/api/v1/dev/organisations", {"name": "Beans"}, format="json").json()
+    url = f"/api/v1/dev/organisations/{organisation['id']}/members"
+    admin, developer = UserFactory(), UserFactory()
+    team = {"kind": "organisation", "team_id": organisation["id"]}
+    join_team(api.user, **team, user=admin, role="admin")
+    join_team(api.user, **team, user=developer, role="developer")
+    developer_id = next(
+        m["id"] for m in api.get(url).json()["results"] if m["username"] == developer.username
+    )
+    assert client_for(admin).delete(f"{url}/{developer_id}").status_code == 204
+    log = api.get(f"/api/v1/teams/organisation/{organisation['id']}/audit-log").json()
+    latest = log["results"][0]
+    assert (latest["actor"], latest["action"], latest["target"]) == (
+        admin.username,
+        "member.removed",
+        developer.username,
+    )
+    assert latest["details"] == {"role": "developer"}
+
+
 def test_members_are_invited_not_added(api):
     organisation = api.post("/api/v1/dev/organisations", {"name": "Beans"}, format="json").json()
     url = f"/api/v1/dev/organisations/{organisation['id']}/members"

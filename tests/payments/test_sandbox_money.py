@@ -10,6 +10,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from miniprograms import services as mp_services
+from miniprograms.models import OrganisationMember
 from miniprograms.selectors import webhook_owner
 from payments import ledger, selectors, services
 from payments.models import Account, JournalTransaction, PayOrder, Posting
@@ -261,3 +263,29 @@ def test_an_expired_sandbox_order_is_refused_like_a_real_one(sandbox_merchant):
     with pytest.raises(DomainError, match="expired"):
         services.payorder_confirm(actor=tester, prepay_id=order.prepay_id, pin=PIN)
     assert not Account.objects.filter(sandbox=True, balance__gt=0).exists()
+
+
+def test_developers_see_the_sandbox_mode_and_the_test_money_of_their_app(
+    sandbox_merchant, settings, django_capture_on_commit_callbacks
+):
+    settings.PAYMENTS_MERCHANT_FEE_BPS = 60
+    owner = OrganisationMember.objects.get(
+        organisation_id=sandbox_merchant.organisation_id, role="owner"
+    ).user
+    tester, idle_tester = payer(), payer()
+    for user in (tester, idle_tester):
+        mp_services.tester_add(actor=owner, app_id=sandbox_merchant.app_id, user=user)
+    order = pay_order(sandbox_merchant, tester, 2000)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm(tester, order).status_code == 200
+    url = f"/api/v1/dev/miniprograms/{sandbox_merchant.app_id}/sandbox"
+
+    response = consumer_client(owner).get(url)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "sandbox": True,
+        "merchant": [{"currency": "EUR", "available": 2000 - 12}],
+        "testers": [{"currency": "EUR", "available": 0, "username": tester.username}],
+    }
+    assert_refused(consumer_client(idle_tester).get(url), 404, "miniprogram_not_found")

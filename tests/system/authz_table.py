@@ -145,6 +145,8 @@ EXPECTED = {
         (401, 409, 404, 404, 404, 403, 404),
     ("POST", "/api/v1/dev/miniprograms/{app_id}/secret"):
         (401, OK, 404, 404, 404, 403, 404),
+    ("GET", "/api/v1/dev/miniprograms/{app_id}/sandbox"):
+        (401, OK, 404, 404, 404, 403, 404),
     ("GET", "/api/v1/dev/miniprograms/{app_id}/testers"):
         (401, OK, 404, 404, 404, 403, 404),
     ("POST", "/api/v1/dev/miniprograms/{app_id}/testers"):
@@ -349,6 +351,9 @@ EXPECTED = {
         (401, OK, 404, OK, 404, 403, 404),
     ("POST", "/api/v1/service-conversations/{conversation_id}/replies"):
         (401, 409, 404, 409, 404, 403, 404),
+    # staff only: the brands awaiting verification
+    ("GET", "/api/v1/staff/brands"):
+        (401, 403, 403, 403, 403, 403, OK),
     ("POST", "/api/v1/staff/brands/{brand_id}/verification"):
         (401, 403, 403, 403, 403, 403, OK),
     ("DELETE", "/api/v1/staff/brands/{brand_id}/verification"):

@@ -52,8 +52,9 @@ class MeSerializer(serializers.ModelSerializer):
             "region",
             "findable_by_username",
             "date_joined",
+            "is_staff",
         ]
-        read_only_fields = ["id", "username", "date_joined"]
+        read_only_fields = ["id", "username", "date_joined", "is_staff"]
         extra_kwargs = {"display_name": {"required": False}}
 
 

@@ -29,6 +29,12 @@ class BrandOutput(serializers.ModelSerializer):
         fields = ["id", "name", "verified", "verification_requested_at", "created_at"]
 
 
+class StaffBrandsQuery(serializers.Serializer):
+    verified = serializers.BooleanField(
+        required=False, default=False, help_text="false (default): brands awaiting verification."
+    )
+
+
 class AuditEntryOutput(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 

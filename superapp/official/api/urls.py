@@ -37,6 +37,7 @@ urlpatterns = [
         views.CannedReplyDetailView.as_view(),
         name="brand-canned-reply",
     ),
+    path("staff/brands", views.StaffBrandsView.as_view(), name="staff-brands"),
     path(
         "staff/brands/<int:brand_id>/verification",
         views.StaffBrandVerificationView.as_view(),

@@ -197,6 +197,21 @@ class BrandAccountsView(SelectorListView):
         return selectors.accounts_of_brand(brand=brand)
 
 
+@extend_schema_view(get=extend_schema(parameters=[s.StaffBrandsQuery], tags=["staff"]))
+class StaffBrandsView(SelectorListView):
+    """Platform staff: the brands awaiting verification (or, ``?verified=true``, the verified
+    ones), newest first."""
+
+    permission_classes = [IsPlatformStaff]
+    model = Brand
+    serializer_class = s.BrandOutput
+
+    @staticmethod
+    def selector(request):
+        query = validated(s.StaffBrandsQuery, request.query_params)
+        return selectors.brands_by_verification(verified=query["verified"])
+
+
 class StaffBrandVerificationView(APIView):
     """Platform staff verify a brand (or revoke it)."""
 

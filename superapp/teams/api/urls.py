@@ -18,6 +18,11 @@ urlpatterns = [
     path(f"{team}/audit-log", views.TeamAuditLogView.as_view(), name="team-audit-log"),
     # The contract's "add a member to a brand" (shared/API.md) now sends an invitation.
     path("brands/<int:brand_id>/members", views.BrandMembersView.as_view(), name="brand-members"),
+    path(
+        "dev/organisations/<int:organisation_id>/members/<int:member_id>",
+        views.OrganisationMemberView.as_view(),
+        name="dev-organisation-member",
+    ),
     path("invitations", views.MyInvitationsView.as_view(), name="my-invitations"),
     path(
         "invitations/<int:invitation_id>/accept",

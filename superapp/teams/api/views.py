@@ -142,3 +142,15 @@ class InvitationAnswerView(APIView):
             actor=request.user, invitation_id=invitation_id, accept=self.accept
         )
         return Response(InvitationOutput(invitation).data)
+
+
+class OrganisationMemberView(APIView):
+    """The developer API's older removal of an organisation member by membership id; written
+    to the team's audit log like ``DELETE /teams/organisation/{id}/members/{user_id}``."""
+
+    @extend_schema(responses={204: None}, tags=["miniprogram-developers"])
+    def delete(self, request, organisation_id: int, member_id: int):
+        services.organisation_member_remove(
+            actor=request.user, organisation_id=organisation_id, member_id=member_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

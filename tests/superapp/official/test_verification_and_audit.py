@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import assert_refused, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.superapp.official.factories import StaffUserFactory, brand_with_staff, official_account
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,27 @@ def test_members_list_their_brands():
     brand_with_staff(name="Not mine")
     response = consumer_client(brand.associate).get("/api/v1/brands")
     assert [b["name"] for b in response.json()["results"]] == ["Maison Lune"]
+
+
+def test_staff_list_the_brands_awaiting_verification_and_the_verified_ones():
+    waiting, verified = brand_with_staff(name="Waiting"), brand_with_staff(name="Vouched")
+    staff = consumer_client(StaffUserFactory())
+    staff.post(f"/api/v1/staff/brands/{verified.pk}/verification")
+
+    awaiting = staff.get("/api/v1/staff/brands").json()["results"]
+    done = staff.get("/api/v1/staff/brands?verified=true").json()["results"]
+
+    assert [(b["name"], b["verified"]) for b in awaiting] == [(waiting.name, False)]
+    assert [(b["name"], b["verified"]) for b in done] == [(verified.name, True)]
+    assert_refused(staff.get("/api/v1/staff/brands?verified=maybe"), 400, "validation_error")
+    assert consumer_client(waiting.owner).get("/api/v1/staff/brands").status_code == 403
+    assert_queries_constant(
+        lambda n: [brand_with_staff(name=f"Brand {i}") for i in range(n)],
+        lambda: staff.get("/api/v1/staff/brands"),
+    )
+
+
+def test_the_profile_says_whether_the_person_is_platform_staff():
+    brand = brand_with_staff()
+    assert consumer_client(StaffUserFactory()).get("/api/v1/me").json()["is_staff"] is True
+    assert consumer_client(brand.owner).get("/api/v1/me").json()["is_staff"] is False

@@ -638,6 +638,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dev/miniprograms/{app_id}/sandbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A developer's view of their app's sandbox mode and the test money it moved. */
+        get: operations["dev_miniprograms_sandbox_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/miniprograms/{app_id}/secret": {
         parameters: {
             query?: never;
@@ -845,6 +862,8 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** @description The developer API's older removal of an organisation member by membership id; written
+         *     to the team's audit log like ``DELETE /teams/organisation/{id}/members/{user_id}``. */
         delete: operations["dev_organisations_members_destroy"];
         options?: never;
         head?: never;
@@ -3623,6 +3642,24 @@ export interface paths {
         patch: operations["shops_skus_partial_update"];
         trace?: never;
     };
+    "/api/v1/staff/brands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Platform staff: the brands awaiting verification (or, ``?verified=true``, the verified
+         *     ones), newest first. */
+        get: operations["staff_brands_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/brands/{brand_id}/verification": {
         parameters: {
             query?: never;
@@ -4947,6 +4984,11 @@ export interface components {
             findable_by_username?: boolean;
             /** Format: date-time */
             readonly date_joined: string;
+            /**
+             * Staff status
+             * @description Designates whether the user can log into this admin site.
+             */
+            readonly is_staff: boolean;
         };
         MediaOutput: {
             id: number;
@@ -6748,6 +6790,14 @@ export interface components {
             /** Format: int64 */
             valid_days?: number;
         };
+        SandboxOutput: {
+            /** @description Whether the app's new pay orders are test money. */
+            sandbox: boolean;
+            /** @description The organisation's test-money takings. */
+            merchant: components["schemas"]["BalanceOutput"][];
+            /** @description Each tester's test wallet. */
+            testers: components["schemas"]["TesterBalanceOutput"][];
+        };
         SearchGroup: {
             kind: components["schemas"]["SearchKindEnum"];
             results: components["schemas"]["SearchResult"][];
@@ -7191,6 +7241,11 @@ export interface components {
         TeamTierRequest: {
             size: number;
             discount_percent: number;
+        };
+        TesterBalanceOutput: {
+            currency: string;
+            available: number;
+            username: string;
         };
         Tier: {
             name: string;
@@ -9019,6 +9074,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MpVersionOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dev_miniprograms_sandbox_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxOutput"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */
@@ -15911,6 +15996,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SkuOutput"];
+                };
+            };
+            /** @description Error: see `code` (docs/api-guide.md lists them). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    staff_brands_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                limit?: number;
+                /** @description false (default): brands awaiting verification. */
+                verified?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedBrandOutputList"];
                 };
             };
             /** @description Error: see `code` (docs/api-guide.md lists them). */

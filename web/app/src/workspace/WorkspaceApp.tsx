@@ -1,17 +1,30 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, NavLink, Navigate, Outlet, Route, Routes } from "react-router-dom";
+import { useMutationState } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { useCurrentTeam, useTeams, type Team } from "./useTeams";
 import { TeamScreen } from "./TeamScreen";
 import { sections, type Section } from "./sections";
+import { CREATE_ORGANISATION, NewOrganisation, ReviewEntry } from "./developer/NewOrganisation";
+
+// Platform staff, not a team: the review queue and brand verification.
+const ReviewScreen = lazy(() => import("./developer/ReviewScreen"));
 
 /** The workspace (`/workspace/...`): brand staff and developers, switched into from Me. */
 export default function WorkspaceApp() {
   return (
     <Routes>
       <Route index element={<TeamPicker />} />
+      <Route
+        path="review"
+        element={
+          <Suspense fallback={<Loading />}>
+            <ReviewScreen />
+          </Suspense>
+        }
+      />
       <Route path=":kind/:teamId" element={<WorkspaceLayout />}>
         <Route index element={<Navigate to="team" replace />} />
         <Route path="team" element={<TeamScreen />} />
@@ -35,10 +48,13 @@ function teamPath(team: Team): string {
 function TeamPicker() {
   const { t } = useTranslation();
   const teams = useTeams();
+  // Someone who just created an organisation is taken to its apps, not to the sole team's page.
+  const created = useMutationState({ filters: { mutationKey: CREATE_ORGANISATION } }).length > 0;
   if (teams.isPending) return <Loading />;
   if (teams.isError) return <ErrorView error={teams.error} retry={() => void teams.refetch()} />;
   const [only] = teams.data;
-  if (teams.data.length === 1 && only) return <Navigate to={`${teamPath(only)}/team`} replace />;
+  if (teams.data.length === 1 && only && !created)
+    return <Navigate to={`${teamPath(only)}/team`} replace />;
   return (
     <div className="layout">
       <TopBar title={t("workspace.title")} back />
@@ -60,6 +76,8 @@ function TeamPicker() {
           ))}
         </ul>
       )}
+      <ReviewEntry />
+      <NewOrganisation />
     </div>
   );
 }

@@ -3,24 +3,33 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { errorText, useToast } from "../components/Toast";
+import { ReviewEntry } from "./developer/NewOrganisation";
 import { useMyInvitations, useTeams } from "./useTeams";
 
-/** On Me: the way into the workspace, for people who belong to a brand or an organisation. */
+/** On Me: the way into the workspace (its teams, or to start a developer organisation), and
+ * for platform staff the review queue. */
 export function WorkspaceEntry() {
   const { t } = useTranslation();
   const teams = useTeams();
-  if (!teams.data?.length) return null;
+  if (!teams.data) return null;
   return (
-    <ul className="list">
-      <li>
-        <Link className="row" to="/workspace">
-          <span className="row-main">
-            <span className="row-title">{t("workspace.open")}</span>
-            <span className="row-sub">{teams.data.map((team) => team.name).join(" · ")}</span>
-          </span>
-        </Link>
-      </li>
-    </ul>
+    <>
+      <ul className="list">
+        <li>
+          <Link className="row" to="/workspace">
+            <span className="row-main">
+              <span className="row-title">{t("workspace.open")}</span>
+              <span className="row-sub">
+                {teams.data.length
+                  ? teams.data.map((team) => team.name).join(" · ")
+                  : t("developer.organisation.start")}
+              </span>
+            </span>
+          </Link>
+        </li>
+      </ul>
+      <ReviewEntry />
+    </>
   );
 }
 

@@ -92,5 +92,12 @@ export const sections: Section[] = [
     allowed: anyMember,
     screen: lazy(() => import("./clients/ClientsScreen")),
   },
+  {
+    path: "apps",
+    label: "developer.nav.apps",
+    kind: "organisation",
+    allowed: anyMember,
+    screen: lazy(() => import("./developer/AppsScreen")),
+  },
   // New sections are appended here, one entry each.
 ];
