@@ -1,5 +1,5 @@
-import { lazy, Suspense } from "react";
-import { Link, NavLink, Navigate, Outlet, Route, Routes } from "react-router-dom";
+import { lazy, Suspense, useEffect, useRef } from "react";
+import { Link, NavLink, Navigate, Outlet, Route, Routes, useLocation } from "react-router-dom";
 import { useMutationState } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ErrorView, Loading } from "../components/Status";
@@ -95,27 +95,43 @@ function WorkspaceLayout() {
   ];
   return (
     <div className="workspace">
-      <nav className="workspace-nav" aria-label={t("workspace.nav.label")}>
-        <p className="workspace-team">
-          <strong>{team.name}</strong>
-          <span className="muted small">{t(`workspace.roles.${team.role}`)}</span>
-        </p>
-        {links.map((link) => (
-          <NavLink key={link.to} to={link.to}>
-            {link.label}
-          </NavLink>
-        ))}
-        <NavLink to="/workspace" end className="workspace-switch">
-          {t("workspace.nav.switch")}
-        </NavLink>
-        <Link to="/me">{t("workspace.nav.exit")}</Link>
-      </nav>
+      <WorkspaceNav team={team} links={links} />
       <main className="workspace-content">
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>
       </main>
     </div>
+  );
+}
+
+/**
+ * The team's sections: a sidebar on wide screens, a bar along the bottom of a phone that scrolls
+ * sideways when a brand has more sections than fit, keeping the open one in view.
+ */
+function WorkspaceNav({ team, links }: { team: Team; links: { to: string; label: string }[] }) {
+  const { t } = useTranslation();
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  useEffect(() => {
+    nav.current?.querySelector("a.active")?.scrollIntoView({ block: "nearest", inline: "center" });
+  }, [pathname]);
+  return (
+    <nav ref={nav} className="workspace-nav" aria-label={t("workspace.nav.label")}>
+      <p className="workspace-team">
+        <strong>{team.name}</strong>
+        <span className="muted small">{t(`workspace.roles.${team.role}`)}</span>
+      </p>
+      {links.map((link) => (
+        <NavLink key={link.to} to={link.to}>
+          {link.label}
+        </NavLink>
+      ))}
+      <NavLink to="/workspace" end className="workspace-switch">
+        {t("workspace.nav.switch")}
+      </NavLink>
+      <Link to="/me">{t("workspace.nav.exit")}</Link>
+    </nav>
   );
 }
 
