@@ -122,6 +122,28 @@ class FollowerCounterShard(models.Model):
         ]
 
 
+class FollowerDay(models.Model):
+    """An account's follower count as last seen on a day (UTC): the follower chart's history.
+
+    An unfollow deletes its follow, so the follows alone cannot say how many followed on a past
+    day; the snapshot task (``official.snapshot_follower_days``, hourly) writes today's row for
+    every account from the counter shards, and the day's last snapshot stays."""
+
+    account = models.ForeignKey(
+        OfficialAccount, on_delete=models.CASCADE, related_name="follower_days", db_index=False
+    )
+    day = models.DateField()
+    followers = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="follower_day_unique"),
+            models.CheckConstraint(
+                condition=models.Q(followers__gte=0), name="follower_day_not_negative"
+            ),
+        ]
+
+
 class Follow(models.Model):
     """A user follows an account from ``followed_at``: they see broadcasts published since."""
 

@@ -37,6 +37,7 @@ from superapp.official.models import (
     CannedReply,
     Follow,
     FollowerCounterShard,
+    FollowerDay,
     KeywordReply,
     OfficialAccount,
     ServiceConversation,
@@ -500,12 +501,32 @@ def broadcast_quota(*, account: OfficialAccount, now: datetime | None = None) ->
 
 
 def follower_counts_per_day(*, account: OfficialAccount, days: int, today=None) -> list[dict]:
-    """The follower count at the end of each of the last ``days`` days (UTC), oldest first.
-
-    Counted from the follows that still exist (one grouped query): a follower who unfollowed
-    leaves the whole curve, since an unfollow deletes its follow."""
+    """The follower count at the end of each of the last ``days`` days (UTC), oldest first:
+    today's live count, each past day's snapshot (``FollowerDay``), and for days before the
+    first snapshot an estimate from the follows that still exist (a follower who unfollowed
+    before snapshots began is missing from those days). Three queries."""
     today = today or timezone.now().astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
+    snapshots = dict(
+        FollowerDay.objects.filter(account=account, day__gte=first, day__lt=today).values_list(
+            "day", "followers"
+        )
+    )
+    series = []
+    for point in _follower_estimate_per_day(account=account, first=first, days=days):
+        followers = snapshots.get(point["day"], point["followers"])
+        series.append({"day": point["day"], "followers": followers})
+    series[-1]["followers"] = _live_follower_count(account)
+    return series
+
+
+def _live_follower_count(account: OfficialAccount) -> int:
+    total = FollowerCounterShard.objects.filter(account=account).aggregate(total=Sum("count"))
+    return total["total"] or 0
+
+
+def _follower_estimate_per_day(*, account: OfficialAccount, first, days: int) -> list[dict]:
+    """Per day from ``first``: the follows that still exist and were made by its end."""
     rows = (
         Follow.objects.filter(account=account)
         .annotate(day=TruncDate("followed_at", tzinfo=UTC))
@@ -526,3 +547,9 @@ def follower_counts_per_day(*, account: OfficialAccount, days: int, today=None) 
         running += per_day.get(day, 0)
         series.append({"day": day, "followers": running})
     return series
+
+
+def follower_counts_of_accounts(*, after_id: int, limit: int) -> list[tuple[int, int]]:
+    """(account id, follower count) of up to ``limit`` accounts after ``after_id``, by id."""
+    accounts = _with_follower_count(OfficialAccount.objects.filter(pk__gt=after_id))
+    return list(accounts.order_by("pk").values_list("pk", "follower_count")[:limit])

@@ -5,6 +5,7 @@ Each change a brand makes is recorded in its audit log (``_audit``) inside the s
 
 import random
 import secrets
+from datetime import UTC
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -56,6 +57,7 @@ from superapp.official.models import (
     CannedReply,
     Follow,
     FollowerCounterShard,
+    FollowerDay,
     KeywordReply,
     OfficialAccount,
     ServiceConversation,
@@ -872,3 +874,20 @@ def service_conversations_erase(*, user) -> None:
     ServiceConversation.objects.filter(user=user).delete()
     ServiceMessage.objects.filter(sent_by=user).update(sent_by=None)
     ServiceConversation.objects.filter(claimed_by=user).update(claimed_by=None, claimed_at=None)
+
+
+def follower_days_snapshot(*, now=None, batch: int = 1000) -> int:
+    """Write today's (UTC) follower count of every account into ``FollowerDay``, replacing the
+    earlier snapshot of the day; returns the number of accounts. A batch per statement."""
+    day = (now or timezone.now()).astimezone(UTC).date()
+    written, after_id = 0, 0
+    while counts := selectors.follower_counts_of_accounts(after_id=after_id, limit=batch):
+        FollowerDay.objects.bulk_create(
+            [FollowerDay(account_id=pk, day=day, followers=n) for pk, n in counts],
+            update_conflicts=True,
+            unique_fields=["account", "day"],
+            update_fields=["followers"],
+        )
+        written += len(counts)
+        after_id = counts[-1][0]
+    return written

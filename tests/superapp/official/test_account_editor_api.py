@@ -8,7 +8,8 @@ import pytest
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from superapp.official.models import BrandAuditEntry, Follow, OfficialAccount
+from superapp.official import selectors, services
+from superapp.official.models import BrandAuditEntry, Follow, FollowerDay, OfficialAccount
 from tests.helpers import assert_refused, consumer_client
 from tests.superapp.media import samples
 from tests.superapp.media.helpers import upload
@@ -276,6 +277,35 @@ def test_the_follower_count_at_the_end_of_each_day():
         {"day": days[1], "followers": 2},
         {"day": days[2], "followers": 3},
     ]
+
+
+def test_the_chart_keeps_a_past_days_count_after_followers_leave(django_assert_max_num_queries):
+    """Yesterday's snapshot says three followed; two unfollow today: yesterday stays three,
+    today is the live count, and the day before the first snapshot is the follows' estimate."""
+    account = official_account()
+    stayer, *leavers = followers(account, 3)
+    now = timezone.now()
+    Follow.objects.filter(account=account).update(followed_at=now - timedelta(days=2))
+    assert services.follower_days_snapshot(now=now - timedelta(days=1)) >= 1
+    for leaver in leavers:
+        services.account_unfollow(user=leaver, account_id=account.pk)
+    with django_assert_max_num_queries(3):
+        series = selectors.follower_counts_per_day(account=account, days=3)
+    assert [point["followers"] for point in series] == [1, 3, 1]
+    assert FollowerDay.objects.get(account=account).followers == 3
+    assert Follow.objects.get(account=account).user == stayer
+
+
+def test_the_snapshot_of_a_day_replaces_the_earlier_one():
+    account = official_account()
+    followers(account, 2)
+    services.follower_days_snapshot()
+    follower = followers(account, 1)[0]
+    services.follower_days_snapshot()
+    assert FollowerDay.objects.get(account=account).followers == 3
+    services.account_unfollow(user=follower, account_id=account.pk)
+    services.follower_days_snapshot()
+    assert FollowerDay.objects.get(account=account).followers == 2
 
 
 @pytest.mark.parametrize("days", ["0", "366", "many"])

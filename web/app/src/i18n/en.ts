@@ -868,7 +868,7 @@ export const en = {
       days_other: "{{count}} days",
       chart: "Followers per day",
       series: "Followers",
-      caption: "Followers at the end of each day (UTC), counting those who still follow.",
+      caption: "Followers at the end of each day (UTC).",
     },
   },
   liveControl: {

@@ -863,7 +863,7 @@ export const zhCN: Messages = {
       days_other: "{{count}} 天",
       chart: "每日粉丝数",
       series: "粉丝",
-      caption: "每天结束时（UTC）的粉丝数，只计算仍在关注的用户。",
+      caption: "每天结束时（UTC）的粉丝数。",
     },
   },
   liveControl: {
