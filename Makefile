@@ -12,7 +12,7 @@ TEST_ENV := DATABASE_URL=$(SERVICE_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CEL
 
 .PHONY: install system-packages run run-services test test-embedded fuzz lint format check-services \
   migrations-check audit bench clean media-tools \
-  web-install web-build web-types web-types-check web-check web-e2e web-screenshot \
+  web-install web-build web-types web-types-check web-sdk-check web-check web-e2e web-screenshot \
   web-screenshot-miniprogram chromium
 
 # The live video media server (docs/live.md, "Video"): Debian's nginx with its RTMP module, and
@@ -27,6 +27,8 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
 WEB_SOURCES := $(shell find web/app/src web/app/public web/app/index.html web/app/vite.config.ts -type f 2>/dev/null)
+# plaza-sdk (web/sdk): its wire-format types are shared with the app and the storefront.
+SDK_SOURCES := $(shell find web/sdk/src web/sdk/vite.config.ts -type f -not -name '*.test.ts' 2>/dev/null)
 # The storefront mini-program (web/storefront, docs/shop.md) also reads the app's API types.
 STOREFRONT_SOURCES := $(shell find web/storefront/src web/storefront/public web/storefront/index.html \
   web/storefront/vite.config.ts web/app/src/api/schema.d.ts -type f 2>/dev/null)
@@ -71,16 +73,33 @@ $(WEB_STAMP): web/package-lock.json
 
 web-install: $(WEB_STAMP)
 
-web/app/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+web/app/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES) $(SDK_SOURCES)
 	@echo "==> building the web app (vite build)"
 	cd web/app && npx vite build --logLevel warn
 
 # Released as every shop's mini-program by seed_demo / `manage.py storefront_release`.
-web/storefront/dist/index.html: $(WEB_STAMP) $(STOREFRONT_SOURCES)
+web/storefront/dist/index.html: $(WEB_STAMP) $(STOREFRONT_SOURCES) $(SDK_SOURCES)
 	@echo "==> building the storefront mini-program (vite build)"
 	cd web/storefront && npx vite build --logLevel warn
 
-web-build: web/app/dist/index.html web/storefront/dist/index.html
+# plaza-sdk.js and its typings, built from web/sdk (TypeScript) and committed: Django serves them.
+miniprograms/static/plaza-sdk.js: $(WEB_STAMP) $(SDK_SOURCES)
+	@echo "==> building plaza-sdk.js (web/sdk, vite library mode)"
+	cd web/sdk && npx vite build --logLevel warn
+
+web-build: miniprograms/static/plaza-sdk.js web/app/dist/index.html web/storefront/dist/index.html
+
+# Fails when the committed plaza-sdk.js / plaza-sdk.d.ts differ from a fresh build of web/sdk.
+web-sdk-check: web-install
+	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	  (cd web/sdk && SDK_OUT_DIR=$$out npx vite build --logLevel warn) || exit 1; \
+	  for file in plaza-sdk.js plaza-sdk.d.ts; do \
+	    if ! diff -u miniprograms/static/$$file $$out/$$file >&2; then \
+	      echo "web-sdk-check: miniprograms/static/$$file differs from a fresh build of web/sdk; run 'make web-build' and commit it" >&2; \
+	      exit 1; \
+	    fi; \
+	  done; \
+	  echo "web-sdk-check: the committed plaza-sdk.js and plaza-sdk.d.ts match web/sdk"
 
 # Regenerate web/app/src/api/{openapi.yaml,schema.d.ts} after changing an endpoint; commit both.
 web-types: install web-install
@@ -90,9 +109,10 @@ web-types-check: install web-install
 	BIN=$(BIN) scripts/web_types.sh --check
 
 # Type check, lint (ESLint + Prettier) and unit tests of the client.
-web-check: web-install web-types-check
+web-check: web-install web-types-check web-sdk-check
 	cd web/app && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 	cd web/storefront && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+	cd web/sdk && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 	cd web/e2e && npx tsc -p .
 
 # Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.

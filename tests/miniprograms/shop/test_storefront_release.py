@@ -35,7 +35,7 @@ def test_opening_a_shop_releases_the_storefront_as_its_miniprogram():
     page = client.get(f"/mp/{app_id}/index.html")
     assert page.status_code == 200 and b'<div id="root">' in page.content
     assert client.get(f"/mp/{app_id}/assets/app.js").status_code == 200
-    assert b"global.plaza" in client.get(f"/mp/{app_id}/plaza-sdk.js").content
+    assert b"window.plaza = createPlaza(window)" in client.get(f"/mp/{app_id}/plaza-sdk.js").content
     script = client.get(f"/mp/{app_id}/storefront-config.js").content.decode()
     assert script.startswith("window.plazaStorefront = ")
     config = json.loads(script.removeprefix("window.plazaStorefront = ").rstrip(";\n"))

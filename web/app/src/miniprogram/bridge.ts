@@ -1,5 +1,6 @@
 /**
- * The host side of plaza-sdk v1 (miniprograms/static/plaza-sdk.js): a bundle in a sandboxed
+ * The host side of plaza-sdk v1 (web/sdk, built into miniprograms/static/plaza-sdk.js; the wire
+ * format and its types are web/sdk/src/protocol.ts, shared with the SDK): a bundle in a sandboxed
  * frame asks with `{plaza: 1, id, method, params}` and gets `{plaza: 1, id, result | error}`.
  *
  * - A message counts only when `event.source` is the frame's own window and its origin is the
@@ -11,15 +12,12 @@
  *   is answered any more and pending calls are dropped.
  */
 
-export const PROTOCOL = 1;
+import { PROTOCOL, type ErrorCode, type HostMethod, type LaunchOptions } from "@plaza/sdk/protocol";
 
-export type BridgeErrorCode =
-  | "unknown_method"
-  | "scope_not_granted"
-  | "invalid_params"
-  | "user_cancelled"
-  | "timeout"
-  | "host_error";
+export { PROTOCOL };
+export type { LaunchOptions };
+
+export type BridgeErrorCode = ErrorCode;
 
 /** A refusal sent back to the bundle (API errors keep the API's own `code`). */
 export class BridgeError extends Error {
@@ -31,18 +29,11 @@ export class BridgeError extends Error {
   }
 }
 
-export interface LaunchOptions {
-  path: string;
-  query: Record<string, string>;
-  scene: string;
-  source: string;
-}
-
 export type Params = Record<string, unknown>;
 export type Handler = (params: Params) => Promise<unknown>;
 
 /** The methods of plaza-sdk v1; `scope` is what the app must have been granted to call it. */
-export const METHODS: Record<string, { scope?: string }> = {
+export const METHODS: Readonly<Record<HostMethod, { scope?: string }>> = {
   login: {},
   requestPayment: { scope: "pay" },
   requestSubscribeMessage: { scope: "subscribe_message" },
@@ -58,7 +49,7 @@ export interface BridgeOptions {
   /** Scopes the platform allows this app (the launch answer's `scopes`). */
   scopes: readonly string[];
   launch: LaunchOptions;
-  handlers: Partial<Record<keyof typeof METHODS, Handler>>;
+  handlers: Partial<Record<HostMethod, Handler>>;
   /** Called once, when the bundle's SDK says it is ready. */
   onReady?(): void;
   timeoutMs?: number;
@@ -67,8 +58,12 @@ export interface BridgeOptions {
 /** What the bridge reads of a `message` event. */
 export type Incoming = Pick<MessageEvent, "data" | "origin" | "source">;
 
+function isHostMethod(method: string): method is HostMethod {
+  return Object.hasOwn(METHODS, method);
+}
+
 interface Request {
-  plaza: 1;
+  plaza: typeof PROTOCOL;
   id: string;
   method: string;
   params: Params;
@@ -124,8 +119,8 @@ export function createBridge(options: BridgeOptions) {
       }
       return;
     }
-    const spec = METHODS[method];
-    const handler = spec ? options.handlers[method] : undefined;
+    const spec = isHostMethod(method) ? METHODS[method] : undefined;
+    const handler = isHostMethod(method) ? options.handlers[method] : undefined;
     if (!spec || !handler) return refuse(id, "unknown_method", `No method ${method}.`);
     if (spec.scope && !options.scopes.includes(spec.scope))
       return refuse(id, "scope_not_granted", `This app may not use ${method}.`);
