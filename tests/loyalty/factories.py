@@ -135,3 +135,10 @@ def events_of(event_type: str) -> list[dict]:
     return list(
         DomainEvent.objects.filter(type=event_type).order_by("pk").values_list("payload", flat=True)
     )
+
+
+def follow(brand, user):
+    """``user`` follows one of the brand's accounts, as official's event tells loyalty."""
+    emit_event(
+        "official.account_followed", {"brand_id": brand.pk, "account_id": 1, "user_id": user.pk}
+    )

@@ -17,6 +17,7 @@ from tests.loyalty.factories import (
     brand_owner,
     emit_event,
     events_of,
+    follow,
     make_brand,
     make_program,
     order_paid,
@@ -25,24 +26,6 @@ from tests.loyalty.factories import (
 from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def brand():
-    brand = make_brand()
-    make_program(brand)
-    return brand
-
-
-@pytest.fixture
-def owner(brand):
-    return consumer_client(brand_owner(brand))
-
-
-def follow(brand, user):
-    emit_event(
-        "official.account_followed", {"brand_id": brand.pk, "account_id": 1, "user_id": user.pk}
-    )
 
 
 def service_message(brand, user, message_id):

@@ -11,33 +11,13 @@ from tests.helpers import consumer_client
 from tests.loyalty.factories import (
     add_staff,
     brand_owner,
-    emit_event,
-    make_brand,
-    make_program,
+    follow,
     order_paid,
     order_refunded,
 )
 from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def brand():
-    brand = make_brand()
-    make_program(brand)
-    return brand
-
-
-@pytest.fixture
-def owner(brand):
-    return consumer_client(brand_owner(brand))
-
-
-def follow(brand, user):
-    emit_event(
-        "official.account_followed", {"brand_id": brand.pk, "account_id": 1, "user_id": user.pk}
-    )
 
 
 def test_clients_are_found_by_username_or_display_name(brand, owner):

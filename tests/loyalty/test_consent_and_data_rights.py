@@ -15,19 +15,11 @@ from tests.loyalty.factories import (
     add_staff,
     brand_owner,
     make_brand,
-    make_program,
     order_paid,
 )
 from tests.payments.factories import fund
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def brand():
-    brand = make_brand()
-    make_program(brand)
-    return brand
 
 
 def test_consents_per_brand_and_mini_program_are_listed_with_dates(brand, api):

@@ -23,18 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def brand():
-    brand = make_brand()
-    make_program(brand)
-    return brand
-
-
-@pytest.fixture
-def owner(brand):
-    return consumer_client(brand_owner(brand))
-
-
-@pytest.fixture
 def associate(brand):
     return consumer_client(add_staff(brand))
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { push, stopPush } from "./ffmpeg";
 import type { Page } from "@playwright/test";
 import { Api, DEMO_PASSWORD, PIN, expect, expectAccessible, signedIn, test, type Person } from "./support";
 
@@ -6,31 +6,6 @@ import { Api, DEMO_PASSWORD, PIN, expect, expectAccessible, signedIn, test, type
 // `make media-tools` installs it), Debian's ffmpeg pushes a test pattern with the show's stream
 // key as OBS would, and a viewer in Chromium watches, buys and then watches the replay. A wrong
 // or rotated key being refused is covered with real processes in tests/system/test_live_video.py.
-
-/** ffmpeg's test pattern: H.264 with a keyframe every second (1 s HLS fragments) and AAC, in real
- * time, as superapp/live/test_pattern.py pushes it. */
-function push(server: string, streamKey: string): ChildProcess {
-  const pusher = spawn(
-    "ffmpeg",
-    [
-      ...["-hide_banner", "-loglevel", "error", "-re"],
-      ...["-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"],
-      ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"],
-      ...["-t", "120", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency"],
-      ...["-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", "-f", "flv", `${server}/${streamKey}`],
-    ],
-    { stdio: ["pipe", "ignore", "inherit"] },
-  );
-  return pusher;
-}
-
-/** Stops the push as OBS's button does (ffmpeg's `q`), so the media server sees it end. */
-async function stopPush(pusher: ChildProcess): Promise<void> {
-  if (pusher.exitCode !== null) return;
-  const exited = new Promise((resolve) => pusher.once("exit", resolve));
-  pusher.stdin?.end("q");
-  await exited;
-}
 
 /** Where the page's <video> is, in seconds. */
 function position(page: Page): Promise<number> {

@@ -1,25 +1,23 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Api, DEMO_PASSWORD, PIN, expect, expectAccessible, openChat, signedIn, test, type Person } from "./support";
+import {
+  Api,
+  DEMO_PASSWORD,
+  PIN,
+  expect,
+  expectAccessible,
+  openChat,
+  signedIn,
+  test,
+  type Person,
+  python,
+  root,
+  zipped,
+} from "./support";
 import type { APIRequestContext, Page } from "@playwright/test";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const python = process.env.PLAZA_PYTHON ?? path.join(root, ".venv/bin/python");
 
-/** A zip of `files` (name → text), made with Python's zipfile. */
-function zipped(files: Record<string, string>): Buffer {
-  const code =
-    "import io,json,sys,zipfile\n" +
-    "b=io.BytesIO()\n" +
-    "with zipfile.ZipFile(b,'w') as z:\n" +
-    "  [z.writestr(n,t) for n,t in json.load(sys.stdin).items()]\n" +
-    "sys.stdout.buffer.write(b.getvalue())";
-  const run = spawnSync(python, ["-c", code], { input: JSON.stringify(files) });
-  expect(run.status, run.stderr.toString()).toBe(0);
-  return run.stdout;
-}
 
 /** The Corner Coffee bundle built by examples/coffee/build.py for a shop server at `server`. */
 function coffeeBundle(server: string): Buffer {

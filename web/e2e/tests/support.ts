@@ -1,4 +1,7 @@
 import { test as base, expect, type Browser, type Page, type APIRequestContext } from "@playwright/test";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 
 export const PASSWORD = "e2e-Secret-pass-9";
@@ -14,6 +17,35 @@ export interface Person {
 }
 
 export { base as test, expect };
+
+/** The repository's root. */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The Python of the Plaza under test (the e2e server's), for helpers that need one. */
+export const python = process.env.PLAZA_PYTHON ?? path.join(root, ".venv/bin/python");
+
+/** A zip of `files` (name → text), made with Python's zipfile. */
+export function zipped(files: Record<string, string>): Buffer {
+  const code =
+    "import io,json,sys,zipfile\n" +
+    "b=io.BytesIO()\n" +
+    "with zipfile.ZipFile(b,'w') as z:\n" +
+    "  [z.writestr(n,t) for n,t in json.load(sys.stdin).items()]\n" +
+    "sys.stdout.buffer.write(b.getvalue())";
+  const run = spawnSync(python, ["-c", code], { input: JSON.stringify(files) });
+  expect(run.status, run.stderr.toString()).toBe(0);
+  return run.stdout;
+}
+
+/** Me → Workspace, as a person goes there; with `section`, then that entry of its nav. */
+export async function openWorkspace(page: Page, section?: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Me" }).click();
+  await page.getByRole("link", { name: /Workspace/ }).click();
+  if (section === undefined) return;
+  await page
+    .getByRole("navigation", { name: "Workspace" })
+    .getByRole("link", { name: section, exact: true })
+    .click();
+}
 
 function unique(prefix: string): string {
   counter += 1;

@@ -1,24 +1,13 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
-import { Api, DEMO_PASSWORD, expect, expectAccessible, signedIn, test } from "./support";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const python = process.env.PLAZA_PYTHON ?? path.join(root, ".venv/bin/python");
-
-/** A zip of `files` (name → text), made with Python's zipfile. */
-function zipped(files: Record<string, string>): Buffer {
-  const code =
-    "import io,json,sys,zipfile\n" +
-    "b=io.BytesIO()\n" +
-    "with zipfile.ZipFile(b,'w') as z:\n" +
-    "  [z.writestr(n,t) for n,t in json.load(sys.stdin).items()]\n" +
-    "sys.stdout.buffer.write(b.getvalue())";
-  const run = spawnSync(python, ["-c", code], { input: JSON.stringify(files) });
-  expect(run.status, run.stderr.toString()).toBe(0);
-  return run.stdout;
-}
+import {
+  Api,
+  DEMO_PASSWORD,
+  expect,
+  expectAccessible,
+  signedIn,
+  test,
+  zipped,
+} from "./support";
 
 const PAGE = "<!doctype html><html lang='en'><title>Tea</title><h1>Tea time is served</h1></html>";
 

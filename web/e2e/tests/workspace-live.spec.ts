@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { push, stopPush } from "./ffmpeg";
 import type { Page } from "@playwright/test";
 import { Api, DEMO_PASSWORD, PIN, RED_PNG, expect, expectAccessible, signedIn, test } from "./support";
 
@@ -7,28 +7,6 @@ import { Api, DEMO_PASSWORD, PIN, RED_PNG, expect, expectAccessible, signedIn, t
 // server), pins a product and launches a flash deal; a viewer in another context sees the deal
 // count down and buys it, the host's sales figure rises without a reload, and a comment the host
 // removes disappears for the viewer and comes back when the removal is undone.
-
-/** ffmpeg's test pattern pushed as OBS would (live.spec.ts pushes the same). */
-function push(server: string, streamKey: string): ChildProcess {
-  return spawn(
-    "ffmpeg",
-    [
-      ...["-hide_banner", "-loglevel", "error", "-re"],
-      ...["-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"],
-      ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"],
-      ...["-t", "120", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency"],
-      ...["-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", "-f", "flv", `${server}/${streamKey}`],
-    ],
-    { stdio: ["pipe", "ignore", "inherit"] },
-  );
-}
-
-async function stopPush(pusher: ChildProcess): Promise<void> {
-  if (pusher.exitCode !== null) return;
-  const exited = new Promise((resolve) => pusher.once("exit", resolve));
-  pusher.stdin?.end("q");
-  await exited;
-}
 
 async function payWithPin(page: Page, title: string): Promise<void> {
   const sheet = page.getByRole("dialog", { name: "Payment PIN" });

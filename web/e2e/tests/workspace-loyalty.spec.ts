@@ -6,19 +6,9 @@ import {
   signedIn,
   test,
   type Person,
+  openWorkspace,
 } from "./support";
 
-async function openWorkspaceSection(page: Page, name: string): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: "Me" })
-    .click();
-  await page.getByRole("link", { name: /Workspace/ }).click();
-  await page
-    .getByRole("navigation", { name: "Workspace" })
-    .getByRole("link", { name, exact: true })
-    .click();
-}
 
 async function memberCard(page: Page, brandName: string) {
   await page
@@ -62,7 +52,7 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
 
   // The owner starts the program, adds a tier and offers a reward.
   const ownerPage = await signedIn(browser, baseURL, owner);
-  await openWorkspaceSection(ownerPage, "Loyalty");
+  await openWorkspace(ownerPage, "Loyalty");
   const start = ownerPage.getByRole("region", {
     name: "Start a loyalty program",
   });
@@ -193,7 +183,7 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
   await expect(miaCard).toContainText("0 points");
 
   const associatePage = await signedIn(browser, baseURL, associate);
-  await openWorkspaceSection(associatePage, "In-store");
+  await openWorkspace(associatePage, "In-store");
   const nav = associatePage.getByRole("navigation", { name: "Workspace" });
   await expect(
     nav.getByRole("link", { name: "Loyalty", exact: true }),

@@ -6,19 +6,9 @@ import {
   expectAccessible,
   signedIn,
   test,
+  openWorkspace,
 } from "./support";
 
-async function openOfficialEditor(page: Page): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: "Me" })
-    .click();
-  await page.getByRole("link", { name: /Workspace/ }).click();
-  await page
-    .getByRole("navigation", { name: "Workspace" })
-    .getByRole("link", { name: "Official account" })
-    .click();
-}
 
 test("a brand owner edits the official account, writes and broadcasts an article that a follower opens; an associate is not offered the editor", async ({
   browser,
@@ -59,7 +49,7 @@ test("a brand owner edits the official account, writes and broadcasts an article
 
   // Profile: description and avatar.
   const ownerPage = await signedIn(browser, baseURL, owner);
-  await openOfficialEditor(ownerPage);
+  await openWorkspace(ownerPage, "Official account");
   await expect(
     ownerPage.getByRole("heading", { name: "Profile" }),
   ).toBeVisible();

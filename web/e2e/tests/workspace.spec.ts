@@ -6,15 +6,9 @@ import {
   expectAccessible,
   signedIn,
   test,
+  openWorkspace,
 } from "./support";
 
-async function openWorkspace(page: Page): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: "Me" })
-    .click();
-  await page.getByRole("link", { name: /Workspace/ }).click();
-}
 
 test("a brand owner invites an associate who accepts, opens the shop and sells a product with a photo; the associate sees no owner-only screen", async ({
   browser,

@@ -7,8 +7,7 @@ import { api, ok } from "../../api/client";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime, formatMoney } from "../../i18n/format";
-import { useMe } from "../../screens/useMe";
-import { useColleagues } from "../service/useService";
+import { ColleagueSelect } from "../service/ColleagueSelect";
 import {
   clientKeys,
   useClient,
@@ -281,8 +280,6 @@ function HandClientOver({ brandId, clientId }: Ids) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const notify = useToast();
-  const me = useMe();
-  const colleagues = useColleagues(brandId, me.data?.username);
   const [associate, setAssociate] = useState("");
   const [reason, setReason] = useState("");
   const handOver = useMutation({
@@ -309,19 +306,7 @@ function HandClientOver({ brandId, clientId }: Ids) {
     <section className="cs-card" aria-labelledby="handover-heading">
       <h3 id="handover-heading">{t("cs.clients.handOver")}</h3>
       <form className="cs-note-form" onSubmit={submit}>
-        <select
-          aria-label={t("cs.service.colleague")}
-          value={associate}
-          onChange={(e) => setAssociate(e.target.value)}
-          required
-        >
-          <option value="">{t("cs.service.pickColleague")}</option>
-          {colleagues.data?.map((member) => (
-            <option key={member.user_id} value={member.username}>
-              {member.display_name} (@{member.username})
-            </option>
-          ))}
-        </select>
+        <ColleagueSelect brandId={brandId} value={associate} onChange={setAssociate} />
         <input
           aria-label={t("cs.clients.reason")}
           placeholder={t("cs.clients.reason")}

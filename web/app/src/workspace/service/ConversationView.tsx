@@ -8,11 +8,11 @@ import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
 import { useMe } from "../../screens/useMe";
+import { ColleagueSelect } from "./ColleagueSelect";
 import { replyWindow } from "./replyWindow";
 import {
   serviceKeys,
   useCannedReplies,
-  useColleagues,
   useConversationMessages,
   useConversation,
   type Conversation,
@@ -106,8 +106,6 @@ function HandOver({ brandId, conversation }: { brandId: number; conversation: Co
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const notify = useToast();
-  const me = useMe();
-  const colleagues = useColleagues(brandId, me.data?.username);
   const [username, setUsername] = useState("");
   const handOver = useMutation({
     mutationFn: () =>
@@ -129,19 +127,7 @@ function HandOver({ brandId, conversation }: { brandId: number; conversation: Co
   }
   return (
     <form className="inline-form" onSubmit={submit} aria-label={t("cs.service.handOver")}>
-      <select
-        aria-label={t("cs.service.colleague")}
-        value={username}
-        onChange={(e) => setUsername(e.target.value)}
-        required
-      >
-        <option value="">{t("cs.service.pickColleague")}</option>
-        {colleagues.data?.map((member) => (
-          <option key={member.user_id} value={member.username}>
-            {member.display_name} (@{member.username})
-          </option>
-        ))}
-      </select>
+      <ColleagueSelect brandId={brandId} value={username} onChange={setUsername} />
       <button type="submit" disabled={!username || handOver.isPending}>
         {t("cs.service.handOver")}
       </button>
