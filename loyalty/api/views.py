@@ -4,8 +4,8 @@ import segno
 from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +23,7 @@ from loyalty.models import (
     Segment,
 )
 from superapp.accounts.selectors import user_by_username
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, validated
 from superapp.core.idempotency import run_idempotent
 
 TAGS = ["loyalty"]
@@ -124,28 +124,22 @@ class CardQrView(APIView):
         return HttpResponse(image.getvalue(), content_type="image/png")
 
 
-class MemberCardListView(generics.ListAPIView):
+class MemberCardListView(SelectorListView):
+    model = Member
     serializer_class = s.MemberCardOutput
-    queryset = Member.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.memberships_for_user(user=self.request.user)
+    @staticmethod
+    def selector(request):
+        return selectors.memberships_for_user(user=request.user)
 
 
-class PointsHistoryView(generics.ListAPIView):
+class PointsHistoryView(SelectorListView):
+    model = PointEntry
     serializer_class = s.PointEntryOutput
-    queryset = PointEntry.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        member = selectors.member_for_user(brand_id=self.kwargs["brand_id"], user=self.request.user)
+    @staticmethod
+    def selector(request, brand_id):
+        member = selectors.member_for_user(brand_id=brand_id, user=request.user)
         return selectors.point_entries(member=member)
 
 
@@ -204,12 +198,8 @@ class MyAssociateView(APIView):
 # --- Client book ------------------------------------------------------------------------------
 
 
-class ClientListView(generics.ListAPIView):
-    serializer_class = s.ClientOutput
-    queryset = Client.objects.none()
-
-    @extend_schema(
-        tags=TAGS,
+@extend_schema_view(
+    get=extend_schema(
         parameters=[
             OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only clients assigned to me."),
             OpenApiParameter(
@@ -217,17 +207,19 @@ class ClientListView(generics.ListAPIView):
             ),
         ],
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class ClientListView(SelectorListView):
+    """The brand's client book (staff): all clients, or ``mine``, searched by ``q``."""
 
-    def get_queryset(self):
-        clients = selectors.clients_for_staff(
-            brand_id=self.kwargs["brand_id"], user=self.request.user
-        )
-        if self.request.query_params.get("mine") in ("1", "true"):
-            clients = clients.filter(associate=self.request.user)
-        search = self.request.query_params.get("q", "")[:100]
-        return selectors.clients_search(clients, text=search)
+    model = Client
+    serializer_class = s.ClientOutput
+
+    @staticmethod
+    def selector(request, brand_id):
+        clients = selectors.clients_for_staff(brand_id=brand_id, user=request.user)
+        if request.query_params.get("mine") in ("1", "true"):
+            clients = clients.filter(associate=request.user)
+        return selectors.clients_search(clients, text=request.query_params.get("q", "")[:100])
 
 
 class ClientDetailView(APIView):
@@ -275,19 +267,16 @@ class ClientTagView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ClientNotesView(generics.ListAPIView):
+class ClientNotesView(SelectorListView):
+    """A client's notes, newest first (staff); POST adds one."""
+
+    model = ClientNote
     serializer_class = s.NoteOutput
-    queryset = ClientNote.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
+    @staticmethod
+    def selector(request, brand_id, client_id):
         client = selectors.client_for_staff(
-            brand_id=self.kwargs["brand_id"],
-            client_id=self.kwargs["client_id"],
-            user=self.request.user,
+            brand_id=brand_id, client_id=client_id, user=request.user
         )
         return selectors.client_notes(client=client)
 
@@ -325,16 +314,13 @@ class ClientTimelineView(APIView):
         return Response(s.TimelineOutput({"results": items, "next": following}).data)
 
 
-class TaskListView(generics.ListAPIView):
+class TaskListView(SelectorListView):
+    model = FollowUpTask
     serializer_class = s.TaskOutput
-    queryset = FollowUpTask.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.tasks_for(brand_id=self.kwargs["brand_id"], user=self.request.user)
+    @staticmethod
+    def selector(request, brand_id):
+        return selectors.tasks_for(brand_id=brand_id, user=request.user)
 
 
 class TaskCompleteView(APIView):
@@ -347,18 +333,13 @@ class TaskCompleteView(APIView):
 # --- Segments, campaigns, commission ----------------------------------------------------------
 
 
-class SegmentListView(generics.ListAPIView):
+class SegmentListView(SelectorListView):
+    model = Segment
     serializer_class = s.SegmentSerializer
-    queryset = Segment.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.segments_for_staff(
-            brand_id=self.kwargs["brand_id"], user=self.request.user
-        )
+    @staticmethod
+    def selector(request, brand_id):
+        return selectors.segments_for_staff(brand_id=brand_id, user=request.user)
 
     @extend_schema(request=s.SegmentSerializer, responses={201: s.SegmentSerializer}, tags=TAGS)
     def post(self, request, brand_id: int):
@@ -378,34 +359,26 @@ class SegmentPreviewView(APIView):
         return Response(s.SegmentPreviewOutput(size).data)
 
 
-class SegmentClientsView(generics.ListAPIView):
+class SegmentClientsView(SelectorListView):
+    model = Client
     serializer_class = s.ClientOutput
-    queryset = Client.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
+    @staticmethod
+    def selector(request, brand_id, segment_id):
         return selectors.segment_clients_for_staff(
-            brand_id=self.kwargs["brand_id"],
-            segment_id=self.kwargs["segment_id"],
-            user=self.request.user,
+            brand_id=brand_id, segment_id=segment_id, user=request.user
         )
 
 
-class CampaignListCreateView(generics.ListAPIView):
+class CampaignListCreateView(SelectorListView):
+    """The brand's campaigns with their results (managers); POST sends one to a segment."""
+
+    model = Campaign
     serializer_class = s.CampaignResultOutput
-    queryset = Campaign.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.campaigns_for_manager(
-            brand_id=self.kwargs["brand_id"], user=self.request.user
-        )
+    @staticmethod
+    def selector(request, brand_id):
+        return selectors.campaigns_for_manager(brand_id=brand_id, user=request.user)
 
     def get_serializer(self, *args, **kwargs):
         if args:  # the page: how many followers each of its campaigns reached, in one query
@@ -420,22 +393,21 @@ class CampaignListCreateView(generics.ListAPIView):
         return Response(s.CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
 
 
-class CommissionListView(generics.ListAPIView):
-    serializer_class = s.CommissionOutput
-    queryset = Commission.objects.none()
-
-    @extend_schema(
-        tags=TAGS,
-        parameters=[OpenApiParameter("associate", OpenApiTypes.STR, description="Username.")],
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("associate", OpenApiTypes.STR, description="Username.")]
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class CommissionListView(SelectorListView):
+    model = Commission
+    serializer_class = s.CommissionOutput
 
-    def get_queryset(self):
-        username = self.request.query_params.get("associate")
+    @staticmethod
+    def selector(request, brand_id):
+        username = request.query_params.get("associate")
         return selectors.commissions_for(
-            brand_id=self.kwargs["brand_id"],
-            user=self.request.user,
+            brand_id=brand_id,
+            user=request.user,
             associate=user_by_username(username) if username else None,
         )
 
@@ -452,16 +424,13 @@ class MyCommissionView(APIView):
 # --- Consent ----------------------------------------------------------------------------------
 
 
-class ConsentListView(generics.ListAPIView):
+class ConsentListView(SelectorListView):
+    model = Consent
     serializer_class = s.ConsentOutput
-    queryset = Consent.objects.none()
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.consents_for_user(user=self.request.user)
+    @staticmethod
+    def selector(request):
+        return selectors.consents_for_user(user=request.user)
 
     @extend_schema(request=s.ConsentInput, responses={201: s.ConsentOutput}, tags=TAGS)
     def post(self, request):

@@ -1234,8 +1234,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The brand's campaigns with their results (managers); POST sends one to a segment. */
         get: operations["loyalty_brands_campaigns_list"];
         put?: never;
+        /** @description The brand's campaigns with their results (managers); POST sends one to a segment. */
         post: operations["loyalty_brands_campaigns_create"];
         delete?: never;
         options?: never;
@@ -1282,6 +1284,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The brand's client book (staff): all clients, or ``mine``, searched by ``q``. */
         get: operations["loyalty_brands_clients_list"];
         put?: never;
         post?: never;
@@ -1330,8 +1333,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A client's notes, newest first (staff); POST adds one. */
         get: operations["loyalty_brands_clients_notes_list"];
         put?: never;
+        /** @description A client's notes, newest first (staff); POST adds one. */
         post: operations["loyalty_brands_clients_notes_create"];
         delete?: never;
         options?: never;
@@ -1410,6 +1415,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_commissions_list"];
         put?: never;
         post?: never;
@@ -1507,6 +1516,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_points_list"];
         put?: never;
         post?: never;
@@ -1587,8 +1600,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_segments_list"];
         put?: never;
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         post: operations["loyalty_brands_segments_create"];
         delete?: never;
         options?: never;
@@ -1603,6 +1624,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_segments_clients_list"];
         put?: never;
         post?: never;
@@ -1635,6 +1660,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_tasks_list"];
         put?: never;
         post?: never;
@@ -1764,8 +1793,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["me_consents_list"];
         put?: never;
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         post: operations["me_consents_create"];
         delete?: never;
         options?: never;
@@ -1847,6 +1884,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
+         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
+         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
+         *     another app's model, which views do not import). */
         get: operations["me_member_cards_list"];
         put?: never;
         post?: never;
