@@ -57,7 +57,7 @@ test("a brand owner edits the official account, writes and broadcasts an article
     .getByLabel("Description")
     .fill("Moonlit knitwear from Paris.");
   await ownerPage.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(ownerPage.getByText("Profile saved")).toBeVisible();
+  await expect(ownerPage.getByRole("status").filter({ hasText: "Profile saved" })).toBeVisible();
   await ownerPage.getByLabel("Change the avatar").setInputFiles(RED_PNG);
   await expect(ownerPage.locator("img.official-avatar")).toBeVisible();
   const verification = ownerPage.getByRole("region", { name: "Verification" });
@@ -88,7 +88,7 @@ test("a brand owner edits the official account, writes and broadcasts an article
     fullPage: true,
   });
   await ownerPage.getByRole("button", { name: "Publish" }).click();
-  await expect(ownerPage.getByText("Article published")).toBeVisible();
+  await expect(ownerPage.getByRole("status").filter({ hasText: "Article published" })).toBeVisible();
   await expect(
     ownerPage.getByRole("region", { name: "Published articles" }),
   ).toContainText("The winter edit");
@@ -105,7 +105,7 @@ test("a brand owner edits the official account, writes and broadcasts an article
     ownerPage.getByRole("list", { name: "Menu items" }),
   ).toContainText("Winter");
   await ownerPage.getByRole("button", { name: "Save the menu" }).click();
-  await expect(ownerPage.getByText("Menu saved")).toBeVisible();
+  await expect(ownerPage.getByRole("status").filter({ hasText: "Menu saved" })).toBeVisible();
 
   // Auto-replies: add one, then edit it.
   await ownerPage.getByRole("tab", { name: "Auto-replies" }).click();
@@ -133,7 +133,7 @@ test("a brand owner edits the official account, writes and broadcasts an article
     "Send “The winter edit” to 1 follower now?",
   );
   await ownerPage.getByRole("button", { name: "Yes, send it" }).click();
-  await expect(ownerPage.getByText("Broadcast sent")).toBeVisible();
+  await expect(ownerPage.getByRole("status").filter({ hasText: "Broadcast sent" })).toBeVisible();
   await expect(quota).toContainText("0 broadcasts left today (of 1).");
   await expect(
     ownerPage.getByRole("button", { name: "Send to followers…" }),
