@@ -178,7 +178,6 @@ def _order_checkout(
         coupon, coupon_discount = _coupon_discount(
             coupon_code=coupon_code, user=actor, shop=shop, currency=currency, subtotal=paid_total
         )
-    _reserve_stock({sku.pk: quantity for sku, quantity, _, _ in lines})
     order = Order.objects.create(
         shop=shop,
         buyer=actor,
@@ -217,6 +216,8 @@ def _order_checkout(
     if cart_id is not None:
         CartItem.objects.filter(cart_id=cart_id).delete()
     _announce(order, Status.CREATED)
+    # Last, so the contended SKU rows stay locked only until the commit that follows.
+    _reserve_stock({sku.pk: quantity for sku, quantity, _, _ in lines})
     if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
         _mark_paid(order, prepay_id="", paid_at=timezone.now())
     return order
