@@ -25,6 +25,7 @@ from superapp.core.errors import (
     RateLimited,
 )
 from superapp.core.memberships import membership_set
+from superapp.core.updates import model_update
 from superapp.media import selectors as media_selectors
 from superapp.official import events, locks, selectors
 from superapp.official.errors import (
@@ -278,30 +279,24 @@ def account_update(
         (avatar_url,) = media_selectors.public_image_urls(
             actor=actor, references=[avatar_media], purpose="avatar"
         )
-    changes = {
-        field: value
-        for field, value in (
-            ("name", name),
-            ("description", description),
-            ("avatar_url", avatar_url),
-        )
-        if value is not None and value != getattr(account, field)
-    }
-    if not changes:
-        return account
-    for field, value in changes.items():
-        setattr(account, field, value)
+    given = {"name": name, "description": description, "avatar_url": avatar_url}
     try:
         with transaction.atomic():
-            account.save(update_fields=list(changes))
+            changed = model_update(
+                account,
+                {field: value for field, value in given.items() if value is not None},
+                fields=given,
+            )
     except IntegrityError as exc:
         raise Conflict("The brand already has an account by that name.", code=NAME_TAKEN) from exc
+    if not changed:
+        return account
     _audit(
         brand=account.brand,
         actor=actor,
         action="account.updated",
         target=f"account:{account.pk}",
-        fields=sorted(changes),
+        fields=sorted(changed),
     )
     return account
 
