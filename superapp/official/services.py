@@ -875,14 +875,19 @@ def follower_days_snapshot(*, now=None, batch: int = 1000) -> int:
     """Write today's (UTC) follower count of every account into ``FollowerDay``, replacing the
     earlier snapshot of the day; returns the number of accounts. A batch per statement."""
     day = (now or timezone.now()).astimezone(UTC).date()
-    written, after_id = 0, 0
-    while counts := selectors.follower_counts_of_accounts(after_id=after_id, limit=batch):
+    written, after_id = 0, None
+    while True:
+        page = selectors.follower_counts_of_accounts(after_id=after_id, limit=batch)
         FollowerDay.objects.bulk_create(
-            [FollowerDay(account_id=pk, day=day, followers=n) for pk, n in counts],
+            [
+                FollowerDay(account_id=row["pk"], day=day, followers=row["follower_count"])
+                for row in page.rows
+            ],
             update_conflicts=True,
             unique_fields=["account", "day"],
             update_fields=["followers"],
         )
-        written += len(counts)
-        after_id = counts[-1][0]
-    return written
+        written += len(page.rows)
+        if page.next is None:
+            return written
+        after_id = page.next
