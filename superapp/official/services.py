@@ -482,6 +482,24 @@ def broadcast_publish(
     return broadcast
 
 
+def _keyword_reply_write(*, actor, account: OfficialAccount, action: str, write) -> KeywordReply:
+    """``write()`` (a create or an update of a rule) in a savepoint, a keyword the account
+    already answers refused (409 ``keyword_taken``), then the brand's audit entry."""
+    try:
+        with transaction.atomic():
+            rule = write()
+    except IntegrityError as exc:
+        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action=action,
+        target=f"keyword_reply:{rule.pk}",
+        keyword=rule.keyword,
+    )
+    return rule
+
+
 @transaction.atomic
 def keyword_reply_create(
     *, actor, account_id: int, keyword: str, match: str, reply: str
@@ -493,21 +511,14 @@ def keyword_reply_create(
         >= settings.OFFICIAL_MAX_KEYWORD_REPLIES
     ):
         raise DomainError("Too many keyword replies.", code=KEYWORD_REPLY_LIMIT_REACHED)
-    try:
-        with transaction.atomic():
-            rule = KeywordReply.objects.create(
-                account=account, keyword=keyword.strip(), match=match, reply=reply
-            )
-    except IntegrityError as exc:
-        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
-    _audit(
-        brand=account.brand,
+    return _keyword_reply_write(
         actor=actor,
+        account=account,
         action="keyword_reply.created",
-        target=f"keyword_reply:{rule.pk}",
-        keyword=rule.keyword,
+        write=lambda: KeywordReply.objects.create(
+            account=account, keyword=keyword.strip(), match=match, reply=reply
+        ),
     )
-    return rule
 
 
 @transaction.atomic
@@ -525,25 +536,16 @@ def keyword_reply_update(
     rule = KeywordReply.objects.filter(pk=reply_id, account=account).first()
     if rule is None:
         raise NotFound("No such keyword reply.", code=KEYWORD_REPLY_NOT_FOUND)
-    if keyword is not None:
-        rule.keyword = keyword.strip()
-    if match is not None:
-        rule.match = match
-    if reply is not None:
-        rule.reply = reply
-    try:
-        with transaction.atomic():
-            rule.save(update_fields=["keyword", "match", "reply"])
-    except IntegrityError as exc:
-        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
-    _audit(
-        brand=account.brand,
-        actor=actor,
-        action="keyword_reply.updated",
-        target=f"keyword_reply:{rule.pk}",
-        keyword=rule.keyword,
+    given = {"keyword": keyword and keyword.strip(), "match": match, "reply": reply}
+    changes = {field: value for field, value in given.items() if value is not None}
+
+    def update() -> KeywordReply:
+        model_update(rule, changes, fields=given)
+        return rule
+
+    return _keyword_reply_write(
+        actor=actor, account=account, action="keyword_reply.updated", write=update
     )
-    return rule
 
 
 @transaction.atomic
