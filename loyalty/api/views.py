@@ -25,6 +25,7 @@ from loyalty.models import (
 from superapp.accounts.selectors import user_by_username
 from superapp.core.api import SelectorListView, validated
 from superapp.core.idempotency import run_idempotent
+from superapp.core.pagination import page_end
 
 TAGS = ["loyalty"]
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -310,7 +311,7 @@ class ClientTimelineView(APIView):
         )
         limit = settings.LOYALTY_TIMELINE_MAX_ITEMS
         items = selectors.client_timeline(client=client, before=query.get("before"), limit=limit)
-        following = items[-1]["at"] if len(items) == limit else None
+        following = page_end(items, size=limit, key=lambda item: item["at"])
         return Response(s.TimelineOutput({"results": items, "next": following}).data)
 
 

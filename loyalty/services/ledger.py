@@ -26,6 +26,7 @@ from miniprograms.shop import events as shop_events
 from superapp.core import sql
 from superapp.core.domain_events import emit
 from superapp.core.errors import InvalidInput
+from superapp.core.pagination import keyset_page
 
 Kind, Reason = PointEntry.Kind, PointEntry.Reason
 
@@ -127,18 +128,17 @@ def points_expire(*, now=None, batch_size: int | None = None) -> int:
     touched: only ``remaining`` is expired, and the expiry is recorded as draws."""
     now = now or timezone.now()
     batch_size = batch_size or settings.LOYALTY_EXPIRY_BATCH_SIZE
-    expired, after_id = 0, 0
+    due = PointLot.objects.filter(remaining__gt=0, expires_at__lte=now).values_list(
+        "member_id", flat=True
+    )
+    expired, after_id = 0, None
     while True:
-        member_ids = list(
-            PointLot.objects.filter(remaining__gt=0, expires_at__lte=now, member_id__gt=after_id)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
-            .distinct()[:batch_size]
-        )
-        if not member_ids:
+        page = keyset_page(due.distinct(), after=after_id, size=batch_size, key="member_id")
+        if page.rows:
+            expired += _expire_batch(page.rows, now)
+        if page.next is None:
             return expired
-        expired += _expire_batch(member_ids, now)
-        after_id = member_ids[-1]
+        after_id = page.next
 
 
 @transaction.atomic

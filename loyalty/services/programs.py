@@ -11,6 +11,7 @@ from loyalty.models import (
     Tier,
 )
 from superapp.core.errors import InvalidInput
+from superapp.core.updates import model_update
 from superapp.official import selectors as official_selectors
 
 DEFAULT_TIER = {"name": "Member", "min_spend": 0, "multiplier_percent": 100}
@@ -71,9 +72,7 @@ def program_update(*, actor, brand_id: int, **changes) -> Program:
     unknown = set(changes) - PROGRAM_EDITABLE
     if unknown:
         raise InvalidInput(fields={name: ["Not editable."] for name in sorted(unknown)})
-    for name, value in changes.items():
-        setattr(program, name, value)
-    program.save(update_fields=list(changes) or None)
+    model_update(program, changes, fields=PROGRAM_EDITABLE)
     return program
 
 
@@ -122,9 +121,7 @@ def reward_update(*, actor, brand_id: int, reward_id: int, **changes) -> Reward:
         raise InvalidInput(fields={name: ["Not editable."] for name in sorted(unknown)})
     if reward.coupon_kind == Reward.CouponKind.PERCENT and changes.get("coupon_value", 0) > 100:
         raise InvalidInput(fields={"coupon_value": ["A percent coupon is at most 100."]})
-    for name, value in changes.items():
-        setattr(reward, name, value)
-    reward.save(update_fields=list(changes) or None)
+    model_update(reward, changes, fields=REWARD_EDITABLE)
     return reward
 
 

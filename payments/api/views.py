@@ -5,9 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +17,7 @@ from payments.api import serializers as s
 from payments.gateways import SIGNATURE_HEADER, StripeGateway, gateway
 from payments.models import Posting
 from superapp.accounts.selectors import user_by_username
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import IDEMPOTENCY_HEADER, run_idempotent
 from superapp.core.permissions import IsAppServer, IsConsumerOrAppServer, is_consumer_request
@@ -131,19 +130,14 @@ class TransferCreateView(APIView):
         return run_idempotent(request, create)
 
 
-class StatementView(ListAPIView):
+@extend_schema_view(get=extend_schema(parameters=[SANDBOX_PARAMETER], tags=["wallet"]))
+class StatementView(SelectorListView):
+    model = Posting
     serializer_class = s.StatementEntryOutput
 
-    @extend_schema(parameters=[SANDBOX_PARAMETER], tags=["wallet"])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Posting.objects.none()
-        return selectors.wallet_statement(
-            user=self.request.user, sandbox=_sandbox_requested(self.request)
-        )
+    @staticmethod
+    def selector(request):
+        return selectors.wallet_statement(user=request.user, sandbox=_sandbox_requested(request))
 
 
 class GatewayCallbackView(APIView):

@@ -25,6 +25,7 @@ from superapp.accounts.models import User
 from superapp.accounts.selectors import first_party_application
 from superapp.core import ratelimit
 from superapp.core.errors import Conflict, DomainError, InvalidInput, RateLimited
+from superapp.core.updates import model_update
 
 CONSUMER_SCOPE = "consumer"
 
@@ -212,7 +213,5 @@ def profile_update(*, user: User, **changes) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise InvalidInput(fields={name: ["Not an editable field."] for name in sorted(unknown)})
-    for name, value in changes.items():
-        setattr(user, name, value)
-    user.save(update_fields=list(changes))
+    model_update(user, changes, fields=PROFILE_FIELDS)
     return user

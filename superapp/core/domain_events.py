@@ -32,6 +32,7 @@ from django.utils.module_loading import import_string
 
 from superapp.core import locks, sql, wakeup
 from superapp.core.models import DomainEvent, DomainEventDelivery
+from superapp.core.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 _subscribers: dict[str, list[str]] = defaultdict(list)
@@ -204,17 +205,14 @@ def deliveries_drain(*, batch: int = 200) -> int:
     """Handle every delivery never tried yet, oldest first; returns how many ran now. One that
     fails stays for beat's retries (``pending_delivery_ids``), so a broken listener does not
     hold up the others. Drains running side by side skip each other's rows."""
-    handled, after = 0, 0
+    untried = DomainEventDelivery.objects.filter(handled_at__isnull=True, attempts=0)
+    handled, after = 0, None
     while True:
-        ids = list(
-            DomainEventDelivery.objects.filter(handled_at__isnull=True, attempts=0, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
-        )
-        handled += sum(delivery_handle(delivery_id=delivery_id) for delivery_id in ids)
-        if len(ids) < batch:
+        page = keyset_page(untried.values_list("pk", flat=True), after=after, size=batch, key="pk")
+        handled += sum(delivery_handle(delivery_id=delivery_id) for delivery_id in page.rows)
+        if page.next is None:
             return handled
-        after = ids[-1]
+        after = page.next
 
 
 def pending_delivery_ids(*, older_than: timedelta, limit: int = 500) -> list[int]:

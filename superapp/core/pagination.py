@@ -1,7 +1,11 @@
 import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -78,3 +82,42 @@ def single_page(items, serializer_class) -> Response:
     return Response(
         {"results": serializer_class(items, many=True).data, "next": None, "previous": None}
     )
+
+
+# --- Keyset pages (batches of background work, and feeds with a key of their own) ------------
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[Row]):
+    """``rows`` of one keyset page and ``next``, the key to ask the following page after; None
+    when this page is the last."""
+
+    rows: list[Row]
+    next: Any | None
+
+
+def page_end(rows: Sequence[Row], *, size: int, key: Callable[[Row], Any]) -> Any | None:
+    """The one end-of-page rule of every keyset pager: a page shorter than ``size`` is the last
+    (None); a full page continues after the key of its last row, so a page exactly ``size``
+    long may be followed by an empty one, never by a missed row."""
+    return key(rows[-1]) if rows and len(rows) >= size else None
+
+
+def keyset_page(queryset: QuerySet, *, after: Any | None, size: int, key: str) -> KeysetPage:
+    """Up to ``size`` rows of ``queryset`` whose field ``key`` is above ``after`` (None: from
+    the first), ascending by ``key``, which must be unique among the rows (a primary key, or a
+    column made unique by ``distinct()``). Rows are model instances, dicts (``values()``
+    including ``key``) or the keys themselves (``values_list(key, flat=True)``); the next key is
+    read from the last one (:func:`page_end`)."""
+    if after is not None:
+        queryset = queryset.filter(**{f"{key}__gt": after})
+    rows = list(queryset.order_by(key)[:size])
+    return KeysetPage(rows, page_end(rows, size=size, key=functools.partial(_key_of, key)))
+
+
+def _key_of(key: str, row):
+    if isinstance(row, Model):
+        return getattr(row, key)
+    return row[key] if isinstance(row, dict) else row

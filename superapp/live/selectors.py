@@ -8,6 +8,7 @@ from django.utils import timezone
 from miniprograms.shop import selectors as shop_selectors
 from superapp.core.errors import Forbidden, NotFound
 from superapp.core.fulltext import Search
+from superapp.core.pagination import KeysetPage, keyset_page
 from superapp.live.errors import DEAL_NOT_FOUND, NOT_HOST_TEAM, NOT_ROOM_STAFF, SHOW_NOT_FOUND
 from superapp.live.models import (
     SHOW_SEARCH,
@@ -244,13 +245,10 @@ def shows_featured(*, limit: int) -> list[Show]:
     )
 
 
-def reminder_user_ids(*, show_id: int, after_user_id: int, limit: int) -> list[int]:
-    """One keyset page of the people who asked to be reminded of the show."""
-    return list(
-        Reminder.objects.filter(show_id=show_id, user_id__gt=after_user_id)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)[:limit]
-    )
+def reminder_user_ids(*, show_id: int, after_user_id: int | None, limit: int) -> KeysetPage[int]:
+    """One keyset page of the ids of the people who asked to be reminded of the show."""
+    reminded = Reminder.objects.filter(show_id=show_id).values_list("user_id", flat=True)
+    return keyset_page(reminded, after=after_user_id, size=limit, key="user_id")
 
 
 def reminded_among(*, show_id: int, user_ids: list[int]) -> set[int]:

@@ -650,36 +650,34 @@ def _live_show(show_id: int) -> Show | None:
 
 
 @transaction.atomic
-def reminder_requested_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int | None:
+def reminder_requested_batch_send(
+    *, show_id: int, after_user_id: int | None, limit: int
+) -> int | None:
     """Tell one page of the people who asked to be reminded of this show that it is live.
-    Returns the last user id told, or None when there is nobody left."""
+    Returns the key of the next page, or None when this page was the last."""
     show = _live_show(show_id)
     if show is None:
         return None
-    user_ids = selectors.reminder_user_ids(
-        show_id=show_id, after_user_id=after_user_id, limit=limit
-    )
-    if user_ids:
-        _tell_live(show, user_ids)
-    return user_ids[-1] if len(user_ids) == limit else None
+    page = selectors.reminder_user_ids(show_id=show_id, after_user_id=after_user_id, limit=limit)
+    if page.rows:
+        _tell_live(show, page.rows)
+    return page.next
 
 
 @transaction.atomic
-def reminder_batch_send(*, show_id: int, after_user_id: int, limit: int) -> int | None:
+def reminder_batch_send(*, show_id: int, after_user_id: int | None, limit: int) -> int | None:
     """Remind one page of the brand's followers that the show is live, through each one's
     event log (stored, pushed to their devices, caught up by sync) — except those who asked
     for a reminder of this show, told already by ``reminder_requested_batch_send``. Returns the
-    last follower id of the page, or None when there is nobody left."""
+    key of the next page, or None when this page was the last."""
     show = _live_show(show_id)
     if show is None:
         return None
-    user_ids = official_selectors.brand_follower_ids(
+    page = official_selectors.brand_follower_ids(
         brand_id=show.brand_id, after_user_id=after_user_id, limit=limit
     )
-    if not user_ids:
-        return None
-    told = selectors.reminded_among(show_id=show_id, user_ids=user_ids)
-    untold = [user_id for user_id in user_ids if user_id not in told]
+    told = selectors.reminded_among(show_id=show_id, user_ids=page.rows) if page.rows else set()
+    untold = [user_id for user_id in page.rows if user_id not in told]
     if untold:
         _tell_live(show, untold)
-    return user_ids[-1] if len(user_ids) == limit else None
+    return page.next

@@ -16,6 +16,7 @@ from django.utils import timezone
 from superapp.accounts import services as account_services
 from superapp.core.errors import Conflict, DomainError, NotFound
 from superapp.core.locks import lock_objects
+from superapp.core.updates import model_update
 from superapp.media import inspection, locks, selectors, storage
 from superapp.media.errors import (
     MEDIA_NOT_FOUND,
@@ -191,14 +192,15 @@ def media_upload_complete(*, actor, media_id: int) -> Media:
             locked = locks.media().get(pk=media.pk)
             if locked.status != Media.Status.PENDING:
                 raise Conflict("This upload is already complete.", code=UPLOAD_ALREADY_COMPLETE)
-            for name, value in fields.items():
-                setattr(locked, name, value)
+            completed = {
+                **fields,
+                "status": Media.Status.READY,
+                "expires_at": None,
+                "completed_at": timezone.now(),
+            }
             if inspected.kind != Kind.FILE:
-                locked.name = _display_name(inspected, "")
-            locked.status = Media.Status.READY
-            locked.expires_at = None
-            locked.completed_at = timezone.now()
-            locked.save()
+                completed["name"] = _display_name(inspected, "")
+            model_update(locked, completed, fields=[*completed])
             _schedule_thumbnails(locked)
     except BaseException:
         storage.delete([fields["key"], fields["poster_key"]])

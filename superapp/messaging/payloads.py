@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from rest_framework import serializers
 
+from superapp.core.api import validated
 from superapp.core.errors import InvalidInput
 from superapp.messaging.errors import TEXT_TOO_LONG
 from superapp.messaging.models import Message
@@ -37,9 +38,7 @@ class ImagePayload(serializers.Serializer):
 
     def to_internal_value(self, data):
         form = MediaPayload if isinstance(data, dict) and "media" in data else ImageUrlPayload
-        serializer = form(data=data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return validated(form, data)
 
 
 class ProductPayload(serializers.Serializer):
@@ -118,6 +117,8 @@ def validated_content(*, type: str, text: str, payload: dict | None) -> tuple[st
         if not text.strip():
             raise InvalidInput(fields={"text": ["A text message needs text."]})
         return text, {}
+    # Not validated(): the payload's errors are answered under "payload", and this runs for
+    # platform messages as well as for API requests.
     serializer = PAYLOADS[type](data=payload if payload is not None else {})
     if not serializer.is_valid():
         raise InvalidInput(fields={"payload": serializer.errors})

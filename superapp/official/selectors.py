@@ -25,6 +25,7 @@ from superapp.core.errors import (
     NotFound,
 )
 from superapp.core.fulltext import Search
+from superapp.core.pagination import KeysetPage, keyset_page
 from superapp.official.errors import BRAND_NOT_FOUND, NOT_FOLLOWING
 from superapp.official.models import (
     ACCOUNT_SEARCH,
@@ -407,15 +408,13 @@ def brand_user_ids(*, brand_id: int, roles=STAFF) -> list[int]:
     )
 
 
-def brand_follower_ids(*, brand_id: int, after_user_id: int = 0, limit: int = 1000) -> list[int]:
-    """Users following any official account of the brand, by id, one page after
-    ``after_user_id`` (keyset pagination for fan-outs to large audiences)."""
-    return list(
-        Follow.objects.filter(account__brand_id=brand_id, user_id__gt=after_user_id)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()[:limit]
-    )
+def brand_follower_ids(
+    *, brand_id: int, after_user_id: int | None = None, limit: int = 1000
+) -> KeysetPage[int]:
+    """Ids of the users following any official account of the brand, one keyset page after
+    ``after_user_id`` (fan-outs to large audiences)."""
+    followers = Follow.objects.filter(account__brand_id=brand_id).values_list("user_id", flat=True)
+    return keyset_page(followers.distinct(), after=after_user_id, size=limit, key="user_id")
 
 
 def accounts_search(*, search: Search) -> QuerySet[OfficialAccount]:
@@ -549,7 +548,7 @@ def _follower_estimate_per_day(*, account: OfficialAccount, first, days: int) ->
     return series
 
 
-def follower_counts_of_accounts(*, after_id: int, limit: int) -> list[tuple[int, int]]:
-    """(account id, follower count) of up to ``limit`` accounts after ``after_id``, by id."""
-    accounts = _with_follower_count(OfficialAccount.objects.filter(pk__gt=after_id))
-    return list(accounts.order_by("pk").values_list("pk", "follower_count")[:limit])
+def follower_counts_of_accounts(*, after_id: int | None, limit: int) -> KeysetPage[dict]:
+    """``{"pk", "follower_count"}`` of one keyset page of accounts after ``after_id``, by id."""
+    accounts = _with_follower_count(OfficialAccount.objects.all()).values("pk", "follower_count")
+    return keyset_page(accounts, after=after_id, size=limit, key="pk")

@@ -25,6 +25,7 @@ from superapp.core.errors import (
     RateLimited,
 )
 from superapp.core.memberships import membership_set
+from superapp.core.updates import model_update
 from superapp.media import selectors as media_selectors
 from superapp.official import events, locks, selectors
 from superapp.official.errors import (
@@ -278,30 +279,24 @@ def account_update(
         (avatar_url,) = media_selectors.public_image_urls(
             actor=actor, references=[avatar_media], purpose="avatar"
         )
-    changes = {
-        field: value
-        for field, value in (
-            ("name", name),
-            ("description", description),
-            ("avatar_url", avatar_url),
-        )
-        if value is not None and value != getattr(account, field)
-    }
-    if not changes:
-        return account
-    for field, value in changes.items():
-        setattr(account, field, value)
+    given = {"name": name, "description": description, "avatar_url": avatar_url}
     try:
         with transaction.atomic():
-            account.save(update_fields=list(changes))
+            changed = model_update(
+                account,
+                {field: value for field, value in given.items() if value is not None},
+                fields=given,
+            )
     except IntegrityError as exc:
         raise Conflict("The brand already has an account by that name.", code=NAME_TAKEN) from exc
+    if not changed:
+        return account
     _audit(
         brand=account.brand,
         actor=actor,
         action="account.updated",
         target=f"account:{account.pk}",
-        fields=sorted(changes),
+        fields=sorted(changed),
     )
     return account
 
@@ -487,6 +482,24 @@ def broadcast_publish(
     return broadcast
 
 
+def _keyword_reply_write(*, actor, account: OfficialAccount, action: str, write) -> KeywordReply:
+    """``write()`` (a create or an update of a rule) in a savepoint, a keyword the account
+    already answers refused (409 ``keyword_taken``), then the brand's audit entry."""
+    try:
+        with transaction.atomic():
+            rule = write()
+    except IntegrityError as exc:
+        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
+    _audit(
+        brand=account.brand,
+        actor=actor,
+        action=action,
+        target=f"keyword_reply:{rule.pk}",
+        keyword=rule.keyword,
+    )
+    return rule
+
+
 @transaction.atomic
 def keyword_reply_create(
     *, actor, account_id: int, keyword: str, match: str, reply: str
@@ -498,21 +511,14 @@ def keyword_reply_create(
         >= settings.OFFICIAL_MAX_KEYWORD_REPLIES
     ):
         raise DomainError("Too many keyword replies.", code=KEYWORD_REPLY_LIMIT_REACHED)
-    try:
-        with transaction.atomic():
-            rule = KeywordReply.objects.create(
-                account=account, keyword=keyword.strip(), match=match, reply=reply
-            )
-    except IntegrityError as exc:
-        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
-    _audit(
-        brand=account.brand,
+    return _keyword_reply_write(
         actor=actor,
+        account=account,
         action="keyword_reply.created",
-        target=f"keyword_reply:{rule.pk}",
-        keyword=rule.keyword,
+        write=lambda: KeywordReply.objects.create(
+            account=account, keyword=keyword.strip(), match=match, reply=reply
+        ),
     )
-    return rule
 
 
 @transaction.atomic
@@ -530,25 +536,16 @@ def keyword_reply_update(
     rule = KeywordReply.objects.filter(pk=reply_id, account=account).first()
     if rule is None:
         raise NotFound("No such keyword reply.", code=KEYWORD_REPLY_NOT_FOUND)
-    if keyword is not None:
-        rule.keyword = keyword.strip()
-    if match is not None:
-        rule.match = match
-    if reply is not None:
-        rule.reply = reply
-    try:
-        with transaction.atomic():
-            rule.save(update_fields=["keyword", "match", "reply"])
-    except IntegrityError as exc:
-        raise Conflict("This keyword already has a reply.", code=KEYWORD_TAKEN) from exc
-    _audit(
-        brand=account.brand,
-        actor=actor,
-        action="keyword_reply.updated",
-        target=f"keyword_reply:{rule.pk}",
-        keyword=rule.keyword,
+    given = {"keyword": keyword and keyword.strip(), "match": match, "reply": reply}
+    changes = {field: value for field, value in given.items() if value is not None}
+
+    def update() -> KeywordReply:
+        model_update(rule, changes, fields=given)
+        return rule
+
+    return _keyword_reply_write(
+        actor=actor, account=account, action="keyword_reply.updated", write=update
     )
-    return rule
 
 
 @transaction.atomic
@@ -880,14 +877,19 @@ def follower_days_snapshot(*, now=None, batch: int = 1000) -> int:
     """Write today's (UTC) follower count of every account into ``FollowerDay``, replacing the
     earlier snapshot of the day; returns the number of accounts. A batch per statement."""
     day = (now or timezone.now()).astimezone(UTC).date()
-    written, after_id = 0, 0
-    while counts := selectors.follower_counts_of_accounts(after_id=after_id, limit=batch):
+    written, after_id = 0, None
+    while True:
+        page = selectors.follower_counts_of_accounts(after_id=after_id, limit=batch)
         FollowerDay.objects.bulk_create(
-            [FollowerDay(account_id=pk, day=day, followers=n) for pk, n in counts],
+            [
+                FollowerDay(account_id=row["pk"], day=day, followers=row["follower_count"])
+                for row in page.rows
+            ],
             update_conflicts=True,
             unique_fields=["account", "day"],
             update_fields=["followers"],
         )
-        written += len(counts)
-        after_id = counts[-1][0]
-    return written
+        written += len(page.rows)
+        if page.next is None:
+            return written
+        after_id = page.next

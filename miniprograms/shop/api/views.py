@@ -2,9 +2,8 @@ import csv
 import io
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -14,7 +13,7 @@ from miniprograms.shop import payment, selectors, services
 from miniprograms.shop.api import serializers as s
 from miniprograms.shop.errors import CSV_TOO_LARGE, INVALID_CSV
 from miniprograms.shop.models import Collection, Coupon, Order, Product, Review, ReviewReport
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, validated
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
 from superapp.core.permissions import IsConsumer, IsPlatformStaff, IsShopper
@@ -65,15 +64,17 @@ class ShopDetailView(APIView):
         return Response(s.ShopOutput(selectors.shop_get(shop_id=shop_id)).data)
 
 
-class CollectionsView(ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class CollectionsView(SelectorListView):
     permission_classes = [IsShopper]
     granted_methods = SAFE_METHODS  # its writes are the brand's
-    queryset = Collection.objects.none()  # for the schema; get_queryset scopes it
+    model = Collection
     serializer_class = s.CollectionOutput
     pagination_class = None
 
-    def get_queryset(self):
-        return selectors.shop_get(shop_id=self.kwargs["shop_id"]).collections.order_by("title")
+    @staticmethod
+    def selector(request, shop_id):
+        return selectors.shop_get(shop_id=shop_id).collections.order_by("title")
 
     @extend_schema(request=s.CollectionInput, responses={201: s.CollectionOutput}, tags=TAGS)
     def post(self, request, shop_id: int):
@@ -81,28 +82,25 @@ class CollectionsView(ListAPIView):
         collection = services.collection_create(actor=request.user, shop_id=shop_id, **data)
         return Response(s.CollectionOutput(collection).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
-
-class ProductSearchView(ListAPIView):
+@extend_schema_view(get=extend_schema(parameters=[s.ProductSearchQuery], tags=TAGS))
+class ProductSearchView(SelectorListView):
     """Published products: search by text, collection and price range (in ``currency``)."""
 
     permission_classes = [IsShopper]
     granted_methods = SAFE_METHODS  # its writes are the brand's
 
-    queryset = Product.objects.none()  # for the schema; get_queryset scopes it
+    model = Product
     serializer_class = s.ProductOutput
     include_drafts = False
 
-    def get_shop(self):
-        return selectors.shop_get(shop_id=self.kwargs["shop_id"])
+    def get_shop(self, shop_id: int):
+        return selectors.shop_get(shop_id=shop_id)
 
-    def get_queryset(self):
-        query = validated(s.ProductSearchQuery, self.request.query_params)
+    def selector(self, request, shop_id):
+        query = validated(s.ProductSearchQuery, request.query_params)
         return selectors.products_search(
-            shop=self.get_shop(),
+            shop=self.get_shop(shop_id),
             text=query["q"],
             collection_id=query.get("collection"),
             currency=query.get("currency"),
@@ -110,10 +108,6 @@ class ProductSearchView(ListAPIView):
             max_price=query.get("max_price"),
             include_drafts=self.include_drafts,
         )
-
-    @extend_schema(parameters=[s.ProductSearchQuery], tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ProductsView(ProductSearchView):
@@ -130,8 +124,8 @@ class StaffProductsView(ProductSearchView):
     permission_classes = [IsConsumer]  # brand staff, through the first-party app only
     include_drafts = True
 
-    def get_shop(self):
-        return selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
+    def get_shop(self, shop_id: int):
+        return selectors.shop_for_staff(shop_id=shop_id, user=self.request.user)
 
 
 def _product_response(product, code=status.HTTP_200_OK) -> Response:
@@ -242,20 +236,18 @@ class CatalogueImportDetailView(APIView):
         return Response(s.CatalogueImportOutput(job).data)
 
 
-class ProductReviewsView(ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class ProductReviewsView(SelectorListView):
     permission_classes = [IsShopper]
     granted_methods = SAFE_METHODS  # its writes are the brand's
-    queryset = Review.objects.none()  # for the schema; get_queryset scopes it
+    model = Review
     serializer_class = s.ReviewOutput
 
-    def get_queryset(self):
-        shop = selectors.shop_get(shop_id=self.kwargs["shop_id"])
-        product = selectors.product_get(shop=shop, product_id=self.kwargs["product_id"])
+    @staticmethod
+    def selector(request, shop_id, product_id):
+        shop = selectors.shop_get(shop_id=shop_id)
+        product = selectors.product_get(shop=shop, product_id=product_id)
         return selectors.reviews_for_product(product=product)
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 # --- Cart and checkout ---------------------------------------------------------------------------
@@ -351,17 +343,15 @@ class TeamJoinView(APIView):
 # --- Buyer's orders ------------------------------------------------------------------------------
 
 
-class MyOrdersView(ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class MyOrdersView(SelectorListView):
     permission_classes = [IsShopper]
-    queryset = Order.objects.none()  # for the schema; get_queryset scopes it
+    model = Order
     serializer_class = s.OrderOutput
 
-    def get_queryset(self):
-        return selectors.orders_for_buyer(user=self.request.user)
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    @staticmethod
+    def selector(request):
+        return selectors.orders_for_buyer(user=request.user)
 
 
 class MyOrderView(APIView):
@@ -419,13 +409,15 @@ class RefundRequestView(APIView):
 # --- Brand staff: orders, refunds, coupons, replies, links ---------------------------------------
 
 
-class StaffOrdersView(ListAPIView):
-    queryset = Order.objects.none()  # for the schema; get_queryset scopes it
+@extend_schema_view(get=extend_schema(parameters=[s.OrderListQuery], tags=TAGS))
+class StaffOrdersView(SelectorListView):
+    model = Order
     serializer_class = s.StaffOrderOutput
 
-    def get_queryset(self):
-        shop = selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
-        query = validated(s.OrderListQuery, self.request.query_params)
+    @staticmethod
+    def selector(request, shop_id):
+        shop = selectors.shop_for_staff(shop_id=shop_id, user=request.user)
+        query = validated(s.OrderListQuery, request.query_params)
         return selectors.orders_for_shop(
             shop=shop,
             status=query.get("status"),
@@ -433,10 +425,6 @@ class StaffOrdersView(ListAPIView):
             created_from=query.get("created_from"),
             created_to=query.get("created_to"),
         )
-
-    @extend_schema(parameters=[s.OrderListQuery], tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 def _staff_order_response(order) -> Response:
@@ -501,19 +489,15 @@ class RefundDecisionView(APIView):
         return Response(s.RefundRequestOutput(refund).data)
 
 
-class CouponsView(ListAPIView):
-    queryset = Coupon.objects.none()  # for the schema; get_queryset scopes it
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class CouponsView(SelectorListView):
+    model = Coupon
     serializer_class = s.CouponOutput
 
-    def get_queryset(self):
-        shop = selectors.shop_for_staff(
-            shop_id=self.kwargs["shop_id"], user=self.request.user, roles=MANAGERS
-        )
+    @staticmethod
+    def selector(request, shop_id):
+        shop = selectors.shop_for_staff(shop_id=shop_id, user=request.user, roles=MANAGERS)
         return selectors.coupons_for_brand(brand_id=shop.brand_id)
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.CouponInput, responses={201: s.CouponOutput}, tags=TAGS)
     def post(self, request, shop_id: int):
@@ -529,35 +513,30 @@ class CouponDisableView(APIView):
         return Response(s.CouponOutput(coupon).data)
 
 
-class MyCouponsView(ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class MyCouponsView(SelectorListView):
     """The caller's personal coupons (e.g. loyalty rewards) that are still valid."""
 
     permission_classes = [IsShopper]
-
-    queryset = Coupon.objects.none()  # for the schema; get_queryset scopes it
+    model = Coupon
     serializer_class = s.CouponOutput
 
-    def get_queryset(self):
-        return selectors.coupons_for_user(user=self.request.user)
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    @staticmethod
+    def selector(request):
+        return selectors.coupons_for_user(user=request.user)
 
 
-class StaffReviewsView(ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class StaffReviewsView(SelectorListView):
     """Every review of the shop's products, newest first, with its open reports."""
 
-    queryset = Review.objects.none()  # for the schema; get_queryset scopes it
+    model = Review
     serializer_class = s.StaffReviewOutput
 
-    def get_queryset(self):
-        shop = selectors.shop_for_staff(shop_id=self.kwargs["shop_id"], user=self.request.user)
+    @staticmethod
+    def selector(request, shop_id):
+        shop = selectors.shop_for_staff(shop_id=shop_id, user=request.user)
         return selectors.reviews_for_shop(shop=shop)
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ReviewReplyView(APIView):
@@ -610,17 +589,15 @@ class ReviewReportView(APIView):
         return Response(s.ReportOutput(report).data, status=status.HTTP_201_CREATED)
 
 
-class ModerationReportsView(ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class ModerationReportsView(SelectorListView):
     permission_classes = [IsPlatformStaff]
-    queryset = ReviewReport.objects.none()  # for the schema; get_queryset scopes it
+    model = ReviewReport
     serializer_class = s.ReportOutput
 
-    def get_queryset(self):
+    @staticmethod
+    def selector(request):
         return selectors.reports_open()
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ModerationReviewView(APIView):

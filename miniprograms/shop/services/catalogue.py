@@ -37,6 +37,7 @@ from miniprograms.shop.models import (
     TeamTier,
 )
 from superapp.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from superapp.core.updates import model_update
 from superapp.media import selectors as media_selectors
 from superapp.official.selectors import MANAGERS, brand_for_member
 
@@ -179,10 +180,14 @@ def _staff_product(actor, shop_id: int, product_id: int) -> Product:
     return product
 
 
+PRODUCT_EDITABLE = ("title", "description", "images")
+
+
 @transaction.atomic
 def product_update(*, actor, shop_id: int, product_id: int, **changes) -> Product:
     """Change the given fields (title, description, images, collection_ids, team_tiers)."""
     product = _staff_product(actor, shop_id, product_id)
+    relations_given = "collection_ids" in changes or "team_tiers" in changes
     if "collection_ids" in changes:
         product.collections.set(_collections_of(product.shop, changes.pop("collection_ids")))
     if "team_tiers" in changes:
@@ -191,9 +196,8 @@ def product_update(*, actor, shop_id: int, product_id: int, **changes) -> Produc
         # Upload ids become addresses first: the check is of what is stored.
         changes["images"] = _image_urls(actor, changes["images"], "product")
         _check_images(changes["images"])
-    for field, value in changes.items():
-        setattr(product, field, value)
-    product.save()
+    if not model_update(product, changes, fields=PRODUCT_EDITABLE) and relations_given:
+        product.save(update_fields=["updated_at"])  # its collections or team tiers changed
     return product
 
 

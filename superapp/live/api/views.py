@@ -1,15 +1,14 @@
 import hmac
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, validated
 from superapp.core.errors import NOT_FOUND, NotFound
 from superapp.core.idempotency import run_idempotent
 from superapp.live import media, selectors, services
@@ -23,21 +22,20 @@ def _show(show_id: int) -> Response:
     return Response(s.LiveShowOutput(selectors.show_get(show_id=show_id)).data)
 
 
-class ShowsView(ListAPIView):
-    queryset = Show.objects.none()  # for the schema; get_queryset scopes it
-    serializer_class = s.LiveShowOutput
-
-    def get_queryset(self):
-        query = validated(s.LiveShowListQuery, self.request.query_params)
-        return selectors.shows_list(**query)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[s.LiveShowListQuery],
         tags=TAGS,
         description="Scheduled, live and ended shows, newest first (`?brand_id=`, `?status=`).",
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class ShowsView(SelectorListView):
+    model = Show
+    serializer_class = s.LiveShowOutput
+
+    @staticmethod
+    def selector(request):
+        return selectors.shows_list(**validated(s.LiveShowListQuery, request.query_params))
 
     @extend_schema(
         request=s.LiveShowInput,

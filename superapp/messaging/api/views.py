@@ -1,10 +1,10 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.selectors import user_by_username
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, validated
 from superapp.core.pagination import CursorPage
 from superapp.messaging import selectors, services
 from superapp.messaging.api.serializers import (
@@ -36,21 +36,18 @@ class ConversationPage(CursorPage):
     ordering = ("-last_activity_at", "-id")
 
 
-class ConversationsView(generics.ListAPIView):
+@extend_schema_view(get=extend_schema(tags=TAGS))
+class ConversationsView(SelectorListView):
     """The caller's conversations, most recently active first (GET); start one (POST).
     Opening a direct chat that exists answers 200 with it; creating one answers 201."""
 
+    model = Member
     serializer_class = ConversationOutput
     pagination_class = ConversationPage
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Member.objects.none()
-        return selectors.conversations_for(user=self.request.user)
-
-    @extend_schema(tags=TAGS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    @staticmethod
+    def selector(request):
+        return selectors.conversations_for(user=request.user)
 
     @extend_schema(
         request=ConversationCreateInput,

@@ -16,7 +16,7 @@ from superapp.core.api import (
 )
 from superapp.core.errors import InvalidInput
 from superapp.core.idempotency import run_idempotent
-from superapp.core.pagination import CursorPage
+from superapp.core.pagination import CursorPage, page_end
 from superapp.core.permissions import IsPlatformStaff
 from superapp.official import selectors, services
 from superapp.official.api import serializers as s
@@ -462,11 +462,10 @@ class FeedView(APIView):
             before=_decode_feed_cursor(cursor) if cursor else None,
             limit=limit,
         )
-        full = len(broadcasts) == limit
         return Response(
             {
                 "results": s.BroadcastOutput(broadcasts, many=True).data,
-                "next": _encode_feed_cursor(broadcasts[-1]) if full else None,
+                "next": page_end(broadcasts, size=limit, key=_encode_feed_cursor),
             }
         )
 

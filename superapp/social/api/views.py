@@ -1,14 +1,14 @@
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from superapp.accounts.models import User
 from superapp.accounts.selectors import user_by_username
-from superapp.core.api import validated
+from superapp.core.api import SelectorListView, validated
 from superapp.core.pagination import CursorPage
 from superapp.social import selectors, services
 from superapp.social.api.serializers import (
@@ -33,15 +33,15 @@ def _visible_user(viewer, username: str) -> User:
     return selectors.visible_user(viewer=viewer, user=user_by_username(username))
 
 
-class ContactRequestsView(generics.ListAPIView):
+class ContactRequestsView(SelectorListView):
     """Pending requests sent to the caller (GET) and sending one (POST)."""
 
+    model = ContactRequest
     serializer_class = ContactRequestOutput
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return ContactRequest.objects.none()
-        return selectors.incoming_requests(user=self.request.user)
+    @staticmethod
+    def selector(request):
+        return selectors.incoming_requests(user=request.user)
 
     @extend_schema(
         request=ContactRequestInput, responses={201: ContactRequestOutput}, tags=["contacts"]
@@ -74,18 +74,15 @@ class ByUsernamePage(CursorPage):
     ordering = "username"
 
 
-class ContactListView(generics.ListAPIView):
+@extend_schema_view(get=extend_schema(tags=["contacts"]))
+class ContactListView(SelectorListView):
+    model = User
     serializer_class = PublicUserSerializer
     pagination_class = ByUsernamePage
 
-    @extend_schema(tags=["contacts"])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return User.objects.none()
-        return selectors.contacts_of(user=self.request.user)
+    @staticmethod
+    def selector(request):
+        return selectors.contacts_of(user=request.user)
 
 
 class ContactDetailView(APIView):
@@ -170,9 +167,11 @@ class MomentsView(APIView):
         return Response({"id": moment.pk}, status=status.HTTP_201_CREATED)
 
 
-class MomentFeedView(generics.ListAPIView):
+@extend_schema_view(get=extend_schema(tags=["moments"]))
+class MomentFeedView(SelectorListView):
     """Moments of the caller and their contacts, newest first, cursor-paginated."""
 
+    model = Moment
     serializer_class = MomentOutput
 
     def get_serializer(self, *args, **kwargs):
@@ -180,14 +179,9 @@ class MomentFeedView(generics.ListAPIView):
             kwargs["context"] = {**self.get_serializer_context(), "media": moments_media(args[0])}
         return super().get_serializer(*args, **kwargs)
 
-    @extend_schema(tags=["moments"])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Moment.objects.none()
-        return selectors.moments_feed(viewer=self.request.user)
+    @staticmethod
+    def selector(request):
+        return selectors.moments_feed(viewer=request.user)
 
 
 class MomentDetailView(APIView):

@@ -76,19 +76,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Brands the caller is a member of
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** Brands the caller is a member of */
         get: operations["brands_list"];
         put?: never;
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         post: operations["brands_create"];
         delete?: never;
         options?: never;
@@ -894,13 +884,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Invitations waiting for my answer
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** Invitations waiting for my answer */
         get: operations["invitations_list"];
         put?: never;
         post?: never;
@@ -1415,10 +1399,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_commissions_list"];
         put?: never;
         post?: never;
@@ -1516,10 +1496,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_points_list"];
         put?: never;
         post?: never;
@@ -1600,16 +1576,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_segments_list"];
         put?: never;
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         post: operations["loyalty_brands_segments_create"];
         delete?: never;
         options?: never;
@@ -1624,10 +1592,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_segments_clients_list"];
         put?: never;
         post?: never;
@@ -1660,10 +1624,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["loyalty_brands_tasks_list"];
         put?: never;
         post?: never;
@@ -1793,16 +1753,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["me_consents_list"];
         put?: never;
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         post: operations["me_consents_create"];
         delete?: never;
         options?: never;
@@ -1884,10 +1836,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["me_member_cards_list"];
         put?: never;
         post?: never;
@@ -2426,19 +2374,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * The profile page's articles (public)
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** The profile page's articles (public) */
         get: operations["official_accounts_articles_list"];
         put?: never;
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         post: operations["official_accounts_articles_create"];
         delete?: never;
         options?: never;
@@ -2453,16 +2391,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["official_accounts_auto_replies_list"];
         put?: never;
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         post: operations["official_accounts_auto_replies_create"];
         delete?: never;
         options?: never;
@@ -2510,22 +2440,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * An account's broadcasts: all for brand staff, since the follow for followers
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** An account's broadcasts: all for brand staff, since the follow for followers */
         get: operations["official_accounts_broadcasts_list"];
         put?: never;
-        /**
-         * Publish to every follower (429 broadcast_quota_exceeded past the quota)
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** Publish to every follower (429 broadcast_quota_exceeded past the quota) */
         post: operations["official_accounts_broadcasts_create"];
         delete?: never;
         options?: never;
@@ -2952,10 +2870,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import). */
         get: operations["service_conversations_messages_list"];
         put?: never;
         post?: never;
@@ -3761,13 +3675,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Who changed the membership (owners)
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** Who changed the membership (owners) */
         get: operations["teams_audit_log_list"];
         put?: never;
         post?: never;
@@ -3784,22 +3692,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * A team's invitations (owners, admins)
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** A team's invitations (owners, admins) */
         get: operations["teams_invitations_list"];
         put?: never;
-        /**
-         * Invite a person by username (owners, admins); they join when they accept
-         * @description A cursor-paginated list of what ``selector(request, **url_arguments)`` returns, a
-         *     callable each list view sets. The OpenAPI generator calls ``get_queryset`` without a user or
-         *     URL arguments: it gets an empty queryset of ``model`` (a class, or ``"app_label.Model"`` for
-         *     another app's model, which views do not import).
-         */
+        /** Invite a person by username (owners, admins); they join when they accept */
         post: operations["teams_invitations_create"];
         delete?: never;
         options?: never;
