@@ -16,7 +16,7 @@ import { api, ok } from "../../api/client";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
-import { TextField } from "./ProgramSettings";
+import { TextField } from "../../components/Form";
 import { loyaltyKey, useCampaigns, useSegments, type Campaign } from "./useLoyalty";
 
 /** Compose a campaign to a segment (only consenting clients receive it), and its results. */

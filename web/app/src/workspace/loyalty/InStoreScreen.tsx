@@ -9,7 +9,7 @@ import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
 import { useCurrentTeam } from "../useTeams";
-import { TextField } from "./ProgramSettings";
+import { TextField } from "../../components/Form";
 import type { TillMember } from "./useLoyalty";
 
 function newReference(): string {

@@ -6,7 +6,7 @@ import { api, ok, type Schemas } from "../../api/client";
 import { fieldError } from "../../api/errors";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
-import { TextField } from "./ProgramSettings";
+import { TextField } from "../../components/Form";
 import { loyaltyKey, type Program, type Reward } from "./useLoyalty";
 
 type CouponKind = Schemas["CouponKindEnum"];

@@ -1,0 +1,143 @@
+import type { FormEvent, InputHTMLAttributes, ReactNode } from "react";
+
+/** Fields stacked one under the other; submitting calls `onSubmit` instead of reloading the page. */
+export function Form({
+  onSubmit,
+  label,
+  className = "stack",
+  children,
+}: {
+  onSubmit(): void;
+  label?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    onSubmit();
+  }
+  return (
+    <form className={className} onSubmit={submit} aria-label={label}>
+      {children}
+    </form>
+  );
+}
+
+/** A titled card holding one form: the heading, a hint under it, then the fields. */
+export function FormSection({
+  id,
+  title,
+  hint,
+  onSubmit,
+  children,
+}: {
+  /** Names the heading `${id}-heading`. */
+  id: string;
+  title: string;
+  hint?: string;
+  onSubmit(): void;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={`${id}-heading`} className="padded">
+      <h2 id={`${id}-heading`}>{title}</h2>
+      {hint && <p className="muted">{hint}</p>}
+      <Form onSubmit={onSubmit}>{children}</Form>
+    </section>
+  );
+}
+
+/** A labelled control with its field error (or else its hint) underneath. */
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : (
+        hint && (
+          <p id={`${id}-hint`} className="muted small">
+            {hint}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onChange">;
+
+/** A labelled input with its field error (or else its hint) underneath. */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = "text",
+  ...input
+}: InputProps & {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  error?: string;
+  hint?: string;
+}) {
+  const note = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        type={type}
+        min={type === "number" ? 0 : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={note}
+        {...input}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
+/** A labelled drop-down list; its options are the children. */
+export function SelectField({
+  id,
+  label,
+  value,
+  onChange,
+  required,
+  children,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  required?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Field id={id} label={label}>
+      <select id={id} required={required} value={value} onChange={(e) => onChange(e.target.value)}>
+        {children}
+      </select>
+    </Field>
+  );
+}
