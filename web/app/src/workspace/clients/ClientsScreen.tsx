@@ -1,12 +1,12 @@
 import { useDeferredValue, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime, formatMoney } from "../../i18n/format";
+import { ListAndDetail, useChosenId } from "../ListAndDetail";
 import { useCurrentTeam } from "../useTeams";
 import { ClientPage } from "./ClientPage";
 import { dueToday } from "./dueToday";
@@ -19,29 +19,31 @@ import { clientKeys, useClientList, useMyCommission, useMyTasks } from "./useCli
 export default function ClientsScreen() {
   const { t } = useTranslation();
   const { team } = useCurrentTeam();
-  const [params, setParams] = useSearchParams();
-  const selected = Number(params.get("client")) || null;
+  const [selected, open] = useChosenId("client");
   const brandId = team?.id ?? 0;
-  const open = (id: number | null) => setParams(id ? { client: String(id) } : {});
   return (
     <>
       <TopBar title={t("cs.clients.title")} />
-      <div className={selected ? "cs-split cs-has-detail" : "cs-split"}>
-        <div className="cs-list">
-          <MyCommission brandId={brandId} />
-          <TasksDueToday brandId={brandId} onOpen={open} />
-          <ClientList brandId={brandId} selected={selected} onOpen={open} />
-        </div>
-        {!selected && <p className="empty cs-placeholder">{t("cs.clients.pick")}</p>}
-        {selected && (
-          <ClientPage
-            key={selected}
-            brandId={brandId}
-            clientId={selected}
-            onClose={() => open(null)}
-          />
-        )}
-      </div>
+      <ListAndDetail
+        list={
+          <div className="cs-list">
+            <MyCommission brandId={brandId} />
+            <TasksDueToday brandId={brandId} onOpen={open} />
+            <ClientList brandId={brandId} selected={selected} onOpen={open} />
+          </div>
+        }
+        detail={
+          selected && (
+            <ClientPage
+              key={selected}
+              brandId={brandId}
+              clientId={selected}
+              onClose={() => open(null)}
+            />
+          )
+        }
+        pick={t("cs.clients.pick")}
+      />
     </>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from "react";
-import { useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { formatListTime } from "../../i18n/format";
 import { useMe } from "../../screens/useMe";
+import { ListAndDetail, useChosenId } from "../ListAndDetail";
 import { can, useCurrentTeam } from "../useTeams";
 import { CannedRepliesEditor } from "./CannedRepliesEditor";
 import { ConversationView } from "./ConversationView";
@@ -19,26 +19,26 @@ const FILTERS: InboxStatus[] = ["all", "unclaimed", "mine"];
 export default function ServiceScreen() {
   const { t } = useTranslation();
   const { team } = useCurrentTeam();
-  const [params, setParams] = useSearchParams();
-  const selected = Number(params.get("c")) || null;
+  const [selected, open] = useChosenId("c");
   const brandId = team?.id ?? 0;
-  const open = (id: number | null) => setParams(id ? { c: String(id) } : {});
   return (
     <>
       <TopBar title={t("cs.service.title")} />
       {team && can.manage(team.role) && !selected && <CannedRepliesEditor brandId={brandId} />}
-      <div className={selected ? "cs-split cs-has-detail" : "cs-split"}>
-        <InboxList brandId={brandId} selected={selected} onOpen={open} />
-        {!selected && <p className="empty cs-placeholder">{t("cs.service.pick")}</p>}
-        {selected && (
-          <ConversationView
-            key={selected}
-            brandId={brandId}
-            conversationId={selected}
-            onClose={() => open(null)}
-          />
-        )}
-      </div>
+      <ListAndDetail
+        list={<InboxList brandId={brandId} selected={selected} onOpen={open} />}
+        detail={
+          selected && (
+            <ConversationView
+              key={selected}
+              brandId={brandId}
+              conversationId={selected}
+              onClose={() => open(null)}
+            />
+          )
+        }
+        pick={t("cs.service.pick")}
+      />
     </>
   );
 }
