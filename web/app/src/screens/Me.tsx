@@ -10,6 +10,7 @@ import { LanguageSelect } from "../components/LanguageSelect";
 import { Sheet } from "../components/Sheet";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
+import { Form } from "../components/Form";
 import { ChoosePhotoButton } from "../components/Photo";
 import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
@@ -225,13 +226,7 @@ function Privacy() {
         title={t("me.eraseTitle")}
         description={t("me.eraseWarning")}
       >
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            erase.mutate();
-          }}
-        >
+        <Form onSubmit={() => erase.mutate()}>
           <div className="field">
             <label htmlFor="erase-password">{t("auth.password")}</label>
             <input
@@ -252,7 +247,7 @@ function Privacy() {
           <button type="submit" className="danger" disabled={!password || erase.isPending}>
             {t("me.eraseConfirm")}
           </button>
-        </form>
+        </Form>
       </Sheet>
     </section>
   );

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { ReactNode } from "react";
 import { useSearchParams } from "react-router-dom";
 
@@ -9,21 +10,34 @@ export function useChosenId(name: string): [number | null, (id: number | null) =
   return [chosen, choose];
 }
 
+/** What a list beside its detail is told: which item is chosen, and how to choose one. */
+export interface ChoosableList {
+  brandId: number;
+  selected: number | null;
+  onOpen(id: number): void;
+}
+
 /** A list, and the item chosen from it beside it on a wide screen (instead of it on a phone);
- * where none is chosen yet, a hint to pick one. */
+ * where none is chosen yet, a hint to pick one. Each item chosen gets a fresh detail. */
 export function ListAndDetail({
+  chosen,
   list,
   detail,
   pick,
 }: {
+  chosen: number | null;
   list: ReactNode;
-  detail: ReactNode | null;
+  detail(id: number): ReactNode;
   pick: string;
 }) {
   return (
-    <div className={detail ? "cs-split cs-has-detail" : "cs-split"}>
+    <div className={chosen ? "cs-split cs-has-detail" : "cs-split"}>
       {list}
-      {detail ?? <p className="empty cs-placeholder">{pick}</p>}
+      {chosen ? (
+        <Fragment key={chosen}>{detail(chosen)}</Fragment>
+      ) : (
+        <p className="empty cs-placeholder">{pick}</p>
+      )}
     </div>
   );
 }

@@ -2,11 +2,12 @@ import { useDeferredValue, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
+import { SegmentedFilter } from "../../components/SegmentedFilter";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime, formatMoney } from "../../i18n/format";
-import { ListAndDetail, useChosenId } from "../ListAndDetail";
+import { ListAndDetail, useChosenId, type ChoosableList } from "../ListAndDetail";
 import { useCurrentTeam } from "../useTeams";
 import { ClientPage } from "./ClientPage";
 import { dueToday } from "./dueToday";
@@ -25,6 +26,7 @@ export default function ClientsScreen() {
     <>
       <TopBar title={t("cs.clients.title")} />
       <ListAndDetail
+        chosen={selected}
         list={
           <div className="cs-list">
             <MyCommission brandId={brandId} />
@@ -32,16 +34,7 @@ export default function ClientsScreen() {
             <ClientList brandId={brandId} selected={selected} onOpen={open} />
           </div>
         }
-        detail={
-          selected && (
-            <ClientPage
-              key={selected}
-              brandId={brandId}
-              clientId={selected}
-              onClose={() => open(null)}
-            />
-          )
-        }
+        detail={(id) => <ClientPage brandId={brandId} clientId={id} onClose={() => open(null)} />}
         pick={t("cs.clients.pick")}
       />
     </>
@@ -123,15 +116,7 @@ function TasksDueToday({ brandId, onOpen }: { brandId: number; onOpen: (id: numb
   );
 }
 
-function ClientList({
-  brandId,
-  selected,
-  onOpen,
-}: {
-  brandId: number;
-  selected: number | null;
-  onOpen: (id: number) => void;
-}) {
+function ClientList({ brandId, selected, onOpen }: ChoosableList) {
   const { t } = useTranslation();
   const [mine, setMine] = useState(true);
   const [search, setSearch] = useState("");
@@ -140,14 +125,13 @@ function ClientList({
   return (
     <section className="cs-card" aria-labelledby="clients-heading">
       <h2 id="clients-heading">{mine ? t("cs.clients.mine") : t("cs.clients.all")}</h2>
-      <div className="cs-filters" role="group" aria-label={t("cs.clients.whose")}>
-        <button type="button" aria-pressed={mine} onClick={() => setMine(true)}>
-          {t("cs.clients.mine")}
-        </button>
-        <button type="button" aria-pressed={!mine} onClick={() => setMine(false)}>
-          {t("cs.clients.all")}
-        </button>
-      </div>
+      <SegmentedFilter
+        label={t("cs.clients.whose")}
+        options={[true, false]}
+        value={mine}
+        onChange={setMine}
+        name={(mine) => (mine ? t("cs.clients.mine") : t("cs.clients.all"))}
+      />
       <input
         type="search"
         className="cs-search"
