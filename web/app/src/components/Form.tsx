@@ -141,3 +141,32 @@ export function SelectField({
     </Field>
   );
 }
+
+/** A required pick of one thing from a list; while the list is empty, says there is none. */
+export function PickField({
+  id,
+  label,
+  value,
+  onChange,
+  choices,
+  none,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  /** Undefined while loading. */
+  choices: { value: string | number; label: string }[] | undefined;
+  none: string;
+}) {
+  return (
+    <SelectField id={id} label={label} value={value} onChange={onChange} required>
+      {choices?.length === 0 && <option value="">{none}</option>}
+      {choices?.map((choice) => (
+        <option key={choice.value} value={choice.value}>
+          {choice.label}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
