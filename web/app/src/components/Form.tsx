@@ -170,3 +170,32 @@ export function PickField({
     </SelectField>
   );
 }
+
+/** The currencies a wallet holds. */
+export const CURRENCIES = ["EUR", "USD", "GBP", "CNY"] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+/** Which currency an amount is in: one of the wallet's, unless `currencies` says others. */
+export function CurrencyField<C extends string = Currency>({
+  id,
+  label,
+  value,
+  onChange,
+  currencies = CURRENCIES as unknown as readonly C[],
+}: {
+  id: string;
+  label: string;
+  value: C;
+  onChange(code: NoInfer<C>): void;
+  currencies?: readonly C[];
+}) {
+  return (
+    <SelectField id={id} label={label} value={value} onChange={(code) => onChange(code as C)}>
+      {currencies.map((code) => (
+        <option key={code} value={code}>
+          {code}
+        </option>
+      ))}
+    </SelectField>
+  );
+}

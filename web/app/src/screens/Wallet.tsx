@@ -3,15 +3,19 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { fieldError } from "../api/errors";
-import { Form, FormSection, SelectField, TextField } from "../components/Form";
+import {
+  CurrencyField,
+  Form,
+  FormSection,
+  SelectField,
+  TextField,
+  type Currency,
+} from "../components/Form";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { PinSheet } from "../components/PinSheet";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
-
-const CURRENCIES = ["EUR", "USD", "GBP", "CNY"] as const;
-type Currency = (typeof CURRENCIES)[number];
 
 /** The `cursor` of a page's `next` link. */
 export function nextCursor(next: string | null | undefined): string | undefined {
@@ -85,18 +89,12 @@ function AmountFields({
           </p>
         )}
       </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-currency`}>{t("wallet.currency")}</label>
-        <select
-          id={`${prefix}-currency`}
-          value={currency}
-          onChange={(e) => setCurrency(e.target.value as Currency)}
-        >
-          {CURRENCIES.map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </div>
+      <CurrencyField
+        id={`${prefix}-currency`}
+        label={t("wallet.currency")}
+        value={currency}
+        onChange={setCurrency}
+      />
     </div>
   );
 }

@@ -3,10 +3,13 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { fieldError } from "../../api/errors";
-import { Form, FormSection, SelectField, TextField } from "../../components/Form";
+import { CURRENCIES, CurrencyField, Form, FormSection, TextField } from "../../components/Form";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
 import { loyaltyKey, type Program } from "./useLoyalty";
+
+/** A program may count in yen too, which no wallet holds. */
+const PROGRAM_CURRENCIES = [...CURRENCIES, "JPY"];
 
 function useRefreshProgram(brandId: number) {
   const queryClient = useQueryClient();
@@ -69,18 +72,13 @@ export function StartProgram({ brandId }: { brandId: number }) {
         value={form.points_name}
         onChange={set("points_name")}
       />
-      <SelectField
+      <CurrencyField
         id="program-currency"
         label={t("loyaltyWorkspace.program.currency")}
         value={form.currency}
         onChange={set("currency")}
-      >
-        {["EUR", "USD", "GBP", "CNY", "JPY"].map((code) => (
-          <option key={code} value={code}>
-            {code}
-          </option>
-        ))}
-      </SelectField>
+        currencies={PROGRAM_CURRENCIES}
+      />
       <TextField
         id="program-rate"
         type="number"
