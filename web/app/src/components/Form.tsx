@@ -199,3 +199,43 @@ export function CurrencyField<C extends string = Currency>({
     </SelectField>
   );
 }
+
+/** One text box and its button on a line, the box named by its placeholder: add one thing. */
+export function OneLineForm({
+  label,
+  value,
+  onChange,
+  onSubmit,
+  button,
+  disabled,
+  invalid,
+  maxLength,
+  required,
+}: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  onSubmit(): void;
+  button: string;
+  disabled?: boolean;
+  invalid?: boolean;
+  maxLength?: number;
+  required?: boolean;
+}) {
+  return (
+    <Form className="inline-form" onSubmit={onSubmit}>
+      <input
+        aria-label={label}
+        placeholder={label}
+        required={required}
+        maxLength={maxLength}
+        value={value}
+        aria-invalid={invalid || undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <button type="submit" disabled={disabled}>
+        {button}
+      </button>
+    </Form>
+  );
+}
