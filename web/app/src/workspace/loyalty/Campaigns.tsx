@@ -2,21 +2,12 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import { api, ok } from "../../api/client";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
 import { TextField } from "../../components/Form";
+import { CountsChart } from "../CountsChart";
 import { loyaltyKey, useCampaigns, useSegments, type Campaign } from "./useLoyalty";
 
 /** Compose a campaign to a segment (only consenting clients receive it), and its results. */
@@ -170,34 +161,19 @@ function ResultsChart({ campaigns }: { campaigns: Campaign[] }) {
   }));
   const total = rows.reduce((sum, row) => sum + row.recipients, 0);
   return (
-    <figure
-      className="chart"
-      aria-label={t("loyaltyWorkspace.campaigns.chart", { count: rows.length, total })}
-    >
-      <ResponsiveContainer width="100%" height={220}>
-        <BarChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="title" fontSize={12} />
-          <YAxis allowDecimals={false} width={40} fontSize={12} />
-          <Tooltip />
-          <Legend />
-          <Bar
-            dataKey="recipients"
-            name={t("loyaltyWorkspace.campaigns.recipients")}
-            fill="var(--accent)"
-          />
-          <Bar
-            dataKey="delivered"
-            name={t("loyaltyWorkspace.campaigns.delivered")}
-            fill="var(--text)"
-          />
-          <Bar
-            dataKey="skipped"
-            name={t("loyaltyWorkspace.campaigns.skipped")}
-            fill="var(--muted)"
-          />
-        </BarChart>
-      </ResponsiveContainer>
-    </figure>
+    <CountsChart
+      label={t("loyaltyWorkspace.campaigns.chart", { count: rows.length, total })}
+      rows={rows}
+      xKey="title"
+      series={[
+        {
+          key: "recipients",
+          name: t("loyaltyWorkspace.campaigns.recipients"),
+          fill: "var(--accent)",
+        },
+        { key: "delivered", name: t("loyaltyWorkspace.campaigns.delivered"), fill: "var(--text)" },
+        { key: "skipped", name: t("loyaltyWorkspace.campaigns.skipped"), fill: "var(--muted)" },
+      ]}
+    />
   );
 }
