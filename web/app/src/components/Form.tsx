@@ -1,13 +1,16 @@
 import type { FormEvent, InputHTMLAttributes, ReactNode } from "react";
 
-/** Fields stacked one under the other; submitting calls `onSubmit` instead of reloading the page. */
+/** Fields stacked one under the other (under their `title`, if the form has its own); submitting
+ * calls `onSubmit` instead of reloading the page. */
 export function Form({
   onSubmit,
-  label,
+  title,
+  label = title,
   className = "stack",
   children,
 }: {
   onSubmit(): void;
+  title?: string;
   label?: string;
   className?: string;
   children: ReactNode;
@@ -18,6 +21,7 @@ export function Form({
   }
   return (
     <form className={className} onSubmit={submit} aria-label={label}>
+      {title && <h3>{title}</h3>}
       {children}
     </form>
   );

@@ -1,12 +1,11 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
-import { TextField } from "../../components/Form";
+import { Form, TextField } from "../../components/Form";
 import { CountsChart } from "../CountsChart";
 import { loyaltyKey, useCampaigns, useSegments, type Campaign } from "./useLoyalty";
 
@@ -71,13 +70,8 @@ function Compose({ brandId, brandName }: { brandId: number; brandName: string })
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    send.mutate();
-  }
   return (
-    <form className="stack" onSubmit={submit} aria-label={t("loyaltyWorkspace.campaigns.compose")}>
-      <h3>{t("loyaltyWorkspace.campaigns.compose")}</h3>
+    <Form title={t("loyaltyWorkspace.campaigns.compose")} onSubmit={() => send.mutate()}>
       <p className="loyalty-consent-note">
         {t("loyaltyWorkspace.campaigns.consentNote", { brand: brandName })}
       </p>
@@ -126,7 +120,7 @@ function Compose({ brandId, brandName }: { brandId: number; brandName: string })
       <button type="submit" className="primary" disabled={send.isPending}>
         {t("loyaltyWorkspace.campaigns.send")}
       </button>
-    </form>
+    </Form>
   );
 }
 

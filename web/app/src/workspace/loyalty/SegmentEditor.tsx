@@ -91,8 +91,7 @@ export function SegmentEditor({ brandId, program }: { brandId: number; program: 
       {segments.data?.length === 0 && (
         <p className="muted">{t("loyaltyWorkspace.segments.none")}</p>
       )}
-      <Form onSubmit={() => save.mutate()} label={t("loyaltyWorkspace.segments.new")}>
-        <h3>{t("loyaltyWorkspace.segments.new")}</h3>
+      <Form title={t("loyaltyWorkspace.segments.new")} onSubmit={() => save.mutate()}>
         <TextField
           id="segment-name"
           label={t("loyaltyWorkspace.segments.name")}

@@ -137,8 +137,11 @@ function NewMenuItem({ account, onAdd }: { account: Account; onAdd(item: MenuIte
     setName("");
   }
   return (
-    <Form className="stack official-new-item" onSubmit={add}>
-      <h3>{t("workspaceOfficial.menu.add")}</h3>
+    <Form
+      className="stack official-new-item"
+      title={t("workspaceOfficial.menu.add")}
+      onSubmit={add}
+    >
       <TextField
         id="menu-item-name"
         label={t("workspaceOfficial.menu.name")}
