@@ -29,9 +29,10 @@ WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json |
 WEB_SOURCES := $(shell find web/app/src web/app/public web/app/index.html web/app/vite.config.ts -type f 2>/dev/null)
 # plaza-sdk (web/sdk): its wire-format types are shared with the app and the storefront.
 SDK_SOURCES := $(shell find web/sdk/src web/sdk/vite.config.ts -type f -not -name '*.test.ts' 2>/dev/null)
-# The storefront mini-program (web/storefront, docs/shop.md) also reads the app's API types.
+# The storefront mini-program (web/storefront, docs/shop.md) also reads the app's API types and
+# its order status names.
 STOREFRONT_SOURCES := $(shell find web/storefront/src web/storefront/public web/storefront/index.html \
-  web/storefront/vite.config.ts web/app/src/api/schema.d.ts -type f 2>/dev/null)
+  web/storefront/vite.config.ts web/app/src/api/schema.d.ts web/app/src/i18n/orderStatus.ts -type f 2>/dev/null)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating virtualenv $(VENV) and installing requirements"

@@ -1,22 +1,6 @@
-import js from "@eslint/js";
-import globals from "globals";
-import reactHooks from "eslint-plugin-react-hooks";
-import tseslint from "typescript-eslint";
+import { reactAppConfig } from "../eslint.base.mjs";
 
-export default tseslint.config(
-  { ignores: ["dist", "src/api/schema.d.ts"] },
-  {
-    extends: [js.configs.recommended, ...tseslint.configs.recommended],
-    files: ["**/*.{ts,tsx}"],
-    languageOptions: { ecmaVersion: 2022, globals: globals.browser },
-    plugins: { "react-hooks": reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      "no-restricted-globals": [
-        "error",
-        { name: "localStorage", message: "Tokens and state never go to web storage." },
-        { name: "sessionStorage", message: "Tokens and state never go to web storage." },
-      ],
-    },
-  },
-);
+export default reactAppConfig({
+  ignores: ["src/api/schema.d.ts"],
+  storageMessage: "Tokens and state never go to web storage.",
+});

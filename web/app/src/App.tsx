@@ -1,4 +1,5 @@
 import { Suspense, lazy } from "react";
+import type { ReactNode } from "react";
 import { NavLink, Navigate, Outlet, Route, Routes } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { SessionProvider, useSession } from "./auth/session";
@@ -101,13 +102,7 @@ function TabsLayout() {
     { to: "/me", label: t("tabs.me") },
   ];
   return (
-    <div className="layout">
-      <ConnectionBanner />
-      <main className="content">
-        <Suspense fallback={<Loading />}>
-          <Outlet />
-        </Suspense>
-      </main>
+    <PlainLayout>
       <nav className="tabbar" aria-label={t("tabs.label")}>
         {tabs.map((tab) => (
           <NavLink key={tab.to} to={tab.to} end={tab.end}>
@@ -115,11 +110,12 @@ function TabsLayout() {
           </NavLink>
         ))}
       </nav>
-    </div>
+    </PlainLayout>
   );
 }
 
-function PlainLayout() {
+/** The page, and under it what `children` add (the tab bar). */
+function PlainLayout({ children }: { children?: ReactNode }) {
   return (
     <div className="layout">
       <ConnectionBanner />
@@ -128,6 +124,7 @@ function PlainLayout() {
           <Outlet />
         </Suspense>
       </main>
+      {children}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
+import { orderStatusEn, orderStatusZhCN } from "../../app/src/i18n/orderStatus";
 
 export const en = {
   signingIn: "Opening the shop…",
@@ -65,16 +66,7 @@ export const en = {
     paying: "Waiting for payment…",
     payRefused: "Payment not completed ({{code}}).",
     confirmReceipt: "I received it",
-    status: {
-      created: "Awaiting payment",
-      paid: "Paid",
-      shipped: "Shipped",
-      delivered: "Delivered",
-      completed: "Completed",
-      cancelled: "Cancelled",
-      refund_requested: "Refund requested",
-      refunded: "Refunded",
-    },
+    status: orderStatusEn,
   },
   review: {
     write: "Review {{title}}",
@@ -171,16 +163,7 @@ export const zhCN: Shape<Texts> = {
     paying: "等待付款…",
     payRefused: "未完成付款（{{code}}）。",
     confirmReceipt: "确认收货",
-    status: {
-      created: "待付款",
-      paid: "已付款",
-      shipped: "已发货",
-      delivered: "已送达",
-      completed: "已完成",
-      cancelled: "已取消",
-      refund_requested: "退款中",
-      refunded: "已退款",
-    },
+    status: orderStatusZhCN,
   },
   review: {
     write: "评价 {{title}}",

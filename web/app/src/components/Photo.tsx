@@ -108,3 +108,33 @@ export function chosenFiles(event: ChangeEvent<HTMLInputElement>): File[] {
   event.target.value = "";
   return files;
 }
+
+/** A button that opens the photo picker; `onPick` gets the image chosen. */
+export function ChoosePhotoButton({
+  label,
+  onPick,
+  disabled,
+  className = "button",
+}: {
+  label: string;
+  onPick(file: File): void;
+  disabled?: boolean;
+  className?: string;
+}) {
+  function choose(event: ChangeEvent<HTMLInputElement>) {
+    const [file] = chosenImages(event);
+    if (file) onPick(file);
+  }
+  return (
+    <label className={className}>
+      {label}
+      <input
+        type="file"
+        accept="image/*"
+        className="visually-hidden"
+        disabled={disabled}
+        onChange={choose}
+      />
+    </label>
+  );
+}

@@ -1,3 +1,5 @@
+import { orderStatusEn } from "./orderStatus";
+
 export const en = {
   app: { name: "Plaza" },
   common: { back: "Back", close: "Close", loading: "Loading…", retry: "Retry", reload: "Reload" },
@@ -207,16 +209,7 @@ export const en = {
     orders: "My orders",
     noOrders: "No orders yet.",
     order: "Order {{id}}",
-    orderStatus: {
-      created: "awaiting payment",
-      paid: "paid",
-      shipped: "shipped",
-      delivered: "delivered",
-      completed: "completed",
-      cancelled: "cancelled",
-      refund_requested: "refund requested",
-      refunded: "refunded",
-    },
+    orderStatus: orderStatusEn,
     grants: "Mini-program permissions",
     revoke: "Revoke",
     privacy: "Privacy",
@@ -365,16 +358,7 @@ export const en = {
       all: "All",
       none: "No orders.",
       number: "Order {{id}}",
-      status: {
-        created: "Awaiting payment",
-        paid: "Paid",
-        shipped: "Shipped",
-        delivered: "Delivered",
-        completed: "Completed",
-        cancelled: "Cancelled",
-        refund_requested: "Refund requested",
-        refunded: "Refunded",
-      },
+      status: orderStatusEn,
       ship: "Ship",
       shipOrder: "Ship order {{id}}",
       shipped: "Order {{id}} shipped",

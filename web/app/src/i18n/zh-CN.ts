@@ -1,4 +1,5 @@
 import type { Messages } from "./en";
+import { orderStatusZhCN } from "./orderStatus";
 
 export const zhCN: Messages = {
   app: { name: "Plaza" },
@@ -209,16 +210,7 @@ export const zhCN: Messages = {
     orders: "我的订单",
     noOrders: "还没有订单。",
     order: "订单 {{id}}",
-    orderStatus: {
-      created: "待付款",
-      paid: "已付款",
-      shipped: "已发货",
-      delivered: "已送达",
-      completed: "已完成",
-      cancelled: "已取消",
-      refund_requested: "退款中",
-      refunded: "已退款",
-    },
+    orderStatus: orderStatusZhCN,
     grants: "小程序授权",
     revoke: "撤销",
     privacy: "隐私",
@@ -366,16 +358,7 @@ export const zhCN: Messages = {
       all: "全部",
       none: "暂无订单。",
       number: "订单 {{id}}",
-      status: {
-        created: "待付款",
-        paid: "已付款",
-        shipped: "已发货",
-        delivered: "已送达",
-        completed: "已完成",
-        cancelled: "已取消",
-        refund_requested: "退款申请中",
-        refunded: "已退款",
-      },
+      status: orderStatusZhCN,
       ship: "发货",
       shipOrder: "为订单 {{id}} 发货",
       shipped: "订单 {{id}} 已发货",

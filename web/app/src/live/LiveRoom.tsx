@@ -8,6 +8,7 @@ import { PinSheet } from "../components/PinSheet";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { formatMoney } from "../i18n/format";
+import { DealCountdown } from "./DealCountdown";
 import { Player } from "./Player";
 import { clock, secondsUntil, type Deal, type PinnedProduct, type RoomState } from "./room";
 import { useBuy } from "./useBuy";
@@ -153,13 +154,7 @@ function PinnedCard({
               <strong>{formatMoney(deal.price.amount, deal.price.currency, i18n.language)}</strong>{" "}
               · {t("live.remaining", { count: deal.remaining })}
             </p>
-            <p className="muted small" role="timer" aria-live="off">
-              {opensIn > 0
-                ? t("live.opensIn", { time: clock(opensIn) })
-                : closesIn > 0
-                  ? t("live.closesIn", { time: clock(closesIn) })
-                  : t("live.dealClosed")}
-            </p>
+            <DealCountdown opensIn={opensIn} closesIn={closesIn} />
             <p className="muted small">{t("live.commentToBuy", { keyword: deal.keyword })}</p>
           </>
         )}

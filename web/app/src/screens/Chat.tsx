@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { api, ok, type ConversationDetail, type Message } from "../api/client";
+import { CurrencyField, TextField, type Currency } from "../components/Form";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { Sheet } from "../components/Sheet";
@@ -514,7 +515,7 @@ function SendRedPacket({
   const queryClient = useQueryClient();
   const [total, setTotal] = useState("");
   const [count, setCount] = useState("2");
-  const [currency, setCurrency] = useState<"EUR" | "USD" | "GBP" | "CNY">("EUR");
+  const [currency, setCurrency] = useState<Currency>("EUR");
   const [greeting, setGreeting] = useState("");
   const [pinOpen, setPinOpen] = useState(false);
   const amount = parseMoney(total, currency);
@@ -541,46 +542,34 @@ function SendRedPacket({
     <>
       <Sheet open={open} onOpenChange={onOpenChange} title={t("redPacket.send")}>
         <div className="stack">
-          <div className="field">
-            <label htmlFor="packet-total">{t("redPacket.total")}</label>
-            <input
-              id="packet-total"
-              inputMode="decimal"
-              value={total}
-              onChange={(e) => setTotal(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="packet-currency">{t("wallet.currency")}</label>
-            <select
-              id="packet-currency"
-              value={currency}
-              onChange={(e) => setCurrency(e.target.value as typeof currency)}
-            >
-              {["EUR", "USD", "GBP", "CNY"].map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="packet-count">{t("redPacket.count")}</label>
-            <input
-              id="packet-count"
-              type="number"
-              min={1}
-              value={count}
-              onChange={(e) => setCount(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="packet-greeting">{t("redPacket.greeting")}</label>
-            <input
-              id="packet-greeting"
-              value={greeting}
-              maxLength={100}
-              onChange={(e) => setGreeting(e.target.value)}
-            />
-          </div>
+          <TextField
+            id="packet-total"
+            label={t("redPacket.total")}
+            inputMode="decimal"
+            value={total}
+            onChange={setTotal}
+          />
+          <CurrencyField
+            id="packet-currency"
+            label={t("wallet.currency")}
+            value={currency}
+            onChange={setCurrency}
+          />
+          <TextField
+            id="packet-count"
+            label={t("redPacket.count")}
+            type="number"
+            min={1}
+            value={count}
+            onChange={setCount}
+          />
+          <TextField
+            id="packet-greeting"
+            label={t("redPacket.greeting")}
+            value={greeting}
+            maxLength={100}
+            onChange={setGreeting}
+          />
           <button
             type="button"
             className="primary"

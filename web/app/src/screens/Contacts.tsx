@@ -25,6 +25,9 @@ async function resolveUsername(text: string): Promise<string> {
   return user.username;
 }
 
+/** What a person may answer to a contact request, in the order of its buttons. */
+const ANSWERS = ["accept", "decline"] as const;
+
 export default function ContactsScreen() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -117,37 +120,27 @@ export default function ContactsScreen() {
               <li key={request.id} className="row">
                 <Avatar name={request.from_user.display_name} />
                 <span className="row-main">{request.from_user.display_name}</span>
-                <button
-                  type="button"
-                  className="primary"
-                  onClick={() =>
-                    act.mutate(() =>
-                      ok(
-                        api.POST("/api/v1/contacts/requests/{id}/accept", {
-                          params: { path: { id: request.id } },
-                        }),
-                      ),
-                    )
-                  }
-                  aria-label={t("contacts.acceptFrom", { name: request.from_user.display_name })}
-                >
-                  {t("contacts.accept")}
-                </button>
-                <button
-                  type="button"
-                  onClick={() =>
-                    act.mutate(() =>
-                      ok(
-                        api.POST("/api/v1/contacts/requests/{id}/decline", {
-                          params: { path: { id: request.id } },
-                        }),
-                      ),
-                    )
-                  }
-                  aria-label={t("contacts.declineFrom", { name: request.from_user.display_name })}
-                >
-                  {t("contacts.decline")}
-                </button>
+                {ANSWERS.map((answer) => (
+                  <button
+                    key={answer}
+                    type="button"
+                    className={answer === "accept" ? "primary" : undefined}
+                    onClick={() =>
+                      act.mutate(() =>
+                        ok(
+                          api.POST(`/api/v1/contacts/requests/{id}/${answer}`, {
+                            params: { path: { id: request.id } },
+                          }),
+                        ),
+                      )
+                    }
+                    aria-label={t(`contacts.${answer}From`, {
+                      name: request.from_user.display_name,
+                    })}
+                  >
+                    {t(`contacts.${answer}`)}
+                  </button>
+                ))}
               </li>
             ))}
           </ul>

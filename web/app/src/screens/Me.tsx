@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { ChangeEvent, FormEvent } from "react";
+import type { FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -10,7 +10,8 @@ import { LanguageSelect } from "../components/LanguageSelect";
 import { Sheet } from "../components/Sheet";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
-import { chosenImages } from "../components/Photo";
+import { Form } from "../components/Form";
+import { ChoosePhotoButton } from "../components/Photo";
 import { uploadMedia } from "../api/upload";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney } from "../i18n/format";
@@ -140,23 +141,15 @@ function AvatarPicker({ avatarUrl }: { avatarUrl: string }) {
     onError: (error) => notify(errorText(error)),
     onSettled: () => setProgress(null),
   });
-  function choose(event: ChangeEvent<HTMLInputElement>) {
-    const [file] = chosenImages(event);
-    if (file) change.mutate(file);
-  }
   return (
     <section className="padded row">
       {avatarUrl && <img className="avatar-photo" src={avatarUrl} alt={t("media.avatar")} />}
-      <label className="attach button">
-        {t("media.changeAvatar")}
-        <input
-          type="file"
-          accept="image/*"
-          className="visually-hidden"
-          disabled={change.isPending}
-          onChange={choose}
-        />
-      </label>
+      <ChoosePhotoButton
+        className="attach button"
+        label={t("media.changeAvatar")}
+        disabled={change.isPending}
+        onPick={(file) => change.mutate(file)}
+      />
       {progress !== null && <progress value={progress} max={1} aria-label={t("media.uploading")} />}
     </section>
   );
@@ -233,13 +226,7 @@ function Privacy() {
         title={t("me.eraseTitle")}
         description={t("me.eraseWarning")}
       >
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            erase.mutate();
-          }}
-        >
+        <Form onSubmit={() => erase.mutate()}>
           <div className="field">
             <label htmlFor="erase-password">{t("auth.password")}</label>
             <input
@@ -260,7 +247,7 @@ function Privacy() {
           <button type="submit" className="danger" disabled={!password || erase.isPending}>
             {t("me.eraseConfirm")}
           </button>
-        </form>
+        </Form>
       </Sheet>
     </section>
   );

@@ -1,17 +1,21 @@
 import { useEffect, useRef, useState } from "react";
-import type { FormEvent } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { fieldError } from "../api/errors";
+import {
+  CurrencyField,
+  Form,
+  FormSection,
+  SelectField,
+  TextField,
+  type Currency,
+} from "../components/Form";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { PinSheet } from "../components/PinSheet";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
-
-const CURRENCIES = ["EUR", "USD", "GBP", "CNY"] as const;
-type Currency = (typeof CURRENCIES)[number];
 
 /** The `cursor` of a page's `next` link. */
 export function nextCursor(next: string | null | undefined): string | undefined {
@@ -85,18 +89,12 @@ function AmountFields({
           </p>
         )}
       </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-currency`}>{t("wallet.currency")}</label>
-        <select
-          id={`${prefix}-currency`}
-          value={currency}
-          onChange={(e) => setCurrency(e.target.value as Currency)}
-        >
-          {CURRENCIES.map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </div>
+      <CurrencyField
+        id={`${prefix}-currency`}
+        label={t("wallet.currency")}
+        value={currency}
+        onChange={setCurrency}
+      />
     </div>
   );
 }
@@ -126,25 +124,18 @@ function Transfer() {
     setAmount("");
     await queryClient.invalidateQueries({ queryKey: ["wallet"] });
   }
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setPinOpen(true);
-  }
   return (
     <section aria-labelledby="transfer-heading" className="padded">
       <h2 id="transfer-heading">{t("wallet.transfer")}</h2>
-      <form className="stack" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="transfer-to">{t("wallet.to")}</label>
-          <select id="transfer-to" value={to} onChange={(e) => setTo(e.target.value)} required>
-            <option value="">{t("wallet.chooseContact")}</option>
-            {contacts.data?.map((c) => (
-              <option key={c.username} value={c.username}>
-                {c.display_name}
-              </option>
-            ))}
-          </select>
-        </div>
+      <Form onSubmit={() => setPinOpen(true)}>
+        <SelectField id="transfer-to" label={t("wallet.to")} value={to} onChange={setTo} required>
+          <option value="">{t("wallet.chooseContact")}</option>
+          {contacts.data?.map((c) => (
+            <option key={c.username} value={c.username}>
+              {c.display_name}
+            </option>
+          ))}
+        </SelectField>
         <AmountFields
           prefix="transfer"
           amount={amount}
@@ -155,7 +146,7 @@ function Transfer() {
         <button type="submit" className="primary" disabled={!to || !minor}>
           {t("wallet.transferButton")}
         </button>
-      </form>
+      </Form>
       <PinSheet
         open={pinOpen}
         onOpenChange={setPinOpen}
@@ -191,28 +182,19 @@ function TopUp() {
     onError: (error) => notify(errorText(error)),
   });
   return (
-    <section aria-labelledby="topup-heading" className="padded">
-      <h2 id="topup-heading">{t("wallet.topUp")}</h2>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          topUp.mutate();
-        }}
-      >
-        <AmountFields
-          prefix="topup"
-          amount={amount}
-          setAmount={setAmount}
-          currency={currency}
-          setCurrency={setCurrency}
-          error={fieldError(topUp.error, "amount")}
-        />
-        <button type="submit" disabled={!parseMoney(amount, currency) || topUp.isPending}>
-          {t("wallet.topUpButton")}
-        </button>
-      </form>
-    </section>
+    <FormSection id="topup" title={t("wallet.topUp")} onSubmit={() => topUp.mutate()}>
+      <AmountFields
+        prefix="topup"
+        amount={amount}
+        setAmount={setAmount}
+        currency={currency}
+        setCurrency={setCurrency}
+        error={fieldError(topUp.error, "amount")}
+      />
+      <button type="submit" disabled={!parseMoney(amount, currency) || topUp.isPending}>
+        {t("wallet.topUpButton")}
+      </button>
+    </FormSection>
   );
 }
 
@@ -232,51 +214,50 @@ function PinForm() {
     onError: (error) => notify(errorText(error)),
   });
   return (
-    <section aria-labelledby="pin-heading" className="padded">
-      <h2 id="pin-heading">{t("wallet.pinTitle")}</h2>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        <div className="field">
-          <label htmlFor="old-pin">{t("wallet.oldPin")}</label>
-          <input
-            id="old-pin"
-            type="password"
-            inputMode="numeric"
-            maxLength={6}
-            autoComplete="off"
-            value={oldPin}
-            onChange={(e) => setOldPin(e.target.value.replace(/\D/g, ""))}
-            aria-describedby="old-pin-hint"
-          />
-          <p id="old-pin-hint" className="muted small">
-            {fieldError(save.error, "old_pin") ?? t("wallet.oldPinHint")}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="new-pin">{t("wallet.newPin")}</label>
-          <input
-            id="new-pin"
-            type="password"
-            inputMode="numeric"
-            maxLength={6}
-            autoComplete="off"
-            value={pin}
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, ""))}
-          />
-          {fieldError(save.error, "pin") && (
-            <p className="field-error">{fieldError(save.error, "pin")}</p>
-          )}
-        </div>
-        <button type="submit" disabled={pin.length !== 6}>
-          {t("wallet.savePin")}
-        </button>
-      </form>
-    </section>
+    <FormSection id="pin" title={t("wallet.pinTitle")} onSubmit={() => save.mutate()}>
+      <PinField
+        id="old-pin"
+        label={t("wallet.oldPin")}
+        value={oldPin}
+        onChange={setOldPin}
+        error={fieldError(save.error, "old_pin")}
+        hint={t("wallet.oldPinHint")}
+      />
+      <PinField
+        id="new-pin"
+        label={t("wallet.newPin")}
+        value={pin}
+        onChange={setPin}
+        error={fieldError(save.error, "pin")}
+      />
+      <button type="submit" disabled={pin.length !== 6}>
+        {t("wallet.savePin")}
+      </button>
+    </FormSection>
+  );
+}
+
+/** Six digits, hidden as they are typed; anything but a digit is dropped. */
+function PinField({
+  onChange,
+  ...field
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(pin: string): void;
+  error?: string;
+  hint?: string;
+}) {
+  return (
+    <TextField
+      {...field}
+      type="password"
+      inputMode="numeric"
+      maxLength={6}
+      autoComplete="off"
+      onChange={(value) => onChange(value.replace(/\D/g, ""))}
+    />
   );
 }
 

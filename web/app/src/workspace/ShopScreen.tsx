@@ -1,11 +1,12 @@
 import { useState } from "react";
-import type { ChangeEvent, FormEvent } from "react";
+import type { ChangeEvent } from "react";
 import { Link } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok, type Schemas } from "../api/client";
 import { fieldError } from "../api/errors";
 import { uploadMedia, type Media } from "../api/upload";
+import { FormSection, TextField } from "../components/Form";
 import { chosenImages } from "../components/Photo";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
@@ -67,29 +68,24 @@ function StorefrontOff({ brandId }: { brandId: number }) {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    enable.mutate();
-  }
   return (
-    <section aria-labelledby="storefront-heading" className="padded">
-      <h2 id="storefront-heading">{t("workspace.shop.off")}</h2>
-      <p className="muted">{t("workspace.shop.offHint")}</p>
-      <form className="stack" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="shop-name">{t("workspace.shop.name")}</label>
-          <input
-            id="shop-name"
-            value={name}
-            maxLength={64}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <button type="submit" disabled={enable.isPending}>
-          {t("workspace.shop.turnOn")}
-        </button>
-      </form>
-    </section>
+    <FormSection
+      id="storefront"
+      title={t("workspace.shop.off")}
+      hint={t("workspace.shop.offHint")}
+      onSubmit={() => enable.mutate()}
+    >
+      <TextField
+        id="shop-name"
+        label={t("workspace.shop.name")}
+        value={name}
+        maxLength={64}
+        onChange={setName}
+      />
+      <button type="submit" disabled={enable.isPending}>
+        {t("workspace.shop.turnOn")}
+      </button>
+    </FormSection>
   );
 }
 
@@ -185,82 +181,70 @@ function NewProduct({ shop }: { shop: Shop }) {
     onError: (error) => notify(errorText(error)),
   });
   const priceInvalid = draft.price !== "" && parseMoney(draft.price, currency) === null;
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!priceInvalid) create.mutate();
-  }
+  const set = (key: keyof Draft) => (value: string) => setDraft({ ...draft, [key]: value });
   function pick(event: ChangeEvent<HTMLInputElement>) {
     const [file] = chosenImages(event);
     if (file) upload.mutate(file);
   }
   return (
-    <section aria-labelledby="new-product-heading" className="padded">
-      <h2 id="new-product-heading">{t("workspace.shop.newProduct")}</h2>
-      <form className="stack" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="product-title">{t("workspace.shop.productTitle")}</label>
-          <input
-            id="product-title"
-            required
-            maxLength={200}
-            value={draft.title}
-            onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+    <FormSection
+      id="new-product"
+      title={t("workspace.shop.newProduct")}
+      onSubmit={() => {
+        if (!priceInvalid) create.mutate();
+      }}
+    >
+      <TextField
+        id="product-title"
+        label={t("workspace.shop.productTitle")}
+        required
+        maxLength={200}
+        value={draft.title}
+        onChange={set("title")}
+        error={fieldError(create.error, "title")}
+      />
+      <TextField
+        id="product-price"
+        label={t("workspace.shop.price", { currency })}
+        required
+        inputMode="decimal"
+        value={draft.price}
+        onChange={set("price")}
+        error={priceInvalid ? t("workspace.shop.priceInvalid") : undefined}
+      />
+      <TextField
+        id="product-stock"
+        label={t("workspace.shop.stock")}
+        type="number"
+        required
+        value={draft.stock}
+        onChange={set("stock")}
+      />
+      <TextField
+        id="product-variants"
+        label={t("workspace.shop.variants")}
+        placeholder={t("workspace.shop.variantsHint")}
+        value={draft.variants}
+        onChange={set("variants")}
+      />
+      <div className="field">
+        <label htmlFor="product-photo">{t("workspace.shop.photo")}</label>
+        <input id="product-photo" type="file" accept="image/*" onChange={pick} />
+        {progress !== null && (
+          <progress max={1} value={progress} aria-label={t("workspace.shop.uploading")} />
+        )}
+        {photo && (
+          <img
+            className="product-thumb"
+            src={photo.url ?? undefined}
+            alt={t("workspace.shop.photoChosen")}
           />
-          {fieldError(create.error, "title") && (
-            <p className="field-error">{fieldError(create.error, "title")}</p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="product-price">{t("workspace.shop.price", { currency })}</label>
-          <input
-            id="product-price"
-            required
-            inputMode="decimal"
-            aria-invalid={priceInvalid}
-            value={draft.price}
-            onChange={(e) => setDraft({ ...draft, price: e.target.value })}
-          />
-          {priceInvalid && <p className="field-error">{t("workspace.shop.priceInvalid")}</p>}
-        </div>
-        <div className="field">
-          <label htmlFor="product-stock">{t("workspace.shop.stock")}</label>
-          <input
-            id="product-stock"
-            type="number"
-            min={0}
-            required
-            value={draft.stock}
-            onChange={(e) => setDraft({ ...draft, stock: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="product-variants">{t("workspace.shop.variants")}</label>
-          <input
-            id="product-variants"
-            placeholder={t("workspace.shop.variantsHint")}
-            value={draft.variants}
-            onChange={(e) => setDraft({ ...draft, variants: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="product-photo">{t("workspace.shop.photo")}</label>
-          <input id="product-photo" type="file" accept="image/*" onChange={pick} />
-          {progress !== null && (
-            <progress max={1} value={progress} aria-label={t("workspace.shop.uploading")} />
-          )}
-          {photo && (
-            <img
-              className="product-thumb"
-              src={photo.url ?? undefined}
-              alt={t("workspace.shop.photoChosen")}
-            />
-          )}
-        </div>
-        <button type="submit" disabled={create.isPending || upload.isPending}>
-          {t("workspace.shop.create")}
-        </button>
-      </form>
-    </section>
+        )}
+      </div>
+      <button type="submit" disabled={create.isPending || upload.isPending}>
+        {t("workspace.shop.create")}
+      </button>
+    </FormSection>
   );
 }
 

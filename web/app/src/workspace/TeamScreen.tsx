@@ -1,10 +1,10 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../api/client";
 import { fieldError } from "../api/errors";
+import { FormSection, SelectField, TextField } from "../components/Form";
 import { ErrorView, Loading } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { errorText, useToast } from "../components/Toast";
@@ -163,46 +163,33 @@ function Invite({ team }: { team: Team }) {
       if (!fieldError(error, "username") && !fieldError(error, "role")) notify(errorText(error));
     },
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    send.mutate();
-  }
   return (
-    <section aria-labelledby="invite-heading" className="padded">
-      <h2 id="invite-heading">{t("workspace.team.invite")}</h2>
-      <form className="stack" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="invite-username">{t("auth.username")}</label>
-          <input
-            id="invite-username"
-            required
-            autoComplete="off"
-            value={form.username}
-            onChange={(e) => setForm({ ...form, username: e.target.value })}
-          />
-          {fieldError(send.error, "username") && (
-            <p className="field-error">{fieldError(send.error, "username")}</p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="invite-role">{t("workspace.team.role")}</label>
-          <select
-            id="invite-role"
-            value={form.role}
-            onChange={(e) => setForm({ ...form, role: e.target.value as InvitableRole })}
-          >
-            {roles.map((role) => (
-              <option key={role} value={role}>
-                {t(`workspace.roles.${role}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" disabled={send.isPending}>
-          {t("workspace.team.sendInvitation")}
-        </button>
-      </form>
-    </section>
+    <FormSection id="invite" title={t("workspace.team.invite")} onSubmit={() => send.mutate()}>
+      <TextField
+        id="invite-username"
+        label={t("auth.username")}
+        required
+        autoComplete="off"
+        value={form.username}
+        onChange={(username) => setForm({ ...form, username })}
+        error={fieldError(send.error, "username")}
+      />
+      <SelectField
+        id="invite-role"
+        label={t("workspace.team.role")}
+        value={form.role}
+        onChange={(role) => setForm({ ...form, role: role as InvitableRole })}
+      >
+        {roles.map((role) => (
+          <option key={role} value={role}>
+            {t(`workspace.roles.${role}`)}
+          </option>
+        ))}
+      </SelectField>
+      <button type="submit" disabled={send.isPending}>
+        {t("workspace.team.sendInvitation")}
+      </button>
+    </FormSection>
   );
 }
 

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
+import { OneLineForm } from "../../components/Form";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime, formatMoney } from "../../i18n/format";
@@ -121,10 +122,6 @@ function Tags({
     onSuccess: () => void refresh(),
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    add.mutate();
-  }
   return (
     <section className="cs-card" aria-labelledby="tags-heading">
       <h3 id="tags-heading">{t("cs.clients.tags")}</h3>
@@ -142,18 +139,15 @@ function Tags({
           </li>
         ))}
       </ul>
-      <form className="inline-form" onSubmit={submit}>
-        <input
-          aria-label={t("cs.clients.newTag")}
-          placeholder={t("cs.clients.newTag")}
-          maxLength={40}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <button type="submit" disabled={!name.trim() || add.isPending}>
-          {t("cs.clients.addTag")}
-        </button>
-      </form>
+      <OneLineForm
+        label={t("cs.clients.newTag")}
+        maxLength={40}
+        value={name}
+        onChange={setName}
+        onSubmit={() => add.mutate()}
+        button={t("cs.clients.addTag")}
+        disabled={!name.trim() || add.isPending}
+      />
     </section>
   );
 }

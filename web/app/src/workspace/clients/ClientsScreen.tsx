@@ -1,12 +1,13 @@
 import { useDeferredValue, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
+import { SegmentedFilter } from "../../components/SegmentedFilter";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime, formatMoney } from "../../i18n/format";
+import { ListAndDetail, useChosenId, type ChoosableList } from "../ListAndDetail";
 import { useCurrentTeam } from "../useTeams";
 import { ClientPage } from "./ClientPage";
 import { dueToday } from "./dueToday";
@@ -19,29 +20,23 @@ import { clientKeys, useClientList, useMyCommission, useMyTasks } from "./useCli
 export default function ClientsScreen() {
   const { t } = useTranslation();
   const { team } = useCurrentTeam();
-  const [params, setParams] = useSearchParams();
-  const selected = Number(params.get("client")) || null;
+  const [selected, open] = useChosenId("client");
   const brandId = team?.id ?? 0;
-  const open = (id: number | null) => setParams(id ? { client: String(id) } : {});
   return (
     <>
       <TopBar title={t("cs.clients.title")} />
-      <div className={selected ? "cs-split cs-has-detail" : "cs-split"}>
-        <div className="cs-list">
-          <MyCommission brandId={brandId} />
-          <TasksDueToday brandId={brandId} onOpen={open} />
-          <ClientList brandId={brandId} selected={selected} onOpen={open} />
-        </div>
-        {!selected && <p className="empty cs-placeholder">{t("cs.clients.pick")}</p>}
-        {selected && (
-          <ClientPage
-            key={selected}
-            brandId={brandId}
-            clientId={selected}
-            onClose={() => open(null)}
-          />
-        )}
-      </div>
+      <ListAndDetail
+        chosen={selected}
+        list={
+          <div className="cs-list">
+            <MyCommission brandId={brandId} />
+            <TasksDueToday brandId={brandId} onOpen={open} />
+            <ClientList brandId={brandId} selected={selected} onOpen={open} />
+          </div>
+        }
+        detail={(id) => <ClientPage brandId={brandId} clientId={id} onClose={() => open(null)} />}
+        pick={t("cs.clients.pick")}
+      />
     </>
   );
 }
@@ -121,15 +116,7 @@ function TasksDueToday({ brandId, onOpen }: { brandId: number; onOpen: (id: numb
   );
 }
 
-function ClientList({
-  brandId,
-  selected,
-  onOpen,
-}: {
-  brandId: number;
-  selected: number | null;
-  onOpen: (id: number) => void;
-}) {
+function ClientList({ brandId, selected, onOpen }: ChoosableList) {
   const { t } = useTranslation();
   const [mine, setMine] = useState(true);
   const [search, setSearch] = useState("");
@@ -138,14 +125,13 @@ function ClientList({
   return (
     <section className="cs-card" aria-labelledby="clients-heading">
       <h2 id="clients-heading">{mine ? t("cs.clients.mine") : t("cs.clients.all")}</h2>
-      <div className="cs-filters" role="group" aria-label={t("cs.clients.whose")}>
-        <button type="button" aria-pressed={mine} onClick={() => setMine(true)}>
-          {t("cs.clients.mine")}
-        </button>
-        <button type="button" aria-pressed={!mine} onClick={() => setMine(false)}>
-          {t("cs.clients.all")}
-        </button>
-      </div>
+      <SegmentedFilter
+        label={t("cs.clients.whose")}
+        options={[true, false]}
+        value={mine}
+        onChange={setMine}
+        name={(mine) => (mine ? t("cs.clients.mine") : t("cs.clients.all"))}
+      />
       <input
         type="search"
         className="cs-search"

@@ -1,17 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import { api, ok } from "../../api/client";
 import { ErrorView } from "../../components/Status";
+import { CountsChart } from "../CountsChart";
 import { entriesPerDay, SOURCES } from "./entries";
 
 const COLOURS = ["var(--accent)", "#1d4ed8", "#b45309", "#7c3aed", "#be185d", "#6b7280"];
@@ -41,27 +32,18 @@ export default function EntryChart({ appId }: { appId: string }) {
       {stats.isError && <ErrorView error={stats.error} retry={() => void stats.refetch()} />}
       <p className="muted">{t("developer.entries.total", { count: total })}</p>
       {days.length > 0 && (
-        <figure className="chart" aria-label={t("developer.entries.chart", { count: total })}>
-          <ResponsiveContainer width="100%" height={220}>
-            <BarChart data={days}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="day" tickFormatter={label} fontSize={12} />
-              <YAxis allowDecimals={false} width={40} fontSize={12} />
-              <Tooltip labelFormatter={(day) => label(String(day))} />
-              <Legend />
-              {SOURCES.map((source, index) => (
-                <Bar
-                  key={source}
-                  dataKey={source}
-                  stackId="entries"
-                  maxBarSize={48}
-                  name={t(`developer.entries.source.${source}`)}
-                  fill={COLOURS[index % COLOURS.length]}
-                />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </figure>
+        <CountsChart
+          label={t("developer.entries.chart", { count: total })}
+          rows={days}
+          xKey="day"
+          xLabel={label}
+          stacked
+          series={SOURCES.map((source, index) => ({
+            key: source,
+            name: t(`developer.entries.source.${source}`),
+            fill: COLOURS[index % COLOURS.length]!,
+          }))}
+        />
       )}
     </section>
   );

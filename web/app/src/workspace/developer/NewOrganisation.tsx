@@ -1,8 +1,8 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { OneLineForm } from "../../components/Form";
 import { api, ok, type Schemas } from "../../api/client";
 import { errorText, useToast } from "../../components/Toast";
 import { useMe } from "../../screens/useMe";
@@ -39,27 +39,20 @@ export function NewOrganisation() {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate();
-  }
   return (
     <section aria-labelledby="new-organisation-heading" className="padded">
       <h2 id="new-organisation-heading">{t("developer.organisation.new")}</h2>
       <p className="muted">{t("developer.organisation.hint")}</p>
-      <form className="inline-form" onSubmit={submit}>
-        <input
-          aria-label={t("developer.organisation.name")}
-          placeholder={t("developer.organisation.name")}
-          required
-          maxLength={100}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <button type="submit" disabled={create.isPending || !name.trim()}>
-          {t("developer.organisation.create")}
-        </button>
-      </form>
+      <OneLineForm
+        label={t("developer.organisation.name")}
+        required
+        maxLength={100}
+        value={name}
+        onChange={setName}
+        onSubmit={() => create.mutate()}
+        button={t("developer.organisation.create")}
+        disabled={create.isPending || !name.trim()}
+      />
     </section>
   );
 }

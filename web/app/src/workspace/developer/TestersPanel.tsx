@@ -1,7 +1,7 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { OneLineForm } from "../../components/Form";
 import { api, ok } from "../../api/client";
 import { fieldError } from "../../api/errors";
 import { ErrorView } from "../../components/Status";
@@ -52,27 +52,20 @@ export function TestersPanel({ appId }: { appId: string }) {
     onSuccess: refresh,
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    add.mutate();
-  }
   const addError = add.isError ? (fieldError(add.error, "username") ?? errorText(add.error)) : "";
   return (
     <section aria-labelledby="testers-heading" className="padded">
       <h2 id="testers-heading">{t("developer.testers.title")}</h2>
-      <form className="inline-form" onSubmit={submit}>
-        <input
-          aria-label={t("developer.testers.username")}
-          placeholder={t("developer.testers.username")}
-          required
-          value={username}
-          aria-invalid={addError ? true : undefined}
-          onChange={(e) => setUsername(e.target.value)}
-        />
-        <button type="submit" disabled={add.isPending}>
-          {t("developer.testers.add")}
-        </button>
-      </form>
+      <OneLineForm
+        label={t("developer.testers.username")}
+        required
+        value={username}
+        invalid={Boolean(addError)}
+        onChange={setUsername}
+        onSubmit={() => add.mutate()}
+        button={t("developer.testers.add")}
+        disabled={add.isPending}
+      />
       {addError && (
         <p className="field-error" role="alert">
           {addError}

@@ -6,7 +6,8 @@ import { api, ok } from "../../api/client";
 import { fieldError } from "../../api/errors";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
-import { clock, secondsUntil, type Deal, type RoomState } from "../../live/room";
+import { DealCountdown } from "../../live/DealCountdown";
+import { secondsUntil, type Deal, type RoomState } from "../../live/room";
 import { useBrandShop } from "../useShop";
 import { useCurrentTeam } from "../useTeams";
 import type { Show } from "./useLive";
@@ -43,13 +44,7 @@ function RunningDeal({ deal, now }: { deal: Deal; now: number }) {
         <strong>{formatMoney(deal.price.amount, deal.price.currency, i18n.language)}</strong> ·{" "}
         {t("liveControl.deal.left", { count: deal.remaining, quantity: deal.quantity })}
       </p>
-      <p className="muted small" role="timer" aria-live="off">
-        {opensIn > 0
-          ? t("live.opensIn", { time: clock(opensIn) })
-          : closesIn > 0
-            ? t("live.closesIn", { time: clock(closesIn) })
-            : t("live.dealClosed")}
-      </p>
+      <DealCountdown opensIn={opensIn} closesIn={closesIn} />
     </div>
   );
 }

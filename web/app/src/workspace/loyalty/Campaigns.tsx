@@ -1,22 +1,12 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import { api, ok } from "../../api/client";
 import { ErrorView, Loading } from "../../components/Status";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
-import { TextField } from "./ProgramSettings";
+import { Form, TextField } from "../../components/Form";
+import { CountsChart } from "../CountsChart";
 import { loyaltyKey, useCampaigns, useSegments, type Campaign } from "./useLoyalty";
 
 /** Compose a campaign to a segment (only consenting clients receive it), and its results. */
@@ -80,13 +70,8 @@ function Compose({ brandId, brandName }: { brandId: number; brandName: string })
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    send.mutate();
-  }
   return (
-    <form className="stack" onSubmit={submit} aria-label={t("loyaltyWorkspace.campaigns.compose")}>
-      <h3>{t("loyaltyWorkspace.campaigns.compose")}</h3>
+    <Form title={t("loyaltyWorkspace.campaigns.compose")} onSubmit={() => send.mutate()}>
       <p className="loyalty-consent-note">
         {t("loyaltyWorkspace.campaigns.consentNote", { brand: brandName })}
       </p>
@@ -135,7 +120,7 @@ function Compose({ brandId, brandName }: { brandId: number; brandName: string })
       <button type="submit" className="primary" disabled={send.isPending}>
         {t("loyaltyWorkspace.campaigns.send")}
       </button>
-    </form>
+    </Form>
   );
 }
 
@@ -170,34 +155,19 @@ function ResultsChart({ campaigns }: { campaigns: Campaign[] }) {
   }));
   const total = rows.reduce((sum, row) => sum + row.recipients, 0);
   return (
-    <figure
-      className="chart"
-      aria-label={t("loyaltyWorkspace.campaigns.chart", { count: rows.length, total })}
-    >
-      <ResponsiveContainer width="100%" height={220}>
-        <BarChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="title" fontSize={12} />
-          <YAxis allowDecimals={false} width={40} fontSize={12} />
-          <Tooltip />
-          <Legend />
-          <Bar
-            dataKey="recipients"
-            name={t("loyaltyWorkspace.campaigns.recipients")}
-            fill="var(--accent)"
-          />
-          <Bar
-            dataKey="delivered"
-            name={t("loyaltyWorkspace.campaigns.delivered")}
-            fill="var(--text)"
-          />
-          <Bar
-            dataKey="skipped"
-            name={t("loyaltyWorkspace.campaigns.skipped")}
-            fill="var(--muted)"
-          />
-        </BarChart>
-      </ResponsiveContainer>
-    </figure>
+    <CountsChart
+      label={t("loyaltyWorkspace.campaigns.chart", { count: rows.length, total })}
+      rows={rows}
+      xKey="title"
+      series={[
+        {
+          key: "recipients",
+          name: t("loyaltyWorkspace.campaigns.recipients"),
+          fill: "var(--accent)",
+        },
+        { key: "delivered", name: t("loyaltyWorkspace.campaigns.delivered"), fill: "var(--text)" },
+        { key: "skipped", name: t("loyaltyWorkspace.campaigns.skipped"), fill: "var(--muted)" },
+      ]}
+    />
   );
 }

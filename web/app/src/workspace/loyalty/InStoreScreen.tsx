@@ -9,7 +9,7 @@ import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
 import { useCurrentTeam } from "../useTeams";
-import { TextField } from "./ProgramSettings";
+import { Form, TextField } from "../../components/Form";
 import type { TillMember } from "./useLoyalty";
 
 function newReference(): string {
@@ -124,10 +124,6 @@ function FoundMember({
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    record.mutate();
-  }
   const name = member.user.display_name || member.user.username;
   return (
     <section aria-labelledby="till-member-heading" className="padded">
@@ -140,8 +136,7 @@ function FoundMember({
           name: member.points_name,
         })}
       </p>
-      <form className="stack" onSubmit={submit} aria-label={t("loyaltyWorkspace.inStore.purchase")}>
-        <h3>{t("loyaltyWorkspace.inStore.purchase")}</h3>
+      <Form title={t("loyaltyWorkspace.inStore.purchase")} onSubmit={() => record.mutate()}>
         <TextField
           id="till-amount"
           inputMode="decimal"
@@ -162,7 +157,7 @@ function FoundMember({
         <button type="submit" className="primary" disabled={record.isPending}>
           {t("loyaltyWorkspace.inStore.record")}
         </button>
-      </form>
+      </Form>
     </section>
   );
 }

@@ -1,12 +1,15 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { fieldError } from "../../api/errors";
+import { CURRENCIES, CurrencyField, Form, FormSection, TextField } from "../../components/Form";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
 import { loyaltyKey, type Program } from "./useLoyalty";
+
+/** A program may count in yen too, which no wallet holds. */
+const PROGRAM_CURRENCIES = [...CURRENCIES, "JPY"];
 
 function useRefreshProgram(brandId: number) {
   const queryClient = useQueryClient();
@@ -47,76 +50,66 @@ export function StartProgram({ brandId }: { brandId: number }) {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    start.mutate();
-  }
   const set = (key: keyof typeof form) => (value: string) => setForm({ ...form, [key]: value });
   return (
-    <section aria-labelledby="start-program-heading" className="padded">
-      <h2 id="start-program-heading">{t("loyaltyWorkspace.program.start")}</h2>
-      <p className="muted">{t("loyaltyWorkspace.program.startHint")}</p>
-      <form className="stack" onSubmit={submit}>
-        <TextField
-          id="program-name"
-          label={t("loyaltyWorkspace.program.name")}
-          value={form.name}
-          onChange={set("name")}
-          required
-          error={fieldError(start.error, "name")}
-        />
-        <TextField
-          id="program-points-name"
-          label={t("loyaltyWorkspace.program.pointsName")}
-          value={form.points_name}
-          onChange={set("points_name")}
-        />
-        <div className="field">
-          <label htmlFor="program-currency">{t("loyaltyWorkspace.program.currency")}</label>
-          <select
-            id="program-currency"
-            value={form.currency}
-            onChange={(e) => set("currency")(e.target.value)}
-          >
-            {["EUR", "USD", "GBP", "CNY", "JPY"].map((code) => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </select>
-        </div>
-        <TextField
-          id="program-rate"
-          type="number"
-          label={t("loyaltyWorkspace.program.pointsPerUnit")}
-          value={form.points_per_unit}
-          onChange={set("points_per_unit")}
-          required
-          error={fieldError(start.error, "points_per_unit")}
-        />
-        <TextField
-          id="program-redeem"
-          type="number"
-          label={t("loyaltyWorkspace.program.redeemPointsPerUnit")}
-          value={form.redeem_points_per_unit}
-          onChange={set("redeem_points_per_unit")}
-          required
-          error={fieldError(start.error, "redeem_points_per_unit")}
-        />
-        <TextField
-          id="program-checkout-max"
-          inputMode="decimal"
-          label={t("loyaltyWorkspace.program.checkoutMax", { currency: form.currency })}
-          value={form.checkout_max}
-          onChange={set("checkout_max")}
-          required
-          error={fieldError(start.error, "checkout_max_amount")}
-        />
-        <button type="submit" className="primary" disabled={start.isPending}>
-          {t("loyaltyWorkspace.program.startButton")}
-        </button>
-      </form>
-    </section>
+    <FormSection
+      id="start-program"
+      title={t("loyaltyWorkspace.program.start")}
+      hint={t("loyaltyWorkspace.program.startHint")}
+      onSubmit={() => start.mutate()}
+    >
+      <TextField
+        id="program-name"
+        label={t("loyaltyWorkspace.program.name")}
+        value={form.name}
+        onChange={set("name")}
+        required
+        error={fieldError(start.error, "name")}
+      />
+      <TextField
+        id="program-points-name"
+        label={t("loyaltyWorkspace.program.pointsName")}
+        value={form.points_name}
+        onChange={set("points_name")}
+      />
+      <CurrencyField
+        id="program-currency"
+        label={t("loyaltyWorkspace.program.currency")}
+        value={form.currency}
+        onChange={set("currency")}
+        currencies={PROGRAM_CURRENCIES}
+      />
+      <TextField
+        id="program-rate"
+        type="number"
+        label={t("loyaltyWorkspace.program.pointsPerUnit")}
+        value={form.points_per_unit}
+        onChange={set("points_per_unit")}
+        required
+        error={fieldError(start.error, "points_per_unit")}
+      />
+      <TextField
+        id="program-redeem"
+        type="number"
+        label={t("loyaltyWorkspace.program.redeemPointsPerUnit")}
+        value={form.redeem_points_per_unit}
+        onChange={set("redeem_points_per_unit")}
+        required
+        error={fieldError(start.error, "redeem_points_per_unit")}
+      />
+      <TextField
+        id="program-checkout-max"
+        inputMode="decimal"
+        label={t("loyaltyWorkspace.program.checkoutMax", { currency: form.currency })}
+        value={form.checkout_max}
+        onChange={set("checkout_max")}
+        required
+        error={fieldError(start.error, "checkout_max_amount")}
+      />
+      <button type="submit" className="primary" disabled={start.isPending}>
+        {t("loyaltyWorkspace.program.startButton")}
+      </button>
+    </FormSection>
   );
 }
 
@@ -150,60 +143,55 @@ export function ProgramRules({ brandId, program }: { brandId: number; program: P
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
   const set = (key: keyof typeof form) => (value: string) => setForm({ ...form, [key]: value });
   return (
-    <section aria-labelledby="program-heading" className="padded">
-      <h2 id="program-heading">{t("loyaltyWorkspace.program.rules")}</h2>
-      <p className="muted">
-        {t("loyaltyWorkspace.program.summary", {
-          points: program.points_per_unit,
-          name: program.points_name ?? "points",
-          currency: program.currency,
-        })}
-      </p>
-      <form className="stack" onSubmit={submit}>
-        <TextField
-          id="rules-name"
-          label={t("loyaltyWorkspace.program.name")}
-          value={form.name}
-          onChange={set("name")}
-          required
-          error={fieldError(save.error, "name")}
-        />
-        <TextField
-          id="rules-points-name"
-          label={t("loyaltyWorkspace.program.pointsName")}
-          value={form.points_name}
-          onChange={set("points_name")}
-          required
-        />
-        <TextField
-          id="rules-rate"
-          type="number"
-          label={t("loyaltyWorkspace.program.pointsPerUnitIn", { currency: program.currency })}
-          value={form.points_per_unit}
-          onChange={set("points_per_unit")}
-          required
-          error={fieldError(save.error, "points_per_unit")}
-        />
-        <TextField
-          id="rules-signup"
-          type="number"
-          label={t("loyaltyWorkspace.program.signupPoints")}
-          value={form.signup_points}
-          onChange={set("signup_points")}
-          required
-          error={fieldError(save.error, "signup_points")}
-        />
-        <button type="submit" disabled={save.isPending}>
-          {t("loyaltyWorkspace.program.save")}
-        </button>
-      </form>
-    </section>
+    <FormSection
+      id="program"
+      title={t("loyaltyWorkspace.program.rules")}
+      hint={t("loyaltyWorkspace.program.summary", {
+        points: program.points_per_unit,
+        name: program.points_name ?? "points",
+        currency: program.currency,
+      })}
+      onSubmit={() => save.mutate()}
+    >
+      <TextField
+        id="rules-name"
+        label={t("loyaltyWorkspace.program.name")}
+        value={form.name}
+        onChange={set("name")}
+        required
+        error={fieldError(save.error, "name")}
+      />
+      <TextField
+        id="rules-points-name"
+        label={t("loyaltyWorkspace.program.pointsName")}
+        value={form.points_name}
+        onChange={set("points_name")}
+        required
+      />
+      <TextField
+        id="rules-rate"
+        type="number"
+        label={t("loyaltyWorkspace.program.pointsPerUnitIn", { currency: program.currency })}
+        value={form.points_per_unit}
+        onChange={set("points_per_unit")}
+        required
+        error={fieldError(save.error, "points_per_unit")}
+      />
+      <TextField
+        id="rules-signup"
+        type="number"
+        label={t("loyaltyWorkspace.program.signupPoints")}
+        value={form.signup_points}
+        onChange={set("signup_points")}
+        required
+        error={fieldError(save.error, "signup_points")}
+      />
+      <button type="submit" disabled={save.isPending}>
+        {t("loyaltyWorkspace.program.save")}
+      </button>
+    </FormSection>
   );
 }
 
@@ -232,10 +220,6 @@ export function Tiers({ brandId, program }: { brandId: number; program: Program 
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    add.mutate();
-  }
   const set = (key: keyof typeof form) => (value: string) => setForm({ ...form, [key]: value });
   return (
     <section aria-labelledby="tiers-heading" className="padded">
@@ -255,7 +239,7 @@ export function Tiers({ brandId, program }: { brandId: number; program: Program 
           </li>
         ))}
       </ul>
-      <form className="stack" onSubmit={submit} aria-label={t("loyaltyWorkspace.tiers.add")}>
+      <Form onSubmit={() => add.mutate()} label={t("loyaltyWorkspace.tiers.add")}>
         <TextField
           id="tier-name"
           label={t("loyaltyWorkspace.tiers.name")}
@@ -285,50 +269,7 @@ export function Tiers({ brandId, program }: { brandId: number; program: Program 
         <button type="submit" disabled={add.isPending}>
           {t("loyaltyWorkspace.tiers.add")}
         </button>
-      </form>
+      </Form>
     </section>
-  );
-}
-
-/** A labelled input with its field error underneath. */
-export function TextField({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-  type = "text",
-  required = false,
-  inputMode,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange(value: string): void;
-  error?: string;
-  type?: "text" | "number";
-  required?: boolean;
-  inputMode?: "decimal";
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type={type}
-        min={type === "number" ? 0 : undefined}
-        inputMode={inputMode}
-        required={required}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

@@ -6,7 +6,7 @@ import { api, ok, type Schemas } from "../../api/client";
 import { fieldError } from "../../api/errors";
 import { errorText, useToast } from "../../components/Toast";
 import { formatMoney, parseMoney } from "../../i18n/format";
-import { TextField } from "./ProgramSettings";
+import { Form, TextField } from "../../components/Form";
 import { loyaltyKey, type Program, type Reward } from "./useLoyalty";
 
 type CouponKind = Schemas["CouponKindEnum"];
@@ -167,15 +167,10 @@ function NewReward({ brandId, program }: { brandId: number; program: Program }) 
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate();
-  }
   const set = (key: "name" | "points" | "value") => (value: string) =>
     setForm({ ...form, [key]: value });
   return (
-    <form className="stack" onSubmit={submit} aria-label={t("loyaltyWorkspace.rewards.new")}>
-      <h3>{t("loyaltyWorkspace.rewards.new")}</h3>
+    <Form title={t("loyaltyWorkspace.rewards.new")} onSubmit={() => create.mutate()}>
       <TextField
         id="reward-name"
         label={t("loyaltyWorkspace.rewards.name")}
@@ -218,6 +213,6 @@ function NewReward({ brandId, program }: { brandId: number; program: Program }) 
       <button type="submit" disabled={create.isPending}>
         {t("loyaltyWorkspace.rewards.create")}
       </button>
-    </form>
+    </Form>
   );
 }

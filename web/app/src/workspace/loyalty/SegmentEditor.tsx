@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import type { FormEvent } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
@@ -12,8 +11,11 @@ import {
   type FilterDraft,
   type SegmentFilters,
 } from "./filters";
-import { TextField } from "./ProgramSettings";
+import { Form, TextField } from "../../components/Form";
 import { loyaltyKey, useSegments, type Program } from "./useLoyalty";
+
+/** Spent at least, spent at most: the draft's keys, and their labels' keys. */
+const SPEND_BOUNDS = ["minSpend", "maxSpend"] as const;
 
 /** `value`, once it has stopped changing for `delay` ms. */
 function useDebounced<T>(value: T, delay: number): T {
@@ -67,10 +69,6 @@ export function SegmentEditor({ brandId, program }: { brandId: number; program: 
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
   function toggleTier(tier: string, on: boolean) {
     const tiers = on ? [...draft.tiers, tier] : draft.tiers.filter((n) => n !== tier);
     setDraft({ ...draft, tiers });
@@ -93,8 +91,7 @@ export function SegmentEditor({ brandId, program }: { brandId: number; program: 
       {segments.data?.length === 0 && (
         <p className="muted">{t("loyaltyWorkspace.segments.none")}</p>
       )}
-      <form className="stack" onSubmit={submit} aria-label={t("loyaltyWorkspace.segments.new")}>
-        <h3>{t("loyaltyWorkspace.segments.new")}</h3>
+      <Form title={t("loyaltyWorkspace.segments.new")} onSubmit={() => save.mutate()}>
         <TextField
           id="segment-name"
           label={t("loyaltyWorkspace.segments.name")}
@@ -116,20 +113,16 @@ export function SegmentEditor({ brandId, program }: { brandId: number; program: 
             </label>
           ))}
         </fieldset>
-        <TextField
-          id="segment-min"
-          inputMode="decimal"
-          label={t("loyaltyWorkspace.segments.minSpend", { currency: program.currency })}
-          value={draft.minSpend}
-          onChange={set("minSpend")}
-        />
-        <TextField
-          id="segment-max"
-          inputMode="decimal"
-          label={t("loyaltyWorkspace.segments.maxSpend", { currency: program.currency })}
-          value={draft.maxSpend}
-          onChange={set("maxSpend")}
-        />
+        {SPEND_BOUNDS.map((bound) => (
+          <TextField
+            key={bound}
+            id={`segment-${bound}`}
+            inputMode="decimal"
+            label={t(`loyaltyWorkspace.segments.${bound}`, { currency: program.currency })}
+            value={draft[bound]}
+            onChange={set(bound)}
+          />
+        ))}
         <TextField
           id="segment-days"
           type="number"
@@ -148,7 +141,7 @@ export function SegmentEditor({ brandId, program }: { brandId: number; program: 
         <button type="submit" disabled={save.isPending || !hasFilters(filters)}>
           {t("loyaltyWorkspace.segments.save")}
         </button>
-      </form>
+      </Form>
     </section>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from "react";
-import type { ChangeEvent, FormEvent } from "react";
+import type { FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { uploadMedia } from "../../api/upload";
-import { chosenImages } from "../../components/Photo";
+import { ChoosePhotoButton } from "../../components/Photo";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
 import { ArticleBlocks, type Block } from "../../screens/OfficialAccount";
@@ -168,9 +168,7 @@ function BlockField({
     n: position,
     type: t(`workspaceOfficial.articles.types.${block.type}`),
   });
-  async function chooseImage(event: ChangeEvent<HTMLInputElement>) {
-    const [file] = chosenImages(event);
-    if (!file) return;
+  async function upload(file: File) {
     try {
       const media = await uploadMedia(file, "article");
       onChange({ ...block, url: media.url ?? "" });
@@ -190,15 +188,10 @@ function BlockField({
             onChange={(e) => onChange({ ...block, url: e.target.value })}
           />
         </label>
-        <label className="button">
-          {t("workspaceOfficial.articles.upload")}
-          <input
-            type="file"
-            accept="image/*"
-            className="visually-hidden"
-            onChange={(e) => void chooseImage(e)}
-          />
-        </label>
+        <ChoosePhotoButton
+          label={t("workspaceOfficial.articles.upload")}
+          onPick={(file) => void upload(file)}
+        />
         <label>
           {t("workspaceOfficial.articles.alt")}
           <input

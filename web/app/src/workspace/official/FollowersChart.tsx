@@ -11,6 +11,7 @@ import {
   YAxis,
 } from "recharts";
 import { api, ok } from "../../api/client";
+import { SegmentedFilter } from "../../components/SegmentedFilter";
 import { ErrorView, Loading } from "../../components/Status";
 import { officialKeys, type Account } from "./useOfficial";
 
@@ -34,17 +35,14 @@ export default function FollowersChart({ account }: { account: Account }) {
     <section className="padded stack" aria-labelledby="official-followers-heading">
       <h2 id="official-followers-heading">{t("workspaceOfficial.followers.title")}</h2>
       <p>{t("workspaceOfficial.profile.followers", { count: account.follower_count })}</p>
-      <div
+      <SegmentedFilter
         className="official-windows"
-        role="group"
-        aria-label={t("workspaceOfficial.followers.window")}
-      >
-        {WINDOWS.map((n) => (
-          <button key={n} type="button" aria-pressed={days === n} onClick={() => setDays(n)}>
-            {t("workspaceOfficial.followers.days", { count: n })}
-          </button>
-        ))}
-      </div>
+        label={t("workspaceOfficial.followers.window")}
+        options={WINDOWS}
+        value={days}
+        onChange={setDays}
+        name={(n) => t("workspaceOfficial.followers.days", { count: n })}
+      />
       {stats.isPending && <Loading />}
       {stats.isError && <ErrorView error={stats.error} retry={() => void stats.refetch()} />}
       {stats.data && (

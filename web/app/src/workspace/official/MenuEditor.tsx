@@ -1,9 +1,9 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { api, ok } from "../../api/client";
+import { Form, PickField, SelectField, TextField } from "../../components/Form";
 import { errorText, useToast } from "../../components/Toast";
 import { useCurrentTeam } from "../useTeams";
 import { useBrandShop } from "../useShop";
@@ -127,8 +127,7 @@ function NewMenuItem({ account, onAdd }: { account: Account; onAdd(item: MenuIte
   const [appId, setAppId] = useState("");
   const [path, setPath] = useState("/");
   const [articleId, setArticleId] = useState("");
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function add() {
     const base = { name: name.trim() };
     if (target === "link") onAdd({ ...base, type: "link", url });
     else if (target === "miniprogram")
@@ -138,92 +137,69 @@ function NewMenuItem({ account, onAdd }: { account: Account; onAdd(item: MenuIte
     setName("");
   }
   return (
-    <form className="stack official-new-item" onSubmit={submit}>
-      <h3>{t("workspaceOfficial.menu.add")}</h3>
-      <div className="field">
-        <label htmlFor="menu-item-name">{t("workspaceOfficial.menu.name")}</label>
-        <input
-          id="menu-item-name"
-          value={name}
-          maxLength={16}
-          required
-          onChange={(e) => setName(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="menu-item-target">{t("workspaceOfficial.menu.target")}</label>
-        <select
-          id="menu-item-target"
-          value={target}
-          onChange={(e) => setTarget(e.target.value as Target)}
-        >
-          <option value="link">{t("workspaceOfficial.menu.targets.link")}</option>
-          <option value="miniprogram">{t("workspaceOfficial.menu.targets.miniprogram")}</option>
-          <option value="article">{t("workspaceOfficial.menu.targets.article")}</option>
-        </select>
-      </div>
+    <Form
+      className="stack official-new-item"
+      title={t("workspaceOfficial.menu.add")}
+      onSubmit={add}
+    >
+      <TextField
+        id="menu-item-name"
+        label={t("workspaceOfficial.menu.name")}
+        value={name}
+        maxLength={16}
+        required
+        onChange={setName}
+      />
+      <SelectField
+        id="menu-item-target"
+        label={t("workspaceOfficial.menu.target")}
+        value={target}
+        onChange={(target) => setTarget(target as Target)}
+      >
+        <option value="link">{t("workspaceOfficial.menu.targets.link")}</option>
+        <option value="miniprogram">{t("workspaceOfficial.menu.targets.miniprogram")}</option>
+        <option value="article">{t("workspaceOfficial.menu.targets.article")}</option>
+      </SelectField>
       {target === "link" && (
-        <div className="field">
-          <label htmlFor="menu-item-url">{t("workspaceOfficial.menu.url")}</label>
-          <input
-            id="menu-item-url"
-            type="url"
-            required
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        </div>
+        <TextField
+          id="menu-item-url"
+          label={t("workspaceOfficial.menu.url")}
+          type="url"
+          required
+          value={url}
+          onChange={setUrl}
+        />
       )}
       {target === "miniprogram" && (
         <>
-          <div className="field">
-            <label htmlFor="menu-item-app">{t("workspaceOfficial.menu.app")}</label>
-            <select
-              id="menu-item-app"
-              required
-              value={appId}
-              onChange={(e) => setAppId(e.target.value)}
-            >
-              {apps.length === 0 && <option value="">{t("workspaceOfficial.menu.noApps")}</option>}
-              {apps.map((app) => (
-                <option key={app.app_id} value={app.app_id}>
-                  {app.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="menu-item-path">{t("workspaceOfficial.menu.path")}</label>
-            <input
-              id="menu-item-path"
-              required
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-            />
-          </div>
+          <PickField
+            id="menu-item-app"
+            label={t("workspaceOfficial.menu.app")}
+            value={appId}
+            onChange={setAppId}
+            choices={apps.map((app) => ({ value: app.app_id, label: app.name }))}
+            none={t("workspaceOfficial.menu.noApps")}
+          />
+          <TextField
+            id="menu-item-path"
+            label={t("workspaceOfficial.menu.path")}
+            required
+            value={path}
+            onChange={setPath}
+          />
         </>
       )}
       {target === "article" && (
-        <div className="field">
-          <label htmlFor="menu-item-article">{t("workspaceOfficial.menu.article")}</label>
-          <select
-            id="menu-item-article"
-            required
-            value={articleId}
-            onChange={(e) => setArticleId(e.target.value)}
-          >
-            {articles.data?.length === 0 && (
-              <option value="">{t("workspaceOfficial.menu.noArticles")}</option>
-            )}
-            {articles.data?.map((article) => (
-              <option key={article.id} value={article.id}>
-                {article.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PickField
+          id="menu-item-article"
+          label={t("workspaceOfficial.menu.article")}
+          value={articleId}
+          onChange={setArticleId}
+          choices={articles.data?.map((article) => ({ value: article.id, label: article.title }))}
+          none={t("workspaceOfficial.menu.noArticles")}
+        />
       )}
       <button type="submit">{t("workspaceOfficial.menu.addButton")}</button>
-    </form>
+    </Form>
   );
 }

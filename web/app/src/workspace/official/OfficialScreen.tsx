@@ -1,14 +1,14 @@
 import { lazy, Suspense, useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
+import { Form, SelectField } from "../../components/Form";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
 import { useCurrentTeam } from "../useTeams";
 import { officialKeys, useBrandAccounts, type Account } from "./useOfficial";
-import { ProfilePanel } from "./ProfilePanel";
+import { AccountNameField, ProfilePanel } from "./ProfilePanel";
 import { MenuEditor } from "./MenuEditor";
 import { AutoReplies } from "./AutoReplies";
 import { ArticleEditor } from "./ArticleEditor";
@@ -105,37 +105,26 @@ function NewAccount({ brandId, first }: { brandId: number; first: boolean }) {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (name.trim()) create.mutate();
-  }
   const form = (
-    <form className="stack" onSubmit={submit}>
-      <div className="field">
-        <label htmlFor="official-new-name">{t("workspaceOfficial.name")}</label>
-        <input
-          id="official-new-name"
-          value={name}
-          maxLength={64}
-          required
-          onChange={(e) => setName(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="official-new-kind">{t("workspaceOfficial.kind")}</label>
-        <select
-          id="official-new-kind"
-          value={kind}
-          onChange={(e) => setKind(e.target.value as "subscription" | "service")}
-        >
-          <option value="subscription">{t("workspaceOfficial.kinds.subscription")}</option>
-          <option value="service">{t("workspaceOfficial.kinds.service")}</option>
-        </select>
-      </div>
+    <Form
+      onSubmit={() => {
+        if (name.trim()) create.mutate();
+      }}
+    >
+      <AccountNameField id="official-new-name" value={name} onChange={setName} />
+      <SelectField
+        id="official-new-kind"
+        label={t("workspaceOfficial.kind")}
+        value={kind}
+        onChange={(kind) => setKind(kind as "subscription" | "service")}
+      >
+        <option value="subscription">{t("workspaceOfficial.kinds.subscription")}</option>
+        <option value="service">{t("workspaceOfficial.kinds.service")}</option>
+      </SelectField>
       <button type="submit" className="primary" disabled={create.isPending}>
         {t("workspaceOfficial.create")}
       </button>
-    </form>
+    </Form>
   );
   if (first)
     return (

@@ -1,10 +1,10 @@
 import { useState } from "react";
-import type { ChangeEvent, FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { uploadMedia } from "../../api/upload";
-import { chosenImages } from "../../components/Photo";
+import { Field, Form, TextField } from "../../components/Form";
+import { ChoosePhotoButton } from "../../components/Photo";
 import { errorText, useToast } from "../../components/Toast";
 import { formatDateTime } from "../../i18n/format";
 import { useCurrentTeam, can } from "../useTeams";
@@ -28,13 +28,7 @@ export function ProfilePanel({ account }: { account: Account }) {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate({ name: name.trim(), description: description.trim() });
-  }
-  async function chooseAvatar(event: ChangeEvent<HTMLInputElement>) {
-    const [file] = chosenImages(event);
-    if (!file) return;
+  async function upload(file: File) {
     setProgress(0);
     try {
       const media = await uploadMedia(file, "avatar", setProgress);
@@ -56,15 +50,10 @@ export function ProfilePanel({ account }: { account: Account }) {
             {account.name.slice(0, 1)}
           </span>
         )}
-        <label className="button">
-          {t("workspaceOfficial.profile.avatar")}
-          <input
-            type="file"
-            accept="image/*"
-            className="visually-hidden"
-            onChange={(e) => void chooseAvatar(e)}
-          />
-        </label>
+        <ChoosePhotoButton
+          label={t("workspaceOfficial.profile.avatar")}
+          onPick={(file) => void upload(file)}
+        />
         {progress !== null && (
           <progress
             max={1}
@@ -73,19 +62,9 @@ export function ProfilePanel({ account }: { account: Account }) {
           />
         )}
       </div>
-      <form className="stack" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="official-name">{t("workspaceOfficial.name")}</label>
-          <input
-            id="official-name"
-            value={name}
-            maxLength={64}
-            required
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="official-description">{t("workspaceOfficial.profile.description")}</label>
+      <Form onSubmit={() => save.mutate({ name: name.trim(), description: description.trim() })}>
+        <AccountNameField id="official-name" value={name} onChange={setName} />
+        <Field id="official-description" label={t("workspaceOfficial.profile.description")}>
           <textarea
             id="official-description"
             value={description}
@@ -93,17 +72,40 @@ export function ProfilePanel({ account }: { account: Account }) {
             rows={3}
             onChange={(e) => setDescription(e.target.value)}
           />
-        </div>
+        </Field>
         <button type="submit" className="primary" disabled={save.isPending}>
           {t("workspaceOfficial.save")}
         </button>
-      </form>
+      </Form>
       <p className="muted small">
         {t(`workspaceOfficial.kinds.${account.kind}`)} ·{" "}
         {t("workspaceOfficial.profile.followers", { count: account.follower_count })}
       </p>
       <Verification account={account} />
     </section>
+  );
+}
+
+/** The account's name, as followers see it. */
+export function AccountNameField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange(value: string): void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <TextField
+      id={id}
+      label={t("workspaceOfficial.name")}
+      value={value}
+      maxLength={64}
+      required
+      onChange={onChange}
+    />
   );
 }
 

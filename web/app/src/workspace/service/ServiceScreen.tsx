@@ -1,10 +1,11 @@
 import { useState } from "react";
-import { useSearchParams } from "react-router-dom";
 import { useTranslation } from "react-i18next";
+import { SegmentedFilter } from "../../components/SegmentedFilter";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { formatListTime } from "../../i18n/format";
 import { useMe } from "../../screens/useMe";
+import { ListAndDetail, useChosenId, type ChoosableList } from "../ListAndDetail";
 import { can, useCurrentTeam } from "../useTeams";
 import { CannedRepliesEditor } from "./CannedRepliesEditor";
 import { ConversationView } from "./ConversationView";
@@ -19,39 +20,25 @@ const FILTERS: InboxStatus[] = ["all", "unclaimed", "mine"];
 export default function ServiceScreen() {
   const { t } = useTranslation();
   const { team } = useCurrentTeam();
-  const [params, setParams] = useSearchParams();
-  const selected = Number(params.get("c")) || null;
+  const [selected, open] = useChosenId("c");
   const brandId = team?.id ?? 0;
-  const open = (id: number | null) => setParams(id ? { c: String(id) } : {});
   return (
     <>
       <TopBar title={t("cs.service.title")} />
       {team && can.manage(team.role) && !selected && <CannedRepliesEditor brandId={brandId} />}
-      <div className={selected ? "cs-split cs-has-detail" : "cs-split"}>
-        <InboxList brandId={brandId} selected={selected} onOpen={open} />
-        {!selected && <p className="empty cs-placeholder">{t("cs.service.pick")}</p>}
-        {selected && (
-          <ConversationView
-            key={selected}
-            brandId={brandId}
-            conversationId={selected}
-            onClose={() => open(null)}
-          />
+      <ListAndDetail
+        chosen={selected}
+        list={<InboxList brandId={brandId} selected={selected} onOpen={open} />}
+        detail={(id) => (
+          <ConversationView brandId={brandId} conversationId={id} onClose={() => open(null)} />
         )}
-      </div>
+        pick={t("cs.service.pick")}
+      />
     </>
   );
 }
 
-function InboxList({
-  brandId,
-  selected,
-  onOpen,
-}: {
-  brandId: number;
-  selected: number | null;
-  onOpen: (id: number) => void;
-}) {
+function InboxList({ brandId, selected, onOpen }: ChoosableList) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<InboxStatus>("all");
   const inbox = useInbox(brandId, status);
@@ -61,18 +48,13 @@ function InboxList({
       <h2 id="inbox-heading" className="visually-hidden">
         {t("cs.service.inbox")}
       </h2>
-      <div className="cs-filters" role="group" aria-label={t("cs.service.filter")}>
-        {FILTERS.map((filter) => (
-          <button
-            key={filter}
-            type="button"
-            aria-pressed={status === filter}
-            onClick={() => setStatus(filter)}
-          >
-            {t(`cs.service.filters.${filter}`)}
-          </button>
-        ))}
-      </div>
+      <SegmentedFilter
+        label={t("cs.service.filter")}
+        options={FILTERS}
+        value={status}
+        onChange={setStatus}
+        name={(filter) => t(`cs.service.filters.${filter}`)}
+      />
       {inbox.isPending && <Loading />}
       {inbox.isError && <ErrorView error={inbox.error} retry={() => void inbox.refetch()} />}
       {inbox.data?.length === 0 && <p className="empty">{t("cs.service.empty")}</p>}

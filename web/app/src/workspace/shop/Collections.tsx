@@ -1,7 +1,7 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { OneLineForm } from "../../components/Form";
 import { api, ok } from "../../api/client";
 import { errorText, useToast } from "../../components/Toast";
 
@@ -30,10 +30,6 @@ export function Collections({ shopId }: { shopId: number }) {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (title.trim()) create.mutate();
-  }
   return (
     <section aria-labelledby="collections-heading" className="padded">
       <h2 id="collections-heading">{t("shopDesk.collections.title")}</h2>
@@ -41,18 +37,17 @@ export function Collections({ shopId }: { shopId: number }) {
       <ul className="collection-chips" aria-label={t("shopDesk.collections.title")}>
         {collections.data?.map((c) => <li key={c.id}>{c.title}</li>)}
       </ul>
-      <form className="inline-form" onSubmit={submit}>
-        <input
-          aria-label={t("shopDesk.collections.new")}
-          placeholder={t("shopDesk.collections.new")}
-          maxLength={100}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-        />
-        <button type="submit" disabled={create.isPending}>
-          {t("shopDesk.collections.add")}
-        </button>
-      </form>
+      <OneLineForm
+        label={t("shopDesk.collections.new")}
+        maxLength={100}
+        value={title}
+        onChange={setTitle}
+        onSubmit={() => {
+          if (title.trim()) create.mutate();
+        }}
+        button={t("shopDesk.collections.add")}
+        disabled={create.isPending}
+      />
     </section>
   );
 }

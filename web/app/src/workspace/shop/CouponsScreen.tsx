@@ -1,9 +1,9 @@
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ok, type Schemas } from "../../api/client";
 import { fieldError } from "../../api/errors";
+import { FormSection, SelectField, TextField } from "../../components/Form";
 import { ErrorView, Loading } from "../../components/Status";
 import { TopBar } from "../../components/TopBar";
 import { errorText, useToast } from "../../components/Toast";
@@ -68,51 +68,45 @@ function NewCoupon({ shopId, currency }: { shopId: number; currency: string }) {
     },
     onError: (error) => notify(errorText(error)),
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!invalid) create.mutate();
-  }
   return (
-    <section aria-labelledby="new-coupon-heading" className="padded">
-      <h2 id="new-coupon-heading">{t("shopDesk.coupons.new")}</h2>
-      <form className="stack" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="coupon-code">{t("shopDesk.coupons.code")}</label>
-          <input
-            id="coupon-code"
-            required
-            pattern="[A-Za-z0-9_\-]{3,32}"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-          {fieldError(create.error, "code") && (
-            <p className="field-error">{fieldError(create.error, "code")}</p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="coupon-kind">{t("shopDesk.coupons.kind")}</label>
-          <select id="coupon-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-            <option value="percent">{t("shopDesk.coupons.percent")}</option>
-            <option value="fixed">{t("shopDesk.coupons.fixed", { currency })}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="coupon-value">{t("shopDesk.coupons.value")}</label>
-          <input
-            id="coupon-value"
-            required
-            inputMode="decimal"
-            aria-invalid={invalid}
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          />
-          {invalid && <p className="field-error">{t("shopDesk.coupons.valueInvalid")}</p>}
-        </div>
-        <button type="submit" disabled={create.isPending}>
-          {t("shopDesk.coupons.create")}
-        </button>
-      </form>
-    </section>
+    <FormSection
+      id="new-coupon"
+      title={t("shopDesk.coupons.new")}
+      onSubmit={() => {
+        if (!invalid) create.mutate();
+      }}
+    >
+      <TextField
+        id="coupon-code"
+        label={t("shopDesk.coupons.code")}
+        required
+        pattern="[A-Za-z0-9_\-]{3,32}"
+        value={code}
+        onChange={setCode}
+        error={fieldError(create.error, "code")}
+      />
+      <SelectField
+        id="coupon-kind"
+        label={t("shopDesk.coupons.kind")}
+        value={kind}
+        onChange={(kind) => setKind(kind as Kind)}
+      >
+        <option value="percent">{t("shopDesk.coupons.percent")}</option>
+        <option value="fixed">{t("shopDesk.coupons.fixed", { currency })}</option>
+      </SelectField>
+      <TextField
+        id="coupon-value"
+        label={t("shopDesk.coupons.value")}
+        required
+        inputMode="decimal"
+        value={value}
+        onChange={setValue}
+        error={invalid ? t("shopDesk.coupons.valueInvalid") : undefined}
+      />
+      <button type="submit" disabled={create.isPending}>
+        {t("shopDesk.coupons.create")}
+      </button>
+    </FormSection>
   );
 }
 

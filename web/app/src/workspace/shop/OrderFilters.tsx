@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
+import { SelectField, TextField } from "../../components/Form";
 
 type OrderStatus = Schemas["ShopOrderStatusEnum"];
 
@@ -42,53 +43,43 @@ export function OrderFilters({
   onChange: (filters: Filters) => void;
 }) {
   const { t } = useTranslation();
+  const set = (key: keyof Filters) => (value: string) => onChange({ ...filters, [key]: value });
   return (
     <div className="order-filters" role="search" aria-label={t("shopDesk.orders.filters")}>
-      <div className="field">
-        <label htmlFor="order-status">{t("workspace.orders.filter")}</label>
-        <select
-          id="order-status"
-          value={filters.status}
-          onChange={(e) => onChange({ ...filters, status: e.target.value as OrderStatus | "" })}
-        >
-          <option value="">{t("workspace.orders.all")}</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`workspace.orders.status.${s}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="order-search">{t("shopDesk.orders.search")}</label>
-        <input
-          id="order-search"
-          type="search"
-          placeholder={t("shopDesk.orders.searchHint")}
-          value={filters.q}
-          onChange={(e) => onChange({ ...filters, q: e.target.value })}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="order-from">{t("shopDesk.orders.from")}</label>
-        <input
-          id="order-from"
+      <SelectField
+        id="order-status"
+        label={t("workspace.orders.filter")}
+        value={filters.status}
+        onChange={set("status")}
+      >
+        <option value="">{t("workspace.orders.all")}</option>
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {t(`workspace.orders.status.${s}`)}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        id="order-search"
+        label={t("shopDesk.orders.search")}
+        type="search"
+        placeholder={t("shopDesk.orders.searchHint")}
+        value={filters.q}
+        onChange={set("q")}
+      />
+      {/* Placed between two days: neither end may pass the other. */}
+      {(["from", "to"] as const).map((end) => (
+        <TextField
+          key={end}
+          id={`order-${end}`}
+          label={t(`shopDesk.orders.${end}`)}
           type="date"
-          value={filters.from}
-          max={filters.to || undefined}
-          onChange={(e) => onChange({ ...filters, from: e.target.value })}
+          value={filters[end]}
+          min={end === "to" ? filters.from || undefined : undefined}
+          max={end === "from" ? filters.to || undefined : undefined}
+          onChange={set(end)}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="order-to">{t("shopDesk.orders.to")}</label>
-        <input
-          id="order-to"
-          type="date"
-          value={filters.to}
-          min={filters.from || undefined}
-          onChange={(e) => onChange({ ...filters, to: e.target.value })}
-        />
-      </div>
+      ))}
     </div>
   );
 }
