@@ -12,25 +12,16 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from superapp.live import media, tasks
 from superapp.live.models import Deal, Restriction, Show
+from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
-from tests.miniprograms.shop.factories import product_factory
-from tests.superapp.live.factories import deal_body, live_world, start_deal
+from tests.miniprograms.shop.factories import after_commit, product_factory
+from tests.superapp.live.factories import deal_body, live_world, show_body, start_deal
+from tests.superapp.official.factories import followers, official_account
 
 pytestmark = pytest.mark.django_db
-
-
-def show_body(world, **overrides) -> dict:
-    return {
-        "brand_id": world.brand.pk,
-        "title": "Second show",
-        "stream_url": "https://stream.example/2.m3u8",
-        "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
-        "host": world.host.username,
-        "product_ids": [world.product.pk],
-        **overrides,
-    }
 
 
 def shows_url(world, suffix: str = "") -> str:
@@ -206,3 +197,38 @@ def test_the_media_server_command_writes_a_configuration_nginx_accepts(tmp_path)
     config = Path(written).read_text()
     assert "19350" in config and "s3cret" in config
     assert "rtmp://127.0.0.1:19350/live" in out.getvalue()
+
+
+# --- Reminders and media ----------------------------------------------------------------------
+
+
+def test_a_reminder_job_for_a_show_that_is_not_live_tells_nobody():
+    world = live_world(live=False)
+    fan = followers(official_account(brand=world.brand), 1)[0]
+    assert consumer_client(fan).put(shows_url(world, "/reminder")).status_code == 200
+    tasks.remind_followers(world.show.pk)
+    assert not UserEvent.objects.filter(type="live.show_started").exists()
+
+
+def test_a_reminder_job_for_a_brand_without_followers_tells_only_those_who_asked():
+    world = live_world(live=False)
+    asked = UserFactory()
+    assert consumer_client(asked).put(shows_url(world, "/reminder")).status_code == 200
+    with after_commit():
+        consumer_client(world.host).post(shows_url(world, "/start"))
+    told = UserEvent.objects.filter(type="live.show_started")
+    assert list(told.values_list("user_id", flat=True)) == [asked.pk]
+
+
+def test_a_file_without_media_is_refused_by_the_probe(tmp_path):
+    not_media = tmp_path / "notes.flv"
+    not_media.write_text("not a video")
+    with pytest.raises(media.ConversionFailed):
+        media.probe_duration(str(not_media))
+
+
+def test_a_show_has_no_hls_address_without_a_public_media_server(settings):
+    settings.LIVE_MEDIA_PUBLIC_URL = ""
+    assert media.hls_url(12) == ""
+    settings.LIVE_MEDIA_PUBLIC_URL = "https://media.example"
+    assert media.hls_url(12) == "https://media.example/hls/show-12.m3u8"
