@@ -225,12 +225,18 @@ def test_a_follow_up_goes_only_to_a_member_of_the_brand(brand, owner, shopper):
     assert not FollowUpTask.objects.exists()
 
 
-def test_completing_a_follow_up_twice_keeps_the_first_completion(brand, owner, shopper):
-    cid = client_of(brand, shopper).pk
-    task = owner.post(
-        url(brand, f"clients/{cid}/tasks"),
+def follow_up(owner, brand, shopper) -> dict:
+    """A follow-up on the shopper's client, due tomorrow, assigned to the caller."""
+    response = owner.post(
+        url(brand, f"clients/{client_of(brand, shopper).pk}/tasks"),
         {"title": "Call back", "due_at": timezone.now() + timedelta(days=1)},
-    ).json()
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_completing_a_follow_up_twice_keeps_the_first_completion(brand, owner, shopper):
+    task = follow_up(owner, brand, shopper)
     done = owner.post(url(brand, f"tasks/{task['id']}/complete"))
     assert done.status_code == 200, done.content
     first_done_at = FollowUpTask.objects.get(pk=task["id"]).done_at
@@ -240,11 +246,7 @@ def test_completing_a_follow_up_twice_keeps_the_first_completion(brand, owner, s
 
 
 def test_only_the_assignee_completes_a_follow_up(brand, owner, shopper):
-    cid = client_of(brand, shopper).pk
-    task = owner.post(
-        url(brand, f"clients/{cid}/tasks"),
-        {"title": "Call back", "due_at": timezone.now() + timedelta(days=1)},
-    ).json()
+    task = follow_up(owner, brand, shopper)
     colleague = consumer_client(add_staff(brand))
     assert_refused(
         colleague.post(url(brand, f"tasks/{task['id']}/complete")), 404, "task_not_found"
