@@ -1,15 +1,13 @@
 """Login codes: single use, five minutes, redeemable only by their own app with its secret."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from oauth2_provider.models import Grant
 from rest_framework.test import APIClient
 
-from tests.helpers import basic_auth
+from tests.helpers import basic_auth, run_together
 from tests.miniprograms.factories import developer_app, released_app
 
 pytestmark = pytest.mark.django_db
@@ -130,19 +128,6 @@ def test_sandbox_apps_only_log_in_members_and_testers(client_for, user, other_us
 def test_concurrent_exchanges_of_one_code_let_exactly_one_win(user, client_for):
     app, secret, _ = released_app()
     code = code_for(client_for(user), app.app_id)
-    statuses = []
-    barrier = threading.Barrier(4)
-
-    def redeem():
-        try:
-            barrier.wait()
-            statuses.append(exchange(app.app_id, secret, code).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=redeem) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together([lambda: exchange(app.app_id, secret, code)] * 4)
+    statuses = [r.status_code for r in results]
     assert sorted(statuses) == [200, 400, 400, 400]

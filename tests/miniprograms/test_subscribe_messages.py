@@ -1,17 +1,14 @@
 """Subscribe messages: one acceptance allows one message; the send is announced as a domain
 event that messaging turns into a service notification."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from miniprograms import services
 from miniprograms.models import SubscribeAcceptance, SubscribeMessage
 from superapp.core.models import DomainEvent
 from superapp.messaging.models import Message
-from tests.helpers import app_server_token, consumer_client
+from tests.helpers import app_server_token, consumer_client, run_together
 from tests.miniprograms.factories import (
     bundle_bytes,
     developer_app,
@@ -166,21 +163,7 @@ def test_concurrent_sends_spend_one_acceptance_once(api):
     openid = services.identity_for(miniprogram=app, user=api.user).openid
     accept(api, app, "order_ready")
     client = app_client(app, secret)
-    statuses = []
-    barrier = threading.Barrier(4)
-
-    def worker():
-        try:
-            barrier.wait()
-            statuses.append(send(client, openid).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = [r.status_code for r in run_together([lambda: send(client, openid)] * 4)]
     assert sorted(statuses) == [201, 403, 403, 403]
     assert SubscribeMessage.objects.count() == 1
     assert DomainEvent.objects.filter(type="miniprograms.subscribe_message_sent").count() == 1
@@ -292,20 +275,6 @@ def test_concurrent_sends_under_always_all_deliver(api):
     openid = services.identity_for(miniprogram=app, user=api.user).openid
     accept(api, app, always=["order_ready"])
     client = app_client(app, secret)
-    statuses = []
-    barrier = threading.Barrier(3)
-
-    def worker():
-        try:
-            barrier.wait()
-            statuses.append(send(client, openid).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = [r.status_code for r in run_together([lambda: send(client, openid)] * 3)]
     assert statuses == [201, 201, 201]
     assert SubscribeMessage.objects.count() == 3

@@ -1,9 +1,6 @@
 """Idempotency-Key: replay the first answer, refuse a different body, run once under races."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
@@ -12,6 +9,7 @@ from superapp.core.idempotency import run_idempotent
 from superapp.core.models import IdempotencyRecord
 from superapp.official.models import Brand
 from tests.factories import UserFactory
+from tests.helpers import run_together
 
 runs: list[int] = []
 
@@ -82,21 +80,8 @@ def test_oversized_key_is_refused():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_run_the_handler_once():
     user = UserFactory()
-    barrier = threading.Barrier(6)
-    statuses = []
-
-    def worker():
-        try:
-            barrier.wait()
-            statuses.append(call(user, {"name": "Race"}, "same-key").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together([lambda: call(user, {"name": "Race"}, "same-key")] * 6)
+    statuses = [r.status_code for r in results]
     assert statuses == [201] * 6
     assert Brand.objects.count() == 1
     assert len(runs) == 1

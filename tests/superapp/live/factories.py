@@ -58,6 +58,20 @@ def live_world(*, live=True, pinned=True, stock=100, price=2500) -> LiveWorld:
     )
 
 
+def show_body(world: LiveWorld, **overrides) -> dict:
+    """The API body of a valid second show of the world's brand, tomorrow."""
+    return {
+        "brand_id": world.brand.pk,
+        "title": "Second show",
+        "stream_url": "https://stream.example/2.m3u8",
+        "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
+        "host": world.host.username,
+        "moderators": [world.moderator.username],
+        "product_ids": [world.product.pk],
+        **overrides,
+    }
+
+
 def deal_body(world: LiveWorld, **overrides) -> dict:
     """The fields of a valid flash deal on the world's SKU (the API body too)."""
     return {

@@ -13,23 +13,10 @@ from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_constant, assert_refused, consumer_client
 from tests.miniprograms.shop.factories import after_commit, product_factory
-from tests.superapp.live.factories import live_world
+from tests.superapp.live.factories import live_world, show_body
 from tests.superapp.official.factories import followers, official_account
 
 pytestmark = pytest.mark.django_db
-
-
-def show_body(world, **overrides) -> dict:
-    return {
-        "brand_id": world.brand.pk,
-        "title": "Second show",
-        "stream_url": "https://stream.example/2.m3u8",
-        "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
-        "host": world.host.username,
-        "moderators": [world.moderator.username],
-        "product_ids": [world.product.pk],
-        **overrides,
-    }
 
 
 def test_a_brand_manager_schedules_a_show_of_its_shop_products():
