@@ -3,6 +3,7 @@
 from collections import Counter
 
 import pytest
+from django.conf import settings
 
 from payments import selectors, services
 from payments.gateways import SIGNATURE_HEADER
@@ -170,10 +171,15 @@ def test_payments_refunds_and_transfers_racing_on_the_same_rows_never_deadlock()
 
 def test_concurrent_sandbox_payments_of_one_tester_each_top_up_their_own_shortfall():
     """The sandbox wallet is locked before its shortfall is computed, so racing payments of one
-    tester top up one after the other and none leaves it negative or short."""
+    tester top up one after the other and none leaves it negative or short.
+
+    As many payments race as PINs may be in flight at once: each takes a guess before its PIN
+    is compared, and a guess past ``PAYMENTS_PIN_MAX_FAILURES`` is refused even when right
+    (tests/security/test_high.py), so that concurrency cannot widen a brute force."""
     miniprogram = sandbox_set(merchant_app("Sandbox app")[0])
     tester = payer()
-    orders = [pay_order(miniprogram, tester, 700) for _ in range(6)]
+    racing = settings.PAYMENTS_PIN_MAX_FAILURES
+    orders = [pay_order(miniprogram, tester, 700) for _ in range(racing)]
     results = run_together(
         [
             lambda order=order: services.payorder_confirm(
@@ -182,7 +188,7 @@ def test_concurrent_sandbox_payments_of_one_tester_each_top_up_their_own_shortfa
             for order in orders
         ]
     )
-    assert [outcome(result) for result in results] == ["PayOrder"] * 6
+    assert [outcome(result) for result in results] == ["PayOrder"] * racing
     sandbox_wallet = selectors.wallet_balances(user=tester, sandbox=True)
     assert sandbox_wallet == [{"currency": "EUR", "available": 0}]
     assert selectors.wallet_balances(user=tester) == []
