@@ -116,7 +116,7 @@ def order_payorder_close(*, order_id: int) -> None:
     order = selectors.order_get(order_id=order_id)
     if order.status != Order.Status.CANCELLED or not order.prepay_id:
         return
-    try:
+    try:  # payorder_close keeps its savepoint: the delivery goes on after its refusal
         payments.payorder_close(miniprogram=order.shop.miniprogram, prepay_id=order.prepay_id)
     except Conflict:
         logger.info("cancelled order was paid meanwhile; it is refunded", extra={"id": order_id})

@@ -5,6 +5,7 @@ Like the payment's (tests/payments/test_ledger.py), a regression shows here firs
 import itertools
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from loyalty import services
@@ -29,6 +30,12 @@ def purchase(brand, user, **keys):
     )
 
 
+def delivery():
+    """The transaction of the domain-event delivery the earning runs in (loyalty's listeners):
+    ``purchase_record`` is a nested service that joins it without a savepoint."""
+    return transaction.atomic()
+
+
 def test_an_earning_is_a_fixed_handful_of_statements():
     """The purchase (one INSERT … ON CONFLICT), the program, the member with its tier (and a
     referrer, locked in id order, in the same statement), the client book's upsert, the next
@@ -38,7 +45,7 @@ def test_an_earning_is_a_fixed_handful_of_statements():
     make_program(brand)
     purchase(brand, buyer, order_id=next(_orders))  # enrols the member and opens the client
 
-    with one_transaction() as statements:
+    with one_transaction() as statements, delivery():
         earned = purchase(brand, buyer, order_id=next(_orders))
 
     assert len(statements) == 9, statements
@@ -55,7 +62,7 @@ def test_an_event_seen_again_reads_its_purchase_and_stops():
     order_id = next(_orders)
     first = purchase(brand, buyer, order_id=order_id)
 
-    with one_transaction() as statements:
+    with one_transaction() as statements, delivery():
         again = purchase(brand, buyer, order_id=order_id)
 
     assert len(statements) == 2, statements  # the INSERT that did nothing, the locked read
