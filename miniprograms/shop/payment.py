@@ -46,7 +46,7 @@ def create_pay_order(order: Order) -> str:
 
     Refuses a sandbox pay order (the caller's transaction then drops it): see the module
     docstring."""
-    pay_order, _created = payments.payorder_create(
+    pay_order, _created = payments.payorder_create_nested(
         miniprogram=order.shop.miniprogram,
         payer=order.buyer,
         out_trade_no=order.out_trade_no,

@@ -45,8 +45,7 @@ def _same_order_request(order: PayOrder, **params) -> bool:
     return all(getattr(order, name) == value for name, value in params.items())
 
 
-@transaction.atomic(savepoint=False)
-def payorder_create(
+def _payorder_create(
     *,
     miniprogram,
     payer,
@@ -98,6 +97,11 @@ def payorder_create(
             "This out_trade_no was used with other parameters.", code=OUT_TRADE_NO_REUSED
         )
     return order, False
+
+
+payorder_create = transaction.atomic(_payorder_create)  # the entry point (the merchant's API)
+# the shop's checkout calls it inside its own transaction (docs/architecture.md, "Transactions")
+payorder_create_nested = transaction.atomic(savepoint=False)(_payorder_create)
 
 
 def _payorder_locked(**lookup) -> PayOrder:
