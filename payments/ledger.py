@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from payments import locks
@@ -62,11 +62,9 @@ class DailyLimitExceeded(DomainError):
 
 
 def _create_account(**lookup) -> Account:
-    try:
-        with transaction.atomic():
-            return Account.objects.create(**lookup)
-    except IntegrityError:  # a concurrent transaction created it first
-        return Account.objects.get(**lookup)
+    """The new account, or the one a concurrent transaction created first."""
+    account, _ = sql.insert_or_get(Account, lookup)
+    return account
 
 
 @functools.cache

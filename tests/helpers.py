@@ -1,9 +1,11 @@
-"""Test helpers: authenticated API clients, mini-program tokens, query counting, receivers."""
+"""Test helpers: authenticated API clients, mini-program tokens, query counting, a transaction's
+statements, receivers."""
 
 import base64
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
@@ -76,6 +78,22 @@ def count_queries(action: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as captured:
         action()
     return len(captured.captured_queries)
+
+
+@contextmanager
+def one_transaction() -> Iterator[list[str]]:
+    """The statements of an entry point run in the block (docs/architecture.md,
+    "Transactions"): one transaction and no savepoint inside it. The test runs in a transaction
+    of its own, so the entry point's ``atomic`` is a savepoint here (BEGIN and COMMIT in
+    production): the first and the last statement, left out of the list. Fails if the block is
+    not one transaction, or if a nested call took a savepoint of its own."""
+    statements: list[str] = []
+    with CaptureQueriesContext(connection) as captured:
+        yield statements
+    sent = [query["sql"] for query in captured.captured_queries]
+    assert sent and sent[0].startswith("SAVEPOINT ") and sent[-1] == f"RELEASE {sent[0]}", sent
+    statements += sent[1:-1]
+    assert not [sql for sql in statements if "SAVEPOINT" in sql], sent
 
 
 def assert_queries_constant(

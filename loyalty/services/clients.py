@@ -63,12 +63,12 @@ def _client_touch(
     return sql.instance(Client, CLIENT_COLUMNS, values)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def client_follow(*, brand_id: int, user_id: int) -> Client:
     return _client_touch(brand_id=brand_id, user_id=user_id, followed=True)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def service_chat_record(
     *, brand_id: int, account_id: int, user_id: int, message_id: int
 ) -> ServiceChat:

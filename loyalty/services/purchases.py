@@ -25,7 +25,7 @@ from superapp.official import selectors as official_selectors
 # --- Purchases: earning, tiers, commission, refunds -------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def purchase_record(
     *,
     brand_id: int,
@@ -183,7 +183,7 @@ def _commission_settle(program: Program, purchase: Purchase) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def purchase_refund(
     *,
     event_id: int,

@@ -126,7 +126,7 @@ def tester_remove(*, actor, app_id: str, user) -> None:
     MiniProgramTester.objects.filter(miniprogram=miniprogram, user=user).delete()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def public_client_set(*, miniprogram: MiniProgram, scopes: list[str]) -> MiniProgram:
     """Make the app a public OAuth client (a storefront with no server of its own: it redeems
     its login code with PKCE alone) allowed ``scopes`` besides its own."""

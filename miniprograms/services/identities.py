@@ -2,27 +2,22 @@
 
 import secrets
 
-from django.db import IntegrityError, transaction
-
 from miniprograms.models import (
     AppIdentity,
     DeveloperOrganisation,
     MiniProgram,
     UnionIdentity,
 )
+from superapp.core import sql
 
 
 def _get_or_create_race_safe(model, lookup: dict, token_field: str, prefix: str):
-    existing = model.objects.filter(**lookup).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return model.objects.create(
-                **lookup, **{token_field: prefix + secrets.token_urlsafe(21)}
-            )
-    except IntegrityError:  # a concurrent request created it first
-        return model.objects.get(**lookup)
+    """The identity, created on first use; no savepoint in the caller's transaction (a first
+    payment's path), a concurrent request's row wins."""
+    identity, _ = sql.get_or_insert(
+        model, lookup, **{token_field: prefix + secrets.token_urlsafe(21)}
+    )
+    return identity
 
 
 def identity_for(*, miniprogram: MiniProgram, user) -> AppIdentity:

@@ -225,7 +225,7 @@ def version_release(*, actor, app_id: str, version_id: int) -> MiniProgramVersio
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def first_party_release(
     *, miniprogram: MiniProgram, version: str, bundle: bytes, description: str = ""
 ) -> tuple[MiniProgramVersion, bool]:

@@ -46,7 +46,7 @@ def create_pay_order(order: Order) -> str:
 
     Refuses a sandbox pay order (the caller's transaction then drops it): see the module
     docstring."""
-    pay_order, _created = payments.payorder_create(
+    pay_order, _created = payments.payorder_create_nested(
         miniprogram=order.shop.miniprogram,
         payer=order.buyer,
         out_trade_no=order.out_trade_no,
@@ -116,7 +116,7 @@ def order_payorder_close(*, order_id: int) -> None:
     order = selectors.order_get(order_id=order_id)
     if order.status != Order.Status.CANCELLED or not order.prepay_id:
         return
-    try:
+    try:  # payorder_close keeps its savepoint: the delivery goes on after its refusal
         payments.payorder_close(miniprogram=order.shop.miniprogram, prepay_id=order.prepay_id)
     except Conflict:
         logger.info("cancelled order was paid meanwhile; it is refunded", extra={"id": order_id})

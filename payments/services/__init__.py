@@ -13,6 +13,7 @@ from payments.services.payorders import (
     payorder_close,
     payorder_confirm,
     payorder_create,
+    payorder_create_nested,
     payorders_close_expired,
 )
 from payments.services.red_packets import (
@@ -35,6 +36,7 @@ __all__ = [
     "payorder_close",
     "payorder_confirm",
     "payorder_create",
+    "payorder_create_nested",
     "payorders_close_expired",
     "pin_set",
     "pin_verify",

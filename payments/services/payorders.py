@@ -4,7 +4,7 @@ or expired, with merchant notifications and fees."""
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
@@ -35,8 +35,8 @@ from superapp.webhooks.services import webhook_enqueue
 
 def merchant_key_get(*, organisation_id: int) -> str:
     """The merchant's notification-signing secret, created on first use."""
-    key, _ = MerchantKey.objects.get_or_create(
-        organisation_id=organisation_id, defaults={"webhook_secret": public_id("whsec_")}
+    key, _ = sql.get_or_insert(
+        MerchantKey, {"organisation_id": organisation_id}, webhook_secret=public_id("whsec_")
     )
     return key.webhook_secret
 
@@ -45,8 +45,7 @@ def _same_order_request(order: PayOrder, **params) -> bool:
     return all(getattr(order, name) == value for name, value in params.items())
 
 
-@transaction.atomic
-def payorder_create(
+def _payorder_create(
     *,
     miniprogram,
     payer,
@@ -79,24 +78,30 @@ def payorder_create(
     # Created now, not while paying: payments must not insert rows while holding account locks.
     merchant_key_get(organisation_id=miniprogram.organisation_id)
     identity = miniprogram_services.identity_for(miniprogram=miniprogram, user=payer)
-    try:
-        with transaction.atomic():
-            order = PayOrder.objects.create(
-                **lookup,
-                **params,
-                payer_openid=identity.openid,
-                sandbox=miniprogram_selectors.is_sandbox(app_id=miniprogram.app_id),
-                prepay_id=public_id("pp_"),
-                expires_at=timezone.now() + settings.PAYMENTS_PAYORDER_TTL,
-            )
-        return order, True
-    except IntegrityError:
-        order = PayOrder.objects.get(**lookup)
+    row = sql.all_values(
+        PayOrder(
+            **lookup,
+            **params,
+            payer_openid=identity.openid,
+            sandbox=miniprogram_selectors.is_sandbox(app_id=miniprogram.app_id),
+            prepay_id=public_id("pp_"),
+            expires_at=timezone.now() + settings.PAYMENTS_PAYORDER_TTL,
+        )
+    )
+    order_id = sql.insert_unless_conflicting(PayOrder, row)  # a retry's order is kept
+    if order_id is not None:
+        return sql.loaded(PayOrder, order_id, row), True
+    order = PayOrder.objects.get(**lookup)
     if not _same_order_request(order, **params):
         raise Conflict(
             "This out_trade_no was used with other parameters.", code=OUT_TRADE_NO_REUSED
         )
     return order, False
+
+
+payorder_create = transaction.atomic(_payorder_create)  # the entry point (the merchant's API)
+# the shop's checkout calls it inside its own transaction (docs/architecture.md, "Transactions")
+payorder_create_nested = transaction.atomic(savepoint=False)(_payorder_create)
 
 
 def _payorder_locked(**lookup) -> PayOrder:

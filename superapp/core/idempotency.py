@@ -39,20 +39,16 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
-def run_idempotent(
-    request, handler: Callable[[], Response], *, atomic_handler: bool = False
-) -> Response:
-    """Run ``handler`` in one transaction, at most once per (caller, Idempotency-Key).
+def run_idempotent(request, handler: Callable[[], Response]) -> Response:
+    """Run ``handler`` at most once per (caller, Idempotency-Key).
 
-    ``atomic_handler``: the handler is one atomic service call (its reads after it need no
-    transaction), so without a key it runs as it is: the service's transaction is then the
-    outermost, with no savepoint round trips around it (the flash-sale checkout)."""
+    ``handler`` calls one service, the entry point whose transaction is the change
+    (docs/architecture.md, "Transactions"), and shapes the answer. Without a key it runs as it
+    is: the service's transaction is the outermost, with no savepoint around it. With a key,
+    the stored answer commits in one transaction with the change."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        if atomic_handler:
-            return handler()
-        with transaction.atomic():
-            return handler()
+        return handler()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidInput(
             "Idempotency-Key must be 1-255 characters.", code=INVALID_IDEMPOTENCY_KEY

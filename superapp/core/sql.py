@@ -105,11 +105,31 @@ def insert_unless_conflicting(model, row: dict) -> int | None:
     return inserted[0] if inserted else None
 
 
+def insert_or_get(model, lookup: dict, **defaults) -> tuple:
+    """(row, created): a new row of ``lookup`` and ``defaults``, unless a concurrent transaction
+    inserted it first (``ON CONFLICT DO NOTHING``, then that row is read). No savepoint, as a
+    nested service needs (docs/architecture.md, "Transactions")."""
+    row = all_values(model(**lookup, **defaults))
+    created_id = insert_unless_conflicting(model, row)
+    if created_id is None:
+        return model.objects.get(**lookup), False
+    return loaded(model, created_id, row), True
+
+
+def get_or_insert(model, lookup: dict, **defaults) -> tuple:
+    """(row, created): ``get_or_create`` without its savepoint (:func:`insert_or_get`)."""
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    return insert_or_get(model, lookup, **defaults)
+
+
 def all_values(instance) -> dict:
-    """Every column of an unsaved ``instance`` but its id (defaults filled in), by attname:
-    the row to hand to :func:`insert` and then :func:`loaded`."""
+    """Every column of an unsaved ``instance`` but its id (defaults filled in, ``auto_now_add``
+    times taken now, as a save would), by attname: the row to hand to :func:`insert` and then
+    :func:`loaded`."""
     return {
-        field.attname: getattr(instance, field.attname)
+        field.attname: field.pre_save(instance, True)
         for field in instance._meta.concrete_fields
         if not field.primary_key
     }

@@ -480,7 +480,7 @@ def deal_buy(
     return order, order.prepay_id
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def deal_order_release(*, order_id: int) -> bool:
     """A deal order was cancelled unpaid: its units return to the deal and to the buyer's
     allowance (once)."""

@@ -675,7 +675,7 @@ def conversation_delivered(*, actor, conversation_id: int, seq: int) -> Member:
 # --- Service notifications ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def service_notification_send(*, user, source: str, title: str, body: str, data: dict) -> Message:
     """Deliver a platform notification (an order update, a mini-program subscribe message) to
     the user's read-only "service notifications" conversation, created on first use."""

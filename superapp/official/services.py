@@ -802,7 +802,7 @@ def service_reply_send(*, actor, conversation_id: int, text: str) -> ServiceMess
     return message
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def campaign_deliver(
     *, campaign_id: int, brand_id: int, account_id: int, user_ids: list[int], title: str, body: str
 ) -> int:

@@ -145,7 +145,7 @@ def _record_attempt(delivery: WebhookDelivery, status_code, error: str, duration
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def webhook_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Deliver again now (the owner's manual re-send), whatever happened before."""
     now = timezone.now()

@@ -299,7 +299,7 @@ class CheckoutView(APIView):
             order = services.order_checkout(actor=request.user, shop_id=shop_id, **data)
             return _order_created(order)
 
-        return run_idempotent(request, checkout, atomic_handler=True)
+        return run_idempotent(request, checkout)
 
 
 class TeamOpenView(APIView):

@@ -51,7 +51,7 @@ def coupon_disable(*, actor, shop_id: int, coupon_id: int) -> Coupon:
     return coupon
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def coupon_issue_reward(*, redemption_id: int, brand_id: int, user_id: int, coupon: dict) -> Coupon:
     """A personal coupon for a loyalty reward; issuing the same redemption twice is a no-op."""
     existing = Coupon.objects.filter(loyalty_redemption_id=redemption_id).first()

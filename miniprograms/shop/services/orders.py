@@ -29,7 +29,7 @@ def order_cancel(*, actor, order_id: int) -> Order:
     return order
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def order_payable(*, actor, order_id: int) -> Order:
     """The buyer's order, row-locked, if it can still be paid: unpaid with its stock still
     reserved (an expired reservation is about to be cancelled and its stock resold)."""
@@ -56,7 +56,7 @@ def order_expire(*, order_id: int) -> bool:
     return True
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def order_pay(
     *,
     shop: Shop,

@@ -121,7 +121,7 @@ def _refund_schedule(request_id: int) -> None:
     transaction.on_commit(lambda: execute_refund.delay(request_id), robust=True)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def refund_record_executed(
     *, shop: Shop, prepay_id: str, refund_id: str, amount: int, refunded_total: int
 ) -> RefundRequest | None:

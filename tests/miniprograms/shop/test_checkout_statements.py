@@ -15,6 +15,7 @@ from superapp.core import domain_events
 from superapp.core.errors import InvalidInput, NotFound
 from superapp.core.models import DomainEventDelivery
 from tests.factories import UserFactory
+from tests.helpers import one_transaction
 from tests.miniprograms.shop.factories import ADDRESS, fund_buyer, world
 from tests.payments.factories import PIN
 
@@ -22,10 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 def statements(action) -> list[str]:
-    """The SQL ``action`` sends, savepoints left out (they depend on the caller's nesting)."""
-    with CaptureQueriesContext(connection) as queries:
+    """The SQL ``action`` sends: one transaction, no savepoint in it (``one_transaction``)."""
+    with one_transaction() as sent:
         action()
-    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    return sent
 
 
 def shop_marks_paid() -> list[str]:

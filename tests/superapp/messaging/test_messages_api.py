@@ -3,13 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from superapp.messaging.models import Message
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
-from tests.helpers import assert_refused, consumer_client
+from tests.helpers import assert_refused, consumer_client, one_transaction
 from tests.miniprograms.factories import released_app
 from tests.miniprograms.shop.factories import world
 from tests.superapp.messaging.factories import direct_chat, group_chat, send_text
@@ -48,9 +46,8 @@ def test_a_group_message_is_four_statements_that_leave_everything_in_step():
     message, the conversation's last message and every member's event in one statement."""
     chat, owner, others = group_chat(members=3)
     seq = send_text(chat, owner, "warm-up").seq + 1
-    with CaptureQueriesContext(connection) as queries:
+    with one_transaction() as statements:
         message = send_text(chat, owner, "Hi all", client_msg_id="c-4")
-    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 4, statements
     chat.refresh_from_db()
     assert (chat.last_seq, chat.last_message_id, message.seq) == (seq, message.pk, seq)
