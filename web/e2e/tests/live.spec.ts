@@ -47,17 +47,7 @@ test("a show pushed with ffmpeg goes live, plays in Chromium, sells the pinned p
   test.setTimeout(120_000);
   const api = new Api(request);
   const alice = await api.login("alice", DEMO_PASSWORD);
-  const viewer = await api.register("Viewer");
-  await api.fund(viewer, 500_00);
-  await api.post("/api/v1/me/addresses", viewer, {
-    recipient: viewer.displayName,
-    phone: "+4930123456",
-    line1: "Torstraße 1",
-    city: "Berlin",
-    postal_code: "10119",
-    country: "DE",
-    is_default: true,
-  });
+  const viewer = await api.shopper("Viewer", 500_00);
   const { show, key, product, sku } = await pushedShow(api, alice);
 
   const page = await signedIn(browser, baseURL, viewer);

@@ -48,6 +48,20 @@ async function payOrder(
   });
 }
 
+/** Pays the order the store just placed through the app's PIN sheet, from "Awaiting payment";
+ * returns the order's status line and the sheet. */
+async function payInStore(page: Page, store: FrameLocator) {
+  const status = store
+    .getByRole("status")
+    .filter({ hasText: /Awaiting payment|Paid/ });
+  await expect(status).toHaveText("Awaiting payment");
+  await store.getByRole("button", { name: /^Pay / }).click();
+  const sheet = page.getByRole("dialog", { name: "Payment PIN" });
+  await sheet.getByLabel("6-digit PIN").fill(PIN);
+  await sheet.getByRole("button", { name: "Pay" }).click();
+  return { status, sheet };
+}
+
 async function mainLune(
   api: Api,
   person: Person,
@@ -112,15 +126,7 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
 
   await fillNewAddress(store);
   await store.getByRole("button", { name: "Place order" }).click();
-  const status = store
-    .getByRole("status")
-    .filter({ hasText: /Awaiting payment|Paid/ });
-  await expect(status).toHaveText("Awaiting payment");
-  await store.getByRole("button", { name: /^Pay / }).click();
-
-  const sheet = page.getByRole("dialog", { name: "Payment PIN" });
-  await sheet.getByLabel("6-digit PIN").fill(PIN);
-  await sheet.getByRole("button", { name: "Pay" }).click();
+  const { status, sheet } = await payInStore(page, store);
   await expect(sheet).toBeHidden();
   // no reload: the order page reads the order again until it changes
   await expect(status).toHaveText("Paid");
@@ -203,14 +209,7 @@ test("a second consumer opens a shared team card from a chat and joins the team"
   await expect(store.getByText("1 joined")).toBeVisible();
   await fillNewAddress(store);
   await store.getByRole("button", { name: "Join the team" }).click();
-  const status = store
-    .getByRole("status")
-    .filter({ hasText: /Awaiting payment|Paid/ });
-  await expect(status).toHaveText("Awaiting payment");
-  await store.getByRole("button", { name: /^Pay / }).click();
-  const sheet = page.getByRole("dialog", { name: "Payment PIN" });
-  await sheet.getByLabel("6-digit PIN").fill(PIN);
-  await sheet.getByRole("button", { name: "Pay" }).click();
+  const { status } = await payInStore(page, store);
   await expect(status).toHaveText("Paid");
   await store.getByRole("button", { name: "Team purchase" }).click();
   await expect(store.getByText(/2 joined/)).toBeVisible();

@@ -58,6 +58,13 @@ async function json(response: Awaited<ReturnType<APIRequestContext["post"]>>) {
 }
 
 /** Setup through the API (what the test is not about), as a native client would. */
+/** A brand screen the person's role is not offered, typed into the address bar, sends them back
+ * to the team page. */
+export async function expectSentBackToTeam(page: Page, brandId: number, section: string): Promise<void> {
+  await page.goto(`/workspace/brand/${brandId}/${section}`);
+  await expect(page).toHaveURL(new RegExp(`/workspace/brand/${brandId}/team$`));
+}
+
 export class Api {
   constructor(private readonly request: APIRequestContext) {}
 
@@ -124,6 +131,22 @@ export class Api {
       }),
     );
     await expect.poll(() => this.balance(person), { timeout: 20_000 }).toBe(amount);
+  }
+
+  /** A new consumer ready to buy in a live show: registered, funded and with a default address. */
+  async shopper(name: string, amount: number): Promise<Person> {
+    const person = await this.register(name);
+    await this.fund(person, amount);
+    await this.post("/api/v1/me/addresses", person, {
+      recipient: person.displayName,
+      phone: "+4930123456",
+      line1: "Torstraße 1",
+      city: "Berlin",
+      postal_code: "10119",
+      country: "DE",
+      is_default: true,
+    });
+    return person;
   }
 
   async balance(person: Person): Promise<number> {

@@ -26,17 +26,7 @@ test("a brand owner schedules a show, streams it, pins a product and launches a 
   test.setTimeout(150_000);
   const api = new Api(request);
   const alice = await api.login("alice", DEMO_PASSWORD);
-  const viewer = await api.register("Viewer");
-  await api.fund(viewer, 500_00);
-  await api.post("/api/v1/me/addresses", viewer, {
-    recipient: viewer.displayName,
-    phone: "+4930123456",
-    line1: "Torstraße 1",
-    city: "Berlin",
-    postal_code: "10119",
-    country: "DE",
-    is_default: true,
-  });
+  const viewer = await api.shopper("Viewer", 500_00);
   // The demo brand, and a published product of its shop with stock for the deal.
   const demo = (await api.get("/api/v1/live/shows?section=upcoming", alice)).results[0];
   const brandId: number = demo.brand.id;

@@ -7,6 +7,7 @@ import {
   test,
   type Person,
   openWorkspace,
+  expectSentBackToTeam,
 } from "./support";
 
 
@@ -210,10 +211,7 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
   );
 
   // The owner-only loyalty screen is neither offered nor rendered to the associate…
-  await associatePage.goto(`/workspace/brand/${brand.id}/loyalty`);
-  await expect(associatePage).toHaveURL(
-    new RegExp(`/workspace/brand/${brand.id}/team$`),
-  );
+  await expectSentBackToTeam(associatePage, brand.id, "loyalty");
   await expect(
     associatePage.getByRole("region", { name: "Program rules" }),
   ).toHaveCount(0);

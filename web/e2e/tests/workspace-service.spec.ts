@@ -5,6 +5,7 @@ import {
   expectAccessible,
   signedIn,
   test,
+  expectSentBackToTeam,
 } from "./support";
 
 test("an associate answers a follower live with a canned reply, then notes and tags the client; owner-only screens stay closed to them", async ({
@@ -180,10 +181,7 @@ test("an associate answers a follower live with a canned reply, then notes and t
   await expect(task).toHaveCount(0);
 
   // Owner-only screens: not offered, not rendered when typed in, refused by the API.
-  await associatePage.goto(`/workspace/brand/${brand.id}/orders`);
-  await expect(associatePage).toHaveURL(
-    new RegExp(`/workspace/brand/${brand.id}/team$`),
-  );
+  await expectSentBackToTeam(associatePage, brand.id, "orders");
   const asAssociate = { Authorization: `Bearer ${bob.token}` };
   const refusals = [
     await request.get(`/api/v1/brands/${brand.id}/audit-log`, {

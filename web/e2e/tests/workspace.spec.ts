@@ -7,6 +7,7 @@ import {
   signedIn,
   test,
   openWorkspace,
+  expectSentBackToTeam,
 } from "./support";
 
 
@@ -114,10 +115,7 @@ test("a brand owner invites an associate who accepts, opens the shop and sells a
     associatePage.getByRole("heading", { name: "Invite someone" }),
   ).toHaveCount(0);
   await expect(associatePage.getByLabel(/Role of/)).toHaveCount(0);
-  await associatePage.goto(`/workspace/brand/${brand.id}/shop`);
-  await expect(associatePage).toHaveURL(
-    new RegExp(`/workspace/brand/${brand.id}/team$`),
-  );
+  await expectSentBackToTeam(associatePage, brand.id, "shop");
   await expect(
     associatePage.getByRole("button", { name: "Turn the storefront on" }),
   ).toHaveCount(0);
