@@ -182,6 +182,7 @@ def parse_args():
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the sizes above")
     parser.add_argument("--queries", type=int, default=300, help="searches of each kind")
     parser.add_argument("--sends", type=int, default=1500, help="message sends per phase")
+    parser.add_argument("--rounds", type=int, default=3, help="with/without index alternations")
     parser.add_argument("--chunk", type=int, default=100_000, help="rows per INSERT")
     args = parser.parse_args()
     for name in ("users", "messages", "products"):
@@ -386,26 +387,28 @@ def message_index(action: str) -> None:
 
 
 def index_cost(args) -> dict:
-    """Send CPU with the index (GIN pending list on, as deployed; then off, every entry
-    written into the index by the send itself), without it, and with it again (rebuilt), so a
-    drift of the machine's load shows as a difference between the two "with" figures."""
+    """Send CPU with the index (GIN pending list on, as deployed) and without it (dropped),
+    alternated ``--rounds`` times (the index rebuilt after each "without"), so a drift of the
+    machine's load falls on both sides; then once with the pending list off (every entry
+    written into the index by the send itself)."""
     gin = "messaging_message_search_gin"
-    first = send_cpu_ms(args, "with the search index")
+    with_index, without = [], []
+    for round_number in range(1, args.rounds + 1):
+        with_index.append(send_cpu_ms(args, f"round {round_number}, with the search index"))
+        message_index("drop")
+        without.append(send_cpu_ms(args, f"round {round_number}, without it"))
+        started = time.monotonic()
+        message_index("create")
+        print(f"  index rebuilt in {time.monotonic() - started:.0f} s", flush=True)
     execute(f"ALTER INDEX {gin} SET (fastupdate = off)")
     direct = send_cpu_ms(args, "with it, no pending list")
-    message_index("drop")
-    without = send_cpu_ms(args, "without it")
-    started = time.monotonic()
-    message_index("create")
-    print(f"  index rebuilt in {time.monotonic() - started:.0f} s", flush=True)
-    again = send_cpu_ms(args, "with it again")
-    with_index = (first + again) / 2
+    with_ms, without_ms = statistics.median(with_index), statistics.median(without)
     return {
-        "send_cpu_ms_with_index": with_index,
+        "send_cpu_ms_with_index": with_ms,
         "send_cpu_ms_with_index_no_pending_list": direct,
-        "send_cpu_ms_without_index": without,
-        "index_cost_pct": (with_index - without) * 100 / without,
-        "index_cost_pct_no_pending_list": (direct - without) * 100 / without,
+        "send_cpu_ms_without_index": without_ms,
+        "index_cost_pct": (with_ms - without_ms) * 100 / without_ms,
+        "index_cost_pct_no_pending_list": (direct - without_ms) * 100 / without_ms,
     }
 
 

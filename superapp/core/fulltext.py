@@ -498,7 +498,7 @@ def _sql(queryset: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-WALK_ROWS = 1000
+WALK_ROWS = 2500
 
 
 def _unindexed_order(tie_break: list[str]) -> list:
@@ -549,12 +549,12 @@ def _tier_branches(queryset: QuerySet, everything: QuerySet, need: int) -> list[
         rest_sql, rest_params = _sql(
             tier.order_by(*_unindexed_order(tie_break)).values("pk")[:need]
         )
-        branches.append((walk, walk_params))
-        branches.append(
+        branches.append(  # the walk runs once: its rows, and their count for the rest
             (
-                f"SELECT rest.pk FROM ({rest_sql}) rest"
-                f" WHERE (SELECT count(*) FROM ({walk}) walked) < {need}",
-                rest_params + walk_params,
+                f"WITH walked AS MATERIALIZED ({walk}) SELECT walked.pk FROM walked"
+                f" UNION ALL SELECT rest.pk FROM ({rest_sql}) rest"
+                f" WHERE (SELECT count(*) FROM walked) < {need}",
+                walk_params + rest_params,
             )
         )
     return branches
