@@ -152,8 +152,13 @@ class Room:
             await self.hub.transport.open(self)
             self.open.set()
             idle = 0
+            loop, period = asyncio.get_running_loop(), settings.LIVE_TICK_MS / 1000
+            next_tick = loop.time()
             while True:
-                await asyncio.sleep(settings.LIVE_TICK_MS / 1000)
+                # a fixed rate: the tick's own work (thousands of sends) does not stretch
+                # the period; a room that fell a whole period behind starts afresh
+                next_tick = max(next_tick + period, loop.time())
+                await asyncio.sleep(next_tick - loop.time())
                 try:
                     await self.tick()
                     if self.ended or time.monotonic() - self.last_flush >= (
