@@ -74,6 +74,15 @@ def test_consent_needs_one_party_and_a_known_purpose(api, body):
     assert_refused(response, 400, "validation_error")
 
 
+def test_a_withdrawal_names_one_party_at_most_and_withdraws_nothing_otherwise(brand, api):
+    services.consent_grant(actor=api.user, purpose="marketing", brand_id=brand.pk)
+    response = api.post("/api/v1/me/consents/withdraw", {"brand_id": brand.pk, "app_id": "mpx"})
+    assert assert_refused(response, 400, "validation_error")["fields"] == {
+        "non_field_errors": ["Give at most one of brand_id or app_id."]
+    }
+    assert Consent.objects.filter(user=api.user, withdrawn_at__isnull=True).count() == 1
+
+
 def test_consent_to_unknown_parties_is_not_found(api):
     assert (
         api.post("/api/v1/me/consents", {"brand_id": 999_999, "purpose": "marketing"}).status_code

@@ -72,6 +72,49 @@ def test_a_catalogue_reward_becomes_its_coupon(brand, api):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("body", [{"points": 100, "reward_id": 1}, {}])
+def test_a_redemption_names_points_or_a_reward_exactly_once(brand, api, body):
+    order_paid(brand, api.user, 100_000)
+    response = redeem(api, brand, body)
+    assert assert_refused(response, 400, "validation_error")["fields"] == {
+        "non_field_errors": ["Give exactly one of points or reward_id."]
+    }
+    assert Member.objects.get(user=api.user).points == 1000
+
+
+@pytest.mark.django_db
+def test_a_retired_reward_can_no_longer_be_redeemed(brand, api):
+    owner = consumer_client(brand.members.get(role="owner").user)
+    rewards = f"/api/v1/loyalty/brands/{brand.pk}/rewards"
+    reward = owner.post(
+        rewards, {"name": "Tote", "points_cost": 300, "coupon_kind": "fixed", "coupon_value": 500}
+    ).json()
+    assert owner.delete(f"{rewards}/{reward['id']}").status_code == 204
+    order_paid(brand, api.user, 100_000)
+    assert_refused(redeem(api, brand, {"reward_id": reward["id"]}), 404, "reward_not_found")
+    assert_refused(redeem(api, brand, {"reward_id": 999_999}), 404, "reward_not_found")
+    assert Member.objects.get(user=api.user).points == 1000
+    assert not Redemption.objects.exists()
+
+
+@pytest.mark.django_db
+def test_points_buy_whole_cents_only():
+    """At 150 points a euro, 3 points buy 2 cents: only multiples of 3 make an exact coupon."""
+    brand = make_brand()
+    make_program(brand, tiers=[TIERS[0]], redeem_points_per_unit=150)
+    buyer = consumer_client(UserFactory())
+    order_paid(brand, buyer.user, 100_000)
+    refused = redeem(buyer, brand, {"points": 100})
+    assert assert_refused(refused, 400, "validation_error")["fields"] == {
+        "points": ["Redeem a multiple of 3 points."]
+    }
+    assert not Redemption.objects.exists()
+    accepted = redeem(buyer, brand, {"points": 99})
+    assert accepted.status_code == 201, accepted.content
+    assert accepted.json()["coupon"]["value"] == 66
+
+
+@pytest.mark.django_db
 def test_non_members_and_strangers_cannot_redeem(brand, api):
     response = redeem(api, brand, {"points": 100})
     assert_refused(response, 404, "not_a_member")
