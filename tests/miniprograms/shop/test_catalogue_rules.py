@@ -129,6 +129,13 @@ def test_a_price_is_in_a_supported_currency_and_under_the_ceiling(shop, staff, s
     assert list(sku.prices.values_list("currency", "amount")) == [("EUR", 2500)]
 
 
+def test_a_second_product_with_the_same_handle_is_product_exists(shop, staff):
+    product, _ = product_factory(shop, handle="scarf")
+    twin = staff.post(f"{base(shop)}/products", {"handle": "scarf", "title": "Another scarf"})
+    assert_refused(twin, 409, "product_exists")
+    assert list(Product.objects.filter(shop=shop).values_list("pk", flat=True)) == [product.pk]
+
+
 # --- CSV import -------------------------------------------------------------------------------
 
 
@@ -175,3 +182,37 @@ def test_a_csv_row_publishes_an_imported_draft_later(shop, staff):
     assert tee.status == "published"
     sku = tee.skus.get()
     assert (sku.stock, sku.prices.get().amount) == (4, 120)
+
+
+def test_a_csv_row_with_an_image_that_is_not_a_web_address_is_refused_alone(shop, staff):
+    header = "handle,title,images,sku,options,stock,currency,price,published\n"
+    report = import_csv(
+        staff,
+        shop,
+        header
+        + "tee,Tee,https://img.example/tee.jpg,TEE-1,size=M,1,EUR,100,yes\n"
+        + "cap,Cap,ftp://img.example/cap.jpg,CAP-1,size=M,1,EUR,100,yes\n",
+    )
+    assert [(e["row"], e["fields"]) for e in report["errors"]] == [
+        (3, {"images": ["Each image is an http(s) URL."]})
+    ]
+    assert list(Product.objects.filter(shop=shop).values_list("handle", flat=True)) == ["tee"]
+
+
+def test_a_csv_row_the_database_cannot_hold_is_refused_alone(shop, staff):
+    """A collection title longer than its column: that row is value_out_of_range, the rows
+    around it are imported."""
+    header = "handle,title,collections,sku,options,stock,currency,price,published\n"
+    report = import_csv(
+        staff,
+        shop,
+        header
+        + "tee,Tee,Basics,TEE-1,size=M,1,EUR,100,yes\n"
+        + f"cap,Cap,{'c' * 101},CAP-1,size=M,1,EUR,100,yes\n"
+        + "mug,Mug,Basics,MUG-1,size=M,1,EUR,100,yes\n",
+    )
+    assert report["errors"] == [
+        {"row": 3, "code": "value_out_of_range", "fields": {"row": ["Out of range."]}}
+    ]
+    handles = Product.objects.filter(shop=shop).values_list("handle", flat=True)
+    assert sorted(handles) == ["mug", "tee"]
