@@ -11,7 +11,13 @@ from django.utils import timezone
 from loyalty.models import AssociateHandover, Campaign, Client, Segment
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
-from tests.loyalty.factories import add_staff, brand_owner, make_brand, make_program, order_paid
+from tests.loyalty.factories import (
+    add_staff,
+    brand_owner,
+    make_brand,
+    make_program,
+    order_paid,
+)
 from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +150,20 @@ def test_staff_list_their_brands_segments_and_nobody_else_does(brand, owner):
     assert [(s["id"], s["name"]) for s in listed.json()["results"]] == [(ours, "Spenders")]
     stranger = consumer_client(UserFactory()).get(url(brand, "segments"))
     assert stranger.status_code in (403, 404)
+
+
+# --- Commission -------------------------------------------------------------------------------
+
+
+def test_a_manager_reads_one_associates_commission_and_an_associate_only_their_own(brand, owner):
+    seller, colleague = add_staff(brand), add_staff(brand)
+    order_paid(brand, UserFactory(), 40_000, associate_user_id=seller.pk)
+    order_paid(brand, UserFactory(), 20_000, associate_user_id=colleague.pk)
+    ledger = url(brand, "commissions")
+
+    sellers = owner.get(f"{ledger}?associate={seller.username}").json()["results"]
+    assert [e["amount"] for e in sellers] == [2_000]
+    everyone = owner.get(ledger).json()["results"]
+    assert sorted(e["amount"] for e in everyone) == [1_000, 2_000]
+    peeking = consumer_client(colleague).get(f"{ledger}?associate={seller.username}")
+    assert [e["amount"] for e in peeking.json()["results"]] == [1_000]
