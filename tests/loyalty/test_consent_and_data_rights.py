@@ -166,3 +166,16 @@ def test_erasure_anonymises_the_account_and_keeps_the_ledger_balanced(brand, api
     assert "ledger_verify=ok" in capsys.readouterr().out
     assert api.get("/api/v1/me").status_code == 401
     assert consumer_client(erased).get("/api/v1/me").status_code in (401, 403)
+
+
+def test_an_erased_members_card_no_longer_scans_even_without_points_to_forfeit(brand, api):
+    api.post(f"/api/v1/loyalty/brands/{brand.pk}/membership", {})
+    card = api.get(f"/api/v1/loyalty/brands/{brand.pk}/card").json()["qr_payload"]
+    till = consumer_client(add_staff(brand))
+
+    assert api.post("/api/v1/me/erase", {"password": DEFAULT_PASSWORD}).status_code == 204
+
+    body = {"card": card, "amount": 1_000, "currency": "EUR", "reference": "till-1"}
+    scanned = till.post(f"/api/v1/loyalty/brands/{brand.pk}/in-store-purchases", body)
+    assert_refused(scanned, 404, "card_not_found")
+    assert not PointEntry.objects.filter(member__user=api.user).exists()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from loyalty import services
-from loyalty.models import Commission, Member
+from loyalty.models import Commission, Member, Purchase
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import add_staff, make_brand, make_program, order_paid, order_refunded
@@ -130,6 +130,19 @@ def test_forged_cards_and_outsiders_cannot_book_purchases(brand, api):
     outsider = consumer_client(UserFactory()).post(url, {**body, "card": card})
     assert_refused(outsider, 404, "brand_not_found")
     assert Member.objects.get(user=api.user).points == 0
+
+
+def test_a_card_is_valid_only_at_its_own_brand_and_only_whole(brand, api):
+    other = make_brand(name="Other House")
+    make_program(other)
+    api.post(f"/api/v1/loyalty/brands/{other.pk}/membership", {})
+    theirs = api.get(f"/api/v1/loyalty/brands/{other.pk}/card").json()["qr_payload"]
+    associate = consumer_client(add_staff(brand))
+    url = f"/api/v1/loyalty/brands/{brand.pk}/in-store-purchases"
+    body = {"amount": 1_000, "currency": "EUR", "reference": "r1"}
+    for card in (theirs, theirs.rsplit(":", 1)[0], "not-a-card"):
+        assert_refused(associate.post(url, {**body, "card": card}), 404, "card_not_found")
+    assert not Purchase.objects.exists()
 
 
 def test_bonus_campaign_multiplies_points_for_its_collection_in_its_window(brand, user):
