@@ -216,3 +216,26 @@ def test_a_csv_row_the_database_cannot_hold_is_refused_alone(shop, staff):
     ]
     handles = Product.objects.filter(shop=shop).values_list("handle", flat=True)
     assert sorted(handles) == ["mug", "tee"]
+
+
+def test_a_csv_file_over_the_byte_limit_is_refused_before_any_row(shop, staff, settings):
+    settings.SHOP_MAX_CSV_BYTES = 100
+    text = HEADER + "".join(f"p{n},P{n},P-{n},size=M,1,EUR,100,yes\n" for n in range(5))
+    upload = SimpleUploadedFile("catalogue.csv", text.encode(), content_type="text/csv")
+    response = staff.post(f"{base(shop)}/catalogue/import", {"file": upload}, format="multipart")
+    assert_refused(response, 400, "csv_too_large")
+    assert not Product.objects.filter(shop=shop).exists()
+
+
+def test_a_csv_sku_code_holds_64_characters_at_most(shop, staff):
+    report = import_csv(
+        staff,
+        shop,
+        HEADER
+        + f"ok,Ok,{'S' * 64},size=M,1,EUR,100,yes\n"
+        + f"long,Long,{'S' * 65},size=M,1,EUR,100,yes\n",
+    )
+    assert [(e["row"], e["fields"]) for e in report["errors"]] == [
+        (3, {"sku": ["At most 64 characters."]})
+    ]
+    assert list(Product.objects.filter(shop=shop).values_list("handle", flat=True)) == ["ok"]
