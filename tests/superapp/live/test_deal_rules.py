@@ -1,6 +1,7 @@
 """Edges of flash deals not covered by the buying flow: a deal needs a list price in the shop's
 currency, a buyer names at most one address, a cancellation heard twice gives units back once,
-and the comment-to-buy words ("BUY", "buy 2") a room turns into a checkout card."""
+the end of the show closes the open deal and drops the one counting down, and the comment-to-buy
+words ("BUY", "buy 2") a room turns into a checkout card."""
 
 import pytest
 
@@ -13,7 +14,7 @@ from superapp.live.models import Deal, DealClaim
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.shop.factories import ADDRESS, after_commit
-from tests.superapp.live.factories import deal_body, live_world, open_deal
+from tests.superapp.live.factories import deal_body, live_world, open_deal, start_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,32 @@ def test_another_status_of_a_deal_order_keeps_its_units_taken():
 
     assert Deal.objects.get(pk=deal.pk).remaining == 3
     assert DealClaim.objects.get(deal=deal, buyer=buyer).quantity == 2
+
+
+def test_ending_the_show_closes_the_open_deal_at_once_and_buyers_are_refused():
+    world = live_world()
+    deal = open_deal(world, window_minutes=5)
+    consumer_client(world.host).post(f"/api/v1/live/shows/{world.show.pk}/end")
+    deal.refresh_from_db()
+    world.show.refresh_from_db()
+    assert deal.closes_at == world.show.ended_at
+    late = consumer_client(UserFactory()).post(
+        orders_path(deal), {"quantity": 1, "shipping_address": ADDRESS}
+    )
+    assert_refused(late, 422, "deal_closed")
+    assert Deal.objects.get(pk=deal.pk).remaining == deal.quantity
+
+
+def test_ending_the_show_drops_a_deal_still_counting_down():
+    """Nobody could buy it yet: it never happened (it is not in the show's history)."""
+    world = live_world()
+    deal = start_deal(world, countdown_seconds=30)
+    consumer_client(world.host).post(f"/api/v1/live/shows/{world.show.pk}/end")
+    assert not Deal.objects.filter(pk=deal.pk).exists()
+    gone = consumer_client(UserFactory()).post(
+        orders_path(deal), {"quantity": 1, "shipping_address": ADDRESS}
+    )
+    assert_refused(gone, 404, "deal_not_found")
 
 
 # --- Comment to buy (pure) ----------------------------------------------------------------------
