@@ -169,6 +169,33 @@ def test_bonus_campaign_multiplies_points_for_its_collection_in_its_window(brand
     assert Member.objects.get(user=user).points == 300 + 100
 
 
+def test_a_bonus_window_includes_its_first_moment_and_excludes_its_last(brand):
+    owner = consumer_client(brand.members.get(role="owner").user)
+    starts = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    ends = starts + timedelta(days=1)
+    response = owner.post(
+        f"/api/v1/loyalty/brands/{brand.pk}/bonus-campaigns",
+        {
+            "name": "Triple moons, one day",
+            "starts_at": starts.isoformat(),
+            "ends_at": ends.isoformat(),
+            "multiplier_percent": 300,
+        },
+    )
+    assert response.status_code == 201, response.content
+    points = {}
+    for label, paid_at in (
+        ("just before", starts - timedelta(seconds=1)),
+        ("first moment", starts),
+        ("last moment", ends - timedelta(seconds=1)),
+        ("end", ends),
+    ):
+        shopper = UserFactory()
+        order_paid(brand, shopper, 10_000, paid_at=paid_at)
+        points[label] = Member.objects.get(user=shopper).points
+    assert points == {"just before": 100, "first moment": 300, "last moment": 300, "end": 100}
+
+
 def test_a_person_lists_their_member_cards_at_every_brand_and_only_theirs(brand, api):
     other_brand = make_brand(name="Atelier Nord")
     make_program(other_brand)
