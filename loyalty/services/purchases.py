@@ -41,13 +41,19 @@ def purchase_record(
     associate_id: int | None = None,
     live_show_id: int | None = None,
     now=None,
-) -> Purchase:
+) -> Purchase | None:
     """Record a paid purchase once and award its points; idempotent on its natural keys.
 
     A shop order arrives as ``payments.payorder_paid`` and ``shop.order_paid`` with the same
     ``prepay_id``: the second one enriches the purchase (lines for bonus campaigns, the
-    associate, the live show) and only the extra points are awarded."""
+    associate, the live show) and only the extra points are awarded.
+
+    A free order (a coupon covered all of it) is paid with 0: the client bought, so the client
+    book says so, but nothing was paid to earn on or to refund later: no purchase (None)."""
     now = now or timezone.now()
+    if amount <= 0:
+        _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
+        return None
     purchase, created = _purchase_claim(
         brand_id=brand_id,
         user_id=user_id,

@@ -74,6 +74,15 @@ def test_consent_needs_one_party_and_a_known_purpose(api, body):
     assert_refused(response, 400, "validation_error")
 
 
+def test_a_withdrawal_names_one_party_at_most_and_withdraws_nothing_otherwise(brand, api):
+    services.consent_grant(actor=api.user, purpose="marketing", brand_id=brand.pk)
+    response = api.post("/api/v1/me/consents/withdraw", {"brand_id": brand.pk, "app_id": "mpx"})
+    assert assert_refused(response, 400, "validation_error")["fields"] == {
+        "non_field_errors": ["Give at most one of brand_id or app_id."]
+    }
+    assert Consent.objects.filter(user=api.user, withdrawn_at__isnull=True).count() == 1
+
+
 def test_consent_to_unknown_parties_is_not_found(api):
     assert (
         api.post("/api/v1/me/consents", {"brand_id": 999_999, "purpose": "marketing"}).status_code
@@ -157,3 +166,16 @@ def test_erasure_anonymises_the_account_and_keeps_the_ledger_balanced(brand, api
     assert "ledger_verify=ok" in capsys.readouterr().out
     assert api.get("/api/v1/me").status_code == 401
     assert consumer_client(erased).get("/api/v1/me").status_code in (401, 403)
+
+
+def test_an_erased_members_card_no_longer_scans_even_without_points_to_forfeit(brand, api):
+    api.post(f"/api/v1/loyalty/brands/{brand.pk}/membership", {})
+    card = api.get(f"/api/v1/loyalty/brands/{brand.pk}/card").json()["qr_payload"]
+    till = consumer_client(add_staff(brand))
+
+    assert api.post("/api/v1/me/erase", {"password": DEFAULT_PASSWORD}).status_code == 204
+
+    body = {"card": card, "amount": 1_000, "currency": "EUR", "reference": "till-1"}
+    scanned = till.post(f"/api/v1/loyalty/brands/{brand.pk}/in-store-purchases", body)
+    assert_refused(scanned, 404, "card_not_found")
+    assert not PointEntry.objects.filter(member__user=api.user).exists()

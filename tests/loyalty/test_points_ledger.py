@@ -230,6 +230,20 @@ def test_points_verify_command_reports_and_fails_on_tampering(brand, user, capsy
         call_command("points_verify")
 
 
+def test_points_verify_reports_a_debt_the_ledger_does_not_explain(brand, user, capsys):
+    """The member's cached debt must equal the debts the ledger recorded minus those repaid."""
+    paid = order_paid(brand, user, 10_000)
+    services.redemption_create(actor=user, brand_id=brand.pk, points=100)
+    order_refunded(brand, paid, 10_000)  # 100 points to take back, all spent: a debt of 100
+    call_command("points_verify")
+    assert "debt=100\npoints ledger balanced" in capsys.readouterr().out
+    member = Member.objects.get(user=user)
+    Member.objects.filter(pk=member.pk).update(debt=1)
+    with pytest.raises(CommandError, match="1 mismatches"):
+        call_command("points_verify")
+    assert f"'member_id': {member.pk}, 'debt': 1, 'ledger': 100" in capsys.readouterr().err
+
+
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("earn"), st.integers(min_value=100, max_value=100_000)),

@@ -18,6 +18,7 @@ from loyalty.models import (
     Purchase,
     Reward,
 )
+from superapp.core.models import DomainEventDelivery
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import (
@@ -28,6 +29,7 @@ from tests.loyalty.factories import (
     order_paid,
     order_refunded,
     payorder_paid,
+    payorder_refunded,
 )
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +165,28 @@ def test_pay_orders_of_an_organisation_without_a_brand_earn_no_points(brand, use
     assert not Member.objects.filter(user=user).exists()
     payorder_paid(brand, user, 10_000)
     assert Member.objects.get(user=user).points == 100
+
+
+def test_a_refund_reported_by_an_organisation_without_a_brand_takes_no_points_back(brand, user):
+    paid = payorder_paid(brand, user, 10_000)
+    stranger_brand = make_brand(name="Elsewhere")
+    stranger_brand.developer_organisation_id = 10**9  # no brand owns this organisation
+    payorder_refunded(stranger_brand, paid, 10_000, refunded_total=10_000)
+    assert Member.objects.get(user=user).points == 100
+    payorder_refunded(brand, paid, 10_000, refunded_total=10_000)
+    assert Member.objects.get(user=user).points == 0
+
+
+def test_a_free_order_is_a_purchase_in_the_client_book_that_earns_nothing(brand, user):
+    """An order a coupon covered in full is paid with 0 (the shop announces it paid): the
+    client bought, nothing was paid, and the event is handled, not failed and retried."""
+    order_paid(brand, user, 0)
+    assert not DomainEventDelivery.objects.filter(handled_at__isnull=True).exists()
+    assert client_of(brand, user).last_purchase_at is not None
+    assert not Purchase.objects.filter(user=user).exists()
+    assert not Member.objects.filter(user=user, points__gt=0).exists()
+    order_paid(brand, user, 5_000)
+    assert Member.objects.get(user=user).points == 50
 
 
 # --- Client book refusals ---------------------------------------------------------------------

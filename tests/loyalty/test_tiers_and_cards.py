@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from loyalty import services
-from loyalty.models import Commission, Member
+from loyalty.models import Commission, Member, Purchase
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import add_staff, make_brand, make_program, order_paid, order_refunded
@@ -132,6 +132,19 @@ def test_forged_cards_and_outsiders_cannot_book_purchases(brand, api):
     assert Member.objects.get(user=api.user).points == 0
 
 
+def test_a_card_is_valid_only_at_its_own_brand_and_only_whole(brand, api):
+    other = make_brand(name="Other House")
+    make_program(other)
+    api.post(f"/api/v1/loyalty/brands/{other.pk}/membership", {})
+    theirs = api.get(f"/api/v1/loyalty/brands/{other.pk}/card").json()["qr_payload"]
+    associate = consumer_client(add_staff(brand))
+    url = f"/api/v1/loyalty/brands/{brand.pk}/in-store-purchases"
+    body = {"amount": 1_000, "currency": "EUR", "reference": "r1"}
+    for card in (theirs, theirs.rsplit(":", 1)[0], "not-a-card"):
+        assert_refused(associate.post(url, {**body, "card": card}), 404, "card_not_found")
+    assert not Purchase.objects.exists()
+
+
 def test_bonus_campaign_multiplies_points_for_its_collection_in_its_window(brand, user):
     owner = consumer_client(brand.members.get(role="owner").user)
     now = timezone.now()
@@ -154,6 +167,33 @@ def test_bonus_campaign_multiplies_points_for_its_collection_in_its_window(brand
     assert Member.objects.get(user=user).points == 200 + 100
     order_paid(brand, user, 10_000, paid_at=now - timedelta(days=3), lines=lines[:1])
     assert Member.objects.get(user=user).points == 300 + 100
+
+
+def test_a_bonus_window_includes_its_first_moment_and_excludes_its_last(brand):
+    owner = consumer_client(brand.members.get(role="owner").user)
+    starts = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    ends = starts + timedelta(days=1)
+    response = owner.post(
+        f"/api/v1/loyalty/brands/{brand.pk}/bonus-campaigns",
+        {
+            "name": "Triple moons, one day",
+            "starts_at": starts.isoformat(),
+            "ends_at": ends.isoformat(),
+            "multiplier_percent": 300,
+        },
+    )
+    assert response.status_code == 201, response.content
+    points = {}
+    for label, paid_at in (
+        ("just before", starts - timedelta(seconds=1)),
+        ("first moment", starts),
+        ("last moment", ends - timedelta(seconds=1)),
+        ("end", ends),
+    ):
+        shopper = UserFactory()
+        order_paid(brand, shopper, 10_000, paid_at=paid_at)
+        points[label] = Member.objects.get(user=shopper).points
+    assert points == {"just before": 100, "first moment": 300, "last moment": 300, "end": 100}
 
 
 def test_a_person_lists_their_member_cards_at_every_brand_and_only_theirs(brand, api):

@@ -129,6 +129,13 @@ def test_a_price_is_in_a_supported_currency_and_under_the_ceiling(shop, staff, s
     assert list(sku.prices.values_list("currency", "amount")) == [("EUR", 2500)]
 
 
+def test_a_second_product_with_the_same_handle_is_product_exists(shop, staff):
+    product, _ = product_factory(shop, handle="scarf")
+    twin = staff.post(f"{base(shop)}/products", {"handle": "scarf", "title": "Another scarf"})
+    assert_refused(twin, 409, "product_exists")
+    assert list(Product.objects.filter(shop=shop).values_list("pk", flat=True)) == [product.pk]
+
+
 # --- CSV import -------------------------------------------------------------------------------
 
 
@@ -175,3 +182,60 @@ def test_a_csv_row_publishes_an_imported_draft_later(shop, staff):
     assert tee.status == "published"
     sku = tee.skus.get()
     assert (sku.stock, sku.prices.get().amount) == (4, 120)
+
+
+def test_a_csv_row_with_an_image_that_is_not_a_web_address_is_refused_alone(shop, staff):
+    header = "handle,title,images,sku,options,stock,currency,price,published\n"
+    report = import_csv(
+        staff,
+        shop,
+        header
+        + "tee,Tee,https://img.example/tee.jpg,TEE-1,size=M,1,EUR,100,yes\n"
+        + "cap,Cap,ftp://img.example/cap.jpg,CAP-1,size=M,1,EUR,100,yes\n",
+    )
+    assert [(e["row"], e["fields"]) for e in report["errors"]] == [
+        (3, {"images": ["Each image is an http(s) URL."]})
+    ]
+    assert list(Product.objects.filter(shop=shop).values_list("handle", flat=True)) == ["tee"]
+
+
+def test_a_csv_row_the_database_cannot_hold_is_refused_alone(shop, staff):
+    """A collection title longer than its column: that row is value_out_of_range, the rows
+    around it are imported."""
+    header = "handle,title,collections,sku,options,stock,currency,price,published\n"
+    report = import_csv(
+        staff,
+        shop,
+        header
+        + "tee,Tee,Basics,TEE-1,size=M,1,EUR,100,yes\n"
+        + f"cap,Cap,{'c' * 101},CAP-1,size=M,1,EUR,100,yes\n"
+        + "mug,Mug,Basics,MUG-1,size=M,1,EUR,100,yes\n",
+    )
+    assert report["errors"] == [
+        {"row": 3, "code": "value_out_of_range", "fields": {"row": ["Out of range."]}}
+    ]
+    handles = Product.objects.filter(shop=shop).values_list("handle", flat=True)
+    assert sorted(handles) == ["mug", "tee"]
+
+
+def test_a_csv_file_over_the_byte_limit_is_refused_before_any_row(shop, staff, settings):
+    settings.SHOP_MAX_CSV_BYTES = 100
+    text = HEADER + "".join(f"p{n},P{n},P-{n},size=M,1,EUR,100,yes\n" for n in range(5))
+    upload = SimpleUploadedFile("catalogue.csv", text.encode(), content_type="text/csv")
+    response = staff.post(f"{base(shop)}/catalogue/import", {"file": upload}, format="multipart")
+    assert_refused(response, 400, "csv_too_large")
+    assert not Product.objects.filter(shop=shop).exists()
+
+
+def test_a_csv_sku_code_holds_64_characters_at_most(shop, staff):
+    report = import_csv(
+        staff,
+        shop,
+        HEADER
+        + f"ok,Ok,{'S' * 64},size=M,1,EUR,100,yes\n"
+        + f"long,Long,{'S' * 65},size=M,1,EUR,100,yes\n",
+    )
+    assert [(e["row"], e["fields"]) for e in report["errors"]] == [
+        (3, {"sku": ["At most 64 characters."]})
+    ]
+    assert list(Product.objects.filter(shop=shop).values_list("handle", flat=True)) == ["ok"]

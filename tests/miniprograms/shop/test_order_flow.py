@@ -177,6 +177,29 @@ def test_payment_events_of_other_apps_and_repeats_change_nothing(api):
     assert not order.refund_requests.exists()
 
 
+def test_a_pay_order_of_the_shop_for_an_order_it_does_not_have_is_logged_and_changes_nothing(
+    api, caplog
+):
+    w = world()
+    order = checkout(api.user, w.sku)
+    stray = {
+        "prepay_id": "wx-stray",
+        "app_id": w.shop.miniprogram.app_id,
+        "organisation_id": w.shop.miniprogram.organisation_id,
+        "payer_user_id": api.user.pk,
+        "amount": order.total,
+        "currency": order.currency,
+        "out_trade_no": "not-an-order-of-this-shop",
+        "paid_at": timezone.now().isoformat(),
+    }
+    with caplog.at_level("ERROR", logger="miniprograms.shop.payment"):
+        emit_after_commit("payments.payorder_paid", stray)
+    assert "pay order for an unknown shop order" in caplog.messages
+    order.refresh_from_db()
+    assert (order.status, order.prepay_id) == ("created", "")
+    assert events("shop.order_paid") == []
+
+
 def test_orders_are_private_to_their_buyer(api):
     w = world()
     order = checkout(UserFactory(), w.sku)

@@ -155,3 +155,26 @@ def test_unpaid_orders_cannot_ask_for_refunds_and_restock_is_bounded(api):
     refund = services.refund_request_create(actor=api.user, order_id=order.pk, amount=None)
     over = decide(w, refund.pk, approve=True, restock={str(order.lines.get().pk): 3})
     assert over.json()["code"] == "validation_error"
+
+
+def test_a_refund_request_is_decided_once_and_only_by_its_own_shop(api):
+    w = world(price=1000)
+    order = paid_order(w, api.user, quantity=1)
+    requested = api.post(f"/api/v1/shop/orders/{order.pk}/refund-requests", {"note": "Broken"})
+    request_id = requested.json()["id"]
+    other = world()
+    foreign = consumer_client(other.owner).post(
+        f"/api/v1/shops/{other.shop.pk}/manage/refund-requests/{request_id}/decision",
+        {"approve": True},
+        format="json",
+    )
+    assert_refused(foreign, 404, "refund_request_not_found")
+    assert RefundRequest.objects.get(pk=request_id).status == "requested"
+
+    assert decide(w, request_id, approve=True).status_code == 200
+    again = decide(w, request_id, approve=False)
+
+    assert_refused(again, 404, "refund_request_not_found")
+    assert RefundRequest.objects.get(pk=request_id).status == "refunded"
+    assert wallet(api.user) == 1000
+    assert Refund.objects.count() == 1

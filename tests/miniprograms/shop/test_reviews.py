@@ -3,6 +3,7 @@
 import pytest
 
 from miniprograms.shop import services
+from miniprograms.shop.models import Review
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.shop.factories import checkout, pay, world
@@ -98,3 +99,22 @@ def test_reports_reach_platform_staff_who_hide_the_review(api):
     assert moderator.get("/api/v1/shop/moderation/reports").json()["results"] == []
     product = api.get(f"/api/v1/shops/{w.shop.pk}/products/{w.product.pk}").json()
     assert product["rating_count"] == 0
+
+
+def test_a_review_out_of_reach_is_review_not_found(api):
+    w, other = world(), world()
+    created = review(api, delivered_line(w, api.user), text="Lovely").json()
+    their_staff = consumer_client(other.owner)
+    reply = their_staff.post(
+        f"/api/v1/shops/{other.shop.pk}/manage/reviews/{created['id']}/reply", {"text": "Hi"}
+    )
+    assert_refused(reply, 404, "review_not_found")
+    moderator = consumer_client(UserFactory(is_staff=True))
+    unknown = moderator.post("/api/v1/shop/moderation/reviews/999999", {"visible": False})
+    assert_refused(unknown, 404, "review_not_found")
+    moderator.post(f"/api/v1/shop/moderation/reviews/{created['id']}", {"visible": False})
+    hidden = consumer_client(UserFactory()).post(
+        f"/api/v1/shop/reviews/{created['id']}/reports", {"reason": "spam"}
+    )
+    assert_refused(hidden, 404, "review_not_found")
+    assert Review.objects.get(pk=created["id"]).brand_reply == ""

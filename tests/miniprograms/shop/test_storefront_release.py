@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from oauth2_provider.models import Application
 
@@ -81,7 +81,7 @@ def test_without_a_build_the_shop_opens_and_the_command_says_what_is_missing(set
     settings.STOREFRONT_DIST_DIR = str(tmp_path / "never-built")
     shop = shop_factory()
     assert not MiniProgramVersion.objects.filter(miniprogram=shop.miniprogram).exists()
-    with pytest.raises(Exception, match="make web-build"):
+    with pytest.raises(CommandError, match="make web-build"):
         call_command("storefront_release")
 
 

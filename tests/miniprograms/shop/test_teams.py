@@ -116,6 +116,24 @@ def test_expiry_settles_at_the_tier_reached_and_cancels_the_unpaid():
     assert Sku.objects.get(pk=w.sku.pk).stock == 6
 
 
+def test_a_team_settles_once_and_not_before_its_window_closes():
+    w = world(price=10000, team_tiers=TIERS, stock=10)
+    leader = open_team(w, UserFactory())
+    member = join(leader.team_id, UserFactory(), w.sku)
+    for order in (leader, member):
+        pay(order)
+    assert services.team_expire(team_id=leader.team_id) is None  # still open for joiners
+    assert Team.objects.get(pk=leader.team_id).status == "open"
+
+    expire(leader.team_id)
+    assert services.team_expire(team_id=leader.team_id) is None  # a second sweep: nothing
+
+    team = Team.objects.get(pk=leader.team_id)
+    assert (team.status, team.final_size, team.final_discount_percent) == ("succeeded", 2, 10)
+    assert refunds(team.pk) == []  # both paid the entry tier's price already: nothing owed
+    assert refunded_to_wallets([leader, member]) == [0, 0]
+
+
 def test_team_price_rounds_half_up_per_unit_and_multiplies_by_quantity():
     w = world(price=999, team_tiers=[TIERS[0], {"size": 3, "discount_percent": 25}], stock=20)
     leader = open_team(w, UserFactory(), quantity=2)

@@ -102,6 +102,19 @@ def test_branding_refuses_a_bad_colour_or_a_banner_to_another_shop_and_writes_no
     assert (shop.logo, shop.accent_color, shop.banners) == ("", "", [])
 
 
+def test_a_storefront_shows_a_limited_number_of_banners(settings):
+    settings.SHOP_MAX_BANNERS = 2
+    w = world()
+    banners = [{"image": f"https://img.example/{n}.jpg"} for n in range(3)]
+    response = consumer_client(w.owner).patch(
+        f"/api/v1/shops/{w.shop.pk}/branding", {"banners": banners}, format="json"
+    )
+    assert assert_refused(response, 400, "too_many_banners")["fields"] == {
+        "banners": ["At most 2 banners."]
+    }
+    assert Shop.objects.get(pk=w.shop.pk).banners == []
+
+
 def test_only_brand_managers_change_the_branding():
     w = world()
     url = f"/api/v1/shops/{w.shop.pk}/branding"

@@ -177,6 +177,32 @@ async def test_the_word_filter_the_length_limit_and_the_rate_limit(settings, fas
     await leave_all(world.show.pk, viewer)
 
 
+async def test_a_ping_is_answered_and_a_frame_that_is_not_json_is_an_unknown_command(fast_ticks):
+    world = await world_()
+    viewer = await join(world.show.pk)
+    await viewer.send(type="ping")
+    assert await viewer.frame(lambda f: f["type"] != "tick") == {"type": "pong"}
+    await viewer.socket.send_to(text_data="{not json")
+    assert await viewer.frame(lambda f: f["type"] != "tick") == {
+        "type": "error",
+        "code": "unknown_command",
+    }
+    await leave_all(world.show.pk, viewer)
+
+
+async def test_a_like_counts_one_to_the_cap_and_a_bad_count_adds_nothing(settings, fast_ticks):
+    settings.LIVE_LIKES_PER_MESSAGE = 50
+    world = await world_()
+    viewer = await join(world.show.pk)
+    for bad in (0, -3, "many", 2.5, None):
+        await viewer.send(type="like", count=bad)
+    await viewer.send(type="like")
+    assert (await viewer.frame(lambda f: f["type"] == "tick" and f["likes"] > 0))["likes"] == 1
+    await viewer.send(type="like", count=10_000)
+    assert (await viewer.frame(lambda f: f["type"] == "tick" and f["likes"] > 1))["likes"] == 51
+    await leave_all(world.show.pk, viewer)
+
+
 async def test_a_muted_viewer_watches_but_cannot_comment(hub_bus):
     world = await world_()
     viewer = await join(world.show.pk)

@@ -4,6 +4,8 @@ cannot be restricted, lookups of shows and deals that do not exist, the filters 
 list, the demo show and the media server's command."""
 
 import io
+import os
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,13 +14,15 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from superapp.live import media, tasks
-from superapp.live.models import Deal, Restriction, Show
+from superapp.live import bus, media, tasks
+from superapp.live.models import Comment, Deal, Restriction, Show
 from superapp.realtime.models import UserEvent
 from tests.factories import UserFactory
 from tests.helpers import assert_refused, consumer_client
 from tests.miniprograms.shop.factories import after_commit, product_factory
 from tests.superapp.live.factories import deal_body, live_world, show_body, start_deal
+from tests.superapp.media import samples
+from tests.superapp.media.helpers import upload
 from tests.superapp.official.factories import followers, official_account
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +201,82 @@ def test_the_media_server_command_writes_a_configuration_nginx_accepts(tmp_path)
     config = Path(written).read_text()
     assert "19350" in config and "s3cret" in config
     assert "rtmp://127.0.0.1:19350/live" in out.getvalue()
+
+
+def test_the_media_server_command_says_how_to_install_nginx_when_it_is_missing(
+    monkeypatch, settings, tmp_path
+):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    media_dir = tmp_path / "media"
+    settings.LIVE_MEDIA_CALLBACK_SECRET, settings.LIVE_MEDIA_DIR = "s3cret", media_dir
+    with pytest.raises(CommandError, match="apt-get install nginx libnginx-mod-rtmp"):
+        call_command("media_server", "--write-only")
+    assert not media_dir.exists()
+
+
+def test_the_media_server_command_stops_on_a_configuration_nginx_refuses(settings, tmp_path):
+    settings.LIVE_MEDIA_CALLBACK_SECRET, settings.LIVE_MEDIA_DIR = "s3cret", tmp_path
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nginx refused the configuration"):
+        call_command("media_server", "--write-only", "--rtmp-port", "70000", stdout=out)
+    assert "RTMP ingest" not in out.getvalue()
+
+
+def test_without_write_only_the_command_becomes_nginx_in_the_foreground(monkeypatch, tmp_path):
+    """It replaces itself with nginx (signals reach nginx directly) on the checked file."""
+    replaced_by = []
+    monkeypatch.setattr(os, "execvp", lambda file, args: replaced_by.append((file, args)))
+    out = io.StringIO()
+    with override_settings(LIVE_MEDIA_CALLBACK_SECRET="s3cret", LIVE_MEDIA_DIR=tmp_path):
+        call_command("media_server", "--rtmp-port", "19352", stdout=out)
+    [(file, args)] = replaced_by
+    assert file == "nginx" and "-t" not in args
+    config = Path(args[args.index("-c") + 1])
+    assert config.parent == tmp_path and "daemon off;" in config.read_text()
+    assert out.getvalue().rstrip().endswith("nginx running in the foreground (Ctrl-C stops it)")
+
+
+# --- Covers and room pushes ---------------------------------------------------------------------
+
+
+def test_a_cover_upload_must_be_one_made_for_live_shows():
+    world = live_world(live=False)
+    admin = consumer_client(world.brand.admin)
+    chat_photo = upload(admin, samples.image_bytes()).json()
+    response = admin.post(
+        "/api/v1/live/shows", show_body(world, cover_media=chat_photo["id"]), format="json"
+    )
+    assert_refused(response, 422, "media_wrong_purpose")
+    assert Show.objects.count() == 1
+
+
+def test_a_room_push_that_cannot_reach_redis_is_logged_and_never_fails_the_writer(settings, caplog):
+    settings.LIVE_HUB_BUS = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with caplog.at_level("WARNING", logger="superapp.live.bus"):
+        bus.publish(7, {"k": "end"})
+    assert [r.getMessage() for r in caplog.records] == ["live room push failed"]
+    assert caplog.records[0].show_id == 7
+
+
+def test_undoing_the_removal_of_a_comment_not_stored_yet_tells_the_rooms_without_a_body(
+    monkeypatch,
+):
+    """A comment still in the rooms' memory (not flushed) comes back from there: the push
+    names it and carries no stored copy, and nothing is written."""
+    world = live_world()
+    pushed = []
+    monkeypatch.setattr(bus, "publish", lambda show_id, message: pushed.append((show_id, message)))
+    with after_commit():
+        response = consumer_client(world.host).post(shows_url(world, "/comments/cafe02/restore"))
+    assert response.status_code == 204
+    assert pushed == [
+        (
+            world.show.pk,
+            {"k": "event", "e": {"type": "comment_restored", "id": "cafe02", "comment": None}},
+        )
+    ]
+    assert not Comment.objects.exists()
 
 
 # --- Reminders and media ----------------------------------------------------------------------

@@ -130,6 +130,15 @@ def test_the_callbacks_do_not_exist_without_the_secret(media_settings):
     assert world.show.status == "scheduled"
 
 
+def test_an_event_the_media_server_does_not_send_does_not_exist():
+    world = live_world(live=False)
+    name, key = split(rotate(world.show, world.host)["stream_key"])
+    response = callback("play", name=name, key=key)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    world.show.refresh_from_db()
+    assert world.show.status == "scheduled"
+
+
 def test_the_end_of_the_push_ends_the_show_once():
     world = live_world(live=False)
     name, key = split(rotate(world.show, world.host)["stream_key"])
