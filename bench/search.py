@@ -425,6 +425,9 @@ def main():
     build_world(args)
     analyze()
     print(f"world ready in {time.monotonic() - started:.0f} s", flush=True)
+    from superapp.asgi import freeze_startup_heap
+
+    freeze_startup_heap()  # the searches run as in a server process (superapp/asgi.py)
     messages_p50, messages_p99 = time_searches(args, "messages", MESSAGE_QUERIES)
     products_p50, products_p99 = time_searches(args, "products", PRODUCT_QUERIES)
     cost = index_cost(args)

@@ -1,7 +1,9 @@
 """ASGI entry point: HTTP through Django's handler on worker threads (superapp/core/http.py),
 WebSockets through Channels, one process for both."""
 
+import gc
 import os
+from importlib import import_module
 
 from django.core.wsgi import get_wsgi_application
 
@@ -23,3 +25,16 @@ application = ProtocolTypeRouter(
         "websocket": BearerTokenAuthMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )
+
+
+def freeze_startup_heap() -> None:
+    """Import the URL conf now (every view, serializer and model behind it) and move the whole
+    startup heap out of the garbage collector's reach (``gc.freeze``). Otherwise each full
+    collection walks those ~190,000 long-lived objects: a 110 ms pause measured here, in
+    whichever request happens to trigger it (docs/operations.md)."""
+    import_module(settings.ROOT_URLCONF)
+    gc.collect()
+    gc.freeze()
+
+
+freeze_startup_heap()

@@ -20,7 +20,8 @@ reads, and the expression cannot be written for both vendors. docs/search.md has
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -424,7 +425,9 @@ class Search:
                 )
                 tiers.append((score, f"({either})", [value] * len(document.names)))
         weighted = any(weight != "A" for _, weight in document.fields) or document.json_text
-        if postgresql and weighted:
+        # every term in the weight-A columns is a word match, which the second phase's rows
+        # are not: the tier would be empty there, and walking for it costs the whole walk
+        if postgresql and weighted and self.phase != "inside_names":
             tiers.append(
                 (
                     15,
@@ -570,6 +573,24 @@ def _union(branches: list[tuple[str, list]]) -> tuple[str, list]:
     return sql, [param for _, params in branches for param in params]
 
 
+@contextmanager
+def _planned_for_its_terms() -> Iterator[None]:
+    """Statements run here are not prepared. psycopg prepares a statement on its sixth run,
+    and PostgreSQL then plans it once for any parameters (a generic plan), which cannot know
+    how common the searched words are: on the bench's catalogue a repeated search ran twice as
+    long from its sixth run on (docs/search.md). A search plans in about a millisecond."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
+
+
 def ranked_page(
     find: Callable[["Search"], QuerySet], search: "Search", *, offset: int, limit: int, names: bool
 ) -> tuple[list, bool]:
@@ -584,7 +605,8 @@ def ranked_page(
     words = find(search)
     inside = search.inside_names() if names else None
     if inside is None and not words.query.annotations["rank"].tiers:
-        rows = list(words[offset:need])
+        with _planned_for_its_terms():
+            rows = list(words[offset:need])
         return rows[:limit], len(rows) > limit
     everything = find(Search(search.text, phase="everything"))
     sql, params = _union(_tier_branches(words, everything, need))
@@ -597,5 +619,6 @@ def ranked_page(
         )
         params += inside_params
     page = find(search.among(sql, params, with_inside=inside is not None))
-    rows = list(page[offset:need])
+    with _planned_for_its_terms():
+        rows = list(page[offset:need])
     return rows[:limit], len(rows) > limit

@@ -183,6 +183,28 @@ def test_a_page_filled_by_word_matches_is_one_query(world, django_assert_num_que
     assert [r["id"] for r in results] == [world.objects["scarf"].pk] and more
 
 
+def test_a_search_is_planned_for_its_own_terms_every_time(world, settings):
+    """PostgreSQL's generic plan of a prepared search (psycopg prepares a statement on its
+    sixth run) cannot know how common the words are, and ran twice as long on the bench's
+    catalogue: searches are never prepared, however often one is repeated."""
+    from django.db import connection
+
+    for _ in range(settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] + 3):
+        ids(world.me, "scarf", "products")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%search_document%"],
+        )
+        [(prepared,)] = cursor.fetchall()
+    assert prepared == 0
+    ids(world.me, "scarf", "products")  # and the connection prepares other statements again
+    assert (
+        connection.connection.prepare_threshold
+        == (settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"])
+    )
+
+
 def test_search_api_groups_pages_and_refuses_bad_input(world):
     api = consumer_client(world.me)
     body = api.get("/api/v1/search", {"q": "scarf"}).json()
