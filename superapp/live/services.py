@@ -459,7 +459,7 @@ def deal_buy(
     _deal_open(deal)
     _take_units(deal, actor, quantity)
     shop = shop_selectors.shop_for_brand(brand_id=show.brand_id)
-    order = shop_services.order_checkout(
+    order = shop_services.order_checkout_nested(
         actor=actor,
         shop_id=shop.pk,
         shipping_address=shipping_address,
@@ -471,7 +471,7 @@ def deal_buy(
         live_host_id=show.host_id,
     )
     DealOrder.objects.create(deal=deal, buyer=actor, order_id=order.pk, quantity=quantity)
-    order, _ = shop_services.order_payorder_create(actor=actor, order_id=order.pk)
+    order, _ = shop_services.order_payorder_create_nested(actor=actor, order_id=order.pk)
     remaining = Deal.objects.values_list("remaining", flat=True).get(pk=deal.pk)
     bus.publish_after_commit(
         show.pk,

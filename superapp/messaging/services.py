@@ -568,7 +568,7 @@ def _with_media_facts(actor, type: str, media_id: int) -> dict:
     return {"media": media.pk, **{fact: getattr(media, fact) for fact in MEDIA_FACTS}}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's transaction (red packets, notices)
 def message_post_system(
     *, conversation_id: int, type: str, payload: dict, text: str = "", sender=None, named=()
 ) -> Message:

@@ -96,7 +96,7 @@ def _audit(*, brand: Brand, actor, action: str, target: str = "", **details) -> 
 @transaction.atomic
 def brand_create(*, actor, name: str) -> Brand:
     """Create a brand with its developer organisation; the creator becomes its owner."""
-    organisation = miniprogram_services.organisation_create(actor=actor, name=name)
+    organisation = miniprogram_services.organisation_create_nested(actor=actor, name=name)
     brand = Brand.objects.create(name=name, developer_organisation=organisation)
     BrandMember.objects.create(brand=brand, user=actor, role=Role.OWNER)
     _audit(brand=brand, actor=actor, action="brand.created", name=name)

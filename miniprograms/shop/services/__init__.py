@@ -29,7 +29,7 @@ from miniprograms.shop.services.catalogue import (
     sku_create,
     sku_update,
 )
-from miniprograms.shop.services.checkout import order_checkout
+from miniprograms.shop.services.checkout import order_checkout, order_checkout_nested
 from miniprograms.shop.services.coupons import coupon_create, coupon_disable, coupon_issue_reward
 from miniprograms.shop.services.errors import InvalidTransition, OutOfStock
 from miniprograms.shop.services.orders import (
@@ -39,7 +39,7 @@ from miniprograms.shop.services.orders import (
     order_expire,
     order_pay,
     order_payable,
-    order_payorder_create,
+    order_payorder_create_nested,
     order_ship,
 )
 from miniprograms.shop.services.pricing import discounted
@@ -75,12 +75,13 @@ __all__ = [
     "order_cancel",
     "order_cancel_by_brand",
     "order_checkout",
+    "order_checkout_nested",
     "order_complete",
     "order_deliver",
     "order_expire",
     "order_pay",
     "order_payable",
-    "order_payorder_create",
+    "order_payorder_create_nested",
     "order_refund",
     "order_ship",
     "product_create",

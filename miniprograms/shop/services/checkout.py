@@ -150,8 +150,17 @@ def order_checkout(*, actor, shop_id: int, items: list[dict] | None = None, **op
     return _order_checkout(actor=actor, shop_id=shop_id, items=items, **options)
 
 
-@transaction.atomic
-def _order_checkout(
+def order_checkout_nested(
+    *, actor, shop_id: int, items: list[dict] | None = None, **options
+) -> Order:
+    """``order_checkout`` inside its caller's transaction (a team's order, a live deal's),
+    which it joins without a savepoint (docs/architecture.md, "Transactions"): a refusal rolls
+    the whole caller back, as the caller wants."""
+    _refuse_sold_out(shop_id, items)
+    return _order_checkout_joined(actor=actor, shop_id=shop_id, items=items, **options)
+
+
+def _order_place(
     *,
     actor,
     shop_id: int,
@@ -221,6 +230,10 @@ def _order_checkout(
     if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
         _mark_paid(order, prepay_id="", paid_at=timezone.now())
     return order
+
+
+_order_checkout = transaction.atomic(_order_place)  # the buyer's checkout, an entry point
+_order_checkout_joined = transaction.atomic(savepoint=False)(_order_place)
 
 
 def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address_id) -> dict:
