@@ -31,7 +31,7 @@ from pathlib import Path
 
 import requests
 import websockets
-from _database import analyze, free_ports, fresh_database
+from _database import analyze, free_ports, fresh_database, uvicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -102,25 +102,9 @@ def start_servers(ports: list[int], log) -> list[subprocess.Popen]:
     }
     processes = []
     for port in ports:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "superapp.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--ws",
-            "websockets-sansio",
-        ]
+        command = uvicorn_command(
+            port, "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"
+        )
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )
