@@ -9,12 +9,13 @@ Money never moves here: refunds are recorded as approved :class:`RefundRequest` 
 events drive ``order_pay``/``refund_record_executed``.
 
 Split by feature; this package root re-exports what other apps, the shop's api/ and tests call
-(everything else is private to the package). Lower layers first: ``errors``, ``pricing``,
+(everything else is private to the package). Lower layers first: ``status``, ``pricing``,
 ``catalogue``, ``cart`` (stock), ``order_state`` (the state machine), ``refunds``,
 ``team_settlement``, ``paid``, then the entry points in ``checkout``, ``orders``, ``teams``,
 ``coupons``, ``reviews`` and ``sharing``.
 """
 
+from miniprograms.shop.errors import InvalidTransition, OutOfStock
 from miniprograms.shop.services.branding import shop_branding_update
 from miniprograms.shop.services.cart import cart_item_set
 from miniprograms.shop.services.catalogue import (
@@ -31,7 +32,6 @@ from miniprograms.shop.services.catalogue import (
 )
 from miniprograms.shop.services.checkout import order_checkout, order_checkout_nested
 from miniprograms.shop.services.coupons import coupon_create, coupon_disable, coupon_issue_reward
-from miniprograms.shop.services.errors import InvalidTransition, OutOfStock
 from miniprograms.shop.services.orders import (
     order_cancel,
     order_complete,

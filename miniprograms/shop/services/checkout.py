@@ -22,6 +22,7 @@ from miniprograms.shop.errors import (
     COUPON_NOT_YET_VALID,
     SHIPPING_ADDRESS_REQUIRED,
     SKU_NOT_FOUND,
+    OutOfStock,
 )
 from miniprograms.shop.models import (
     CartItem,
@@ -35,10 +36,10 @@ from miniprograms.shop.models import (
     Team,
 )
 from miniprograms.shop.services.cart import _check_quantity, _reserve_stock
-from miniprograms.shop.services.errors import OutOfStock, Status
 from miniprograms.shop.services.order_state import _announce
 from miniprograms.shop.services.paid import _mark_paid
 from miniprograms.shop.services.pricing import _unit_price, discounted
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import DomainError, NotFound
 
 

@@ -7,17 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from miniprograms.shop import locks, selectors
-from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED
+from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED, InvalidTransition
 from miniprograms.shop.models import (
     Order,
     RefundRequest,
     Shop,
     Team,
 )
-from miniprograms.shop.services.errors import InvalidTransition, Status
 from miniprograms.shop.services.order_state import _cancel, _locked_order, _transition
 from miniprograms.shop.services.paid import _mark_paid
 from miniprograms.shop.services.refunds import _refund_owed
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import DomainError
 
 

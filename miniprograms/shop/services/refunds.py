@@ -10,6 +10,7 @@ from miniprograms.shop.errors import (
     NOTHING_TO_REFUND,
     REFUND_REQUEST_NOT_FOUND,
     REFUND_TOO_LARGE,
+    InvalidTransition,
 )
 from miniprograms.shop.models import (
     Order,
@@ -17,8 +18,8 @@ from miniprograms.shop.models import (
     Shop,
 )
 from miniprograms.shop.services.cart import _release_stock
-from miniprograms.shop.services.errors import InvalidTransition, Status
 from miniprograms.shop.services.order_state import _cancel, _locked_order, _transition
+from miniprograms.shop.services.status import Status
 from superapp.core.domain_events import emit
 from superapp.core.errors import DomainError, InvalidInput, NotFound
 from superapp.core.locks import lock_objects

@@ -22,7 +22,7 @@ from miniprograms.shop.models import (
     Team,
 )
 from miniprograms.shop.services.checkout import order_checkout_nested
-from miniprograms.shop.services.errors import Status
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import TEAM_NOT_FOUND, Conflict, DomainError, NotFound
 
 # --- Group buying --------------------------------------------------------------------------------
