@@ -388,8 +388,7 @@ def account_follow(*, user, account_id: int) -> Follow:
     return follow
 
 
-@transaction.atomic
-def account_unfollow(*, user, account_id: int) -> None:
+def _account_unfollow(*, user, account_id: int) -> None:
     """Unfollow (idempotent): the account's broadcasts leave the user's feed."""
     account = selectors.account_get(account_id=account_id)
     if not Follow.objects.filter(account=account, user=user).delete()[0]:
@@ -398,6 +397,11 @@ def account_unfollow(*, user, account_id: int) -> None:
     domain_events.emit(_follow_event(events.AccountUnfollowed, account, user))
     _push_to_brand_server(account=account, user=user, event_type="official.account_unfollowed")
     realtime.socket_groups_update(user_id=user.pk, leave=[selectors.account_group(account.pk)])
+
+
+account_unfollow = transaction.atomic(_account_unfollow)  # the follower's API
+# an erasure unfollows everything inside its one transaction (official/privacy.py)
+account_unfollow_nested = transaction.atomic(savepoint=False)(_account_unfollow)
 
 
 @transaction.atomic
@@ -864,7 +868,7 @@ def campaign_deliver(
     return len(followers)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the account's erasure
 def service_conversations_erase(*, user) -> None:
     """Data erasure: the user's threads with brands go; their words as brand staff stay,
     unattributed."""
