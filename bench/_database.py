@@ -8,7 +8,6 @@ statistics. Each run gets its own database next to ``DATABASE_URL``'s, dropped a
 import atexit
 import os
 import socket
-import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -55,22 +54,3 @@ def free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
-
-
-def uvicorn_command(port: int, *options: str) -> list[str]:
-    """The command of one quiet uvicorn serving Plaza on 127.0.0.1:``port``, with ``options``
-    (workers, event loop…) added."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "superapp.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        *options,
-    ]

@@ -31,11 +31,14 @@ from pathlib import Path
 
 import requests
 import websockets
-from _database import analyze, free_ports, fresh_database, uvicorn_command
+from _database import analyze, free_ports, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from scripts.serving import uvicorn_command  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 
 
@@ -103,7 +106,9 @@ def start_servers(ports: list[int], log) -> list[subprocess.Popen]:
     processes = []
     for port in ports:
         command = uvicorn_command(
-            port, "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"
+            port,
+            *("--no-access-log", "--log-level", "warning", "--loop", "uvloop"),
+            *("--http", "httptools", "--ws", "websockets-sansio"),
         )
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
