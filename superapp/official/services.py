@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
-from superapp.core import domain_events, ratelimit
+from superapp.core import domain_events, ratelimit, sql
 from superapp.core.errors import (
     ALREADY_CLAIMED,
     ALREADY_MEMBER,
@@ -376,11 +376,10 @@ def account_follow(*, user, account_id: int) -> Follow:
     existing = selectors.follow_of(account=account, user=user)
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            follow = Follow.objects.create(account=account, user=user, followed_at=timezone.now())
-    except IntegrityError:  # a concurrent request of the same user followed first
-        return selectors.follow_of(account=account, user=user)
+    lookup = {"account": account, "user": user}
+    follow, created = sql.insert_or_get(Follow, lookup, followed_at=timezone.now())
+    if not created:  # a concurrent request of the same user followed first (no savepoint)
+        return follow
     _count_follower(account, +1)
     domain_events.emit(_follow_event(events.AccountFollowed, account, user))
     _push_to_brand_server(account=account, user=user, event_type="official.account_followed")

@@ -30,3 +30,14 @@ def test_a_deal_buy_takes_units_orders_and_asks_payment_in_one_transaction():
     assert len(orders) == 1, statements
     assert prepay_id and Order.objects.get(pk=order.pk).prepay_id == prepay_id
     assert DealOrder.objects.get(order_id=order.pk).quantity == 1
+
+
+def test_restricting_a_viewer_twice_keeps_one_restriction_without_a_savepoint():
+    world = live_world()
+    viewer = UserFactory()
+    restrict = {"show_id": world.show.pk, "username": viewer.username, "kind": "mute"}
+    with one_transaction():
+        first = services.restriction_add(actor=world.moderator, **restrict)
+    with one_transaction():
+        again = services.restriction_add(actor=world.host, **restrict)
+    assert again.pk == first.pk and again.created_by_id == world.moderator.pk

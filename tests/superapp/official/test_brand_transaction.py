@@ -5,11 +5,13 @@ import pytest
 
 from miniprograms import services as miniprogram_services
 from miniprograms.models import DeveloperOrganisation, MiniProgram, OrganisationMember
+from superapp.official import selectors as official_selectors
 from superapp.official import services
 from superapp.official.models import BrandMember
 from superapp.teams import services as team_services
 from tests.factories import UserFactory
 from tests.helpers import one_transaction
+from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +55,14 @@ def test_handing_the_brand_over_keeps_one_owner_in_one_transaction():
         )
     roles = dict(BrandMember.objects.filter(brand=brand).values_list("user_id", "role"))
     assert roles == {owner.pk: "admin", heir.pk: "owner"}
+
+
+def test_following_an_account_twice_takes_no_savepoint_and_counts_once():
+    account = official_account()
+    fan = UserFactory()
+    with one_transaction():
+        first = services.account_follow(user=fan, account_id=account.pk)
+    with one_transaction():
+        again = services.account_follow(user=fan, account_id=account.pk)
+    assert again.pk == first.pk
+    assert official_selectors.account_get(account_id=account.pk).follower_count == 1
