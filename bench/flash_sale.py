@@ -52,6 +52,8 @@ os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 import django  # noqa: E402
 from _database import analyze, free_ports, fresh_database  # noqa: E402
 
+from scripts.serving import uvicorn_command  # noqa: E402
+
 fresh_database("flash_sale_bench")  # the server inherits its DATABASE_URL
 django.setup()
 
@@ -129,21 +131,9 @@ def deployed_environment() -> dict[str, str]:
 
 def start_server(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen:
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "superapp.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
+        uvicorn_command(
+            port, "--workers", str(workers), "--log-level", "warning", "--no-access-log"
+        ),
         cwd=ROOT,
         env=environment,
         start_new_session=True,

@@ -36,6 +36,9 @@ from _database import analyze, free_ports, fresh_database
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from scripts.serving import uvicorn_command  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "superapp.settings")
 
 
@@ -102,25 +105,11 @@ def start_servers(ports: list[int], log) -> list[subprocess.Popen]:
     }
     processes = []
     for port in ports:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "superapp.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--ws",
-            "websockets-sansio",
-        ]
+        command = uvicorn_command(
+            port,
+            *("--no-access-log", "--log-level", "warning", "--loop", "uvloop"),
+            *("--http", "httptools", "--ws", "websockets-sansio"),
+        )
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )

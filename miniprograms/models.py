@@ -313,7 +313,19 @@ class ConsumerContact(models.Model):
 
 
 class ShippingAddress(models.Model):
-    """A consumer's address book, shared with an app only under the ``address`` grant."""
+    """A consumer's address book, shared with an app only under the ``address`` grant
+    (``SHARED_FIELDS``: what the app sees and what the consumer's API answers besides ``id``)."""
+
+    SHARED_FIELDS = (
+        "recipient",
+        "phone",
+        "line1",
+        "line2",
+        "city",
+        "postal_code",
+        "country",
+        "is_default",
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mp_addresses"

@@ -81,7 +81,7 @@ def export(user) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside accounts' account_erase
 def erase(user) -> None:
     for model in (RefreshToken, AccessToken, IDToken, Grant):  # codes and code-flow tokens
         model.objects.filter(user=user, application__miniprogram__isnull=False).delete()

@@ -353,18 +353,8 @@ def user_profile_for_app(*, miniprogram: MiniProgram, openid: str) -> dict:
         contact = ConsumerContact.objects.filter(user=user).first()
         profile["phone"] = contact.phone if contact else None
     if "address" in scopes:
-        profile["addresses"] = list(
-            addresses_for_user(user=user).values(
-                "recipient",
-                "phone",
-                "line1",
-                "line2",
-                "city",
-                "postal_code",
-                "country",
-                "is_default",
-            )
-        )
+        addresses = addresses_for_user(user=user)
+        profile["addresses"] = list(addresses.values(*ShippingAddress.SHARED_FIELDS))
     return profile
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from serving import uvicorn_command  # scripts/, this script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -149,16 +150,7 @@ def main() -> None:
         )
         server_log = open(log_dir / "e2e-uvicorn.log", "w")  # noqa: SIM115
         server = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "uvicorn"),
-                "superapp.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
+            uvicorn_command(port, "--log-level", "warning"),
             cwd=ROOT,
             env=env,
             stdout=server_log,

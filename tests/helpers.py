@@ -111,7 +111,25 @@ def assert_queries_constant(
     )
 
 
-class Receiver:
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 answering with ``handler`` (a ``BaseHTTPRequestHandler``
+    class) on a thread for the duration of a ``with`` block; ``port`` 0 picks a free one."""
+
+    def __init__(self, handler, port: int = 0):
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Receiver(LocalServer):
     """A real HTTP server on 127.0.0.1 standing in for a brand's or merchant's endpoint.
 
     ``responses`` is the list of status codes to answer in turn (then 200 forever); ``port``
@@ -134,17 +152,8 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler, port)
+        self.url = f"{self.origin}/hook"
 
     def json_bodies(self) -> list[dict]:
         return [json.loads(r["body"]) for r in self.requests]

@@ -16,7 +16,7 @@ from loyalty.services.ledger import Kind, Reason, _debit
 # --- Data rights ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the account's erasure
 def member_data_erase(*, user) -> None:
     """Erasure, loyalty's part: forfeit live points as expiry (ledgers stay balanced, rows
     stay, pointing at the anonymised user), rotate card tokens, and delete the personal

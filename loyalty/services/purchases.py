@@ -209,13 +209,9 @@ def purchase_refund(
     purchase = _purchase_locked(brand_id, order_id=order_id, prepay_id=prepay_id)
     if purchase is None:
         return None
-    try:
-        with transaction.atomic():
-            PurchaseRefund.objects.create(
-                purchase=purchase, event_id=event_id, source=source, amount=amount
-            )
-    except IntegrityError:
-        return purchase
+    refund = PurchaseRefund(purchase=purchase, event_id=event_id, source=source, amount=amount)
+    if sql.insert_unless_conflicting(PurchaseRefund, sql.all_values(refund)) is None:
+        return purchase  # this event's refund was recorded already (no savepoint needed)
     if source == Purchase.Source.PAY_ORDER:
         purchase.pay_refunded_total = max(purchase.pay_refunded_total, refunded_total or amount)
     else:

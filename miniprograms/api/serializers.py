@@ -304,17 +304,7 @@ class MpAddressSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShippingAddress
-        fields = [
-            "id",
-            "recipient",
-            "phone",
-            "line1",
-            "line2",
-            "city",
-            "postal_code",
-            "country",
-            "is_default",
-        ]
+        fields = ["id", *ShippingAddress.SHARED_FIELDS]
         read_only_fields = ["id"]
 
 

@@ -28,6 +28,7 @@ from miniprograms.services.login import (
 )
 from miniprograms.services.organisations import (
     organisation_create,
+    organisation_create_nested,
     organisation_member_remove,
     organisation_membership_set,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "miniprogram_secret_rotate",
     "miniprogram_update",
     "organisation_create",
+    "organisation_create_nested",
     "organisation_member_remove",
     "organisation_membership_set",
     "public_client_set",

@@ -14,7 +14,7 @@ from miniprograms.models import (
     MiniProgram,
     MiniProgramTester,
 )
-from miniprograms.services.organisations import organisation_create
+from miniprograms.services.organisations import organisation_create_nested
 from superapp.accounts import services as accounts_services
 from superapp.core.errors import DomainError, InvalidInput
 
@@ -28,11 +28,13 @@ def _check_app_scopes(scopes) -> list[str]:
     return sorted(set(scopes))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def miniprogram_register(
     *, actor, organisation: DeveloperOrganisation, name: str, scopes=APP_SCOPES
 ) -> tuple[MiniProgram, str]:
-    """Register an app; returns it with its secret, which is stored only hashed.
+    """Register an app; returns it with its secret, which is stored only hashed. Called inside
+    another service's transaction (the developer API's ``miniprogram_create``, a brand's
+    ``shop_enable``), which it joins without a savepoint, or by seeds and benches on its own.
 
     Its DOT application is confidential, signs ID tokens with RS256, and its one redirect URI
     is the app's own bundle path (the login code is redeemed without a browser redirect)."""
@@ -65,7 +67,7 @@ def miniprogram_create(
     """The developer API's registration: into an organisation the actor manages, or into a new
     organisation of the same name (its apps then share nobody's unionid but their own)."""
     if organisation_id is None:
-        organisation = organisation_create(actor=actor, name=name)
+        organisation = organisation_create_nested(actor=actor, name=name)
     else:
         organisation = selectors.organisation_for_member(
             organisation_id=organisation_id, user=actor, roles=selectors.MANAGERS

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.models import Grant
 
@@ -19,7 +19,7 @@ from miniprograms.models import (
 )
 from miniprograms.services.identities import identity_for, unionid_for
 from superapp.accounts import services as accounts_services
-from superapp.core import ratelimit
+from superapp.core import ratelimit, sql
 from superapp.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 
@@ -116,18 +116,12 @@ def code2session(*, miniprogram: MiniProgram, code: str) -> dict:
 
 
 def consent_grant(*, user, miniprogram: MiniProgram, scope: str) -> ConsentGrant:
-    existing = ConsentGrant.objects.filter(
-        miniprogram=miniprogram, user=user, scope=scope, revoked_at__isnull=True
-    ).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return ConsentGrant.objects.create(miniprogram=miniprogram, user=user, scope=scope)
-    except IntegrityError:  # granted concurrently
-        return ConsentGrant.objects.get(
-            miniprogram=miniprogram, user=user, scope=scope, revoked_at__isnull=True
-        )
+    """The user's active grant of ``scope`` to the app, made now unless it exists (or a
+    concurrent request made it first): no savepoint, as the checkout and the login that call
+    it inside their transactions need (docs/architecture.md, "Transactions")."""
+    lookup = {"miniprogram": miniprogram, "user": user, "scope": scope, "revoked_at": None}
+    grant, _created = sql.get_or_insert(ConsentGrant, lookup)
+    return grant
 
 
 @transaction.atomic

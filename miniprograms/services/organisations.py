@@ -17,13 +17,19 @@ Role = OrganisationMember.Role
 # --- Organisations -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def organisation_create(*, actor, name: str) -> DeveloperOrganisation:
+def _organisation_create(*, actor, name: str) -> DeveloperOrganisation:
+    """A developer organisation whose owner is ``actor``."""
     organisation = DeveloperOrganisation.objects.create(name=name)
     OrganisationMember.objects.create(
         organisation=organisation, user=actor, role=OrganisationMember.Role.OWNER
     )
     return organisation
+
+
+organisation_create = transaction.atomic(_organisation_create)  # the developer API's
+# a brand's (official.brand_create) and a new app's own organisation are made inside those
+# services' transactions (docs/architecture.md, "Transactions")
+organisation_create_nested = transaction.atomic(savepoint=False)(_organisation_create)
 
 
 def organisation_membership_set(*, organisation_id: int, user_id: int, role: str | None) -> None:

@@ -1,4 +1,7 @@
-"""The error codes the shop app answers with, each spelled once (architecture.md)."""
+"""The error codes the shop app answers with, each spelled once (architecture.md), and the
+refusals its services raise with them."""
+
+from superapp.core.errors import Conflict, DomainError
 
 ALREADY_IN_TEAM = "already_in_team"
 ALREADY_REPLIED = "already_replied"
@@ -54,3 +57,13 @@ TOO_MANY_IMAGES = "too_many_images"
 TOO_MANY_PHOTOS = "too_many_photos"
 UNSUPPORTED_CURRENCY = "unsupported_currency"
 VALUE_OUT_OF_RANGE = "value_out_of_range"
+
+
+class OutOfStock(Conflict):
+    code = OUT_OF_STOCK
+    default_detail = "Not enough stock left for this item."
+
+
+class InvalidTransition(DomainError):
+    code = INVALID_ORDER_STATUS
+    default_detail = "The order cannot make this change in its current status."

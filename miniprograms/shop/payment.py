@@ -60,8 +60,7 @@ def create_pay_order(order: Order) -> str:
     return pay_order.prepay_id
 
 
-@transaction.atomic
-def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
+def _order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
     """The buyer's pay order for an unpaid order whose stock is still reserved.
 
     Returns (order, created): asking again returns the same ``prepay_id``. The buyer then
@@ -73,6 +72,11 @@ def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
     order.prepay_id = create_pay_order(order)
     order.save(update_fields=["prepay_id", "updated_at"])
     return order, True
+
+
+order_payorder_create = transaction.atomic(_order_payorder_create)  # the buyer's API, an entry
+# a live deal's buy asks for it inside its own transaction (docs/architecture.md, "Transactions")
+order_payorder_create_nested = transaction.atomic(savepoint=False)(_order_payorder_create)
 
 
 def refund(order: Order, amount: int, *, out_refund_no: str):

@@ -37,7 +37,9 @@ class Release:
     released: bool  # False: this very bundle was already the released version
 
 
-def _dist_files() -> dict[str, bytes]:
+def built_files() -> dict[str, bytes]:
+    """The built storefront's files by path; 409 ``storefront_not_built`` without a build
+    (before anything is written)."""
     dist = Path(settings.STOREFRONT_DIST_DIR)
     if not (dist / "index.html").is_file():
         raise Conflict(
@@ -87,10 +89,9 @@ def storefront_bundle(shop: Shop, files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-@transaction.atomic
-def storefront_release(*, shop: Shop, files: dict[str, bytes] | None = None) -> Release:
-    """Release the built storefront as ``shop``'s mini-program (idempotent)."""
-    bundle = storefront_bundle(shop, _dist_files() if files is None else files)
+def _storefront_release(*, shop: Shop, files: dict[str, bytes] | None = None) -> Release:
+    """Release the built storefront (or ``files``) as ``shop``'s mini-program (idempotent)."""
+    bundle = storefront_bundle(shop, built_files() if files is None else files)
     version = "sf-" + hashlib.sha256(bundle).hexdigest()[:12]
     miniprogram = miniprogram_services.public_client_set(
         miniprogram=shop.miniprogram, scopes=STOREFRONT_SCOPES
@@ -104,8 +105,14 @@ def storefront_release(*, shop: Shop, files: dict[str, bytes] | None = None) -> 
     return Release(shop=shop, version=version, released=released)
 
 
+storefront_release = transaction.atomic(_storefront_release)  # manage.py storefront_release
+# a new shop's first release joins shop_enable's transaction (docs/architecture.md,
+# "Transactions"): it is given the files, so the one refusal it answers (no build) comes first
+storefront_release_nested = transaction.atomic(savepoint=False)(_storefront_release)
+
+
 def storefront_release_all() -> list[Release]:
     """Every shop's storefront, brought to the current build (``manage.py storefront_release``)."""
-    files = _dist_files()
+    files = built_files()
     shops = Shop.objects.select_related("miniprogram__oauth_application").order_by("pk")
     return [storefront_release(shop=shop, files=files) for shop in shops]

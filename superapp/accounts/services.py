@@ -208,10 +208,15 @@ def token_revoke(*, access_token: AccessToken) -> None:
 PROFILE_FIELDS = ("display_name", "avatar_url", "bio", "region", "findable_by_username")
 
 
-@transaction.atomic
-def profile_update(*, user: User, **changes) -> User:
+def _profile_update(*, user: User, **changes) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise InvalidInput(fields={name: ["Not an editable field."] for name in sorted(unknown)})
     model_update(user, changes, fields=PROFILE_FIELDS)
     return user
+
+
+profile_update = transaction.atomic(_profile_update)  # the profile API's
+# media's avatar_set changes the photo inside its own transaction (docs/architecture.md,
+# "Transactions")
+profile_update_nested = transaction.atomic(savepoint=False)(_profile_update)

@@ -1,13 +1,14 @@
 """One write shared by the apps whose teams have members with roles (brands, developer
 organisations): each calls it from its own service with its own model."""
 
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 
+from superapp.core import sql
 from superapp.core.errors import ALREADY_MEMBER, Conflict
 from superapp.core.locks import lock_objects
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called inside the team service's transaction
 def membership_set(
     model: type[models.Model], *, scope: dict, user_id: int, role: str | None, conflict: str
 ) -> None:
@@ -26,8 +27,6 @@ def membership_set(
         members.filter(role="owner").exclude(user_id=user_id).update(role="admin")
     if members.filter(user_id=user_id).update(role=role):
         return
-    try:
-        with transaction.atomic():
-            model.objects.create(**scope, user_id=user_id, role=role)
-    except IntegrityError as exc:
-        raise Conflict(conflict, code=ALREADY_MEMBER) from exc
+    row = sql.all_values(model(**scope, user_id=user_id, role=role))
+    if sql.insert_unless_conflicting(model, row) is None:  # no savepoint to roll back to
+        raise Conflict(conflict, code=ALREADY_MEMBER)

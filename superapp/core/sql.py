@@ -8,7 +8,7 @@ these helpers, in SQL that both PostgreSQL and SQLite (the embedded default) run
 
 import functools
 
-from django.db import connection
+from django.db import connection, models
 
 
 def row_lock(*tables: str, strength: str = "UPDATE") -> str:
@@ -124,14 +124,24 @@ def get_or_insert(model, lookup: dict, **defaults) -> tuple:
     return insert_or_get(model, lookup, **defaults)
 
 
+@functools.cache
+def _insertable_fields(model) -> list:
+    """The columns of ``model`` a hand-written insert fills (all but the id). A file field is
+    refused: its ``pre_save`` stores the file in the storage, a side effect no statement here
+    should have (and one a refused ``ON CONFLICT`` insert would leave behind)."""
+    files = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+    if files:
+        raise TypeError(f"{model.__name__} has file fields ({', '.join(files)}): use the ORM")
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
 def all_values(instance) -> dict:
     """Every column of an unsaved ``instance`` but its id (defaults filled in, ``auto_now_add``
     times taken now, as a save would), by attname: the row to hand to :func:`insert` and then
-    :func:`loaded`."""
+    :func:`loaded`. Not for a model with a file field (``TypeError``)."""
     return {
         field.attname: field.pre_save(instance, True)
-        for field in instance._meta.concrete_fields
-        if not field.primary_key
+        for field in _insertable_fields(type(instance))
     }
 
 

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from miniprograms.shop import selectors as shop_selectors
 from miniprograms.shop import services as shop_services
+from superapp.core import sql
 from superapp.core.errors import (
     PRICE_UNAVAILABLE,
     Conflict,
@@ -459,7 +460,7 @@ def deal_buy(
     _deal_open(deal)
     _take_units(deal, actor, quantity)
     shop = shop_selectors.shop_for_brand(brand_id=show.brand_id)
-    order = shop_services.order_checkout(
+    order = shop_services.order_checkout_nested(
         actor=actor,
         shop_id=shop.pk,
         shipping_address=shipping_address,
@@ -471,7 +472,7 @@ def deal_buy(
         live_host_id=show.host_id,
     )
     DealOrder.objects.create(deal=deal, buyer=actor, order_id=order.pk, quantity=quantity)
-    order, _ = shop_services.order_payorder_create(actor=actor, order_id=order.pk)
+    order, _ = shop_services.order_payorder_create_nested(actor=actor, order_id=order.pk)
     remaining = Deal.objects.values_list("remaining", flat=True).get(pk=deal.pk)
     bus.publish_after_commit(
         show.pk,
@@ -511,13 +512,8 @@ def restriction_add(
     user = _restricted_user(username, user_id)
     if selectors.is_room_staff(show=show, user=user):
         raise DomainError("The room's staff cannot be restricted.", code=CANNOT_RESTRICT_STAFF)
-    try:
-        with transaction.atomic():
-            restriction = Restriction.objects.create(
-                show=show, user=user, kind=kind, created_by=actor
-            )
-    except IntegrityError:
-        restriction = Restriction.objects.get(show=show, user=user, kind=kind)
+    lookup = {"show": show, "user": user, "kind": kind}  # a concurrent one is kept, no savepoint
+    restriction, _created = sql.insert_or_get(Restriction, lookup, created_by=actor)
     bus.publish_after_commit(show.pk, {"k": "restrict", "user_id": user.pk, "kind": kind})
     return restriction
 

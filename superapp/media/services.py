@@ -268,7 +268,7 @@ def avatar_set(*, actor, media_id: int):
     """``actor``'s upload (purpose ``avatar``) becomes their profile photo; the profile keeps
     its lasting, cacheable address in ``avatar_url`` (which also still takes any URL)."""
     (url,) = selectors.public_image_urls(actor=actor, references=[media_id], purpose="avatar")
-    return account_services.profile_update(user=actor, avatar_url=url)
+    return account_services.profile_update_nested(user=actor, avatar_url=url)
 
 
 # --- Deletion ----------------------------------------------------------------------------------

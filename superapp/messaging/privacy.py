@@ -28,7 +28,7 @@ def export(user) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside accounts' account_erase
 def erase(user) -> None:
     """Blank the content of every message the user sent (the seq stays so nobody's history
     gets a gap) and the copies of it in everyone's event log, leave every conversation
@@ -37,7 +37,7 @@ def erase(user) -> None:
     for conversation_id in Member.objects.filter(
         user=user, conversation__kind=Conversation.Kind.GROUP
     ).values_list("conversation_id", flat=True):
-        services.group_leave(actor=user, conversation_id=conversation_id)
+        services.group_leave_nested(actor=user, conversation_id=conversation_id)
     written = list(Message.objects.filter(sender=user).values_list("pk", flat=True))
     Message.objects.filter(pk__in=written).update(
         text="", payload={}, mentions=[], client_msg_id=None, sender=None

@@ -223,8 +223,7 @@ def group_member_remove(*, actor, conversation_id: int, user: User) -> None:
     _remove(conversation, target, "{0} removed {1}", [actor, user])
 
 
-@transaction.atomic
-def group_leave(*, actor, conversation_id: int) -> None:
+def _group_leave(*, actor, conversation_id: int) -> None:
     """Leave a group. An owner who leaves hands the group to its longest-standing admin,
     or else its longest-standing member."""
     conversation, member = _locked_membership(conversation_id, actor)
@@ -241,6 +240,11 @@ def group_leave(*, actor, conversation_id: int) -> None:
             heir.role = Role.OWNER
             heir.save(update_fields=["role"])
     _remove(conversation, member, "{0} left the group", [actor])
+
+
+group_leave = transaction.atomic(_group_leave)  # the member's API
+# an erasure leaves every group inside its one transaction (messaging/privacy.py)
+group_leave_nested = transaction.atomic(savepoint=False)(_group_leave)
 
 
 @transaction.atomic
@@ -568,7 +572,7 @@ def _with_media_facts(actor, type: str, media_id: int) -> dict:
     return {"media": media.pk, **{fact: getattr(media, fact) for fact in MEDIA_FACTS}}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's transaction (red packets, notices)
 def message_post_system(
     *, conversation_id: int, type: str, payload: dict, text: str = "", sender=None, named=()
 ) -> Message:

@@ -49,12 +49,12 @@ def export(user) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside accounts' account_erase
 def erase(user) -> None:
     """Unfollow everything (counters and events as usual) and delete the user's customer-
     service threads. Replies they wrote as brand staff belong to the brand's conversation
     with someone else, so they stay, no longer attributed; audit entries keep the (anonymised)
     user as actor, as an audit trail must."""
     for account_id in Follow.objects.filter(user=user).values_list("account_id", flat=True):
-        services.account_unfollow(user=user, account_id=account_id)
+        services.account_unfollow_nested(user=user, account_id=account_id)
     services.service_conversations_erase(user=user)

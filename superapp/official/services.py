@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from miniprograms import services as miniprogram_services
-from superapp.core import domain_events, ratelimit
+from superapp.core import domain_events, ratelimit, sql
 from superapp.core.errors import (
     ALREADY_CLAIMED,
     ALREADY_MEMBER,
@@ -96,7 +96,7 @@ def _audit(*, brand: Brand, actor, action: str, target: str = "", **details) -> 
 @transaction.atomic
 def brand_create(*, actor, name: str) -> Brand:
     """Create a brand with its developer organisation; the creator becomes its owner."""
-    organisation = miniprogram_services.organisation_create(actor=actor, name=name)
+    organisation = miniprogram_services.organisation_create_nested(actor=actor, name=name)
     brand = Brand.objects.create(name=name, developer_organisation=organisation)
     BrandMember.objects.create(brand=brand, user=actor, role=Role.OWNER)
     _audit(brand=brand, actor=actor, action="brand.created", name=name)
@@ -376,11 +376,10 @@ def account_follow(*, user, account_id: int) -> Follow:
     existing = selectors.follow_of(account=account, user=user)
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            follow = Follow.objects.create(account=account, user=user, followed_at=timezone.now())
-    except IntegrityError:  # a concurrent request of the same user followed first
-        return selectors.follow_of(account=account, user=user)
+    lookup = {"account": account, "user": user}
+    follow, created = sql.insert_or_get(Follow, lookup, followed_at=timezone.now())
+    if not created:  # a concurrent request of the same user followed first (no savepoint)
+        return follow
     _count_follower(account, +1)
     domain_events.emit(_follow_event(events.AccountFollowed, account, user))
     _push_to_brand_server(account=account, user=user, event_type="official.account_followed")
@@ -388,8 +387,7 @@ def account_follow(*, user, account_id: int) -> Follow:
     return follow
 
 
-@transaction.atomic
-def account_unfollow(*, user, account_id: int) -> None:
+def _account_unfollow(*, user, account_id: int) -> None:
     """Unfollow (idempotent): the account's broadcasts leave the user's feed."""
     account = selectors.account_get(account_id=account_id)
     if not Follow.objects.filter(account=account, user=user).delete()[0]:
@@ -398,6 +396,11 @@ def account_unfollow(*, user, account_id: int) -> None:
     domain_events.emit(_follow_event(events.AccountUnfollowed, account, user))
     _push_to_brand_server(account=account, user=user, event_type="official.account_unfollowed")
     realtime.socket_groups_update(user_id=user.pk, leave=[selectors.account_group(account.pk)])
+
+
+account_unfollow = transaction.atomic(_account_unfollow)  # the follower's API
+# an erasure unfollows everything inside its one transaction (official/privacy.py)
+account_unfollow_nested = transaction.atomic(savepoint=False)(_account_unfollow)
 
 
 @transaction.atomic
@@ -864,7 +867,7 @@ def campaign_deliver(
     return len(followers)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the account's erasure
 def service_conversations_erase(*, user) -> None:
     """Data erasure: the user's threads with brands go; their words as brand staff stay,
     unattributed."""

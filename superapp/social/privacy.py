@@ -58,7 +58,7 @@ def export(user) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside accounts' account_erase
 def erase(user) -> None:
     """Everything here is personal content; none of it is a ledger, so it all goes."""
     Moment.objects.filter(author=user).delete()

@@ -73,7 +73,7 @@ def contact_request_send(*, actor, to, message: str = "") -> ContactRequest:
         locks.contact_requests().filter(from_user=to, to_user=actor, status=Status.PENDING).first()
     )
     if reverse is not None:
-        return contact_request_accept(actor=actor, request_id=reverse.pk)
+        return _contact_request_accept(actor=actor, request_id=reverse.pk)
     ratelimit.hit(
         "contact_request",
         str(actor.pk),
@@ -113,8 +113,7 @@ def _answer(request: ContactRequest, status: str) -> None:
     request.save(update_fields=["status", "answered_at"])
 
 
-@transaction.atomic
-def contact_request_accept(*, actor, request_id: int) -> ContactRequest:
+def _contact_request_accept(*, actor, request_id: int) -> ContactRequest:
     request = _pending_request_to(actor, request_id)
     _answer(request, Status.ACCEPTED)
     a, b = request.from_user, request.to_user
@@ -125,6 +124,9 @@ def contact_request_accept(*, actor, request_id: int) -> ContactRequest:
         user_ids=[a.pk, b.pk], type="contact.added", payload={"request": _request_brief(request)}
     )
     return request
+
+
+contact_request_accept = transaction.atomic(_contact_request_accept)  # the invitee's answer
 
 
 @transaction.atomic

@@ -6,9 +6,8 @@ import hashlib
 import hmac
 import itertools
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import pytest
@@ -17,7 +16,7 @@ import requests
 from payments import selectors, services
 from payments.models import GatewayOrder
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import LocalServer, consumer_client
 from tests.payments.factories import PIN
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ WEBHOOK_SECRET = "whsec_test_plaza"
 CALLBACKS = "/api/v1/payments/gateway/callbacks"
 
 
-class FakeStripe:
+class FakeStripe(LocalServer):
     """Stripe's API as far as Plaza and a paying client use it: ``POST /v1/payment_intents``
     (form-encoded, secret key, idempotency key) and ``POST /v1/payment_intents/{id}/confirm``
     (what Stripe.js does for the client). A confirmation produces the webhook event Stripe
@@ -80,9 +79,8 @@ class FakeStripe:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
+        self.url = self.origin
 
     @staticmethod
     def webhook(event_type: str, intent: dict, at: int | None = None, secret=WEBHOOK_SECRET):
@@ -105,14 +103,6 @@ class FakeStripe:
             headers={"Authorization": f"Bearer {SECRET_KEY}"},
             timeout=5,
         )
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from pathlib import Path
 import requests
 from django.db import connection
 
+from scripts.serving import uvicorn_command
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -156,16 +158,7 @@ class Server(Process):
     def start(self) -> "Server":
         assert not _port_open(self.port), f"port {self.port} is taken"
         self._spawn(
-            [
-                str(BIN / "uvicorn"),
-                "superapp.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                self.log_level,
-            ],
+            uvicorn_command(self.port, "--log-level", self.log_level),
             self.env,
             self.log,
         )

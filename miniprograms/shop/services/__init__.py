@@ -9,12 +9,13 @@ Money never moves here: refunds are recorded as approved :class:`RefundRequest` 
 events drive ``order_pay``/``refund_record_executed``.
 
 Split by feature; this package root re-exports what other apps, the shop's api/ and tests call
-(everything else is private to the package). Lower layers first: ``errors``, ``pricing``,
+(everything else is private to the package). Lower layers first: ``status``, ``pricing``,
 ``catalogue``, ``cart`` (stock), ``order_state`` (the state machine), ``refunds``,
 ``team_settlement``, ``paid``, then the entry points in ``checkout``, ``orders``, ``teams``,
 ``coupons``, ``reviews`` and ``sharing``.
 """
 
+from miniprograms.shop.errors import InvalidTransition, OutOfStock
 from miniprograms.shop.services.branding import shop_branding_update
 from miniprograms.shop.services.cart import cart_item_set
 from miniprograms.shop.services.catalogue import (
@@ -29,9 +30,8 @@ from miniprograms.shop.services.catalogue import (
     sku_create,
     sku_update,
 )
-from miniprograms.shop.services.checkout import order_checkout
+from miniprograms.shop.services.checkout import order_checkout, order_checkout_nested
 from miniprograms.shop.services.coupons import coupon_create, coupon_disable, coupon_issue_reward
-from miniprograms.shop.services.errors import InvalidTransition, OutOfStock
 from miniprograms.shop.services.orders import (
     order_cancel,
     order_complete,
@@ -39,7 +39,7 @@ from miniprograms.shop.services.orders import (
     order_expire,
     order_pay,
     order_payable,
-    order_payorder_create,
+    order_payorder_create_nested,
     order_ship,
 )
 from miniprograms.shop.services.pricing import discounted
@@ -75,12 +75,13 @@ __all__ = [
     "order_cancel",
     "order_cancel_by_brand",
     "order_checkout",
+    "order_checkout_nested",
     "order_complete",
     "order_deliver",
     "order_expire",
     "order_pay",
     "order_payable",
-    "order_payorder_create",
+    "order_payorder_create_nested",
     "order_refund",
     "order_ship",
     "product_create",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from miniprograms.shop import locks, selectors
-from miniprograms.shop.errors import CART_FULL, QUANTITY_LIMIT, SKU_NOT_FOUND
+from miniprograms.shop.errors import CART_FULL, QUANTITY_LIMIT, SKU_NOT_FOUND, OutOfStock
 from miniprograms.shop.models import (
     Cart,
     CartItem,
@@ -17,7 +17,6 @@ from miniprograms.shop.models import (
     Shop,
     Sku,
 )
-from miniprograms.shop.services.errors import OutOfStock
 from superapp.core.errors import DomainError, InvalidInput, NotFound
 
 # --- Cart ----------------------------------------------------------------------------------------

@@ -66,10 +66,12 @@ def _storefront_release(shop: Shop) -> None:
     """The shop's mini-program serves the built storefront at once; without a build (a
     checkout that never ran `make web-build`) the shop opens anyway and says so in the log;
     ``manage.py storefront_release`` releases it later."""
-    try:  # storefront_release keeps its savepoint: the shop goes on after its refusal
-        storefront.storefront_release(shop=shop)
+    try:  # the one refusal, before anything is written: no savepoint needed to go on
+        files = storefront.built_files()
     except Conflict as exc:
         logger.warning("storefront not released for shop %s: %s", shop.pk, exc.detail)
+        return
+    storefront.storefront_release_nested(shop=shop, files=files)
 
 
 # --- Catalogue -----------------------------------------------------------------------------------

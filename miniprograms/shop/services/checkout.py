@@ -22,6 +22,7 @@ from miniprograms.shop.errors import (
     COUPON_NOT_YET_VALID,
     SHIPPING_ADDRESS_REQUIRED,
     SKU_NOT_FOUND,
+    OutOfStock,
 )
 from miniprograms.shop.models import (
     CartItem,
@@ -35,10 +36,10 @@ from miniprograms.shop.models import (
     Team,
 )
 from miniprograms.shop.services.cart import _check_quantity, _reserve_stock
-from miniprograms.shop.services.errors import OutOfStock, Status
 from miniprograms.shop.services.order_state import _announce
 from miniprograms.shop.services.paid import _mark_paid
 from miniprograms.shop.services.pricing import _unit_price, discounted
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import DomainError, NotFound
 
 
@@ -150,8 +151,17 @@ def order_checkout(*, actor, shop_id: int, items: list[dict] | None = None, **op
     return _order_checkout(actor=actor, shop_id=shop_id, items=items, **options)
 
 
-@transaction.atomic
-def _order_checkout(
+def order_checkout_nested(
+    *, actor, shop_id: int, items: list[dict] | None = None, **options
+) -> Order:
+    """``order_checkout`` inside its caller's transaction (a team's order, a live deal's),
+    which it joins without a savepoint (docs/architecture.md, "Transactions"): a refusal rolls
+    the whole caller back, as the caller wants."""
+    _refuse_sold_out(shop_id, items)
+    return _order_checkout_joined(actor=actor, shop_id=shop_id, items=items, **options)
+
+
+def _order_place(
     *,
     actor,
     shop_id: int,
@@ -221,6 +231,10 @@ def _order_checkout(
     if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
         _mark_paid(order, prepay_id="", paid_at=timezone.now())
     return order
+
+
+_order_checkout = transaction.atomic(_order_place)  # the buyer's checkout, an entry point
+_order_checkout_joined = transaction.atomic(savepoint=False)(_order_place)
 
 
 def _shipping_snapshot(shop: Shop, actor, shipping_address: dict | None, address_id) -> dict:

@@ -4,13 +4,13 @@ each move, and cancelling (which releases the stock)."""
 from django.conf import settings
 
 from miniprograms.shop import events, locks
-from miniprograms.shop.errors import ORDER_NOT_FOUND
+from miniprograms.shop.errors import ORDER_NOT_FOUND, InvalidTransition
 from miniprograms.shop.models import (
     Order,
     OrderStatusChange,
 )
 from miniprograms.shop.services.cart import _release_stock
-from miniprograms.shop.services.errors import InvalidTransition, Status
+from miniprograms.shop.services.status import Status
 from superapp.core.domain_events import emit
 from superapp.core.errors import NotFound
 from superapp.realtime.services import event_publish

@@ -7,17 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from miniprograms.shop import locks, selectors
-from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED
+from miniprograms.shop.errors import RESERVATION_EXPIRED, TEAM_NOT_FORMED, InvalidTransition
 from miniprograms.shop.models import (
     Order,
     RefundRequest,
     Shop,
     Team,
 )
-from miniprograms.shop.services.errors import InvalidTransition, Status
 from miniprograms.shop.services.order_state import _cancel, _locked_order, _transition
 from miniprograms.shop.services.paid import _mark_paid
 from miniprograms.shop.services.refunds import _refund_owed
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import DomainError
 
 
@@ -125,9 +125,10 @@ def order_complete(*, actor, order_id: int) -> Order:
     return order
 
 
-def order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
+def order_payorder_create_nested(*, actor, order_id: int) -> tuple[Order, bool]:
     """The buyer's pay order for an order, through the shop's door to payments
-    (miniprograms/shop/payment.py): what other apps (live) call to take payment."""
+    (miniprograms/shop/payment.py): what other apps (live's deal buy) call to take payment
+    inside their own transaction, which it joins without a savepoint."""
     from miniprograms.shop import payment  # payment builds on this module
 
-    return payment.order_payorder_create(actor=actor, order_id=order_id)
+    return payment.order_payorder_create_nested(actor=actor, order_id=order_id)

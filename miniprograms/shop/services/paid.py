@@ -6,8 +6,8 @@ from miniprograms.shop import events
 from miniprograms.shop.models import (
     Order,
 )
-from miniprograms.shop.services.errors import Status
 from miniprograms.shop.services.order_state import _transition
+from miniprograms.shop.services.status import Status
 from miniprograms.shop.services.team_settlement import _team_settle_if_full
 from superapp.core.domain_events import emit
 

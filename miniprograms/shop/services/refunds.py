@@ -10,6 +10,7 @@ from miniprograms.shop.errors import (
     NOTHING_TO_REFUND,
     REFUND_REQUEST_NOT_FOUND,
     REFUND_TOO_LARGE,
+    InvalidTransition,
 )
 from miniprograms.shop.models import (
     Order,
@@ -17,8 +18,8 @@ from miniprograms.shop.models import (
     Shop,
 )
 from miniprograms.shop.services.cart import _release_stock
-from miniprograms.shop.services.errors import InvalidTransition, Status
 from miniprograms.shop.services.order_state import _cancel, _locked_order, _transition
+from miniprograms.shop.services.status import Status
 from superapp.core.domain_events import emit
 from superapp.core.errors import DomainError, InvalidInput, NotFound
 from superapp.core.locks import lock_objects
@@ -42,14 +43,7 @@ def _refundable(order: Order) -> int:
 def refund_request_create(*, actor, order_id: int, amount: int | None, note: str = ""):
     """The buyer asks for ``amount`` (default: everything refundable) back on a paid order."""
     order = _locked_order(pk=order_id, buyer=actor)
-    refundable = _refundable(order)
-    amount = refundable if amount is None else amount
-    if not 0 < amount <= refundable:
-        raise DomainError(
-            "The amount exceeds what can be refunded.",
-            code=REFUND_TOO_LARGE,
-            refundable=refundable,
-        )
+    amount = _amount_within(_refundable(order), amount)
     previous = order.status
     _transition(order, Status.REFUND_REQUESTED, note[:200])
     order.status_before_refund_request = previous
@@ -196,6 +190,11 @@ def _owed_amount(order: Order, amount: int | None) -> int:
         raise DomainError(
             "Everything paid is refunded or owed back already.", code=NOTHING_TO_REFUND
         )
+    return _amount_within(refundable, amount)
+
+
+def _amount_within(refundable: int, amount: int | None) -> int:
+    """``amount`` (default: all of ``refundable``), refused unless it is within it."""
     amount = refundable if amount is None else amount
     if not 0 < amount <= refundable:
         raise DomainError(

@@ -21,7 +21,7 @@ from miniprograms.shop.models import (
     ReviewReport,
 )
 from miniprograms.shop.services.catalogue import _image_urls
-from miniprograms.shop.services.errors import Status
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
 # --- Reviews -------------------------------------------------------------------------------------

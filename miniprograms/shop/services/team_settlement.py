@@ -10,10 +10,10 @@ from miniprograms.shop.models import (
     RefundRequest,
     Team,
 )
-from miniprograms.shop.services.errors import Status
 from miniprograms.shop.services.order_state import _cancel
 from miniprograms.shop.services.pricing import discounted
 from miniprograms.shop.services.refunds import _refund_owed
+from miniprograms.shop.services.status import Status
 from superapp.core.locks import lock_objects
 
 

@@ -21,8 +21,8 @@ from miniprograms.shop.models import (
     Sku,
     Team,
 )
-from miniprograms.shop.services.checkout import order_checkout
-from miniprograms.shop.services.errors import Status
+from miniprograms.shop.services.checkout import order_checkout_nested
+from miniprograms.shop.services.status import Status
 from superapp.core.errors import TEAM_NOT_FOUND, Conflict, DomainError, NotFound
 
 # --- Group buying --------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def team_open(
 def _team_order(actor, team: Team, sku_id, quantity, shipping_address, percent) -> Order:
     if not Sku.objects.filter(pk=sku_id, product=team.product).exists():
         raise NotFound("No such item in this product.", code=SKU_NOT_FOUND)
-    return order_checkout(
+    return order_checkout_nested(
         actor=actor,
         shop_id=team.product.shop_id,
         items=[{"sku_id": sku_id, "quantity": quantity}],

@@ -109,3 +109,18 @@ def test_the_scan_sees_each_way_of_spelling_a_code():
     ]
     twice = ast.parse("A = 'x_code'\nclass X(Conflict):\n    code = 'x_code'\n")
     assert code_definitions(twice) == ["x_code", "x_code"]
+
+
+def test_each_app_keeps_its_codes_in_one_errors_module_and_its_locks_in_one_locks_module():
+    """One ``errors.py`` and one ``locks.py`` per app at most (a nested app, such as the
+    shop inside miniprograms, is an app of its own)."""
+    apps = {path.parent for package in PACKAGES for path in (ROOT / package).rglob("apps.py")}
+    modules = [path for path in _sources() if path.name in ("errors.py", "locks.py")]
+
+    def owner(path: Path) -> Path:
+        return max((app for app in apps if app in path.parents), key=lambda app: len(app.parts))
+
+    counts = Counter((owner(path), path.name) for path in modules)
+    twice = sorted(f"{app.relative_to(ROOT)}: {name}" for (app, name), n in counts.items() if n > 1)
+    assert twice == [], f"more than one module of a kind in an app: {twice}"
+    assert len(counts) > 20  # the scan saw the apps' modules

@@ -34,6 +34,39 @@ def test_no_select_for_update_outside_locks_modules():
     assert stray == [], "lock rows through the app's locks.py:\n" + "\n".join(stray)
 
 
+#: The hot paths' hand-written statements lock the rows they read in the same statement
+#: (``sql.row_lock``): one conversation, one pay order, the ledger's accounts (the lock an
+#: UPDATE takes anyway), a loyalty member and its referrer in id order.
+HAND_WRITTEN_LOCKS = {
+    "superapp/messaging/services.py",
+    "payments/services/payorders.py",
+    "payments/ledger.py",
+    "loyalty/services/members.py",
+}
+
+
+def _row_lock_calls(tree: ast.AST) -> list[int]:
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "row_lock"
+    ]
+
+
+def test_hand_written_row_locks_stay_in_the_listed_hot_paths():
+    """A lock inside a hand-written statement is allowed only where one statement reading and
+    locking is the point (docs/architecture.md, "Locks"); anything else uses ``locks.py``."""
+    found = {
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts and _row_lock_calls(ast.parse(path.read_text()))
+    }
+    assert found == HAND_WRITTEN_LOCKS
+
+
 def test_the_scan_finds_a_lock_taken_by_hand():
     assert _select_for_update_calls(ast.parse("Brand.objects.select_for_update().get(pk=1)")) == [1]
 

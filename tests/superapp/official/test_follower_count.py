@@ -1,15 +1,15 @@
 """The sharded follower count always equals the number of follow rows."""
 
-import threading
+import functools
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from superapp.official import selectors, services
 from superapp.official.models import Follow
 from tests.factories import UserFactory
+from tests.helpers import run_together
 from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
@@ -36,18 +36,11 @@ def test_follow_unfollow_in_any_order_keeps_the_count_exact(moves):
 def test_concurrent_follows_are_all_counted():
     account = official_account()
     users = UserFactory.create_batch(6)
-    barrier = threading.Barrier(len(users))
-
-    def follow(user):
-        barrier.wait()
-        try:
-            services.account_follow(user=user, account_id=account.pk)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=follow, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(
+        [
+            functools.partial(services.account_follow, user=user, account_id=account.pk)
+            for user in users
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
     assert selectors.account_get(account_id=account.pk).follower_count == 6

@@ -1,0 +1,34 @@
+"""The hand-written insert helpers (superapp/core/sql.py): ``all_values`` builds the row a save
+would, and refuses a model with a file field, whose ``pre_save`` would store the file."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import models
+from django.test.utils import isolate_apps
+
+from payments.models import MerchantKey
+from superapp.core import sql
+
+pytestmark = pytest.mark.django_db
+
+
+def test_all_values_fills_defaults_and_creation_times_as_a_save_would():
+    row = sql.all_values(MerchantKey(organisation_id=7, webhook_secret="whsec_x"))
+    assert "id" not in row
+    assert (row["organisation_id"], row["webhook_secret"]) == (7, "whsec_x")
+    assert row["created_at"] is not None
+
+
+@isolate_apps("superapp.core")
+def test_a_model_with_a_file_field_is_refused_and_its_file_not_stored():
+    class Upload(models.Model):
+        title = models.CharField(max_length=20)
+        file = models.FileField(upload_to="sql-test")
+
+        class Meta:
+            app_label = "core"
+
+    upload = Upload(title="x", file=ContentFile(b"secret", name="a.txt"))
+    with pytest.raises(TypeError, match="file fields \\(file\\)"):
+        sql.all_values(upload)
+    assert not upload.file._committed  # pre_save never ran: nothing went to the storage
