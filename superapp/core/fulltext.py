@@ -189,14 +189,22 @@ class RestoreSearchDocument(AddSearchDocument):
         return [*self.document.sqlite_drop(), *self.document.sqlite_create()]
 
 
+# PL/pgSQL, not SQL: PostgreSQL plans a SQL function's body again in every statement that
+# calls it (66 µs per inserted message, most of a search document's cost), and caches a
+# PL/pgSQL function's plans for the session (10 µs; 45 µs with CJK text). Same text out.
 _CJK_BIGRAMS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION plaza_search_text(value text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE WHEN value !~ '[{CJK_CLASS}]' THEN value ELSE value || ' ' || (
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  IF value !~ '[{CJK_CLASS}]' THEN
+    RETURN value;
+  END IF;
+  RETURN value || ' ' || (
     SELECT coalesce(string_agg(substr(value, i, 2), ' ' ORDER BY i), '')
     FROM generate_series(1, length(value) - 1) AS i
     WHERE substr(value, i, 2) ~ '^[{CJK_CLASS}]{{2}}$'
-  ) END
+  );
+END
 $$
 """
 
@@ -245,6 +253,20 @@ class CreateSearchFunctions(_VendorSQL):
         if forwards:
             return ["CREATE EXTENSION IF NOT EXISTS pg_trgm", _CJK_BIGRAMS_FUNCTION]
         return ["DROP FUNCTION IF EXISTS plaza_search_text(text)"]
+
+
+class ReplaceSearchTextFunction(_VendorSQL):
+    """PostgreSQL only: ``plaza_search_text`` replaced by its current body (the same text out,
+    so stored documents stay valid). Backwards leaves it: every body computes the same."""
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {}
+
+    def describe(self):
+        return "plaza_search_text() replaced"
+
+    def _statements(self, vendor: str, forwards: bool) -> list[str]:
+        return [_CJK_BIGRAMS_FUNCTION] if vendor == "postgresql" and forwards else []
 
 
 def missing_structures(document: Document) -> list[str]:

@@ -66,3 +66,16 @@ def test_a_migration_changing_a_searched_columns_type_is_refused():
         connection.schema_editor() as editor,
     ):
         editor.alter_field(Article, old, new)
+
+
+def test_the_search_text_is_the_text_and_its_cjk_bigrams_from_a_plpgsql_function():
+    """PL/pgSQL, whose plans PostgreSQL caches per session: a SQL function's body is planned
+    again in every statement that writes a row (docs/search.md, what indexing costs)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT plaza_search_text(%s), plaza_search_text(%s), language.lanname"
+            " FROM pg_proc JOIN pg_language language ON language.oid = pg_proc.prolang"
+            " WHERE pg_proc.proname = 'plaza_search_text'",
+            ["我爱北京 coffee", "coffee"],
+        )
+        assert cursor.fetchone() == ("我爱北京 coffee 我爱 爱北 北京", "coffee", "plpgsql")
