@@ -2,13 +2,11 @@
 only, proportional refund reversal with debt, idempotent earning, and the verify command."""
 
 import itertools
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +17,7 @@ from loyalty.models import LotDraw, Member, PointEntry, PointLot, Purchase
 from miniprograms.shop.events import OrderPaid
 from payments import services as payments_services
 from tests.factories import UserFactory
-from tests.helpers import register_app
+from tests.helpers import register_app, run_together
 from tests.loyalty.factories import (
     TIERS,
     brand_owner,
@@ -301,26 +299,20 @@ def test_racing_pay_order_and_shop_order_events_of_one_purchase_earn_once():
     brand = make_brand()
     make_program(brand, tiers=[TIERS[0]])
     user = UserFactory()
-    barrier = threading.Barrier(2)
     common = {"brand_id": brand.pk, "user_id": user.pk, "amount": 10_000, "currency": "EUR"}
 
     def record(source, **keys):
-        try:
-            barrier.wait()
-            services.purchase_record(**common, source=source, paid_at=timezone.now(), **keys)
-        finally:
-            connection.close()
+        return lambda: services.purchase_record(
+            **common, source=source, paid_at=timezone.now(), **keys
+        )
 
-    threads = [
-        threading.Thread(target=record, args=("pay_order",), kwargs={"prepay_id": "wx-race"}),
-        threading.Thread(
-            target=record, args=("shop_order",), kwargs={"prepay_id": "wx-race", "order_id": 77}
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(
+        [
+            record("pay_order", prepay_id="wx-race"),
+            record("shop_order", prepay_id="wx-race", order_id=77),
+        ]
+    )
+    assert not [o for o in outcomes if isinstance(o, Exception)]
     purchase = Purchase.objects.get()
     assert (purchase.source, purchase.order_id, purchase.points_awarded) == ("shop_order", 77, 100)
     assert Member.objects.get(user=user).points == 100

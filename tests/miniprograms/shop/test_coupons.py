@@ -1,17 +1,15 @@
 """Coupons: percent or fixed, minimum spend, per-user limit, validity window, personal rewards."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from miniprograms.shop import services
 from miniprograms.shop.models import Coupon, Order
 from superapp.core.errors import DomainError
 from tests.factories import UserFactory
-from tests.helpers import assert_refused, consumer_client
+from tests.helpers import assert_refused, consumer_client, run_together
 from tests.miniprograms.shop.factories import ADDRESS, checkout, emit_after_commit, world
 
 pytestmark = pytest.mark.django_db
@@ -155,21 +153,11 @@ def test_concurrent_checkouts_cannot_exceed_the_per_user_limit():
         "coupon_code": "WELCOME",
         "shipping_address": ADDRESS,
     }
-    codes: list[str] = []
-    barrier = threading.Barrier(len(clients))
 
     def buy(client):
-        try:
-            barrier.wait()
-            response = client.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
-            codes.append(response.json().get("code", "created"))
-        finally:
-            connection.close()
+        response = client.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
+        return response.json().get("code", "created")
 
-    threads = [threading.Thread(target=buy, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    codes = run_together([lambda c=c: buy(c) for c in clients])
     assert sorted(codes) == ["coupon_limit_reached"] * 5 + ["created"]
     assert Order.objects.filter(buyer=buyer).count() == 1

@@ -13,7 +13,7 @@ from miniprograms.shop import payment, services, tasks
 from miniprograms.shop.models import Order, Shop, Sku
 from payments.models import PayOrder
 from tests.factories import UserFactory
-from tests.helpers import consumer_client
+from tests.helpers import consumer_client, run_together
 from tests.miniprograms.shop.factories import (
     ADDRESS,
     after_commit,
@@ -136,26 +136,16 @@ def test_concurrent_flash_sale_buyers_who_pay_never_oversell(capsys):
     for client in clients:
         fund_buyer(client.user, price)
     body = {"items": [{"sku_id": w.sku.pk, "quantity": 1}], "shipping_address": ADDRESS}
-    outcomes: list[tuple[int, str | None]] = []
-    barrier = threading.Barrier(buyers)
 
     def buy_and_pay(client):
-        try:
-            barrier.wait()
-            response = client.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
-            outcomes.append((response.status_code, response.json().get("code")))
-            if response.status_code == 201:
-                order_id = response.json()["id"]
-                prepay_id = client.post(f"/api/v1/shop/orders/{order_id}/pay").json()["prepay_id"]
-                client.post(f"/api/v1/pay/orders/{prepay_id}/confirm", {"pin": PIN})
-        finally:
-            connection.close()
+        response = client.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
+        if response.status_code == 201:
+            order_id = response.json()["id"]
+            prepay_id = client.post(f"/api/v1/shop/orders/{order_id}/pay").json()["prepay_id"]
+            client.post(f"/api/v1/pay/orders/{prepay_id}/confirm", {"pin": PIN})
+        return response.status_code, response.json().get("code")
 
-    threads = [threading.Thread(target=buy_and_pay, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together([lambda c=c: buy_and_pay(c) for c in clients])
 
     assert sorted(outcomes).count((201, None)) == units
     assert sorted(outcomes).count((409, "out_of_stock")) == buyers - units

@@ -1,19 +1,17 @@
 """The shop in the workspace: branding, the queued CSV import, the brand's own refunds and
 cancellations, order filters, coupons disabled, and the staff's review list."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from miniprograms.shop import services
 from miniprograms.shop.models import CatalogueImport, Order, Product, RefundRequest, Shop, Sku
 from superapp.official import services as official_services
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_constant, assert_refused, consumer_client
+from tests.helpers import assert_queries_constant, assert_refused, consumer_client, run_together
 from tests.miniprograms.shop.factories import (
     after_commit,
     checkout,
@@ -291,22 +289,10 @@ def test_concurrent_refunds_never_give_back_more_than_was_paid():
     w = world(price=1000, stock=10)
     order = paid_order(w)
     clients = [consumer_client(w.owner) for _ in range(4)]
-    answers: list[int] = []
-    barrier = threading.Barrier(len(clients))
-
-    def refund_all(client):
-        try:
-            barrier.wait()
-            url = f"/api/v1/shops/{w.shop.pk}/manage/orders/{order.pk}/refund"
-            answers.append(client.post(url, {"amount": 1500}, format="json").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=refund_all, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    url = f"/api/v1/shops/{w.shop.pk}/manage/orders/{order.pk}/refund"
+    answers = run_together(
+        [lambda c=c: c.post(url, {"amount": 1500}, format="json").status_code for c in clients]
+    )
     assert sorted(answers) == [201, 422, 422, 422]
     order.refresh_from_db()
     assert (order.refunded_amount, wallet(order.buyer)) == (1500, 1500)
