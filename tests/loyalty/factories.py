@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from loyalty import services
+from loyalty.models import Client
 from superapp.core.domain_events import declared_events, emit
 from superapp.core.models import DomainEvent
 from superapp.official import services as official_services
@@ -31,6 +32,16 @@ PROGRAM_DEFAULTS = {
     "commission_bps": 500,
     "expiry_months": 12,
 }
+
+
+def url(brand, suffix: str) -> str:
+    """A path of the brand's loyalty workspace API."""
+    return f"/api/v1/loyalty/brands/{brand.pk}/{suffix}"
+
+
+def client_of(brand, user) -> Client:
+    """The brand's client-book row of ``user``."""
+    return Client.objects.get(brand=brand, user=user)
 
 
 def make_brand(owner=None, name="Maison Lune"):

@@ -14,21 +14,15 @@ from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import (
     add_staff,
     brand_owner,
+    client_of,
     make_brand,
     make_program,
     order_paid,
+    url,
 )
 from tests.superapp.official.factories import official_account
 
 pytestmark = pytest.mark.django_db
-
-
-def url(brand, suffix: str) -> str:
-    return f"/api/v1/loyalty/brands/{brand.pk}/{suffix}"
-
-
-def client_of(brand, user) -> Client:
-    return Client.objects.get(brand=brand, user=user)
 
 
 def shopper_spending(brand, amount: int):

@@ -11,7 +11,6 @@ from django.utils import timezone
 from loyalty import services, tasks
 from loyalty.models import (
     BonusCampaign,
-    Client,
     Consent,
     FollowUpTask,
     Member,
@@ -24,23 +23,17 @@ from tests.helpers import assert_refused, consumer_client
 from tests.loyalty.factories import (
     add_staff,
     brand_owner,
+    client_of,
     emit_event,
     make_brand,
     order_paid,
     order_refunded,
     payorder_paid,
     payorder_refunded,
+    url,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def url(brand, suffix: str) -> str:
-    return f"/api/v1/loyalty/brands/{brand.pk}/{suffix}"
-
-
-def client_of(brand, user) -> Client:
-    return Client.objects.get(brand=brand, user=user)
 
 
 # --- Program rules ----------------------------------------------------------------------------

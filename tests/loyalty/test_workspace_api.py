@@ -16,6 +16,7 @@ from tests.loyalty.factories import (
     make_brand,
     make_program,
     order_paid,
+    url,
 )
 from tests.superapp.official.factories import official_account
 
@@ -25,10 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def associate(brand):
     return consumer_client(add_staff(brand))
-
-
-def url(brand, suffix: str) -> str:
-    return f"/api/v1/loyalty/brands/{brand.pk}/{suffix}"
 
 
 def consenting_shopper(brand, amount: int):

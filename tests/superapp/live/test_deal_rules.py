@@ -23,6 +23,18 @@ def orders_path(deal) -> str:
     return f"/api/v1/live/shows/{deal.show_id}/deals/{deal.pk}/orders"
 
 
+def status_changed(world, buyer, order_id: int, status: str) -> OrderStatusChanged:
+    """The shop's event that ``order_id`` (a deal order of ``buyer``) is now ``status``."""
+    return OrderStatusChanged(
+        order_id=order_id,
+        brand_id=world.brand.pk,
+        buyer_user_id=buyer.pk,
+        status=status,
+        title="",
+        body="",
+    )
+
+
 def test_a_deal_needs_a_list_price_in_the_shops_currency():
     """A SKU priced only in another currency has no list price to stay under: no deal."""
     world = live_world()
@@ -62,16 +74,9 @@ def test_a_cancellation_heard_twice_gives_the_units_back_once():
     order_id = response.json()["order_id"]
     with after_commit():
         shop_services.order_cancel(actor=buyer, order_id=order_id)
-    cancelled = OrderStatusChanged(
-        order_id=order_id,
-        brand_id=world.brand.pk,
-        buyer_user_id=buyer.pk,
-        status="cancelled",
-        title="",
-        body="",
+    handlers.on_order_status_changed(
+        event_id=0, event=status_changed(world, buyer, order_id, "cancelled")
     )
-
-    handlers.on_order_status_changed(event_id=0, event=cancelled)
 
     assert Deal.objects.get(pk=deal.pk).remaining == 5
     assert DealClaim.objects.get(deal=deal, buyer=buyer).quantity == 0
@@ -84,16 +89,9 @@ def test_another_status_of_a_deal_order_keeps_its_units_taken():
     response = consumer_client(buyer).post(
         orders_path(deal), {"quantity": 2, "shipping_address": ADDRESS}
     )
-    paid = OrderStatusChanged(
-        order_id=response.json()["order_id"],
-        brand_id=world.brand.pk,
-        buyer_user_id=buyer.pk,
-        status="paid",
-        title="",
-        body="",
+    handlers.on_order_status_changed(
+        event_id=0, event=status_changed(world, buyer, response.json()["order_id"], "paid")
     )
-
-    handlers.on_order_status_changed(event_id=0, event=paid)
 
     assert Deal.objects.get(pk=deal.pk).remaining == 3
     assert DealClaim.objects.get(deal=deal, buyer=buyer).quantity == 2
