@@ -171,8 +171,8 @@ def orders_for_shop(
     created_to: date | None = None,
 ) -> QuerySet[Order]:
     """The shop's orders, newest first: of a status, placed between two days (inclusive, in
-    the server's time zone), matching ``text`` (an order number, or part of the buyer's
-    username or name)."""
+    the server's time zone), matching ``text``: ``#123`` is that order only; other text
+    matches part of the buyer's username or name, and digits the order number too."""
     orders = Order.objects.filter(shop=shop)
     if status:
         orders = orders.filter(status=status)
@@ -180,8 +180,10 @@ def orders_for_shop(
         orders = orders.filter(created_at__date__gte=created_from)
     if created_to:
         orders = orders.filter(created_at__date__lte=created_to)
-    text = text.strip().lstrip("#")
-    if text:
+    text = text.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        orders = orders.filter(pk=int(text[1:]))
+    elif text := text.lstrip("#"):
         match = Q(buyer__username__icontains=text) | Q(buyer__display_name__icontains=text)
         if text.isdigit():
             match |= Q(pk=int(text))

@@ -407,7 +407,10 @@ class OrderListQuery(serializers.Serializer):
         required=False,
         default="",
         allow_blank=True,
-        help_text="an order number, or part of the buyer's username or name",
+        help_text=(
+            "#12: order 12 only; other text: part of the buyer's username or name"
+            " (bare digits: the order number too)"
+        ),
     )
     created_from = serializers.DateField(required=False, help_text="placed on or after this day")
     created_to = serializers.DateField(required=False, help_text="placed on or before this day")

@@ -307,8 +307,11 @@ def test_filters_narrow_the_orders_by_status_day_and_search():
     ana = UserFactory(username="ana_buys")
     paid = paid_order(w, buyer=ana, quantity=1)
     unpaid = checkout(UserFactory(username="bo_browses"), w.sku)
-    old = checkout(UserFactory(), w.sku)
+    old_buyer = UserFactory()
+    old = checkout(old_buyer, w.sku)
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    old_buyer.display_name = f"Client {unpaid.pk}"  # a name with another order's number in it
+    old_buyer.save(update_fields=["display_name"])
     staff = consumer_client(w.owner)
     url = f"/api/v1/shops/{w.shop.pk}/manage/orders"
 
@@ -320,7 +323,8 @@ def test_filters_narrow_the_orders_by_status_day_and_search():
     assert ids() == [old.pk, unpaid.pk, paid.pk]
     assert ids(status="paid") == [paid.pk]
     assert ids(q="ana_b") == [paid.pk]
-    assert ids(q=f"#{unpaid.pk}") == [unpaid.pk]
+    assert ids(q=f"#{unpaid.pk}") == [unpaid.pk]  # an order number, and only that order
+    assert ids(q=str(unpaid.pk)) == [old.pk, unpaid.pk]  # bare digits: names too
     today = timezone.localdate()
     assert ids(created_from=today - timedelta(days=1)) == [unpaid.pk, paid.pk]
     assert ids(created_to=today - timedelta(days=5)) == [old.pk]

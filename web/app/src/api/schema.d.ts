@@ -15253,7 +15253,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Number of results to return per page. */
                 limit?: number;
-                /** @description an order number, or part of the buyer's username or name */
+                /** @description #12: order 12 only; other text: part of the buyer's username or name (bare digits: the order number too) */
                 q?: string;
                 /** @description * `created` - Created
                  *     * `paid` - Paid
