@@ -50,6 +50,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["PASSWORD_HASHERS"] = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 import django  # noqa: E402
+from _cpu import backends_cpu_s, backends_used_s, process_cpu_s, tree_cpu_s  # noqa: E402
 from _database import analyze, free_ports, fresh_database  # noqa: E402
 
 from scripts.serving import uvicorn_command  # noqa: E402
@@ -58,6 +59,7 @@ fresh_database("flash_sale_bench")  # the server inherits its DATABASE_URL
 django.setup()
 
 from django.core.management import CommandError, call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
 from miniprograms.shop import services  # noqa: E402
@@ -243,6 +245,26 @@ def run_buyers(port: int, shop_id: int, sku_id: int, tokens: list[str], threads:
     return results, time.perf_counter() - started
 
 
+def cpu_readings(server: subprocess.Popen, worker: subprocess.Popen) -> dict:
+    """CPU seconds so far of the uvicorn processes, the Celery worker's, this process (the
+    buyers' load) and the database's PostgreSQL backends."""
+    with connection.cursor() as cursor:
+        postgres = backends_cpu_s(cursor)
+    return {
+        "server": tree_cpu_s(server.pid),
+        "worker": tree_cpu_s(worker.pid),
+        "buyers": process_cpu_s(os.getpid()),
+        "postgres": postgres,
+    }
+
+
+def cpu_spent(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds each part used between two ``cpu_readings``: what a buyer costs the
+    machine, whatever else it runs (2 cores give at most 2,000 / machine ms buyers a second)."""
+    spent = {name: after[name] - before[name] for name in ("server", "worker", "buyers")}
+    return {**spent, "postgres": backends_used_s(before["postgres"], after["postgres"])}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[max(int(len(ordered) * fraction) - 1, 0)]
@@ -274,10 +296,12 @@ def main() -> None:
     server = start_server(port, args.workers, environment)
     load_before = os.getloadavg()
     try:
+        cpu_before = cpu_readings(server, worker)
         started = time.perf_counter()
         results, seconds = run_buyers(port, shop.pk, sku.pk, tokens, args.threads)
         created = sum(1 for status, *_ in results if status == 201)
         all_paid_s = wait_all_paid(shop, created, started)
+        cpu_used = cpu_spent(cpu_before, cpu_readings(server, worker))
     finally:
         stop_server(server)
         stop_worker(worker)
@@ -323,6 +347,9 @@ def main() -> None:
     print(f"pay_p50_ms={percentile(pay_ms, 0.5):.1f}")
     print(f"pay_p99_ms={percentile(pay_ms, 0.99):.1f}")
     print(f"all_paid_s={all_paid_s:.1f}")
+    for name, seconds in cpu_used.items():
+        print(f"{name}_cpu_ms_per_buyer={seconds * 1000 / args.buyers:.2f}")
+    print(f"machine_cpu_ms_per_buyer={sum(cpu_used.values()) * 1000 / args.buyers:.2f}")
 
 
 if __name__ == "__main__":
