@@ -455,6 +455,8 @@ LOYALTY_CAMPAIGN_MAX_RECIPIENTS = env.int("LOYALTY_CAMPAIGN_MAX_RECIPIENTS", def
 LOYALTY_TIMELINE_MAX_ITEMS = env.int("LOYALTY_TIMELINE_MAX_ITEMS", default=100)
 # Shop (docs/shop.md)
 SHOP_RESERVATION_MINUTES = env.int("SHOP_RESERVATION_MINUTES", default=15)
+# A checkout that took stock and never finished (a crashed process) gives it back after this.
+SHOP_STOCK_HOLD_SECONDS = env.int("SHOP_STOCK_HOLD_SECONDS", default=120)
 SHOP_TEAM_WINDOW_HOURS = env.int("SHOP_TEAM_WINDOW_HOURS", default=24)
 SHOP_ATTRIBUTION_WINDOW_DAYS = env.int("SHOP_ATTRIBUTION_WINDOW_DAYS", default=7)
 SHOP_MAX_CART_LINES = env.int("SHOP_MAX_CART_LINES", default=50)

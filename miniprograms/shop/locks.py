@@ -11,6 +11,7 @@ from miniprograms.shop.models import (
     Product,
     RefundRequest,
     Review,
+    StockHold,
     Team,
 )
 from superapp.core.locks import lock_objects
@@ -50,3 +51,7 @@ def reviews(*, skip_locked: bool = False):
 
 def teams(*, skip_locked: bool = False):
     return lock_objects(Team.objects, skip_locked=skip_locked)
+
+
+def stock_holds(*, skip_locked: bool = False):
+    return lock_objects(StockHold.objects, skip_locked=skip_locked)

@@ -110,6 +110,25 @@ class Sku(models.Model):
 MAX_STOCK = 2**31 - 1  # Sku.stock is a 32-bit column
 
 
+class StockHold(models.Model):
+    """Units a checkout in flight took from a SKU's stock, in a statement of their own that
+    committed at once (docs/shop.md, "Stock holds"): the order's transaction then consumes the
+    hold (deletes it) instead of locking the SKU row until its commit. A hold still here at
+    ``expires_at`` belongs to a checkout that never finished; beat gives its units back."""
+
+    token = models.UUIDField()
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "sku"], name="shop_stockhold_unique_sku"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shop_stockhold_positive"),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="shop_stockhold_expiry")]
+
+
 class SkuPrice(models.Model):
     sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="prices")
     currency = models.CharField(max_length=3)

@@ -14,6 +14,13 @@ def expire_orders() -> int:
     return sum(services.order_expire(order_id=i) for i in selectors.orders_due_for_expiry())
 
 
+@shared_task(name="shop.release_stock_holds", ignore_result=True)
+def release_stock_holds() -> int:
+    """Beat: give back the stock of checkouts that took it and never finished (a process that
+    died between its stock hold and its order)."""
+    return services.stock_holds_release_expired()
+
+
 @shared_task(name="shop.close_teams", ignore_result=True)
 def close_teams() -> int:
     """Beat: settle teams whose window has closed (tier price refunds or full refunds)."""
@@ -45,6 +52,7 @@ def run_catalogue_import(import_id: int) -> bool:
 
 PERIODIC_TASKS = [
     (60.0, expire_orders),
+    (60.0, release_stock_holds),
     (60.0, close_teams),
     (60.0, execute_refunds),
 ]

@@ -32,6 +32,7 @@ from miniprograms.shop.services.catalogue import (
 )
 from miniprograms.shop.services.checkout import order_checkout, order_checkout_nested
 from miniprograms.shop.services.coupons import coupon_create, coupon_disable, coupon_issue_reward
+from miniprograms.shop.services.holds import stock_holds_release_expired
 from miniprograms.shop.services.orders import (
     order_cancel,
     order_complete,
@@ -100,6 +101,7 @@ __all__ = [
     "shop_enable",
     "sku_create",
     "sku_update",
+    "stock_holds_release_expired",
     "team_expire",
     "team_join",
     "team_open",

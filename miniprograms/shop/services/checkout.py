@@ -36,6 +36,12 @@ from miniprograms.shop.models import (
     Team,
 )
 from miniprograms.shop.services.cart import _check_quantity, _reserve_stock
+from miniprograms.shop.services.holds import (
+    Hold,
+    stock_hold,
+    stock_hold_consume,
+    stock_hold_release,
+)
 from miniprograms.shop.services.order_state import _announce
 from miniprograms.shop.services.paid import _mark_paid
 from miniprograms.shop.services.pricing import _unit_price, discounted
@@ -94,7 +100,12 @@ def _checkout_items(shop: Shop, user, items: list[dict] | None) -> tuple[list[di
 
 
 def _priced_lines(
-    shop: Shop, items: list[dict], currency: str, team_percent: int, unit_amounts: dict[int, int]
+    shop: Shop,
+    items: list[dict],
+    currency: str,
+    team_percent: int,
+    unit_amounts: dict[int, int],
+    held: bool,
 ) -> list:
     quantities: dict[int, int] = {}
     for item in items:
@@ -111,7 +122,7 @@ def _priced_lines(
             raise NotFound("No such item in this shop.", code=SKU_NOT_FOUND, sku_id=sku_id)
         _check_quantity(quantity)
         sku = skus[sku_id]
-        if sku.stock < quantity:  # fast refusal; the conditional UPDATE is the real guard
+        if not held and sku.stock < quantity:  # fast refusal; the UPDATE is the real guard
             raise OutOfStock(sku_id=sku_id)
         list_unit = _unit_price(sku, currency)
         unit = unit_amounts.get(sku_id, discounted(list_unit, team_percent))
@@ -119,17 +130,30 @@ def _priced_lines(
     return lines
 
 
-def _refuse_sold_out(shop_id: int, items: list[dict] | None) -> None:
-    """Refuse a buyer whose items are on sale but short of stock before any transaction, with
-    one read (a flash sale's whole audience after the last unit). Anything else (an unknown
-    SKU, a quantity over the limit, a cart checkout) goes the whole way, so errors keep their
-    order; the conditional decrement in the transaction stays the real guard."""
+def _wanted(items: list[dict] | None) -> dict[int, int] | None:
+    """{sku_id: units} of a buy-now checkout whose quantities are within the limits; None for a
+    cart checkout or a quantity out of bounds, which go the whole way so that the checkout's
+    errors keep their order."""
     if not items:
-        return
+        return None
     quantities: dict[int, int] = {}
     for item in items:
         quantities[item["sku_id"]] = quantities.get(item["sku_id"], 0) + item["quantity"]
-    if max(quantities.values()) > settings.SHOP_MAX_LINE_QUANTITY:
+    if (
+        not 0
+        < min(quantities.values())
+        <= max(quantities.values())
+        <= settings.SHOP_MAX_LINE_QUANTITY
+    ):
+        return None
+    return quantities
+
+
+def _refuse_sold_out(shop_id: int, quantities: dict[int, int] | None) -> None:
+    """Refuse a buyer whose items are on sale but short of stock before anything is written,
+    with one read (a flash sale's whole audience after the last unit). An unknown SKU goes the
+    whole way, so errors keep their order; the conditional decrement stays the real guard."""
+    if quantities is None:
         return
     stock = selectors.sku_stock(shop_id=shop_id, sku_ids=quantities)
     if len(stock) == len(quantities):
@@ -146,9 +170,19 @@ def order_checkout(*, actor, shop_id: int, items: list[dict] | None = None, **op
     ``unit_amounts`` ({sku_id: amount}, at most the list price) are prices agreed elsewhere (a
     live flash deal); an order placed in a live show records ``live_show_id`` and is attributed
     to the show's host (``live_host_id``) instead of a share link's associate. Sold-out items
-    are refused before the transaction starts (``_refuse_sold_out``)."""
-    _refuse_sold_out(shop_id, items)
-    return _order_checkout(actor=actor, shop_id=shop_id, items=items, **options)
+    are refused before the transaction starts (``_refuse_sold_out``), and a buy-now checkout
+    takes its units in a statement of its own before it (a stock hold, ``services/holds.py``),
+    which the order's transaction consumes."""
+    wanted = _wanted(items)
+    _refuse_sold_out(shop_id, wanted)
+    hold = stock_hold(shop_id=shop_id, quantities=wanted) if wanted else None
+    if hold is None:  # a cart checkout, or short: the transaction reserves, or says why not
+        return _order_checkout(actor=actor, shop_id=shop_id, items=items, **options)
+    try:
+        return _order_checkout(actor=actor, shop_id=shop_id, items=items, hold=hold, **options)
+    except BaseException:
+        stock_hold_release(hold)
+        raise
 
 
 def order_checkout_nested(
@@ -156,8 +190,8 @@ def order_checkout_nested(
 ) -> Order:
     """``order_checkout`` inside its caller's transaction (a team's order, a live deal's),
     which it joins without a savepoint (docs/architecture.md, "Transactions"): a refusal rolls
-    the whole caller back, as the caller wants."""
-    _refuse_sold_out(shop_id, items)
+    the whole caller back, as the caller wants. Its stock is reserved in that transaction."""
+    _refuse_sold_out(shop_id, _wanted(items))
     return _order_checkout_joined(actor=actor, shop_id=shop_id, items=items, **options)
 
 
@@ -175,12 +209,15 @@ def _order_place(
     unit_amounts: dict[int, int] | None = None,
     live_show_id: int | None = None,
     live_host_id: int | None = None,
+    hold: Hold | None = None,
 ) -> Order:
     shop = selectors.shop_get(shop_id=shop_id)
     shipping_address = _shipping_snapshot(shop, actor, shipping_address, address_id)
     currency = currency or shop.currency
     items, cart_id = _checkout_items(shop, actor, items)
-    lines = _priced_lines(shop, items, currency, team_percent, unit_amounts or {})
+    lines = _priced_lines(
+        shop, items, currency, team_percent, unit_amounts or {}, held=hold is not None
+    )
     subtotal = sum(list_unit * quantity for _, quantity, list_unit, _ in lines)
     paid_total = sum(unit * quantity for _, quantity, _, unit in lines)
     coupon, coupon_discount = None, 0
@@ -226,8 +263,10 @@ def _order_place(
     if cart_id is not None:
         CartItem.objects.filter(cart_id=cart_id).delete()
     _announce(order, Status.CREATED)
-    # Last, so the contended SKU rows stay locked only until the commit that follows.
-    _reserve_stock({sku.pk: quantity for sku, quantity, _, _ in lines})
+    if hold is not None:
+        stock_hold_consume(hold)
+    else:  # last, so the contended SKU rows stay locked only until the commit that follows
+        _reserve_stock({sku.pk: quantity for sku, quantity, _, _ in lines})
     if order.total == 0:  # fully covered by a coupon: there is no pay order to wait for
         _mark_paid(order, prepay_id="", paid_at=timezone.now())
     return order
