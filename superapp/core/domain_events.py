@@ -174,42 +174,60 @@ def emit(event: Event) -> DomainEvent:
 
 def delivery_handle(*, delivery_id: int) -> bool:
     """Run one delivery's handler exactly once. Returns True if it ran now."""
+    return deliveries_handle([delivery_id]) == 1
+
+
+def deliveries_handle(delivery_ids: list[int]) -> int:
+    """Run these deliveries' handlers, each exactly once, in one transaction that marks the
+    ones that ran handled; returns how many ran now.
+
+    One commit for the lot instead of one per delivery (a paid order alone has nine, and the
+    lock-read, mark and commit around each handler cost the worker as much as the handlers).
+    Each handler runs in a savepoint of its own: one that fails is rolled back alone and its
+    attempt recorded, and the others still commit. Deliveries another drain holds are skipped."""
+    with transaction.atomic():
+        deliveries = (
+            locks.domain_event_deliveries(skip_locked=True)
+            .select_related("event")
+            .filter(pk__in=delivery_ids, handled_at__isnull=True)
+            .order_by("pk")
+        )
+        handled = [delivery.pk for delivery in deliveries if _handler_ran(delivery)]
+        if handled:
+            DomainEventDelivery.objects.filter(pk__in=handled).update(
+                handled_at=timezone.now(), attempts=F("attempts") + 1
+            )
+        return len(handled)
+
+
+def _handler_ran(delivery: DomainEventDelivery) -> bool:
     try:
         with transaction.atomic():
-            delivery = (
-                locks.domain_event_deliveries(skip_locked=True)
-                .select_related("event")
-                .filter(pk=delivery_id, handled_at__isnull=True)
-                .first()
-            )
-            if delivery is None:
-                return False
             declaration = _declared[delivery.event.type]
             import_string(delivery.handler)(
                 event_id=delivery.event_id,
                 event=declaration.from_payload(delivery.event.payload),
             )
-            delivery.handled_at = timezone.now()
-            delivery.attempts += 1
-            delivery.save(update_fields=["handled_at", "attempts"])
-            return True
+        return True
     except Exception as exc:
-        DomainEventDelivery.objects.filter(pk=delivery_id).update(
+        DomainEventDelivery.objects.filter(pk=delivery.pk).update(
             attempts=F("attempts") + 1, last_error=repr(exc)[:500]
         )
-        logger.exception("domain event handler failed", extra={"delivery_id": delivery_id})
+        logger.exception("domain event handler failed", extra={"delivery_id": delivery.pk})
         return False
 
 
-def deliveries_drain(*, batch: int = 200) -> int:
-    """Handle every delivery never tried yet, oldest first; returns how many ran now. One that
-    fails stays for beat's retries (``pending_delivery_ids``), so a broken listener does not
-    hold up the others. Drains running side by side skip each other's rows."""
+def deliveries_drain(*, batch: int = 200, per_transaction: int = 16) -> int:
+    """Handle every delivery never tried yet, oldest first, ``per_transaction`` at a time;
+    returns how many ran now. One that fails stays for beat's retries
+    (``pending_delivery_ids``), so a broken listener does not hold up the others. Drains
+    running side by side skip each other's rows."""
     untried = DomainEventDelivery.objects.filter(handled_at__isnull=True, attempts=0)
     handled, after = 0, None
     while True:
         page = keyset_page(untried.values_list("pk", flat=True), after=after, size=batch, key="pk")
-        handled += sum(delivery_handle(delivery_id=delivery_id) for delivery_id in page.rows)
+        for start in range(0, len(page.rows), per_transaction):
+            handled += deliveries_handle(page.rows[start : start + per_transaction])
         if page.next is None:
             return handled
         after = page.next
