@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from superapp.core import domain_events
 from superapp.core.models import DomainEvent, DomainEventDelivery
@@ -23,6 +24,7 @@ class Happened(domain_events.Event):
 def record(*, event_id: int, event: Happened) -> None:
     if failures_left["count"] > 0:
         failures_left["count"] -= 1
+        DomainEvent.objects.filter(pk=event_id).update(payload={"undone": True})
         raise RuntimeError("listener is down")
     received.append((event_id, event))
 
@@ -86,6 +88,27 @@ def test_a_drain_handles_every_new_delivery_and_leaves_a_failing_one_to_the_retr
     assert domain_events.pending_delivery_ids(older_than=timedelta(0)) == [
         DomainEventDelivery.objects.get(event=failing).pk
     ]
+
+
+def test_a_drain_runs_its_deliveries_in_one_transaction_and_a_failure_undoes_only_its_own():
+    with transaction.atomic():
+        first = domain_events.emit(Happened(n=7))
+        domain_events.emit(Happened(n=8))
+        domain_events.emit(Happened(n=9))
+    DomainEventDelivery.objects.update(handled_at=None, attempts=0)  # as if never dispatched
+    received.clear()
+    failures_left["count"] = 1  # the first listener to run writes, then fails
+
+    with CaptureQueriesContext(connection) as captured:
+        assert domain_events.deliveries_drain() == 2
+    sent = [query["sql"] for query in captured.captured_queries]
+
+    assert len([sql for sql in sent if "SKIP LOCKED" in sql]) == 1  # one lock-read for the lot
+    assert len([sql for sql in sent if sql.startswith("SAVEPOINT")]) == 3  # one per listener
+    assert [event.n for _, event in received] == [8, 9]
+    assert DomainEvent.objects.get(pk=first.pk).payload == {"n": 7}  # its write was undone
+    failed = DomainEventDelivery.objects.get(event=first)
+    assert (failed.handled_at, failed.attempts) == (None, 1)
 
 
 def test_emit_and_subscribe_take_only_declared_events():
