@@ -6,6 +6,10 @@ import "./i18n";
 import "./styles.css";
 import { ApiError } from "./api/errors";
 import { App } from "./App";
+import { restoreSession } from "./auth/tokens";
+
+// Asked now, not after the first render: the cookie's answer decides the first screen.
+void restoreSession();
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache(),
