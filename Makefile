@@ -26,7 +26,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
-WEB_SOURCES := $(shell find web/app/src web/app/public web/app/index.html web/app/vite.config.ts -type f 2>/dev/null)
+WEB_SOURCES := $(shell find web/app/src web/app/build web/app/public web/app/index.html web/app/vite.config.ts -type f 2>/dev/null)
 # plaza-sdk (web/sdk): its wire-format types are shared with the app and the storefront.
 SDK_SOURCES := $(shell find web/sdk/src web/sdk/vite.config.ts -type f -not -name '*.test.ts' 2>/dev/null)
 # The storefront mini-program (web/storefront, docs/shop.md) also reads the app's API types and

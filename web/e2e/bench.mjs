@@ -2,11 +2,13 @@
 // demo server at PLAZA_URL, in Debian's Chromium (CHROMIUM, default /usr/bin/chromium):
 //   lighthouse_performance, lighthouse_accessibility: Lighthouse (mobile defaults) on the chat
 //     list of alice. The page signs in silently from the refresh cookie, passed as a header.
+//     LIGHTHOUSE_REPORT=<file.json>: also saves Lighthouse's full JSON report there.
 //   send_to_render_p95_ms: alice sends SEND_COUNT messages in one browser context; each is timed
 //     from the click on Send until a MutationObserver sees it in bob's page (another context).
 import { chromium } from "@playwright/test";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { writeFileSync } from "node:fs";
 
 const BASE = process.env.PLAZA_URL;
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -44,6 +46,8 @@ async function lighthouseScores() {
       onlyCategories: ["performance", "accessibility"],
       extraHeaders: { Cookie: `plaza_refresh=${refresh}` },
     });
+    if (process.env.LIGHTHOUSE_REPORT)
+      writeFileSync(process.env.LIGHTHOUSE_REPORT, result.report);
     const { categories, audits } = result.lhr;
     const failing = Object.values(audits).filter(
       (audit) =>

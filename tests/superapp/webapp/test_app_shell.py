@@ -2,7 +2,9 @@
 Swagger UI and the admin's static files served by Plaza itself."""
 
 import pytest
-from django.test import Client, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,34 @@ def test_swagger_ui_loads_its_assets_from_plaza_not_a_cdn():
 def test_the_admins_static_files_are_served():
     response = Client().get("/static/admin/css/base.css")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("autorefresh", [False, True])
+@pytest.mark.parametrize(
+    ("accept", "encoding", "body"),
+    [
+        ("gzip, deflate, br", "br", b"brotli"),
+        ("gzip, deflate", "gzip", b"gzipped"),
+        ("", None, b"the script"),
+    ],
+)
+def test_the_apps_files_travel_precompressed_and_cached_forever(
+    tmp_path, autorefresh, accept, encoding, body
+):
+    """The build writes .br and .gz copies next to the app's files (web/app/build/precompress.ts);
+    whitenoise answers with the one the browser accepts, cacheable forever and with the CSP."""
+    (tmp_path / "assets").mkdir()
+    for suffix, content in [("", b"the script"), (".gz", b"gzipped"), (".br", b"brotli")]:
+        (tmp_path / "assets" / f"index-abc.js{suffix}").write_bytes(content)
+    with override_settings(WHITENOISE_ROOT=tmp_path, WHITENOISE_AUTOREFRESH=autorefresh):
+        serve = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
+        response = serve(RequestFactory().get("/assets/index-abc.js", HTTP_ACCEPT_ENCODING=accept))
+        copy = serve(RequestFactory().get("/assets/index-abc.js.gz"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == body
+    assert response.get("Content-Encoding") == encoding
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Vary"] == "Accept-Encoding"
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert copy.status_code == 404  # a copy is no file of its own

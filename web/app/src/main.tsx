@@ -2,10 +2,14 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router-dom";
-import "./i18n";
+import { i18nReady } from "./i18n";
 import "./styles.css";
 import { ApiError } from "./api/errors";
 import { App } from "./App";
+import { restoreSession } from "./auth/tokens";
+
+// Asked now, not after the first render: the cookie's answer decides the first screen.
+void restoreSession();
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache(),
@@ -18,12 +22,14 @@ const queryClient = new QueryClient({
   },
 });
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <App />
-      </BrowserRouter>
-    </QueryClientProvider>
-  </StrictMode>,
+void i18nReady.then(() =>
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );

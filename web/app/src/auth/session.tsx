@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, ok } from "../api/client";
-import { forgetTokens, refreshAccessToken, rememberTokens } from "./tokens";
+import { forgetTokens, rememberTokens, restoreSession } from "./tokens";
 
 type Status = "loading" | "anonymous" | "signed-in";
 
@@ -23,7 +23,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     // A reload keeps the session through the HttpOnly refresh cookie.
-    void refreshAccessToken().then((token) => setStatus(token ? "signed-in" : "anonymous"));
+    void restoreSession().then((token) => setStatus(token ? "signed-in" : "anonymous"));
   }, []);
 
   const ended = useCallback(() => {

@@ -12,6 +12,7 @@ interface TokenBody {
 
 let accessToken: string | null = null;
 let refreshing: Promise<string | null> | null = null;
+let restoring: Promise<string | null> | null = null;
 
 export function currentAccessToken(): string | null {
   return accessToken;
@@ -45,4 +46,13 @@ export function refreshAccessToken(): Promise<string | null> {
       refreshing = null;
     });
   return refreshing;
+}
+
+/**
+ * The session a reload keeps: the page's first refresh through the cookie, asked once. main.tsx
+ * asks before React renders, so the request travels while the first screen is being drawn.
+ */
+export function restoreSession(): Promise<string | null> {
+  restoring ??= refreshAccessToken();
+  return restoring;
 }

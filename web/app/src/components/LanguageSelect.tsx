@@ -6,7 +6,11 @@ export function LanguageSelect() {
   return (
     <div className="field">
       <label htmlFor="language">{t("me.language")}</label>
-      <select id="language" value={i18n.language} onChange={(e) => chooseLanguage(e.target.value)}>
+      <select
+        id="language"
+        value={i18n.language}
+        onChange={(e) => void chooseLanguage(e.target.value)}
+      >
         {LANGUAGES.map((language) => (
           <option key={language.code} value={language.code} lang={language.code}>
             {language.label}
