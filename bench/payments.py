@@ -234,23 +234,22 @@ def orm_confirm(payer, prepay_id):
     services.payorder_confirm(actor=payer, prepay_id=prepay_id, pin=PIN)
 
 
-LOCK_ORDER = (
+LOCK_ORDER = (  # the pay order, locked, with what paying it needs and its three accounts
     "SELECT o.id, o.amount, o.currency, o.organisation_id, o.status, o.expires_at, o.sandbox,"
     " o.out_trade_no, o.payer_openid, o.notify_url, o.prepay_id, m.app_id, s.id, s.pin_hash,"
-    " k.webhook_secret FROM payments_payorder o"
+    " k.webhook_secret, am.id, af.id, aw.id FROM payments_payorder o"
     " JOIN miniprograms_miniprogram m ON m.id = o.miniprogram_id"
     " LEFT JOIN payments_walletsecurity s ON s.user_id = o.payer_id"
     " LEFT JOIN payments_merchantkey k ON k.organisation_id = o.organisation_id"
+    " LEFT JOIN payments_account am ON am.kind = 'merchant'"
+    " AND am.organisation_id = o.organisation_id AND am.currency = o.currency"
+    " AND am.sandbox = o.sandbox AND am.shard = %s"
+    " LEFT JOIN payments_account af ON af.kind = 'fees' AND af.organisation_id IS NULL"
+    " AND af.user_id IS NULL AND af.currency = o.currency AND af.sandbox = o.sandbox"
+    " AND af.shard = %s"
+    " LEFT JOIN payments_account aw ON aw.kind = 'user_wallet' AND aw.user_id = o.payer_id"
+    " AND aw.currency = o.currency AND aw.sandbox = o.sandbox"
     " WHERE o.prepay_id = %s AND o.payer_id = %s FOR UPDATE OF o"
-)
-RESOLVE_ACCOUNTS = (
-    "SELECT id, kind FROM payments_account WHERE"
-    " (kind = 'merchant' AND currency = %s AND sandbox = false AND shard = %s"
-    " AND user_id IS NULL AND organisation_id = %s)"
-    " OR (kind = 'fees' AND currency = %s AND sandbox = false AND shard = %s"
-    " AND user_id IS NULL AND organisation_id IS NULL)"
-    " OR (kind = 'user_wallet' AND currency = %s AND sandbox = false AND shard = 0"
-    " AND user_id = %s AND organisation_id IS NULL)"
 )
 MARK_PAID = "UPDATE payments_payorder SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
 EMIT = (
@@ -267,13 +266,14 @@ NOTIFY = (
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 SPENT = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
-POST = (  # the journal transaction, its postings and the balances, in one statement
+POST = (  # the journal transaction, its postings, the balances and the order marked paid
     "WITH parent AS (INSERT INTO payments_journaltransaction (type, reference, actor_id,"
     " created_at) VALUES (%s, %s, %s, %s) RETURNING id),"
     " children AS (INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
     " created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
     " FROM parent, (VALUES (%s, %s, %s, %s), (%s, %s, %s, %s), (%s, %s, %s, %s))"
     " AS v(account_id, amount, currency, created_at)),"
+    f" cause AS ({MARK_PAID}),"
     " leg(account_id, delta, counts) AS (VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)),"
     " day(today, day_limit) AS (VALUES (%s, %s)),"
     " locked(locked_id) AS (SELECT id FROM payments_account"
@@ -306,22 +306,16 @@ def raw_sql_confirm_factory(dsn: str):
 
     def confirm(payer, prepay_id):
         with conn().transaction(), local.conn.cursor() as cur:
-            cur.execute(LOCK_ORDER, (prepay_id, payer.pk))
+            merchant_shard, fee_shard = random.randrange(shards), random.randrange(shards)
+            cur.execute(LOCK_ORDER, (merchant_shard, fee_shard, prepay_id, payer.pk))
             (order_id, amount, currency, org_id, status, expires_at, _, trade_no, openid, url) = (
                 row := cur.fetchone()
             )[:10]
-            app_id, _, pin_hash, secret = row[11:]
+            app_id, _, pin_hash, secret, merchant, fees, wallet = row[11:]
             now = datetime.now(UTC)
             if status != "pending" or expires_at <= now or not pins.pin_matches(PIN, pin_hash):
                 raise RuntimeError(f"cannot pay {prepay_id}")
-            merchant_shard, fee_shard = random.randrange(shards), random.randrange(shards)
-            cur.execute(
-                RESOLVE_ACCOUNTS,
-                (currency, merchant_shard, org_id, currency, fee_shard, currency, payer.pk),
-            )
-            ids = {kind: pk for pk, kind in cur.fetchall()}
             fee = services.merchant_fee(amount)
-            cur.execute(MARK_PAID, ("paid", fee, now, order_id))
             payload = {
                 "prepay_id": prepay_id,
                 "app_id": app_id,
@@ -353,15 +347,12 @@ def raw_sql_confirm_factory(dsn: str):
                     now,
                 ),
             )
-            legs = [
-                (ids["user_wallet"], -amount, True),
-                (ids["merchant"], amount - fee, False),
-                (ids["fees"], fee, False),
-            ]
+            legs = [(wallet, -amount, True), (merchant, amount - fee, False), (fees, fee, False)]
             cur.execute(
                 POST,
                 ["payment", f"payorder:{prepay_id}", payer.pk, now]
                 + [value for pk, delta, _ in legs for value in (pk, delta, currency, now)]
+                + ["paid", fee, now, order_id]
                 + [value for leg in legs for value in leg]
                 + [now.date(), limit],
             )

@@ -117,7 +117,9 @@ class _OrderToPay(NamedTuple):
     order: PayOrder  # locked; ``order.miniprogram`` carries the app's id and app_id
     pin: WalletSecurity | None  # the payer's PIN, if set
     notify_secret: str  # the merchant's key that signs the notification
-    accounts: list[Account]  # the merchant shard, the fees shard and the payer's wallet
+    # the merchant shard, the fees shard and the payer's wallet; None if one does not exist yet
+    accounts: list[Account] | None
+    shards: tuple[int, int]  # the merchant's and the fees' shards drawn for this payment
 
 
 _PAYORDER_FIELDS = sql.field_names(PayOrder)
@@ -164,8 +166,8 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
     """The payer's pay order, locked, read in one statement with what paying it needs: the
     app's ``app_id``, the payer's PIN row, the merchant's notification key, and the accounts
     the money moves between — a random shard of the merchant's and of the platform's fees, and
-    the payer's wallet —, created first if missing (written by hand: it is a payment's first
-    statement, docs/payments.md "Benchmark")."""
+    the payer's wallet — if they all exist (written by hand: it is a payment's first statement,
+    docs/payments.md "Benchmark")."""
     shards = ledger.random_shard(), ledger.random_shard()
     row = sql.fetch_one(_to_pay_statement(sql.row_lock("o")), [*shards, prepay_id, payer.pk])
     if row is None:
@@ -178,11 +180,10 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
     pin = WalletSecurity.from_db(alias, ["id", "user_id", "pin_hash"], [pin_id, payer.pk, pin_hash])
     starts = range(count + 4, len(row), _ACCOUNT_COLUMNS)
     found = [row[start : start + _ACCOUNT_COLUMNS] for start in starts]
+    accounts = None
     if all(values[0] is not None for values in found):
         accounts = [sql.instance(Account, ledger.ACCOUNT_FIELDS, values) for values in found]
-    else:  # a first payment in this currency or world, or to a new shard
-        accounts = _payment_accounts(order, *shards)
-    return _OrderToPay(order, pin if pin_id else None, notify_secret, accounts)
+    return _OrderToPay(order, pin if pin_id else None, notify_secret, accounts, shards)
 
 
 def _payment_accounts(order: PayOrder, merchant_shard: int, fees_shard: int) -> list[Account]:
@@ -247,7 +248,9 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
 
     A sandbox order does the same in the sandbox world (test money, topped up as needed, no
     daily limit) and emits no domain event: only the merchant's notification tells of it."""
-    order, pin_row, notify_secret, accounts = _payorder_to_pay(prepay_id=prepay_id, payer=actor)
+    order, pin_row, notify_secret, accounts, shards = _payorder_to_pay(
+        prepay_id=prepay_id, payer=actor
+    )
     if order.status == PayOrder.Status.PAID:
         return order
     if order.status != PayOrder.Status.PENDING:
@@ -255,7 +258,8 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code=PAYORDER_EXPIRED)
     pin_verify(user=actor, pin=pin, security=pin_row)
-    merchant, fees, wallet = accounts
+    # created if missing: a first payment in this currency or world, or to a new shard
+    merchant, fees, wallet = accounts or _payment_accounts(order, *shards)
     if order.sandbox:
         _sandbox_top_up(order=order, wallet=wallet)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
