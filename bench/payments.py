@@ -10,7 +10,13 @@ The ``--threads`` are shared by ``--processes`` processes (default 2, one per co
 process runs Python on one core at a time, and Plaza's servers run as several processes.
 
 Prints ``payments_per_s_spread=``, ``payments_per_s_hot=``, ``hot_ratio=`` (hot/spread),
-``ledger_verify=ok``, ``raw_sql_per_s=`` and ``orm_ratio=`` (ORM spread / raw), then the
+``ledger_verify=ok``, ``raw_sql_per_s=`` and ``orm_ratio=`` (ORM spread / raw), the CPU
+milliseconds one timed payment costs, spread phase and raw path, in Python (``time.process_time``
+of the worker processes) and in PostgreSQL (the threads' backends, from ``/proc/<pid>/stat``):
+``payment_python_cpu_ms=``, ``payment_postgres_cpu_ms=``, ``raw_sql_python_cpu_ms=``,
+``raw_sql_postgres_cpu_ms=`` and their sum for the service, ``payment_cpu_ms=`` (figures that
+do not depend on what else the machine runs: 2 cores reach at most 2,000 / ``payment_cpu_ms``
+payments per second), then the
 physical ceiling of the same PostgreSQL: ``pgbench_tps=``, pgbench's built-in TPC-B-like script
 (a debit/credit transaction: five statements, one commit) with as many clients as the bench has
 threads, and ``payments_over_tpcb=`` (payments spread / pgbench). pgbench comes with
@@ -136,10 +142,12 @@ def split(queues, threads: int):
     return [[(p.pk, prepay) for q in queues[t::threads] for p, prepay in q] for t in range(threads)]
 
 
-def run_workers(work, action: str, processes: int) -> float:
+def run_workers(work, action: str, processes: int) -> tuple[float, float, float]:
     """Run the threads' work lists in ``processes`` spawned processes (each its own Django,
     connection pool and GIL, as server processes are), every thread starting at one signal.
-    Returns the seconds from that signal until the last thread finished."""
+    Returns the seconds from that signal until the last thread finished, and the CPU seconds
+    the timed payments cost in Python (the processes) and in PostgreSQL (the threads'
+    backends): figures that do not depend on what else the machine runs."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(processes + 1)
     results = context.Queue()
@@ -157,27 +165,38 @@ def run_workers(work, action: str, processes: int) -> float:
     failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
     if failures:
         raise SystemExit(f"bench failed: {failures[0]}")
-    return max(outcomes) - started
+    finished = max(finish for finish, _, _ in outcomes)
+    python = sum(cpu for _, cpu, _ in outcomes)
+    postgres = sum(cpu for _, _, cpu in outcomes)
+    return finished - started, python, postgres
 
 
 def worker_process(work, action: str, barrier, results) -> None:
     """One process: its threads pay their first ``WARMUP`` items (connections opened,
     statements prepared, code warm), wait for the common signal, run the rest, and the process
-    reports when its last thread finished (or the first error)."""
-    confirm = orm_confirm if action == "orm" else raw_sql_confirm_factory(libpq_dsn())
+    reports when its last thread finished and the CPU seconds of the timed part, its own and
+    its threads' PostgreSQL backends' (or the first error)."""
+    if action == "orm":
+        confirm, backend_pid = orm_confirm, orm_backend_pid
+    else:
+        confirm, backend_pid = raw_sql_confirm_factory(libpq_dsn())
     payers = User.objects.in_bulk({payer for items in work for payer, _ in items})
     warm = threading.Barrier(len(work) + 1)
     start = threading.Event()
     errors = []
+    backend_cpu = []  # per thread: its backend's CPU seconds during the timed part
 
     def run(items):
         try:
             for payer, prepay_id in items[:WARMUP]:
                 confirm(payers[payer], prepay_id)
+            pid = backend_pid()
+            before = backend_cpu_s(pid)
             warm.wait()
             start.wait()
             for payer, prepay_id in items[WARMUP:]:
                 confirm(payers[payer], prepay_id)
+            backend_cpu.append(backend_cpu_s(pid) - before)
         except Exception as exc:  # reported to the parent: a bench must not hide failures
             errors.append(repr(exc))
             warm.abort()
@@ -190,33 +209,47 @@ def worker_process(work, action: str, barrier, results) -> None:
     with contextlib.suppress(threading.BrokenBarrierError):  # a thread failed: reported below
         warm.wait()
     barrier.wait()
+    python = time.process_time()
     start.set()
     for thread in threads:
         thread.join()
-    results.put(errors[0] if errors else time.time())
+    python = time.process_time() - python
+    results.put(errors[0] if errors else (time.time(), python, sum(backend_cpu)))
+
+
+def backend_cpu_s(pid: int) -> float:
+    """CPU seconds the PostgreSQL backend ``pid`` has used (PostgreSQL runs on this host: its
+    /proc entry is readable)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def orm_backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 def orm_confirm(payer, prepay_id):
     services.payorder_confirm(actor=payer, prepay_id=prepay_id, pin=PIN)
 
 
-LOCK_ORDER = (
+LOCK_ORDER = (  # the pay order, locked, with what paying it needs and its three accounts
     "SELECT o.id, o.amount, o.currency, o.organisation_id, o.status, o.expires_at, o.sandbox,"
     " o.out_trade_no, o.payer_openid, o.notify_url, o.prepay_id, m.app_id, s.id, s.pin_hash,"
-    " k.webhook_secret FROM payments_payorder o"
+    " k.webhook_secret, am.id, af.id, aw.id FROM payments_payorder o"
     " JOIN miniprograms_miniprogram m ON m.id = o.miniprogram_id"
     " LEFT JOIN payments_walletsecurity s ON s.user_id = o.payer_id"
     " LEFT JOIN payments_merchantkey k ON k.organisation_id = o.organisation_id"
+    " LEFT JOIN payments_account am ON am.kind = 'merchant'"
+    " AND am.organisation_id = o.organisation_id AND am.currency = o.currency"
+    " AND am.sandbox = o.sandbox AND am.shard = %s"
+    " LEFT JOIN payments_account af ON af.kind = 'fees' AND af.organisation_id IS NULL"
+    " AND af.user_id IS NULL AND af.currency = o.currency AND af.sandbox = o.sandbox"
+    " AND af.shard = %s"
+    " LEFT JOIN payments_account aw ON aw.kind = 'user_wallet' AND aw.user_id = o.payer_id"
+    " AND aw.currency = o.currency AND aw.sandbox = o.sandbox"
     " WHERE o.prepay_id = %s AND o.payer_id = %s FOR UPDATE OF o"
-)
-RESOLVE_ACCOUNTS = (
-    "SELECT id, kind FROM payments_account WHERE"
-    " (kind = 'merchant' AND currency = %s AND sandbox = false AND shard = %s"
-    " AND user_id IS NULL AND organisation_id = %s)"
-    " OR (kind = 'fees' AND currency = %s AND sandbox = false AND shard = %s"
-    " AND user_id IS NULL AND organisation_id IS NULL)"
-    " OR (kind = 'user_wallet' AND currency = %s AND sandbox = false AND shard = 0"
-    " AND user_id = %s AND organisation_id IS NULL)"
 )
 MARK_PAID = "UPDATE payments_payorder SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
 EMIT = (
@@ -233,13 +266,14 @@ NOTIFY = (
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 SPENT = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
-POST = (  # the journal transaction, its postings and the balances, in one statement
+POST = (  # the journal transaction, its postings, the balances and the order marked paid
     "WITH parent AS (INSERT INTO payments_journaltransaction (type, reference, actor_id,"
     " created_at) VALUES (%s, %s, %s, %s) RETURNING id),"
     " children AS (INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
     " created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
     " FROM parent, (VALUES (%s, %s, %s, %s), (%s, %s, %s, %s), (%s, %s, %s, %s))"
     " AS v(account_id, amount, currency, created_at)),"
+    f" cause AS ({MARK_PAID}),"
     " leg(account_id, delta, counts) AS (VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)),"
     " day(today, day_limit) AS (VALUES (%s, %s)),"
     " locked(locked_id) AS (SELECT id FROM payments_account"
@@ -259,31 +293,29 @@ HANDLERS = ("loyalty.handlers.on_payorder_paid", "miniprograms.shop.payment.on_p
 def raw_sql_confirm_factory(dsn: str):
     """The statements ``payorder_confirm`` sends (``manage.py shell`` with
     ``CaptureQueriesContext`` shows them), written by hand on one psycopg connection per
-    thread, bound server-side and prepared after five uses as Django's connection does."""
+    thread, bound server-side and prepared after five uses as Django's connection does.
+    Returns the confirm function and one that gives the thread's backend pid."""
     local = threading.local()
     shards = settings.PAYMENTS_HOT_ACCOUNT_SHARDS
     limit = settings.PAYMENTS_DAILY_OUTGOING_LIMIT
 
-    def confirm(payer, prepay_id):
+    def conn():
         if not hasattr(local, "conn"):
             local.conn = psycopg.connect(dsn, prepare_threshold=5)
-        with local.conn.transaction(), local.conn.cursor() as cur:
-            cur.execute(LOCK_ORDER, (prepay_id, payer.pk))
+        return local.conn
+
+    def confirm(payer, prepay_id):
+        with conn().transaction(), local.conn.cursor() as cur:
+            merchant_shard, fee_shard = random.randrange(shards), random.randrange(shards)
+            cur.execute(LOCK_ORDER, (merchant_shard, fee_shard, prepay_id, payer.pk))
             (order_id, amount, currency, org_id, status, expires_at, _, trade_no, openid, url) = (
                 row := cur.fetchone()
             )[:10]
-            app_id, _, pin_hash, secret = row[11:]
+            app_id, _, pin_hash, secret, merchant, fees, wallet = row[11:]
             now = datetime.now(UTC)
             if status != "pending" or expires_at <= now or not pins.pin_matches(PIN, pin_hash):
                 raise RuntimeError(f"cannot pay {prepay_id}")
-            merchant_shard, fee_shard = random.randrange(shards), random.randrange(shards)
-            cur.execute(
-                RESOLVE_ACCOUNTS,
-                (currency, merchant_shard, org_id, currency, fee_shard, currency, payer.pk),
-            )
-            ids = {kind: pk for pk, kind in cur.fetchall()}
             fee = services.merchant_fee(amount)
-            cur.execute(MARK_PAID, ("paid", fee, now, order_id))
             payload = {
                 "prepay_id": prepay_id,
                 "app_id": app_id,
@@ -315,22 +347,19 @@ def raw_sql_confirm_factory(dsn: str):
                     now,
                 ),
             )
-            legs = [
-                (ids["user_wallet"], -amount, True),
-                (ids["merchant"], amount - fee, False),
-                (ids["fees"], fee, False),
-            ]
+            legs = [(wallet, -amount, True), (merchant, amount - fee, False), (fees, fee, False)]
             cur.execute(
                 POST,
                 ["payment", f"payorder:{prepay_id}", payer.pk, now]
                 + [value for pk, delta, _ in legs for value in (pk, delta, currency, now)]
+                + ["paid", fee, now, order_id]
                 + [value for leg in legs for value in leg]
                 + [now.date(), limit],
             )
             if len(cur.fetchall()) != len(legs):
                 raise RuntimeError(f"refused {prepay_id}")
 
-    return confirm
+    return confirm, lambda: conn().info.backend_pid
 
 
 def libpq_dsn() -> str:
@@ -412,9 +441,12 @@ def main():
     analyze()
     print(f"# measuring: {count} payments per phase", flush=True)
 
-    spread_rate = count / run_workers(split(spread, threads), "orm", args.processes)
-    hot_rate = count / run_workers(split(hot_orders, threads), "orm", args.processes)
-    raw_rate = count / run_workers(split(raw_orders, threads), "raw", args.processes)
+    spread_s, spread_python, spread_postgres = run_workers(
+        split(spread, threads), "orm", args.processes
+    )
+    hot_s, _, _ = run_workers(split(hot_orders, threads), "orm", args.processes)
+    raw_s, raw_python, raw_postgres = run_workers(split(raw_orders, threads), "raw", args.processes)
+    spread_rate, hot_rate, raw_rate = count / spread_s, count / hot_s, count / raw_s
 
     report = selectors.ledger_report()
     hot_shards = Account.objects.filter(organisation_id=hot[0].organisation_id).count()
@@ -427,6 +459,14 @@ def main():
     print(f"ledger_verify={'ok' if report.ok else 'MISMATCH'}")
     print(f"raw_sql_per_s={raw_rate:.0f}")
     print(f"orm_ratio={spread_rate / raw_rate:.2f}")
+    for label, python, postgres in (
+        ("payment", spread_python, spread_postgres),
+        ("raw_sql", raw_python, raw_postgres),
+    ):
+        print(f"{label}_python_cpu_ms={python * 1000 / count:.2f}")
+        print(f"{label}_postgres_cpu_ms={postgres * 1000 / count:.2f}")
+    cpu_ms = (spread_python + spread_postgres) * 1000 / count
+    print(f"payment_cpu_ms={cpu_ms:.2f}")
     if args.pgbench_seconds:
         tpcb = pgbench_tps(threads, args.processes, args.pgbench_seconds)
         print(f"pgbench_tps={tpcb:.0f}")

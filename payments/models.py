@@ -138,8 +138,15 @@ class JournalTransaction(models.Model):
 
     type = models.CharField(max_length=24, choices=Type.choices)
     reference = models.CharField(max_length=64, help_text="What caused it, e.g. payorder:pp_…")
+    # Not indexed: nothing reads the journal by actor, and every payment would pay for the
+    # index entry (deleting a user that acted — which PROTECT refuses anyway — scans instead).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,8 +160,11 @@ class JournalTransaction(models.Model):
 class Posting(models.Model):
     """One leg of a transaction: a signed amount on one account (credit > 0, debit < 0)."""
 
+    # Not indexed: postings are read by account (the index below), and the balance trigger
+    # checks the statement's new rows only (migration 0010); three index entries per payment
+    # saved. Journal rows are never deleted (the append-only trigger), so PROTECT never scans.
     transaction = models.ForeignKey(
-        JournalTransaction, on_delete=models.PROTECT, related_name="postings"
+        JournalTransaction, on_delete=models.PROTECT, related_name="postings", db_index=False
     )
     # indexed by posting_account_time_idx (account first): a second index would only cost writes
     account = models.ForeignKey(
@@ -279,8 +289,10 @@ class PayOrder(models.Model):
         CLOSED = "closed"
 
     prepay_id = models.CharField(max_length=40)
+    # Not indexed: orders are found by prepay_id, (organisation, out_trade_no) or payer; an
+    # index on the app would cost every order and every status change one more entry.
     miniprogram = models.ForeignKey(
-        "miniprograms.MiniProgram", on_delete=models.PROTECT, related_name="+"
+        "miniprograms.MiniProgram", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # indexed by the two (organisation, …) indexes below
     organisation = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Pay orders: created by a mini-program's merchant, confirmed by the payer with a PIN, closed
 or expired, with merchant notifications and fees."""
 
+import functools
 from typing import NamedTuple
 
 from django.conf import settings
@@ -116,35 +117,91 @@ class _OrderToPay(NamedTuple):
     order: PayOrder  # locked; ``order.miniprogram`` carries the app's id and app_id
     pin: WalletSecurity | None  # the payer's PIN, if set
     notify_secret: str  # the merchant's key that signs the notification
+    # the merchant shard, the fees shard and the payer's wallet; None if one does not exist yet
+    accounts: list[Account] | None
+    shards: tuple[int, int]  # the merchant's and the fees' shards drawn for this payment
 
 
 _PAYORDER_FIELDS = sql.field_names(PayOrder)
 _App = PayOrder._meta.get_field("miniprogram").related_model
+_ACCOUNT_COLUMNS = len(ledger.ACCOUNT_FIELDS)
+_MARK_PAID = (
+    f"UPDATE {PayOrder._meta.db_table} SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
+)
 
 
-def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
-    """The payer's pay order, locked, read in one statement with what paying it needs: the
-    app's ``app_id``, the payer's PIN row and the merchant's notification key (written by hand:
-    it is a payment's first statement, docs/payments.md "Benchmark")."""
-    columns = ", ".join(f"o.{name}" for name in _PAYORDER_FIELDS)
-    row = sql.fetch_one(
-        f"SELECT {columns}, m.app_id, s.id, s.pin_hash, k.webhook_secret"
+@functools.cache
+def _to_pay_statement(lock: str) -> str:
+    """The pay order (locked with ``lock``) with its app's ``app_id``, the payer's PIN row, the
+    merchant's key, and the three accounts of the payment in the order's currency and world
+    (LEFT JOINs: a missing account reads as NULLs). Each account join names the columns of its
+    kind's partial unique index. Parameters: the merchant shard, the fees shard, the prepay id,
+    the payer."""
+    accounts = ledger.ACCOUNT_TABLE
+
+    def columns(alias: str, names) -> str:
+        return ", ".join(f"{alias}.{name}" for name in names)
+
+    return (
+        f"SELECT {columns('o', _PAYORDER_FIELDS)}, m.app_id, s.id, s.pin_hash, k.webhook_secret,"
+        f" {columns('am', ledger.ACCOUNT_FIELDS)}, {columns('af', ledger.ACCOUNT_FIELDS)},"
+        f" {columns('aw', ledger.ACCOUNT_FIELDS)}"
         f" FROM {PayOrder._meta.db_table} o"
         f" JOIN {_App._meta.db_table} m ON m.id = o.miniprogram_id"
         f" LEFT JOIN {WalletSecurity._meta.db_table} s ON s.user_id = o.payer_id"
         f" LEFT JOIN {MerchantKey._meta.db_table} k ON k.organisation_id = o.organisation_id"
-        " WHERE o.prepay_id = %s AND o.payer_id = %s" + sql.row_lock("o"),
-        [prepay_id, payer.pk],
+        f" LEFT JOIN {accounts} am ON am.kind = '{Kind.MERCHANT.value}'"
+        " AND am.organisation_id = o.organisation_id AND am.currency = o.currency"
+        " AND am.sandbox = o.sandbox AND am.shard = %s"
+        f" LEFT JOIN {accounts} af ON af.kind = '{Kind.FEES.value}'"
+        " AND af.organisation_id IS NULL AND af.user_id IS NULL AND af.currency = o.currency"
+        " AND af.sandbox = o.sandbox AND af.shard = %s"
+        f" LEFT JOIN {accounts} aw ON aw.kind = '{Kind.USER_WALLET.value}'"
+        " AND aw.user_id = o.payer_id AND aw.currency = o.currency AND aw.sandbox = o.sandbox"
+        f" WHERE o.prepay_id = %s AND o.payer_id = %s{lock}"
     )
+
+
+def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
+    """The payer's pay order, locked, read in one statement with what paying it needs: the
+    app's ``app_id``, the payer's PIN row, the merchant's notification key, and the accounts
+    the money moves between — a random shard of the merchant's and of the platform's fees, and
+    the payer's wallet — if they all exist (written by hand: it is a payment's first statement,
+    docs/payments.md "Benchmark")."""
+    shards = ledger.random_shard(), ledger.random_shard()
+    row = sql.fetch_one(_to_pay_statement(sql.row_lock("o")), [*shards, prepay_id, payer.pk])
     if row is None:
         raise NotFound("No such pay order.", code=PAYORDER_NOT_FOUND)
     alias, count = connection.alias, len(_PAYORDER_FIELDS)
     order = sql.instance(PayOrder, _PAYORDER_FIELDS, row[:count])
-    app_id, pin_id, pin_hash, notify_secret = row[count:]
+    app_id, pin_id, pin_hash, notify_secret = row[count : count + 4]
     order.payer = payer
     order.miniprogram = _App.from_db(alias, ["id", "app_id"], [order.miniprogram_id, app_id])
     pin = WalletSecurity.from_db(alias, ["id", "user_id", "pin_hash"], [pin_id, payer.pk, pin_hash])
-    return _OrderToPay(order, pin if pin_id else None, notify_secret)
+    starts = range(count + 4, len(row), _ACCOUNT_COLUMNS)
+    found = [row[start : start + _ACCOUNT_COLUMNS] for start in starts]
+    accounts = None
+    if all(values[0] is not None for values in found):
+        accounts = [sql.instance(Account, ledger.ACCOUNT_FIELDS, values) for values in found]
+    return _OrderToPay(order, pin if pin_id else None, notify_secret, accounts, shards)
+
+
+def _payment_accounts(order: PayOrder, merchant_shard: int, fees_shard: int) -> list[Account]:
+    """The merchant shard, the fees shard and the payer's wallet of ``order``, created if
+    missing."""
+    currency, sandbox = order.currency, order.sandbox
+    return ledger.accounts_resolve(
+        ledger.merchant_lookup(
+            organisation_id=order.organisation_id,
+            currency=currency,
+            shard=merchant_shard,
+            sandbox=sandbox,
+        ),
+        ledger.platform_lookup(
+            kind=Kind.FEES, currency=currency, shard=fees_shard, sandbox=sandbox
+        ),
+        ledger.wallet_lookup(user=order.payer, currency=currency, sandbox=sandbox),
+    )
 
 
 def _merchant_notify(*, order: PayOrder, event_type: str, data: dict, secret: str) -> None:
@@ -191,7 +248,9 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
 
     A sandbox order does the same in the sandbox world (test money, topped up as needed, no
     daily limit) and emits no domain event: only the merchant's notification tells of it."""
-    order, pin_row, notify_secret = _payorder_to_pay(prepay_id=prepay_id, payer=actor)
+    order, pin_row, notify_secret, accounts, shards = _payorder_to_pay(
+        prepay_id=prepay_id, payer=actor
+    )
     if order.status == PayOrder.Status.PAID:
         return order
     if order.status != PayOrder.Status.PENDING:
@@ -199,22 +258,12 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
     if order.expires_at <= timezone.now():
         raise DomainError("This pay order has expired.", code=PAYORDER_EXPIRED)
     pin_verify(user=actor, pin=pin, security=pin_row)
-    sandbox, currency = order.sandbox, order.currency
-    merchant, fees, wallet = ledger.accounts_resolve(
-        ledger.merchant_lookup(
-            organisation_id=order.organisation_id, currency=currency, sandbox=sandbox
-        ),
-        ledger.platform_lookup(kind=Kind.FEES, currency=currency, sandbox=sandbox),
-        ledger.wallet_lookup(user=actor, currency=currency, sandbox=sandbox),
-    )
-    if sandbox:
+    # created if missing: a first payment in this currency or world, or to a new shard
+    merchant, fees, wallet = accounts or _payment_accounts(order, *shards)
+    if order.sandbox:
         _sandbox_top_up(order=order, wallet=wallet)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
-    sql.execute(
-        f"UPDATE {PayOrder._meta.db_table} SET status = %s, fee = %s, paid_at = %s WHERE id = %s",
-        [order.status, order.fee, order.paid_at, order.pk],
-    )
     _emit_for_real_money(
         order,
         events.PayOrderPaid(
@@ -235,11 +284,13 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         secret=notify_secret,
     )
     # The posting comes last: it locks a merchant shard (hot during a flash sale) until commit.
+    # The order is marked paid in the same statement.
     ledger.journal_post(
         type=Type.PAYMENT,
         reference=f"payorder:{order.prepay_id}",
         actor=actor,
         legs=[(wallet, -order.amount), (merchant, order.amount - order.fee), (fees, order.fee)],
+        cause=(_MARK_PAID, [order.status, order.fee, order.paid_at, order.pk]),
     )
     return order
 

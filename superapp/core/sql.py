@@ -7,8 +7,9 @@ these helpers, in SQL that both PostgreSQL and SQLite (the embedded default) run
 """
 
 import functools
+from datetime import datetime
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def row_lock(*tables: str, strength: str = "UPDATE") -> str:
@@ -48,12 +49,55 @@ def _fields(model, names: tuple[str, ...]) -> list:
     return [model._meta.get_field(name) for name in names]
 
 
+# Field classes whose preparation for the database sends a value of these exact types as it
+# is (``get_db_prep_save`` is the identity for them), unless a subclass changes it, by vendor:
+# PostgreSQL sends an aware datetime as it is (SQLite needs its text form) but wraps an int in
+# its column's width (Int8…, so that a prepared statement's parameter types never change).
+_SENT_AS_IS = {
+    "postgresql": {
+        models.CharField: (str,),
+        models.TextField: (str,),
+        models.BooleanField: (bool,),
+        models.DateTimeField: (datetime,),
+    },
+    "sqlite": {
+        models.CharField: (str,),
+        models.TextField: (str,),
+        models.BooleanField: (bool,),
+        models.IntegerField: (int,),
+    },
+}
+_PREPARATION = ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
+
+
+@functools.cache
+def _sent_as_is(field, vendor: str) -> tuple[type, ...]:
+    """The exact types of the values ``field`` sends unchanged on this kind of database (asking
+    the field costs more than the rest of a hand-written statement's parameters)."""
+    target = field.target_field if field.is_relation else field
+    for base, types in _SENT_AS_IS.get(vendor, {}).items():
+        if type(target) is base or (
+            isinstance(target, base)
+            and all(getattr(type(target), name) is getattr(base, name) for name in _PREPARATION)
+        ):
+            return types + ((type(None),) if field.null else ())
+    return ()
+
+
+def _prepare(field, value, db):
+    as_is = _sent_as_is(field, db.vendor)
+    if type(value) in as_is and (type(value) is not datetime or value.tzinfo is not None):
+        return value
+    return field.get_db_prep_save(value, db)
+
+
 def _prepared(model, rows: list[dict]) -> tuple[list, list]:
     """The fields of ``rows`` (dicts of the same attnames) and their values, prepared as the ORM
     prepares them (JSON, UUIDs, times), row after row."""
     fields = _fields(model, tuple(rows[0]))
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
     params = [
-        field.get_db_prep_save(value, connection)
+        _prepare(field, value, db)
         for row in rows
         for field, value in zip(fields, row.values(), strict=True)
     ]

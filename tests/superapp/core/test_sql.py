@@ -32,3 +32,38 @@ def test_a_model_with_a_file_field_is_refused_and_its_file_not_stored():
     with pytest.raises(TypeError, match="file fields \\(file\\)"):
         sql.all_values(upload)
     assert not upload.file._committed  # pre_save never ran: nothing went to the storage
+
+
+def test_hand_written_parameters_are_what_the_orm_sends(settings):
+    """``row_params`` sends plain ints, strings, booleans and aware times as they are, and
+    everything else (JSON, UUIDs, enum members, naive times, strings in an int column) through
+    the field's own preparation: the same values either way."""
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from django.db import connection
+
+    from payments.models import Account, PayOrder
+    from superapp.core.models import DomainEvent
+    from superapp.webhooks.models import WebhookDelivery
+
+    settings.USE_TZ = True
+    now = datetime.now(UTC)
+    rows = [
+        (Account, {"kind": Account.Kind.FEES, "user_id": None, "shard": "3", "sandbox": True}),
+        (PayOrder, {"status": "paid", "fee": 6, "paid_at": now, "miniprogram_id": 1}),
+        (
+            DomainEvent,
+            {"type": "x.y", "payload": {"a": [1]}, "created_at": now.replace(tzinfo=None)},
+        ),
+        (WebhookDelivery, {"event_id": uuid4(), "body": "{}", "next_attempt_at": now}),
+    ]
+    for model, row in rows:
+        expected = [
+            model._meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in row.items()
+        ]
+        sent = sql.row_params(model, row)
+        assert [(type(value), str(value)) for value in sent] == [
+            (type(value), str(value)) for value in expected
+        ], model
