@@ -32,7 +32,6 @@ from loyalty.models import (
     Tag,
     Tier,
 )
-from superapp.core import sql
 from superapp.core.errors import InvalidInput
 from superapp.official import selectors as official_selectors
 
@@ -164,33 +163,24 @@ def qualified_tier_subquery() -> QuerySet:
     )
 
 
-def next_tier_spend(*, program_id: int, above: int) -> int | None:
-    """The lowest threshold of the program's tiers above ``above`` (None at the top tier): one
-    hand-written read per earn, the ORM's compile cost left out."""
-    (spend,) = sql.fetch_one(
-        f"SELECT MIN(min_spend) FROM {Tier._meta.db_table} WHERE program_id = %s"
-        " AND min_spend > %s",
-        [program_id, above],
-    )
-    return spend
-
-
 def tier_for_spend(*, program: Program, spend: int) -> Tier:
     return program.tiers.filter(min_spend__lte=spend).order_by("-min_spend").first()
 
 
-def purchase_points(*, program: Program, purchase: Purchase, tier: Tier) -> int:
+def bonus_campaigns_running(*, program: Program, at: datetime) -> list[BonusCampaign]:
+    return list(BonusCampaign.objects.filter(program=program, starts_at__lte=at, ends_at__gt=at))
+
+
+def purchase_points(
+    *, program: Program, purchase: Purchase, tier: Tier, campaigns: list[BonusCampaign]
+) -> int:
     """Points a purchase earns: rate x what was paid, line by line, times the best bonus
-    campaign running at payment time that matches the line (product, collection or
-    everything), times the member's tier multiplier. Rounded down once, at the end.
+    campaign running at payment time (``campaigns``: :func:`bonus_campaigns_running`) that
+    matches the line (product, collection or everything), times the member's tier multiplier.
+    Rounded down once, at the end.
 
     Lines carry their price before an order-wide coupon; what was paid (``purchase.amount``)
     is shared among them in proportion to their amounts, so points follow the payment."""
-    campaigns = list(
-        BonusCampaign.objects.filter(
-            program=program, starts_at__lte=purchase.paid_at, ends_at__gt=purchase.paid_at
-        )
-    )
     lines = purchase.lines or [{"amount": purchase.amount}]
     lines_total = sum(int(line["amount"]) for line in lines)
     if lines_total == 0:

@@ -146,7 +146,34 @@ def all_values(instance) -> dict:
 
 
 @functools.cache
+def _update_statement(model, names: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{field.column} = %s" for field in _fields(model, names))
+    return f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = %s"
+
+
+def update_statement(model, pk: int, row: dict) -> tuple[str, list]:
+    """``UPDATE … SET … WHERE id = …`` of the row ``pk`` to the values of ``row`` (attnames of
+    ``model``) and its parameters: :meth:`Model.save` with ``update_fields``, without the ORM's
+    compiling, for a caller that runs it alone or in :func:`execute_together`."""
+    _, params = _prepared(model, [row])
+    return _update_statement(model, tuple(row)), [*params, pk]
+
+
+def execute_together(statements: list[tuple[str, list]], ctes: tuple[str, list] = ("", [])):
+    """Run data-modifying ``statements`` ((sql, params) each, none reading what another one
+    wrote) after the WITH clauses ``ctes`` (:func:`family_ctes`), as one statement: each a
+    clause of a data-modifying WITH. PostgreSQL only: SQLite has no data-modifying WITH, and a
+    caller that also runs there runs the same statements one by one."""
+    clauses = [ctes[0]] if ctes[0] else []
+    clauses += [f"w{index} AS ({statement})" for index, (statement, _) in enumerate(statements)]
+    params = [*ctes[1], *(param for _, values in statements for param in values)]
+    execute(f"WITH {', '.join(clauses)} SELECT 1", params)
+
+
+@functools.cache
 def _family_ctes(parent, names: tuple, child, link: str, child_names: tuple, count: int) -> str:
+    if not count:
+        return f"parent AS ({_insert_statement(parent, names, 1)})"
     columns = [field.column for field in _fields(child, child_names)]
     return (
         f"parent AS ({_insert_statement(parent, names, 1)}),"
@@ -160,8 +187,11 @@ def _family_ctes(parent, names: tuple, child, link: str, child_names: tuple, cou
 def family_ctes(parent, row: dict, child, link: str, children: list[dict]) -> tuple[str, list]:
     """``parent AS (INSERT …), children AS (INSERT …)``: PostgreSQL WITH clauses inserting one
     ``parent`` row and its ``children`` rows (whose ``link`` field points at it), with their
-    parameters, for a statement to go on with (``SELECT id FROM parent``, an UPDATE…)."""
+    parameters, for a statement to go on with (``SELECT id FROM parent``, an UPDATE…). With
+    no children, the parent's clause alone."""
     _, parent_params = _prepared(parent, [row])
+    if not children:
+        return _family_ctes(parent, tuple(row), child, link, (), 0), parent_params
     _, child_params = _prepared(child, children)
     ctes = _family_ctes(parent, tuple(row), child, link, tuple(children[0]), len(children))
     return ctes, parent_params + child_params
