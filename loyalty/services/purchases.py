@@ -187,7 +187,8 @@ def _tier_update(earner: Earner, purchase: Purchase, now, *, counted: bool) -> N
     if next_spend is None or reach < next_spend:
         member.rolling_spend = reach
         return
-    purchase.save(update_fields=["member"])  # the sum counts it
+    if not counted:  # the sum counts it
+        sql.execute(*sql.update_statement(Purchase, purchase.pk, {"member_id": member.pk}))
     member.rolling_spend = selectors.rolling_spend(member=member, now=now)
     best = selectors.tier_for_spend(program=earner.program, spend=member.rolling_spend)
     if best.min_spend > member.tier.min_spend:

@@ -8,7 +8,7 @@ these helpers, in SQL that both PostgreSQL and SQLite (the embedded default) run
 
 import functools
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def row_lock(*tables: str, strength: str = "UPDATE") -> str:
@@ -52,8 +52,9 @@ def _prepared(model, rows: list[dict]) -> tuple[list, list]:
     """The fields of ``rows`` (dicts of the same attnames) and their values, prepared as the ORM
     prepares them (JSON, UUIDs, times), row after row."""
     fields = _fields(model, tuple(rows[0]))
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: each of its attributes is a lookup
     params = [
-        field.get_db_prep_save(value, connection)
+        field.get_db_prep_save(value, db)
         for row in rows
         for field, value in zip(fields, row.values(), strict=True)
     ]
@@ -214,12 +215,12 @@ def insert_with_children(parent, row: dict, child, link: str, children: list[dic
 def instance(model, names: list[str], values):
     """A model instance from raw column values of the fields ``names`` (attnames), through the
     converters the ORM applies (a JSON field arrives as text; on SQLite, a time as a string)."""
-    values = list(values)
-    for index, field in _converted_fields(model, tuple(names), connection.vendor):
+    values, db = list(values), connections[DEFAULT_DB_ALIAS]
+    for index, field in _converted_fields(model, tuple(names), db.vendor):
         col = field.get_col(model._meta.db_table)
         for convert in _converters(col):
-            values[index] = convert(values[index], col, connection)
-    return model.from_db(connection.alias, names, values)
+            values[index] = convert(values[index], col, db)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 def _converters(col) -> list:
@@ -240,4 +241,4 @@ def _converted_fields(model, names: tuple[str, ...], vendor: str) -> list[tuple[
 
 def loaded(model, pk: int, values: dict):
     """The instance ``insert`` wrote, as if the ORM had saved it."""
-    return model.from_db(connection.alias, ["id", *values], [pk, *values.values()])
+    return model.from_db(DEFAULT_DB_ALIAS, ["id", *values], [pk, *values.values()])
