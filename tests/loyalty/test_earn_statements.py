@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 _orders = itertools.count(1)
 
 
-def purchase(brand, user, **keys):
+def purchase(brand, user, source=Purchase.Source.SHOP_ORDER, **keys):
     return services.purchase_record(
         brand_id=brand.pk,
         user_id=user.pk,
-        source=Purchase.Source.SHOP_ORDER,
+        source=source,
         amount=5000,
         currency="EUR",
         paid_at=timezone.now(),
@@ -87,15 +87,7 @@ def test_the_shop_order_enriching_its_pay_order_is_four_statements():
     brand, buyer = make_brand(), UserFactory()
     make_program(brand)
     purchase(brand, buyer, order_id=next(_orders))
-    paid = services.purchase_record(
-        brand_id=brand.pk,
-        user_id=buyer.pk,
-        source=Purchase.Source.PAY_ORDER,
-        amount=5000,
-        currency="EUR",
-        paid_at=timezone.now(),
-        prepay_id="wx-enriched",
-    )
+    paid = purchase(brand, buyer, Purchase.Source.PAY_ORDER, prepay_id="wx-enriched")
 
     with one_transaction() as statements, delivery():
         enriched = purchase(brand, buyer, order_id=next(_orders), prepay_id="wx-enriched")
