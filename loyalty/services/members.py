@@ -47,7 +47,8 @@ def _member_create(
 MEMBER_COLUMNS = sql.field_names(Member)
 TIER_COLUMNS = sql.field_names(Tier)
 PROGRAM_COLUMNS = sql.field_names(Program)
-TIER_AT, PROGRAM_AT = len(MEMBER_COLUMNS), len(MEMBER_COLUMNS) + len(TIER_COLUMNS)
+USER_AT, TIER_AT = MEMBER_COLUMNS.index("user_id"), len(MEMBER_COLUMNS)
+PROGRAM_AT = TIER_AT + len(TIER_COLUMNS)
 NEXT_SPEND_AT = PROGRAM_AT + len(PROGRAM_COLUMNS)
 EARNER = (  # the member with its tier and program, and the referrer its first purchase rewards
     "WITH me AS (SELECT m.id, m.referred_by_id, m.first_purchase_at FROM loyalty_member m"
@@ -91,18 +92,16 @@ def _earner_locked(*, brand_id: int, user_id: int, at: datetime) -> Earner | Non
             return None
         _member_create(program=program, user_id=user_id)
         rows = _earner_rows(brand_id, user_id, at)
-    [row] = [row for row in rows if row[MEMBER_COLUMNS.index("user_id")] == user_id]
-    program = sql.instance(Program, PROGRAM_COLUMNS, row[PROGRAM_AT:NEXT_SPEND_AT])
-    members = {}  # by user: the member, and the referrer if any
-    for each in rows:
-        members[each[MEMBER_COLUMNS.index("user_id")]] = locked = sql.instance(
-            Member, MEMBER_COLUMNS, each[:TIER_AT]
-        )
-        locked.tier = sql.instance(Tier, TIER_COLUMNS, each[TIER_AT:PROGRAM_AT])
-        locked.program = program
-    member = members.pop(user_id)
-    next_spend, campaigns_running = row[NEXT_SPEND_AT:]
-    referrer = next(iter(members.values()), None)
+    program = sql.instance(Program, PROGRAM_COLUMNS, rows[0][PROGRAM_AT:NEXT_SPEND_AT])
+    locked = {}  # by user: the member, and the referrer if any (of the same program)
+    for row in rows:
+        member = locked[row[USER_AT]] = sql.instance(Member, MEMBER_COLUMNS, row[:TIER_AT])
+        member.tier = sql.instance(Tier, TIER_COLUMNS, row[TIER_AT:PROGRAM_AT])
+        member.program = program
+    [next_spend, campaigns_running] = next(
+        row[NEXT_SPEND_AT:] for row in rows if row[USER_AT] == user_id
+    )
+    member, referrer = locked.pop(user_id), next(iter(locked.values()), None)
     return Earner(program, member, referrer, next_spend, bool(campaigns_running))
 
 
