@@ -189,8 +189,7 @@ def _tier_update(earner: Earner, purchase: Purchase, now, *, counted: bool) -> N
         return
     if not counted:  # the sum counts it
         sql.execute(*sql.update_statement(Purchase, purchase.pk, {"member_id": member.pk}))
-    member.rolling_spend = selectors.rolling_spend(member=member, now=now)
-    best = selectors.tier_for_spend(program=earner.program, spend=member.rolling_spend)
+    member.rolling_spend, best = selectors.rolling_spend_and_tier(member=member, now=now)
     if best.min_spend > member.tier.min_spend:
         member.tier = best
 

@@ -212,6 +212,18 @@ def insert_with_children(parent, row: dict, child, link: str, children: list[dic
     return parent_id
 
 
+def expression_sql(model, expression) -> str:
+    """The SQL the ORM writes on this database for ``expression`` over the columns of ``model``
+    (no parameters), for a hand-written statement that must compute the same thing."""
+    query = model.objects.annotate(_expression=expression).query
+    compiled, params = query.get_compiler(connection=connection).compile(
+        query.annotations["_expression"]
+    )
+    if params:
+        raise ValueError(f"{expression!r} takes parameters")
+    return compiled
+
+
 def instance(model, names: list[str], values):
     """A model instance from raw column values of the fields ``names`` (attnames), through the
     converters the ORM applies (a JSON field arrives as text; on SQLite, a time as a string)."""

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 _orders = itertools.count(1)
 
 
-def purchase(brand, user, source=Purchase.Source.SHOP_ORDER, **keys):
+def purchase(brand, user, source=Purchase.Source.SHOP_ORDER, amount=5000, **keys):
     return services.purchase_record(
         brand_id=brand.pk,
         user_id=user.pk,
         source=source,
-        amount=5000,
+        amount=amount,
         currency="EUR",
         paid_at=timezone.now(),
         **keys,
@@ -57,6 +57,22 @@ def test_an_earning_is_three_statements():
     assert Purchase.objects.get(pk=earned.pk).points_awarded == 50
     client = Client.objects.get(brand=brand, user=buyer)
     assert (client.member_id, client.last_purchase_at) == (member.pk, earned.paid_at)
+
+
+def test_a_purchase_reaching_the_next_tier_sums_the_spend_and_reads_the_tier_at_once():
+    """Three statements and two more: the purchase's member written (so the sum counts it),
+    then the exact 12-month spend and the tier it reaches in one read."""
+    brand, buyer = make_brand(), UserFactory()
+    make_program(brand)  # Silver from 500 EUR, x1.5
+    purchase(brand, buyer, order_id=next(_orders))
+
+    with one_transaction() as statements, delivery():
+        earned = purchase(brand, buyer, order_id=next(_orders), amount=50_000)
+
+    assert len(statements) == 5, statements
+    member = Member.objects.select_related("tier").get(user=buyer)
+    assert (member.tier.name, member.rolling_spend) == ("Silver", 55_000)
+    assert earned.points_awarded == 750
 
 
 def test_a_running_bonus_campaign_is_read_only_then():
