@@ -1,10 +1,12 @@
 """Reads of loyalty: programs, member cards, points math, the client book, segments, timeline,
 consents and the ledger verification."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -133,14 +135,29 @@ def _net_amount():
     return F("amount") - refunded
 
 
-def rolling_spend(*, member: Member, now: datetime) -> int:
-    """What the member spent in the program currency over the last 12 months, net of refunds."""
-    purchases = Purchase.objects.filter(
-        member=member,
-        currency=member.program.currency,
-        paid_at__gt=now - ROLLING_SPEND_WINDOW,
+def rolling_spend_and_tier(*, member: Member, now: datetime) -> tuple[int, Tier]:
+    """What the member spent in the program currency over the last 12 months, net of refunds,
+    and the highest tier of its program that spend reaches: one hand-written read (a tier
+    upgrade's, on an earning), the ORM's compile cost left out."""
+    since = connection.ops.adapt_datetimefield_value(now - ROLLING_SPEND_WINDOW)
+    params = [member.pk, member.program.currency, since, member.program_id]
+    spend, *tier = sql.fetch_one(_spend_and_tier_statement(connection.vendor), params)
+    return int(spend), sql.instance(Tier, TIER_COLUMNS, tier)
+
+
+TIER_COLUMNS = sql.field_names(Tier)
+
+
+@functools.cache
+def _spend_and_tier_statement(vendor: str) -> str:
+    net = sql.expression_sql(Purchase, _net_amount())  # the ORM's own, compiled once
+    return (
+        f"SELECT s.spend, {', '.join('t.' + column for column in TIER_COLUMNS)}"
+        f" FROM (SELECT COALESCE(SUM({net}), 0) AS spend FROM {Purchase._meta.db_table}"
+        " WHERE member_id = %s AND currency = %s AND paid_at > %s) s"
+        f" JOIN {Tier._meta.db_table} t ON t.min_spend <= s.spend WHERE t.program_id = %s"
+        " ORDER BY t.min_spend DESC LIMIT 1"
     )
-    return purchases.aggregate(total=Coalesce(Sum(_net_amount()), 0))["total"]
 
 
 def rolling_spend_subquery(*, program: Program, now: datetime) -> QuerySet:
@@ -164,33 +181,20 @@ def qualified_tier_subquery() -> QuerySet:
     )
 
 
-def next_tier_spend(*, program_id: int, above: int) -> int | None:
-    """The lowest threshold of the program's tiers above ``above`` (None at the top tier): one
-    hand-written read per earn, the ORM's compile cost left out."""
-    (spend,) = sql.fetch_one(
-        f"SELECT MIN(min_spend) FROM {Tier._meta.db_table} WHERE program_id = %s"
-        " AND min_spend > %s",
-        [program_id, above],
-    )
-    return spend
+def bonus_campaigns_running(*, program: Program, at: datetime) -> list[BonusCampaign]:
+    return list(BonusCampaign.objects.filter(program=program, starts_at__lte=at, ends_at__gt=at))
 
 
-def tier_for_spend(*, program: Program, spend: int) -> Tier:
-    return program.tiers.filter(min_spend__lte=spend).order_by("-min_spend").first()
-
-
-def purchase_points(*, program: Program, purchase: Purchase, tier: Tier) -> int:
+def purchase_points(
+    *, program: Program, purchase: Purchase, tier: Tier, campaigns: list[BonusCampaign]
+) -> int:
     """Points a purchase earns: rate x what was paid, line by line, times the best bonus
-    campaign running at payment time that matches the line (product, collection or
-    everything), times the member's tier multiplier. Rounded down once, at the end.
+    campaign running at payment time (``campaigns``: :func:`bonus_campaigns_running`) that
+    matches the line (product, collection or everything), times the member's tier multiplier.
+    Rounded down once, at the end.
 
     Lines carry their price before an order-wide coupon; what was paid (``purchase.amount``)
     is shared among them in proportion to their amounts, so points follow the payment."""
-    campaigns = list(
-        BonusCampaign.objects.filter(
-            program=program, starts_at__lte=purchase.paid_at, ends_at__gt=purchase.paid_at
-        )
-    )
     lines = purchase.lines or [{"amount": purchase.amount}]
     lines_total = sum(int(line["amount"]) for line in lines)
     if lines_total == 0:

@@ -49,6 +49,24 @@ def _client_touch(
 ) -> Client:
     """The client record of (brand, user), created on first contact, with its stamps kept and
     linked to ``member`` if given: one upsert, which leaves the row locked."""
+    values = sql.fetch_one(
+        *_client_touch_statement(
+            brand_id=brand_id,
+            user_id=user_id,
+            followed=followed,
+            opted_in=opted_in,
+            purchased_at=purchased_at,
+            member=member,
+        )
+    )
+    return sql.instance(Client, CLIENT_COLUMNS, values)
+
+
+def _client_touch_statement(
+    *, brand_id: int, user_id: int, followed=False, opted_in=False, purchased_at=None, member=None
+) -> tuple[str, list]:
+    """:func:`_client_touch`'s upsert and its parameters, for a caller that runs it together
+    with other writes (an earning: sql.execute_together)."""
     now = timezone.now()
     row = {
         "brand_id": brand_id,
@@ -59,8 +77,7 @@ def _client_touch(
         "last_purchase_at": purchased_at,
         "created_at": now,
     }
-    values = sql.fetch_one(CLIENT_TOUCH, sql.row_params(Client, row))
-    return sql.instance(Client, CLIENT_COLUMNS, values)
+    return CLIENT_TOUCH, sql.row_params(Client, row)
 
 
 @transaction.atomic(savepoint=False)

@@ -45,6 +45,15 @@ def add_months(moment: datetime, months: int) -> datetime:
 def _credit(member: Member, points: int, reason: str, now, purchase=None) -> PointEntry:
     """Earn ``points``: pay the member's debt first, put the rest into a new lot.
     The caller holds the member row locked and saves it."""
+    entry, lots = _credit_rows(member, points, reason, now, purchase)
+    # the entry and its lot in one statement (sql.insert_with_children)
+    entry_id = sql.insert_with_children(PointEntry, entry, PointLot, "entry_id", lots)
+    return sql.loaded(PointEntry, entry_id, entry)
+
+
+def _credit_rows(member: Member, points: int, reason: str, now, purchase=None):
+    """The rows of a credit, for a caller that writes them: the entry, and its lot unless the
+    debt took every point ([] then). The member's cached points and debt already count them."""
     repaid = min(points, member.debt)
     credited = points - repaid
     entry = {
@@ -63,13 +72,9 @@ def _credit(member: Member, points: int, reason: str, now, purchase=None) -> Poi
         "remaining": credited,
         "expires_at": add_months(now, member.program.expiry_months),
     }
-    # the entry and its lot in one statement (sql.insert_with_children)
-    entry_id = sql.insert_with_children(
-        PointEntry, entry, PointLot, "entry_id", [lot] * bool(credited)
-    )
     member.debt -= repaid
     member.points += credited
-    return sql.loaded(PointEntry, entry_id, entry)
+    return entry, [lot] * bool(credited)
 
 
 def _debit(member: Member, points: int, kind: str, reason: str, now, **refs) -> PointEntry:

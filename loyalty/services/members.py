@@ -1,10 +1,12 @@
 """Members: joining a program (with a referral), and the member row lock."""
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from loyalty import errors, locks, selectors
+from loyalty import errors, selectors
 from loyalty.models import (
     Member,
     Program,
@@ -44,33 +46,68 @@ def _member_create(
 
 MEMBER_COLUMNS = sql.field_names(Member)
 TIER_COLUMNS = sql.field_names(Tier)
-MEMBER_AND_REFERRER = (  # the member, and the referrer its first purchase will reward
-    f"SELECT {', '.join(['m.' + c for c in MEMBER_COLUMNS] + ['t.' + c for c in TIER_COLUMNS])}"
+PROGRAM_COLUMNS = sql.field_names(Program)
+USER_AT, TIER_AT = MEMBER_COLUMNS.index("user_id"), len(MEMBER_COLUMNS)
+PROGRAM_AT = TIER_AT + len(TIER_COLUMNS)
+NEXT_SPEND_AT = PROGRAM_AT + len(PROGRAM_COLUMNS)
+EARNER = (  # the member with its tier and program, and the referrer its first purchase rewards
+    "WITH me AS (SELECT m.id, m.referred_by_id, m.first_purchase_at FROM loyalty_member m"
+    " JOIN loyalty_program p ON p.id = m.program_id"
+    " WHERE p.brand_id = %s AND p.is_active AND m.user_id = %s)"
+    f" SELECT {', '.join(['m.' + c for c in MEMBER_COLUMNS] + ['t.' + c for c in TIER_COLUMNS])},"
+    f" {', '.join('p.' + c for c in PROGRAM_COLUMNS)},"
+    " (SELECT MIN(n.min_spend) FROM loyalty_tier n"
+    " WHERE n.program_id = p.id AND n.min_spend > t.min_spend),"
+    " EXISTS (SELECT 1 FROM loyalty_bonuscampaign c"
+    " WHERE c.program_id = p.id AND c.starts_at <= %s AND c.ends_at > %s)"
     " FROM loyalty_member m JOIN loyalty_tier t ON t.id = m.tier_id"
-    " WHERE m.id IN (SELECT id FROM loyalty_member WHERE program_id = %s AND user_id = %s"
-    " UNION ALL SELECT referred_by_id FROM loyalty_member"
-    " WHERE program_id = %s AND user_id = %s AND first_purchase_at IS NULL)"
+    " JOIN loyalty_program p ON p.id = m.program_id"
+    " WHERE m.id IN (SELECT id FROM me"
+    " UNION ALL SELECT referred_by_id FROM me WHERE first_purchase_at IS NULL)"
     " ORDER BY m.id"
 )
 
 
-def _member_locked(*, program: Program, user_id: int) -> Member:
-    """The member row locked for update (with its tier), enrolling the user if needed.
+@dataclass
+class Earner:
+    """What an earning needs to know, read in one statement (:func:`_earner_locked`)."""
 
-    A member whose first purchase will pay a referral reward needs the referrer's row too:
-    one statement locks both in id order (the referrer joined earlier, so it comes first)."""
-    rows = sql.fetch_all(
-        MEMBER_AND_REFERRER + sql.row_lock("m"), [program.pk, user_id, program.pk, user_id]
+    program: Program
+    member: Member  # locked, with its tier and program
+    referrer: Member | None  # locked too, when this member's first purchase rewards it
+    next_tier_spend: int | None  # the next tier's threshold (None at the top tier)
+    campaigns_running: bool  # a bonus campaign of the program runs at the purchase's time
+
+
+def _earner_locked(*, brand_id: int, user_id: int, at: datetime) -> Earner | None:
+    """The user's member row at the brand's active program, locked for update, enrolling the
+    user if needed; None when the brand runs no active program. With it, in the same
+    statement: its tier, the program, the next tier's threshold, whether a bonus campaign runs
+    at ``at`` and, before a first purchase that pays a referral reward, the referrer's row,
+    locked in id order with the member's (the referrer joined earlier, so it comes first)."""
+    rows = _earner_rows(brand_id, user_id, at)
+    if not rows:
+        program = Program.objects.filter(brand_id=brand_id, is_active=True).first()
+        if program is None:
+            return None
+        _member_create(program=program, user_id=user_id)
+        rows = _earner_rows(brand_id, user_id, at)
+    program = sql.instance(Program, PROGRAM_COLUMNS, rows[0][PROGRAM_AT:NEXT_SPEND_AT])
+    locked = {}  # by user: the member, and the referrer if any (of the same program)
+    for row in rows:
+        member = locked[row[USER_AT]] = sql.instance(Member, MEMBER_COLUMNS, row[:TIER_AT])
+        member.tier = sql.instance(Tier, TIER_COLUMNS, row[TIER_AT:PROGRAM_AT])
+        member.program = program
+    [next_spend, campaigns_running] = next(
+        row[NEXT_SPEND_AT:] for row in rows if row[USER_AT] == user_id
     )
-    row = next((row for row in rows if row[MEMBER_COLUMNS.index("user_id")] == user_id), None)
-    if row is None:
-        created, _ = _member_create(program=program, user_id=user_id)
-        locked = locks.members().select_related("tier", "program")
-        return locked.get(pk=created.pk)
-    member = sql.instance(Member, MEMBER_COLUMNS, row[: len(MEMBER_COLUMNS)])
-    member.tier = sql.instance(Tier, TIER_COLUMNS, row[len(MEMBER_COLUMNS) :])
-    member.program = program
-    return member
+    member, referrer = locked.pop(user_id), next(iter(locked.values()), None)
+    return Earner(program, member, referrer, next_spend, bool(campaigns_running))
+
+
+def _earner_rows(brand_id: int, user_id: int, at: datetime) -> list[tuple]:
+    at = connection.ops.adapt_datetimefield_value(at)
+    return sql.fetch_all(EARNER + sql.row_lock("m"), [brand_id, user_id, at, at])
 
 
 @transaction.atomic

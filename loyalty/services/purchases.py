@@ -3,7 +3,7 @@ on refunds. Purchases are locked before their member."""
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -12,13 +12,15 @@ from loyalty import locks, selectors
 from loyalty.models import (
     Commission,
     Member,
+    PointEntry,
+    PointLot,
     Program,
     Purchase,
     PurchaseRefund,
 )
-from loyalty.services.clients import _client_touch
-from loyalty.services.ledger import Kind, Reason, _credit, _debit, _expire_due_lots
-from loyalty.services.members import _member_locked
+from loyalty.services.clients import _client_touch, _client_touch_statement
+from loyalty.services.ledger import Kind, Reason, _credit, _credit_rows, _debit, _expire_due_lots
+from loyalty.services.members import Earner, _earner_locked
 from superapp.core import sql
 from superapp.official import selectors as official_selectors
 
@@ -76,16 +78,14 @@ def purchase_record(
         purchase.lines = lines or []
         purchase.associate_id = associate_id
         purchase.live_show_id = live_show_id
-    program = Program.objects.filter(brand_id=brand_id, is_active=True).first()
-    if program is None:
+    earner = _earner_locked(brand_id=brand_id, user_id=purchase.user_id, at=purchase.paid_at)
+    if earner is None:  # no program: the client book only
         _client_touch(brand_id=brand_id, user_id=user_id, purchased_at=paid_at)
-    else:  # the member row first, then the client (the order membership_join takes them in)
-        _purchase_award(program, purchase, now, counted=not created)
-        _commission_settle(program, purchase)
-    if not created:
-        purchase.save()
-    elif program is not None:  # a new purchase: what the award set, in one statement
-        purchase.save(update_fields=["member", "points_awarded"])
+        if not created:
+            purchase.save()
+        return purchase
+    _purchase_award(earner, purchase, now)
+    _commission_settle(earner.program, purchase)
     return purchase
 
 
@@ -117,56 +117,94 @@ def _purchase_claim(**fields) -> tuple[Purchase, bool]:
     return purchase, False
 
 
-def _purchase_award(program: Program, purchase: Purchase, now, *, counted: bool) -> None:
-    """The member's points (and tier) for ``purchase``; the caller saves the purchase.
-    ``counted``: the purchase was seen before (its amount is in the member's spend already)."""
-    member = _member_locked(program=program, user_id=purchase.user_id)
-    _client_touch(
-        brand_id=program.brand_id,
+def _purchase_award(earner: Earner, purchase: Purchase, now) -> None:
+    """The member's points (and tier) for ``purchase``, written (:func:`_earning_write`)."""
+    program, member = earner.program, earner.member
+    counted = purchase.member_id is not None  # awarded before: in the member's spend already
+    purchase.member = member
+    if member.first_purchase_at is None:
+        member.first_purchase_at = purchase.paid_at
+        _welcome_rewards(program, member, earner.referrer, purchase, now)
+    points = 0
+    if purchase.currency == program.currency:
+        _tier_update(earner, purchase, now, counted=counted)
+        campaigns = []
+        if earner.campaigns_running:
+            campaigns = selectors.bonus_campaigns_running(program=program, at=purchase.paid_at)
+        due = selectors.purchase_points(
+            program=program, purchase=purchase, tier=member.tier, campaigns=campaigns
+        )
+        points = max(due - purchase.points_awarded, 0)
+        purchase.points_awarded += points
+    _earning_write(member, purchase, points, now)
+
+
+MEMBER_EARNED = ("points", "debt", "tier_id", "rolling_spend", "first_purchase_at")
+PURCHASE_EARNED = (  # the award, and what a shop order's event adds to its pay order's
+    *("member_id", "points_awarded", "source", "order_id", "lines"),
+    *("associate_id", "live_show_id"),
+)
+
+
+def _earning_write(member: Member, purchase: Purchase, points: int, now) -> None:
+    """Write an earning: the purchase's ``points`` (an entry and its lot, the member's debt
+    paid first), the client book's purchase stamp linked to the member, the member and the
+    purchase. One statement on PostgreSQL (a data-modifying WITH); one each on SQLite."""
+    entry, lots = None, []  # the points' entry and lot
+    if points:
+        entry, lots = _credit_rows(member, points, Reason.PURCHASE, now, purchase)
+    client = _client_touch_statement(
+        brand_id=purchase.brand_id,
         user_id=purchase.user_id,
         purchased_at=purchase.paid_at,
         member=member,
     )
-    purchase.member = member
-    if member.first_purchase_at is None:
-        member.first_purchase_at = purchase.paid_at
-        _welcome_rewards(program, member, purchase, now)
-    if purchase.currency == program.currency:
-        _tier_update(program, member, purchase, now, counted=counted)
-        due = selectors.purchase_points(program=program, purchase=purchase, tier=member.tier)
-        if due > purchase.points_awarded:
-            _credit(member, due - purchase.points_awarded, Reason.PURCHASE, now, purchase)
-            purchase.points_awarded = due
-    member.save(update_fields=["points", "debt", "tier", "rolling_spend", "first_purchase_at"])
+    writes = [
+        client,
+        sql.update_statement(Member, member.pk, {f: getattr(member, f) for f in MEMBER_EARNED}),
+        sql.update_statement(
+            Purchase, purchase.pk, {f: getattr(purchase, f) for f in PURCHASE_EARNED}
+        ),
+    ]
+    if connection.vendor == "postgresql":
+        ctes = sql.family_ctes(PointEntry, entry, PointLot, "entry_id", lots) if entry else ("", [])
+        sql.execute_together(writes, ctes)
+        return
+    if entry:
+        sql.insert_with_children(PointEntry, entry, PointLot, "entry_id", lots)
+    for statement, params in writes:
+        sql.execute(statement, params)
 
 
-def _tier_update(program: Program, member: Member, purchase: Purchase, now, *, counted: bool):
+def _tier_update(earner: Earner, purchase: Purchase, now, *, counted: bool) -> None:
     """Upgrade at once when the purchase reaches the next tier. The stored rolling spend (exact
     after each scheduled ``tiers_reevaluate``) plus this purchase can only overstate the
     12-month spend, so below the next tier's threshold it is kept as that running total and
-    nothing is summed; at or above it, the spend is summed exactly and decides the upgrade."""
+    nothing is summed; at or above it, the spend is summed exactly and decides the upgrade.
+    ``counted``: the purchase is in the stored spend already (its first event was awarded)."""
+    member, next_spend = earner.member, earner.next_tier_spend
     reach = member.rolling_spend + (0 if counted else purchase.amount - purchase.refunded_amount)
-    next_spend = selectors.next_tier_spend(program_id=program.pk, above=member.tier.min_spend)
-    if not counted and (next_spend is None or reach < next_spend):
+    if next_spend is None or reach < next_spend:
         member.rolling_spend = reach
         return
-    purchase.save(update_fields=["member"])  # the sum counts it
-    member.rolling_spend = selectors.rolling_spend(member=member, now=now)
-    best = selectors.tier_for_spend(program=program, spend=member.rolling_spend)
+    if not counted:  # the sum counts it
+        sql.execute(*sql.update_statement(Purchase, purchase.pk, {"member_id": member.pk}))
+    member.rolling_spend, best = selectors.rolling_spend_and_tier(member=member, now=now)
     if best.min_spend > member.tier.min_spend:
         member.tier = best
 
 
-def _welcome_rewards(program: Program, member: Member, purchase: Purchase, now) -> None:
+def _welcome_rewards(
+    program: Program, member: Member, referrer: Member | None, purchase: Purchase, now
+) -> None:
     """Sign-up points, and referral points for both friends, on the first purchase (the
-    entries point at it; a later refund of that purchase does not take them back)."""
+    entries point at it; a later refund of that purchase does not take them back). The
+    referrer's row is locked already (:func:`_earner_locked`)."""
     if program.signup_points:
         _credit(member, program.signup_points, Reason.SIGNUP, now, purchase)
     if member.referred_by_id and program.referred_points:
         _credit(member, program.referred_points, Reason.REFERRAL, now, purchase)
-    if member.referred_by_id and program.referrer_points:
-        referrer = locks.members().select_related("program")
-        referrer = referrer.get(pk=member.referred_by_id)
+    if referrer is not None and program.referrer_points:
         _credit(referrer, program.referrer_points, Reason.REFERRAL, now, purchase)
         referrer.save(update_fields=["points", "debt"])
 

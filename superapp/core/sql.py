@@ -95,7 +95,7 @@ def _prepared(model, rows: list[dict]) -> tuple[list, list]:
     """The fields of ``rows`` (dicts of the same attnames) and their values, prepared as the ORM
     prepares them (JSON, UUIDs, times), row after row."""
     fields = _fields(model, tuple(rows[0]))
-    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: each of its attributes is a lookup
     params = [
         _prepare(field, value, db)
         for row in rows
@@ -190,7 +190,34 @@ def all_values(instance) -> dict:
 
 
 @functools.cache
+def _update_statement(model, names: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{field.column} = %s" for field in _fields(model, names))
+    return f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = %s"
+
+
+def update_statement(model, pk: int, row: dict) -> tuple[str, list]:
+    """``UPDATE … SET … WHERE id = …`` of the row ``pk`` to the values of ``row`` (attnames of
+    ``model``) and its parameters: :meth:`Model.save` with ``update_fields``, without the ORM's
+    compiling, for a caller that runs it alone or in :func:`execute_together`."""
+    _, params = _prepared(model, [row])
+    return _update_statement(model, tuple(row)), [*params, pk]
+
+
+def execute_together(statements: list[tuple[str, list]], ctes: tuple[str, list] = ("", [])):
+    """Run data-modifying ``statements`` ((sql, params) each, none reading what another one
+    wrote) after the WITH clauses ``ctes`` (:func:`family_ctes`), as one statement: each a
+    clause of a data-modifying WITH. PostgreSQL only: SQLite has no data-modifying WITH, and a
+    caller that also runs there runs the same statements one by one."""
+    clauses = [ctes[0]] if ctes[0] else []
+    clauses += [f"w{index} AS ({statement})" for index, (statement, _) in enumerate(statements)]
+    params = [*ctes[1], *(param for _, values in statements for param in values)]
+    execute(f"WITH {', '.join(clauses)} SELECT 1", params)
+
+
+@functools.cache
 def _family_ctes(parent, names: tuple, child, link: str, child_names: tuple, count: int) -> str:
+    if not count:
+        return f"parent AS ({_insert_statement(parent, names, 1)})"
     columns = [field.column for field in _fields(child, child_names)]
     return (
         f"parent AS ({_insert_statement(parent, names, 1)}),"
@@ -204,8 +231,11 @@ def _family_ctes(parent, names: tuple, child, link: str, child_names: tuple, cou
 def family_ctes(parent, row: dict, child, link: str, children: list[dict]) -> tuple[str, list]:
     """``parent AS (INSERT …), children AS (INSERT …)``: PostgreSQL WITH clauses inserting one
     ``parent`` row and its ``children`` rows (whose ``link`` field points at it), with their
-    parameters, for a statement to go on with (``SELECT id FROM parent``, an UPDATE…)."""
+    parameters, for a statement to go on with (``SELECT id FROM parent``, an UPDATE…). With
+    no children, the parent's clause alone."""
     _, parent_params = _prepared(parent, [row])
+    if not children:
+        return _family_ctes(parent, tuple(row), child, link, (), 0), parent_params
     _, child_params = _prepared(child, children)
     ctes = _family_ctes(parent, tuple(row), child, link, tuple(children[0]), len(children))
     return ctes, parent_params + child_params
@@ -225,15 +255,27 @@ def insert_with_children(parent, row: dict, child, link: str, children: list[dic
     return parent_id
 
 
+def expression_sql(model, expression) -> str:
+    """The SQL the ORM writes on this database for ``expression`` over the columns of ``model``
+    (no parameters), for a hand-written statement that must compute the same thing."""
+    query = model.objects.annotate(_expression=expression).query
+    compiled, params = query.get_compiler(connection=connection).compile(
+        query.annotations["_expression"]
+    )
+    if params:
+        raise ValueError(f"{expression!r} takes parameters")
+    return compiled
+
+
 def instance(model, names: list[str], values):
     """A model instance from raw column values of the fields ``names`` (attnames), through the
     converters the ORM applies (a JSON field arrives as text; on SQLite, a time as a string)."""
-    values = list(values)
-    for index, field in _converted_fields(model, tuple(names), connection.vendor):
+    values, db = list(values), connections[DEFAULT_DB_ALIAS]
+    for index, field in _converted_fields(model, tuple(names), db.vendor):
         col = field.get_col(model._meta.db_table)
         for convert in _converters(col):
-            values[index] = convert(values[index], col, connection)
-    return model.from_db(connection.alias, names, values)
+            values[index] = convert(values[index], col, db)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 def _converters(col) -> list:
@@ -254,4 +296,4 @@ def _converted_fields(model, names: tuple[str, ...], vendor: str) -> list[tuple[
 
 def loaded(model, pk: int, values: dict):
     """The instance ``insert`` wrote, as if the ORM had saved it."""
-    return model.from_db(connection.alias, ["id", *values], [pk, *values.values()])
+    return model.from_db(DEFAULT_DB_ALIAS, ["id", *values], [pk, *values.values()])

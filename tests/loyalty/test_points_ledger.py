@@ -319,6 +319,40 @@ def test_racing_pay_order_and_shop_order_events_of_one_purchase_earn_once():
     assert_ledger_balanced()
 
 
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_a_referrer_buying_while_two_friends_make_their_first_purchases_gets_every_reward():
+    """The friends' first purchases lock the referrer's row with their own (in id order, in
+    the statement that reads the member); the referrer's own purchase locks it alone. At once,
+    none waits for ever and none is lost."""
+    brand = make_brand()
+    make_program(brand, tiers=[TIERS[0]], signup_points=5, referrer_points=200, referred_points=100)
+    referrer_user, friends = UserFactory(), [UserFactory(), UserFactory()]
+    referrer = services.membership_join(actor=referrer_user, brand_id=brand.pk)
+    for friend in friends:
+        services.membership_join(
+            actor=friend, brand_id=brand.pk, referral_code=referrer.member_number
+        )
+
+    def buy(user, order_id):
+        return lambda: services.purchase_record(
+            brand_id=brand.pk,
+            user_id=user.pk,
+            source="shop_order",
+            amount=10_000,
+            currency="EUR",
+            paid_at=timezone.now(),
+            order_id=order_id,
+        )
+
+    outcomes = run_together([buy(referrer_user, 1), buy(friends[0], 2), buy(friends[1], 3)])
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert Member.objects.get(user=referrer_user).points == 100 + 5 + 2 * 200
+    assert [Member.objects.get(user=f).points for f in friends] == [100 + 5 + 100] * 2
+    assert_ledger_balanced()
+
+
 def test_points_follow_what_was_paid_after_the_coupon_and_a_refund_takes_back_its_share(brand):
     """36.00 EUR of lines, 10% coupon, 32.40 EUR paid: 32 points, not 36. A refund of half of
     what was paid takes back half of them."""
