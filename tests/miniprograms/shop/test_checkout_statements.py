@@ -69,8 +69,9 @@ def test_a_cart_to_paid_checkout_is_a_fixed_handful_of_statements(settings):
     key, the buyer's app identity (created: a first purchase in this shop), the sandbox flag,
     the pay order, the order's prepay id. Confirming is the payment's statements
     (tests/payments/test_ledger.py) but the merchant notification (the shop's app has no
-    notify URL): three. The shop's listener: its delivery, the app's shop, the locked order, the status change, the order,
-    the events, the lines for the paid event, the delivery handled."""
+    notify URL): three. The shop's listener: its delivery, the app's shop, the locked order,
+    the status change, the order, the events, the lines for the paid event, the delivery
+    handled."""
     settings.PAYMENTS_HOT_ACCOUNT_SHARDS = 1  # every shard exists after the first payment
     w = world(price=2500, stock=5)
     first, buyer = UserFactory(), UserFactory()
