@@ -1,5 +1,6 @@
 """Stock holds: a checkout takes its units before its transaction, in one statement that
-commits on its own, so the SKU row of a flash sale is locked for that statement only.
+commits on its own (a short transaction of its own for several SKUs), so the SKU row of a
+flash sale is locked for that statement only.
 
 Reserving inside the order's transaction held the row lock until the commit, and the commit
 comes after the thread gets the GIL back in a server process that runs sixteen requests: the
@@ -34,24 +35,17 @@ class Hold:
     quantities: dict[int, int]  # sku_id: units taken
 
 
-# The rows are locked in id order (the ORDER BY under FOR NO KEY UPDATE), as _reserve_stock
-# takes them, so holds and reservations of several SKUs cannot deadlock each other. PostgreSQL
-# only (a data-modifying WITH); SQLite takes the ORM's way below.
-_HOLD_SQL = f"""
-WITH wanted (sku_id, quantity) AS (SELECT * FROM unnest(%s::bigint[], %s::integer[])),
-locked AS (
-    SELECT s.id FROM {Sku._meta.db_table} s
-    JOIN wanted w ON w.sku_id = s.id
-    JOIN {Product._meta.db_table} p ON p.id = s.product_id
-    WHERE s.shop_id = %s AND p.status = %s AND s.stock >= w.quantity
-    ORDER BY s.id{sql.row_lock("s", strength="NO KEY UPDATE")}),
-taken AS (
-    UPDATE {Sku._meta.db_table} s SET stock = s.stock - w.quantity
-    FROM wanted w, locked l
-    WHERE s.id = l.id AND w.sku_id = s.id AND s.stock >= w.quantity
-    RETURNING s.id, w.quantity)
+# One SKU (a flash sale's drop): the decrement and the hold's row in one statement, the row
+# locked for that statement only. PostgreSQL only (a data-modifying WITH).
+_HOLD_ONE_SQL = f"""
+WITH taken AS (
+    UPDATE {Sku._meta.db_table} s SET stock = s.stock - %s
+    FROM {Product._meta.db_table} p
+    WHERE s.id = %s AND s.shop_id = %s AND s.stock >= %s
+      AND p.id = s.product_id AND p.status = %s
+    RETURNING s.id)
 INSERT INTO {StockHold._meta.db_table} (token, sku_id, quantity, expires_at)
-SELECT %s, id, quantity, %s FROM taken
+SELECT %s, id, %s, %s FROM taken
 RETURNING sku_id"""
 
 
@@ -61,21 +55,12 @@ def stock_hold(*, shop_id: int, quantities: dict[int, int]) -> Hold | None:
     then says which). Outside a transaction the units are taken and committed at once."""
     hold = Hold(token=uuid.uuid4(), quantities=dict(quantities))
     expires_at = timezone.now() + timedelta(seconds=settings.SHOP_STOCK_HOLD_SECONDS)
-    if connection.vendor == "postgresql":
-        ids = sorted(quantities)
-        rows = sql.fetch_all(
-            _HOLD_SQL,
-            [
-                ids,
-                [quantities[i] for i in ids],
-                shop_id,
-                Product.Status.PUBLISHED,
-                hold.token,
-                expires_at,
-            ],
-        )
+    if len(quantities) == 1 and connection.vendor == "postgresql":
+        [(sku_id, quantity)] = quantities.items()
+        taken = [quantity, sku_id, shop_id, quantity, Product.Status.PUBLISHED]
+        rows = sql.fetch_all(_HOLD_ONE_SQL, [*taken, hold.token, quantity, expires_at])
         held = {sku_id for (sku_id,) in rows}
-    else:  # SQLite serialises writers: the same, statement by statement, in one transaction
+    else:
         held = _hold_statement_by_statement(hold, shop_id, expires_at)
     if held == set(quantities):
         return hold
@@ -85,6 +70,9 @@ def stock_hold(*, shop_id: int, quantities: dict[int, int]) -> Hold | None:
 
 
 def _hold_statement_by_statement(hold: Hold, shop_id: int, expires_at) -> set[int]:
+    """Several SKUs (or SQLite, which has no data-modifying WITH): one short transaction that
+    takes them in id order, as ``_reserve_stock`` does, so that two checkouts sharing SKUs
+    cannot deadlock. (One statement for several rows could lock them in any order.)"""
     with transaction.atomic():
         held = [
             sku_id

@@ -17,6 +17,7 @@ from miniprograms.shop.services import holds
 from miniprograms.shop.services.checkout import _order_checkout
 from superapp.core.errors import NotFound
 from tests.factories import UserFactory
+from tests.helpers import run_together
 from tests.miniprograms.shop.factories import ADDRESS, checkout, product_factory, world
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,21 @@ def test_a_checkout_that_outlived_its_hold_is_refused_and_takes_nothing():
     assert stock_of(w.sku) == 1
     assert not Order.objects.exists()
     assert not holds.stock_hold_release(hold)  # nothing left to give back twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_buyers_racing_for_one_sku_each_get_a_hold_or_a_clean_no_and_never_an_error():
+    """Thirty-two threads, each taking holds one after the other, on a SKU with fewer units than
+    they ask for: every unit goes to exactly one hold, the rest are refused (None), and no
+    statement fails (a lock taken apart from the decrement once deadlocked here)."""
+    w = world(stock=100)
+
+    def take_five():
+        return [holds.stock_hold(shop_id=w.shop.pk, quantities={w.sku.pk: 1}) for _ in range(5)]
+
+    outcomes = run_together([take_five for _ in range(32)])
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    taken = [hold for attempts in outcomes for hold in attempts if hold is not None]
+    assert len(taken) == 100 and stock_of(w.sku) == 0
+    assert StockHold.objects.count() == 100

@@ -36,10 +36,8 @@ def test_no_select_for_update_outside_locks_modules():
 
 #: The hot paths' hand-written statements lock the rows they read in the same statement
 #: (``sql.row_lock``): one conversation, one pay order, the ledger's accounts (the lock an
-#: UPDATE takes anyway), a loyalty member and its referrer in id order, and the SKUs a stock
-#: hold takes (in id order, in the statement that decrements them).
+#: UPDATE takes anyway), a loyalty member and its referrer in id order.
 HAND_WRITTEN_LOCKS = {
-    "miniprograms/shop/services/holds.py",
     "superapp/messaging/services.py",
     "payments/services/payorders.py",
     "payments/ledger.py",
