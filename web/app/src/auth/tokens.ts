@@ -50,9 +50,14 @@ export function refreshAccessToken(): Promise<string | null> {
 
 /**
  * The session a reload keeps: the page's first refresh through the cookie, asked once. main.tsx
- * asks before React renders, so the request travels while the first screen is being drawn.
+ * asks before React renders, so the request travels while the first screen is being drawn. A
+ * network failure restores nothing (the person sees the sign-in screen, not "Loading…" for
+ * good), and the next call asks again.
  */
 export function restoreSession(): Promise<string | null> {
-  restoring ??= refreshAccessToken();
+  restoring ??= refreshAccessToken().catch(() => {
+    restoring = null;
+    return null;
+  });
   return restoring;
 }
