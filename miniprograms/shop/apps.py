@@ -15,6 +15,10 @@ class ShopConfig(AppConfig):
 
         subscribe(PayOrderPaid, "miniprograms.shop.payment.on_payorder_paid")
         subscribe(PayOrderRefunded, "miniprograms.shop.payment.on_payorder_refunded")
-        subscribe(OrderStatusChanged, "miniprograms.shop.payment.on_order_status_changed")
+        subscribe(
+            OrderStatusChanged,
+            "miniprograms.shop.payment.on_order_status_changed",
+            when=OrderStatusChanged.cancelled,
+        )
         subscribe(RewardRedeemed, "miniprograms.shop.handlers.on_reward_redeemed")
         check_request_enabled.connect(storefront_cors, dispatch_uid="shop-storefront-cors")

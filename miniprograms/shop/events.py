@@ -19,6 +19,11 @@ class OrderStatusChanged(Event):
     title: str
     body: str
 
+    def cancelled(self) -> bool:
+        """For the listeners that only release what a cancelled order held (``subscribe``'s
+        ``when``)."""
+        return self.status == "cancelled"
+
 
 @dataclass(frozen=True, kw_only=True)
 class OrderLine(Record):

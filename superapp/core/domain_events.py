@@ -22,6 +22,7 @@ import logging
 import types
 import typing
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Self
 
@@ -35,7 +36,7 @@ from superapp.core.models import DomainEvent, DomainEventDelivery
 from superapp.core.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
-_subscribers: dict[str, list[str]] = defaultdict(list)
+_subscribers: dict[str, dict[str, Callable[[Any], bool] | None]] = defaultdict(dict)
 _declared: dict[str, type["Event"]] = {}
 
 
@@ -137,26 +138,42 @@ def declared_events() -> dict[str, type[Event]]:
     return dict(_declared)
 
 
-def subscribe(event_class: type[Event], handler: str) -> None:
+def subscribe(
+    event_class: type[Event], handler: str, *, when: Callable[[Any], bool] | None = None
+) -> None:
     """Register ``handler`` (dotted path) for events of ``event_class``. Call from
-    ``AppConfig.ready``."""
+    ``AppConfig.ready``.
+
+    ``when`` (a predicate of the event's own fields, such as ``OrderStatusChanged.cancelled``)
+    limits the handler to the events it acts on: :func:`emit` writes no delivery for the
+    others, so a listener of one status in five costs the emitter a row and the worker a
+    handler run only when it matters (every shop order would otherwise carry four no-op
+    deliveries). The handler keeps its own check: deliveries written before a predicate was
+    added still reach it."""
     if not (isinstance(event_class, type) and issubclass(event_class, Event)):
         raise TypeError(f"subscribe takes an Event class, not {event_class!r}")
-    if handler not in _subscribers[event_class.name]:
-        _subscribers[event_class.name].append(handler)
+    _subscribers[event_class.name].setdefault(handler, when)
 
 
 def subscribers(event_class: type[Event]) -> list[str]:
     return list(_subscribers[event_class.name])
 
 
+def _handlers_for(event: Event) -> list[str]:
+    """The subscribed handlers whose ``when`` accepts ``event``, in subscription order."""
+    return [
+        handler for handler, when in _subscribers[event.name].items() if when is None or when(event)
+    ]
+
+
 def emit(event: Event) -> DomainEvent:
-    """Record the event and one delivery per current subscriber; dispatch after commit.
+    """Record the event and one delivery per current subscriber that wants it (``subscribe``'s
+    ``when``); dispatch after commit.
 
     Hand-written INSERTs (``superapp.core.sql``): every payment emits an event."""
     if not isinstance(event, Event):
         raise TypeError(f"emit takes a declared Event, not {event!r}")
-    handlers = _subscribers[event.name]
+    handlers = _handlers_for(event)
     event = {"type": event.name, "payload": event.to_payload(), "created_at": timezone.now()}
     event_id = sql.insert_with_children(
         DomainEvent,

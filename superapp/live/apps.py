@@ -9,4 +9,8 @@ class LiveConfig(AppConfig):
         from miniprograms.shop.events import OrderStatusChanged
         from superapp.core.domain_events import subscribe
 
-        subscribe(OrderStatusChanged, "superapp.live.handlers.on_order_status_changed")
+        subscribe(
+            OrderStatusChanged,
+            "superapp.live.handlers.on_order_status_changed",
+            when=OrderStatusChanged.cancelled,
+        )

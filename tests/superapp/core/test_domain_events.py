@@ -131,3 +131,24 @@ def test_a_stored_payload_that_left_its_declaration_fails_its_delivery_visibly()
     delivery.refresh_from_db()
     assert (delivery.handled_at, received) == (None, [])
     assert "EventPayloadMismatch" in delivery.last_error and "extra" in delivery.last_error
+
+
+def record_odd(*, event_id: int, event: Happened) -> None:
+    received.append((-event_id, event))
+
+
+def test_a_subscriber_with_a_condition_gets_a_delivery_only_for_the_events_it_accepts():
+    domain_events.subscribe(Happened, f"{__name__}.record_odd", when=lambda event: event.n % 2)
+    with transaction.atomic():
+        even = domain_events.emit(Happened(n=10))
+        odd = domain_events.emit(Happened(n=11))
+
+    assert list(
+        DomainEventDelivery.objects.filter(event=even).values_list("handler", flat=True)
+    ) == [f"{__name__}.record"]
+    assert DomainEventDelivery.objects.filter(event=odd).count() == 2
+    assert sorted(received, key=lambda pair: pair[0]) == [
+        (-odd.pk, Happened(n=11)),
+        (even.pk, Happened(n=10)),
+        (odd.pk, Happened(n=11)),
+    ]
