@@ -210,9 +210,10 @@ class PayOrderConfirmView(APIView):
         data = validated(s.ConfirmInput, request.data)
 
         def confirm():
-            services.payorder_confirm(actor=request.user, prepay_id=prepay_id, pin=data["pin"])
-            order = selectors.payorder_visible(prepay_id=prepay_id, payer=request.user)
-            return Response(s.PayOrderOutput(order).data)
+            order = services.payorder_confirm(
+                actor=request.user, prepay_id=prepay_id, pin=data["pin"]
+            )
+            return Response(s.PayOrderOutput(order).data)  # as paid: no need to read it back
 
         return run_idempotent(request, confirm)
 

@@ -186,6 +186,7 @@ def test_confirming_again_answers_paid_and_charges_once(merchant):
     for _ in range(2):
         response = client.post(f"{ORDERS}/{order.prepay_id}/confirm", {"pin": PIN})
         assert response.json()["status"] == "paid"
+        assert response.json() == client.get(f"{ORDERS}/{order.prepay_id}").json()
     assert wallet(buyer) == 7000
 
 

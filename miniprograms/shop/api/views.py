@@ -297,7 +297,9 @@ class CheckoutView(APIView):
 
         def checkout():
             order = services.order_checkout(actor=request.user, shop_id=shop_id, **data)
-            return _order_created(order)
+            # the order as placed, lines included: nothing changed it since (a team's or a
+            # deal's order, below, may have been settled meanwhile and is read back)
+            return Response(s.OrderOutput(order).data, status=status.HTTP_201_CREATED)
 
         return run_idempotent(request, checkout)
 

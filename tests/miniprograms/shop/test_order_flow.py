@@ -4,11 +4,13 @@ review, with every transition announced."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from miniprograms import services as mp_services
 from miniprograms.models import ConsentGrant
-from miniprograms.shop import payment
+from miniprograms.shop import payment, services
 from miniprograms.shop.models import Order, OrderStatusChange, Sku
 from payments.models import PayOrder
 from superapp.core.models import DomainEvent
@@ -230,6 +232,23 @@ def test_checkout_honours_idempotency_key(api):
     assert first.json()["id"] == again.json()["id"]
     assert Order.objects.count() == 1
     assert Sku.objects.get(pk=w.sku.pk).stock == 4
+
+
+@pytest.mark.parametrize("coupon", [False, True])
+def test_a_checkout_answers_the_order_as_stored_without_reading_it_back(api, coupon):
+    w = world(price=2500, stock=5)
+    body = {"items": [{"sku_id": w.sku.pk, "quantity": 2}], "shipping_address": ADDRESS}
+    if coupon:
+        body["coupon_code"] = services.coupon_create(
+            actor=w.owner, shop_id=w.shop.pk, code="TENOFF", kind="percent", value=10
+        ).code
+    with CaptureQueriesContext(connection) as captured:
+        created = api.post(f"/api/v1/shops/{w.shop.pk}/checkout", body)
+
+    assert created.status_code == 201
+    last = captured.captured_queries[-1]["sql"]
+    assert last.startswith(("COMMIT", "RELEASE SAVEPOINT"))  # nothing read after the checkout
+    assert created.json() == api.get(f"/api/v1/shop/orders/{created.json()['id']}").json()
 
 
 @pytest.mark.parametrize(
