@@ -682,16 +682,30 @@ def conversation_delivered(*, actor, conversation_id: int, seq: int) -> Member:
 @transaction.atomic(savepoint=False)
 def service_notification_send(*, user, source: str, title: str, body: str, data: dict) -> Message:
     """Deliver a platform notification (an order update, a mini-program subscribe message) to
-    the user's read-only "service notifications" conversation, created on first use."""
-    conversation, _ = _get_or_create_keyed(
-        key=f"service:{user.pk}",
-        kind=Kind.SERVICE,
-        user_ids=[user.pk],
-        title="Service notifications",
-    )
-    return message_post_system(
-        conversation_id=conversation.pk,
+    the user's read-only "service notifications" conversation, created on first use. Every
+    paid order sends two, from the worker: the conversation is read and locked in one
+    statement, and its one member is the user."""
+    text, payload = validated_content(
         type=Message.Type.NOTIFICATION,
         text=title,
         payload={"source": source, "title": title, "body": body, "data": data},
     )
+    return _append(
+        _service_conversation_locked(user),
+        sender=None,
+        type=Message.Type.NOTIFICATION,
+        text=text,
+        payload=payload,
+        member_ids=[user.pk],
+    )
+
+
+def _service_conversation_locked(user) -> Conversation:
+    key = f"service:{user.pk}"
+    conversation = locks.conversations().filter(unique_key=key).first()
+    if conversation is None:  # the first notification (or a concurrent one created it)
+        created, _ = _get_or_create_keyed(
+            key=key, kind=Kind.SERVICE, user_ids=[user.pk], title="Service notifications"
+        )
+        conversation = _locked_conversation(created.pk)
+    return conversation

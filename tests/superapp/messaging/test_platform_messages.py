@@ -2,6 +2,8 @@
 events), membership selectors, and the data-rights hooks."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from miniprograms.events import SubscribeMessageSent
 from miniprograms.shop.events import OrderStatusChanged
@@ -61,6 +63,18 @@ def test_service_notifications_land_in_one_read_only_conversation(user):
         f"/api/v1/conversations/{conversation.pk}/messages", {"type": "text", "text": "thanks"}
     )
     assert_refused(reply, 403, "read_only_conversation")
+
+
+def test_a_later_service_notification_locks_its_conversation_in_one_read(user):
+    services.service_notification_send(user=user, source="shop", title="Placed", body="", data={})
+    with CaptureQueriesContext(connection) as captured:
+        services.service_notification_send(user=user, source="shop", title="Paid", body="", data={})
+    sent = [query["sql"] for query in captured.captured_queries]
+
+    reads = [sql for sql in sent if sql.startswith("SELECT")]
+    assert len(reads) == 1 and "FOR UPDATE" in reads[0]  # no unlocked read, no member list
+    assert len(sent) == 3  # the read, the message, the conversation with the user's event
+    assert UserEvent.objects.filter(user=user, type="message.created").count() == 2
 
 
 def test_order_status_events_become_service_notifications(user, django_capture_on_commit_callbacks):
