@@ -70,6 +70,7 @@ from _database import analyze  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from psycopg.types.numeric import Int8  # noqa: E402
 
 from miniprograms import services as mp_services  # noqa: E402
 from payments import ledger, pins, selectors, services  # noqa: E402
@@ -252,29 +253,29 @@ LOCK_ORDER = (  # the pay order, locked, with what paying it needs and its three
     " WHERE o.prepay_id = %s AND o.payer_id = %s FOR UPDATE OF o"
 )
 MARK_PAID = "UPDATE payments_payorder SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
-EMIT = (
-    "WITH parent AS (INSERT INTO core_domainevent (type, payload, created_at)"
+EMIT = (  # the domain event and its two deliveries
+    "w1 AS (INSERT INTO core_domainevent (type, payload, created_at)"
     " VALUES (%s, %s, %s) RETURNING id),"
-    " children AS (INSERT INTO core_domaineventdelivery (event_id, handler, attempts, last_error)"
-    " SELECT parent.id, v.handler, v.attempts, v.last_error FROM parent,"
+    " w1_children AS (INSERT INTO core_domaineventdelivery (event_id, handler, attempts,"
+    " last_error) SELECT w1.id, v.handler, v.attempts, v.last_error FROM w1,"
     " (VALUES (%s, %s, %s), (%s, %s, %s)) AS v(handler, attempts, last_error))"
-    " SELECT id FROM parent"
 )
-NOTIFY = (
-    "INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type, body,"
+NOTIFY = (  # the merchant's notification
+    "w2 AS (INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type, body,"
     " status, attempts, next_attempt_at, expires_at, created_at)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id)"
 )
 SPENT = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
-POST = (  # the journal transaction, its postings, the balances and the order marked paid
+POST = (  # the journal transaction, its postings, the payment's other writes, the balances
     "WITH parent AS (INSERT INTO payments_journaltransaction (type, reference, actor_id,"
     " created_at) VALUES (%s, %s, %s, %s) RETURNING id),"
-    " children AS (INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
-    " created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
+    " parent_children AS (INSERT INTO payments_posting (transaction_id, account_id, amount,"
+    " currency, created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
     " FROM parent, (VALUES (%s, %s, %s, %s), (%s, %s, %s, %s), (%s, %s, %s, %s))"
     " AS v(account_id, amount, currency, created_at)),"
-    f" cause AS ({MARK_PAID}),"
-    " leg(account_id, delta, counts) AS (VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)),"
+    f" w0 AS ({MARK_PAID}), {EMIT}, {NOTIFY},"
+    " leg(account_id, delta, counts) AS"
+    " (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[])),"
     " day(today, day_limit) AS (VALUES (%s, %s)),"
     " locked(locked_id) AS (SELECT id FROM payments_account"
     " WHERE id IN (SELECT account_id FROM leg)"
@@ -327,34 +328,20 @@ def raw_sql_confirm_factory(dsn: str):
                 "paid_at": now.isoformat(),
             }
             event_params = [value for handler in HANDLERS for value in (handler, 0, "")]
-            cur.execute(EMIT, ["payments.payorder_paid", json.dumps(payload), now, *event_params])
             event_id = uuid.uuid4()
             data = {"prepay_id": prepay_id, "out_trade_no": trade_no, "payer_openid": openid}
             body = {"id": str(event_id), "type": "payment.succeeded", "data": data}
-            cur.execute(
-                NOTIFY,
-                (
-                    f"app:{app_id}",
-                    url,
-                    secret,
-                    event_id,
-                    "payment.succeeded",
-                    json.dumps(body),
-                    "pending",
-                    0,
-                    now,
-                    now + timedelta(hours=24),
-                    now,
-                ),
-            )
             legs = [(wallet, -amount, True), (merchant, amount - fee, False), (fees, fee, False)]
             cur.execute(
                 POST,
                 ["payment", f"payorder:{prepay_id}", payer.pk, now]
                 + [value for pk, delta, _ in legs for value in (pk, delta, currency, now)]
                 + ["paid", fee, now, order_id]
-                + [value for leg in legs for value in leg]
-                + [now.date(), limit],
+                + ["payments.payorder_paid", json.dumps(payload), now, *event_params]
+                + [f"app:{app_id}", url, secret, event_id, "payment.succeeded", json.dumps(body)]
+                + ["pending", 0, now, now + timedelta(hours=24), now]
+                + [[Int8(pk) for pk, _, _ in legs], [Int8(delta) for _, delta, _ in legs]]
+                + [[counts for _, _, counts in legs], now.date(), limit],
             )
             if len(cur.fetchall()) != len(legs):
                 raise RuntimeError(f"refused {prepay_id}")

@@ -247,7 +247,7 @@ def journal_post(
     reference: str,
     actor,
     legs: Iterable[tuple[Account, int]],
-    cause: tuple[str, list] | None = None,
+    writes: Iterable[sql.Write] = (),
 ) -> JournalTransaction:
     """Record one balanced transaction and apply it to the cached balances.
 
@@ -255,11 +255,12 @@ def journal_post(
     inside the caller's database transaction (the one that also records why money moved), which
     a refused leg (:class:`InsufficientFunds`, :class:`DailyLimitExceeded`) rolls back.
 
-    ``cause`` is that record's own write, a statement and its parameters (an ``UPDATE`` or an
-    ``INSERT`` without ``RETURNING``: the pay order marked paid), sent with the posting — in the
-    same statement on PostgreSQL (one more WITH clause), just before it on SQLite — so the
-    hottest write costs one round trip less. Its row must be locked already: the posting takes
-    the account locks in their fixed order and nothing else.
+    ``writes`` are that record's own writes (``sql.Write``: a payment's pay order marked paid,
+    its domain event, its merchant's notification), sent with the posting — as clauses of the
+    same statement on PostgreSQL, just before it on SQLite — so that the hottest write is one
+    round trip. They must not read what the posting writes, nor lock anything: a row they
+    update must be locked already (the posting takes the account locks in their fixed order
+    and nothing else). A refused leg rolls them back with the rest.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("journal_post must run inside the transaction of its change")
@@ -286,7 +287,7 @@ def journal_post(
         for pk, (account, amount) in net.items()
     ]
     today = journal["created_at"].date()  # the day of the postings is the day counted
-    journal_id, applied = _post(journal, postings, legs, today, cause)
+    journal_id, applied = _post(journal, postings, legs, today, writes)
     refused = [pk for pk in net if pk not in applied]
     if refused:
         _raise_refusal(net, refused[0], today=today)
@@ -294,27 +295,29 @@ def journal_post(
 
 
 def _post(
-    journal: dict, postings: list[dict], legs: list, today, cause: tuple[str, list] | None
+    journal: dict, postings: list[dict], legs: list, today, writes: Iterable[sql.Write]
 ) -> tuple[int | None, set[int]]:
     """Write the journal transaction and its postings, and apply the ``legs`` (account id,
-    signed amount, counts as spending) to the balances, with the ``cause`` statement if any: one
-    statement on PostgreSQL, three or four on SQLite (no data-modifying WITH there). Returns the
+    signed amount, counts as spending) to the balances, with the ``writes``: one statement on
+    PostgreSQL, three and one per write on SQLite (no data-modifying WITH there). Returns the
     journal's id and the accounts updated (a leg the spending rules refused is missing)."""
     limit = settings.PAYMENTS_DAILY_OUTGOING_LIMIT
-    apply_params = [value for leg in legs for value in leg] + [today, limit]
     lock = sql.row_lock(strength="NO KEY UPDATE")  # the lock an UPDATE takes anyway
     if not lock:
-        if cause:
-            sql.execute(*cause)
+        apply_params = [value for leg in legs for value in leg] + [today, limit]
+        sql.writes_run(writes)
         journal_id = sql.insert_with_children(
             JournalTransaction, journal, Posting, "transaction_id", postings
         )
         statement = "WITH " + _apply_statement(len(legs), lock)
         return journal_id, {pk for (pk,) in sql.fetch_all(statement, apply_params)}
     ctes, params = sql.family_ctes(JournalTransaction, journal, Posting, "transaction_id", postings)
-    if cause:
-        ctes, params = f"{ctes}, cause AS ({cause[0]})", params + cause[1]
-    statement = f"WITH {ctes}, {_apply_statement(len(legs), lock)}, (SELECT id FROM parent)"
+    also, also_params = sql.writes_ctes(writes)
+    if also:
+        ctes, params = f"{ctes}, {also}", params + also_params
+    ids, deltas, counts = zip(*legs, strict=True)
+    apply_params = [sql.bigint_array(ids), sql.bigint_array(deltas), list(counts), today, limit]
+    statement = f"WITH {ctes}, {_apply_statement(0, lock)}, (SELECT id FROM parent)"
     rows = sql.fetch_all(statement, params + apply_params)
     journal_id = rows[0][1] if rows else None  # no row: every leg refused, nothing to return
     return journal_id, {pk for pk, _ in rows}
@@ -322,11 +325,17 @@ def _post(
 
 @functools.cache
 def _apply_statement(legs: int, lock: str) -> str:
-    """The WITH clauses and the UPDATE that add ``legs`` (account, delta, counts) to their
+    """The WITH clauses and the UPDATE that add the legs (account, delta, counts) to their
     balances, under the spending rules; ``lock`` (empty on SQLite) first locks the rows in the
-    fixed order, wallets before hot accounts. Parameters: the legs, then today, then the daily
-    limit. Returns the updated ids."""
-    rows = ", ".join(["(%s, %s, %s)"] * legs)
+    fixed order, wallets before hot accounts. Parameters: the legs — on PostgreSQL three arrays
+    (ids, deltas, counts: one statement whatever the number of legs, and a payment's statement
+    within the 50 parameters whose parsing psycopg caches), on SQLite ``legs`` rows —, then
+    today, then the daily limit. Returns the updated ids."""
+    rows = (
+        "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[])"
+        if lock
+        else "VALUES " + ", ".join(["(%s, %s, %s)"] * legs)
+    )
     spent = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
     non_negative = ", ".join(f"'{kind.value}'" for kind in Account.NON_NEGATIVE_KINDS)
     locked = (
@@ -335,7 +344,7 @@ def _apply_statement(legs: int, lock: str) -> str:
         f" ORDER BY kind <> '{Kind.USER_WALLET.value}', id{lock})"
     )
     return (
-        f"leg(account_id, delta, counts) AS (VALUES {rows}),"
+        f"leg(account_id, delta, counts) AS ({rows}),"
         f" day(today, day_limit) AS (VALUES (%s, %s)){locked if lock else ''}"
         f" UPDATE {ACCOUNT_TABLE} SET balance = balance + leg.delta,"
         f" outgoing_total = CASE WHEN leg.counts THEN {spent} ELSE outgoing_total END,"

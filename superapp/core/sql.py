@@ -7,7 +7,9 @@ these helpers, in SQL that both PostgreSQL and SQLite (the embedded default) run
 """
 
 import functools
+from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -78,6 +80,15 @@ def fetch_all(sql: str, params) -> list[tuple]:
 def execute(sql: str, params) -> int:
     """Run a statement; returns how many rows it changed."""
     return _run(sql, params, _count)
+
+
+def bigint_array(values) -> list:
+    """``values`` (ints) as one PostgreSQL ``bigint[]`` parameter whose type never changes
+    (psycopg types a list of ints after its largest, int2 to int8, and each type would be one
+    more prepared statement)."""
+    from psycopg.types.numeric import Int8  # PostgreSQL's driver: not needed on SQLite
+
+    return [Int8(value) for value in values]
 
 
 def field_names(model) -> list[str]:
@@ -255,30 +266,77 @@ def execute_together(statements: list[tuple[str, list]], ctes: tuple[str, list] 
     execute(f"WITH {', '.join(clauses)} SELECT 1", params)
 
 
+class Family(NamedTuple):
+    """One ``parent`` row and its ``children`` rows (whose ``link`` field points at it), not
+    written yet: :func:`insert_with_children` writes it alone, :func:`writes_ctes` as clauses
+    of a larger statement."""
+
+    parent: type
+    row: dict
+    child: type
+    link: str
+    children: list[dict]
+
+
+# A write: a data-modifying statement whose result nobody reads, (sql, params) — an UPDATE, an
+# INSERT (``insert_statement``) — or a Family. A hot path sends its writes as clauses of the
+# statement it has to send anyway (``writes_ctes``: one round trip for all), where a caller
+# that also runs on SQLite runs them one by one (``writes_run``).
+Write = tuple[str, list] | Family
+
+
+def writes_ctes(writes: Iterable[Write]) -> tuple[str, list]:
+    """The WITH clauses ``w0 AS (…), w1 AS (…)…`` (a family's two: ``wN`` and
+    ``wN_children``) that make ``writes``, and their parameters, for a data-modifying WITH on
+    PostgreSQL. None may read what another one writes (they all see the statement's snapshot)."""
+    clauses, params = [], []
+    for index, write in enumerate(writes):
+        if isinstance(write, Family):
+            clause, values = family_ctes(*write, name=f"w{index}")
+        else:
+            clause, values = f"w{index} AS ({write[0]})", write[1]
+        clauses.append(clause)
+        params += values
+    return ", ".join(clauses), params
+
+
+def writes_run(writes: Iterable[Write]) -> None:
+    """Send each of ``writes`` as a statement of its own (two for a family on SQLite)."""
+    for write in writes:
+        if isinstance(write, Family):
+            insert_with_children(*write)
+        else:
+            execute(*write)
+
+
 @functools.cache
-def _family_ctes(parent, names: tuple, child, link: str, child_names: tuple, count: int) -> str:
+def _family_ctes(
+    parent, names: tuple, child, link: str, child_names: tuple, count: int, name: str
+) -> str:
     if not count:
-        return f"parent AS ({_insert_statement(parent, names, 1)})"
+        return f"{name} AS ({_insert_statement(parent, names, 1)})"
     columns = [field.column for field in _fields(child, child_names)]
     return (
-        f"parent AS ({_insert_statement(parent, names, 1)}),"
-        f" children AS (INSERT INTO {child._meta.db_table}"
+        f"{name} AS ({_insert_statement(parent, names, 1)}),"
+        f" {name}_children AS (INSERT INTO {child._meta.db_table}"
         f" ({child._meta.get_field(link).column}, {', '.join(columns)})"
-        f" SELECT parent.id, {', '.join('v.' + column for column in columns)} FROM parent,"
+        f" SELECT {name}.id, {', '.join('v.' + column for column in columns)} FROM {name},"
         f" (VALUES {_values(columns, count)}) AS v({', '.join(columns)}))"
     )
 
 
-def family_ctes(parent, row: dict, child, link: str, children: list[dict]) -> tuple[str, list]:
-    """``parent AS (INSERT …), children AS (INSERT …)``: PostgreSQL WITH clauses inserting one
-    ``parent`` row and its ``children`` rows (whose ``link`` field points at it), with their
-    parameters, for a statement to go on with (``SELECT id FROM parent``, an UPDATE…). With
-    no children, the parent's clause alone."""
+def family_ctes(
+    parent, row: dict, child, link: str, children: list[dict], name: str = "parent"
+) -> tuple[str, list]:
+    """``parent AS (INSERT …), parent_children AS (INSERT …)`` (``name`` names them):
+    PostgreSQL WITH clauses inserting one ``parent`` row and its ``children`` rows (whose
+    ``link`` field points at it), with their parameters, for a statement to go on with
+    (``SELECT id FROM parent``, an UPDATE…). With no children, the parent's clause alone."""
     _, parent_params = _prepared(parent, [row])
     if not children:
-        return _family_ctes(parent, tuple(row), child, link, (), 0), parent_params
+        return _family_ctes(parent, tuple(row), child, link, (), 0, name), parent_params
     _, child_params = _prepared(child, children)
-    ctes = _family_ctes(parent, tuple(row), child, link, tuple(children[0]), len(children))
+    ctes = _family_ctes(parent, tuple(row), child, link, tuple(children[0]), len(children), name)
     return ctes, parent_params + child_params
 
 
