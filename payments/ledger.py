@@ -45,6 +45,9 @@ from superapp.core.errors import DomainError
 Kind = Account.Kind
 ACCOUNT_TABLE = Account._meta.db_table
 ACCOUNT_FIELDS = [field.attname for field in Account._meta.concrete_fields]
+# What ``journal_post`` reads of an account: a caller that reads accounts only to post to them
+# reads these (a balance read before the posting's lock would be stale anyway).
+LEG_FIELDS = ["id", "kind", "currency", "sandbox"]
 _LOOKUP_COLUMNS = ("kind", "currency", "sandbox", "shard", "user_id", "organisation_id")
 
 

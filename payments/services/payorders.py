@@ -117,14 +117,15 @@ class _OrderToPay(NamedTuple):
     order: PayOrder  # locked; ``order.miniprogram`` carries the app's id and app_id
     pin: WalletSecurity | None  # the payer's PIN, if set
     notify_secret: str  # the merchant's key that signs the notification
-    # the merchant shard, the fees shard and the payer's wallet; None if one does not exist yet
+    # the merchant shard, the fees shard and the payer's wallet (their ``ledger.LEG_FIELDS``
+    # only); None if one does not exist yet
     accounts: list[Account] | None
     shards: tuple[int, int]  # the merchant's and the fees' shards drawn for this payment
 
 
 _PAYORDER_FIELDS = sql.field_names(PayOrder)
 _App = PayOrder._meta.get_field("miniprogram").related_model
-_ACCOUNT_COLUMNS = len(ledger.ACCOUNT_FIELDS)
+_ACCOUNT_COLUMNS = len(ledger.LEG_FIELDS)
 _MARK_PAID = (
     f"UPDATE {PayOrder._meta.db_table} SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
 )
@@ -134,7 +135,8 @@ _MARK_PAID = (
 def _to_pay_statement(lock: str) -> str:
     """The pay order (locked with ``lock``) with its app's ``app_id``, the payer's PIN row, the
     merchant's key, and the three accounts of the payment in the order's currency and world
-    (LEFT JOINs: a missing account reads as NULLs). Each account join names the columns of its
+    (what the posting reads of them, ``ledger.LEG_FIELDS``; LEFT JOINs: a missing account reads
+    as NULLs). Each account join names the columns of its
     kind's partial unique index. Parameters: the merchant shard, the fees shard, the prepay id,
     the payer."""
     accounts = ledger.ACCOUNT_TABLE
@@ -144,8 +146,8 @@ def _to_pay_statement(lock: str) -> str:
 
     return (
         f"SELECT {columns('o', _PAYORDER_FIELDS)}, m.app_id, s.id, s.pin_hash, k.webhook_secret,"
-        f" {columns('am', ledger.ACCOUNT_FIELDS)}, {columns('af', ledger.ACCOUNT_FIELDS)},"
-        f" {columns('aw', ledger.ACCOUNT_FIELDS)}"
+        f" {columns('am', ledger.LEG_FIELDS)}, {columns('af', ledger.LEG_FIELDS)},"
+        f" {columns('aw', ledger.LEG_FIELDS)}"
         f" FROM {PayOrder._meta.db_table} o"
         f" JOIN {_App._meta.db_table} m ON m.id = o.miniprogram_id"
         f" LEFT JOIN {WalletSecurity._meta.db_table} s ON s.user_id = o.payer_id"
@@ -182,7 +184,7 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
     found = [row[start : start + _ACCOUNT_COLUMNS] for start in starts]
     accounts = None
     if all(values[0] is not None for values in found):
-        accounts = [sql.instance(Account, ledger.ACCOUNT_FIELDS, values) for values in found]
+        accounts = [sql.instance(Account, ledger.LEG_FIELDS, values) for values in found]
     return _OrderToPay(order, pin if pin_id else None, notify_secret, accounts, shards)
 
 
