@@ -70,7 +70,6 @@ from _database import analyze  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from psycopg.types.numeric import Int8  # noqa: E402
 
 from miniprograms import services as mp_services  # noqa: E402
 from payments import ledger, pins, selectors, services  # noqa: E402
@@ -256,9 +255,8 @@ MARK_PAID = "UPDATE payments_payorder SET status = %s, fee = %s, paid_at = %s WH
 EMIT = (  # the domain event and its two deliveries
     "w1 AS (INSERT INTO core_domainevent (type, payload, created_at)"
     " VALUES (%s, %s, %s) RETURNING id),"
-    " w1_children AS (INSERT INTO core_domaineventdelivery (event_id, handler, attempts,"
-    " last_error) SELECT w1.id, v.handler, v.attempts, v.last_error FROM w1,"
-    " (VALUES (%s, %s, %s), (%s, %s, %s)) AS v(handler, attempts, last_error))"
+    " w1_children AS (INSERT INTO core_domaineventdelivery (event_id, handler)"
+    " SELECT w1.id, v.handler FROM w1, (VALUES (%s), (%s)) AS v(handler))"
 )
 NOTIFY = (  # the merchant's notification
     "w2 AS (INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type, body,"
@@ -274,8 +272,7 @@ POST = (  # the journal transaction, its postings, the payment's other writes, t
     " FROM parent, (VALUES (%s, %s, %s, %s), (%s, %s, %s, %s), (%s, %s, %s, %s))"
     " AS v(account_id, amount, currency, created_at)),"
     f" w0 AS ({MARK_PAID}), {EMIT}, {NOTIFY},"
-    " leg(account_id, delta, counts) AS"
-    " (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[])),"
+    " leg(account_id, delta, counts) AS (VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)),"
     " day(today, day_limit) AS (VALUES (%s, %s)),"
     " locked(locked_id) AS (SELECT id FROM payments_account"
     " WHERE id IN (SELECT account_id FROM leg)"
@@ -327,7 +324,6 @@ def raw_sql_confirm_factory(dsn: str):
                 "out_trade_no": trade_no,
                 "paid_at": now.isoformat(),
             }
-            event_params = [value for handler in HANDLERS for value in (handler, 0, "")]
             event_id = uuid.uuid4()
             data = {"prepay_id": prepay_id, "out_trade_no": trade_no, "payer_openid": openid}
             body = {"id": str(event_id), "type": "payment.succeeded", "data": data}
@@ -337,11 +333,11 @@ def raw_sql_confirm_factory(dsn: str):
                 ["payment", f"payorder:{prepay_id}", payer.pk, now]
                 + [value for pk, delta, _ in legs for value in (pk, delta, currency, now)]
                 + ["paid", fee, now, order_id]
-                + ["payments.payorder_paid", json.dumps(payload), now, *event_params]
+                + ["payments.payorder_paid", json.dumps(payload), now, *HANDLERS]
                 + [f"app:{app_id}", url, secret, event_id, "payment.succeeded", json.dumps(body)]
                 + ["pending", 0, now, now + timedelta(hours=24), now]
-                + [[Int8(pk) for pk, _, _ in legs], [Int8(delta) for _, delta, _ in legs]]
-                + [[counts for _, _, counts in legs], now.date(), limit],
+                + [value for leg in legs for value in leg]
+                + [now.date(), limit],
             )
             if len(cur.fetchall()) != len(legs):
                 raise RuntimeError(f"refused {prepay_id}")

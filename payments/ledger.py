@@ -306,8 +306,8 @@ def _post(
     journal's id and the accounts updated (a leg the spending rules refused is missing)."""
     limit = settings.PAYMENTS_DAILY_OUTGOING_LIMIT
     lock = sql.row_lock(strength="NO KEY UPDATE")  # the lock an UPDATE takes anyway
+    apply_params = [value for leg in legs for value in leg] + [today, limit]
     if not lock:
-        apply_params = [value for leg in legs for value in leg] + [today, limit]
         sql.writes_run(writes)
         journal_id = sql.insert_with_children(
             JournalTransaction, journal, Posting, "transaction_id", postings
@@ -318,9 +318,7 @@ def _post(
     also, also_params = sql.writes_ctes(writes)
     if also:
         ctes, params = f"{ctes}, {also}", params + also_params
-    ids, deltas, counts = zip(*legs, strict=True)
-    apply_params = [sql.bigint_array(ids), sql.bigint_array(deltas), list(counts), today, limit]
-    statement = f"WITH {ctes}, {_apply_statement(0, lock)}, (SELECT id FROM parent)"
+    statement = f"WITH {ctes}, {_apply_statement(len(legs), lock)}, (SELECT id FROM parent)"
     rows = sql.fetch_all(statement, params + apply_params)
     journal_id = rows[0][1] if rows else None  # no row: every leg refused, nothing to return
     return journal_id, {pk for pk, _ in rows}
@@ -328,17 +326,12 @@ def _post(
 
 @functools.cache
 def _apply_statement(legs: int, lock: str) -> str:
-    """The WITH clauses and the UPDATE that add the legs (account, delta, counts) to their
+    """The WITH clauses and the UPDATE that add ``legs`` (account, delta, counts) to their
     balances, under the spending rules; ``lock`` (empty on SQLite) first locks the rows in the
-    fixed order, wallets before hot accounts. Parameters: the legs — on PostgreSQL three arrays
-    (ids, deltas, counts: one statement whatever the number of legs, and a payment's statement
-    within the 50 parameters whose parsing psycopg caches), on SQLite ``legs`` rows —, then
-    today, then the daily limit. Returns the updated ids."""
-    rows = (
-        "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[])"
-        if lock
-        else "VALUES " + ", ".join(["(%s, %s, %s)"] * legs)
-    )
+    fixed order, wallets before hot accounts. Parameters: the legs, then today, then the daily
+    limit. Returns the updated ids. (The legs are a VALUES list, not arrays: the planner
+    then knows how few rows it locks and reads them by primary key.)"""
+    rows = ", ".join(["(%s, %s, %s)"] * legs)
     spent = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
     non_negative = ", ".join(f"'{kind.value}'" for kind in Account.NON_NEGATIVE_KINDS)
     locked = (
@@ -347,7 +340,7 @@ def _apply_statement(legs: int, lock: str) -> str:
         f" ORDER BY kind <> '{Kind.USER_WALLET.value}', id{lock})"
     )
     return (
-        f"leg(account_id, delta, counts) AS ({rows}),"
+        f"leg(account_id, delta, counts) AS (VALUES {rows}),"
         f" day(today, day_limit) AS (VALUES (%s, %s)){locked if lock else ''}"
         f" UPDATE {ACCOUNT_TABLE} SET balance = balance + leg.delta,"
         f" outgoing_total = CASE WHEN leg.counts THEN {spent} ELSE outgoing_total END,"

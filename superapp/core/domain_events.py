@@ -175,7 +175,7 @@ def emit_write(event: Event) -> sql.Family:
         {"type": event.name, "payload": event.to_payload(), "created_at": timezone.now()},
         DomainEventDelivery,
         "event_id",
-        [{"handler": handler, "attempts": 0, "last_error": ""} for handler in handlers],
+        [{"handler": handler} for handler in handlers],  # attempts and error: the defaults
     )
 
 

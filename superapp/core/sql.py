@@ -82,15 +82,6 @@ def execute(sql: str, params) -> int:
     return _run(sql, params, _count)
 
 
-def bigint_array(values) -> list:
-    """``values`` (ints) as one PostgreSQL ``bigint[]`` parameter whose type never changes
-    (psycopg types a list of ints after its largest, int2 to int8, and each type would be one
-    more prepared statement)."""
-    from psycopg.types.numeric import Int8  # PostgreSQL's driver: not needed on SQLite
-
-    return [Int8(value) for value in values]
-
-
 def field_names(model) -> list[str]:
     """The columns of ``model``, in the order ``Model.from_db`` takes them."""
     return [field.attname for field in model._meta.concrete_fields]
