@@ -48,7 +48,7 @@ def test_parallel_spends_from_one_wallet_never_overdraw():
 
     results = run_together([transfer(r) for r in recipients] + [pay(o) for o in orders])
     counts = Counter(outcome(r) for r in results)
-    assert counts["insufficient_funds"] == 7
+    assert counts["insufficient_funds"] == 7, counts
     assert len(results) - counts["insufficient_funds"] == 5
     assert wallet(spender) == 0
     assert selectors.ledger_report().ok
