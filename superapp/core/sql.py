@@ -6,6 +6,7 @@ writes per second on one machine (docs/scaling.md) write their statements by han
 these helpers, in SQL that both PostgreSQL and SQLite (the embedded default) run.
 """
 
+import asyncio
 import functools
 from collections.abc import Iterable
 from datetime import datetime
@@ -30,7 +31,7 @@ def _reused_cursor(db):
     about a tenth of its Python (a new psycopg cursor each time, the wrapper's checks and
     thread-sharing lock); this one is made once per database connection, as Django makes its
     own (``create_cursor``)."""
-    if db.vendor != "postgresql" or db.queries_logged or db.execute_wrappers:
+    if db.vendor != "postgresql" or db.queries_logged or db.execute_wrappers or _in_event_loop():
         return None
     db.close_if_health_check_failed()
     if db.connection is None:
@@ -39,6 +40,16 @@ def _reused_cursor(db):
     if reused is None or reused[0] is not db.connection or reused[1].closed:
         reused = db._sql_cursor = (db.connection, db.create_cursor())
     return reused[1]
+
+
+def _in_event_loop() -> bool:
+    """In an event loop's thread Django's cursor refuses to block (``SynchronousOnlyOperation``,
+    unless ``DJANGO_ALLOW_ASYNC_UNSAFE``): the statement goes there to be refused as before."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _run(sql: str, params, read):

@@ -107,3 +107,15 @@ def test_statements_off_the_record_keep_djangos_guarantees():
         with pytest.raises(TransactionManagementError):
             sql.execute("SELECT 1", [])
         transaction.set_rollback(True)
+
+
+def test_a_statement_from_an_event_loop_is_refused_as_djangos_cursor_refuses_it():
+    import asyncio
+
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    async def in_the_loop():
+        return sql.fetch_one("SELECT 1", [])
+
+    with pytest.raises(SynchronousOnlyOperation):
+        asyncio.run(in_the_loop())
