@@ -252,28 +252,26 @@ LOCK_ORDER = (  # the pay order, locked, with what paying it needs and its three
     " WHERE o.prepay_id = %s AND o.payer_id = %s FOR UPDATE OF o"
 )
 MARK_PAID = "UPDATE payments_payorder SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
-EMIT = (
-    "WITH parent AS (INSERT INTO core_domainevent (type, payload, created_at)"
+EMIT = (  # the domain event and its two deliveries
+    "w1 AS (INSERT INTO core_domainevent (type, payload, created_at)"
     " VALUES (%s, %s, %s) RETURNING id),"
-    " children AS (INSERT INTO core_domaineventdelivery (event_id, handler, attempts, last_error)"
-    " SELECT parent.id, v.handler, v.attempts, v.last_error FROM parent,"
-    " (VALUES (%s, %s, %s), (%s, %s, %s)) AS v(handler, attempts, last_error))"
-    " SELECT id FROM parent"
+    " w1_children AS (INSERT INTO core_domaineventdelivery (event_id, handler)"
+    " SELECT w1.id, v.handler FROM w1, (VALUES (%s), (%s)) AS v(handler))"
 )
-NOTIFY = (
-    "INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type, body,"
+NOTIFY = (  # the merchant's notification
+    "w2 AS (INSERT INTO webhooks_webhookdelivery (owner, url, secret, event_id, event_type, body,"
     " status, attempts, next_attempt_at, expires_at, created_at)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id)"
 )
 SPENT = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
-POST = (  # the journal transaction, its postings, the balances and the order marked paid
+POST = (  # the journal transaction, its postings, the payment's other writes, the balances
     "WITH parent AS (INSERT INTO payments_journaltransaction (type, reference, actor_id,"
     " created_at) VALUES (%s, %s, %s, %s) RETURNING id),"
-    " children AS (INSERT INTO payments_posting (transaction_id, account_id, amount, currency,"
-    " created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
+    " parent_children AS (INSERT INTO payments_posting (transaction_id, account_id, amount,"
+    " currency, created_at) SELECT parent.id, v.account_id, v.amount, v.currency, v.created_at"
     " FROM parent, (VALUES (%s, %s, %s, %s), (%s, %s, %s, %s), (%s, %s, %s, %s))"
     " AS v(account_id, amount, currency, created_at)),"
-    f" cause AS ({MARK_PAID}),"
+    f" w0 AS ({MARK_PAID}), {EMIT}, {NOTIFY},"
     " leg(account_id, delta, counts) AS (VALUES (%s, %s, %s), (%s, %s, %s), (%s, %s, %s)),"
     " day(today, day_limit) AS (VALUES (%s, %s)),"
     " locked(locked_id) AS (SELECT id FROM payments_account"
@@ -326,33 +324,18 @@ def raw_sql_confirm_factory(dsn: str):
                 "out_trade_no": trade_no,
                 "paid_at": now.isoformat(),
             }
-            event_params = [value for handler in HANDLERS for value in (handler, 0, "")]
-            cur.execute(EMIT, ["payments.payorder_paid", json.dumps(payload), now, *event_params])
             event_id = uuid.uuid4()
             data = {"prepay_id": prepay_id, "out_trade_no": trade_no, "payer_openid": openid}
             body = {"id": str(event_id), "type": "payment.succeeded", "data": data}
-            cur.execute(
-                NOTIFY,
-                (
-                    f"app:{app_id}",
-                    url,
-                    secret,
-                    event_id,
-                    "payment.succeeded",
-                    json.dumps(body),
-                    "pending",
-                    0,
-                    now,
-                    now + timedelta(hours=24),
-                    now,
-                ),
-            )
             legs = [(wallet, -amount, True), (merchant, amount - fee, False), (fees, fee, False)]
             cur.execute(
                 POST,
                 ["payment", f"payorder:{prepay_id}", payer.pk, now]
                 + [value for pk, delta, _ in legs for value in (pk, delta, currency, now)]
                 + ["paid", fee, now, order_id]
+                + ["payments.payorder_paid", json.dumps(payload), now, *HANDLERS]
+                + [f"app:{app_id}", url, secret, event_id, "payment.succeeded", json.dumps(body)]
+                + ["pending", 0, now, now + timedelta(hours=24), now]
                 + [value for leg in legs for value in leg]
                 + [now.date(), limit],
             )

@@ -45,6 +45,9 @@ from superapp.core.errors import DomainError
 Kind = Account.Kind
 ACCOUNT_TABLE = Account._meta.db_table
 ACCOUNT_FIELDS = [field.attname for field in Account._meta.concrete_fields]
+# What ``journal_post`` reads of an account: a caller that reads accounts only to post to them
+# reads these (a balance read before the posting's lock would be stale anyway).
+LEG_FIELDS = ["id", "kind", "currency", "sandbox"]
 _LOOKUP_COLUMNS = ("kind", "currency", "sandbox", "shard", "user_id", "organisation_id")
 
 
@@ -247,7 +250,7 @@ def journal_post(
     reference: str,
     actor,
     legs: Iterable[tuple[Account, int]],
-    cause: tuple[str, list] | None = None,
+    writes: Iterable[sql.Write] = (),
 ) -> JournalTransaction:
     """Record one balanced transaction and apply it to the cached balances.
 
@@ -255,11 +258,12 @@ def journal_post(
     inside the caller's database transaction (the one that also records why money moved), which
     a refused leg (:class:`InsufficientFunds`, :class:`DailyLimitExceeded`) rolls back.
 
-    ``cause`` is that record's own write, a statement and its parameters (an ``UPDATE`` or an
-    ``INSERT`` without ``RETURNING``: the pay order marked paid), sent with the posting — in the
-    same statement on PostgreSQL (one more WITH clause), just before it on SQLite — so the
-    hottest write costs one round trip less. Its row must be locked already: the posting takes
-    the account locks in their fixed order and nothing else.
+    ``writes`` are that record's own writes (``sql.Write``: a payment's pay order marked paid,
+    its domain event, its merchant's notification), sent with the posting — as clauses of the
+    same statement on PostgreSQL, just before it on SQLite — so that the hottest write is one
+    round trip. They must not read what the posting writes, nor lock anything: a row they
+    update must be locked already (the posting takes the account locks in their fixed order
+    and nothing else). A refused leg rolls them back with the rest.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("journal_post must run inside the transaction of its change")
@@ -286,7 +290,7 @@ def journal_post(
         for pk, (account, amount) in net.items()
     ]
     today = journal["created_at"].date()  # the day of the postings is the day counted
-    journal_id, applied = _post(journal, postings, legs, today, cause)
+    journal_id, applied = _post(journal, postings, legs, today, writes)
     refused = [pk for pk in net if pk not in applied]
     if refused:
         _raise_refusal(net, refused[0], today=today)
@@ -294,26 +298,26 @@ def journal_post(
 
 
 def _post(
-    journal: dict, postings: list[dict], legs: list, today, cause: tuple[str, list] | None
+    journal: dict, postings: list[dict], legs: list, today, writes: Iterable[sql.Write]
 ) -> tuple[int | None, set[int]]:
     """Write the journal transaction and its postings, and apply the ``legs`` (account id,
-    signed amount, counts as spending) to the balances, with the ``cause`` statement if any: one
-    statement on PostgreSQL, three or four on SQLite (no data-modifying WITH there). Returns the
+    signed amount, counts as spending) to the balances, with the ``writes``: one statement on
+    PostgreSQL, three and one per write on SQLite (no data-modifying WITH there). Returns the
     journal's id and the accounts updated (a leg the spending rules refused is missing)."""
     limit = settings.PAYMENTS_DAILY_OUTGOING_LIMIT
-    apply_params = [value for leg in legs for value in leg] + [today, limit]
     lock = sql.row_lock(strength="NO KEY UPDATE")  # the lock an UPDATE takes anyway
+    apply_params = [value for leg in legs for value in leg] + [today, limit]
     if not lock:
-        if cause:
-            sql.execute(*cause)
+        sql.writes_run(writes)
         journal_id = sql.insert_with_children(
             JournalTransaction, journal, Posting, "transaction_id", postings
         )
         statement = "WITH " + _apply_statement(len(legs), lock)
         return journal_id, {pk for (pk,) in sql.fetch_all(statement, apply_params)}
     ctes, params = sql.family_ctes(JournalTransaction, journal, Posting, "transaction_id", postings)
-    if cause:
-        ctes, params = f"{ctes}, cause AS ({cause[0]})", params + cause[1]
+    also, also_params = sql.writes_ctes(writes)
+    if also:
+        ctes, params = f"{ctes}, {also}", params + also_params
     statement = f"WITH {ctes}, {_apply_statement(len(legs), lock)}, (SELECT id FROM parent)"
     rows = sql.fetch_all(statement, params + apply_params)
     journal_id = rows[0][1] if rows else None  # no row: every leg refused, nothing to return
@@ -325,7 +329,8 @@ def _apply_statement(legs: int, lock: str) -> str:
     """The WITH clauses and the UPDATE that add ``legs`` (account, delta, counts) to their
     balances, under the spending rules; ``lock`` (empty on SQLite) first locks the rows in the
     fixed order, wallets before hot accounts. Parameters: the legs, then today, then the daily
-    limit. Returns the updated ids."""
+    limit. Returns the updated ids. (The legs are a VALUES list, not arrays: the planner
+    then knows how few rows it locks and reads them by primary key.)"""
     rows = ", ".join(["(%s, %s, %s)"] * legs)
     spent = "(CASE WHEN outgoing_day = day.today THEN outgoing_total ELSE 0 END - leg.delta)"
     non_negative = ", ".join(f"'{kind.value}'" for kind in Account.NON_NEGATIVE_KINDS)

@@ -22,14 +22,14 @@ from payments.models import (
 from payments.services.wallet import Kind, Type, money_validate
 from payments.services.wallet_pin import pin_verify
 from superapp.core import sql
-from superapp.core.domain_events import emit
+from superapp.core.domain_events import emit_write
 from superapp.core.errors import (
     Conflict,
     DomainError,
     InvalidInput,
     NotFound,
 )
-from superapp.webhooks.services import webhook_enqueue
+from superapp.webhooks.services import webhook_enqueue_write
 
 # --- pay orders -------------------------------------------------------------------------------
 
@@ -117,14 +117,15 @@ class _OrderToPay(NamedTuple):
     order: PayOrder  # locked; ``order.miniprogram`` carries the app's id and app_id
     pin: WalletSecurity | None  # the payer's PIN, if set
     notify_secret: str  # the merchant's key that signs the notification
-    # the merchant shard, the fees shard and the payer's wallet; None if one does not exist yet
+    # the merchant shard, the fees shard and the payer's wallet (their ``ledger.LEG_FIELDS``
+    # only); None if one does not exist yet
     accounts: list[Account] | None
     shards: tuple[int, int]  # the merchant's and the fees' shards drawn for this payment
 
 
 _PAYORDER_FIELDS = sql.field_names(PayOrder)
 _App = PayOrder._meta.get_field("miniprogram").related_model
-_ACCOUNT_COLUMNS = len(ledger.ACCOUNT_FIELDS)
+_ACCOUNT_COLUMNS = len(ledger.LEG_FIELDS)
 _MARK_PAID = (
     f"UPDATE {PayOrder._meta.db_table} SET status = %s, fee = %s, paid_at = %s WHERE id = %s"
 )
@@ -134,7 +135,8 @@ _MARK_PAID = (
 def _to_pay_statement(lock: str) -> str:
     """The pay order (locked with ``lock``) with its app's ``app_id``, the payer's PIN row, the
     merchant's key, and the three accounts of the payment in the order's currency and world
-    (LEFT JOINs: a missing account reads as NULLs). Each account join names the columns of its
+    (what the posting reads of them, ``ledger.LEG_FIELDS``; LEFT JOINs: a missing account reads
+    as NULLs). Each account join names the columns of its
     kind's partial unique index. Parameters: the merchant shard, the fees shard, the prepay id,
     the payer."""
     accounts = ledger.ACCOUNT_TABLE
@@ -144,8 +146,8 @@ def _to_pay_statement(lock: str) -> str:
 
     return (
         f"SELECT {columns('o', _PAYORDER_FIELDS)}, m.app_id, s.id, s.pin_hash, k.webhook_secret,"
-        f" {columns('am', ledger.ACCOUNT_FIELDS)}, {columns('af', ledger.ACCOUNT_FIELDS)},"
-        f" {columns('aw', ledger.ACCOUNT_FIELDS)}"
+        f" {columns('am', ledger.LEG_FIELDS)}, {columns('af', ledger.LEG_FIELDS)},"
+        f" {columns('aw', ledger.LEG_FIELDS)}"
         f" FROM {PayOrder._meta.db_table} o"
         f" JOIN {_App._meta.db_table} m ON m.id = o.miniprogram_id"
         f" LEFT JOIN {WalletSecurity._meta.db_table} s ON s.user_id = o.payer_id"
@@ -182,7 +184,7 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
     found = [row[start : start + _ACCOUNT_COLUMNS] for start in starts]
     accounts = None
     if all(values[0] is not None for values in found):
-        accounts = [sql.instance(Account, ledger.ACCOUNT_FIELDS, values) for values in found]
+        accounts = [sql.instance(Account, ledger.LEG_FIELDS, values) for values in found]
     return _OrderToPay(order, pin if pin_id else None, notify_secret, accounts, shards)
 
 
@@ -204,13 +206,13 @@ def _payment_accounts(order: PayOrder, merchant_shard: int, fees_shard: int) -> 
     )
 
 
-def _merchant_notify(*, order: PayOrder, event_type: str, data: dict, secret: str) -> None:
-    """Tell the merchant's server, through the signed, retried webhook outbox. A first-party
-    mini-program (the shop) runs in-process, passes an empty ``notify_url`` and learns of its
-    payments from the domain events instead."""
+def _merchant_notification(*, order: PayOrder, event_type: str, data: dict, secret: str) -> list:
+    """The write (``sql.Write``) that tells the merchant's server, through the signed, retried
+    webhook outbox; none for a first-party mini-program (the shop), which runs in-process,
+    passes an empty ``notify_url`` and learns of its payments from the domain events instead."""
     if not order.notify_url:
-        return
-    webhook_enqueue(
+        return []
+    notification = webhook_enqueue_write(
         owner=miniprogram_selectors.webhook_owner(order.miniprogram),
         url=order.notify_url,
         secret=secret,
@@ -226,14 +228,14 @@ def _merchant_notify(*, order: PayOrder, event_type: str, data: dict, secret: st
             **data,
         },
     )
+    return [notification]
 
 
-def _emit_for_real_money(order: PayOrder, event: events.PayOrderPaid | events.PayOrderRefunded):
-    """Emit a pay-order domain event unless the order is test money: the events are a fixed
-    contract (payments/events.py), and the shop and loyalty must never fulfil or award points
-    for a sandbox order."""
-    if not order.sandbox:
-        emit(event)
+def _real_money_event(order: PayOrder, event: events.PayOrderPaid | events.PayOrderRefunded):
+    """The write (``sql.Write``) of a pay-order domain event; none if the order is test money:
+    the events are a fixed contract (payments/events.py), and the shop and loyalty must never
+    fulfil or award points for a sandbox order."""
+    return [] if order.sandbox else [emit_write(event)]
 
 
 def merchant_fee(amount: int) -> int:
@@ -264,33 +266,33 @@ def payorder_confirm(*, actor, prepay_id: str, pin: str) -> PayOrder:
         _sandbox_top_up(order=order, wallet=wallet)
     order.status, order.paid_at = PayOrder.Status.PAID, timezone.now()
     order.fee = merchant_fee(order.amount)
-    _emit_for_real_money(
-        order,
-        events.PayOrderPaid(
-            prepay_id=order.prepay_id,
-            app_id=order.miniprogram.app_id,
-            organisation_id=order.organisation_id,
-            payer_user_id=order.payer_id,
-            amount=order.amount,
-            currency=order.currency,
-            out_trade_no=order.out_trade_no,
-            paid_at=order.paid_at,
-        ),
+    event = events.PayOrderPaid(
+        prepay_id=order.prepay_id,
+        app_id=order.miniprogram.app_id,
+        organisation_id=order.organisation_id,
+        payer_user_id=order.payer_id,
+        amount=order.amount,
+        currency=order.currency,
+        out_trade_no=order.out_trade_no,
+        paid_at=order.paid_at,
     )
-    _merchant_notify(
-        order=order,
-        event_type="payment.succeeded",
-        data={"paid_at": order.paid_at.isoformat()},
-        secret=notify_secret,
-    )
-    # The posting comes last: it locks a merchant shard (hot during a flash sale) until commit.
-    # The order is marked paid in the same statement.
+    # The posting comes last, and carries the payment's other writes (one statement): it locks
+    # a merchant shard (hot during a flash sale) until commit.
     ledger.journal_post(
         type=Type.PAYMENT,
         reference=f"payorder:{order.prepay_id}",
         actor=actor,
         legs=[(wallet, -order.amount), (merchant, order.amount - order.fee), (fees, order.fee)],
-        cause=(_MARK_PAID, [order.status, order.fee, order.paid_at, order.pk]),
+        writes=[
+            (_MARK_PAID, [order.status, order.fee, order.paid_at, order.pk]),
+            *_real_money_event(order, event),
+            *_merchant_notification(
+                order=order,
+                event_type="payment.succeeded",
+                data={"paid_at": order.paid_at.isoformat()},
+                secret=notify_secret,
+            ),
+        ],
     )
     return order
 

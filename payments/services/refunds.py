@@ -10,12 +10,13 @@ from payments.models import (
     public_id,
 )
 from payments.services.payorders import (
-    _emit_for_real_money,
-    _merchant_notify,
+    _merchant_notification,
     _payorder_locked,
+    _real_money_event,
     merchant_key_get,
 )
 from payments.services.wallet import Kind, Type, money_validate, wallet_changed_announce
+from superapp.core import sql
 from superapp.core.errors import (
     Conflict,
     DomainError,
@@ -61,21 +62,18 @@ def refund_create(
             remaining=order.refundable_amount,
         )
     refund = _refund_post(order=order, out_refund_no=out_refund_no, amount=amount)
-    _emit_for_real_money(
-        order,
-        events.PayOrderRefunded(
-            refund_id=refund.refund_id,
-            prepay_id=order.prepay_id,
-            app_id=order.miniprogram.app_id,
-            organisation_id=order.organisation_id,
-            payer_user_id=order.payer_id,
-            amount=amount,
-            currency=order.currency,
-            order_amount=order.amount,
-            refunded_total=order.refunded_amount,
-        ),
+    event = events.PayOrderRefunded(
+        refund_id=refund.refund_id,
+        prepay_id=order.prepay_id,
+        app_id=order.miniprogram.app_id,
+        organisation_id=order.organisation_id,
+        payer_user_id=order.payer_id,
+        amount=amount,
+        currency=order.currency,
+        order_amount=order.amount,
+        refunded_total=order.refunded_amount,
     )
-    _merchant_notify(
+    notification = _merchant_notification(
         order=order,
         event_type="refund.succeeded",
         data={
@@ -86,6 +84,7 @@ def refund_create(
         },
         secret=merchant_key_get(organisation_id=order.organisation_id),
     )
+    sql.writes_run([*_real_money_event(order, event), *notification])
     return refund, True
 
 

@@ -171,22 +171,29 @@ def emit(event: Event) -> DomainEvent:
     ``when``); dispatch after commit.
 
     Hand-written INSERTs (``superapp.core.sql``): every payment emits an event."""
+    rows = emit_write(event)
+    return sql.loaded(DomainEvent, sql.insert_with_children(*rows), rows.row)
+
+
+def emit_write(event: Event) -> sql.Family:
+    """What :func:`emit` writes — the event and one delivery per current subscriber that
+    wants it — not written yet, for a caller that sends it with a statement of its own in this
+    transaction (``sql.writes_ctes``: a payment sends it inside its journal statement). The
+    drain is woken after commit, as for ``emit``."""
     if not isinstance(event, Event):
         raise TypeError(f"emit takes a declared Event, not {event!r}")
     handlers = _handlers_for(event)
-    event = {"type": event.name, "payload": event.to_payload(), "created_at": timezone.now()}
-    event_id = sql.insert_with_children(
-        DomainEvent,
-        event,
-        DomainEventDelivery,
-        "event_id",
-        [{"handler": handler, "attempts": 0, "last_error": ""} for handler in handlers],
-    )
     if handlers:
         from superapp.core.tasks import drain_domain_events
 
         wakeup.ring_after_commit(drain_domain_events)
-    return sql.loaded(DomainEvent, event_id, event)
+    return sql.Family(
+        DomainEvent,
+        {"type": event.name, "payload": event.to_payload(), "created_at": timezone.now()},
+        DomainEventDelivery,
+        "event_id",
+        [{"handler": handler} for handler in handlers],  # attempts and error: the defaults
+    )
 
 
 def delivery_handle(*, delivery_id: int) -> bool:

@@ -43,8 +43,9 @@ class DomainEventDelivery(models.Model):
     )
     handler = models.CharField(max_length=200)
     handled_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
+    # defaults in the database too: ``emit`` inserts a delivery with its handler alone
+    attempts = models.PositiveIntegerField(default=0, db_default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

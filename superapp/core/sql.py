@@ -6,8 +6,11 @@ writes per second on one machine (docs/scaling.md) write their statements by han
 these helpers, in SQL that both PostgreSQL and SQLite (the embedded default) run.
 """
 
+import asyncio
 import functools
+from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -20,23 +23,74 @@ def row_lock(*tables: str, strength: str = "UPDATE") -> str:
     return f" FOR {strength}" + (f" OF {', '.join(tables)}" if tables else "")
 
 
-def fetch_one(sql: str, params) -> tuple | None:
-    with connection.cursor() as cursor:
+def _reused_cursor(db):
+    """The psycopg cursor this connection's hand-written statements share, or None where they
+    go through Django's cursor: not on PostgreSQL, or while queries are logged or wrapped
+    (``CaptureQueriesContext`` in the tests, ``DEBUG``, ``connection.execute_wrapper``), so that
+    every statement is still seen there. Django's cursor costs a payment's four statements
+    about a tenth of its Python (a new psycopg cursor each time, the wrapper's checks and
+    thread-sharing lock); this one is made once per database connection, as Django makes its
+    own (``create_cursor``)."""
+    if db.vendor != "postgresql" or db.queries_logged or db.execute_wrappers or _in_event_loop():
+        return None
+    db.close_if_health_check_failed()
+    if db.connection is None:
+        db.ensure_connection()
+    reused = db.__dict__.get("_sql_cursor")
+    if reused is None or reused[0] is not db.connection or reused[1].closed:
+        reused = db._sql_cursor = (db.connection, db.create_cursor())
+    return reused[1]
+
+
+def _in_event_loop() -> bool:
+    """In an event loop's thread Django's cursor refuses to block (``SynchronousOnlyOperation``,
+    unless ``DJANGO_ALLOW_ASYNC_UNSAFE``): the statement goes there to be refused as before."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _run(sql: str, params, read):
+    """``read(cursor)`` once ``sql`` ran with ``params``, with Django's guarantees either way:
+    no statement in a transaction marked for rollback, the driver's errors raised as Django's
+    (``IntegrityError``…)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    cursor = _reused_cursor(db)
+    if cursor is None:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return read(cursor)
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        return read(cursor)
+
+
+def _one(cursor):
+    return cursor.fetchone()
+
+
+def _all(cursor):
+    return cursor.fetchall()
+
+
+def _count(cursor):
+    return cursor.rowcount
+
+
+def fetch_one(sql: str, params) -> tuple | None:
+    return _run(sql, params, _one)
 
 
 def fetch_all(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return _run(sql, params, _all)
 
 
 def execute(sql: str, params) -> int:
     """Run a statement; returns how many rows it changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return _run(sql, params, _count)
 
 
 def field_names(model) -> list[str]:
@@ -214,30 +268,77 @@ def execute_together(statements: list[tuple[str, list]], ctes: tuple[str, list] 
     execute(f"WITH {', '.join(clauses)} SELECT 1", params)
 
 
+class Family(NamedTuple):
+    """One ``parent`` row and its ``children`` rows (whose ``link`` field points at it), not
+    written yet: :func:`insert_with_children` writes it alone, :func:`writes_ctes` as clauses
+    of a larger statement."""
+
+    parent: type
+    row: dict
+    child: type
+    link: str
+    children: list[dict]
+
+
+# A write: a data-modifying statement whose result nobody reads, (sql, params) — an UPDATE, an
+# INSERT (``insert_statement``) — or a Family. A hot path sends its writes as clauses of the
+# statement it has to send anyway (``writes_ctes``: one round trip for all), where a caller
+# that also runs on SQLite runs them one by one (``writes_run``).
+Write = tuple[str, list] | Family
+
+
+def writes_ctes(writes: Iterable[Write]) -> tuple[str, list]:
+    """The WITH clauses ``w0 AS (…), w1 AS (…)…`` (a family's two: ``wN`` and
+    ``wN_children``) that make ``writes``, and their parameters, for a data-modifying WITH on
+    PostgreSQL. None may read what another one writes (they all see the statement's snapshot)."""
+    clauses, params = [], []
+    for index, write in enumerate(writes):
+        if isinstance(write, Family):
+            clause, values = family_ctes(*write, name=f"w{index}")
+        else:
+            clause, values = f"w{index} AS ({write[0]})", write[1]
+        clauses.append(clause)
+        params += values
+    return ", ".join(clauses), params
+
+
+def writes_run(writes: Iterable[Write]) -> None:
+    """Send each of ``writes`` as a statement of its own (two for a family on SQLite)."""
+    for write in writes:
+        if isinstance(write, Family):
+            insert_with_children(*write)
+        else:
+            execute(*write)
+
+
 @functools.cache
-def _family_ctes(parent, names: tuple, child, link: str, child_names: tuple, count: int) -> str:
+def _family_ctes(
+    parent, names: tuple, child, link: str, child_names: tuple, count: int, name: str
+) -> str:
     if not count:
-        return f"parent AS ({_insert_statement(parent, names, 1)})"
+        return f"{name} AS ({_insert_statement(parent, names, 1)})"
     columns = [field.column for field in _fields(child, child_names)]
     return (
-        f"parent AS ({_insert_statement(parent, names, 1)}),"
-        f" children AS (INSERT INTO {child._meta.db_table}"
+        f"{name} AS ({_insert_statement(parent, names, 1)}),"
+        f" {name}_children AS (INSERT INTO {child._meta.db_table}"
         f" ({child._meta.get_field(link).column}, {', '.join(columns)})"
-        f" SELECT parent.id, {', '.join('v.' + column for column in columns)} FROM parent,"
+        f" SELECT {name}.id, {', '.join('v.' + column for column in columns)} FROM {name},"
         f" (VALUES {_values(columns, count)}) AS v({', '.join(columns)}))"
     )
 
 
-def family_ctes(parent, row: dict, child, link: str, children: list[dict]) -> tuple[str, list]:
-    """``parent AS (INSERT …), children AS (INSERT …)``: PostgreSQL WITH clauses inserting one
-    ``parent`` row and its ``children`` rows (whose ``link`` field points at it), with their
-    parameters, for a statement to go on with (``SELECT id FROM parent``, an UPDATE…). With
-    no children, the parent's clause alone."""
+def family_ctes(
+    parent, row: dict, child, link: str, children: list[dict], name: str = "parent"
+) -> tuple[str, list]:
+    """``parent AS (INSERT …), parent_children AS (INSERT …)`` (``name`` names them):
+    PostgreSQL WITH clauses inserting one ``parent`` row and its ``children`` rows (whose
+    ``link`` field points at it), with their parameters, for a statement to go on with
+    (``SELECT id FROM parent``, an UPDATE…). With no children, the parent's clause alone."""
     _, parent_params = _prepared(parent, [row])
     if not children:
-        return _family_ctes(parent, tuple(row), child, link, (), 0), parent_params
+        return _family_ctes(parent, tuple(row), child, link, (), 0, name), parent_params
     _, child_params = _prepared(child, children)
-    ctes = _family_ctes(parent, tuple(row), child, link, tuple(children[0]), len(children))
+    ctes = _family_ctes(parent, tuple(row), child, link, tuple(children[0]), len(children), name)
     return ctes, parent_params + child_params
 
 

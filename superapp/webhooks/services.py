@@ -25,10 +25,30 @@ def webhook_enqueue(
 ) -> WebhookDelivery:
     """Write the outbox row in the caller's transaction; delivery starts once it commits.
     (A hand-written INSERT, ``superapp.core.sql``: every payment notifies its merchant.)"""
+    row = _delivery_row(owner=owner, url=url, secret=secret, event_type=event_type, data=data)
+    [delivery_id] = sql.insert(WebhookDelivery, [row])
+    _schedule()
+    return sql.loaded(WebhookDelivery, delivery_id, row)
+
+
+def webhook_enqueue_write(
+    *, owner: str, url: str, secret: str, event_type: str, data: dict
+) -> tuple[str, list]:
+    """The outbox row of :func:`webhook_enqueue`, not written yet: its INSERT and parameters,
+    for a caller that sends it with a statement of its own in this transaction
+    (``sql.writes_ctes``: a payment sends it inside its journal statement). Delivery starts
+    once the transaction commits, as for ``webhook_enqueue``."""
+    row = _delivery_row(owner=owner, url=url, secret=secret, event_type=event_type, data=data)
+    _schedule()
+    return sql.insert_statement(WebhookDelivery, [row])
+
+
+def _delivery_row(*, owner: str, url: str, secret: str, event_type: str, data: dict) -> dict:
+    """A new outbox row, due now; its body is the exact JSON that is signed and sent."""
     now = timezone.now()
     event_id = uuid.uuid4()
     body = {"id": str(event_id), "type": event_type, "created_at": now.isoformat(), "data": data}
-    row = {
+    return {
         "owner": owner,
         "url": url,
         "secret": secret,
@@ -41,9 +61,6 @@ def webhook_enqueue(
         "expires_at": now + settings.WEBHOOK_MAX_AGE,
         "created_at": now,
     }
-    [delivery_id] = sql.insert(WebhookDelivery, [row])
-    _schedule()
-    return sql.loaded(WebhookDelivery, delivery_id, row)
 
 
 def _schedule() -> None:

@@ -203,6 +203,7 @@ def test_a_refused_confirmation_moves_nothing(merchant, balance, pin, code):
     assert order.status == "pending"
     assert wallet(buyer) == balance
     assert not DomainEvent.objects.filter(type="payments.payorder_paid").exists()
+    assert not WebhookDelivery.objects.filter(event_type="payment.succeeded").exists()
 
 
 def test_someone_else_cannot_pay_the_order(merchant):

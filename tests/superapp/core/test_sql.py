@@ -2,6 +2,7 @@
 would, and refuses a model with a file field, whose ``pre_save`` would store the file."""
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
 from django.test.utils import isolate_apps
@@ -67,3 +68,54 @@ def test_hand_written_parameters_are_what_the_orm_sends(settings):
         assert [(type(value), str(value)) for value in sent] == [
             (type(value), str(value)) for value in expected
         ], model
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="the reused cursor is PostgreSQL's")
+def test_statements_off_the_record_keep_djangos_guarantees():
+    """Unless queries are logged (CaptureQueriesContext, DEBUG), the hand-written statements
+    go through one psycopg cursor per connection instead of a new Django cursor each: the
+    driver's errors still arrive as Django's, and a transaction marked for rollback still
+    refuses them."""
+    from django.db import IntegrityError, connections, transaction
+    from django.db.transaction import TransactionManagementError
+
+    connection = connections["default"]
+
+    from tests.payments.factories import merchant_app
+
+    organisation_id = merchant_app()[0].organisation_id
+    key, _ = MerchantKey.objects.get_or_create(
+        organisation_id=organisation_id, defaults={"webhook_secret": "whsec_a"}
+    )
+    duplicate = "INSERT INTO payments_merchantkey (organisation_id, webhook_secret, created_at)"
+    duplicate += " SELECT organisation_id, webhook_secret, created_at FROM payments_merchantkey"
+    duplicate += " WHERE id = %s"
+    assert not connection.queries_logged
+    read = "SELECT webhook_secret FROM payments_merchantkey WHERE id = %s"
+    assert sql.fetch_one(read, [key.pk]) == (key.webhook_secret,)
+    cursor = connection._sql_cursor[1]
+    assert sql.fetch_all(read, [key.pk]) == [(key.webhook_secret,)]
+    assert connection._sql_cursor[1] is cursor
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.execute(duplicate, [key.pk])
+    with transaction.atomic():
+        try:
+            with transaction.atomic(savepoint=False):
+                sql.execute(duplicate, [key.pk])
+        except IntegrityError:
+            pass
+        with pytest.raises(TransactionManagementError):
+            sql.execute("SELECT 1", [])
+        transaction.set_rollback(True)
+
+
+def test_a_statement_from_an_event_loop_is_refused_as_djangos_cursor_refuses_it():
+    import asyncio
+
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    async def in_the_loop():
+        return sql.fetch_one("SELECT 1", [])
+
+    with pytest.raises(SynchronousOnlyOperation):
+        asyncio.run(in_the_loop())
