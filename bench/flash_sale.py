@@ -13,7 +13,7 @@ once POSTs /api/v1/shop/orders/{id}/pay and confirms the pay order with its PIN 
 ``payments.payorder_paid`` event marks the order paid). Prints ``name=value`` lines;
 ``oversold`` must be 0, ``orders_paid`` must equal ``units`` and ``ledger_verify`` must be ok.
 Options: --units, --buyers, --threads, --workers (uvicorn processes), --celery (worker
-processes).
+processes), --worker-niceness (10, as scripts/run_services.sh starts the worker).
 
 Plaza runs as it is deployed (scripts/run_services.sh): uvicorn processes answer the buyers and
 a Celery worker, on the same cores, runs the domain-event listeners after each commit (the
@@ -151,10 +151,14 @@ def start_server(port: int, workers: int, environment: dict[str, str]) -> subpro
     raise SystemExit("uvicorn did not start")
 
 
-def start_worker(processes: int, environment: dict[str, str]) -> subprocess.Popen:
-    """The Celery worker that drains the outboxes, as scripts/run_services.sh starts it."""
+def start_worker(processes: int, niceness: int, environment: dict[str, str]) -> subprocess.Popen:
+    """The Celery worker that drains the outboxes, as scripts/run_services.sh starts it (at
+    niceness 10 by default: the buyers' requests go first)."""
     return subprocess.Popen(
         [
+            "nice",
+            "-n",
+            str(niceness),
             sys.executable,
             "-m",
             "celery",
@@ -285,6 +289,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn processes")
     parser.add_argument("--celery", type=int, default=2, help="Celery worker processes")
+    parser.add_argument(
+        "--worker-niceness",
+        type=int,
+        default=10,
+        help="the Celery worker's niceness (scripts/run_services.sh's WORKER_NICENESS)",
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -292,7 +302,7 @@ def main() -> None:
     analyze()
     (port,) = free_ports(1)
     environment = deployed_environment()
-    worker = start_worker(args.celery, environment)
+    worker = start_worker(args.celery, args.worker_niceness, environment)
     server = start_server(port, args.workers, environment)
     load_before = os.getloadavg()
     try:
@@ -329,6 +339,7 @@ def main() -> None:
     print(f"threads={args.threads}")
     print(f"server_workers={args.workers}")
     print(f"celery_workers={args.celery}")
+    print(f"worker_niceness={args.worker_niceness}")
     print(f"load_avg_before={'/'.join(f'{x:.2f}' for x in load_before)}")
     print(f"orders_created={statuses.count((201, ''))}")
     print(f"out_of_stock={statuses.count((409, 'out_of_stock'))}")

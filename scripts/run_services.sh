@@ -6,6 +6,8 @@
 #   BEAT_SCHEDULE  beat's schedule file (default /tmp/plaza-celerybeat-schedule)
 #   LOG_LEVEL    Celery and uvicorn log level (default INFO)
 #   CELERY_WORKER_NAME  the worker's node name (default Celery's celery@<host>)
+#   WORKER_NICENESS  the Celery worker's niceness (default 10): on shared cores the requests
+#                 of people go first and the listeners after commit wait (docs/scaling.md)
 #   MEDIA_SERVER  1 (default) starts the media server, 0 does not (shows then play external
 #                 stream URLs only)
 #   MEDIA_RTMP_PORT / MEDIA_HTTP_PORT / MEDIA_LISTEN  its RTMP and HTTP ports and address
@@ -35,7 +37,7 @@ for port in $WEB_PORTS; do
     --log-level "${LOG_LEVEL,,}" &
   pids+=($!)
 done
-"$BIN/celery" -A superapp worker --loglevel "$LOG_LEVEL" --concurrency 2 \
+nice -n "${WORKER_NICENESS:-10}" "$BIN/celery" -A superapp worker --loglevel "$LOG_LEVEL" --concurrency 2 \
   ${CELERY_WORKER_NAME:+--hostname "$CELERY_WORKER_NAME"} &
 pids+=($!)
 "$BIN/celery" -A superapp beat --loglevel "$LOG_LEVEL" --schedule "$BEAT_SCHEDULE" &
