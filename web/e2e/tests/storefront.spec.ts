@@ -131,6 +131,22 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
   // no reload: the order page reads the order again until it changes
   await expect(status).toHaveText("Paid");
   await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
+
+  // Her service notifications tell of it: cards from the platform, not from a person, and
+  // nothing to reply in.
+  await page.goto("/");
+  await page
+    .getByRole("link", { name: /Service notifications/ })
+    .first()
+    .click();
+  const notifications = page.getByRole("list", { name: "Messages" });
+  await expect(notifications).toContainText("Order placed");
+  await expect(notifications).toContainText("Payment received", {
+    timeout: 20_000,
+  });
+  await expect(notifications).not.toContainText("Erased user");
+  await expect(page.getByText("Notifications only")).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Message" })).toHaveCount(0);
 });
 
 test("a second consumer opens a shared team card from a chat and joins the team", async ({

@@ -44,6 +44,7 @@ export const en = {
     recalledNotice: "{{name}} recalled a message",
     someone: "Someone",
     erasedUser: "Erased user",
+    notificationsOnly: "Notifications only: there is no one here to reply to.",
     insertEmoji: "Insert {{emoji}}",
     mention: "@ Mention",
     mentionWho: "Mention a member",

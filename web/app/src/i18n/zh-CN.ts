@@ -45,6 +45,7 @@ export const zhCN: Messages = {
     recalledNotice: "{{name}} 撤回了一条消息",
     someone: "有人",
     erasedUser: "已注销用户",
+    notificationsOnly: "仅用于通知，无法在此回复。",
     insertEmoji: "插入 {{emoji}}",
     mention: "@ 提及",
     mentionWho: "选择要提及的成员",

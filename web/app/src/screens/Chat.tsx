@@ -75,7 +75,11 @@ export default function ChatScreen() {
           <li ref={listEnd} aria-hidden="true" />
         </ol>
       )}
-      <Composer conversation={detail} />
+      {detail.kind === "service" ? (
+        <p className="read-only-note">{t("chat.notificationsOnly")}</p>
+      ) : (
+        <Composer conversation={detail} />
+      )}
     </div>
   );
 }
@@ -108,7 +112,7 @@ function Bubble({
       aria-current={focusRef ? "true" : undefined}
     >
       <div className="bubble">
-        {!mine && (
+        {!mine && message.type !== "notification" && (
           <span className="sender">{message.sender?.display_name ?? t("chat.erasedUser")}</span>
         )}
         <MessageBody message={message} />
