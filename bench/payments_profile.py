@@ -8,8 +8,11 @@ Prints ``python_cpu_ms=`` (``time.process_time`` of this process) and ``postgres
 backend's time on a CPU, /proc/<pid>/schedstat) per timed payment, and ``least_python_cpu_ms=``,
 ``least_postgres_cpu_ms=``, ``least_both_cpu_ms=``: the same for the quietest batch of 100
 payments, the figures to compare on a machine shared with others (their load inflates every
-CPU figure, and the least batch least). Same set-up and environment as bench/payments.py, whose
-helpers it uses; ``--raw`` times that bench's raw psycopg path instead; ``--cprofile FILE``
+CPU figure, and the least batch least), ``wal_bytes_per_payment=``, the write-ahead log the
+cluster wrote meanwhile, from a checkpoint (what the payments wrote when nothing else writes),
+and ``payorder_hot_share=``, the share of pay order updates that wrote no index entry. Same
+set-up and environment as bench/payments.py, whose helpers it uses; ``--raw`` times that
+bench's raw psycopg path instead; ``--cprofile FILE``
 writes a cProfile of the timed payments (``python -m pstats FILE``; ``py-spy record --gil``
 on this script gives a sampled view without cProfile's per-call cost). One thread alone is not
 the bench's 8 threads in 2 processes (no lock waits, no GIL contention, which is why a change
@@ -37,6 +40,7 @@ _spec.loader.exec_module(bench)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from payments import ledger  # noqa: E402
 from payments.models import Account  # noqa: E402
@@ -48,6 +52,35 @@ def on_cpu_s(pid: int) -> float:
     """Seconds the process ``pid`` has run on a CPU (nanoseconds in /proc, where /proc/…/stat
     counts 10 ms ticks)."""
     return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+def wal_position() -> str:
+    """Where the log is, right after a checkpoint: each page the payments touch first then
+    costs one full-page image, the same in every run (unless another checkpoint comes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        return cursor.fetchone()[0]
+
+
+def wal_since(position: str) -> int:
+    """Bytes of write-ahead log the cluster wrote since ``position``: the payments' rows, index
+    entries, row locks and full-page images, plus whatever else wrote meanwhile."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [position])
+        return int(cursor.fetchone()[0])
+
+
+def payorder_hot_share() -> float:
+    """The share of pay order updates that wrote no index entry (heap-only, migration 0011)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cursor:  # a new transaction sees the flushed counters
+        cursor.execute(
+            "SELECT n_tup_hot_upd::float / greatest(n_tup_upd, 1) FROM pg_stat_user_tables"
+            " WHERE relname = 'payments_payorder'"
+        )
+        return cursor.fetchone()[0]
 
 
 def main():
@@ -80,6 +113,7 @@ def main():
         confirm(payer, prepay_id)
     pid = backend_pid()
     profile = cProfile.Profile(time.process_time) if args.cprofile else None
+    wal_start = wal_position()
     timed = items[args.warmup :]
     batches = []  # (python, postgres) CPU seconds of each batch of BATCH payments
     if profile:
@@ -92,6 +126,7 @@ def main():
     if profile:
         profile.disable()
     count = len(timed)
+    wal_bytes = wal_since(wal_start)
     python, backend = (sum(batch[side] for batch in batches) for side in (0, 1))
     print(f"payments={count}")
     print(f"python_cpu_ms={python * 1000 / count:.3f}")
@@ -100,6 +135,8 @@ def main():
     for label, key in (("python", 0), ("postgres", 1), ("both", None)):
         least = min(sum(batch) if key is None else batch[key] for batch in batches)
         print(f"least_{label}_cpu_ms={least * 1000 / BATCH:.3f}")
+    print(f"wal_bytes_per_payment={wal_bytes / count:.0f}")
+    print(f"payorder_hot_share={payorder_hot_share():.2f}")
     print(f"load_avg={'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     if profile:
         profile.dump_stats(args.cprofile)

@@ -8,6 +8,7 @@ database transaction, and ``ledger_verify`` proves the two agree.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -288,6 +289,13 @@ class PayOrder(models.Model):
         REFUNDED = "refunded"
         CLOSED = "closed"
 
+    # The longest ``PAYMENTS_PAYORDER_TTL`` allowed (a system check): an order is paid within
+    # this of its creation, which is how the settlement report finds a day's payments.
+    TTL_MAX = timedelta(days=1)
+    # How far two servers' clocks (the one that created an order, the one that paid it) may
+    # disagree, for the report's and beat's bounds.
+    CLOCK_SLACK = timedelta(hours=1)
+
     prepay_id = models.CharField(max_length=40)
     # Not indexed: orders are found by prepay_id, (organisation, out_trade_no) or payer; an
     # index on the app would cost every order and every status change one more entry.
@@ -342,13 +350,14 @@ class PayOrder(models.Model):
                 condition=Q(fee__gte=0, fee__lte=models.F("amount")), name="payorder_fee_in_range"
             ),
         ]
+        # No index names a column a payment changes (status, fee, paid_at), not even in a
+        # predicate: the payment's UPDATE is then HOT (no index entry, the new version in the
+        # same page, which the table's fillfactor keeps room for: migration 0011).
         indexes = [
-            models.Index(
-                fields=["expires_at"],
-                name="payorder_pending_expiry_idx",
-                condition=Q(status="pending"),
-            ),
-            models.Index(fields=["organisation", "paid_at"], name="payorder_org_paid_idx"),
+            # every order, not only pending ones: beat's sweep bounds its range (services)
+            models.Index(fields=["expires_at"], name="payorder_expiry_idx"),
+            # the settlement report's: a day's payments were created within a TTL before it
+            models.Index(fields=["organisation", "created_at"], name="payorder_org_created_idx"),
         ]
 
     def __str__(self) -> str:

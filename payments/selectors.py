@@ -99,8 +99,14 @@ def settlement_report(*, organisation_id: int, day: date, sandbox: bool = False)
     """A merchant's payments and refunds of one UTC day, line by line, with totals per
     currency (gross, fees, net of fees); real money, or with ``sandbox`` the test money."""
     start, end = _day_bounds(day)
+    # through the (organisation, created_at) index: an order is paid before it expires
     payments = PayOrder.objects.filter(
-        organisation_id=organisation_id, sandbox=sandbox, paid_at__gte=start, paid_at__lt=end
+        organisation_id=organisation_id,
+        sandbox=sandbox,
+        created_at__gte=start - PayOrder.TTL_MAX - PayOrder.CLOCK_SLACK,
+        created_at__lt=end + PayOrder.CLOCK_SLACK,
+        paid_at__gte=start,
+        paid_at__lt=end,
     ).order_by("paid_at", "pk")
     refunds = (
         Refund.objects.filter(

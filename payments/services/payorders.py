@@ -2,9 +2,11 @@
 or expired, with merchant notifications and fees."""
 
 import functools
+import logging
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -30,6 +32,8 @@ from superapp.core.errors import (
     NotFound,
 )
 from superapp.webhooks.services import webhook_enqueue_write
+
+logger = logging.getLogger(__name__)
 
 # --- pay orders -------------------------------------------------------------------------------
 
@@ -326,11 +330,37 @@ def payorder_close(*, miniprogram, prepay_id: str) -> PayOrder:
     return order
 
 
+SWEPT_UNTIL = "payments:payorders-swept-until"
+
+
 @transaction.atomic
 def payorders_close_expired() -> int:
     """Close every pending order past its expiry (beat). A concurrent payment wins: the UPDATE
-    re-checks ``status`` on rows it had to wait for."""
+    re-checks ``status`` on rows it had to wait for.
+
+    The expiry index holds every order, paid ones too (a payment's update is then HOT,
+    migration 0011), so the sweep reads only the orders that expired since the last sweep
+    (a clock's slack earlier, for late commits); every order expired so far when the cache
+    does not remember the last sweep."""
     now = timezone.now()
-    return PayOrder.objects.filter(status=PayOrder.Status.PENDING, expires_at__lte=now).update(
-        status=PayOrder.Status.CLOSED, closed_at=now
-    )
+    expired = PayOrder.objects.filter(status=PayOrder.Status.PENDING, expires_at__lte=now)
+    if (swept_until := _cache_get(SWEPT_UNTIL)) is not None:
+        expired = expired.filter(expires_at__gt=swept_until - PayOrder.CLOCK_SLACK)
+    closed = expired.update(status=PayOrder.Status.CLOSED, closed_at=now)
+    transaction.on_commit(lambda: _cache_set(SWEPT_UNTIL, now))
+    return closed
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # the cache is down: sweep everything
+        logger.warning("cache unavailable; sweeping every expired pay order", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value, timeout=None)
+    except Exception:
+        logger.warning("cache unavailable; the next sweep reads every order", exc_info=True)

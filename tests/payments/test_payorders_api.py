@@ -4,15 +4,17 @@ close, expiry, refunds and the settlement report."""
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from miniprograms.services import identity_for
 from payments import selectors, services
 from payments.models import PayOrder, Refund
+from payments.services.payorders import SWEPT_UNTIL
 from payments.tasks import close_expired_payorders
 from superapp.core import signing
 from superapp.core.models import DomainEvent
@@ -230,6 +232,37 @@ def test_an_order_expires_after_two_hours_and_beat_closes_it(merchant):
     assert wallet(buyer) == 10_000
 
 
+def test_a_sweep_reads_the_orders_expired_since_the_last_one_unless_the_cache_forgot_it(
+    merchant,
+):
+    """The expiry index holds paid orders too; beat reads only the orders that expired since
+    its last sweep (an hour of slack earlier), and all of them when the cache lost track."""
+    buyer = payer(10_000)
+    long_ago, lately = pay_order(merchant, buyer, 100), pay_order(merchant, buyer, 200)
+    now = timezone.now()
+    PayOrder.objects.filter(pk=long_ago.pk).update(expires_at=now - timedelta(days=2))
+    PayOrder.objects.filter(pk=lately.pk).update(expires_at=now - timedelta(minutes=30))
+    cache.set(SWEPT_UNTIL, now - timedelta(minutes=1))
+
+    assert close_expired_payorders.delay().get() == 1
+    assert PayOrder.objects.get(pk=lately.pk).status == "closed"
+    assert PayOrder.objects.get(pk=long_ago.pk).status == "pending"  # before the last sweep
+    cache.delete(SWEPT_UNTIL)
+    assert close_expired_payorders.delay().get() == 1
+    assert PayOrder.objects.get(pk=long_ago.pk).status == "closed"
+
+
+def test_a_sweep_remembers_when_it_ran_once_it_committed(django_capture_on_commit_callbacks):
+    cache.delete(SWEPT_UNTIL)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        close_expired_payorders.delay().get()
+    assert cache.get(SWEPT_UNTIL) is None
+    for callback in callbacks:
+        callback()
+    assert cache.get(SWEPT_UNTIL) >= before
+
+
 def test_the_merchant_closes_an_unpaid_order_which_then_cannot_be_paid(merchant):
     buyer = payer(10_000)
     order = pay_order(merchant, buyer, 3000)
@@ -359,6 +392,24 @@ def test_the_settlement_report_lists_the_days_payments_and_refunds(merchant, pai
     assert other["lines"] == []
     bad = merchant.client.get("/api/v1/pay/settlements/yesterday")
     assert_refused(bad, 400, "validation_error")
+
+
+def test_an_order_created_before_midnight_and_paid_after_is_on_the_day_it_was_paid(merchant):
+    buyer = payer(10_000)
+    order = pay_order(merchant, buyer, 3000)
+    services.payorder_confirm(actor=buyer, prepay_id=order.prepay_id, pin=PIN)
+    today = timezone.now().date()
+    midnight = datetime.combine(today, time.min, tzinfo=UTC)
+    PayOrder.objects.filter(pk=order.pk).update(
+        created_at=midnight - timedelta(minutes=90), paid_at=midnight + timedelta(minutes=5)
+    )
+
+    def paid_on(day):
+        report = merchant.client.get(f"/api/v1/pay/settlements/{day.isoformat()}").json()
+        return [line["amount"] for line in report["lines"]]
+
+    assert paid_on(today) == [3000]
+    assert paid_on(today - timedelta(days=1)) == []
 
 
 def test_order_detail_and_settlement_queries_do_not_grow_with_refunds(merchant, settings):
