@@ -11,10 +11,9 @@ import logging
 from datetime import UTC, datetime
 
 import redis
-from django.conf import settings
 from django.core.cache import cache
 
-from superapp.core.cache import shared_client
+from superapp.core.cache import default_cache_client
 from superapp.core.errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def increment(scope: str, subject: str, *, window_seconds: int) -> int:
     ``add`` and ``incr``."""
     key = _key(scope, subject)
     try:
-        if client := _cache_redis():
+        if client := default_cache_client():
             return _redis_increment(client, cache.make_and_validate_key(key), window_seconds)
         cache.add(key, 0, timeout=window_seconds)
         try:
@@ -58,16 +57,6 @@ def increment(scope: str, subject: str, *, window_seconds: int) -> int:
     except Exception:
         _unavailable("increment", scope)
         return 0
-
-
-def _cache_redis() -> redis.Redis | None:
-    """A client of the cache's Redis (with the cache's timeouts), or None if the cache is not
-    Redis."""
-    config = settings.CACHES["default"]
-    if not config["BACKEND"].endswith(".RedisCache"):
-        return None
-    options = {k: v for k, v in config.get("OPTIONS", {}).items() if k.startswith("socket_")}
-    return shared_client(config["LOCATION"], **options)
 
 
 def _redis_increment(client: redis.Redis, key: str, window_seconds: int) -> int:

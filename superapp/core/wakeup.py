@@ -18,27 +18,71 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from superapp.core.cache import default_cache_client
+
 logger = logging.getLogger(__name__)
+
+_flags: dict[int, tuple[object, str]] = {}  # id(task) -> (task, its flag): a task's name is a
+# lookup through Celery's proxy each time
 
 
 def _flag(task) -> str:
-    return f"wakeup:{task.name}"
+    known = _flags.get(id(task))
+    if known is None or known[0] is not task:
+        known = _flags[id(task)] = (task, f"wakeup:{task.name}")
+    return known[1]
+
+
+class _Doorbell:
+    """The drains one transaction wakes once it commits: one on-commit callback and one cache
+    round trip for all of them (a payment wakes two)."""
+
+    def __init__(self):
+        self.tasks: dict[int, object] = {}
+
+    def ring(self) -> None:
+        ring(*self.tasks.values())
 
 
 def ring_after_commit(task) -> None:
     """Wake ``task`` (a drain taking no arguments) once the current transaction commits."""
-    # a closure, not functools.partial: a robust callback that fails is logged by __qualname__
-    transaction.on_commit(lambda: ring(task), robust=True)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        ring(task)
+        return
+    doorbell = connection.__dict__.get("_wakeup_doorbell")
+    # registered in this transaction still (not run, not dropped with a rolled-back savepoint)
+    if doorbell is None or not any(
+        getattr(hook[1], "__self__", None) is doorbell for hook in connection.run_on_commit
+    ):
+        doorbell = connection._wakeup_doorbell = _Doorbell()
+        # robust: a failing ring is logged (by the callback's __qualname__), the commit stands
+        transaction.on_commit(doorbell.ring, robust=True)
+    doorbell.tasks[id(task)] = task
 
 
-def ring(task) -> None:
+def ring(*tasks) -> None:
+    """Send each of ``tasks`` whose flag was down, raising it (on Redis in one round trip)."""
     try:
-        first = cache.add(_flag(task), 1, timeout=settings.OUTBOX_WAKEUP_TTL_SECONDS)
-    except Exception:  # the cache is down: send the drain anyway, the broker may be up
+        first = _raise_flags([_flag(task) for task in tasks])
+    except Exception:  # the cache is down: send the drains anyway, the broker may be up
         logger.warning("wake-up flag unavailable; sending the drain", exc_info=True)
-        first = True
-    if first:
-        task.delay()
+        first = [True] * len(tasks)
+    for task, raised in zip(tasks, first, strict=True):
+        if raised:
+            task.delay()
+
+
+def _raise_flags(flags: list[str]) -> list[bool]:
+    """Raise each flag that is down (``SET NX``); which ones this call raised."""
+    ttl = settings.OUTBOX_WAKEUP_TTL_SECONDS
+    client = default_cache_client()
+    if client is None:
+        return [cache.add(flag, 1, timeout=ttl) for flag in flags]
+    with client.pipeline(transaction=False) as pipeline:
+        for flag in flags:
+            pipeline.set(cache.make_and_validate_key(flag), 1, ex=ttl, nx=True)
+        return [bool(raised) for raised in pipeline.execute()]
 
 
 def answer(task) -> None:

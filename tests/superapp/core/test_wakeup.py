@@ -53,6 +53,40 @@ def test_the_ring_waits_for_the_commit_and_a_rollback_rings_nothing():
     assert drain.sent == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_rings_all_its_drains_with_one_callback():
+    first, second = Drain(), Drain()
+    second.name = "test.other-drain"
+    with transaction.atomic():
+        hooks = len(transaction.get_connection().run_on_commit)
+        for drain in (first, second, first):
+            wakeup.ring_after_commit(drain)
+        assert len(transaction.get_connection().run_on_commit) == hooks + 1
+    assert (first.sent, second.sent) == (1, 1)
+    wakeup.answer(first)
+    wakeup.answer(second)
+    with transaction.atomic():  # the next transaction has a doorbell of its own
+        wakeup.ring_after_commit(second)
+    assert (first.sent, second.sent) == (1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ring_after_a_rolled_back_savepoint_still_rings():
+    drain = Drain()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            wakeup.ring_after_commit(drain)  # its callback goes with the savepoint
+            raise RuntimeError("the nested change failed")
+        wakeup.ring_after_commit(drain)
+    assert drain.sent == 1
+
+
+def test_outside_a_transaction_the_ring_is_immediate():
+    drain = Drain()
+    wakeup.ring_after_commit(drain)
+    assert drain.sent == 1
+
+
 def test_with_the_cache_down_every_ring_sends_a_drain(settings, caplog):
     settings.CACHES = UNREACHABLE_CACHE
     drain = Drain()
