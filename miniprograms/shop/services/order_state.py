@@ -87,15 +87,20 @@ def _transition(order: Order, to: str, note: str = "") -> None:
 
 def _locked_order(**lookup) -> Order:
     """The order, row-locked. Only the order: the shop row it joins is shared by every order
-    of the shop and must never be locked, or a busy shop's orders would serialise on it."""
+    of the shop and must never be locked, or a busy shop's orders would serialise on it.
+    Looked up by its buyer, the order carries that user instead of reading it again."""
+    buyer = lookup.get("buyer")
     order = (
         locks.orders()
-        .select_related("shop__miniprogram", "buyer")  # what paying and announcing read
+        # what paying and announcing read
+        .select_related("shop__miniprogram", *(() if buyer is not None else ("buyer",)))
         .filter(**lookup)
         .first()
     )
     if order is None:
         raise NotFound("No such order.", code=ORDER_NOT_FOUND)
+    if buyer is not None:
+        order.buyer = buyer
     return order
 
 
