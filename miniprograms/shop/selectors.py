@@ -255,10 +255,6 @@ def sku_stock(*, shop_id: int, sku_ids) -> dict[int, int]:
     )
 
 
-def _columns(model, alias: str) -> str:
-    return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
-
-
 # The associate whose share link the buyer opened most recently within the window (an order
 # in the shop credits them), a scalar subquery of the checkout's shop read.
 _ATTRIBUTED_ASSOCIATE = f"""(
@@ -267,7 +263,7 @@ _ATTRIBUTED_ASSOCIATE = f"""(
     WHERE a.user_id = %s AND a.shop_id = s.id AND a.expires_at > %s AND l.associate_id <> %s
     ORDER BY a.created_at DESC, a.id DESC LIMIT 1)"""
 _SHOP_FOR_CHECKOUT = (
-    f"SELECT {_columns(Shop, 's')}, {_ATTRIBUTED_ASSOCIATE}"
+    f"SELECT {sql.select_list(Shop, 's')}, {_ATTRIBUTED_ASSOCIATE}"
     f" FROM {Shop._meta.db_table} s WHERE s.id = %s"
 )
 _SHOP_NAMES = sql.field_names(Shop)
@@ -290,7 +286,7 @@ def shop_for_checkout(*, shop_id: int, user) -> tuple[Shop, int | None]:
 
 _SKU_NAMES = sql.field_names(Sku)
 _SKUS_FOR_CHECKOUT = (
-    f"SELECT {_columns(Sku, 's')}, p.title, pr.amount FROM {Sku._meta.db_table} s"
+    f"SELECT {sql.select_list(Sku, 's')}, p.title, pr.amount FROM {Sku._meta.db_table} s"
     f" JOIN {Product._meta.db_table} p ON p.id = s.product_id AND p.status = %s"
     f" LEFT JOIN {SkuPrice._meta.db_table} pr ON pr.sku_id = s.id AND pr.currency = %s"
     " WHERE s.shop_id = %s AND s.id IN ({})"
