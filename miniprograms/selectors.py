@@ -30,7 +30,7 @@ from miniprograms.models import (
     ShippingAddress,
     SubscribeAcceptance,
 )
-from superapp.core import ratelimit
+from superapp.core import ratelimit, sql
 from superapp.core.errors import INSUFFICIENT_ROLE, DomainError, Forbidden, NotFound
 from superapp.core.fulltext import Search
 from superapp.webhooks.selectors import deliveries_for_owner
@@ -385,9 +385,13 @@ def share_link_resolve(*, code: str) -> ShareLink:
     return link
 
 
+_IS_SANDBOX = f"SELECT 1 FROM {MiniProgram._meta.db_table} WHERE app_id = %s AND sandbox = %s"
+
+
 def is_sandbox(*, app_id: str) -> bool:
-    """For payments: a sandbox app's pay orders must move test money only (docs/miniprograms.md)."""
-    return MiniProgram.objects.filter(app_id=app_id, sandbox=True).exists()
+    """For payments: a sandbox app's pay orders must move test money only (docs/miniprograms.md).
+    Read by hand (superapp/core/sql.py): every pay order asks."""
+    return sql.fetch_one(_IS_SANDBOX, [app_id, True]) is not None
 
 
 def webhook_owner(miniprogram: MiniProgram) -> str:

@@ -22,12 +22,14 @@ was created in), so it is paid and marked paid as usual.
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from miniprograms.shop import events, locks, selectors, services
 from miniprograms.shop.errors import SHOP_SANDBOX
 from miniprograms.shop.models import Order, RefundRequest
 from payments import events as payment_events
 from payments import services as payments
+from superapp.core import sql
 from superapp.core.errors import Conflict
 
 logger = logging.getLogger(__name__)
@@ -69,8 +71,13 @@ def _order_payorder_create(*, actor, order_id: int) -> tuple[Order, bool]:
     order = services.order_payable(actor=actor, order_id=order_id)
     if order.prepay_id:
         return order, False
-    order.prepay_id = create_pay_order(order)
-    order.save(update_fields=["prepay_id", "updated_at"])
+    order.prepay_id, order.updated_at = create_pay_order(order), timezone.now()
+    # order.save(update_fields=…) without the ORM's compiling (superapp/core/sql.py)
+    sql.execute(
+        *sql.update_statement(
+            Order, order.pk, {"prepay_id": order.prepay_id, "updated_at": order.updated_at}
+        )
+    )
     return order, True
 
 

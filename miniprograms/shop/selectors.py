@@ -20,10 +20,12 @@ from miniprograms.shop.models import (
     CatalogueImport,
     Coupon,
     Order,
+    OrderLine,
     Product,
     RefundRequest,
     Review,
     ReviewReport,
+    ShareLink,
     Shop,
     Sku,
     SkuPrice,
@@ -253,15 +255,83 @@ def sku_stock(*, shop_id: int, sku_ids) -> dict[int, int]:
     )
 
 
-def attributed_associate_id(*, user, shop: Shop) -> int | None:
-    """The associate whose share link ``user`` opened most recently within the window."""
-    return (
-        Attribution.objects.filter(user=user, shop=shop, expires_at__gt=timezone.now())
-        .exclude(link__associate=user)
-        .order_by("-created_at", "-id")
-        .values_list("link__associate_id", flat=True)
-        .first()
-    )
+# The associate whose share link the buyer opened most recently within the window (an order
+# in the shop credits them), a scalar subquery of the checkout's shop read.
+_ATTRIBUTED_ASSOCIATE = f"""(
+    SELECT l.associate_id FROM {Attribution._meta.db_table} a
+    JOIN {ShareLink._meta.db_table} l ON l.id = a.link_id
+    WHERE a.user_id = %s AND a.shop_id = s.id AND a.expires_at > %s AND l.associate_id <> %s
+    ORDER BY a.created_at DESC, a.id DESC LIMIT 1)"""
+_SHOP_FOR_CHECKOUT = (
+    f"SELECT {sql.select_list(Shop, 's')}, {_ATTRIBUTED_ASSOCIATE}"
+    f" FROM {Shop._meta.db_table} s WHERE s.id = %s"
+)
+_SHOP_NAMES = sql.field_names(Shop)
+
+
+def shop_for_checkout(*, shop_id: int, user) -> tuple[Shop, int | None]:
+    """The shop (404 ``shop_not_found``) and the associate whose share link ``user`` opened
+    most recently within the window (their orders there credit that associate), or None.
+
+    One hand-written read: a winning checkout of a flash sale read the shop (with its brand
+    and app, which the checkout does not use) and the attribution in two ORM statements whose
+    compiling cost more CPU than PostgreSQL spends answering both (docs/shop.md, "Fifth
+    session"). The shop's ``brand`` and ``miniprogram`` load on first use."""
+    [now] = sql.row_params(Attribution, {"expires_at": timezone.now()})
+    row = sql.fetch_one(_SHOP_FOR_CHECKOUT, [user.pk, now, user.pk, shop_id])
+    if row is None:
+        raise NotFound("No such shop.", code=SHOP_NOT_FOUND)
+    return sql.instance(Shop, _SHOP_NAMES, row[:-1]), row[-1]
+
+
+_SKU_NAMES = sql.field_names(Sku)
+_SKUS_FOR_CHECKOUT = (
+    f"SELECT {sql.select_list(Sku, 's')}, p.title, pr.amount FROM {Sku._meta.db_table} s"
+    f" JOIN {Product._meta.db_table} p ON p.id = s.product_id AND p.status = %s"
+    f" LEFT JOIN {SkuPrice._meta.db_table} pr ON pr.sku_id = s.id AND pr.currency = %s"
+    " WHERE s.shop_id = %s AND s.id IN ({})"
+)
+
+
+def skus_for_checkout(*, shop_id: int, sku_ids, currency: str) -> dict[int, tuple[Sku, int | None]]:
+    """{sku_id: (SKU, its unit price in ``currency`` or None)} of those of ``sku_ids`` that are
+    on sale in the shop (published), each SKU with its product's id and title (what an order
+    line copies), in one hand-written read where the ORM sent two (the SKUs with their
+    products, then their prices)."""
+    ids = sorted(set(sku_ids))
+    if not ids:
+        return {}
+    statement = _SKUS_FOR_CHECKOUT.format(", ".join(["%s"] * len(ids)))
+    found = {}
+    for row in sql.fetch_all(statement, [Product.Status.PUBLISHED, currency, shop_id, *ids]):
+        sku = sql.instance(Sku, _SKU_NAMES, row[:-2])
+        sku.product = sql.instance(Product, ["id", "title"], [sku.product_id, row[-2]])
+        found[sku.pk] = (sku, row[-1])
+    return found
+
+
+_PRODUCT_COLLECTIONS = Product.collections.through
+_PAID_LINES = (
+    f"SELECT l.id, l.product_id, l.sku_id, l.quantity, l.amount, pc.collection_id"
+    f" FROM {OrderLine._meta.db_table} l"
+    f" LEFT JOIN {_PRODUCT_COLLECTIONS._meta.db_table} pc ON pc.product_id = l.product_id"
+    " WHERE l.order_id = %s ORDER BY l.id, pc.collection_id"
+)
+
+
+def order_lines_with_collections(*, order_id: int) -> list[tuple[int, int, int, int, tuple]]:
+    """(product_id, sku_id, quantity, amount, the product's collection ids in id order) of
+    each line of the order, in line order: what ``shop.order_paid`` tells loyalty, in one
+    hand-written read where the ORM sent two (the lines with their products, then the
+    products' collections)."""
+    lines: dict[int, tuple] = {}
+    for line_id, product_id, sku_id, quantity, amount, collection_id in sql.fetch_all(
+        _PAID_LINES, [order_id]
+    ):
+        line = lines.setdefault(line_id, (product_id, sku_id, quantity, amount, []))
+        if collection_id is not None:
+            line[4].append(collection_id)
+    return [(*line[:4], tuple(line[4])) for line in lines.values()]
 
 
 def reports_open() -> QuerySet[ReviewReport]:

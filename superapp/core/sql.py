@@ -98,6 +98,12 @@ def field_names(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
+def select_list(model, alias: str) -> str:
+    """``alias.column, …`` of every column of ``model``, in :func:`field_names` order: a
+    hand-written read's columns for :func:`instance`."""
+    return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
+
+
 @functools.cache
 def _fields(model, names: tuple[str, ...]) -> list:
     return [model._meta.get_field(name) for name in names]
@@ -214,11 +220,31 @@ def insert_or_get(model, lookup: dict, **defaults) -> tuple:
     return loaded(model, created_id, row), True
 
 
+@functools.cache
+def _select_by(model, names: tuple[str, ...], nulls: frozenset[str]) -> str:
+    where = " AND ".join(
+        f"t.{field.column} IS NULL" if name in nulls else f"t.{field.column} = %s"
+        for name, field in zip(names, _fields(model, names), strict=True)
+    )
+    return (
+        f"SELECT {select_list(model, 't')} FROM {model._meta.db_table} t WHERE {where}"
+        " ORDER BY t.id LIMIT 1"
+    )
+
+
 def get_or_insert(model, lookup: dict, **defaults) -> tuple:
-    """(row, created): ``get_or_create`` without its savepoint (:func:`insert_or_get`)."""
-    existing = model.objects.filter(**lookup).first()
-    if existing is not None:
-        return existing, False
+    """(row, created): ``get_or_create`` without its savepoint (:func:`insert_or_get`). The
+    read is written by hand too: a first payment's pay order makes two of them (the
+    merchant's key, the payer's app identity). ``lookup``: fields equal to values (a related
+    object or its id; None is ``IS NULL``, as the ORM reads it)."""
+    nulls = frozenset(name for name, value in lookup.items() if value is None)
+    values = {
+        name: getattr(value, "pk", value) for name, value in lookup.items() if value is not None
+    }
+    statement = _select_by(model, tuple(lookup), nulls)
+    row = fetch_one(statement, _prepared(model, [values])[1] if values else [])
+    if row is not None:
+        return instance(model, field_names(model), row), False
     return insert_or_get(model, lookup, **defaults)
 
 
@@ -313,7 +339,14 @@ def writes_run(writes: Iterable[Write]) -> None:
 
 @functools.cache
 def _family_ctes(
-    parent, names: tuple, child, link: str, child_names: tuple, count: int, name: str
+    parent,
+    names: tuple,
+    child,
+    link: str,
+    child_names: tuple,
+    count: int,
+    name: str,
+    returning: str = "",
 ) -> str:
     if not count:
         return f"{name} AS ({_insert_statement(parent, names, 1)})"
@@ -323,7 +356,7 @@ def _family_ctes(
         f" {name}_children AS (INSERT INTO {child._meta.db_table}"
         f" ({child._meta.get_field(link).column}, {', '.join(columns)})"
         f" SELECT {name}.id, {', '.join('v.' + column for column in columns)} FROM {name},"
-        f" (VALUES {_values(columns, count)}) AS v({', '.join(columns)}))"
+        f" (VALUES {_values(columns, count)}) AS v({', '.join(columns)}){returning})"
     )
 
 
@@ -354,6 +387,30 @@ def insert_with_children(parent, row: dict, child, link: str, children: list[dic
     ctes, params = family_ctes(parent, row, child, link, children)
     [(parent_id,)] = fetch_all(f"WITH {ctes} SELECT id FROM parent", params)
     return parent_id
+
+
+def insert_with_children_ids(
+    parent, row: dict, child, link: str, children: list[dict]
+) -> tuple[int, list[int]]:
+    """:func:`insert_with_children`, with the children's new ids too, in the order of
+    ``children`` (for a caller that answers with the rows it wrote). The rows of one INSERT
+    draw their ids from the sequence in the order of its VALUES, as Django's ``bulk_create``
+    relies on too."""
+    if not children or connection.vendor != "postgresql":
+        [parent_id] = insert(parent, [row])
+        rows = [{link: parent_id, **values} for values in children]
+        return parent_id, insert(child, rows) if rows else []
+    _, parent_params = _prepared(parent, [row])
+    _, child_params = _prepared(child, children)
+    names, child_names = tuple(row), tuple(children[0])
+    ctes = _family_ctes(
+        parent, names, child, link, child_names, len(children), "parent", " RETURNING id"
+    )
+    ids = fetch_all(
+        f"WITH {ctes} SELECT parent.id, c.id FROM parent, parent_children c ORDER BY c.id",
+        parent_params + child_params,
+    )
+    return ids[0][0], [child_id for _, child_id in ids]
 
 
 def expression_sql(model, expression) -> str:
@@ -393,6 +450,14 @@ def _converted_fields(model, names: tuple[str, ...], vendor: str) -> list[tuple[
         for index, field in enumerate(fields)
         if _converters(field.get_col(model._meta.db_table))
     ]
+
+
+def saved(instance, pk: int):
+    """The ``instance`` whose :func:`all_values` a hand-written insert wrote as ``pk``, as
+    :meth:`Model.save` leaves it (the related objects it was given stay cached on it)."""
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
+    return instance
 
 
 def loaded(model, pk: int, values: dict):

@@ -93,10 +93,15 @@ def _hold_statement_by_statement(hold: Hold, shop_id: int, expires_at) -> set[in
     return set(held)
 
 
+# By hand: the ORM's delete (its collector, then the compiled statement) cost a winning
+# checkout more Python than the rest of its transaction's last statement.
+_CONSUME_SQL = f"DELETE FROM {StockHold._meta.db_table} WHERE token = %s"
+
+
 def stock_hold_consume(hold: Hold) -> None:
     """In the order's transaction: the hold becomes the order's reservation. Refuses (the
     transaction rolls back) when beat released it already, the checkout having outlived it."""
-    consumed, _ = StockHold.objects.filter(token=hold.token).delete()
+    consumed = sql.execute(_CONSUME_SQL, sql.row_params(StockHold, {"token": hold.token}))
     if consumed != len(hold.quantities):
         raise OutOfStock(sku_id=min(hold.quantities))
 

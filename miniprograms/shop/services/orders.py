@@ -24,7 +24,7 @@ from superapp.core.errors import DomainError
 @transaction.atomic
 def order_cancel(*, actor, order_id: int) -> Order:
     """The buyer cancels an unpaid order; its stock goes back on sale."""
-    order = _locked_order(pk=order_id, buyer=actor)
+    order = _locked_order(order_id=order_id, buyer=actor)
     _cancel(order, "cancelled by buyer")
     return order
 
@@ -33,7 +33,7 @@ def order_cancel(*, actor, order_id: int) -> Order:
 def order_payable(*, actor, order_id: int) -> Order:
     """The buyer's order, row-locked, if it can still be paid: unpaid with its stock still
     reserved (an expired reservation is about to be cancelled and its stock resold)."""
-    order = _locked_order(pk=order_id, buyer=actor)
+    order = _locked_order(order_id=order_id, buyer=actor)
     if order.status != Status.CREATED:
         raise InvalidTransition(status=order.status, to=Status.PAID)
     if order.reserved_until <= timezone.now():
@@ -97,7 +97,7 @@ def order_pay(
 
 def _staff_order(actor, shop_id: int, order_id: int) -> Order:
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor)
-    return _locked_order(pk=order_id, shop=shop)
+    return _locked_order(order_id=order_id, shop=shop)
 
 
 @transaction.atomic
@@ -120,7 +120,7 @@ def order_deliver(*, actor, shop_id: int, order_id: int) -> Order:
 @transaction.atomic
 def order_complete(*, actor, order_id: int) -> Order:
     """The buyer confirms receipt of a delivered order."""
-    order = _locked_order(pk=order_id, buyer=actor)
+    order = _locked_order(order_id=order_id, buyer=actor)
     _transition(order, Status.COMPLETED)
     return order
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from miniprograms.shop import events
+from miniprograms.shop import events, selectors
 from miniprograms.shop.models import (
     Order,
 )
@@ -13,7 +13,6 @@ from superapp.core.domain_events import emit
 
 
 def _order_paid_event(order: Order) -> events.OrderPaid:
-    lines = list(order.lines.select_related("product").prefetch_related("product__collections"))
     return events.OrderPaid(
         order_id=order.pk,
         shop_id=order.shop_id,
@@ -25,13 +24,15 @@ def _order_paid_event(order: Order) -> events.OrderPaid:
         paid_at=order.paid_at,
         lines=tuple(
             events.OrderLine(
-                product_id=line.product_id,
-                sku_id=line.sku_id,
-                collection_ids=tuple(sorted(c.pk for c in line.product.collections.all())),
-                quantity=line.quantity,
-                amount=line.amount,
+                product_id=product_id,
+                sku_id=sku_id,
+                collection_ids=collection_ids,
+                quantity=quantity,
+                amount=amount,
             )
-            for line in lines
+            for product_id, sku_id, quantity, amount, collection_ids in (
+                selectors.order_lines_with_collections(order_id=order.pk)
+            )
         ),
         associate_user_id=order.associate_id,
         live_show_id=order.live_show_id,

@@ -6,13 +6,13 @@ from miniprograms.shop.models import (
 from superapp.core.errors import PRICE_UNAVAILABLE, DomainError
 
 
-def _unit_price(sku: Sku, currency: str) -> int:
-    price = next((p for p in sku.prices.all() if p.currency == currency), None)
-    if price is None:
+def _unit_price(sku: Sku, currency: str, amount: int | None) -> int:
+    """The SKU's unit price ``amount`` in ``currency``, refused when it has none there."""
+    if amount is None:
         raise DomainError(
             f"{sku.code} has no price in {currency}.", code=PRICE_UNAVAILABLE, sku_id=sku.pk
         )
-    return price.amount
+    return amount
 
 
 def discounted(amount: int, percent: int) -> int:

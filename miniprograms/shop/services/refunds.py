@@ -42,7 +42,7 @@ def _refundable(order: Order) -> int:
 @transaction.atomic
 def refund_request_create(*, actor, order_id: int, amount: int | None, note: str = ""):
     """The buyer asks for ``amount`` (default: everything refundable) back on a paid order."""
-    order = _locked_order(pk=order_id, buyer=actor)
+    order = _locked_order(order_id=order_id, buyer=actor)
     amount = _amount_within(_refundable(order), amount)
     previous = order.status
     _transition(order, Status.REFUND_REQUESTED, note[:200])
@@ -71,7 +71,7 @@ def refund_request_decide(
     )
     if request is None:
         raise NotFound("No such pending refund request.", code=REFUND_REQUEST_NOT_FOUND)
-    order = _locked_order(pk=request.order_id)
+    order = _locked_order(order_id=request.order_id)
     request.decided_at = timezone.now()
     if not approve:
         request.status = RefundRequest.Status.REJECTED
@@ -181,7 +181,7 @@ BRAND_REFUNDABLE = (Status.PAID, Status.SHIPPED, Status.DELIVERED)
 
 def _brand_order(actor, shop_id: int, order_id: int) -> Order:
     shop = selectors.shop_for_staff(shop_id=shop_id, user=actor, roles=MANAGERS)
-    return _locked_order(pk=order_id, shop=shop)
+    return _locked_order(order_id=order_id, shop=shop)
 
 
 def _owed_amount(order: Order, amount: int | None) -> int:

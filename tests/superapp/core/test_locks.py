@@ -36,12 +36,14 @@ def test_no_select_for_update_outside_locks_modules():
 
 #: The hot paths' hand-written statements lock the rows they read in the same statement
 #: (``sql.row_lock``): one conversation, one pay order, the ledger's accounts (the lock an
-#: UPDATE takes anyway), a loyalty member and its referrer in id order.
+#: UPDATE takes anyway), a loyalty member and its referrer in id order, a shop order (of
+#: its own row only) with its shop and app.
 HAND_WRITTEN_LOCKS = {
     "superapp/messaging/services.py",
     "payments/services/payorders.py",
     "payments/ledger.py",
     "loyalty/services/members.py",
+    "miniprograms/shop/services/order_state.py",
 }
 
 

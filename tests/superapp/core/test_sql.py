@@ -4,11 +4,13 @@ would, and refuses a model with a file field, whose ``pre_save`` would store the
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models
-from django.test.utils import isolate_apps
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext, isolate_apps
+from django.utils import timezone
 
 from payments.models import MerchantKey
 from superapp.core import sql
+from superapp.core.models import DomainEvent, DomainEventDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,17 @@ def test_a_statement_from_an_event_loop_is_refused_as_djangos_cursor_refuses_it(
 
     with pytest.raises(SynchronousOnlyOperation):
         asyncio.run(in_the_loop())
+
+
+def test_a_parent_and_its_children_are_inserted_in_one_statement_with_their_ids_in_order():
+    """``insert_with_children_ids``: the children's ids come back in the order of the rows
+    given (a checkout answers with the lines it wrote), in one statement on PostgreSQL."""
+    row = sql.all_values(DomainEvent(type="test.event", payload={}, created_at=timezone.now()))
+    children = [{"handler": f"handler.{name}"} for name in ("c", "a", "b")]
+    with CaptureQueriesContext(connection) as sent:
+        event_id, ids = sql.insert_with_children_ids(
+            DomainEvent, row, DomainEventDelivery, "event_id", children
+        )
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 2)
+    stored = DomainEventDelivery.objects.filter(event_id=event_id).values_list("pk", "handler")
+    assert dict(stored) == dict(zip(ids, ["handler.c", "handler.a", "handler.b"], strict=True))

@@ -3,8 +3,9 @@ refuses, and rows created without a savepoint."""
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
-from miniprograms.models import AppIdentity
+from miniprograms.models import AppIdentity, ConsentGrant
 from superapp.core import sql
 from tests.factories import UserFactory
 from tests.helpers import one_transaction
@@ -49,3 +50,17 @@ def test_insert_or_get_reads_the_row_a_concurrent_insert_left():
     existing = AppIdentity.objects.create(**lookup, openid="o_there")
     found, created = sql.insert_or_get(AppIdentity, lookup, openid="o_other")
     assert (found.pk, found.openid, created) == (existing.pk, "o_there", False)
+
+
+def test_get_or_insert_reads_a_none_in_its_lookup_as_the_orm_does():
+    """``revoked_at: None`` is ``IS NULL``: a revoked grant is history, and granting the scope
+    again makes a new active grant beside it."""
+    app, _, _ = released_app()
+    user = UserFactory()
+    lookup = {"miniprogram": app, "user": user, "scope": "address", "revoked_at": None}
+    revoked, _ = sql.get_or_insert(ConsentGrant, lookup)
+    ConsentGrant.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+    active, created = sql.get_or_insert(ConsentGrant, lookup)
+    again, created_again = sql.get_or_insert(ConsentGrant, lookup)
+    assert (created, created_again) == (True, False)
+    assert active.pk != revoked.pk and again.pk == active.pk and again.revoked_at is None
