@@ -9,7 +9,9 @@ yet and will read their rows. The drain takes the flag down *before* it reads th
 (:func:`answer`), so every commit either finds the flag down and sends a new drain, or
 committed before the pending drain's read. The flag expires after
 ``OUTBOX_WAKEUP_TTL_SECONDS`` in case its drain is lost, and beat's sweeps stay the backstop
-for lost messages and for retries.
+for lost messages and for retries. A transaction that wakes several drains (a payment: the
+domain events' and the webhooks') rings them with one callback after its commit, their flags
+in one round trip.
 """
 
 import logging
@@ -33,32 +35,30 @@ def _flag(task) -> str:
     return known[1]
 
 
-class _Doorbell:
-    """The drains one transaction wakes once it commits: one on-commit callback and one cache
-    round trip for all of them (a payment wakes two)."""
-
-    def __init__(self):
-        self.tasks: dict[int, object] = {}
-
-    def ring(self) -> None:
-        ring(*self.tasks.values())
-
-
 def ring_after_commit(task) -> None:
-    """Wake ``task`` (a drain taking no arguments) once the current transaction commits."""
+    """Wake ``task`` (a drain taking no arguments) once the current transaction commits.
+
+    The drains a transaction wakes are rung together, by the first of its commit callbacks to
+    run (the others find nothing left): one round trip for their flags. They are kept on the
+    connection as long as one of those callbacks is waiting: after a rollback, which drops
+    the callbacks, the next transaction starts afresh."""
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        ring(task)
-        return
-    doorbell = connection.__dict__.get("_wakeup_doorbell")
-    # registered in this transaction still (not run, not dropped with a rolled-back savepoint)
-    if doorbell is None or not any(
-        getattr(hook[1], "__self__", None) is doorbell for hook in connection.run_on_commit
+    pending = connection.__dict__.get("_wakeup_pending")
+    if pending is None or not any(
+        getattr(hook[1], "wakeup_pending", None) is pending for hook in connection.run_on_commit
     ):
-        doorbell = connection._wakeup_doorbell = _Doorbell()
-        # robust: a failing ring is logged (by the callback's __qualname__), the commit stands
-        transaction.on_commit(doorbell.ring, robust=True)
-    doorbell.tasks[id(task)] = task
+        pending = connection._wakeup_pending = {}
+    pending[id(task)] = task
+
+    def ring_pending():
+        tasks = list(pending.values())
+        pending.clear()
+        if tasks:
+            ring(*tasks)
+
+    ring_pending.wakeup_pending = pending
+    # robust: a failing ring is logged (by the callback's __qualname__), the commit stands
+    transaction.on_commit(ring_pending, robust=True)
 
 
 def ring(*tasks) -> None:

@@ -54,20 +54,43 @@ def test_the_ring_waits_for_the_commit_and_a_rollback_rings_nothing():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_rings_all_its_drains_with_one_callback():
+def test_a_transaction_rings_all_its_drains_together_once_it_commits(monkeypatch):
     first, second = Drain(), Drain()
     second.name = "test.other-drain"
+    rings = []
+    monkeypatch.setattr(wakeup, "ring", lambda *tasks: rings.append(tasks))
     with transaction.atomic():
-        hooks = len(transaction.get_connection().run_on_commit)
         for drain in (first, second, first):
             wakeup.ring_after_commit(drain)
-        assert len(transaction.get_connection().run_on_commit) == hooks + 1
-    assert (first.sent, second.sent) == (1, 1)
-    wakeup.answer(first)
-    wakeup.answer(second)
-    with transaction.atomic():  # the next transaction has a doorbell of its own
-        wakeup.ring_after_commit(second)
-    assert (first.sent, second.sent) == (1, 2)
+        assert rings == []
+    assert rings == [(first, second)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_noted_by_a_rolled_back_transaction_is_not_rung_by_the_next():
+    drain, other = Drain(), Drain()
+    other.name = "test.other-drain"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        wakeup.ring_after_commit(drain)
+        raise RuntimeError("the change failed")
+    with transaction.atomic():
+        wakeup.ring_after_commit(other)
+    assert (drain.sent, other.sent) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_rings_captured_in_steps_each_ring_their_step(django_capture_on_commit_callbacks):
+    """As the tests run callbacks (inside one transaction that never commits): a drain noted
+    before a step and again in it is rung by that step's callbacks."""
+    drain = Drain()
+    wakeup.ring_after_commit(drain)  # its callback is never run
+    with django_capture_on_commit_callbacks(execute=True):
+        wakeup.ring_after_commit(drain)
+    assert drain.sent == 1
+    wakeup.answer(drain)
+    with django_capture_on_commit_callbacks(execute=True):
+        wakeup.ring_after_commit(drain)
+    assert drain.sent == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -81,6 +104,7 @@ def test_a_ring_after_a_rolled_back_savepoint_still_rings():
     assert drain.sent == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_ring_is_immediate():
     drain = Drain()
     wakeup.ring_after_commit(drain)
