@@ -131,6 +131,11 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
   // no reload: the order page reads the order again until it changes
   await expect(status).toHaveText("Paid");
   await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
+  // the order is known by when it was placed; its long trade number is for support
+  await expect(
+    store.getByRole("heading", { name: /^Order of .+20\d\d/ }),
+  ).toBeVisible();
+  await expect(store.getByText(/^Order number shop[0-9a-f]+$/)).toBeVisible();
 
   // Her service notifications tell of it: cards from the platform, not from a person, and
   // nothing to reply in.

@@ -60,7 +60,8 @@ export const en = {
   orders: {
     title: "Your orders",
     empty: "No orders yet.",
-    order: "Order {{number}}",
+    order: "Order of {{date}}",
+    number: "Order number {{number}}",
     total: "Total {{amount}}",
     pay: "Pay {{amount}}",
     paying: "Waiting for payment…",
@@ -157,7 +158,8 @@ export const zhCN: Shape<Texts> = {
   orders: {
     title: "我的订单",
     empty: "还没有订单。",
-    order: "订单 {{number}}",
+    order: "{{date}} 的订单",
+    number: "订单号 {{number}}",
     total: "合计 {{amount}}",
     pay: "支付 {{amount}}",
     paying: "等待付款…",

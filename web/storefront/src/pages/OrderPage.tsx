@@ -7,6 +7,7 @@ import { useOrder } from "../queries";
 import { sdk, sdkErrorCode } from "../sdk";
 import { useStore } from "../store";
 import { useMoney } from "./Money";
+import { useOrderTitle } from "./orderTitle";
 import { Status } from "./Status";
 
 /** Pay: the Storefront API starts the pay order, the host's payment sheet asks for the PIN. */
@@ -164,6 +165,7 @@ export function OrderPage({ orderId }: { orderId: number }) {
   const { api, config, go } = useStore();
   const queries = useQueryClient();
   const order = useOrder(orderId);
+  const orderTitle = useOrderTitle();
   const confirm = useMutation({
     mutationFn: () =>
       ok(
@@ -178,7 +180,10 @@ export function OrderPage({ orderId }: { orderId: number }) {
   const status = data.status ?? "created";
   return (
     <article aria-labelledby="sf-order">
-      <h1 id="sf-order">{t("orders.order", { number: data.out_trade_no })}</h1>
+      <h1 id="sf-order">{orderTitle(data)}</h1>
+      <p className="sf-muted sf-order-number">
+        {t("orders.number", { number: data.out_trade_no })}
+      </p>
       <p role="status" data-status={status} className="sf-status">
         {t(`orders.status.${status}`)}
       </p>

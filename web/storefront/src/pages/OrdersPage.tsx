@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { useOrders } from "../queries";
 import { useStore } from "../store";
 import { useMoney } from "./Money";
+import { useOrderTitle } from "./orderTitle";
 import { Status } from "./Status";
 
 export function OrdersPage() {
@@ -9,6 +10,7 @@ export function OrdersPage() {
   const money = useMoney();
   const { config, go } = useStore();
   const orders = useOrders();
+  const orderTitle = useOrderTitle();
   const mine = (orders.data?.results ?? []).filter((order) => order.shop_id === config.shop_id);
   return (
     <section aria-labelledby="sf-orders">
@@ -19,7 +21,7 @@ export function OrdersPage() {
         {mine.map((order) => (
           <li key={order.id}>
             <button type="button" onClick={() => go({ page: "order", id: order.id })}>
-              {t("orders.order", { number: order.out_trade_no })}
+              {orderTitle(order)}
             </button>
             <span>{t(`orders.status.${order.status ?? "created"}`)}</span>
             <span>{money(order.total.amount, order.total.currency)}</span>
