@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+from _cpu import scheduled_cpu_s  # noqa: E402
 from _database import analyze, fresh_database  # noqa: E402
 
 # A database of this script's own first: flash_sale.py's, made on import next to it, then has a
@@ -49,10 +50,6 @@ from superapp.core.models import DomainEventDelivery  # noqa: E402
 BATCH = 50
 STEPS = ("checkout", "pay_order", "confirm", "marked_paid")
 SHOP_LISTENER = "miniprograms.shop.payment.on_payorder_paid"
-
-
-def on_cpu_s(pid: int) -> float:
-    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
 
 
 def backend_pid() -> int:
@@ -76,9 +73,9 @@ class Winner:
         self.pid = pid
 
     def timed(self, spent: dict, step: str, action):
-        backend, python = on_cpu_s(self.pid), time.process_time()
+        backend, python = scheduled_cpu_s(self.pid), time.process_time()
         result = action()
-        python, backend = time.process_time() - python, on_cpu_s(self.pid) - backend
+        python, backend = time.process_time() - python, scheduled_cpu_s(self.pid) - backend
         spent[step] = (spent[step][0] + python, spent[step][1] + backend)
         return result
 
@@ -123,7 +120,7 @@ def main():
     buyers = args.warmup + args.winners
     shop, sku, _users, tokens = bench.build_sale(units=buyers, buyers=buyers)
     analyze()
-    wakeup.ring = lambda task: None  # the worker's drains are not this process's work
+    wakeup.ring = lambda *tasks: None  # the worker's drains are not this process's work
     winner = Winner(shop.pk, sku.pk, backend_pid())
     ignored = dict.fromkeys(STEPS, (0.0, 0.0))
     for token in tokens[: args.warmup]:

@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+from _cpu import scheduled_cpu_s  # noqa: E402
 from _database import analyze, fresh_database  # noqa: E402
 
 fresh_database("payments_profile")
@@ -46,12 +47,6 @@ from payments import ledger  # noqa: E402
 from payments.models import Account  # noqa: E402
 
 BATCH = 100
-
-
-def on_cpu_s(pid: int) -> float:
-    """Seconds the process ``pid`` has run on a CPU (nanoseconds in /proc, where /proc/…/stat
-    counts 10 ms ticks)."""
-    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
 
 
 def wal_position() -> str:
@@ -119,10 +114,10 @@ def main():
     if profile:
         profile.enable()
     for start in range(0, len(timed), BATCH):
-        backend, python = on_cpu_s(pid), time.process_time()
+        backend, python = scheduled_cpu_s(pid), time.process_time()
         for payer, prepay_id in timed[start : start + BATCH]:
             confirm(payer, prepay_id)
-        batches.append((time.process_time() - python, on_cpu_s(pid) - backend))
+        batches.append((time.process_time() - python, scheduled_cpu_s(pid) - backend))
     if profile:
         profile.disable()
     count = len(timed)
