@@ -184,6 +184,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=
 # (docs/web.md); Secure when the request came over TLS or SECURE_COOKIES is set.
 REFRESH_COOKIE_NAME = "plaza_refresh"
 REFRESH_COOKIE_PATH = "/api/v1/auth/"
+# A rotated first-party refresh token may be used again this long after its rotation while its
+# successor is unused: the answer to a refresh cut off by a reload never set the new cookie
+# (superapp.accounts.services.token_refresh, docs/security.md "Refresh-token reuse").
+FIRST_PARTY_REFRESH_GRACE_SECONDS = env.int("FIRST_PARTY_REFRESH_GRACE_SECONDS", default=10)
 # Socket tickets (POST /api/v1/realtime/tickets): single use, valid this long.
 WS_TICKET_TTL_SECONDS = env.int("WS_TICKET_TTL_SECONDS", default=30)
 

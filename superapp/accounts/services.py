@@ -49,9 +49,12 @@ class TokenPair:
     expires_in: int
 
 
-def token_issue(*, user: User, family: uuid.UUID | None = None) -> TokenPair:
+def token_issue(
+    *, user: User, family: uuid.UUID | None = None, source: RefreshToken | None = None
+) -> TokenPair:
     """A fresh consumer access/refresh pair for the first-party app. A refresh continues its
-    token's ``family`` (one sign-in); a sign-in starts a new one."""
+    token's ``family`` (one sign-in) and records the refresh token it replaced (``source``); a
+    sign-in starts a new family."""
     lifetime = settings.OAUTH2_PROVIDER["ACCESS_TOKEN_EXPIRE_SECONDS"]
     application = first_party_application()
     access = AccessToken.objects.create(
@@ -60,6 +63,7 @@ def token_issue(*, user: User, family: uuid.UUID | None = None) -> TokenPair:
         token=generate_token(),
         expires=timezone.now() + timedelta(seconds=lifetime),
         scope=CONSUMER_SCOPE,
+        source_refresh_token=source,
     )
     refresh = RefreshToken.objects.create(
         user=user,
@@ -133,7 +137,8 @@ def user_login(*, username: str, password: str, address: str) -> TokenPair:
 def token_refresh(*, refresh_token: str) -> TokenPair:
     """Rotate: the old refresh token (and its access token) stop working, a new pair is issued.
     A refresh token used a second time means it was copied: the whole family (every token
-    of that sign-in, the thief's newer ones too) is revoked, and the caller gets 401."""
+    of that sign-in, the thief's newer ones too) is revoked, and the caller gets 401 -- unless
+    the answer to its first use was lost (``_reissue_after_lost_answer``)."""
     pair, reused_family = _token_rotate(refresh_token)
     if reused_family is not None:
         RefreshToken.revoke_family(reused_family)
@@ -144,7 +149,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
 @transaction.atomic
 def _token_rotate(refresh_token: str) -> tuple[TokenPair | None, uuid.UUID | None]:
     """(new pair, None), or (None, family) for a reused token. Locking the row makes two
-    concurrent refreshes with one token yield one new pair."""
+    concurrent refreshes with one token take their turns."""
     token = (
         locks.refresh_tokens()
         .select_related("user")
@@ -153,7 +158,8 @@ def _token_rotate(refresh_token: str) -> tuple[TokenPair | None, uuid.UUID | Non
     )
     lifetime = timedelta(seconds=settings.OAUTH2_PROVIDER["REFRESH_TOKEN_EXPIRE_SECONDS"])
     if token is not None and token.revoked is not None and token.token_family is not None:
-        return None, token.token_family
+        pair = _reissue_after_lost_answer(token)
+        return (pair, None) if pair is not None else (None, token.token_family)
     if (
         token is None
         or token.revoked is not None
@@ -162,7 +168,28 @@ def _token_rotate(refresh_token: str) -> tuple[TokenPair | None, uuid.UUID | Non
     ):
         raise InvalidRefreshToken()
     token.revoke()
-    return token_issue(user=token.user, family=token.token_family), None
+    return token_issue(user=token.user, family=token.token_family, source=token), None
+
+
+def _reissue_after_lost_answer(token: RefreshToken) -> TokenPair | None:
+    """A reload while the page's refresh was on its way drops the answer, new cookie and all,
+    and the browser sends the token that refresh replaced again. So a token rotated less than
+    ``FIRST_PARTY_REFRESH_GRACE_SECONDS`` ago whose successor is still live (never refreshed,
+    not logged out) is honoured once more: the successor is revoked, which nobody received or
+    the other holder of a copy will find out at its next refresh (family revoked then), and a
+    new pair takes its place. None otherwise: a reuse, which revokes the family."""
+    grace = timedelta(seconds=settings.FIRST_PARTY_REFRESH_GRACE_SECONDS)
+    if token.revoked <= timezone.now() - grace or not token.user.is_active:
+        return None
+    successor = (
+        locks.refresh_tokens()
+        .filter(access_token__source_refresh_token=token, revoked__isnull=True)
+        .first()
+    )
+    if successor is None:
+        return None
+    successor.revoke()
+    return token_issue(user=token.user, family=token.token_family, source=token)
 
 
 def app_tokens_revoke(*, application_id: int, user=None, scopes=()) -> None:

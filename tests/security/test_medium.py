@@ -1,12 +1,14 @@
 """Issue 22, Medium: default secrets refused in production; app tokens end with the events
 that should end them; refresh-token reuse revokes the family."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from oauth2_provider.models import AccessToken
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, RefreshToken
 from rest_framework.test import APIClient
 
 from miniprograms import services as mp_services
@@ -125,10 +127,26 @@ def test_reusing_a_first_party_refresh_token_revokes_the_thiefs_newer_tokens():
     pair = token_issue(user=UserFactory())
     thief = _refresh(pair.refresh_token)
     assert thief.status_code == 200
+    RefreshToken.objects.filter(token=pair.refresh_token).update(
+        revoked=timezone.now() - timedelta(minutes=5)
+    )
     assert _refresh(pair.refresh_token).status_code == 401  # the victim's copy, reused
     stolen = thief.json()
     assert not AccessToken.objects.filter(token=stolen["access_token"]).exists()
     assert _refresh(stolen["refresh_token"]).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_thief_refreshing_within_the_grace_is_found_out_at_its_next_refresh():
+    """Within the grace a replay is taken for a lost answer: the victim's copy gets a new pair
+    and the thief's is revoked; the thief's next refresh is a reuse, and ends the family."""
+    pair = token_issue(user=UserFactory())
+    thief = _refresh(pair.refresh_token).json()
+    victim = _refresh(pair.refresh_token)
+    assert victim.status_code == 200
+    assert _refresh(thief["refresh_token"]).status_code == 401
+    assert not AccessToken.objects.filter(token=victim.json()["access_token"]).exists()
+    assert _refresh(victim.json()["refresh_token"]).status_code == 401
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ own thread with its own connection; a barrier releases them together (run_togeth
 from collections import Counter
 
 import pytest
+from oauth2_provider.models import RefreshToken
 
 from loyalty.models import Segment
 from miniprograms.models import ShippingAddress
@@ -105,6 +106,24 @@ def test_token_refreshes_and_address_book_changes_at_once():
     assert statuses(responses) == {200: 4, 201: 8}, [getattr(r, "content", r) for r in responses]
     for user in users:  # the first address a person adds is their default, exactly once
         assert ShippingAddress.objects.filter(user=user, is_default=True).count() == 1
+
+
+def test_two_tabs_refreshing_one_session_at_once_both_stay_signed_in():
+    """Both tabs' reloads send the same cookie; the second refresh finds the token just
+    rotated by the first and is answered as a lost answer, not a theft."""
+    user = UserFactory()
+    login = consumer_client(user).post(
+        "/api/v1/auth/login", {"username": user.username, "password": DEFAULT_PASSWORD}
+    )
+    anonymous = consumer_client(user)
+    anonymous.credentials()
+    same_token = {"refresh_token": login.json()["refresh_token"]}
+
+    responses = run_together([post(anonymous, "/api/v1/auth/refresh", same_token)] * 2)
+
+    assert statuses(responses) == {200: 2}, [getattr(r, "content", r) for r in responses]
+    family = RefreshToken.objects.get(token=same_token["refresh_token"]).token_family
+    assert RefreshToken.objects.filter(token_family=family, revoked__isnull=True).count() == 1
 
 
 def test_likes_and_comments_on_one_moment_at_once():

@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
-from oauth2_provider.models import AccessToken
+from oauth2_provider.models import AccessToken, RefreshToken
 from rest_framework.test import APIClient
 
 from superapp.accounts.models import User
@@ -123,17 +124,66 @@ def test_login_is_refused_with_429_after_many_failures_from_one_address(settings
     assert elsewhere.status_code == 200
 
 
+def refresh(refresh_token: str):
+    return APIClient().post(REFRESH, {"refresh_token": refresh_token})
+
+
+def past_the_grace(refresh_token: str) -> None:
+    """As if the rotation of ``refresh_token`` happened longer ago than the grace allows."""
+    RefreshToken.objects.filter(token=refresh_token).update(
+        revoked=timezone.now() - timedelta(seconds=settings.FIRST_PARTY_REFRESH_GRACE_SECONDS + 1)
+    )
+
+
 def test_refresh_rotates_and_old_tokens_stop_working():
     first = register().json()
-    rotated = APIClient().post(REFRESH, {"refresh_token": first["refresh_token"]})
+    rotated = refresh(first["refresh_token"])
     assert rotated.status_code == 200
     new = rotated.json()
     assert new["refresh_token"] != first["refresh_token"]
     assert bearer(new["access_token"]).get("/api/v1/me").status_code == 200
     assert bearer(first["access_token"]).get("/api/v1/me").status_code == 401
-    replay = APIClient().post(REFRESH, {"refresh_token": first["refresh_token"]})
+    past_the_grace(first["refresh_token"])
+    replay = refresh(first["refresh_token"])
     assert replay.status_code == 401
     assert replay.json()["code"] == "invalid_refresh_token"
+    assert bearer(new["access_token"]).get("/api/v1/me").status_code == 401  # the family
+
+
+def test_a_refresh_whose_answer_was_lost_can_be_sent_again_at_once():
+    """A reload while the page's refresh was on its way: the new cookie never arrived."""
+    first = register().json()
+    lost = refresh(first["refresh_token"]).json()
+    again = refresh(first["refresh_token"])
+    assert again.status_code == 200
+    assert bearer(again.json()["access_token"]).get("/api/v1/me").status_code == 200
+    assert not AccessToken.objects.filter(token=lost["access_token"]).exists()
+    assert RefreshToken.objects.get(token=lost["refresh_token"]).revoked is not None
+    later = refresh(again.json()["refresh_token"])  # the line goes on from the new pair
+    assert later.status_code == 200
+
+
+def test_the_lost_answers_token_revokes_the_family_after_the_grace():
+    first = register().json()
+    refresh(first["refresh_token"])
+    past_the_grace(first["refresh_token"])
+    assert refresh(first["refresh_token"]).status_code == 401
+    assert not RefreshToken.objects.filter(revoked__isnull=True).exists()
+
+
+def test_a_replaced_token_is_reuse_once_its_successor_was_refreshed():
+    first = register().json()
+    successor = refresh(first["refresh_token"]).json()
+    newest = refresh(successor["refresh_token"]).json()
+    assert refresh(first["refresh_token"]).status_code == 401
+    assert bearer(newest["access_token"]).get("/api/v1/me").status_code == 401
+
+
+def test_a_replaced_token_is_reuse_once_its_successor_logged_out():
+    first = register().json()
+    successor = refresh(first["refresh_token"]).json()
+    assert bearer(successor["access_token"]).post("/api/v1/auth/logout").status_code == 204
+    assert refresh(first["refresh_token"]).status_code == 401
 
 
 def test_expired_access_token_is_refused():

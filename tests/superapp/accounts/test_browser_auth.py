@@ -6,6 +6,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.superapp.accounts.test_auth_api import past_the_grace
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,26 @@ def test_the_cookie_refreshes_a_session_after_a_reload_and_rotates():
     assert new_cookie and new_cookie != old_cookie
     me = APIClient(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}").get("/api/v1/me")
     assert me.status_code == 200
-    # The rotated-out cookie value no longer works.
+    # The rotated-out cookie value no longer works once the grace for a lost answer is over.
+    past_the_grace(old_cookie)
     replay = APIClient()
     replay.cookies[settings.REFRESH_COOKIE_NAME] = old_cookie
     assert replay.post(REFRESH, {}, **WEB).json()["code"] == "invalid_refresh_token"
+
+
+def test_a_reload_that_cut_off_the_refresh_keeps_the_session():
+    """The first page's refresh rotated the token, but the reload dropped its answer and the
+    new cookie with it: the next page sends the old cookie, and is signed in."""
+    client = APIClient()
+    old_cookie = refresh_cookie(web_login(client, UserFactory())).value
+    assert client.post(REFRESH, {}, **WEB).status_code == 200
+    reloaded = APIClient()
+    reloaded.cookies[settings.REFRESH_COOKIE_NAME] = old_cookie
+    response = reloaded.post(REFRESH, {}, **WEB)
+    assert response.status_code == 200
+    me = APIClient(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}").get("/api/v1/me")
+    assert me.status_code == 200
+    assert reloaded.post(REFRESH, {}, **WEB).status_code == 200  # its new cookie goes on
 
 
 def test_the_cookie_alone_without_the_custom_header_refreshes_nothing():

@@ -18,6 +18,29 @@ test("the session survives a reload and logging out ends it", async ({ browser, 
   await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
 });
 
+test("a reload that cuts off the page's refresh keeps the person signed in", async ({ browser, baseURL, request }) => {
+  const api = new Api(request);
+  const page = await signedIn(browser, baseURL, await api.register("Hasty"));
+  // The server rotates the token, but its answer (and the new cookie) never reaches the page,
+  // as when a second reload interrupts the first one's refresh.
+  const context = page.context();
+  const heldCookie = (await context.cookies()).filter((cookie) => cookie.name === "plaza_refresh");
+  let cutOff = false;
+  await page.route("**/api/v1/auth/refresh", async (route) => {
+    const answered = await route.fetch();
+    await context.addCookies(heldCookie); // route.fetch stored the new cookie; the page never got it
+    cutOff = answered.ok();
+    await route.abort("aborted");
+  });
+  await page.reload();
+  await expect.poll(() => cutOff).toBe(true);
+  await page.unroute("**/api/v1/auth/refresh");
+  await page.reload();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await page.getByRole("link", { name: "Me" }).click();
+  await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
+});
+
 test("erasure logs the person out and their name is gone from a friend's chat", async ({ browser, baseURL, request }) => {
   const api = new Api(request);
   const [leaver, friend] = [await api.register("Leaver"), await api.register("Friend")];
