@@ -9,12 +9,13 @@ warm-up, against a fresh PostgreSQL database (bench/_database.py).
 Prints, per winner, ``<step>_cpu_ms=`` (``time.process_time`` of this process) and
 ``<step>_postgres_cpu_ms=`` (its backend's time on a CPU, /proc/<pid>/schedstat) for the
 checkout, the pay order's creation, the payment's confirmation and the shop's listener of
-``payments.payorder_paid``, then ``least_…`` figures: the quietest batch of 50 winners, the
-ones to compare on a machine shared with others. Nothing is drained after a commit (the
-worker's job): the listener is run by hand, as the worker runs it. One thread alone is not the
-bench (no lock waits, no GIL contention: bench/flash_sale.py measures those); it tells changes
-to the winning path apart, quickly. ``--cprofile FILE`` writes a cProfile of the timed
-checkouts and pay orders (``python -m pstats FILE``).
+``payments.payorder_paid``, and for a buyer refused once the units are gone (``refused``: the
+409 that most of a flash sale's audience gets), then ``least_…`` figures: the quietest batch
+of 50 winners, the ones to compare on a machine shared with others. Nothing is drained after a
+commit (the worker's job): the listener is run by hand, as the worker runs it. One thread
+alone is not the bench (no lock waits, no GIL contention: bench/flash_sale.py measures those);
+it tells changes to the winning path apart, quickly. ``--cprofile FILE`` writes a cProfile of
+the timed checkouts and pay orders, and ``--refused-cprofile FILE`` one of the refusals.
 """
 
 import argparse
@@ -48,7 +49,7 @@ from superapp.core import domain_events, wakeup  # noqa: E402
 from superapp.core.models import DomainEventDelivery  # noqa: E402
 
 BATCH = 50
-STEPS = ("checkout", "pay_order", "confirm", "marked_paid")
+STEPS = ("checkout", "pay_order", "confirm", "marked_paid", "refused")
 SHOP_LISTENER = "miniprograms.shop.payment.on_payorder_paid"
 
 
@@ -109,12 +110,20 @@ class Winner:
             spent, "marked_paid", lambda: domain_events.delivery_handle(delivery_id=delivery_id)
         )
 
+    def refused(self, token: str, spent: dict, profile: cProfile.Profile | None) -> None:
+        if profile:
+            profile.enable()
+        self.timed(spent, "refused", lambda: self.post(self.checkout_path, token, self.body, 409))
+        if profile:
+            profile.disable()
+
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--winners", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--cprofile", help="write a cProfile of the timed checkouts and pay orders")
+    parser.add_argument("--refused-cprofile", help="write a cProfile of the timed refusals")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     buyers = args.warmup + args.winners
@@ -128,6 +137,7 @@ def main():
     gc.collect()
     gc.freeze()  # as the server freezes its startup heap (superapp/asgi.py)
     profile = cProfile.Profile(time.process_time) if args.cprofile else None
+    refused_profile = cProfile.Profile(time.process_time) if args.refused_cprofile else None
     batches = []
     timed = tokens[args.warmup :]
     for start in range(0, len(timed), BATCH):
@@ -135,6 +145,9 @@ def main():
         for token in timed[start : start + BATCH]:
             winner.buy(token, spent, profile)
         batches.append(spent)
+    for batch, start in zip(batches, range(0, len(timed), BATCH), strict=True):
+        for token in timed[start : start + BATCH]:  # every unit is sold: the same buyers again
+            winner.refused(token, batch, refused_profile)
     print(f"winners={len(timed)}")
     for step in STEPS:
         for side, label in ((0, "cpu"), (1, "postgres_cpu")):
@@ -145,6 +158,8 @@ def main():
     print(f"load_avg={'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     if profile:
         profile.dump_stats(args.cprofile)
+    if refused_profile:
+        refused_profile.dump_stats(args.refused_cprofile)
 
 
 if __name__ == "__main__":
