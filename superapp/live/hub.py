@@ -26,7 +26,7 @@ import redis.asyncio as aioredis
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from superapp.live import bus, services
+from superapp.live import bus, selectors, services
 
 logger = logging.getLogger(__name__)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"
@@ -137,6 +137,18 @@ class Room:
             self.removed.discard(event["id"])
         self.events.append(event)
 
+    async def _catch_up_restrictions(self) -> None:
+        """A mute or ban published after the first viewer's read of the room but before this
+        process listened on the room's bus reached nobody here: read them again now that it
+        listens (a later one arrives on the bus), and remove a viewer banned meanwhile."""
+        muted, banned = await database_sync_to_async(selectors.room_restrictions)(
+            show_id=self.show_id
+        )
+        self.muted = muted
+        for user_id in banned - self.banned:
+            self._restrict(user_id, "ban")
+        self.banned = banned
+
     def _restrict(self, user_id: int, kind: str) -> None:
         if kind == "mute":
             self.muted.add(user_id)
@@ -150,6 +162,7 @@ class Room:
     async def run(self) -> None:
         try:
             await self.hub.transport.open(self)
+            await self._catch_up_restrictions()
             self.open.set()
             idle = 0
             loop, period = asyncio.get_running_loop(), settings.LIVE_TICK_MS / 1000

@@ -152,11 +152,17 @@ class RoomEntry:
     deal: Deal | None
 
 
-def room_entry(*, show_id: int, user) -> RoomEntry:
-    show = show_get(show_id=show_id)
-    rows = Restriction.objects.filter(show=show).values_list("user_id", "kind")
+def room_restrictions(*, show_id: int) -> tuple[set[int], set[int]]:
+    """The ids of the show's muted viewers and of its banned ones."""
+    rows = Restriction.objects.filter(show_id=show_id).values_list("user_id", "kind")
     muted = {uid for uid, kind in rows if kind == Restriction.Kind.MUTE}
     banned = {uid for uid, kind in rows if kind == Restriction.Kind.BAN}
+    return muted, banned
+
+
+def room_entry(*, show_id: int, user) -> RoomEntry:
+    show = show_get(show_id=show_id)
+    muted, banned = room_restrictions(show_id=show.pk)
     return RoomEntry(
         show=show,
         is_staff=is_room_staff(show=show, user=user),
