@@ -58,6 +58,7 @@ class Room:
         self.last_flush = time.monotonic()
         self.task: asyncio.Task | None = None
         self.open = asyncio.Event()  # set once this process listens on the room's bus
+        self.heard_while_catching_up: list[dict] | None = None
 
     # --- sockets ---------------------------------------------------------------------------
 
@@ -110,6 +111,8 @@ class Room:
 
     def receive(self, message: dict) -> None:
         kind = message.get("k")
+        if self.heard_while_catching_up is not None and kind in ("restrict", "unrestrict"):
+            self.heard_while_catching_up.append(message)
         if kind == "comment":
             self.comments.append(message["c"])
         elif kind == "event":
@@ -140,14 +143,22 @@ class Room:
     async def _catch_up_restrictions(self) -> None:
         """A mute or ban published after the first viewer's read of the room but before this
         process listened on the room's bus reached nobody here: read them again now that it
-        listens (a later one arrives on the bus), and remove a viewer banned meanwhile."""
-        muted, banned = await database_sync_to_async(selectors.room_restrictions)(
-            show_id=self.show_id
-        )
-        self.muted = muted
-        for user_id in banned - self.banned:
+        listens (a later one arrives on the bus), and remove a viewer banned meanwhile. What
+        the bus says while the read runs is newer than the read, so it is applied again on
+        top: a lift heard meanwhile is not undone by a read from before it."""
+        self.heard_while_catching_up = []
+        try:
+            muted, banned = await database_sync_to_async(selectors.room_restrictions)(
+                show_id=self.show_id
+            )
+        finally:
+            heard, self.heard_while_catching_up = self.heard_while_catching_up, None
+        before = self.banned
+        self.muted, self.banned = muted, banned
+        for message in heard:
+            self.receive(message)
+        for user_id in self.banned - before:
             self._restrict(user_id, "ban")
-        self.banned = banned
 
     def _restrict(self, user_id: int, kind: str) -> None:
         if kind == "mute":

@@ -15,7 +15,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from superapp.asgi import application
-from superapp.live import bus, services
+from superapp.live import bus, selectors, services
 from superapp.live.hub import MemoryTransport, RedisTransport, current_hub
 from superapp.live.models import Comment, Show, Viewer
 from tests.factories import UserFactory
@@ -271,6 +271,40 @@ async def test_a_ban_published_before_the_room_listens_still_removes_the_viewer(
         code = output["code"]
     assert code == 4403
     await until(lambda: world.show.pk not in current_hub().rooms)
+
+
+async def test_a_lift_heard_while_the_room_reads_its_restrictions_is_not_undone(
+    hub_bus, monkeypatch
+):
+    """The room's catch-up read can start before a lift and end after the bus delivered
+    it: the lift still holds once the read is applied."""
+    world = await world_()
+    viewer_user = await sync_to_async(UserFactory)()
+    show_id, name = world.show.pk, viewer_user.username
+    await sync_to_async(services.restriction_add)(
+        actor=world.host, show_id=show_id, username=name, kind="mute"
+    )
+    read, reads = selectors.room_restrictions, []
+
+    def read_then_lift_after_the_catch_up(*, show_id):
+        """The viewer's join reads first, the room's catch-up second."""
+        restrictions = read(show_id=show_id)
+        reads.append(set(restrictions[0]))
+        if len(reads) == 2:
+            services.restriction_remove(
+                actor=world.host, show_id=show_id, username=name, kind="mute"
+            )
+        return restrictions
+
+    monkeypatch.setattr(selectors, "room_restrictions", read_then_lift_after_the_catch_up)
+    viewer = await join(show_id, viewer_user)
+    room = current_hub().rooms[show_id]
+    await until(lambda: room.open.is_set())
+    assert viewer_user.pk in reads[1], "the catch-up read the mute, from before the lift"
+    await until(lambda: viewer_user.pk not in room.muted)
+    await viewer.send(type="comment", text="heard again")
+    await viewer.frame(with_comment("heard again"))
+    await leave_all(show_id, viewer)
 
 
 async def test_lifting_a_mute_or_a_ban_lets_the_viewer_comment_and_rejoin(hub_bus):
