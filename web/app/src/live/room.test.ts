@@ -107,6 +107,36 @@ describe("roomReducer", () => {
   });
 });
 
+describe("a refused comment's error", () => {
+  const refused = roomReducer(welcome, { type: "error", code: "muted" });
+
+  it("shows until the person sends another comment", () => {
+    expect(refused.error).toBe("muted");
+    expect(roomReducer(refused, { type: "comment_sent" }).error).toBeNull();
+  });
+
+  it("comes back when the next comment is refused too", () => {
+    const again = roomReducer(roomReducer(refused, { type: "comment_sent" }), {
+      type: "error",
+      code: "muted",
+    });
+    expect(again.error).toBe("muted");
+  });
+});
+
+describe("the socket closing", () => {
+  it("leaves the room, and ends the show when it closed as ended", () => {
+    expect(roomReducer(welcome, { type: "closed", code: 1006 })).toMatchObject({
+      joined: false,
+      status: "scheduled",
+    });
+    expect(roomReducer(welcome, { type: "closed", code: 4410 })).toMatchObject({
+      joined: false,
+      status: "ended",
+    });
+  });
+});
+
 describe("time", () => {
   it("counts down whole seconds", () => {
     const now = Date.parse("2026-12-06T10:00:00Z");

@@ -122,8 +122,16 @@ function applyEvent(state: RoomState, event: RoomEvent): RoomState {
   }
 }
 
-export function roomReducer(state: RoomState, frame: RoomFrame): RoomState {
+/** What changes the room's state: a frame from the server, the socket closing, or the person
+ * sending a comment (which clears the last refusal: a refused one sends its error again). */
+export type RoomAction = RoomFrame | { type: "closed"; code: number } | { type: "comment_sent" };
+
+export function roomReducer(state: RoomState, frame: RoomAction): RoomState {
   switch (frame.type) {
+    case "closed":
+      return { ...state, joined: false, status: frame.code === 4410 ? "ended" : state.status };
+    case "comment_sent":
+      return state.error === null ? state : { ...state, error: null };
     case "welcome":
       return {
         ...state,

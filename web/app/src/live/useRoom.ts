@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { api, ok } from "../api/client";
-import { initialRoom, roomReducer, type RoomFrame, type RoomState } from "./room";
+import { initialRoom, roomReducer, type RoomFrame } from "./room";
 
 /** Close codes after which the room is not rejoined (docs/live.md): no token, banned, no such
  * show, ended. */
@@ -9,13 +9,7 @@ const FINAL_CLOSES = new Set([4401, 4403, 4404, 4410]);
 /** The room socket `/ws/live/<id>/` with a single-use ticket (never the token in the URL);
  * reconnects with a growing delay unless the server closed it for good. */
 export function useRoom(showId: number, enabled: boolean) {
-  const [state, dispatch] = useReducer(
-    (room: RoomState, frame: RoomFrame | { type: "closed"; code: number }) =>
-      frame.type === "closed"
-        ? { ...room, joined: false, status: frame.code === 4410 ? "ended" : room.status }
-        : roomReducer(room, frame),
-    initialRoom,
-  );
+  const [state, dispatch] = useReducer(roomReducer, initialRoom);
   const socket = useRef<WebSocket | null>(null);
 
   useEffect(() => {
@@ -64,6 +58,7 @@ export function useRoom(showId: number, enabled: boolean) {
     const ws = socket.current;
     if (ws?.readyState !== WebSocket.OPEN) return false;
     ws.send(JSON.stringify(frame.type === "like" ? { type: "like", count: 1 } : frame));
+    if (frame.type === "comment") dispatch({ type: "comment_sent" });
     return true;
   }, []);
 
