@@ -476,6 +476,8 @@ LIVE_REDIS_PREFIX = env("LIVE_REDIS_PREFIX", default="plaza-live") + _PARALLEL_S
 LIVE_TICK_MS = env.int("LIVE_TICK_MS", default=250)
 LIVE_FLUSH_SECONDS = env.float("LIVE_FLUSH_SECONDS", default=5.0)
 LIVE_COMMENTS_PER_TICK = env.int("LIVE_COMMENTS_PER_TICK", default=20)
+# the latest comments a joining viewer's welcome carries (a moderator who opens the room late)
+LIVE_WELCOME_COMMENTS = env.int("LIVE_WELCOME_COMMENTS", default=20)
 LIVE_COMMENT_MAX_LENGTH = env.int("LIVE_COMMENT_MAX_LENGTH", default=200)
 LIVE_COMMENTS_PER_MINUTE = env.int("LIVE_COMMENTS_PER_MINUTE", default=20)
 LIVE_WORD_FILTER = env.list("LIVE_WORD_FILTER", default=[])

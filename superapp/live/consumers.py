@@ -91,8 +91,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             return await self._refuse(CLOSE_UNAUTHENTICATED)
         try:
+            show_id = self.scope["url_route"]["kwargs"]["show_id"]
             entry = await database_sync_to_async(selectors.room_entry)(
-                show_id=self.scope["url_route"]["kwargs"]["show_id"], user=user
+                show_id=show_id, user=user, opens_the_room=show_id not in current_hub().rooms
             )
         except NotFound:
             return await self._refuse(CLOSE_NOT_FOUND)
@@ -120,6 +121,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                 "deal": self.room.deal,
                 "likes": self.room.likes_total,
                 "viewers": self.room.viewers_total,
+                "comments": list(self.room.latest),
                 "you": {
                     "id": self.user_id,
                     "staff": self.is_staff,

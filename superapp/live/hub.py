@@ -40,6 +40,8 @@ class Room:
         self.sockets: set = set()
         self.by_user: dict[int, set] = defaultdict(set)
         self.comments: list[dict] = []  # received from the bus since the last tick
+        # what every viewer was last shown, for the welcome of those who join later
+        self.latest = deque(entry.latest_comments, maxlen=settings.LIVE_WELCOME_COMMENTS)
         self.events: list[dict] = []
         self.own: dict[str, object] = {}  # comment id -> the local socket that wrote it
         self.local_likes = 0
@@ -136,9 +138,16 @@ class Room:
         elif kind == "comment_removed":
             self.removed.add(event["id"])
             self.comments = [c for c in self.comments if c["id"] != event["id"]]
+            self._keep_latest(c for c in self.latest if c["id"] != event["id"])
         elif kind == "comment_restored":
             self.removed.discard(event["id"])
+            back = event.get("comment")
+            if back and all(c["id"] != back["id"] for c in self.latest):
+                self._keep_latest(sorted([*self.latest, back], key=lambda c: c["at"]))
         self.events.append(event)
+
+    def _keep_latest(self, comments) -> None:
+        self.latest = deque(comments, maxlen=self.latest.maxlen)
 
     async def _catch_up_restrictions(self) -> None:
         """A mute or ban published after the first viewer's read of the room but before this
@@ -222,6 +231,7 @@ class Room:
             sampled, dropped = comments, []
         for c in sampled:
             self.own.pop(c["id"], None)
+        self.latest.extend(sampled)
         extra: dict[object, list[dict]] = defaultdict(list)
         for c in dropped:
             author = self.own.pop(c["id"], None)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
@@ -122,17 +123,30 @@ def restrictions_list(*, show: Show) -> QuerySet[Restriction]:
     )
 
 
-def comment_payload(*, show: Show, comment_id: str) -> dict | None:
-    """A stored comment as the room sends it, or None if it is not stored (yet)."""
-    comment = Comment.objects.select_related("user").filter(show=show, public_id=comment_id).first()
-    if comment is None:
-        return None
+def _room_comment(comment: Comment) -> dict:
     return {
         "id": comment.public_id,
         "user": {"id": comment.user_id, "name": comment.user.display_name or comment.user.username},
         "text": comment.text,
         "at": comment.created_at.isoformat(),
     }
+
+
+def comment_payload(*, show: Show, comment_id: str) -> dict | None:
+    """A stored comment as the room sends it, or None if it is not stored (yet)."""
+    comment = Comment.objects.select_related("user").filter(show=show, public_id=comment_id).first()
+    return None if comment is None else _room_comment(comment)
+
+
+def latest_comments(*, show_id: int, limit: int) -> list[dict]:
+    """The show's latest stored comments that were not removed, oldest first, as the room
+    sends them."""
+    rows = (
+        Comment.objects.select_related("user")
+        .filter(show_id=show_id, removed_at__isnull=True)
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [_room_comment(comment) for comment in reversed(rows)]
 
 
 def restricted(*, show: Show, user_id: int, kind: str) -> bool:
@@ -150,6 +164,7 @@ class RoomEntry:
     banned_ids: set[int]
     pin: Pin | None
     deal: Deal | None
+    latest_comments: list[dict]
 
 
 def room_restrictions(*, show_id: int) -> tuple[set[int], set[int]]:
@@ -160,7 +175,9 @@ def room_restrictions(*, show_id: int) -> tuple[set[int], set[int]]:
     return muted, banned
 
 
-def room_entry(*, show_id: int, user) -> RoomEntry:
+def room_entry(*, show_id: int, user, opens_the_room: bool = False) -> RoomEntry:
+    """``opens_the_room``: no room of the show runs in this process yet, so the entry also
+    reads the latest stored comments, the new room's first welcome."""
     show = show_get(show_id=show_id)
     muted, banned = room_restrictions(show_id=show.pk)
     return RoomEntry(
@@ -171,6 +188,11 @@ def room_entry(*, show_id: int, user) -> RoomEntry:
         banned_ids=banned,
         pin=open_pin(show=show),
         deal=current_deal(show=show),
+        latest_comments=(
+            latest_comments(show_id=show.pk, limit=settings.LIVE_WELCOME_COMMENTS)
+            if opens_the_room
+            else []
+        ),
     )
 
 

@@ -6,6 +6,7 @@ processes' shape) and on the in-memory hub (embedded default)."""
 import asyncio
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
@@ -13,6 +14,7 @@ import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
+from django.utils import timezone
 
 from superapp.asgi import application
 from superapp.live import bus, selectors, services
@@ -348,6 +350,8 @@ async def test_an_undone_removal_brings_the_comment_back_to_viewers(hub_bus):
         actor=world.host, show_id=world.show.pk, comment_id=comment["id"]
     )
     await viewer.frame(lambda f: f["type"] == "tick" and f["events"])
+    after_removal = await join(world.show.pk)
+    assert "keep me" not in comments_of(after_removal.welcome)
     await sync_to_async(services.comment_restore)(
         actor=world.host, show_id=world.show.pk, comment_id=comment["id"]
     )
@@ -355,9 +359,54 @@ async def test_an_undone_removal_brings_the_comment_back_to_viewers(hub_bus):
     assert frame["events"] == [
         {"type": "comment_restored", "id": comment["id"], "comment": comment}
     ]
-    await leave_all(world.show.pk, viewer)
+    after_restore = await join(world.show.pk)
+    assert comments_of(after_restore.welcome) == ["keep me"]
+    await leave_all(world.show.pk, viewer, after_removal, after_restore)
     kept = await sync_to_async(Comment.objects.get)(public_id=comment["id"])
     assert kept.removed_at is None
+
+
+async def test_a_viewer_who_joins_later_is_welcomed_with_the_latest_comments(hub_bus):
+    """A moderator who opens the room late sees what was said, and can act on it."""
+    world = await world_()
+    alice = await join(world.show.pk)
+    await alice.send(type="comment", text="first!")
+    await alice.send(type="comment", text="second")
+    await alice.frame(with_comment("second"))
+    moderator = await join(world.show.pk, world.moderator)
+    assert comments_of(moderator.welcome) == ["first!", "second"]
+    assert moderator.welcome["comments"][0]["user"]["id"] == alice.user.pk
+    await leave_all(world.show.pk, alice, moderator)
+
+
+def stored_comments(show, texts: list[str], removed: set[str]) -> None:
+    author, start = UserFactory(), timezone.now() - timedelta(minutes=10)
+    Comment.objects.bulk_create(
+        Comment(
+            show=show,
+            public_id=uuid.uuid4().hex,
+            user=author,
+            text=text,
+            created_at=start + timedelta(seconds=i),
+            removed_at=start if text in removed else None,
+        )
+        for i, text in enumerate(texts)
+    )
+
+
+async def test_the_first_viewer_of_a_room_is_welcomed_with_the_latest_stored_comments(
+    hub_bus, settings
+):
+    """The room opens in this process with the first viewer: its welcome carries the latest
+    stored comments (the last ``LIVE_WELCOME_COMMENTS``), removed ones left out."""
+    settings.LIVE_WELCOME_COMMENTS = 2
+    world = await world_()
+    await sync_to_async(stored_comments)(
+        world.show, ["oldest", "older", "taken down", "newest"], removed={"taken down"}
+    )
+    viewer = await join(world.show.pk)
+    assert comments_of(viewer.welcome) == ["older", "newest"]
+    await leave_all(world.show.pk, viewer)
 
 
 async def test_pins_deals_and_removals_reach_every_viewer(hub_bus):

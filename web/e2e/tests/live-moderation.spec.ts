@@ -1,11 +1,11 @@
 import { Api, DEMO_PASSWORD, expect, signedIn, test } from "./support";
 
-// A mute as the two people see it (docs/live.md, "The app: the live tab and the room"): the host mutes a viewer from the
-// control room, the viewer is told why the next comment was refused, and once the host lifts the
-// mute the viewer's comment is shown and the refusal is gone. No video: a scheduled show's room
-// is open before it goes live.
+// A mute as the two people see it (docs/live.md, "The app: the live tab and the room"): the host
+// opens the control room after a viewer's comment and sees it, mutes the viewer, the viewer is
+// told why the next comment was refused, and once the host lifts the mute the viewer's comment is
+// shown and the refusal is gone. No video: a scheduled show's room is open before it goes live.
 
-test("a muted viewer is told why, and comments again once the host unmutes them", async ({
+test("a host who opens the control room late sees a viewer's comment and mutes them; the viewer is told why and comments again once unmuted", async ({
   browser,
   baseURL,
   request,
@@ -24,17 +24,6 @@ test("a muted viewer is told why, and comments again once the host unmutes them"
   });
   const fan = await api.register("Fan");
 
-  const host = await signedIn(
-    browser,
-    baseURL,
-    { username: "alice" },
-    DEMO_PASSWORD,
-  );
-  await host.setViewportSize({ width: 1280, height: 900 });
-  await host.goto(`/workspace/brand/${demo.brand.id}/live?show=${show.id}`);
-  const moderation = host.getByRole("region", { name: "Comments" });
-  await expect(moderation).toBeVisible();
-
   const viewer = await signedIn(browser, baseURL, fan);
   await viewer.goto(`/live/${show.id}`);
   const comments = viewer.getByRole("log", { name: "Comments" });
@@ -44,6 +33,18 @@ test("a muted viewer is told why, and comments again once the host unmutes them"
   };
   await say("Hello from the front row");
   await expect(comments).toContainText("Hello from the front row");
+
+  // The host opens the control room after the comment: its welcome carries the latest ones.
+  const host = await signedIn(
+    browser,
+    baseURL,
+    { username: "alice" },
+    DEMO_PASSWORD,
+  );
+  await host.setViewportSize({ width: 1280, height: 900 });
+  await host.goto(`/workspace/brand/${demo.brand.id}/live?show=${show.id}`);
+  const moderation = host.getByRole("region", { name: "Comments" });
+  await expect(moderation).toContainText("Hello from the front row");
 
   await moderation
     .getByRole("button", { name: `Mute ${fan.displayName}` })

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { clock, initialRoom, KEPT_COMMENTS, roomReducer, secondsUntil, type Deal } from "./room";
+import {
+  clock,
+  initialRoom,
+  KEPT_COMMENTS,
+  roomReducer,
+  secondsUntil,
+  type Deal,
+  type RoomFrame,
+} from "./room";
 
 const deal: Deal = {
   id: 7,
@@ -14,15 +22,18 @@ const deal: Deal = {
   closes_at: "2026-12-06T10:05:10Z",
 };
 
-const welcome = roomReducer(initialRoom, {
+const welcomeFrame: Extract<RoomFrame, { type: "welcome" }> = {
   type: "welcome",
   show: { id: 1, status: "scheduled", playback_url: "" },
   pinned: null,
   deal: null,
   likes: 5,
   viewers: 2,
+  comments: [],
   you: { id: 9, staff: false, muted: false },
-});
+};
+
+const welcome = roomReducer(initialRoom, welcomeFrame);
 
 function comment(id: string) {
   return { id, user: { id: 1, name: "Ann" }, text: id, at: "2026-12-06T10:00:00Z" };
@@ -66,6 +77,19 @@ describe("roomReducer", () => {
     state = roomReducer(state, { type: "tick", comments: many, likes: 6, viewers: 2, events: [] });
     expect(state.comments).toHaveLength(KEPT_COMMENTS);
     expect(state.comments.at(-1)?.id).toBe(`m${KEPT_COMMENTS + 4}`);
+  });
+
+  it("starts from the latest comments the welcome carries, and a rejoin's welcome adds only new ones", () => {
+    const joined = roomReducer(initialRoom, {
+      ...welcomeFrame,
+      comments: [comment("a"), comment("b")],
+    });
+    expect(joined.comments.map((c) => c.id)).toEqual(["a", "b"]);
+    const rejoined = roomReducer(joined, {
+      ...welcomeFrame,
+      comments: [comment("b"), comment("c")],
+    });
+    expect(rejoined.comments.map((c) => c.id)).toEqual(["a", "b", "c"]);
   });
 
   it("never lowers the like total on an older tick", () => {

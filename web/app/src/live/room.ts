@@ -54,6 +54,8 @@ export type RoomFrame =
       deal: Deal | null;
       likes: number;
       viewers: number;
+      /** The latest comments every viewer was shown, oldest first. */
+      comments: RoomComment[];
       you: { id: number; staff: boolean; muted: boolean };
     }
   | {
@@ -122,6 +124,13 @@ function applyEvent(state: RoomState, event: RoomEvent): RoomState {
   }
 }
 
+/** The comments kept, then the incoming ones not kept yet (one's own may come twice, and a
+ * rejoin's welcome repeats what was shown), the latest `KEPT_COMMENTS`. */
+function withComments(kept: RoomComment[], incoming: RoomComment[]): RoomComment[] {
+  const seen = new Set(kept.map((c) => c.id));
+  return [...kept, ...incoming.filter((c) => !seen.has(c.id))].slice(-KEPT_COMMENTS);
+}
+
 /** What changes the room's state: a frame from the server, the socket closing, or the person
  * sending a comment (which clears the last refusal: a refused one sends its error again). */
 export type RoomAction = RoomFrame | { type: "closed"; code: number } | { type: "comment_sent" };
@@ -142,16 +151,15 @@ export function roomReducer(state: RoomState, frame: RoomAction): RoomState {
         deal: frame.deal,
         likes: frame.likes,
         viewers: frame.viewers,
+        comments: withComments(state.comments, frame.comments),
         error: null,
       };
     case "tick": {
-      const seen = new Set(state.comments.map((c) => c.id));
-      const fresh = frame.comments.filter((c) => !seen.has(c.id));
       const next = {
         ...state,
         likes: Math.max(state.likes, frame.likes),
         viewers: frame.viewers,
-        comments: [...state.comments, ...fresh].slice(-KEPT_COMMENTS),
+        comments: withComments(state.comments, frame.comments),
       };
       return frame.events.reduce(applyEvent, next);
     }
