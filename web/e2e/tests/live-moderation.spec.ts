@@ -13,15 +13,7 @@ test("a host who opens the control room late sees a viewer's comment and mutes t
   test.setTimeout(90_000);
   const api = new Api(request);
   const alice = await api.login("alice", DEMO_PASSWORD);
-  const demo = (await api.get("/api/v1/live/shows?section=upcoming", alice))
-    .results[0];
-  const show = await api.post("/api/v1/live/shows", alice, {
-    brand_id: demo.brand.id,
-    title: `Questions welcome ${Date.now().toString(36)}`,
-    starts_at: new Date(Date.now() + 3_600_000).toISOString(),
-    host: alice.username,
-    product_ids: [demo.products[0].id],
-  });
+  const { demo, show } = await api.scheduledShow(alice, "Questions welcome");
   const fan = await api.register("Fan");
 
   const viewer = await signedIn(browser, baseURL, fan);

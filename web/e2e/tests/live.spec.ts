@@ -20,19 +20,10 @@ async function expectPlaying(page: Page): Promise<void> {
 }
 
 async function pushedShow(api: Api, alice: Person) {
-  const upcoming = await api.get("/api/v1/live/shows?section=upcoming", alice);
-  const demo = upcoming.results[0];
-  const productId: number = demo.products[0].id;
+  const { demo, show } = await api.scheduledShow(alice, "Pushed to Plaza");
   const shop = await api.get(`/api/v1/brands/${demo.brand.id}/shop`, alice);
-  const product = await api.get(`/api/v1/shops/${shop.id}/products/${productId}`, alice);
+  const product = await api.get(`/api/v1/shops/${shop.id}/products/${demo.products[0].id}`, alice);
   const sku = product.skus.find((s: { stock?: number }) => (s.stock ?? 0) >= 5);
-  const show = await api.post("/api/v1/live/shows", alice, {
-    brand_id: demo.brand.id,
-    title: `Pushed to Plaza ${Date.now().toString(36)}`,
-    starts_at: new Date(Date.now() + 3_600_000).toISOString(),
-    host: alice.username,
-    product_ids: [productId],
-  });
   const key = await api.post(`/api/v1/live/shows/${show.id}/stream-key`, alice, {});
   expect(key.server, "the e2e server started no media server: run `make media-tools`").toMatch(/^rtmp:/);
   return { show, key, product, sku };

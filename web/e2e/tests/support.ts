@@ -154,6 +154,20 @@ export class Api {
     return wallet.balances.find((b: { currency: string }) => b.currency === "EUR")?.available ?? 0;
   }
 
+  /** A new show of the demo brand, scheduled in an hour, hosted by `host` and selling the demo
+   * show's first product; with the demo show it was modelled on. */
+  async scheduledShow(host: Person, title: string) {
+    const demo = (await this.get("/api/v1/live/shows?section=upcoming", host)).results[0];
+    const show = await this.post("/api/v1/live/shows", host, {
+      brand_id: demo.brand.id,
+      title: `${title} ${Date.now().toString(36)}`,
+      starts_at: new Date(Date.now() + 3_600_000).toISOString(),
+      host: host.username,
+      product_ids: [demo.products[0].id],
+    });
+    return { demo, show };
+  }
+
   async post(path: string, person: Person, data: unknown) {
     return json(await this.request.post(path, { headers: this.headers(person), data }));
   }
