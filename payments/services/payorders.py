@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from miniprograms import selectors as miniprogram_selectors
@@ -178,12 +178,12 @@ def _payorder_to_pay(*, prepay_id: str, payer) -> _OrderToPay:
     row = sql.fetch_one(_to_pay_statement(sql.row_lock("o")), [*shards, prepay_id, payer.pk])
     if row is None:
         raise NotFound("No such pay order.", code=PAYORDER_NOT_FOUND)
-    alias, count = connection.alias, len(_PAYORDER_FIELDS)
+    count = len(_PAYORDER_FIELDS)
     order = sql.instance(PayOrder, _PAYORDER_FIELDS, row[:count])
     app_id, pin_id, pin_hash, notify_secret = row[count : count + 4]
     order.payer = payer
-    order.miniprogram = _App.from_db(alias, ["id", "app_id"], [order.miniprogram_id, app_id])
-    pin = WalletSecurity.from_db(alias, ["id", "user_id", "pin_hash"], [pin_id, payer.pk, pin_hash])
+    order.miniprogram = sql.from_db(_App, ["id", "app_id"], [order.miniprogram_id, app_id])
+    pin = sql.from_db(WalletSecurity, ["id", "user_id", "pin_hash"], [pin_id, payer.pk, pin_hash])
     starts = range(count + 4, len(row), _ACCOUNT_COLUMNS)
     found = [row[start : start + _ACCOUNT_COLUMNS] for start in starts]
     accounts = None

@@ -135,3 +135,44 @@ def test_a_parent_and_its_children_are_inserted_in_one_statement_with_their_ids_
     assert len(sent) == (1 if connection.vendor == "postgresql" else 2)
     stored = DomainEventDelivery.objects.filter(event_id=event_id).values_list("pk", "handler")
     assert dict(stored) == dict(zip(ids, ["handler.c", "handler.a", "handler.b"], strict=True))
+
+
+def test_an_instance_from_column_values_is_the_one_the_orm_loads():
+    """``sql.instance`` builds the instance without ``Model.__init__`` where nothing could tell:
+    the same field values and state as the ORM's, the fields not read deferred, in any order."""
+    from tests.payments.factories import merchant_app, pay_order, payer
+
+    order = pay_order(merchant_app()[0], payer(), 500)
+    loaded = type(order).objects.get(pk=order.pk)
+    names = sql.field_names(type(order))
+    built = sql.instance(type(order), names, [getattr(loaded, name) for name in names])
+    assert sql._built_directly(type(order))
+    assert {name: getattr(built, name) for name in names} == {
+        name: getattr(loaded, name) for name in names
+    }
+    assert (built._state.adding, built._state.db) == (False, "default")
+    assert built == loaded
+
+    partial = sql.instance(type(order), ["status", "id"], [order.status, order.pk])
+    assert partial.get_deferred_fields() == set(names) - {"id", "status"}
+    assert partial.amount == order.amount  # read when asked, as a deferred field is
+
+
+@isolate_apps("superapp.core")
+def test_a_model_whose_init_does_more_is_built_through_it():
+    """A model with an image field listens to its own ``post_init`` (to read the image's size):
+    its instances are built by ``Model.from_db``, whatever order the values come in."""
+
+    class Picture(models.Model):
+        title = models.CharField(max_length=20)
+        image = models.ImageField(upload_to="sql-test", width_field="width", blank=True)
+        width = models.IntegerField(null=True)
+
+        class Meta:
+            app_label = "core"
+
+    assert not sql._built_directly(Picture)
+    built = sql.instance(Picture, ["width", "id", "title"], [None, 4, "sunset"])
+    assert (built.pk, built.title, built.width) == (4, "sunset", None)
+    assert built.get_deferred_fields() == {"image"}
+    assert not built._state.adding
