@@ -4,7 +4,9 @@ and the same SQL shape as raw psycopg statements without Django.
     DATABASE_URL=postgres://... .venv/bin/python bench/payments.py [--threads 8] [--processes 2]
 
 It runs in a fresh database of its own next to ``DATABASE_URL``'s (bench/_database.py), dropped
-at the end.
+at the end. The set-up funds the payers and pays ``HISTORY`` orders of each before the
+planner's statistics are taken (``pay_history``), so that the timed phases run against a
+database in use rather than empty history tables.
 
 The ``--threads`` are shared by ``--processes`` processes (default 2, one per core): one Python
 process runs Python on one core at a time, and Plaza's servers run as several processes.
@@ -82,6 +84,7 @@ from superapp.accounts.models import User  # noqa: E402
 
 PIN = "123456"
 WARMUP = 10  # payments per thread before the clock starts
+HISTORY = 2  # payments per payer before the statistics, untimed: a database in use
 AMOUNT = 1000
 OUTGOING = ("withdrawal", "transfer", "payment", "red_packet_hold")
 
@@ -137,6 +140,17 @@ def make_orders(payers, merchants, per_payer: int, run: str, label: str):
             queue.append((payer, order.prepay_id))
         queues.append(queue)
     return queues
+
+
+def pay_history(payers, merchants, run: str) -> None:
+    """Pay ``HISTORY`` orders per payer in the set-up, before the planner's statistics are taken,
+    so that the timed connections plan their statements, and the foreign-key checks of their
+    triggers, against tables of the shape a database in use has. On empty history tables
+    PostgreSQL rightly plans sequential scans, and a connection keeps those cached plans while
+    the timed payments grow the tables tenfold (docs/payments.md, "The physical ceiling")."""
+    for queue in make_orders(payers, merchants, HISTORY, run, "history"):
+        for payer, prepay_id in queue:
+            services.payorder_confirm(actor=payer, prepay_id=prepay_id, pin=PIN)
 
 
 def split(queues, threads: int):
@@ -419,7 +433,7 @@ def main():
     threads, payers_count = args.threads, args.threads * args.payers_per_thread
     per_payer = args.orders_per_payer
     run = uuid.uuid4().hex[:6]
-    balance = AMOUNT * per_payer * 3
+    balance = AMOUNT * (per_payer * 3 + HISTORY)
 
     print(
         f"# setup: {threads} threads in {args.processes} processes, {payers_count} payers,"
@@ -434,7 +448,9 @@ def main():
             ledger.merchant_account(
                 organisation_id=merchant.organisation_id, currency="EUR", shard=shard
             )
-    print("# setup: payers funded; creating the pay orders", flush=True)
+    print("# setup: payers funded; paying their history", flush=True)
+    pay_history(payers, merchants, run)
+    print("# setup: creating the pay orders", flush=True)
     spread = make_orders(payers, merchants, per_payer, run, "spread")
     hot_orders = make_orders(payers, hot, per_payer, run, "hot")
     raw_orders = make_orders(payers, merchants, per_payer, run, "raw")

@@ -1,5 +1,6 @@
 """Where one payment's CPU goes: ``payorder_confirm`` in one thread of one process, nothing else
-running in it, after a warm-up, against a fresh PostgreSQL database (bench/_database.py).
+running in it, after a warm-up, against a fresh PostgreSQL database (bench/_database.py) that
+has a history of payments (``pay_history`` of bench/payments.py).
 
     DATABASE_URL=postgres://... .venv/bin/python bench/payments_profile.py [--payments 2000]
         [--warmup 200] [--raw] [--cprofile FILE]
@@ -89,7 +90,9 @@ def main():
     per_payer = 10
     merchants = bench.make_merchants(10, "prof")
     payers = bench.make_payers(
-        (args.payments + args.warmup) // per_payer + 1, "prof", bench.AMOUNT * per_payer
+        (args.payments + args.warmup) // per_payer + 1,
+        "prof",
+        bench.AMOUNT * (per_payer + bench.HISTORY),
     )
     for shard in range(settings.PAYMENTS_HOT_ACCOUNT_SHARDS):
         ledger.platform_account(kind=Account.Kind.FEES, currency="EUR", shard=shard)
@@ -97,6 +100,7 @@ def main():
             ledger.merchant_account(
                 organisation_id=merchant.organisation_id, currency="EUR", shard=shard
             )
+    bench.pay_history(payers, merchants, "prof")
     queues = bench.make_orders(payers, merchants, per_payer, "prof", "p")
     items = [item for queue in queues for item in queue][: args.warmup + args.payments]
     analyze()
