@@ -61,22 +61,24 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
     ``security`` is the user's PIN row if the caller read it already (a payment reads it with
     its pay order)."""
     subject, limit = str(user.pk), settings.PAYMENTS_PIN_MAX_FAILURES
-    ratelimit.hit(
-        PIN_ATTEMPTS, subject, limit=settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE, window_seconds=60
-    )
-    if until := ratelimit.locked_until(PIN_LOCK, subject):
-        raise PinLocked(until)
-    security = security or WalletSecurity.objects.filter(user=user).first()
-    if security is None:
-        raise DomainError("Set a payment PIN first.", code=PIN_NOT_SET)
-    # A guess is taken (one atomic increment) before the PIN is checked: of any number of
-    # concurrent attempts only PAYMENTS_PIN_MAX_FAILURES are ever checked.
     lock_seconds = int(settings.PAYMENTS_PIN_LOCK.total_seconds())
-    guess = ratelimit.increment(PIN_FAILURES, subject, window_seconds=lock_seconds)
+    # The attempt is counted, a guess is taken and the lock read together (one round trip on
+    # Redis). A guess is taken before the PIN is checked (one atomic increment): of any number
+    # of concurrent attempts only PAYMENTS_PIN_MAX_FAILURES are ever checked. An attempt refused
+    # before its check gives its guess back.
+    (attempts, guess), until = ratelimit.tally(
+        [(PIN_ATTEMPTS, subject, 60), (PIN_FAILURES, subject, lock_seconds)], (PIN_LOCK, subject)
+    )
+    refusal = _refusal_before_check(attempts, until)
+    if refusal is None:
+        security = security or WalletSecurity.objects.filter(user=user).first()
+        if security is None:
+            refusal = DomainError("Set a payment PIN first.", code=PIN_NOT_SET)
+    if refusal is not None:
+        ratelimit.decrement(PIN_FAILURES, subject)
+        raise refusal
     if guess > limit:
-        raise PinLocked(
-            ratelimit.locked_until(PIN_LOCK, subject) or timezone.now() + settings.PAYMENTS_PIN_LOCK
-        )
+        raise PinLocked(until or timezone.now() + settings.PAYMENTS_PIN_LOCK)
     if pins.pin_matches(pin, security.pin_hash):
         ratelimit.reset(PIN_FAILURES, subject)
         return
@@ -85,6 +87,16 @@ def pin_verify(*, user, pin: str, security: WalletSecurity | None = None) -> Non
         ratelimit.lock(PIN_LOCK, subject, until=until)
         raise PinLocked(until)
     raise InvalidPin(attempts_left=limit - guess)
+
+
+def _refusal_before_check(attempts: int, until) -> RateLimited | None:
+    """Why an attempt is refused before anything else is looked at: past the attempts of the
+    minute (429 ``rate_limited``), or payments locked (429 ``pin_locked``)."""
+    if attempts > settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE:
+        return RateLimited(retry_after=60)
+    if until is not None:
+        return PinLocked(until)
+    return None
 
 
 @transaction.atomic

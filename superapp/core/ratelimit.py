@@ -8,6 +8,7 @@ lost — money, messages, PIN hashes — lives in PostgreSQL.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import redis
@@ -89,10 +90,12 @@ def reset(scope: str, subject: str) -> None:
 
 
 def lock(scope: str, subject: str, *, until: datetime) -> None:
-    """Lock ``subject`` until ``until`` (the instant is kept, so callers can say when it ends)."""
+    """Lock ``subject`` until ``until`` (the instant is kept, so callers can say when it ends; in
+    whole milliseconds, an integer, which Redis keeps as its digits: :func:`tally` reads it in
+    the same round trip as its counters)."""
     seconds = max(1, int((until - datetime.now(UTC)).total_seconds()))
     try:
-        cache.set(_key(scope, subject), until.timestamp(), timeout=seconds)
+        cache.set(_key(scope, subject), int(until.timestamp() * 1000), timeout=seconds)
     except Exception:
         _unavailable("lock", scope)
 
@@ -104,7 +107,45 @@ def locked_until(scope: str, subject: str) -> datetime | None:
     except Exception:
         _unavailable("read", scope)
         return None
-    return datetime.fromtimestamp(until, UTC) if until is not None else None
+    return _instant(until)
+
+
+def _instant(until: int | float | None) -> datetime | None:
+    """The end of a lock as kept: milliseconds, or seconds as a float (locks taken before
+    milliseconds were kept, which expire by themselves)."""
+    if until is None:
+        return None
+    return datetime.fromtimestamp(until / 1000 if isinstance(until, int) else until, UTC)
+
+
+def tally(
+    increments: Sequence[tuple[str, str, int]], lock: tuple[str, str]
+) -> tuple[list[int], datetime | None]:
+    """Several :func:`increment` s — (scope, subject, window seconds) each — and the
+    :func:`locked_until` of ``lock`` (scope, subject): on Redis in one round trip instead of
+    one each (a payment's PIN check counts its attempt and its guess and reads the payments
+    lock). Fails open as they do: a counter that cannot count is 0, a lock that cannot be read
+    is none."""
+    client = default_cache_client()
+    if client is None:
+        counts = [increment(scope, subject, window_seconds=w) for scope, subject, w in increments]
+        return counts, locked_until(*lock)
+    lock_key = cache.make_and_validate_key(_key(*lock))
+    try:
+        with client.pipeline(transaction=False) as pipeline:
+            for scope, subject, window_seconds in increments:
+                key = cache.make_and_validate_key(_key(scope, subject))
+                pipeline.set(key, 0, ex=window_seconds, nx=True)
+                pipeline.incr(key)
+            pipeline.get(lock_key)
+            replies = pipeline.execute()
+    except Exception:
+        _unavailable("tally", ", ".join(scope for scope, _, _ in increments))
+        return [0] * len(increments), None
+    until = replies[-1]
+    if until is not None and not until.isdigit():  # kept before milliseconds: pickled
+        return replies[1:-1:2], locked_until(*lock)
+    return replies[1:-1:2], _instant(None if until is None else int(until))
 
 
 def hit(scope: str, subject: str, *, limit: int, window_seconds: int) -> None:

@@ -173,6 +173,19 @@ def test_pin_attempts_are_rate_limited_per_user_right_or_wrong(settings):
     assert send(consumer_client(bob), carol, amount=10).status_code == 201  # per user
 
 
+def test_an_attempt_refused_before_its_pin_is_checked_is_no_wrong_guess(settings):
+    """Past the minute's attempts nothing is checked, so nothing counts towards the lock: the
+    guess each attempt takes up front is given back."""
+    settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE = 2
+    alice, bob = payer(5000), payer()
+    befriend(alice, bob)
+    client = consumer_client(alice)
+    codes = [send(client, bob, pin="999999").json()["code"] for _ in range(8)]
+    assert codes == ["invalid_pin"] * 2 + ["rate_limited"] * 6
+    settings.PAYMENTS_PIN_ATTEMPTS_PER_MINUTE = 10  # as if the minute had passed
+    assert send(client, bob, pin="999999").json()["attempts_left"] == 2
+
+
 def test_a_correct_pin_resets_the_failure_count():
     alice, bob = payer(5000), payer()
     befriend(alice, bob)
