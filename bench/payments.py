@@ -147,7 +147,8 @@ def pay_history(payers, merchants, run: str) -> None:
     so that the timed connections plan their statements, and the foreign-key checks of their
     triggers, against tables of the shape a database in use has. On empty history tables
     PostgreSQL rightly plans sequential scans, and a connection keeps those cached plans while
-    the timed payments grow the tables tenfold (docs/payments.md, "The physical ceiling")."""
+    the timed payments grow the tables tenfold (docs/payments.md, "A fresh database is not one
+    in use")."""
     for queue in make_orders(payers, merchants, HISTORY, run, "history"):
         for payer, prepay_id in queue:
             services.payorder_confirm(actor=payer, prepay_id=prepay_id, pin=PIN)
