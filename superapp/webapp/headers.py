@@ -22,19 +22,24 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
-def app_content_security_policy(bundle_base_url: str, media_public_url: str = "") -> str:
-    """Scripts and styles only from Plaza itself (no inline code), never framed, frames only
-    from the mini-program bundle origin, connections (fetch and the socket) only to Plaza and
-    the live media server (hls.js fetches its playlists and segments); video from Plaza, the
-    media server, MSE's ``blob:`` and https (external streams and replays)."""
+def app_content_security_policy(
+    bundle_base_url: str, media_public_url: str = "", style_nonce: str = ""
+) -> str:
+    """Scripts and styles only from Plaza itself (no inline code; the one exception, a
+    ``<style>`` element carrying the page's ``style_nonce``, see :func:`with_style_nonce`),
+    never framed, frames only from the mini-program bundle origin, connections (fetch and the
+    socket) only to Plaza and the live media server (hls.js fetches its playlists and
+    segments); video from Plaza, the media server, MSE's ``blob:`` and https (external streams
+    and replays)."""
     bundle_origin = _origin(bundle_base_url) or "'self'"
     media_origin = _origin(media_public_url)
     media = f" {media_origin}" if media_origin else ""
+    nonce = f" 'nonce-{style_nonce}'" if style_nonce else ""
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
-            "style-src 'self'",
+            f"style-src 'self'{nonce}",
             "img-src 'self' data: blob: https:",
             f"connect-src 'self'{media}",
             f"media-src 'self' blob: https:{media}",
@@ -45,6 +50,15 @@ def app_content_security_policy(bundle_base_url: str, media_public_url: str = ""
             "object-src 'none'",
         ]
     )
+
+
+def with_style_nonce(html: bytes, nonce: str) -> bytes:
+    """The app's shell with the nonce its own scripts put on the ``<style>`` elements they add
+    (a dialog's scroll lock: Radix's ``react-remove-scroll`` asks ``get-nonce``, which the app
+    gives this ``<meta>``'s content). Without it the CSP refuses those styles, and the page
+    behind an open dialog keeps scrolling."""
+    meta = f'<meta name="csp-nonce" content="{nonce}">'.encode()
+    return html.replace(b"<head>", b"<head>" + meta, 1)
 
 
 def is_immutable_app_file(path: str, url: str) -> bool:

@@ -1,9 +1,15 @@
+import secrets
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from superapp.core.errors import json_not_found
-from superapp.webapp.headers import RESERVED_PREFIXES, app_content_security_policy
+from superapp.webapp.headers import (
+    RESERVED_PREFIXES,
+    app_content_security_policy,
+    with_style_nonce,
+)
 
 
 def _reserved(path: str) -> bool:
@@ -22,9 +28,12 @@ def app_index(request, route: str = ""):
         or not index.is_file()
     ):
         return json_not_found(request, None)
-    response = HttpResponse(index.read_bytes(), content_type="text/html; charset=utf-8")
+    nonce = secrets.token_urlsafe(18)  # a new one for every answer: nobody can guess it
+    response = HttpResponse(
+        with_style_nonce(index.read_bytes(), nonce), content_type="text/html; charset=utf-8"
+    )
     response["Content-Security-Policy"] = app_content_security_policy(
-        settings.MINIPROGRAM_BUNDLE_BASE_URL, settings.LIVE_MEDIA_PUBLIC_URL
+        settings.MINIPROGRAM_BUNDLE_BASE_URL, settings.LIVE_MEDIA_PUBLIC_URL, style_nonce=nonce
     )
     response["Cache-Control"] = "no-cache"
     return response

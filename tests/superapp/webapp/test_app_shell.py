@@ -1,6 +1,8 @@
 """The app at / with a history fallback and a strict CSP, never shadowing the server's routes;
 Swagger UI and the admin's static files served by Plaza itself."""
 
+import re
+
 import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
@@ -8,7 +10,10 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 
 pytestmark = pytest.mark.django_db
 
-SHELL = b'<!doctype html><div id="root"></div><script type="module" src="/assets/a.js"></script>'
+SHELL = (
+    b"<!doctype html><head><title>Plaza</title></head>"
+    b'<div id="root"></div><script type="module" src="/assets/a.js"></script>'
+)
 
 
 @pytest.fixture
@@ -22,12 +27,31 @@ def built_app(tmp_path):
 def test_the_app_shell_answers_its_client_routes_with_a_strict_csp(built_app, path):
     response = Client().get(path)
     assert response.status_code == 200
-    assert response.content == SHELL
+    assert response.content.replace(_nonce_meta(response), b"") == SHELL
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
     assert "frame-ancestors 'none'" in csp
     assert "frame-src 'self'" in csp  # bundles on Plaza's own origin unless configured
     assert "connect-src 'self';" in csp  # no media server configured: Plaza only
+
+
+def _nonce_meta(response) -> bytes:
+    (meta,) = re.findall(rb'<meta name="csp-nonce" content="[^"]+">', response.content)
+    return meta
+
+
+def test_only_styles_carrying_the_answers_own_nonce_are_allowed_inline(built_app):
+    """A dialog's scroll lock is a <style> element the app's script adds: it carries the nonce
+    the shell's <meta> gives, which the CSP allows, and every answer has its own."""
+    answers = [Client().get("/wallet") for _ in range(2)]
+    nonces = [re.search(rb'content="([^"]+)"', _nonce_meta(a)).group(1).decode() for a in answers]
+    assert nonces[0] != nonces[1] and all(len(nonce) >= 24 for nonce in nonces)
+    for answer, nonce in zip(answers, nonces, strict=True):
+        directives = dict(
+            d.strip().split(" ", 1) for d in answer["Content-Security-Policy"].split(";")
+        )
+        assert directives["style-src"] == f"'self' 'nonce-{nonce}'"
+        assert answer.content.index(_nonce_meta(answer)) == SHELL.index(b"<head>") + len(b"<head>")
 
 
 def test_the_live_room_may_fetch_and_play_the_media_servers_hls(built_app):

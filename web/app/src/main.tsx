@@ -2,11 +2,17 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router-dom";
+import { setNonce } from "get-nonce";
 import { i18nReady } from "./i18n";
 import "./styles.css";
 import { ApiError } from "./api/errors";
 import { App } from "./App";
 import { restoreSession } from "./auth/tokens";
+
+// The <style> elements the app's own code adds (a dialog's scroll lock) carry the nonce the
+// server put in the shell; the CSP refuses any other inline style (docs/web.md).
+const styleNonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+if (styleNonce) setNonce(styleNonce);
 
 // Asked now, not after the first render: the cookie's answer decides the first screen.
 void restoreSession();

@@ -12,6 +12,8 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   const payeeBalances = payeePage.getByRole("list", { name: "Balances" });
   await expect(payeeBalances).toHaveText("€10.00");
 
+  const refusedByCsp: string[] = [];
+  payerPage.on("console", (m) => m.text().includes("Content Security Policy") && refusedByCsp.push(m.text()));
   await payerPage.getByRole("link", { name: "Me" }).click();
   await payerPage.getByRole("link", { name: "Wallet" }).click();
   await payerPage.getByLabel("To", { exact: true }).selectOption({ label: payee.displayName });
@@ -19,6 +21,8 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   await payerPage.getByRole("button", { name: "Transfer" }).click();
   const sheet = payerPage.getByRole("dialog", { name: "Payment PIN" });
   await expect(sheet).toContainText(`€12.50 to ${payee.displayName}`);
+  // The wallet behind the sheet stays put: the scroll lock's <style> carries the page's nonce.
+  await expect.poll(() => payerPage.evaluate(() => getComputedStyle(document.body).overflow)).toBe("hidden");
   await sheet.getByLabel("6-digit PIN").fill("000000");
   await sheet.getByRole("button", { name: "Pay" }).click();
   await expect(sheet.getByRole("alert")).toBeVisible();
@@ -30,6 +34,7 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   await payeePage.reload();
   await expect(payeeBalances).toHaveText("€22.50");
   await expect(payerPage.getByRole("list", { name: "Statement" })).toContainText("€12.50");
+  expect(refusedByCsp).toEqual([]);
 });
 
 test("a lucky red packet in a group is opened by two members and the amounts add up", async ({ browser, baseURL, request }) => {
