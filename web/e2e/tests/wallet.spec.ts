@@ -25,7 +25,7 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   await expect.poll(() => payerPage.evaluate(() => getComputedStyle(document.body).overflow)).toBe("hidden");
   await sheet.getByLabel("6-digit PIN").fill("000000");
   await sheet.getByRole("button", { name: "Pay" }).click();
-  await expect(sheet.getByRole("alert")).toBeVisible();
+  await expect(sheet.getByRole("alert")).toHaveText("Wrong PIN. 4 tries left before payments are locked.");
   await sheet.getByLabel("6-digit PIN").fill(PIN);
   await sheet.getByRole("button", { name: "Pay" }).click();
   await expect(sheet).toBeHidden();

@@ -5,8 +5,8 @@ import { ApiError } from "../api/errors";
 import { formatRelative } from "../i18n/format";
 import { Sheet } from "./Sheet";
 
-/** Asks for the 6-digit payment PIN; shows a wrong PIN by the field and a locked PIN with when
- * it unlocks. `pay` runs the payment with the PIN and throws the API's error; `children` (e.g.
+/** Asks for the 6-digit payment PIN; shows a wrong PIN by the field, with the tries left before
+ * the lock, and a locked PIN with when it unlocks. `pay` runs the payment with the PIN and throws the API's error; `children` (e.g.
  * the merchant and a test-money banner) shows above the PIN. */
 export function PinSheet({
   open,
@@ -48,6 +48,10 @@ export function PinSheet({
       return typeof until === "string"
         ? t("pin.lockedUntil", { when: formatRelative(until, i18n.language) })
         : caught.message;
+    }
+    const attemptsLeft = caught.extra.attempts_left;
+    if (caught.code === "invalid_pin" && typeof attemptsLeft === "number") {
+      return t("pin.wrong", { count: attemptsLeft });
     }
     return caught.fields.pin?.join(" ") ?? caught.message;
   }

@@ -77,6 +77,8 @@ export const en = {
     label: "6-digit PIN",
     pay: "Pay",
     lockedUntil: "Too many wrong PINs. Payments unlock {{when}}.",
+    wrong_one: "Wrong PIN. {{count}} try left before payments are locked.",
+    wrong_other: "Wrong PIN. {{count}} tries left before payments are locked.",
   },
   contacts: {
     findLabel: "Username or contact link",

@@ -78,6 +78,8 @@ export const zhCN: Messages = {
     label: "6 位支付密码",
     pay: "支付",
     lockedUntil: "密码错误次数过多。支付将于{{when}}解锁。",
+    wrong_one: "密码错误。还可尝试 {{count}} 次，之后支付将被锁定。",
+    wrong_other: "密码错误。还可尝试 {{count}} 次，之后支付将被锁定。",
   },
   contacts: {
     findLabel: "用户名或名片链接",
