@@ -6,8 +6,9 @@ import { formatRelative } from "../i18n/format";
 import { Sheet } from "./Sheet";
 
 /** Asks for the 6-digit payment PIN; shows a wrong PIN by the field, with the tries left before
- * the lock, and a locked PIN with when it unlocks. `pay` runs the payment with the PIN and throws the API's error; `children` (e.g.
- * the merchant and a test-money banner) shows above the PIN. */
+ * the lock, and a locked PIN with when it unlocks. `pay` runs the payment with the PIN and
+ * throws the API's error; `children` (e.g. the merchant and a test-money banner) shows above the
+ * PIN. */
 export function PinSheet({
   open,
   onOpenChange,
