@@ -28,11 +28,15 @@ const queryClient = new QueryClient({
   },
 });
 
+// React Router 7's behaviour, chosen now: state updates in startTransition, and relative links
+// inside a splat route (`workspace/*`) resolved from the route's own path.
+const routerFuture = { v7_startTransition: true, v7_relativeSplatPath: true } as const;
+
 void i18nReady.then(() =>
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
+        <BrowserRouter future={routerFuture}>
           <App />
         </BrowserRouter>
       </QueryClientProvider>
