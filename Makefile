@@ -114,7 +114,7 @@ web-check: web-install web-types-check web-sdk-check
 	cd web/app && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 	cd web/storefront && npm run --silent typecheck && npm run --silent lint && npm run --silent test
 	cd web/sdk && npm run --silent typecheck && npm run --silent lint && npm run --silent test
-	cd web/e2e && npx tsc -p .
+	cd web/e2e && npx tsc -p . && npm run --silent lint
 
 # Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.
 chromium:

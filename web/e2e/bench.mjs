@@ -24,13 +24,11 @@ async function call(path, { token, body } = {}) {
     },
     body: body && JSON.stringify(body),
   });
-  if (!response.ok)
-    throw new Error(`${path} → ${response.status} ${await response.text()}`);
+  if (!response.ok) throw new Error(`${path} → ${response.status} ${await response.text()}`);
   return response.json();
 }
 
-const login = (username) =>
-  call("/api/v1/auth/login", { body: { username, password: PASSWORD } });
+const login = (username) => call("/api/v1/auth/login", { body: { username, password: PASSWORD } });
 
 async function lighthouseScores() {
   const { refresh_token: refresh } = await login("alice");
@@ -46,34 +44,23 @@ async function lighthouseScores() {
       onlyCategories: ["performance", "accessibility"],
       extraHeaders: { Cookie: `plaza_refresh=${refresh}` },
     });
-    if (process.env.LIGHTHOUSE_REPORT)
-      writeFileSync(process.env.LIGHTHOUSE_REPORT, result.report);
+    if (process.env.LIGHTHOUSE_REPORT) writeFileSync(process.env.LIGHTHOUSE_REPORT, result.report);
     const { categories, audits } = result.lhr;
     const failing = Object.values(audits).filter(
       (audit) =>
-        audit.score !== null &&
-        audit.score < 0.9 &&
-        audit.scoreDisplayMode !== "informative",
+        audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== "informative",
     );
     for (const audit of failing)
-      console.error(
-        `lighthouse: ${audit.id} ${audit.score} ${audit.displayValue ?? ""}`,
-      );
-    const requests = audits["network-requests"].details.items.map(
-      (item) => item.url,
-    );
-    if (
-      !requests.some((url) => url.startsWith(`${BASE}/api/v1/conversations`))
-    ) {
+      console.error(`lighthouse: ${audit.id} ${audit.score} ${audit.displayValue ?? ""}`);
+    const requests = audits["network-requests"].details.items.map((item) => item.url);
+    if (!requests.some((url) => url.startsWith(`${BASE}/api/v1/conversations`))) {
       throw new Error(
         "lighthouse did not reach the chat list (the refresh cookie did not sign in)",
       );
     }
     return {
       lighthouse_performance: Math.round(categories.performance.score * 100),
-      lighthouse_accessibility: Math.round(
-        categories.accessibility.score * 100,
-      ),
+      lighthouse_accessibility: Math.round(categories.accessibility.score * 100),
     };
   } finally {
     await browser.kill();
@@ -96,9 +83,7 @@ async function signedInPage(browser, username) {
 
 function percentile(values, fraction) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)
-  ];
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
 }
 
 async function sendToRender() {
@@ -149,5 +134,4 @@ async function sendToRender() {
 
 if (!BASE) throw new Error("bench.mjs: set PLAZA_URL");
 const figures = { ...(await lighthouseScores()), ...(await sendToRender()) };
-for (const [name, value] of Object.entries(figures))
-  console.log(`${name}=${value}`);
+for (const [name, value] of Object.entries(figures)) console.log(`${name}=${value}`);

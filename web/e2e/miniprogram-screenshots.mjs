@@ -15,8 +15,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const url = process.env.PLAZA_URL ?? "http://127.0.0.1:8000";
 const shot = (name) => path.join(root, "docs/img", name);
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });
-const page = await browser.newPage({ baseURL: url, viewport: { width: 375, height: 740 }, deviceScaleFactor: 2 });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+});
+const page = await browser.newPage({
+  baseURL: url,
+  viewport: { width: 375, height: 740 },
+  deviceScaleFactor: 2,
+});
 page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
 await page.goto("/");
 await page.getByLabel("Username").fill("bob");
@@ -26,7 +32,10 @@ await page.getByRole("navigation", { name: "Main" }).waitFor();
 
 await page.getByRole("link", { name: "Discover" }).click();
 await page.getByRole("searchbox").fill("Corner Coffee");
-await page.getByRole("link", { name: /Corner Coffee/ }).first().click();
+await page
+  .getByRole("link", { name: /Corner Coffee/ })
+  .first()
+  .click();
 const consent = page.getByRole("dialog", { name: "Sign in to Corner Coffee" });
 await consent.waitFor();
 await page.screenshot({ path: shot("mp-consent.png") });
@@ -55,7 +64,9 @@ await page.getByRole("link", { name: "Mini-program permissions" }).click();
 const coffee = page.getByRole("region", { name: "Corner Coffee" });
 await coffee.getByText("Your coffee is ready").waitFor();
 await page.screenshot({ path: shot("mp-permissions.png") });
-await coffee.getByRole("button", { name: "Turn off Your coffee is ready from Corner Coffee" }).click();
+await coffee
+  .getByRole("button", { name: "Turn off Your coffee is ready from Corner Coffee" })
+  .click();
 await coffee.getByText("Your coffee is ready").waitFor({ state: "detached" });
 await coffee.getByRole("button", { name: "Revoke Your profile from Corner Coffee" }).click();
 await coffee.waitFor({ state: "detached" });

@@ -10,8 +10,14 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const url = process.env.PLAZA_URL ?? "http://127.0.0.1:8000";
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });
-const page = await browser.newPage({ baseURL: url, viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+});
+const page = await browser.newPage({
+  baseURL: url,
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 2,
+});
 page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
 await page.goto("/");
 await page.getByLabel("Username").fill("alice");

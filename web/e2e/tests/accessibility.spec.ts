@@ -1,6 +1,10 @@
 import { Api, expect, expectAccessible, openChat, signedIn, test } from "./support";
 
-test("axe finds no serious or critical violation on the main screens", async ({ browser, baseURL, request }) => {
+test("axe finds no serious or critical violation on the main screens", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [me, friend] = [await api.register("Axe"), await api.register("Pal")];
   await api.befriend(me, friend);

@@ -1,14 +1,24 @@
 import { Api, PASSWORD, expect, openChat, signedIn, test } from "./support";
 
-test("the session survives a reload and logging out ends it", async ({ browser, baseURL, request }) => {
+test("the session survives a reload and logging out ends it", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const person = await api.register("Reload");
   const page = await signedIn(browser, baseURL, person);
   // No token in web storage: only the HttpOnly cookie keeps the session.
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  const stored = await page.evaluate(
+    () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+  );
   expect(stored).not.toMatch(/token/i);
   const cookies = await page.context().cookies();
-  expect(cookies.find((c) => c.name === "plaza_refresh")).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/api/v1/auth/" });
+  expect(cookies.find((c) => c.name === "plaza_refresh")).toMatchObject({
+    httpOnly: true,
+    sameSite: "Strict",
+    path: "/api/v1/auth/",
+  });
   await page.reload();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   await page.getByRole("link", { name: "Me" }).click();
@@ -18,7 +28,11 @@ test("the session survives a reload and logging out ends it", async ({ browser, 
   await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
 });
 
-test("a reload that cuts off the page's refresh keeps the person signed in", async ({ browser, baseURL, request }) => {
+test("a reload that cuts off the page's refresh keeps the person signed in", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const page = await signedIn(browser, baseURL, await api.register("Hasty"));
   // The server rotates the token, but its answer (and the new cookie) never reaches the page,
@@ -41,7 +55,11 @@ test("a reload that cuts off the page's refresh keeps the person signed in", asy
   await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
 });
 
-test("erasure logs the person out and their name is gone from a friend's chat", async ({ browser, baseURL, request }) => {
+test("erasure logs the person out and their name is gone from a friend's chat", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [leaver, friend] = [await api.register("Leaver"), await api.register("Friend")];
   await api.befriend(leaver, friend);

@@ -28,13 +28,19 @@ test("two people become contacts and chat in realtime", async ({ browser, baseUR
   await sendMessage(meiTab, "Hello Ken 👋");
   await kenPage.getByRole("link", { name: "Chats" }).click();
   await openChat(kenPage, new RegExp(mei.displayName));
-  await expect(kenPage.getByRole("list", { name: "Messages" }).getByText("Hello Ken 👋")).toBeVisible();
+  await expect(
+    kenPage.getByRole("list", { name: "Messages" }).getByText("Hello Ken 👋"),
+  ).toBeVisible();
   await sendMessage(kenPage, "Hi Mei!");
   // Realtime: Mei sees the reply without reloading.
   await expect(meiTab.getByRole("list", { name: "Messages" }).getByText("Hi Mei!")).toBeVisible();
 });
 
-test("a page that comes back sees every missed message once, in order", async ({ browser, baseURL, request }) => {
+test("a page that comes back sees every missed message once, in order", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [ana, ben] = [await api.register("Ana"), await api.register("Ben")];
   await api.befriend(ana, ben);
@@ -65,7 +71,11 @@ test("a page that comes back sees every missed message once, in order", async ({
   await expect(back.getByRole("list", { name: "Messages" }).getByText("four")).toHaveCount(1);
 });
 
-test("a dropped connection shows the offline state and resyncs on return", async ({ browser, baseURL, request }) => {
+test("a dropped connection shows the offline state and resyncs on return", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [ana, ben] = [await api.register("Ana"), await api.register("Ben")];
   await api.befriend(ana, ben);

@@ -6,10 +6,7 @@ import { Api, expect, signedIn, test } from "./support";
 test.use({
   launchOptions: {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-    ],
+    args: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
   },
 });
 
@@ -44,8 +41,6 @@ test("scanning a friend's QR code with the camera sends them a contact request",
   await expect(page.getByRole("dialog", { name: "Scan QR code" })).toBeHidden();
   const pending = await api.get("/api/v1/contacts/requests", ben);
   expect(
-    pending.results.map(
-      (r: { from_user: { username: string } }) => r.from_user.username,
-    ),
+    pending.results.map((r: { from_user: { username: string } }) => r.from_user.username),
   ).toContain(ana.username);
 });

@@ -27,12 +27,7 @@ test("a host who opens the control room late sees a viewer's comment and mutes t
   await expect(comments).toContainText("Hello from the front row");
 
   // The host opens the control room after the comment: its welcome carries the latest ones.
-  const host = await signedIn(
-    browser,
-    baseURL,
-    { username: "alice" },
-    DEMO_PASSWORD,
-  );
+  const host = await signedIn(browser, baseURL, { username: "alice" }, DEMO_PASSWORD);
   await host.setViewportSize({ width: 1280, height: 900 });
   await host.goto(`/workspace/brand/${demo.brand.id}/live?show=${show.id}`);
   const moderation = host.getByRole("region", { name: "Comments" });
@@ -54,9 +49,7 @@ test("a host who opens the control room late sees a viewer's comment and mutes t
   await expect(comments).not.toContainText(`Can I still talk? (${attempt})`);
 
   await host.getByRole("button", { name: `Unmute @${fan.username}` }).click();
-  await expect(
-    host.getByRole("button", { name: `Unmute @${fan.username}` }),
-  ).toBeHidden();
+  await expect(host.getByRole("button", { name: `Unmute @${fan.username}` })).toBeHidden();
   // The lift reaches the room the same way: a comment sent before it arrives is refused again.
   await expect(async () => {
     await say("Back in the conversation");

@@ -1,6 +1,15 @@
 import { push, stopPush } from "./ffmpeg";
 import type { Page } from "@playwright/test";
-import { Api, DEMO_PASSWORD, PIN, expect, expectAccessible, signedIn, test, type Person } from "./support";
+import {
+  Api,
+  DEMO_PASSWORD,
+  PIN,
+  expect,
+  expectAccessible,
+  signedIn,
+  test,
+  type Person,
+} from "./support";
 
 // Live video end to end: the e2e server starts the nginx-rtmp media server (scripts/e2e_server.py,
 // `make media-tools` installs it), Debian's ffmpeg pushes a test pattern with the show's stream
@@ -25,7 +34,9 @@ async function pushedShow(api: Api, alice: Person) {
   const product = await api.get(`/api/v1/shops/${shop.id}/products/${demo.products[0].id}`, alice);
   const sku = product.skus.find((s: { stock?: number }) => (s.stock ?? 0) >= 5);
   const key = await api.post(`/api/v1/live/shows/${show.id}/stream-key`, alice, {});
-  expect(key.server, "the e2e server started no media server: run `make media-tools`").toMatch(/^rtmp:/);
+  expect(key.server, "the e2e server started no media server: run `make media-tools`").toMatch(
+    /^rtmp:/,
+  );
   return { show, key, product, sku };
 }
 
@@ -59,7 +70,10 @@ test("a show pushed with ffmpeg goes live, plays in Chromium, sells the pinned p
     const pushedAt = Date.now();
     // Live within 3 seconds of the push starting (the media server's on_publish callback).
     await expect
-      .poll(async () => (await api.get(`/api/v1/live/shows/${show.id}`, alice)).status, { timeout: 3_000, intervals: [100] })
+      .poll(async () => (await api.get(`/api/v1/live/shows/${show.id}`, alice)).status, {
+        timeout: 3_000,
+        intervals: [100],
+      })
       .toBe("live");
     console.log(`live ${Date.now() - pushedAt} ms after ffmpeg started`);
     // The waiting room is told and starts the HLS stream (hls.js in Chromium), which plays.
@@ -90,7 +104,9 @@ test("a show pushed with ffmpeg goes live, plays in Chromium, sells the pinned p
     // Comment-to-buy: the keyword in a comment brings the commenter a checkout card.
     await page.getByRole("textbox", { name: "Comment" }).fill("buy");
     await page.getByRole("button", { name: "Send" }).click();
-    await expect(page.getByRole("log", { name: "Comments" })).toContainText(`${viewer.displayName} buy`);
+    await expect(page.getByRole("log", { name: "Comments" })).toContainText(
+      `${viewer.displayName} buy`,
+    );
     const card = page.getByRole("region", { name: "Your checkout" });
     await card.getByRole("button", { name: "Buy 1" }).click();
     await payWithPin(page, product.title);
@@ -107,8 +123,12 @@ test("a show pushed with ffmpeg goes live, plays in Chromium, sells the pinned p
   }
 
   // The push stopped: the show ends, the room becomes its replay, which plays and seeks to the pin.
-  await expect.poll(async () => (await api.get(`/api/v1/live/shows/${show.id}`, alice)).status).toBe("ended");
-  const jump = page.getByRole("button", { name: new RegExp(`^${escape(product.title)} at \\d+:\\d\\d$`) });
+  await expect
+    .poll(async () => (await api.get(`/api/v1/live/shows/${show.id}`, alice)).status)
+    .toBe("ended");
+  const jump = page.getByRole("button", {
+    name: new RegExp(`^${escape(product.title)} at \\d+:\\d\\d$`),
+  });
   await expect(jump).toBeEnabled({ timeout: 30_000 });
   await expectPlaying(page);
   await jump.click();

@@ -38,23 +38,33 @@ function makeVideo(): Buffer {
   return video;
 }
 const VIDEO = makeVideo();
-const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+const PDF = Buffer.from(
+  "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+);
 
 /** The element played: it loaded, has a length, and its clock moved. */
 async function expectPlays(player: Locator): Promise<void> {
   await expect(player).toBeVisible();
   await player.evaluate((element: HTMLMediaElement) => element.play());
-  await expect.poll(() => player.evaluate((element: HTMLMediaElement) => element.currentTime)).toBeGreaterThan(0);
+  await expect
+    .poll(() => player.evaluate((element: HTMLMediaElement) => element.currentTime))
+    .toBeGreaterThan(0);
   expect(await player.evaluate((element: HTMLMediaElement) => element.duration)).toBeGreaterThan(0);
 }
 
 /** The image was fetched and decoded (a broken or refused address has naturalWidth 0). */
 async function expectDecoded(image: Locator): Promise<void> {
   await expect(image).toBeVisible();
-  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
 }
 
-test("a photo sent in a chat shows to the other person and opens in the viewer", async ({ browser, baseURL, request }) => {
+test("a photo sent in a chat shows to the other person and opens in the viewer", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [alice, bob] = [await api.register("Alice"), await api.register("Bob")];
   await api.befriend(alice, bob);
@@ -103,7 +113,9 @@ test("a voice note, a video and a PDF sent in a chat play and download for the o
   // Hold to record: the button is held until the recording has lasted two seconds.
   await alicePage.getByRole("button", { name: "Hold to record a voice note" }).hover();
   await alicePage.mouse.down();
-  await expect(alicePage.getByRole("status").filter({ hasText: /Recording… \d:(0[2-9]|[1-5]\d)/ })).toBeVisible();
+  await expect(
+    alicePage.getByRole("status").filter({ hasText: /Recording… \d:(0[2-9]|[1-5]\d)/ }),
+  ).toBeVisible();
   await alicePage.mouse.up();
   await expect(alicePage.getByRole("status").filter({ hasText: "Recording" })).toHaveCount(0);
 
@@ -116,7 +128,9 @@ test("a voice note, a video and a PDF sent in a chat play and download for the o
   await expect(aliceMessages.getByRole("progressbar")).toHaveCount(0);
 
   const bobMessages = bobPage.getByRole("list", { name: "Messages" });
-  const voice = bobMessages.getByRole("group", { name: new RegExp(`Voice note from ${alice.displayName}, \\d:\\d\\d`) });
+  const voice = bobMessages.getByRole("group", {
+    name: new RegExp(`Voice note from ${alice.displayName}, \\d:\\d\\d`),
+  });
   await expectPlays(voice.locator("audio"));
   const video = bobMessages.getByLabel(new RegExp(`Video from ${alice.displayName}, 0:0[12]`));
   await expect(video).toHaveAttribute("poster", /.+/);
@@ -143,13 +157,19 @@ test("a Moment with two photos shows both to a contact", async ({ browser, baseU
   const authorPage = await signedIn(browser, baseURL, author);
   await authorPage.goto("/moments");
   await authorPage.getByLabel("Share a moment").fill(text);
-  await authorPage.getByLabel("Add photos").setInputFiles([photo("a.png"), photo("b.png"), photo("c.png")]);
+  await authorPage
+    .getByLabel("Add photos")
+    .setInputFiles([photo("a.png"), photo("b.png"), photo("c.png")]);
   const chosen = authorPage.getByRole("list", { name: "3 of 9 photos" });
   await expect(chosen.getByRole("img")).toHaveCount(3);
   await chosen.getByRole("button", { name: "Remove photo 3" }).click();
-  await expect(authorPage.getByRole("list", { name: "2 of 9 photos" }).getByRole("img")).toHaveCount(2);
+  await expect(
+    authorPage.getByRole("list", { name: "2 of 9 photos" }).getByRole("img"),
+  ).toHaveCount(2);
   await authorPage.getByRole("button", { name: "Post" }).click();
-  await expect(authorPage.getByRole("article", { name: `Moment by ${author.displayName}` })).toContainText(text);
+  await expect(
+    authorPage.getByRole("article", { name: `Moment by ${author.displayName}` }),
+  ).toContainText(text);
 
   const friendPage = await signedIn(browser, baseURL, friend);
   await friendPage.goto("/moments");
@@ -178,6 +198,8 @@ test("a person changes their profile photo", async ({ browser, baseURL, request 
   const page = await signedIn(browser, baseURL, person);
   await page.getByRole("link", { name: "Me" }).click();
   await page.getByLabel("Change profile photo").setInputFiles(photo("me.png"));
-  await expect(page.getByRole("status").filter({ hasText: "Profile photo changed." })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Profile photo changed." }),
+  ).toBeVisible();
   await expectDecoded(page.getByRole("img", { name: "Profile photo" }));
 });

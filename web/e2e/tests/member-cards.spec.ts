@@ -1,11 +1,4 @@
-import {
-  Api,
-  DEMO_PASSWORD,
-  expect,
-  expectAccessible,
-  signedIn,
-  test,
-} from "./support";
+import { Api, DEMO_PASSWORD, expect, expectAccessible, signedIn, test } from "./support";
 
 interface Card {
   brand_name: string;
@@ -20,23 +13,10 @@ test("the demo member sees his Maison Lune card with its points and QR code", as
   request,
 }) => {
   const api = new Api(request);
-  const cards = await api.get(
-    "/api/v1/me/member-cards",
-    await api.login("bob", DEMO_PASSWORD),
-  );
-  const lune: Card = cards.results.find(
-    (c: Card) => c.brand_name === "Maison Lune",
-  );
-  const bob = await signedIn(
-    browser,
-    baseURL,
-    { username: "bob" },
-    DEMO_PASSWORD,
-  );
-  await bob
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: "Me" })
-    .click();
+  const cards = await api.get("/api/v1/me/member-cards", await api.login("bob", DEMO_PASSWORD));
+  const lune: Card = cards.results.find((c: Card) => c.brand_name === "Maison Lune");
+  const bob = await signedIn(browser, baseURL, { username: "bob" }, DEMO_PASSWORD);
+  await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Me" }).click();
   const section = bob.getByRole("region", { name: "Member cards" });
   const card = section.getByRole("listitem").filter({ hasText: "Maison Lune" });
   await expect(card).toContainText(`${lune.points} moons`);
@@ -47,11 +27,7 @@ test("the demo member sees his Maison Lune card with its points and QR code", as
     sheet.getByRole("img", { name: "QR code of your Maison Lune member card" }),
   ).toBeVisible();
   await expect
-    .poll(() =>
-      sheet
-        .getByRole("img")
-        .evaluate((img: HTMLImageElement) => img.naturalWidth),
-    )
+    .poll(() => sheet.getByRole("img").evaluate((img: HTMLImageElement) => img.naturalWidth))
     .toBeGreaterThan(0);
   await expectAccessible(bob);
   await bob.screenshot({ path: "test-results/member-card.png" });

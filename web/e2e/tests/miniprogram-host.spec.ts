@@ -17,35 +17,60 @@ import {
 } from "./support";
 import type { APIRequestContext, Page } from "@playwright/test";
 
-
-
 /** The Corner Coffee bundle built by examples/coffee/build.py for a shop server at `server`. */
 function coffeeBundle(server: string): Buffer {
   const target = path.join(root, "web/e2e/test-results", `coffee-${Date.now()}.zip`);
-  const run = spawnSync(python, ["examples/coffee/build.py", target, "--server", server], { cwd: root });
+  const run = spawnSync(python, ["examples/coffee/build.py", target, "--server", server], {
+    cwd: root,
+  });
   expect(run.status, run.stderr.toString()).toBe(0);
   return readFileSync(target);
 }
 
 /** Uploads `bundle` as a new version, makes it the trial and lets `tester` open it. */
-async function trial(request: APIRequestContext, developer: Person, appId: string, bundle: Buffer, tester: Person) {
+async function trial(
+  request: APIRequestContext,
+  developer: Person,
+  appId: string,
+  bundle: Buffer,
+  tester: Person,
+) {
   const headers = { Authorization: `Bearer ${developer.token}` };
   const base = `/api/v1/dev/miniprograms/${appId}`;
   const upload = await request.post(`${base}/versions`, {
     headers,
-    multipart: { version: `9.${Date.now()}`, bundle: { name: "bundle.zip", mimeType: "application/zip", buffer: bundle } },
+    multipart: {
+      version: `9.${Date.now()}`,
+      bundle: { name: "bundle.zip", mimeType: "application/zip", buffer: bundle },
+    },
   });
   expect(upload.status(), await upload.text()).toBe(201);
   const version = await upload.json();
-  expect((await request.post(`${base}/versions/${version.id}/trial`, { headers })).ok()).toBeTruthy();
-  expect((await request.post(`${base}/testers`, { headers, data: { username: tester.username } })).status()).toBe(201);
+  expect(
+    (await request.post(`${base}/versions/${version.id}/trial`, { headers })).ok(),
+  ).toBeTruthy();
+  expect(
+    (
+      await request.post(`${base}/testers`, { headers, data: { username: tester.username } })
+    ).status(),
+  ).toBe(201);
 }
 
 /** examples/coffee/server.py on a free port; stopped by the caller. */
-async function startCoffee(appId: string, secret: string, plazaUrl: string): Promise<{ url: string; process: ChildProcess }> {
+async function startCoffee(
+  appId: string,
+  secret: string,
+  plazaUrl: string,
+): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(python, ["examples/coffee/server.py"], {
     cwd: root,
-    env: { ...process.env, PLAZA_URL: plazaUrl, COFFEE_APP_ID: appId, COFFEE_APP_SECRET: secret, COFFEE_PORT: "0" },
+    env: {
+      ...process.env,
+      PLAZA_URL: plazaUrl,
+      COFFEE_APP_ID: appId,
+      COFFEE_APP_SECRET: secret,
+      COFFEE_PORT: "0",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -79,7 +104,11 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
 }) => {
   const api = new Api(request);
   const { alice, coffeeId: appId } = await demoDeveloper(api);
-  const { app_secret: secret } = await api.post(`/api/v1/dev/miniprograms/${appId}/secret`, alice, {});
+  const { app_secret: secret } = await api.post(
+    `/api/v1/dev/miniprograms/${appId}/secret`,
+    alice,
+    {},
+  );
   const coffee = await startCoffee(appId, secret, baseURL!);
   try {
     const [mei, friend] = [await api.register("Mei"), await api.register("Friend")];
@@ -119,7 +148,9 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
 
     // The shop's server marks the order paid only on Plaza's signed notification.
     await expect
-      .poll(async () => (await request.post(`${coffee.url}/api/orders/1/ready`)).status(), { timeout: 20_000 })
+      .poll(async () => (await request.post(`${coffee.url}/api/orders/1/ready`)).status(), {
+        timeout: 20_000,
+      })
       .toBe(200);
 
     // The capsule shares the app back to the chat as a card.
@@ -162,14 +193,22 @@ test("Corner Coffee opens from a chat card, signs in on its server, and is paid 
     await page.goto("/me");
     await page.getByRole("link", { name: "Mini-program permissions" }).click();
     const permissions = page.getByRole("region", { name: "Corner Coffee" });
-    await expect(permissions.getByRole("list", { name: "What Corner Coffee may see" })).toContainText("Your profile");
-    const always = permissions.getByRole("list", { name: "Messages Corner Coffee may always send" });
+    await expect(
+      permissions.getByRole("list", { name: "What Corner Coffee may see" }),
+    ).toContainText("Your profile");
+    const always = permissions.getByRole("list", {
+      name: "Messages Corner Coffee may always send",
+    });
     await expect(always).toContainText("Your coffee is ready");
     await expectAccessible(page);
-    await always.getByRole("button", { name: "Turn off Your coffee is ready from Corner Coffee" }).click();
+    await always
+      .getByRole("button", { name: "Turn off Your coffee is ready from Corner Coffee" })
+      .click();
     await expect(always).toHaveCount(0);
     expect(await api.get("/api/v1/me/miniprogram-subscriptions", mei)).toEqual([]);
-    await permissions.getByRole("button", { name: "Revoke Your profile from Corner Coffee" }).click();
+    await permissions
+      .getByRole("button", { name: "Revoke Your profile from Corner Coffee" })
+      .click();
     await expect(permissions.getByText("Your profile")).toHaveCount(0);
     expect((await api.get("/api/v1/me/miniprogram-grants", mei)).results).not.toContainEqual(
       expect.objectContaining({ app_id: appId, scope: "profile" }),
@@ -211,15 +250,28 @@ test("a mini-program is refused what it was not granted, strangers' messages are
 }) => {
   const api = new Api(request);
   const { alice, coffeeId } = await demoDeveloper(api);
-  const probe = await api.post("/api/v1/dev/miniprograms", alice, { name: `Probe ${Date.now()}`, scopes: ["profile"] });
+  const probe = await api.post("/api/v1/dev/miniprograms", alice, {
+    name: `Probe ${Date.now()}`,
+    scopes: ["profile"],
+  });
   const person = await api.register("Probed");
   const sdk = await (await request.get(`/mp/${coffeeId}/plaza-sdk.js`)).text(); // the released SDK
-  const manifest = { name: probe.name, pages: ["pages/index"], entry_page: "pages/index", scopes: ["profile"] };
+  const manifest = {
+    name: probe.name,
+    pages: ["pages/index"],
+    entry_page: "pages/index",
+    scopes: ["profile"],
+  };
   await trial(
     request,
     alice,
     probe.app_id,
-    zipped({ "app.json": JSON.stringify(manifest), "pages/index.html": PROBE_HTML, "probe.js": PROBE_JS, "plaza-sdk.js": sdk }),
+    zipped({
+      "app.json": JSON.stringify(manifest),
+      "pages/index.html": PROBE_HTML,
+      "probe.js": PROBE_JS,
+      "plaza-sdk.js": sdk,
+    }),
     person,
   );
 
@@ -267,8 +319,14 @@ test("a mini-program is refused what it was not granted, strangers' messages are
         return `blocked ${(error as Error).name}`;
       }
     };
-    const me = await fetch("/api/v1/me", { credentials: "include" }).then((r) => r.status, () => "failed");
-    const refresh = await fetch("/api/v1/auth/refresh", { method: "POST", credentials: "include" }).then(
+    const me = await fetch("/api/v1/me", { credentials: "include" }).then(
+      (r) => r.status,
+      () => "failed",
+    );
+    const refresh = await fetch("/api/v1/auth/refresh", {
+      method: "POST",
+      credentials: "include",
+    }).then(
       (r) => r.status,
       () => "failed",
     );
@@ -303,10 +361,17 @@ document.getElementById("pay").onclick = function () {
     function (e) { document.getElementById("result").textContent = e.code; });
 };`;
 
-test("the payment sheet shows a sandbox app's test money and the PIN lockout", async ({ browser, baseURL, request }) => {
+test("the payment sheet shows a sandbox app's test money and the PIN lockout", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const { alice } = await demoDeveloper(api);
-  const till = await api.post("/api/v1/dev/miniprograms", alice, { name: `Till ${Date.now()}`, scopes: ["profile", "pay"] });
+  const till = await api.post("/api/v1/dev/miniprograms", alice, {
+    name: `Till ${Date.now()}`,
+    scopes: ["profile", "pay"],
+  });
   const patched = await request.patch(`/api/v1/dev/miniprograms/${till.app_id}`, {
     headers: { Authorization: `Bearer ${alice.token}` },
     data: { sandbox: true },
@@ -314,22 +379,41 @@ test("the payment sheet shows a sandbox app's test money and the PIN lockout", a
   expect(patched.status(), await patched.text()).toBe(200);
   const buyer = await api.register("Tester");
   await api.post("/api/v1/wallet/pin", buyer, { pin: PIN });
-  const sdk = await (await request.get(`/mp/${(await demoDeveloper(api)).coffeeId}/plaza-sdk.js`)).text();
-  const manifest = { name: till.name, pages: ["pages/index"], entry_page: "pages/index", scopes: ["profile", "pay"] };
+  const sdk = await (
+    await request.get(`/mp/${(await demoDeveloper(api)).coffeeId}/plaza-sdk.js`)
+  ).text();
+  const manifest = {
+    name: till.name,
+    pages: ["pages/index"],
+    entry_page: "pages/index",
+    scopes: ["profile", "pay"],
+  };
   await trial(
     request,
     alice,
     till.app_id,
-    zipped({ "app.json": JSON.stringify(manifest), "pages/index.html": TILL_HTML, "till.js": TILL_JS, "plaza-sdk.js": sdk }),
+    zipped({
+      "app.json": JSON.stringify(manifest),
+      "pages/index.html": TILL_HTML,
+      "till.js": TILL_JS,
+      "plaza-sdk.js": sdk,
+    }),
     buyer,
   );
 
   // The app's server side: the buyer's openid (code2session) and a pay order for it.
-  const basic = { Authorization: `Basic ${Buffer.from(`${till.app_id}:${till.app_secret}`).toString("base64")}` };
-  const { code } = await api.post(`/api/v1/miniprograms/${till.app_id}/login`, buyer, { scopes: [] });
+  const basic = {
+    Authorization: `Basic ${Buffer.from(`${till.app_id}:${till.app_secret}`).toString("base64")}`,
+  };
+  const { code } = await api.post(`/api/v1/miniprograms/${till.app_id}/login`, buyer, {
+    scopes: [],
+  });
   const session = await request.post("/api/v1/mp/code2session", { headers: basic, data: { code } });
   expect(session.status(), await session.text()).toBe(200);
-  const token = await request.post("/o/token/", { headers: basic, form: { grant_type: "client_credentials" } });
+  const token = await request.post("/o/token/", {
+    headers: basic,
+    form: { grant_type: "client_credentials" },
+  });
   expect(token.status(), await token.text()).toBe(200);
   const order = await request.post("/api/v1/pay/orders", {
     headers: { Authorization: `Bearer ${(await token.json()).access_token}` },
@@ -346,12 +430,16 @@ test("the payment sheet shows a sandbox app's test money and the PIN lockout", a
   const { prepay_id: prepayId } = await order.json();
 
   const page = await signedIn(browser, baseURL, buyer);
-  await page.goto(`/apps/${till.app_id}?path=${encodeURIComponent(`pages/index?prepay=${prepayId}`)}`);
+  await page.goto(
+    `/apps/${till.app_id}?path=${encodeURIComponent(`pages/index?prepay=${prepayId}`)}`,
+  );
   const frame = appFrame(page, till.name);
   await frame.getByRole("button", { name: "Pay" }).click();
   const sheet = page.getByRole("dialog", { name: "Payment PIN" });
   await expect(sheet).toContainText(`Pay €2.50 to ${till.name}`);
-  await expect(sheet.getByRole("note")).toHaveText("Test money: this payment is in the sandbox and no real money moves.");
+  await expect(sheet.getByRole("note")).toHaveText(
+    "Test money: this payment is in the sandbox and no real money moves.",
+  );
   await expect(sheet).toContainText("Till: a test coffee");
   await expectAccessible(page);
 
@@ -366,7 +454,9 @@ test("the payment sheet shows a sandbox app's test money and the PIN lockout", a
   }
   await sheet.getByLabel("6-digit PIN").fill(wrong);
   await sheet.getByRole("button", { name: "Pay" }).click();
-  await expect(alert).toContainText(/Too many wrong PINs\. Payments unlock in \d+ (minutes?|hours?)\./);
+  await expect(alert).toContainText(
+    /Too many wrong PINs\. Payments unlock in \d+ (minutes?|hours?)\./,
+  );
   // Even the right PIN is refused while locked.
   await sheet.getByLabel("6-digit PIN").fill(PIN);
   await sheet.getByRole("button", { name: "Pay" }).click();

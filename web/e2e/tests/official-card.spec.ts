@@ -10,13 +10,8 @@ test("an official account's card in a chat opens the account's profile", async (
   const ben = await api.register("Ben");
   await api.befriend(ana, ben);
   const chat = await api.direct(ana, ben);
-  const accounts = await api.get(
-    "/api/v1/official-accounts?discover=true",
-    ana,
-  );
-  const lune = accounts.results.find((a: { name: string }) =>
-    a.name.startsWith("Maison Lune"),
-  );
+  const accounts = await api.get("/api/v1/official-accounts?discover=true", ana);
+  const lune = accounts.results.find((a: { name: string }) => a.name.startsWith("Maison Lune"));
   await api.post(`/api/v1/conversations/${chat}/messages`, ana, {
     type: "official_account",
     payload: { account_id: lune.id },
@@ -25,12 +20,8 @@ test("an official account's card in a chat opens the account's profile", async (
 
   const page = await signedIn(browser, baseURL, ben);
   await openChat(page, ana.displayName);
-  await page
-    .getByRole("link", { name: `Official account ${lune.name}` })
-    .click();
+  await page.getByRole("link", { name: `Official account ${lune.name}` }).click();
 
   await expect(page).toHaveURL(new RegExp(`/accounts/${lune.id}$`));
-  await expect(
-    page.getByRole("heading", { name: lune.name }).first(),
-  ).toBeVisible();
+  await expect(page.getByRole("heading", { name: lune.name }).first()).toBeVisible();
 });

@@ -25,9 +25,7 @@ test("in a direct chat my message shows Read once the peer has read it, live", a
   await expect(benPage.getByText("Are you there?")).toBeVisible();
   await expect(mine).toContainText("Read");
   await sendMessage(annPage, "Still there?");
-  const next = annPage
-    .getByRole("listitem")
-    .filter({ hasText: "Still there?" });
+  const next = annPage.getByRole("listitem").filter({ hasText: "Still there?" });
   await expect(benPage.getByText("Still there?")).toBeVisible();
   await expect(next).toContainText("Read");
 });

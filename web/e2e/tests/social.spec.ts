@@ -1,9 +1,16 @@
 import { Api, DEMO_PASSWORD, expect, signedIn, test } from "./support";
 
-test("a Moment and its comment are seen only by those the rule allows", async ({ browser, baseURL, request }) => {
+test("a Moment and its comment are seen only by those the rule allows", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [author, friend, otherFriend, stranger] = [
-    await api.register("Author"), await api.register("Friend"), await api.register("Other"), await api.register("Stranger"),
+    await api.register("Author"),
+    await api.register("Friend"),
+    await api.register("Other"),
+    await api.register("Stranger"),
   ];
   await api.befriend(author, friend);
   await api.befriend(author, otherFriend);
@@ -13,7 +20,9 @@ test("a Moment and its comment are seen only by those the rule allows", async ({
   await authorPage.goto("/moments");
   await authorPage.getByLabel("Share a moment").fill(text);
   await authorPage.getByRole("button", { name: "Post" }).click();
-  await expect(authorPage.getByRole("article", { name: `Moment by ${author.displayName}` })).toContainText(text);
+  await expect(
+    authorPage.getByRole("article", { name: `Moment by ${author.displayName}` }),
+  ).toContainText(text);
 
   const friendPage = await signedIn(browser, baseURL, friend);
   await friendPage.goto("/moments");
@@ -51,8 +60,13 @@ test("following an account shows its broadcast", async ({ browser, baseURL, requ
   const accounts = await api.get("/api/v1/official-accounts?discover=true", owner);
   const account = accounts.results.find((a: { name: string }) => a.name === "Maison Lune");
   const title = `Winter sale ${Date.now()}`;
-  await api.post(`/api/v1/official-accounts/${account.id}/broadcasts`, owner, { title, body: "Everything -20%" });
+  await api.post(`/api/v1/official-accounts/${account.id}/broadcasts`, owner, {
+    title,
+    body: "Everything -20%",
+  });
 
   await page.getByRole("button", { name: "Back" }).click();
-  await expect(page.getByRole("region", { name: "Subscriptions" }).getByRole("article", { name: title })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Subscriptions" }).getByRole("article", { name: title }),
+  ).toBeVisible();
 });

@@ -1,14 +1,5 @@
 import { type FrameLocator, type Page } from "@playwright/test";
-import {
-  Api,
-  DEMO_PASSWORD,
-  PIN,
-  expect,
-  openChat,
-  signedIn,
-  test,
-  type Person,
-} from "./support";
+import { Api, DEMO_PASSWORD, PIN, expect, openChat, signedIn, test, type Person } from "./support";
 
 // Issue 17: Maison Lune's store is a mini-program (web/storefront) in the app's host
 // (`/apps/:appId?path=…`, CONTRACTS.md). The host's sheets (consent, payment) are the app's;
@@ -33,16 +24,8 @@ const SHIPPING_ADDRESS = Object.fromEntries(
 );
 
 /** Pays a shop order through the API with the wallet PIN (setup the test is not about). */
-async function payOrder(
-  api: Api,
-  person: Person,
-  orderId: number,
-): Promise<void> {
-  const started = await api.post(
-    `/api/v1/shop/orders/${orderId}/pay`,
-    person,
-    {},
-  );
+async function payOrder(api: Api, person: Person, orderId: number): Promise<void> {
+  const started = await api.post(`/api/v1/shop/orders/${orderId}/pay`, person, {});
   await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, person, {
     pin: PIN,
   });
@@ -51,9 +34,7 @@ async function payOrder(
 /** Pays the order the store just placed through the app's PIN sheet, from "Awaiting payment";
  * returns the order's status line and the sheet. */
 async function payInStore(page: Page, store: FrameLocator) {
-  const status = store
-    .getByRole("status")
-    .filter({ hasText: /Awaiting payment|Paid/ });
+  const status = store.getByRole("status").filter({ hasText: /Awaiting payment|Paid/ });
   await expect(status).toHaveText("Awaiting payment");
   await store.getByRole("button", { name: /^Pay / }).click();
   const sheet = page.getByRole("dialog", { name: "Payment PIN" });
@@ -62,17 +43,9 @@ async function payInStore(page: Page, store: FrameLocator) {
   return { status, sheet };
 }
 
-async function mainLune(
-  api: Api,
-  person: Person,
-): Promise<{ id: number; name: string }> {
-  const accounts = await api.get(
-    "/api/v1/official-accounts?discover=true",
-    person,
-  );
-  return accounts.results.find((a: { name: string }) =>
-    a.name.startsWith("Maison Lune"),
-  );
+async function mainLune(api: Api, person: Person): Promise<{ id: number; name: string }> {
+  const accounts = await api.get("/api/v1/official-accounts?discover=true", person);
+  return accounts.results.find((a: { name: string }) => a.name.startsWith("Maison Lune"));
 }
 
 /** The storefront's frame once the person allowed what it asks (host's consent sheet). */
@@ -110,9 +83,7 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
   await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
   const store = await consented(page);
 
-  await expect(
-    store.getByRole("heading", { name: /Welcome to Maison Lune/ }),
-  ).toBeVisible();
+  await expect(store.getByRole("heading", { name: /Welcome to Maison Lune/ })).toBeVisible();
   await store.getByRole("button", { name: /Silk scarf/ }).click();
   await store.getByRole("button", { name: "Add to cart" }).click();
   await expect(store.getByText("Added to your cart")).toBeVisible();
@@ -120,9 +91,7 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
   await store.getByRole("button", { name: /Ceramic mug/ }).click();
   await store.getByRole("button", { name: "Add to cart" }).click();
   await store.getByRole("button", { name: "Cart (2)" }).click();
-  await expect(
-    store.getByRole("list", { name: "Your cart" }).getByRole("listitem"),
-  ).toHaveCount(2);
+  await expect(store.getByRole("list", { name: "Your cart" }).getByRole("listitem")).toHaveCount(2);
 
   await fillNewAddress(store);
   await store.getByRole("button", { name: "Place order" }).click();
@@ -132,9 +101,7 @@ test("a consumer opens Maison Lune's store from its menu, buys two items and see
   await expect(status).toHaveText("Paid");
   await expect(page).toHaveURL(/\/apps\/mp[0-9a-f]+/);
   // the order is known by when it was placed; its long trade number is for support
-  await expect(
-    store.getByRole("heading", { name: /^Order of .+20\d\d/ }),
-  ).toBeVisible();
+  await expect(store.getByRole("heading", { name: /^Order of .+20\d\d/ })).toBeVisible();
   await expect(store.getByText(/^Order number shop[0-9a-f]+$/)).toBeVisible();
 
   // Her service notifications tell of it: cards from the platform, not from a person, and
@@ -169,29 +136,20 @@ test("a second consumer opens a shared team card from a chat and joins the team"
   const lune = await mainLune(api, ana);
   const account = await api.get(`/api/v1/official-accounts/${lune.id}`, ana);
   const shop = await api.get(`/api/v1/brands/${account.brand.id}/shop`, ana);
-  const products = await api.get(
-    `/api/v1/shops/${shop.id}/products?q=mug`,
-    ana,
-  );
+  const products = await api.get(`/api/v1/shops/${shop.id}/products?q=mug`, ana);
   const mug = products.results[0];
   // Ana started a team (the Storefront API, as her storefront calls it) and paid her share.
-  const order = await api.post(
-    `/api/v1/shops/${shop.id}/products/${mug.id}/teams`,
-    ana,
-    {
-      sku_id: mug.skus[0].id,
-      quantity: 1,
-      shipping_address: SHIPPING_ADDRESS,
-    },
-  );
+  const order = await api.post(`/api/v1/shops/${shop.id}/products/${mug.id}/teams`, ana, {
+    sku_id: mug.skus[0].id,
+    quantity: 1,
+    shipping_address: SHIPPING_ADDRESS,
+  });
   await payOrder(api, ana, order.id);
 
   // She shares it from the team page: plaza.share, the host's share sheet, a card in the chat
   // whose image is the storefront bundle's own (plain http on this DEBUG server).
   const anaPage = await signedIn(browser, baseURL, ana);
-  await anaPage.goto(
-    `/apps/${shop.app_id}?path=${encodeURIComponent(`/teams/${order.team_id}`)}`,
-  );
+  await anaPage.goto(`/apps/${shop.app_id}?path=${encodeURIComponent(`/teams/${order.team_id}`)}`);
   const anaStore = await consented(anaPage);
   await anaStore.getByRole("button", { name: "Share to a chat" }).click();
   const share = anaPage.getByRole("dialog", { name: "Share to a chat" });
@@ -211,9 +169,7 @@ test("a second consumer opens a shared team card from a chat and joins the team"
   const card = page.getByRole("link", { name: /Join my team for Ceramic mug/ });
   await expect
     .poll(() =>
-      card
-        .locator("img")
-        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      card.locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
     )
     .toBeGreaterThan(0);
   await card.click();
@@ -224,9 +180,7 @@ test("a second consumer opens a shared team card from a chat and joins the team"
   );
   const store = await consented(page);
 
-  await expect(
-    store.getByRole("heading", { name: "Team purchase" }),
-  ).toBeVisible();
+  await expect(store.getByRole("heading", { name: "Team purchase" })).toBeVisible();
   await expect(store.getByText("1 joined")).toBeVisible();
   await fillNewAddress(store);
   await store.getByRole("button", { name: "Join the team" }).click();
@@ -253,8 +207,7 @@ test("a buyer reviews a delivered mug with a photo that opens full size on the p
   const lune = await mainLune(api, ana);
   const account = await api.get(`/api/v1/official-accounts/${lune.id}`, ana);
   const shop = await api.get(`/api/v1/brands/${account.brand.id}/shop`, ana);
-  const mug = (await api.get(`/api/v1/shops/${shop.id}/products?q=mug`, ana))
-    .results[0];
+  const mug = (await api.get(`/api/v1/shops/${shop.id}/products?q=mug`, ana)).results[0];
   const order = await api.post(`/api/v1/shops/${shop.id}/checkout`, ana, {
     items: [{ sku_id: mug.skus[0].id, quantity: 1 }],
     shipping_address: SHIPPING_ADDRESS,
@@ -270,9 +223,7 @@ test("a buyer reviews a delivered mug with a photo that opens full size on the p
   await api.post(`${manage}/deliver`, alice, {});
 
   const page = await signedIn(browser, baseURL, ana);
-  await page.goto(
-    `/apps/${shop.app_id}?path=${encodeURIComponent(`/orders/${order.id}`)}`,
-  );
+  await page.goto(`/apps/${shop.app_id}?path=${encodeURIComponent(`/orders/${order.id}`)}`);
   const store = await consented(page);
   const form = store.getByRole("form", { name: /Review Ceramic mug/ });
   await form.getByLabel("Your review").fill("Holds a lot of tea.");
@@ -284,9 +235,7 @@ test("a buyer reviews a delivered mug with a photo that opens full size on the p
   const preview = form.getByRole("img", { name: "Photo 1" });
   await expect(preview).toBeVisible();
   // the preview really draws (a blob: address would be refused by the storefront's CSP)
-  await expect
-    .poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth))
-    .toBe(24);
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
   await form.getByRole("button", { name: "Post review" }).click();
   await expect(store.getByText("Thank you for your review.")).toBeVisible();
 
@@ -298,9 +247,7 @@ test("a buyer reviews a delivered mug with a photo that opens full size on the p
   const viewer = store.getByRole("dialog", { name: "Photo 1" });
   const full = viewer.getByRole("img", { name: "Photo 1" });
   await expect(full).toBeVisible();
-  expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(
-    24,
-  );
+  expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
   await viewer.getByRole("button", { name: "Close" }).click();
   await expect(viewer).toBeHidden();
 });

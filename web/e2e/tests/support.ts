@@ -1,4 +1,10 @@
-import { test as base, expect, type Browser, type Page, type APIRequestContext } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type Browser,
+  type Page,
+  type APIRequestContext,
+} from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,14 +59,21 @@ function unique(prefix: string): string {
 }
 
 async function json(response: Awaited<ReturnType<APIRequestContext["post"]>>) {
-  expect(response.ok(), `${response.url()} → ${response.status()} ${await response.text()}`).toBeTruthy();
+  expect(
+    response.ok(),
+    `${response.url()} → ${response.status()} ${await response.text()}`,
+  ).toBeTruthy();
   return response.status() === 204 ? {} : response.json();
 }
 
 /** Setup through the API (what the test is not about), as a native client would. */
 /** A brand screen the person's role is not offered, typed into the address bar, sends them back
  * to the team page. */
-export async function expectSentBackToTeam(page: Page, brandId: number, section: string): Promise<void> {
+export async function expectSentBackToTeam(
+  page: Page,
+  brandId: number,
+  section: string,
+): Promise<void> {
   await page.goto(`/workspace/brand/${brandId}/${section}`);
   await expect(page).toHaveURL(new RegExp(`/workspace/brand/${brandId}/team$`));
 }
@@ -84,20 +97,32 @@ export class Api {
   }
 
   async login(username: string, password: string): Promise<Person> {
-    const body = await json(await this.request.post("/api/v1/auth/login", { data: { username, password } }));
+    const body = await json(
+      await this.request.post("/api/v1/auth/login", { data: { username, password } }),
+    );
     return { username, displayName: username, token: body.access_token };
   }
 
   async befriend(a: Person, b: Person): Promise<void> {
     const request = await json(
-      await this.request.post("/api/v1/contacts/requests", { headers: this.headers(a), data: { to: b.username, message: "" } }),
+      await this.request.post("/api/v1/contacts/requests", {
+        headers: this.headers(a),
+        data: { to: b.username, message: "" },
+      }),
     );
-    await json(await this.request.post(`/api/v1/contacts/requests/${request.id}/accept`, { headers: this.headers(b) }));
+    await json(
+      await this.request.post(`/api/v1/contacts/requests/${request.id}/accept`, {
+        headers: this.headers(b),
+      }),
+    );
   }
 
   async direct(a: Person, b: Person): Promise<number> {
     const body = await json(
-      await this.request.post("/api/v1/conversations", { headers: this.headers(a), data: { kind: "direct", members: [b.username] } }),
+      await this.request.post("/api/v1/conversations", {
+        headers: this.headers(a),
+        data: { kind: "direct", members: [b.username] },
+      }),
     );
     return body.id;
   }
@@ -123,7 +148,12 @@ export class Api {
 
   /** A PIN and a completed sandbox top-up of `amount` EUR cents. */
   async fund(person: Person, amount: number): Promise<void> {
-    await json(await this.request.post("/api/v1/wallet/pin", { headers: this.headers(person), data: { pin: PIN } }));
+    await json(
+      await this.request.post("/api/v1/wallet/pin", {
+        headers: this.headers(person),
+        data: { pin: PIN },
+      }),
+    );
     await json(
       await this.request.post("/api/v1/wallet/topups", {
         headers: { ...this.headers(person), "Idempotency-Key": unique("k") },
@@ -150,7 +180,9 @@ export class Api {
   }
 
   async balance(person: Person): Promise<number> {
-    const wallet = await json(await this.request.get("/api/v1/wallet", { headers: this.headers(person) }));
+    const wallet = await json(
+      await this.request.get("/api/v1/wallet", { headers: this.headers(person) }),
+    );
     return wallet.balances.find((b: { currency: string }) => b.currency === "EUR")?.available ?? 0;
   }
 
@@ -178,11 +210,21 @@ export class Api {
 }
 
 /** A person in their own browser context, logged in through the form. */
-export async function signedIn(browser: Browser, baseURL: string | undefined, person: { username: string }, password = PASSWORD): Promise<Page> {
+export async function signedIn(
+  browser: Browser,
+  baseURL: string | undefined,
+  person: { username: string },
+  password = PASSWORD,
+): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
-  page.on("pageerror", (error) => console.log(`[${person.username}] page error: ${error.message} ${error.stack}`));
-  page.on("console", (m) => m.type() === "error" && console.log(`[${person.username}] console: ${m.text()}`));
+  page.on("pageerror", (error) =>
+    console.log(`[${person.username}] page error: ${error.message} ${error.stack}`),
+  );
+  page.on(
+    "console",
+    (m) => m.type() === "error" && console.log(`[${person.username}] console: ${m.text()}`),
+  );
   await page.goto("/");
   await page.getByLabel("Username").fill(person.username);
   await page.getByLabel("Password").fill(password);
@@ -205,8 +247,12 @@ export async function expectAccessible(page: Page): Promise<void> {
   // @axe-core/playwright types against its own playwright-core; the page is the same API.
   type AxePage = ConstructorParameters<typeof AxeBuilder>[0]["page"];
   const results = await new AxeBuilder({ page: page as unknown as AxePage }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(
+    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
 }
 
 /** A 24×16 red PNG for uploads, made here so that no binary is committed. */

@@ -1,6 +1,10 @@
 import { Api, PIN, expect, openChat, signedIn, test } from "./support";
 
-test("a transfer with the PIN sheet updates both balances", async ({ browser, baseURL, request }) => {
+test("a transfer with the PIN sheet updates both balances", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
   const [payer, payee] = [await api.register("Payer"), await api.register("Payee")];
   await api.befriend(payer, payee);
@@ -13,7 +17,10 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   await expect(payeeBalances).toHaveText("€10.00");
 
   const refusedByCsp: string[] = [];
-  payerPage.on("console", (m) => m.text().includes("Content Security Policy") && refusedByCsp.push(m.text()));
+  payerPage.on(
+    "console",
+    (m) => m.text().includes("Content Security Policy") && refusedByCsp.push(m.text()),
+  );
   await payerPage.getByRole("link", { name: "Me" }).click();
   await payerPage.getByRole("link", { name: "Wallet" }).click();
   await payerPage.getByLabel("To", { exact: true }).selectOption({ label: payee.displayName });
@@ -22,10 +29,14 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   const sheet = payerPage.getByRole("dialog", { name: "Payment PIN" });
   await expect(sheet).toContainText(`€12.50 to ${payee.displayName}`);
   // The wallet behind the sheet stays put: the scroll lock's <style> carries the page's nonce.
-  await expect.poll(() => payerPage.evaluate(() => getComputedStyle(document.body).overflow)).toBe("hidden");
+  await expect
+    .poll(() => payerPage.evaluate(() => getComputedStyle(document.body).overflow))
+    .toBe("hidden");
   await sheet.getByLabel("6-digit PIN").fill("000000");
   await sheet.getByRole("button", { name: "Pay" }).click();
-  await expect(sheet.getByRole("alert")).toHaveText("Wrong PIN. 4 tries left before payments are locked.");
+  await expect(sheet.getByRole("alert")).toHaveText(
+    "Wrong PIN. 4 tries left before payments are locked.",
+  );
   await sheet.getByLabel("6-digit PIN").fill(PIN);
   await sheet.getByRole("button", { name: "Pay" }).click();
   await expect(sheet).toBeHidden();
@@ -37,9 +48,17 @@ test("a transfer with the PIN sheet updates both balances", async ({ browser, ba
   expect(refusedByCsp).toEqual([]);
 });
 
-test("a lucky red packet in a group is opened by two members and the amounts add up", async ({ browser, baseURL, request }) => {
+test("a lucky red packet in a group is opened by two members and the amounts add up", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
   const api = new Api(request);
-  const [host, guestA, guestB] = [await api.register("Host"), await api.register("GuestA"), await api.register("GuestB")];
+  const [host, guestA, guestB] = [
+    await api.register("Host"),
+    await api.register("GuestA"),
+    await api.register("GuestB"),
+  ];
   await api.befriend(host, guestA);
   await api.befriend(host, guestB);
   await api.fund(host, 50_00);
@@ -68,7 +87,9 @@ test("a lucky red packet in a group is opened by two members and the amounts add
     const got = await sheet.getByText(/^You got/).textContent();
     amounts.push(Number(got!.replace(/[^0-9.]/g, "")));
     // Who got what: each opener sees every claim so far.
-    await expect(sheet.getByRole("list", { name: "Who got what" }).getByRole("listitem")).toHaveCount(amounts.length);
+    await expect(
+      sheet.getByRole("list", { name: "Who got what" }).getByRole("listitem"),
+    ).toHaveCount(amounts.length);
     await page.keyboard.press("Escape");
     await expect(sheet).toBeHidden();
   }

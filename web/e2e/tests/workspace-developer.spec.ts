@@ -1,13 +1,5 @@
 import type { Page } from "@playwright/test";
-import {
-  Api,
-  DEMO_PASSWORD,
-  expect,
-  expectAccessible,
-  signedIn,
-  test,
-  zipped,
-} from "./support";
+import { Api, DEMO_PASSWORD, expect, expectAccessible, signedIn, test, zipped } from "./support";
 
 const PAGE = "<!doctype html><html lang='en'><title>Tea</title><h1>Tea time is served</h1></html>";
 
@@ -39,7 +31,9 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   // From Me into the workspace: no team yet, so start a developer organisation.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Me" }).click();
   await page.getByRole("link", { name: /Workspace/ }).click();
-  await expect(page.getByText("You do not belong to a brand or a developer organisation yet.")).toBeVisible();
+  await expect(
+    page.getByText("You do not belong to a brand or a developer organisation yet."),
+  ).toBeVisible();
   const organisationName = `Tea Works ${developer.username.slice(-5)}`;
   await page.getByLabel("Organisation name").fill(organisationName);
   await page.getByRole("button", { name: "Create" }).click();
@@ -63,7 +57,11 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   // A bad bundle first: each field's problem is listed, nothing is stored.
   const manifest = { name: appName, pages: ["pages/index"], entry_page: "pages/index", scopes: [] };
   const bad = zipped({
-    "app.json": JSON.stringify({ ...manifest, pages: ["pages/index", "pages/menu"], entry_page: "pages/home" }),
+    "app.json": JSON.stringify({
+      ...manifest,
+      pages: ["pages/index", "pages/menu"],
+      entry_page: "pages/home",
+    }),
     "pages/index.html": PAGE,
   });
   await uploadBundle(page, "0.9.0", bad);
@@ -75,7 +73,11 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   await page.screenshot({ path: "test-results/workspace-developer-refused.png", fullPage: true });
 
   // The good one, then submitted for review.
-  await uploadBundle(page, "1.0.0", zipped({ "app.json": JSON.stringify(manifest), "pages/index.html": PAGE }));
+  await uploadBundle(
+    page,
+    "1.0.0",
+    zipped({ "app.json": JSON.stringify(manifest), "pages/index.html": PAGE }),
+  );
   await expect(versionRow(page, "1.0.0")).toContainText("Draft");
   await expect(refused).toBeHidden();
 
@@ -86,21 +88,29 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.getByRole("list", { name: "Testers" })).toContainText(`@${tester.username}`);
   await page.getByRole("button", { name: "Show the trial QR code" }).click();
-  await expect(page.getByRole("img", { name: "QR code that opens trial version 1.0.0" })).toBeVisible();
+  await expect(
+    page.getByRole("img", { name: "QR code that opens trial version 1.0.0" }),
+  ).toBeVisible();
   await page.getByRole("button", { name: "Submit 1.0.0 for review" }).click();
   await expect(versionRow(page, "1.0.0")).toContainText("In review");
   await expectAccessible(page);
 
   // The platform reviewer, in another browser, opens the version's details and approves it.
   const reviewer = await signedIn(browser, baseURL, { username: "rita" }, DEMO_PASSWORD);
-  await reviewer.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Me" }).click();
+  await reviewer
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Me" })
+    .click();
   await reviewer.getByRole("link", { name: /Platform review/ }).click();
   await expect(reviewer.getByRole("heading", { name: "Review queue" })).toBeVisible();
   await reviewer.getByText(`${appName} 1.0.0`).click();
   await expect(reviewer.getByText("pages/index", { exact: true })).toBeVisible();
   const reject = reviewer.getByRole("form", { name: `Reject ${appName} 1.0.0` });
   await expect(reject.getByRole("button", { name: "Reject" })).toBeDisabled(); // a reason is required
-  await reviewer.screenshot({ path: "test-results/workspace-developer-review.png", fullPage: true });
+  await reviewer.screenshot({
+    path: "test-results/workspace-developer-review.png",
+    fullPage: true,
+  });
   await reviewer.getByRole("button", { name: `Approve ${appName} 1.0.0` }).click();
   await expect(reviewer.getByRole("status")).toContainText(`${appName} 1.0.0 approved`);
   await expect(reviewer.getByRole("button", { name: `Approve ${appName} 1.0.0` })).toBeHidden();
@@ -114,16 +124,23 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   await expect(versionRow(page, "1.0.0")).toContainText("Released");
   await page.screenshot({ path: "test-results/workspace-developer-app.png", fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: "test-results/workspace-developer-app-desktop.png", fullPage: true });
+  await page.screenshot({
+    path: "test-results/workspace-developer-app-desktop.png",
+    fullPage: true,
+  });
   await page.goto(`/apps/${appId}`);
   await expect(
-    page.frameLocator(`iframe[title="${appName}"]`).getByRole("heading", { name: "Tea time is served" }),
+    page
+      .frameLocator(`iframe[title="${appName}"]`)
+      .getByRole("heading", { name: "Tea time is served" }),
   ).toBeVisible();
 
   // That opening is in the app's entries chart.
   await page.goBack();
   await expect(page.getByRole("heading", { name: "Entries" })).toBeVisible();
-  await expect(page.getByRole("figure", { name: /Bar chart of openings per day and source: 1 in all/ })).toBeVisible();
+  await expect(
+    page.getByRole("figure", { name: /Bar chart of openings per day and source: 1 in all/ }),
+  ).toBeVisible();
   await page.screenshot({ path: "test-results/workspace-developer-entries.png", fullPage: true });
 
   // A developer of the organisation (not a manager): no owner-only controls, and the API refuses.
@@ -131,10 +148,14 @@ test("a developer with nothing registers an app in the browser, a reviewer appro
   const organisation = (await api.get("/api/v1/teams", developer)).results.find(
     (team: { name: string }) => team.name === organisationName,
   );
-  const invitation = await api.post(`/api/v1/teams/organisation/${organisation.id}/invitations`, developer, {
-    username: member.username,
-    role: "developer",
-  });
+  const invitation = await api.post(
+    `/api/v1/teams/organisation/${organisation.id}/invitations`,
+    developer,
+    {
+      username: member.username,
+      role: "developer",
+    },
+  );
   await api.post(`/api/v1/invitations/${invitation.id}/accept`, member, {});
   const memberPage = await signedIn(browser, baseURL, member);
   await memberPage.goto(`/workspace/organisation/${organisation.id}/apps?app=${appId}`);

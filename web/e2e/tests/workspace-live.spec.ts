@@ -1,6 +1,15 @@
 import { push, stopPush } from "./ffmpeg";
 import type { Page } from "@playwright/test";
-import { Api, DEMO_PASSWORD, PIN, RED_PNG, expect, expectAccessible, signedIn, test } from "./support";
+import {
+  Api,
+  DEMO_PASSWORD,
+  PIN,
+  RED_PNG,
+  expect,
+  expectAccessible,
+  signedIn,
+  test,
+} from "./support";
 
 // The live control room (docs/workspace.md, "Live control room"): the demo brand owner schedules a
 // show in the workspace, streams to it with ffmpeg (the e2e server starts the nginx-rtmp media
@@ -39,7 +48,10 @@ test("a brand owner schedules a show, streams it, pins a product and launches a 
   const host = await signedIn(browser, baseURL, { username: "alice" }, DEMO_PASSWORD);
   await host.setViewportSize({ width: 1280, height: 900 });
   await host.goto(`/workspace/brand/${brandId}/team`);
-  await host.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Live", exact: true }).click();
+  await host
+    .getByRole("navigation", { name: "Workspace" })
+    .getByRole("link", { name: "Live", exact: true })
+    .click();
   const schedule = host.getByRole("region", { name: "Schedule a show" });
   const title = `Control room ${Date.now().toString(36)}`;
   await schedule.getByLabel("Title").fill(title);
@@ -50,9 +62,9 @@ test("a brand owner schedules a show, streams it, pins a product and launches a 
   await host.screenshot({ path: "test-results/workspace-live-schedule.png", fullPage: true });
   await schedule.getByRole("button", { name: "Schedule" }).click();
   await expect(host.getByRole("heading", { name: `Control room: ${title}` })).toBeVisible();
-  const show = (await api.get(`/api/v1/live/shows?brand_id=${brandId}&status=scheduled`, alice)).results.find(
-    (s: { title: string }) => s.title === title,
-  );
+  const show = (
+    await api.get(`/api/v1/live/shows?brand_id=${brandId}&status=scheduled`, alice)
+  ).results.find((s: { title: string }) => s.title === title);
   expect(show.cover_url).not.toBe("");
 
   // The stream key: masked, revealed, then used by ffmpeg as OBS would.
@@ -65,7 +77,9 @@ test("a brand owner schedules a show, streams it, pins a product and launches a 
   await expect(keyField).toHaveAttribute("type", "text");
   const streamKey = await keyField.inputValue();
   const server = await keyPanel.getByRole("textbox", { name: "Server (RTMP)" }).inputValue();
-  expect(server, "the e2e server started no media server: run `make media-tools`").toMatch(/^rtmp:/);
+  expect(server, "the e2e server started no media server: run `make media-tools`").toMatch(
+    /^rtmp:/,
+  );
 
   const pusher = push(server, streamKey);
   try {
@@ -84,7 +98,9 @@ test("a brand owner schedules a show, streams it, pins a product and launches a 
 
     // The host pins the product and launches a flash deal on it.
     await host.getByRole("button", { name: `Pin ${product.title}` }).click();
-    await expect(host.getByRole("region", { name: "Products" })).toContainText("Pinned for viewers");
+    await expect(host.getByRole("region", { name: "Products" })).toContainText(
+      "Pinned for viewers",
+    );
     const deal = host.getByRole("form", { name: `Flash deal on ${product.title}` });
     const dealPrice = ((listPrice.amount - 100) / 100).toFixed(2);
     await deal.getByLabel(/Deal price/).fill(dealPrice);
@@ -112,13 +128,21 @@ test("a brand owner schedules a show, streams it, pins a product and launches a 
 
     // The host's figures move without a reload.
     await expect(figures.getByRole("group", { name: "Orders: 1" })).toBeVisible();
-    await expect(figures.getByRole("group", { name: new RegExp(`^Sales: \\D*${dealPrice.replace(".", "\\.")}$`) })).toBeVisible();
+    await expect(
+      figures.getByRole("group", {
+        name: new RegExp(`^Sales: \\D*${dealPrice.replace(".", "\\.")}$`),
+      }),
+    ).toBeVisible();
     await expect(host.getByRole("group", { name: "Running deal" })).toContainText("4 of 5 left");
-    await expect(figures.getByRole("figure", { name: "Viewers and orders during the show" })).toBeVisible();
+    await expect(
+      figures.getByRole("figure", { name: "Viewers and orders during the show" }),
+    ).toBeVisible();
 
     // The host removes the viewer's comment (once stored) and the viewer no longer sees it…
     await expect
-      .poll(async () => (await api.get(`/api/v1/live/shows/${show.id}/stats`, alice)).comments, { timeout: 20_000 })
+      .poll(async () => (await api.get(`/api/v1/live/shows/${show.id}/stats`, alice)).comments, {
+        timeout: 20_000,
+      })
       .toBeGreaterThan(0);
     const moderation = host.getByRole("region", { name: "Comments" });
     await moderation.getByRole("button", { name: "Remove the comment “Is it silk?”" }).click();

@@ -10,12 +10,8 @@ import {
   expectSentBackToTeam,
 } from "./support";
 
-
 async function memberCard(page: Page, brandName: string) {
-  await page
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: "Me" })
-    .click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Me" }).click();
   return page
     .getByRole("region", { name: "Member cards" })
     .getByRole("listitem")
@@ -47,8 +43,7 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
     username: associate.username,
     role: "associate",
   });
-  const [invitation] = (await api.get("/api/v1/invitations", associate))
-    .results;
+  const [invitation] = (await api.get("/api/v1/invitations", associate)).results;
   await api.post(`/api/v1/invitations/${invitation.id}/accept`, associate, {});
 
   // The owner starts the program, adds a tier and offers a reward.
@@ -60,18 +55,18 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
   await start.getByLabel("Program name").fill("Atelier Club");
   await start.getByLabel("Points per currency unit spent").fill("1");
   await start.getByRole("button", { name: "Start the program" }).click();
-  await expect(
-    ownerPage.getByRole("region", { name: "Program rules" }),
-  ).toContainText("Members earn 1 points per 1 EUR spent.");
+  await expect(ownerPage.getByRole("region", { name: "Program rules" })).toContainText(
+    "Members earn 1 points per 1 EUR spent.",
+  );
   const tiers = ownerPage.getByRole("region", { name: "Tiers" });
   const addTier = tiers.getByRole("form", { name: "Add a tier" });
   await addTier.getByLabel("Tier name").fill("Gold");
   await addTier.getByLabel("Reached at 12-month spend of (EUR)").fill("100");
   await addTier.getByLabel("Points multiplier (%)").fill("200");
   await addTier.getByRole("button", { name: "Add a tier" }).click();
-  await expect(
-    tiers.getByRole("listitem").filter({ hasText: "Gold" }),
-  ).toContainText("From €100.00 spent in 12 months · points ×2");
+  await expect(tiers.getByRole("listitem").filter({ hasText: "Gold" })).toContainText(
+    "From €100.00 spent in 12 months · points ×2",
+  );
   const rewards = ownerPage.getByRole("region", { name: "Rewards" });
   const newReward = rewards.getByRole("form", { name: "New reward" });
   await newReward.getByLabel("Reward name").fill("5 off");
@@ -98,16 +93,12 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
     [gus, 15000],
     [gil, 12000],
   ] as const) {
-    await api.post(
-      `/api/v1/loyalty/brands/${brand.id}/in-store-purchases`,
-      owner,
-      {
-        card: cards[person.username].member_number,
-        amount,
-        currency: "EUR",
-        reference: `setup-${person.username}`,
-      },
-    );
+    await api.post(`/api/v1/loyalty/brands/${brand.id}/in-store-purchases`, owner, {
+      card: cards[person.username].member_number,
+      amount,
+      currency: "EUR",
+      reference: `setup-${person.username}`,
+    });
   }
   await api.post("/api/v1/me/consents", gus, {
     purpose: "marketing",
@@ -119,26 +110,18 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
   await ownerPage.reload();
   const editor = ownerPage.getByRole("form", { name: "New segment" });
   const audience = editor.getByRole("status");
-  await expect(audience).toHaveText(
-    "Audience: 3 clients · 1 consent to marketing",
-  );
+  await expect(audience).toHaveText("Audience: 3 clients · 1 consent to marketing");
   await editor.getByLabel("Segment name").fill("Gold clients");
   await editor.getByRole("checkbox", { name: "Gold" }).check();
-  await expect(audience).toHaveText(
-    "Audience: 2 clients · 1 consent to marketing",
-  );
+  await expect(audience).toHaveText("Audience: 2 clients · 1 consent to marketing");
   await editor.getByLabel("12-month spend at least (EUR)").fill("130");
-  await expect(audience).toHaveText(
-    "Audience: 1 client · 1 consent to marketing",
-  );
+  await expect(audience).toHaveText("Audience: 1 client · 1 consent to marketing");
   await editor.getByLabel("12-month spend at least (EUR)").fill("");
-  await expect(audience).toHaveText(
-    "Audience: 2 clients · 1 consent to marketing",
-  );
+  await expect(audience).toHaveText("Audience: 2 clients · 1 consent to marketing");
   await editor.getByRole("button", { name: "Save the segment" }).click();
-  await expect(
-    ownerPage.getByRole("list", { name: "Saved segments" }),
-  ).toContainText("Gold clients");
+  await expect(ownerPage.getByRole("list", { name: "Saved segments" })).toContainText(
+    "Gold clients",
+  );
   await ownerPage.screenshot({
     path: "test-results/workspace-loyalty-owner.png",
     fullPage: true,
@@ -154,18 +137,15 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
     "2 clients in this segment · 1 consenting will receive it",
   );
   await compose.getByLabel("Title").fill("Private sale");
-  await compose
-    .getByLabel("Message")
-    .fill("Thursday, 10am, for our Gold clients.");
+  await compose.getByLabel("Message").fill("Thursday, 10am, for our Gold clients.");
   await compose.getByRole("button", { name: "Send the campaign" }).click();
   const sent = ownerPage.getByRole("list", { name: "Sent campaigns" });
   await expect(sent).toContainText("Private sale · Gold clients");
   await expect(async () => {
     await ownerPage.reload();
-    await expect(sent).toContainText(
-      "1 consenting · 1 delivered · 1 skipped without consent",
-      { timeout: 2_000 },
-    );
+    await expect(sent).toContainText("1 consenting · 1 delivered · 1 skipped without consent", {
+      timeout: 2_000,
+    });
   }).toPass({ timeout: 20_000 });
   await expect(
     ownerPage.getByRole("figure", {
@@ -186,9 +166,7 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
   const associatePage = await signedIn(browser, baseURL, associate);
   await openWorkspace(associatePage, "In-store");
   const nav = associatePage.getByRole("navigation", { name: "Workspace" });
-  await expect(
-    nav.getByRole("link", { name: "Loyalty", exact: true }),
-  ).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Loyalty", exact: true })).toHaveCount(0);
   const number = cards[mia.username].member_number;
   await associatePage.getByLabel("Card or member number").fill(number);
   await associatePage.getByRole("button", { name: "Look up" }).click();
@@ -197,24 +175,18 @@ test("an owner sets up loyalty, segments by tier with the audience shown and sen
   await found.getByLabel("Amount paid (EUR)").fill("25.00");
   await found.getByRole("button", { name: "Record the purchase" }).click();
   await expect(found).toContainText(`No. ${number} · Member · 25 points`);
-  await expect(
-    associatePage.getByText("€25.00 recorded: 25 points earned"),
-  ).toBeVisible();
+  await expect(associatePage.getByText("€25.00 recorded: 25 points earned")).toBeVisible();
   await expectAccessible(associatePage);
   await associatePage.screenshot({
     path: "test-results/workspace-loyalty-in-store.png",
   });
 
   await miaPage.reload();
-  await expect(await memberCard(miaPage, brand.name)).toContainText(
-    "25 points",
-  );
+  await expect(await memberCard(miaPage, brand.name)).toContainText("25 points");
 
   // The owner-only loyalty screen is neither offered nor rendered to the associate…
   await expectSentBackToTeam(associatePage, brand.id, "loyalty");
-  await expect(
-    associatePage.getByRole("region", { name: "Program rules" }),
-  ).toHaveCount(0);
+  await expect(associatePage.getByRole("region", { name: "Program rules" })).toHaveCount(0);
 
   // …and the API refuses them its writes and results.
   const asAssociate = { Authorization: `Bearer ${associate.token}` };

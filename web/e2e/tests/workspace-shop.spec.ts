@@ -30,10 +30,7 @@ interface Shop {
 }
 
 /** An owner with a brand whose storefront is on (setup the tests are not about). */
-async function ownerWithShop(
-  api: Api,
-  name: string,
-): Promise<{ owner: Person; shop: Shop }> {
+async function ownerWithShop(api: Api, name: string): Promise<{ owner: Person; shop: Shop }> {
   const owner = await api.register(name);
   const brand = await api.post("/api/v1/brands", owner, {
     name: `${name} ${owner.username.slice(-5)}`,
@@ -43,33 +40,19 @@ async function ownerWithShop(
 }
 
 /** A published product with one variant in stock, priced `amount` EUR cents. */
-async function productOf(
-  api: Api,
-  owner: Person,
-  shop: Shop,
-  title: string,
-  amount: number,
-) {
+async function productOf(api: Api, owner: Person, shop: Shop, title: string, amount: number) {
   const handle = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   const product = await api.post(`/api/v1/shops/${shop.id}/products`, owner, {
     handle,
     title,
   });
-  const sku = await api.post(
-    `/api/v1/shops/${shop.id}/products/${product.id}/skus`,
-    owner,
-    {
-      code: `${handle}-1`,
-      options: {},
-      stock: 10,
-      prices: [{ currency: "EUR", amount }],
-    },
-  );
-  await api.post(
-    `/api/v1/shops/${shop.id}/products/${product.id}/publish`,
-    owner,
-    {},
-  );
+  const sku = await api.post(`/api/v1/shops/${shop.id}/products/${product.id}/skus`, owner, {
+    code: `${handle}-1`,
+    options: {},
+    stock: 10,
+    prices: [{ currency: "EUR", amount }],
+  });
+  await api.post(`/api/v1/shops/${shop.id}/products/${product.id}/publish`, owner, {});
   return { product, sku };
 }
 
@@ -81,11 +64,7 @@ async function order(api: Api, buyer: Person, shop: Shop, skuId: number) {
 }
 
 async function pay(api: Api, buyer: Person, orderId: number): Promise<void> {
-  const started = await api.post(
-    `/api/v1/shop/orders/${orderId}/pay`,
-    buyer,
-    {},
-  );
+  const started = await api.post(`/api/v1/shop/orders/${orderId}/pay`, buyer, {});
   await api.post(`/api/v1/pay/orders/${started.prepay_id}/confirm`, buyer, {
     pin: PIN,
   });
@@ -139,20 +118,14 @@ test("an owner brands the storefront with a logo, a colour and a banner, and a s
     "rgb(10, 125, 79)",
   );
   await branding.getByLabel("Accent colour (#rrggbb)").fill("green");
-  await expect(
-    branding.getByText("Write the colour as # and six hex digits"),
-  ).toBeVisible();
+  await expect(branding.getByText("Write the colour as # and six hex digits")).toBeVisible();
   await branding.getByLabel("Accent colour (#rrggbb)").fill("#0a7d4f");
   await branding.getByLabel("Add a banner image").setInputFiles(RED_PNG);
   await expect(branding.getByRole("img", { name: "Banner 1" })).toBeVisible();
-  await branding
-    .getByLabel("Banner 1 opens")
-    .selectOption({ label: "Collection: Autumn" });
+  await branding.getByLabel("Banner 1 opens").selectOption({ label: "Collection: Autumn" });
   await expect(preview).toContainText("1 banner on the storefront home");
   await branding.getByRole("button", { name: "Save the branding" }).click();
-  await expect(
-    page.getByText("Branding saved. Shoppers see it now."),
-  ).toBeVisible();
+  await expect(page.getByText("Branding saved. Shoppers see it now.")).toBeVisible();
   await expectAccessible(page);
   await page.screenshot({
     path: "test-results/workspace-shop-branding.png",
@@ -168,9 +141,7 @@ test("an owner brands the storefront with a logo, a colour and a banner, and a s
   const shopper = await api.register("Sia");
   const shopperPage = await signedIn(browser, baseURL, shopper);
   const store = await storefront(shopperPage, shop);
-  await expect(
-    store.getByRole("img", { name: `${shop.name} logo` }),
-  ).toBeVisible();
+  await expect(store.getByRole("img", { name: `${shop.name} logo` })).toBeVisible();
   const featured = store.getByRole("region", { name: "Featured" });
   await expect(featured.getByRole("img", { name: "Banner 1" })).toBeVisible();
   await expect(store.locator("header.sf-banner")).toHaveCSS(
@@ -205,20 +176,16 @@ test("an owner imports a catalogue CSV, watches its progress and sees the reject
   const page = await openWorkspace(browser, baseURL, owner, shop, "shop");
 
   const importer = page.getByRole("region", { name: "Import a catalogue" });
-  await importer
-    .getByLabel("Drop a CSV file here, or choose one")
-    .setInputFiles({
-      name: "catalogue.csv",
-      mimeType: "text/csv",
-      buffer: Buffer.from(CSV),
-    });
+  await importer.getByLabel("Drop a CSV file here, or choose one").setInputFiles({
+    name: "catalogue.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(CSV),
+  });
   const progress = importer.getByRole("progressbar", {
     name: "Import progress",
   });
   await expect(progress).toBeVisible();
-  await expect(importer).toContainText(
-    "Import finished: 2 created, 0 updated, 1 rejected.",
-  );
+  await expect(importer).toContainText("Import finished: 2 created, 0 updated, 1 rejected.");
   await expect(progress).toHaveAttribute("value", "3");
   const rejected = importer.getByRole("region", { name: "Rejected rows" });
   await expect(rejected.getByRole("listitem")).toHaveCount(1);
@@ -226,12 +193,8 @@ test("an owner imports a catalogue CSV, watches its progress and sees the reject
   await expect(rejected).toContainText("stock: Must be a whole number");
 
   const products = page.getByRole("region", { name: "Products" });
-  const shirt = products
-    .getByRole("listitem")
-    .filter({ hasText: "Linen shirt" });
-  await expect(shirt).toContainText(
-    "Published · 10 in stock · 2 variants · €59.00",
-  );
+  const shirt = products.getByRole("listitem").filter({ hasText: "Linen shirt" });
+  await expect(shirt).toContainText("Published · 10 in stock · 2 variants · €59.00");
   await expect(products).not.toContainText("Straw hat");
 
   // The variants editor changes one variant's stock.
@@ -279,33 +242,25 @@ test("an owner narrows the orders with filters, refunds a paid order (the buyer'
   await expect(results.getByRole("listitem")).toHaveCount(1);
   await expect(results).toContainText(`@${zed.username}`);
   await filters.getByLabel("Search").fill("");
-  const yesterday = new Date(Date.now() - 86_400_000)
-    .toISOString()
-    .slice(0, 10);
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   await filters.getByLabel("Placed until").fill(yesterday);
   await expect(results.getByRole("listitem")).toHaveCount(0);
   await filters.getByLabel("Placed until").fill("");
   await expect(results.getByRole("listitem")).toHaveCount(2);
 
   // A partial refund: too much is refused before it is sent; €10.00 goes back to Ana.
-  const paidRow = results
-    .getByRole("listitem")
-    .filter({ hasText: `Order ${paid.id} ·` });
+  const paidRow = results.getByRole("listitem").filter({ hasText: `Order ${paid.id} ·` });
   await paidRow.getByRole("button", { name: "Refund" }).click();
   const refund = paidRow.getByRole("form", {
     name: `Refund order #${paid.id}`,
   });
   await refund.getByLabel("Amount to refund (EUR)").fill("99");
-  await expect(refund).toContainText(
-    "Enter an amount above zero and at most €45.00.",
-  );
+  await expect(refund).toContainText("Enter an amount above zero and at most €45.00.");
   await expect(refund.getByRole("button", { name: /^Refund/ })).toBeDisabled();
   await refund.getByLabel("Amount to refund (EUR)").fill("10.00");
   await refund.getByRole("button", { name: "Refund €10.00" }).click();
   await expect(
-    page.getByText(
-      `Order #${paid.id}: €10.00 is on its way back to the buyer.`,
-    ),
+    page.getByText(`Order #${paid.id}: €10.00 is on its way back to the buyer.`),
   ).toBeVisible();
   // payments pays it back (a task): the row follows it until the money is with Ana
   await expect(paidRow).toContainText("€10.00 refunded", { timeout: 20_000 });
@@ -316,9 +271,7 @@ test("an owner narrows the orders with filters, refunds a paid order (the buyer'
   });
 
   // Cancelling asks first; the unpaid order is then cancelled.
-  const unpaidRow = results
-    .getByRole("listitem")
-    .filter({ hasText: `Order ${unpaid.id} ·` });
+  const unpaidRow = results.getByRole("listitem").filter({ hasText: `Order ${unpaid.id} ·` });
   await unpaidRow.getByRole("button", { name: "Cancel order" }).click();
   const confirm = unpaidRow.getByRole("group", {
     name: `Cancel order #${unpaid.id}`,
@@ -347,10 +300,7 @@ test("an owner replies to a review, reports another, and creates then disables a
     const bought = await order(api, buyer, shop, sku.id);
     await pay(api, buyer, bought.id);
     await expect
-      .poll(
-        async () =>
-          (await api.get(`/api/v1/shop/orders/${bought.id}`, buyer)).status,
-      )
+      .poll(async () => (await api.get(`/api/v1/shop/orders/${bought.id}`, buyer)).status)
       .toBe("paid");
     const manage = `/api/v1/shops/${shop.id}/manage/orders/${bought.id}`;
     await api.post(`${manage}/ship`, owner, {
@@ -371,9 +321,7 @@ test("an owner replies to a review, reports another, and creates then disables a
     page.getByRole("listitem", { name: `Review by ${r.author.displayName}` }),
   );
   await expect(kind!).toContainText("5 stars · Cotton tote");
-  await kind!
-    .getByLabel(`Reply to ${reviews[0]!.author.displayName}`)
-    .fill("Thank you, Kai!");
+  await kind!.getByLabel(`Reply to ${reviews[0]!.author.displayName}`).fill("Thank you, Kai!");
   await kind!.getByRole("button", { name: "Reply" }).click();
   await expect(kind!).toContainText("Your reply: Thank you, Kai!");
   await spam!.getByRole("button", { name: "Report" }).click();

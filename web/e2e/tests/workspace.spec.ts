@@ -10,7 +10,6 @@ import {
   expectSentBackToTeam,
 } from "./support";
 
-
 test("a brand owner invites an associate who accepts, opens the shop and sells a product with a photo; the associate sees no owner-only screen", async ({
   browser,
   baseURL,
@@ -26,16 +25,14 @@ test("a brand owner invites an associate who accepts, opens the shop and sells a
   // The owner invites the associate from the team screen.
   const ownerPage = await signedIn(browser, baseURL, owner);
   await openWorkspace(ownerPage);
-  await expect(
-    ownerPage.getByRole("heading", { name: `${brand.name} team` }),
-  ).toBeVisible();
+  await expect(ownerPage.getByRole("heading", { name: `${brand.name} team` })).toBeVisible();
   const invite = ownerPage.getByRole("region", { name: "Invite someone" });
   await invite.getByLabel("Username").fill(associate.username);
   await invite.getByLabel("Role").selectOption("associate");
   await invite.getByRole("button", { name: "Send invitation" }).click();
-  await expect(
-    ownerPage.getByRole("region", { name: "Invitations" }),
-  ).toContainText(`@${associate.username} · Associate`);
+  await expect(ownerPage.getByRole("region", { name: "Invitations" })).toContainText(
+    `@${associate.username} · Associate`,
+  );
 
   // The associate, in another browser context, accepts it on Me.
   const associatePage = await signedIn(browser, baseURL, associate);
@@ -49,19 +46,15 @@ test("a brand owner invites an associate who accepts, opens the shop and sells a
   await expect(invitations).toContainText(
     `${owner.username} invites you to ${brand.name} as Associate`,
   );
-  await invitations
-    .getByRole("button", { name: `Accept the invitation to ${brand.name}` })
-    .click();
+  await invitations.getByRole("button", { name: `Accept the invitation to ${brand.name}` }).click();
   await expect(invitations).toBeHidden();
 
   // The owner sees the new member, can change their role, and reads the audit log.
   await ownerPage.reload();
-  await expect(
-    ownerPage.getByLabel(`Role of ${associate.username}`),
-  ).toHaveValue("associate");
-  await expect(
-    ownerPage.getByRole("region", { name: "Audit log" }),
-  ).toContainText(`${associate.username} accepted the invitation`);
+  await expect(ownerPage.getByLabel(`Role of ${associate.username}`)).toHaveValue("associate");
+  await expect(ownerPage.getByRole("region", { name: "Audit log" })).toContainText(
+    `${associate.username} accepted the invitation`,
+  );
   await expectAccessible(ownerPage);
 
   // The owner turns the storefront on and creates a product with a photo.
@@ -69,29 +62,21 @@ test("a brand owner invites an associate who accepts, opens the shop and sells a
     .getByRole("navigation", { name: "Workspace" })
     .getByRole("link", { name: "Shop" })
     .click();
-  await ownerPage
-    .getByRole("button", { name: "Turn the storefront on" })
-    .click();
-  await expect(
-    ownerPage.getByRole("link", { name: "Open the storefront" }),
-  ).toBeVisible();
+  await ownerPage.getByRole("button", { name: "Turn the storefront on" }).click();
+  await expect(ownerPage.getByRole("link", { name: "Open the storefront" })).toBeVisible();
   const form = ownerPage.getByRole("region", { name: "New product" });
   await form.getByLabel("Title").fill("Silk scarf");
   await form.getByLabel("Price (EUR)").fill("49.00");
   await form.getByLabel("Stock per variant").fill("5");
   await form.getByLabel("Variants (optional)").fill("S, M");
   await form.getByLabel("Photo").setInputFiles(RED_PNG);
-  await expect(
-    form.getByRole("img", { name: "The chosen photo" }),
-  ).toBeVisible();
+  await expect(form.getByRole("img", { name: "The chosen photo" })).toBeVisible();
   await form.getByRole("button", { name: "Create and publish" }).click();
   const product = ownerPage
     .getByRole("region", { name: "Products" })
     .getByRole("listitem")
     .filter({ hasText: "Silk scarf" });
-  await expect(product).toContainText(
-    "Published · 10 in stock · 2 variants · €49.00",
-  );
+  await expect(product).toContainText("Published · 10 in stock · 2 variants · €49.00");
   await expect(product.getByRole("img", { name: "Silk scarf" })).toBeVisible();
   await expectAccessible(ownerPage);
   await ownerPage.screenshot({
@@ -105,20 +90,16 @@ test("a brand owner invites an associate who accepts, opens the shop and sells a
   await expect(nav.getByRole("link", { name: "Team", exact: true })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Shop", exact: true })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Orders", exact: true })).toHaveCount(0);
-  await expect(
-    associatePage.getByRole("region", { name: "Members" }),
-  ).toContainText(owner.username);
-  await expect(
-    associatePage.getByRole("heading", { name: "Audit log" }),
-  ).toHaveCount(0);
-  await expect(
-    associatePage.getByRole("heading", { name: "Invite someone" }),
-  ).toHaveCount(0);
+  await expect(associatePage.getByRole("region", { name: "Members" })).toContainText(
+    owner.username,
+  );
+  await expect(associatePage.getByRole("heading", { name: "Audit log" })).toHaveCount(0);
+  await expect(associatePage.getByRole("heading", { name: "Invite someone" })).toHaveCount(0);
   await expect(associatePage.getByLabel(/Role of/)).toHaveCount(0);
   await expectSentBackToTeam(associatePage, brand.id, "shop");
-  await expect(
-    associatePage.getByRole("button", { name: "Turn the storefront on" }),
-  ).toHaveCount(0);
+  await expect(associatePage.getByRole("button", { name: "Turn the storefront on" })).toHaveCount(
+    0,
+  );
 
   // …and the API refuses them the same.
   const asAssociate = { Authorization: `Bearer ${associate.token}` };
@@ -140,9 +121,7 @@ test("a brand owner invites an associate who accepts, opens the shop and sells a
     }),
   ];
   for (const response of refusals) {
-    expect([403, 404], `${response.url()} → ${response.status()}`).toContain(
-      response.status(),
-    );
+    expect([403, 404], `${response.url()} → ${response.status()}`).toContain(response.status());
   }
   await associatePage.screenshot({
     path: "test-results/workspace-associate.png",
