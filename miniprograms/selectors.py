@@ -256,10 +256,16 @@ def miniprogram_for_consumer(*, app_id: str, user) -> tuple[MiniProgram, MiniPro
     return miniprogram, version
 
 
+# A version's manifest and when it was made, not its zip: the zip (up to
+# MINIPROGRAM_PACKAGE_MAX_BYTES) is read only when ``version.bundle`` is asked for, so answering a
+# revalidated file (304) or checking a page path never loads it.
+_BUNDLE_HEAD = ("manifest", "created_at")
+
+
 def released_bundle(*, app_id: str) -> MiniProgramVersion | None:
     return (
         MiniProgramVersion.objects.filter(miniprogram__app_id=app_id, status=Status.RELEASED)
-        .only("bundle", "manifest")
+        .only(*_BUNDLE_HEAD)
         .first()
     )
 
@@ -269,7 +275,7 @@ def trial_bundle(*, app_id: str, version_id: int) -> MiniProgramVersion | None:
         MiniProgramVersion.objects.filter(
             pk=version_id, miniprogram__app_id=app_id, status=Status.TRIAL
         )
-        .only("bundle", "manifest")
+        .only(*_BUNDLE_HEAD)
         .first()
     )
 

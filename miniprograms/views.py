@@ -13,10 +13,14 @@ Plaza app's own pages keep the project's strict headers.
 """
 
 import mimetypes
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.text import compress_string
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -95,13 +99,41 @@ def _serve(request, version, path: str) -> HttpResponse:
         return _harden(response)
     if not bundles.is_servable(path):
         return _not_found()
-    content = bundles.bundle_read(bytes(version.bundle), path)
-    if content is None:
-        return _not_found()
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = HttpResponse(content, content_type=content_type)
+    gzipped = content_type.startswith(_COMPRESSIBLE) and _accepts_gzip(request)
+    etag = _etag(version, gzipped=gzipped)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        content = bundles.bundle_read(bytes(version.bundle), path)
+        if content is None:
+            return _not_found()
+        response = HttpResponse(compress_string(content) if gzipped else content, content_type)
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+    # Every open of the app asks again (a release changes what a path holds) and is answered
+    # 304 while the version is the same.
     response["Cache-Control"] = "no-cache"
+    response["ETag"] = etag
+    if content_type.startswith(_COMPRESSIBLE):
+        patch_vary_headers(response, ["Accept-Encoding"])
     return _harden(response)
+
+
+# Text a bundle is made of, sent gzipped to a browser that takes it (a storefront's script: 262
+# KB → 82 KB). Safe from BREACH-style guessing: a bundle file is public code with no secret in it.
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+def _accepts_gzip(request) -> bool:
+    return bool(re.search(r"\bgzip\b", request.headers.get("Accept-Encoding", "")))
+
+
+def _etag(version, *, gzipped: bool) -> str:
+    """One tag per version and encoding: a version's files never change (a new upload is a new
+    version), and the time it was made tells apart versions that reuse a deleted one's id."""
+    made = int(version.created_at.timestamp() * 1_000_000)
+    return f'"{version.pk}-{made}{"-gzip" if gzipped else ""}"'
 
 
 # X-Frame-Options cannot name another origin; frame-ancestors in the CSP decides framing.

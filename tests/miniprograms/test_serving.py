@@ -3,6 +3,7 @@ load from the opaque origin, relative URLs resolve inside the bundle, URLs follo
 that serves Plaza, the app's origin may frame them, and development servers are reachable only
 under DEBUG. Deep links land on the Plaza app."""
 
+import gzip
 import re
 from urllib.parse import urljoin
 
@@ -12,8 +13,10 @@ from django.test import Client
 from examples.coffee.build import build_bundle
 from tests.factories import UserFactory
 from tests.miniprograms.factories import (
+    PAGES,
     bundle_bytes,
     developer_app,
+    manifest,
     release,
     released_app,
     upload_file,
@@ -35,6 +38,75 @@ def test_bundle_files_are_loadable_from_the_opaque_origin_of_the_sandbox():
     assert response.status_code == 200
     assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert "allow-same-origin" not in response["Content-Security-Policy"]
+
+
+SCRIPT = b"const greeting = 'hello from the bundle';\n" * 200
+PIXEL = bytes(range(256)) * 8
+
+
+def bundle_with_script_and_image() -> bytes:
+    files = {f"{page}.html": b"<h1>page</h1>" for page in PAGES}
+    return bundle_bytes(manifest(scopes=[]), files={**files, "app.js": SCRIPT, "logo.png": PIXEL})
+
+
+def test_a_bundle_script_goes_gzipped_to_a_browser_that_takes_gzip():
+    app, _, _ = released_app(bundle=bundle_with_script_and_image())
+    response = Client().get(f"/mp/{app.app_id}/app.js", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert len(response.content) < len(SCRIPT) / 10
+    assert gzip.decompress(response.content) == SCRIPT
+
+
+def test_a_client_that_takes_no_gzip_gets_the_file_as_it_is():
+    app, _, _ = released_app(bundle=bundle_with_script_and_image())
+    response = Client().get(f"/mp/{app.app_id}/app.js")
+    assert not response.has_header("Content-Encoding")
+    assert response.content == SCRIPT
+
+
+def test_an_image_is_sent_as_it_is_compressed_or_not():
+    app, _, _ = released_app(bundle=bundle_with_script_and_image())
+    response = Client().get(f"/mp/{app.app_id}/logo.png", HTTP_ACCEPT_ENCODING="gzip")
+    assert not response.has_header("Content-Encoding")
+    assert response.content == PIXEL
+
+
+def test_reopening_an_app_revalidates_its_files_without_reading_the_zip(
+    django_assert_num_queries,
+):
+    app, _, _ = released_app(bundle=bundle_with_script_and_image())
+    client, url = Client(), f"/mp/{app.app_id}/app.js"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Cache-Control"] == "no-cache"
+    with django_assert_num_queries(1):  # the released version's manifest, not its zip
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_the_gzipped_and_the_plain_file_are_told_apart_by_their_tags():
+    app, _, _ = released_app(bundle=bundle_with_script_and_image())
+    client, url = Client(), f"/mp/{app.app_id}/app.js"
+    zipped_tag = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    plain = client.get(url, HTTP_IF_NONE_MATCH=zipped_tag)
+    assert plain.status_code == 200
+    assert plain.content == SCRIPT
+    assert plain["ETag"] != zipped_tag
+
+
+def test_a_new_release_is_fetched_again_not_answered_from_the_old_tag():
+    app, _, owner = released_app(bundle=bundle_with_script_and_image())
+    client, url = Client(), f"/mp/{app.app_id}/app.js"
+    old_tag = client.get(url)["ETag"]
+    files = {f"{page}.html": b"<h1>page</h1>" for page in PAGES}
+    release(app, owner, version="1.1.0", bundle=bundle_bytes(files={**files, "app.js": b"v2"}))
+    response = client.get(url, HTTP_IF_NONE_MATCH=old_tag)
+    assert response.status_code == 200
+    assert response.content == b"v2"
+    assert response["ETag"] != old_tag
 
 
 def test_plaza_pages_keep_their_strict_headers():
