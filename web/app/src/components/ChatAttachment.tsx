@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { formatDuration, formatFileSize } from "../i18n/format";
+import { DocumentIcon, MicrophoneIcon } from "./Icons";
 import { useMedia } from "./Photo";
 
 /** What a chat message's payload says about its upload (messaging adds it when sending). */
@@ -30,7 +31,9 @@ export function VoiceNote({ payload, from }: { payload: AttachmentPayload; from:
   const label = t("chatMedia.voiceFrom", { name: from, length });
   return (
     <div className="voice-note" role="group" aria-label={label}>
-      <span aria-hidden="true">🎤 {length}</span>
+      <span aria-hidden="true">
+        <MicrophoneIcon /> {length}
+      </span>
       {media.data?.url && (
         <audio controls preload="metadata" src={media.data.url} aria-label={label} />
       )}
@@ -69,7 +72,7 @@ export function ChatFile({ payload }: { payload: AttachmentPayload }) {
   const size = formatFileSize(payload.size ?? media.data?.size ?? 0, i18n.language);
   return (
     <div className="chat-file">
-      <span aria-hidden="true">📄</span>
+      <DocumentIcon />
       <span className="row-main">
         <strong>{name}</strong>
         <span className="muted small">{size}</span>

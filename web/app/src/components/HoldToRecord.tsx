@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { KeyboardEvent, PointerEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDuration } from "../i18n/format";
+import { MicrophoneIcon } from "./Icons";
 import { useToast } from "./Toast";
 
 // MEDIA_VOICE_MAX_SECONDS on the server: recording stops there.
@@ -124,7 +125,7 @@ export function HoldToRecord({ onRecorded }: { onRecorded(file: File): void }) {
         onKeyUp={onKeyUp}
         onContextMenu={(event) => event.preventDefault()}
       >
-        <span aria-hidden="true">🎤</span>
+        <MicrophoneIcon />
       </button>
       {recordingNow && (
         <span role="status" className="recording-status">

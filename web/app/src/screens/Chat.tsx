@@ -14,6 +14,7 @@ import { PinSheet } from "../components/PinSheet";
 import { MediaPhoto, chosenFiles, chosenImages } from "../components/Photo";
 import { ChatFile, ChatVideo, VoiceNote, attachmentOf } from "../components/ChatAttachment";
 import { HoldToRecord } from "../components/HoldToRecord";
+import { CameraIcon, PaperclipIcon, RedPacketIcon } from "../components/Icons";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime, formatMoney, parseMoney } from "../i18n/format";
 import type { PendingMessage } from "../realtime/timeline";
@@ -319,7 +320,7 @@ function RedPacketCard({ packetId, greeting }: { packetId: number; greeting: str
   return (
     <>
       <button type="button" className="red-packet" onClick={() => void claim()}>
-        <span aria-hidden="true">🧧</span> {greeting || t("redPacket.defaultGreeting")}
+        <RedPacketIcon /> {greeting || t("redPacket.defaultGreeting")}
         <span className="small">{t("redPacket.open")}</span>
       </button>
       <Sheet open={open} onOpenChange={setOpen} title={t("redPacket.title")}>
@@ -424,7 +425,7 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
       </div>
       <div className="composer-row">
         <label className="icon-button attach">
-          <span aria-hidden="true">📷</span>
+          <CameraIcon />
           <input
             type="file"
             accept="image/*"
@@ -434,7 +435,7 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
           />
         </label>
         <label className="icon-button attach">
-          <span aria-hidden="true">📎</span>
+          <PaperclipIcon />
           <input
             type="file"
             multiple

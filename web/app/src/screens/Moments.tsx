@@ -7,6 +7,7 @@ import { ErrorView, Loading, Avatar } from "../components/Status";
 import { TopBar } from "../components/TopBar";
 import { PhotoGallery, chosenImages } from "../components/Photo";
 import { uploadMedia } from "../api/upload";
+import { CameraIcon } from "../components/Icons";
 import { errorText, useToast } from "../components/Toast";
 import { formatDateTime } from "../i18n/format";
 import { useMe } from "./useMe";
@@ -131,7 +132,7 @@ function Compose() {
           <option value="private">{t("moments.visiblePrivate")}</option>
         </select>
         <label className="icon-button attach">
-          <span aria-hidden="true">📷</span>
+          <CameraIcon />
           <input
             type="file"
             accept="image/*"
