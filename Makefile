@@ -117,8 +117,12 @@ web-check: web-install web-types-check web-sdk-check
 	cd web/e2e && npx tsc -p . && npm run --silent lint
 
 # Debian's Chromium for the end-to-end tests (CI runs as root); Playwright never downloads one.
+# With a colour emoji font: a person's emoji (the chat's quick picker, messages) are drawn as on
+# their phone, in the browser tests and the screenshots too, not as empty boxes.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 chromium:
-	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x $(CHROMIUM) -a -e $(EMOJI_FONT) || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji)
 
 # docs/img/app-chats.png from a running `make run` (PLAZA_URL, default http://127.0.0.1:$(PORT)).
 web-screenshot: web-install chromium
