@@ -55,8 +55,8 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 from _database import free_ports, fresh_database  # noqa: E402
 
 from bench.messaging import start_servers, stop_servers, wait_healthy  # noqa: E402
-from superapp.live.test_pattern import push  # noqa: E402
-from superapp.live.test_pattern import stop as stop_push  # noqa: E402
+from miniprograms.live.test_pattern import push  # noqa: E402
+from miniprograms.live.test_pattern import stop as stop_push  # noqa: E402
 
 HISTOGRAM_MS = 60_000
 ADDRESS = {
@@ -100,11 +100,11 @@ def build_world(viewers: int):
     from django.core.management import call_command
     from django.utils import timezone
 
+    from miniprograms.live import services as live
     from miniprograms.shop import services as shop
     from payments import services as payments
     from superapp.accounts.models import User
     from superapp.accounts.services import token_issue
-    from superapp.live import services as live
     from superapp.official import services as official
 
     call_command("migrate", verbosity=0)
@@ -419,8 +419,8 @@ def client_process(urls, start_event, stop_event, args, share, results) -> None:
 
 
 def run_deal(owner, show, sku, tokens, args, bases) -> dict:
-    from superapp.live import services as live
-    from superapp.live.models import Deal, DealOrder
+    from miniprograms.live import services as live
+    from miniprograms.live.models import Deal, DealOrder
 
     live.pin_set(actor=owner, show_id=show.pk, product_id=sku.product_id)
     deal = live.deal_start(

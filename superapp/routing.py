@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from superapp.live.consumers import LiveRoomConsumer
+from miniprograms.live.consumers import LiveRoomConsumer
 from superapp.realtime.consumers import UserEventsConsumer
 
 websocket_urlpatterns = [

@@ -22,7 +22,7 @@ api_v1 = [
     path("", include("superapp.media.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("miniprograms.shop.api.urls")),
-    path("", include("superapp.live.api.urls")),
+    path("", include("miniprograms.live.api.urls")),
     path("", include("superapp.search.api.urls")),
     path("", include("superapp.teams.api.urls")),
 ]

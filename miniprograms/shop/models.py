@@ -316,7 +316,7 @@ class Order(models.Model):
         blank=True,
         related_name="+",
     )
-    # The live show the order was placed in (superapp/live); its host is then ``associate``.
+    # The live show the order was placed in (miniprograms/live); its host is then ``associate``.
     live_show_id = models.BigIntegerField(null=True, blank=True)
     shipping_address = models.JSONField(default=dict)
     carrier = models.CharField(max_length=64, blank=True)

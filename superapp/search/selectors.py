@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db.models import OuterRef, QuerySet
 
 from miniprograms import selectors as miniprogram_selectors
+from miniprograms.live import selectors as live_selectors
 from miniprograms.shop import selectors as shop_selectors
 from superapp.core.fulltext import Search, ranked_page
-from superapp.live import selectors as live_selectors
 from superapp.messaging import selectors as messaging_selectors
 from superapp.official import selectors as official_selectors
 from superapp.social import selectors as social_selectors

@@ -11,12 +11,12 @@ from rest_framework.test import APIClient
 from loyalty import selectors as loyalty_selectors
 from loyalty import services as loyalty_services
 from miniprograms import services as mp_services
+from miniprograms.live import services as live_services
+from miniprograms.live.models import Comment
 from miniprograms.models import ShareLink
 from miniprograms.shop import services as shop_services
 from payments import services as pay_services
 from payments.models import GatewayOrder
-from superapp.live import services as live_services
-from superapp.live.models import Comment
 from superapp.media import services as media_services
 from superapp.official import services as official_services
 from superapp.social import services as social_services

@@ -13,14 +13,14 @@ import pytest
 import requests
 from websockets.sync.client import connect
 
+from miniprograms.live.models import Show
+from miniprograms.live.test_pattern import push
+from miniprograms.live.test_pattern import stop as stop_push
 from superapp.accounts.services import token_issue
 from superapp.celery import app as celery_app
-from superapp.live.models import Show
-from superapp.live.test_pattern import push
-from superapp.live.test_pattern import stop as stop_push
+from tests.miniprograms.live.factories import live_world, open_deal
 from tests.miniprograms.shop.factories import ADDRESS
 from tests.payments.factories import PIN, payer
-from tests.superapp.live.factories import live_world, open_deal
 from tests.system.processes import Services, bearer, free_port, wait_for
 
 pytestmark = [

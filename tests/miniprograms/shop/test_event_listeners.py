@@ -23,7 +23,7 @@ def test_an_order_that_is_not_cancelled_has_no_delivery_for_the_cancellation_lis
         )
 
     release = {
-        "superapp.live.handlers.on_order_status_changed",
+        "miniprograms.live.handlers.on_order_status_changed",
         "miniprograms.shop.payment.on_order_status_changed",
     }
     assert handlers(placed) == {"superapp.messaging.handlers.on_order_status_changed"}

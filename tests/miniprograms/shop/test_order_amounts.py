@@ -13,8 +13,8 @@ from miniprograms.shop.api.serializers import OrderOutput
 from miniprograms.shop.models import Order
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
+from tests.miniprograms.live.factories import live_world, open_deal
 from tests.miniprograms.shop.factories import ADDRESS, product_factory, shop_factory
-from tests.superapp.live.factories import live_world, open_deal
 
 pytestmark = pytest.mark.django_db
 

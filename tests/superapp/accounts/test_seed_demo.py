@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from loyalty.models import Program
+from miniprograms.live.models import Show
 from miniprograms.shop.models import Shop
 from payments.models import GatewayOrder
 from superapp.accounts.models import User
-from superapp.live.models import Show
 from superapp.official import services as official_services
 from superapp.official.models import Brand, OfficialAccount
 from tests.factories import UserFactory

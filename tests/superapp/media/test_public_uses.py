@@ -5,10 +5,10 @@ import pytest
 
 from tests.factories import UserFactory
 from tests.helpers import consumer_client
+from tests.miniprograms.live.factories import live_world
+from tests.miniprograms.live.test_shows import show_body
 from tests.miniprograms.shop.factories import shop_factory, world
 from tests.miniprograms.shop.test_reviews import delivered_line, review
-from tests.superapp.live.factories import live_world
-from tests.superapp.live.test_shows import show_body
 from tests.superapp.media import samples
 from tests.superapp.media.helpers import upload
 from tests.superapp.official.factories import official_account

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from miniprograms.live import services as live_services
 from superapp.core.fulltext import Search
-from superapp.live import services as live_services
 from superapp.official import services as official_services
 from superapp.search import selectors
 from tests.factories import UserFactory

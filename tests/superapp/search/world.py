@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from miniprograms.live import services as live_services
 from miniprograms.shop import services as shop_services
 from superapp.accounts import privacy_api
 from superapp.accounts import services as account_services
-from superapp.live import services as live_services
 from superapp.messaging import services as messaging_services
 from superapp.official import services as official_services
 from tests.factories import DEFAULT_PASSWORD, UserFactory

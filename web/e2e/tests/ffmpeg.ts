@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 // A host's stream as OBS sends it, for the specs that push video to the e2e server's media server.
 
 /** ffmpeg's test pattern: H.264 with a keyframe every second (1 s HLS fragments) and AAC, in real
- * time, as superapp/live/test_pattern.py pushes it. */
+ * time, as miniprograms/live/test_pattern.py pushes it. */
 export function push(server: string, streamKey: string): ChildProcess {
   const pusher = spawn(
     "ffmpeg",
