@@ -400,7 +400,28 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
 
   return (
     <form className="composer" onSubmit={submit}>
+      {/* What a message can carry besides text; the row below keeps the text box wide. */}
       <div className="composer-tools">
+        <label className="icon-button attach">
+          <CameraIcon />
+          <input
+            type="file"
+            accept="image/*"
+            className="visually-hidden"
+            aria-label={t("media.attachPhoto")}
+            onChange={choosePhoto}
+          />
+        </label>
+        <label className="icon-button attach">
+          <PaperclipIcon />
+          <input
+            type="file"
+            multiple
+            className="visually-hidden"
+            aria-label={t("chatMedia.attachFile")}
+            onChange={chooseFiles}
+          />
+        </label>
         {EMOJI.map((emoji) => (
           <button
             key={emoji}
@@ -424,26 +445,6 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
         )}
       </div>
       <div className="composer-row">
-        <label className="icon-button attach">
-          <CameraIcon />
-          <input
-            type="file"
-            accept="image/*"
-            className="visually-hidden"
-            aria-label={t("media.attachPhoto")}
-            onChange={choosePhoto}
-          />
-        </label>
-        <label className="icon-button attach">
-          <PaperclipIcon />
-          <input
-            type="file"
-            multiple
-            className="visually-hidden"
-            aria-label={t("chatMedia.attachFile")}
-            onChange={chooseFiles}
-          />
-        </label>
         <HoldToRecord
           onRecorded={(file) =>
             sendMedia({ file, preview: URL.createObjectURL(file), progress: 0 })
