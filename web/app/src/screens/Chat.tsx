@@ -400,7 +400,8 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
 
   return (
     <form className="composer" onSubmit={submit}>
-      {/* What a message can carry besides text; the row below keeps the text box wide. */}
+      {/* What a message can carry besides text, the emoji last (a phone's keyboard has them too);
+          the row below keeps the text box wide. */}
       <div className="composer-tools">
         <label className="icon-button attach">
           <CameraIcon />
@@ -422,6 +423,16 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
             onChange={chooseFiles}
           />
         </label>
+        {isGroup && (
+          <button type="button" onClick={() => setPacketSheet(true)}>
+            {t("redPacket.send")}
+          </button>
+        )}
+        {isGroup && (
+          <button type="button" onClick={() => setPicker(true)}>
+            {t("chat.mention")}
+          </button>
+        )}
         {EMOJI.map((emoji) => (
           <button
             key={emoji}
@@ -433,16 +444,6 @@ function Composer({ conversation }: { conversation: ConversationDetail }) {
             {emoji}
           </button>
         ))}
-        {isGroup && (
-          <button type="button" onClick={() => setPicker(true)}>
-            {t("chat.mention")}
-          </button>
-        )}
-        {isGroup && (
-          <button type="button" onClick={() => setPacketSheet(true)}>
-            {t("redPacket.send")}
-          </button>
-        )}
       </div>
       <div className="composer-row">
         <HoldToRecord
