@@ -105,6 +105,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.is_staff = entry.is_staff
         self.room = current_hub().join(entry.show.pk, self, entry)
         await self.accept()
+        # A viewer that has its welcome hears whatever is pushed after it (a pin set the next
+        # moment): the first viewer of a room in this process waits for its bus subscription.
+        await self.room.listening()
         show = entry.show
         await self.send_json(
             {

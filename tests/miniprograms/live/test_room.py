@@ -409,6 +409,27 @@ async def test_the_first_viewer_of_a_room_is_welcomed_with_the_latest_stored_com
     await leave_all(world.show.pk, viewer)
 
 
+async def test_a_viewer_hears_what_is_pushed_the_moment_after_its_welcome(hub_bus, monkeypatch):
+    """The first viewer's welcome waits for the room's bus subscription, slow here (a
+    loaded Redis, simulated by a delay): a pin set right after the welcome still arrives."""
+    transport = RedisTransport if hub_bus == "redis" else MemoryTransport
+    subscribe = transport.open
+
+    async def slow_subscription(self, room):
+        await asyncio.sleep(0.3)
+        await subscribe(self, room)
+
+    monkeypatch.setattr(transport, "open", slow_subscription)
+    world = await world_()
+    viewer = await join(world.show.pk)
+    await sync_to_async(services.pin_set)(
+        actor=world.host, show_id=world.show.pk, product_id=world.product.pk
+    )
+    frame = await viewer.frame(lambda f: f["type"] == "tick" and f["events"], timeout=5)
+    assert frame["events"][0]["type"] == "pinned"
+    await leave_all(world.show.pk, viewer)
+
+
 async def test_pins_deals_and_removals_reach_every_viewer(hub_bus):
     world = await world_()
     viewer = await join(world.show.pk)
