@@ -44,6 +44,20 @@ def hub_bus(request, settings):
 
 
 @pytest.fixture
+def slow_subscription(hub_bus, monkeypatch):
+    """The room's bus subscription takes half a second to come up, as on a loaded Redis (a
+    delay that stands for the network, not one that waits for something)."""
+    transport = RedisTransport if hub_bus == "redis" else MemoryTransport
+    subscribe = transport.open
+
+    async def slow_open(self, room):
+        await asyncio.sleep(0.5)
+        await subscribe(self, room)
+
+    monkeypatch.setattr(transport, "open", slow_open)
+
+
+@pytest.fixture
 def fast_ticks(settings):
     settings.LIVE_TICK_MS = 50
     settings.LIVE_FLUSH_SECONDS = 0.2
@@ -409,17 +423,9 @@ async def test_the_first_viewer_of_a_room_is_welcomed_with_the_latest_stored_com
     await leave_all(world.show.pk, viewer)
 
 
-async def test_a_viewer_hears_what_is_pushed_the_moment_after_its_welcome(hub_bus, monkeypatch):
-    """The first viewer's welcome waits for the room's bus subscription, slow here (a
-    loaded Redis, simulated by a delay): a pin set right after the welcome still arrives."""
-    transport = RedisTransport if hub_bus == "redis" else MemoryTransport
-    subscribe = transport.open
-
-    async def slow_subscription(self, room):
-        await asyncio.sleep(0.3)
-        await subscribe(self, room)
-
-    monkeypatch.setattr(transport, "open", slow_subscription)
+async def test_a_viewer_hears_what_is_pushed_the_moment_after_its_welcome(slow_subscription):
+    """The first viewer's welcome waits for the room's bus subscription (slowed down here): a
+    pin set right after the welcome still arrives."""
     world = await world_()
     viewer = await join(world.show.pk)
     await sync_to_async(services.pin_set)(
@@ -489,18 +495,10 @@ async def test_comments_are_sampled_per_tick_but_each_viewer_sees_their_own(sett
     assert count == 6
 
 
-async def test_a_comment_sent_the_moment_the_room_opens_reaches_its_author(hub_bus, monkeypatch):
+async def test_a_comment_sent_the_moment_the_room_opens_reaches_its_author(slow_subscription):
     """The first viewer's join creates the room and its bus subscription; a comment sent
     before the subscription is up (slowed down here) waits for it instead of being published
     into nobody's ears."""
-    transport = RedisTransport if hub_bus == "redis" else MemoryTransport
-    subscribe = transport.open
-
-    async def slow_open(self, room):
-        await asyncio.sleep(0.5)
-        await subscribe(self, room)
-
-    monkeypatch.setattr(transport, "open", slow_open)
     world = await world_()
     viewer = await join(world.show.pk)
     await viewer.send(type="comment", text="first!")
